@@ -1,0 +1,64 @@
+using System.Collections.Frozen;
+
+namespace EdgeGateway.Core.Events;
+
+/// <summary>The fixed properties of one event kind.</summary>
+/// <param name="Kind">The event kind.</param>
+/// <param name="Class">Alarm, technical, info or telemetry.</param>
+/// <param name="Priority">SCAIP priority, 0 (highest) to 9.</param>
+/// <param name="ScaipDevice">SCAIP device type, or null when the domain gives none.</param>
+/// <param name="ScaipStatus">SCAIP status code, or null when the domain gives none.</param>
+/// <param name="TypeName">The CloudEvents type suffix, e.g. "alarm.fall".</param>
+public sealed record CareEventSpec(CareEventKind Kind, EventClass Class, int Priority, string? ScaipDevice, string? ScaipStatus, string TypeName);
+
+/// <summary>One table for every event kind's class, priority and SCAIP codes, so they cannot drift apart across the code.</summary>
+public static class CareEventCatalog
+{
+    private static readonly FrozenDictionary<CareEventKind, CareEventSpec> Specs = Build();
+
+    /// <summary>The spec of <paramref name="kind"/>.</summary>
+    public static CareEventSpec Get(CareEventKind kind) => Specs[kind];
+
+    /// <summary>All specs, in enum order.</summary>
+    public static IEnumerable<CareEventSpec> All => Enum.GetValues<CareEventKind>().Select(Get);
+
+    private static FrozenDictionary<CareEventKind, CareEventSpec> Build()
+    {
+        const EventClass A = EventClass.Alarm, T = EventClass.Technical, I = EventClass.Info, M = EventClass.Telemetry;
+        CareEventSpec[] table =
+        [
+            new(CareEventKind.HelpButton, A, 0, null, null, "alarm.help-button"),
+            new(CareEventKind.Fall, A, 1, ScaipCodes.Device.FallDetector, null, "alarm.fall"),
+            new(CareEventKind.NightExit, A, 2, ScaipCodes.Device.Wandering, ScaipCodes.Status.Absent, "alarm.night-exit"),
+            new(CareEventKind.BedLeftAtNight, A, 2, ScaipCodes.Device.BedSensor, ScaipCodes.Status.Absent, "alarm.bed-left-at-night"),
+            new(CareEventKind.Inactivity, A, 3, null, null, "alarm.inactivity"),
+            new(CareEventKind.BurstLeak, A, 3, ScaipCodes.Device.Water, null, "alarm.burst-leak"),
+            new(CareEventKind.TapLeftRunning, A, 4, ScaipCodes.Device.Water, null, "alarm.tap-left-running"),
+            new(CareEventKind.SlowLeak, A, 5, ScaipCodes.Device.Water, null, "alarm.slow-leak"),
+            new(CareEventKind.DoorLeftOpen, A, 5, ScaipCodes.Device.Door, ScaipCodes.Status.OpenTooLong, "alarm.door-left-open"),
+            new(CareEventKind.TestAlarm, A, 9, null, ScaipCodes.Status.TestTransmission, "alarm.test"),
+            new(CareEventKind.InactivityWarning, I, 6, null, null, "info.inactivity-warning"),
+            new(CareEventKind.FallCancelled, I, 6, ScaipCodes.Device.FallDetector, null, "info.fall-cancelled"),
+            new(CareEventKind.AlarmCleared, I, 6, null, null, "info.alarm-cleared"),
+            new(CareEventKind.SensorSilent, T, 6, null, null, "technical.sensor-silent"),
+            new(CareEventKind.SensorFault, T, 6, null, null, "technical.sensor-fault"),
+            new(CareEventKind.SensorFlapping, T, 6, null, ScaipCodes.Status.Tamper, "technical.sensor-flapping"),
+            new(CareEventKind.SensorRestored, T, 7, null, null, "technical.sensor-restored"),
+            new(CareEventKind.MainsLost, T, 6, ScaipCodes.Device.Power, ScaipCodes.Status.MainsFail, "technical.mains-lost"),
+            new(CareEventKind.MainsRestored, T, 7, ScaipCodes.Device.Power, ScaipCodes.Status.MainsRestored, "technical.mains-restored"),
+            new(CareEventKind.PrimaryPathLost, T, 6, null, ScaipCodes.Status.PrimaryPathFail, "technical.primary-path-lost"),
+            new(CareEventKind.PrimaryPathRestored, T, 7, null, ScaipCodes.Status.PrimaryPathRestored, "technical.primary-path-restored"),
+            new(CareEventKind.SecondaryPathLost, T, 6, null, ScaipCodes.Status.SecondaryPathFail, "technical.secondary-path-lost"),
+            new(CareEventKind.SecondaryPathRestored, T, 7, null, ScaipCodes.Status.SecondaryPathRestored, "technical.secondary-path-restored"),
+            new(CareEventKind.OutboxEvicted, T, 7, null, null, "technical.outbox-evicted"),
+            new(CareEventKind.OutboxReplaced, T, 6, null, null, "technical.outbox-replaced"),
+            new(CareEventKind.StorageFault, T, 6, null, null, "technical.storage-fault"),
+            new(CareEventKind.FlowTotals, M, 9, ScaipCodes.Device.Water, null, "telemetry.flow-totals"),
+        ];
+        var specs = table.ToFrozenDictionary(s => s.Kind);
+        var missing = Enum.GetValues<CareEventKind>().Where(k => !specs.ContainsKey(k)).ToList();
+        return missing.Count == 0
+            ? specs
+            : throw new InvalidOperationException($"CareEventCatalog has no entry for: {string.Join(", ", missing)}");
+    }
+}

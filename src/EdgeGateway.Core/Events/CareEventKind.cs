@@ -1,0 +1,86 @@
+namespace EdgeGateway.Core.Events;
+
+/// <summary>Every kind of event the gateway can emit. <see cref="CareEventCatalog"/> gives each its class, priority and SCAIP codes.</summary>
+public enum CareEventKind
+{
+    /// <summary>Help button or pull cord pressed.</summary>
+    HelpButton,
+
+    /// <summary>A fall was detected and not cancelled.</summary>
+    Fall,
+
+    /// <summary>A fall pre-alarm the resident cancelled in time.</summary>
+    FallCancelled,
+
+    /// <summary>The outer door opened at night and the resident did not come back.</summary>
+    NightExit,
+
+    /// <summary>The bed was left at night and not returned to in time.</summary>
+    BedLeftAtNight,
+
+    /// <summary>A door stayed open too long.</summary>
+    DoorLeftOpen,
+
+    /// <summary>Water ran continuously too long.</summary>
+    TapLeftRunning,
+
+    /// <summary>Flow never fell to zero over the leak window.</summary>
+    SlowLeak,
+
+    /// <summary>Flow above the pipe's normal maximum.</summary>
+    BurstLeak,
+
+    /// <summary>No activity for too long in the day window; the warning before <see cref="Inactivity"/>.</summary>
+    InactivityWarning,
+
+    /// <summary>No activity for too long and nobody cancelled the warning.</summary>
+    Inactivity,
+
+    /// <summary>A test alarm sent on purpose (technician or centre).</summary>
+    TestAlarm,
+
+    /// <summary>An alarm was reset locally or its condition ended.</summary>
+    AlarmCleared,
+
+    /// <summary>A sensor stopped reporting.</summary>
+    SensorSilent,
+
+    /// <summary>A sensor cannot be read or reads garbage.</summary>
+    SensorFault,
+
+    /// <summary>A contact changes state so often it cannot be trusted.</summary>
+    SensorFlapping,
+
+    /// <summary>A sensor is healthy again.</summary>
+    SensorRestored,
+
+    /// <summary>Mains power lost; running on battery.</summary>
+    MainsLost,
+
+    /// <summary>Mains power back.</summary>
+    MainsRestored,
+
+    /// <summary>The primary uplink path failed.</summary>
+    PrimaryPathLost,
+
+    /// <summary>The primary uplink path is back.</summary>
+    PrimaryPathRestored,
+
+    /// <summary>The secondary uplink path failed.</summary>
+    SecondaryPathLost,
+
+    /// <summary>The secondary uplink path is back.</summary>
+    SecondaryPathRestored,
+
+    /// <summary>Events were dropped from a full store (never alarms).</summary>
+    OutboxEvicted,
+
+    /// <summary>The event store was damaged, set aside and replaced.</summary>
+    OutboxReplaced,
+
+    /// <summary>The data directory cannot be written (disk full, read-only).</summary>
+    StorageFault,
+
+    /// <summary>Periodic flow totals.</summary>
+    FlowTotals,
+}

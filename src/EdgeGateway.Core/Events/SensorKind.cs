@@ -1,0 +1,23 @@
+namespace EdgeGateway.Core.Events;
+
+/// <summary>What a sensor is, which decides how its readings are read and which rules care about it.</summary>
+public enum SensorKind
+{
+    /// <summary>Reed contact on a door; active means open.</summary>
+    DoorContact,
+
+    /// <summary>Pressure mat in a bed; active means occupied.</summary>
+    BedMat,
+
+    /// <summary>Pressure mat on a chair or floor; active means occupied.</summary>
+    ChairMat,
+
+    /// <summary>Pull cord or help button; active means pulled or pressed.</summary>
+    HelpButton,
+
+    /// <summary>Water-flow meter giving pulses.</summary>
+    FlowMeter,
+
+    /// <summary>Three-axis accelerometer used for fall detection.</summary>
+    Accelerometer,
+}

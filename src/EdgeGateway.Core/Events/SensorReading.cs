@@ -1,0 +1,44 @@
+using EdgeGateway.Core.Time;
+using EdgeGateway.Core.Units;
+
+namespace EdgeGateway.Core.Events;
+
+/// <summary>One debounced reading from a home sensor, as the alarm loop sees it.</summary>
+/// <remarks>Contacts carry <see cref="Active"/> (door open, mat occupied, button pressed); flow meters carry flow and running total.</remarks>
+public readonly record struct SensorReading
+{
+    /// <summary>The configured sensor id, e.g. "front-door".</summary>
+    public required string SensorId { get; init; }
+
+    /// <summary>The kind of sensor that produced the reading.</summary>
+    public required SensorKind Kind { get; init; }
+
+    /// <summary>When the reading was taken.</summary>
+    public required EventTime Time { get; init; }
+
+    /// <summary>For contacts: open, occupied or pressed.</summary>
+    public bool Active { get; init; }
+
+    /// <summary>For flow meters: the flow rate.</summary>
+    public FlowRate Flow { get; init; }
+
+    /// <summary>For flow meters: the running total since installation.</summary>
+    public Volume Total { get; init; }
+
+    /// <summary>A contact reading.</summary>
+    public static SensorReading Contact(string sensorId, SensorKind kind, bool active, EventTime time) =>
+        new() { SensorId = sensorId, Kind = kind, Active = active, Time = time };
+
+    /// <summary>A flow-meter reading.</summary>
+    public static SensorReading FlowMeter(string sensorId, FlowRate flow, Volume total, EventTime time) =>
+        new() { SensorId = sensorId, Kind = SensorKind.FlowMeter, Flow = flow, Total = total, Time = time };
+
+    /// <inheritdoc />
+    public override string ToString() => Kind switch
+    {
+        SensorKind.FlowMeter => $"{SensorId} flow {Flow} total {Total}",
+        SensorKind.DoorContact => $"{SensorId} {(Active ? "open" : "closed")}",
+        SensorKind.HelpButton => $"{SensorId} {(Active ? "pressed" : "released")}",
+        _ => $"{SensorId} {(Active ? "occupied" : "empty")}",
+    };
+}

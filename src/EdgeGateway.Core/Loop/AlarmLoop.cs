@@ -1,0 +1,306 @@
+using System.Threading.Channels;
+using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outputs;
+using EdgeGateway.Core.Rules;
+using EdgeGateway.Core.Time;
+
+namespace EdgeGateway.Core.Loop;
+
+/// <summary>Something the loop did, for displays and logs.</summary>
+public enum LoopHappeningKind
+{
+    /// <summary>A reading arrived.</summary>
+    Reading,
+
+    /// <summary>An alarm was raised.</summary>
+    AlarmRaised,
+
+    /// <summary>The centre acknowledged an alarm.</summary>
+    AlarmAcknowledged,
+
+    /// <summary>An alarm was cleared.</summary>
+    AlarmCleared,
+
+    /// <summary>A non-alarm event was emitted.</summary>
+    EventEmitted,
+
+    /// <summary>A command could not be applied (unknown alarm, illegal transition).</summary>
+    CommandRefused,
+}
+
+/// <summary>One thing the loop did.</summary>
+public sealed record LoopHappening(LoopHappeningKind Kind, string Text, CareEvent? Event = null, Guid? AlarmId = null);
+
+/// <summary>
+/// The local alarm loop: one thread of control that turns readings into alarms and drives the buzzer and LED.
+/// </summary>
+/// <remarks>
+/// It never waits for the network or the disk: inputs arrive through a bounded channel written with TryWrite
+/// and events leave through an unbounded channel that the uplink drains at its own pace, so a stalled uplink
+/// can only grow that queue, never delay a buzzer.
+/// </remarks>
+public sealed class AlarmLoop : IRuleContext
+{
+    private readonly CareEventFactory _events;
+    private readonly TimeProvider _time;
+    private readonly IReadOnlyList<ICareRule> _rules;
+    private readonly IBuzzer _buzzer;
+    private readonly IStatusLed _led;
+    private readonly Channel<LoopInput> _inputs;
+    private readonly Channel<CareEvent> _outbound = Channel.CreateUnbounded<CareEvent>(
+        new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
+    private readonly Dictionary<Guid, Alarm> _alarms = [];
+    private readonly Lock _snapshotLock = new();
+    private Alarm[] _snapshot = [];
+    private long _droppedInputs;
+    private long _lastTurnTimestamp;
+
+    /// <summary>Creates the loop; call <see cref="RunAsync"/> to start it.</summary>
+    public AlarmLoop(
+        CareEventFactory events,
+        TimeProvider time,
+        IReadOnlyList<ICareRule> rules,
+        IBuzzer buzzer,
+        IStatusLed led,
+        int inputCapacity = 4096)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(buzzer);
+        ArgumentNullException.ThrowIfNull(led);
+        _events = events;
+        _time = time;
+        _rules = rules;
+        _buzzer = buzzer;
+        _led = led;
+        _inputs = Channel.CreateBounded<LoopInput>(new BoundedChannelOptions(inputCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _lastTurnTimestamp = time.GetTimestamp();
+    }
+
+    /// <summary>Raised on the loop's thread for every happening; handlers must be quick and must not throw.</summary>
+    public event Action<LoopHappening>? Happened;
+
+    /// <summary>Events to send, in the order they were raised. The uplink drains it; the loop never waits for it.</summary>
+    public ChannelReader<CareEvent> Outbound => _outbound.Reader;
+
+    /// <summary>Alarms not yet cleared (a snapshot, safe from any thread).</summary>
+    public IReadOnlyList<Alarm> ActiveAlarms
+    {
+        get
+        {
+            lock (_snapshotLock)
+            {
+                return _snapshot;
+            }
+        }
+    }
+
+    /// <summary>Inputs refused because the input queue was full (should stay zero).</summary>
+    public long DroppedInputs => Interlocked.Read(ref _droppedInputs);
+
+    /// <summary>Time since the loop last finished handling an input; the watchdog pets only while this stays small.</summary>
+    public TimeSpan SinceLastTurn => _time.GetElapsedTime(Interlocked.Read(ref _lastTurnTimestamp));
+
+    /// <inheritdoc />
+    public EventTime Now => _events.Now();
+
+    /// <summary>Queues a reading without waiting; false if the queue is full.</summary>
+    public bool TryPost(SensorReading reading) => Enqueue(new LoopInput(InputKind.Reading) { Reading = reading });
+
+    /// <summary>Queues the centre's acknowledgement of an alarm.</summary>
+    public bool TryAcknowledge(Guid alarmId, string by) =>
+        Enqueue(new LoopInput(InputKind.Acknowledge) { AlarmId = alarmId, By = by });
+
+    /// <summary>Queues a clear of an alarm (local reset or centre).</summary>
+    public bool TryClear(Guid alarmId, ClearReason reason) =>
+        Enqueue(new LoopInput(InputKind.Clear) { AlarmId = alarmId, Reason = reason });
+
+    /// <summary>Runs the loop until <paramref name="cancellationToken"/> fires; outputs go to their safe state first.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        _buzzer.Set(BuzzerPattern.Off);
+        _led.Set(LedPattern.Heartbeat);
+        try
+        {
+            await foreach (var input in _inputs.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Handle(input);
+                UpdateOutputs();
+                Interlocked.Exchange(ref _lastTurnTimestamp, _time.GetTimestamp());
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _outbound.Writer.TryComplete();
+        }
+    }
+
+    /// <inheritdoc />
+    public Alarm RaiseAlarm(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null)
+    {
+        var evt = _events.Create(kind, sensorId, message, data);
+        var alarm = new Alarm(evt);
+        _alarms.Add(alarm.Id, alarm);
+        PublishSnapshot();
+        Send(evt);
+        Report(new LoopHappening(LoopHappeningKind.AlarmRaised, message, evt, alarm.Id));
+        return alarm;
+    }
+
+    /// <inheritdoc />
+    public CareEvent Emit(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null)
+    {
+        var evt = _events.Create(kind, sensorId, message, data);
+        if (evt.Class == EventClass.Alarm)
+        {
+            throw new ArgumentException($"{kind} is an alarm: use RaiseAlarm", nameof(kind));
+        }
+
+        Send(evt);
+        Report(new LoopHappening(LoopHappeningKind.EventEmitted, message, evt));
+        return evt;
+    }
+
+    /// <inheritdoc />
+    public void ClearAlarm(Guid alarmId, ClearReason reason)
+    {
+        if (!_alarms.Remove(alarmId, out var alarm))
+        {
+            return;
+        }
+
+        var now = Now;
+        alarm.Clear(reason, now);
+        PublishSnapshot();
+        var text = $"{alarm.Event.Kind} cleared ({reason})";
+        var evt = _events.Create(CareEventKind.AlarmCleared, alarm.Event.SensorId, text, relatesTo: alarm.Id, at: now);
+        Send(evt);
+        Report(new LoopHappening(LoopHappeningKind.AlarmCleared, text, evt, alarm.Id));
+    }
+
+    /// <inheritdoc />
+    public IDisposable Schedule(ICareRule rule, TimeSpan delay, long token)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var input = new LoopInput(InputKind.Timer) { Rule = rule, Token = token };
+        return _time.CreateTimer(_ => Enqueue(input), null, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private bool Enqueue(LoopInput input)
+    {
+        if (_inputs.Writer.TryWrite(input))
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _droppedInputs);
+        return false;
+    }
+
+    private void Handle(in LoopInput input)
+    {
+        switch (input.Kind)
+        {
+            case InputKind.Reading:
+                Report(new LoopHappening(LoopHappeningKind.Reading, input.Reading.ToString()));
+                foreach (var rule in _rules)
+                {
+                    rule.OnReading(input.Reading, this);
+                }
+
+                break;
+            case InputKind.Timer:
+                input.Rule!.OnTimer(input.Token, this);
+                break;
+            case InputKind.Acknowledge:
+                Acknowledge(input.AlarmId, input.By ?? "centre");
+                break;
+            case InputKind.Clear:
+                if (_alarms.ContainsKey(input.AlarmId))
+                {
+                    ClearAlarm(input.AlarmId, input.Reason);
+                }
+                else
+                {
+                    Report(new LoopHappening(LoopHappeningKind.CommandRefused, $"clear refused: no active alarm {input.AlarmId}", AlarmId: input.AlarmId));
+                }
+
+                break;
+        }
+    }
+
+    private void Acknowledge(Guid alarmId, string by)
+    {
+        if (!_alarms.TryGetValue(alarmId, out var alarm))
+        {
+            Report(new LoopHappening(LoopHappeningKind.CommandRefused, $"acknowledge refused: no active alarm {alarmId}", AlarmId: alarmId));
+            return;
+        }
+
+        var first = alarm.State == AlarmState.Raised;
+        alarm.Acknowledge(by, Now);
+        if (first)
+        {
+            Report(new LoopHappening(LoopHappeningKind.AlarmAcknowledged, $"{alarm.Event.Kind} acknowledged by {by}", alarm.Event, alarmId));
+        }
+    }
+
+    private void UpdateOutputs()
+    {
+        var anyRaised = false;
+        var anyAcknowledged = false;
+        foreach (var alarm in _alarms.Values)
+        {
+            anyRaised |= alarm.State == AlarmState.Raised;
+            anyAcknowledged |= alarm.State == AlarmState.Acknowledged;
+        }
+
+        _buzzer.Set(anyRaised ? BuzzerPattern.Alarm : anyAcknowledged ? BuzzerPattern.AlarmAcknowledged : BuzzerPattern.Off);
+        _led.Set(anyRaised || anyAcknowledged ? LedPattern.Alarm : LedPattern.Heartbeat);
+    }
+
+    private void Send(CareEvent evt) => _outbound.Writer.TryWrite(evt);
+
+    private void PublishSnapshot()
+    {
+        var copy = _alarms.Values.ToArray();
+        lock (_snapshotLock)
+        {
+            _snapshot = copy;
+        }
+    }
+
+    private void Report(LoopHappening happening) => Happened?.Invoke(happening);
+
+    private enum InputKind
+    {
+        Reading,
+        Timer,
+        Acknowledge,
+        Clear,
+    }
+
+    private readonly record struct LoopInput(InputKind Kind)
+    {
+        public SensorReading Reading { get; init; }
+
+        public Guid AlarmId { get; init; }
+
+        public string? By { get; init; }
+
+        public ClearReason Reason { get; init; }
+
+        public ICareRule? Rule { get; init; }
+
+        public long Token { get; init; }
+    }
+}

@@ -1,0 +1,37 @@
+using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Time;
+
+namespace EdgeGateway.Core.Rules;
+
+/// <summary>A care rule: turns readings (and the passing of time) into events. Runs only on the alarm loop's thread.</summary>
+public interface ICareRule
+{
+    /// <summary>A short name for logs and config, e.g. "night-exit".</summary>
+    string Name { get; }
+
+    /// <summary>Called for every debounced reading, in order.</summary>
+    void OnReading(in SensorReading reading, IRuleContext context);
+
+    /// <summary>Called when a check the rule scheduled is due.</summary>
+    void OnTimer(long token, IRuleContext context);
+}
+
+/// <summary>What a rule may do: read the time, raise and clear alarms, emit events, schedule a later check.</summary>
+public interface IRuleContext
+{
+    /// <summary>Now, as events carry it.</summary>
+    EventTime Now { get; }
+
+    /// <summary>Raises an alarm (the event's class must be Alarm); the loop sends it and drives the outputs.</summary>
+    Alarm RaiseAlarm(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null);
+
+    /// <summary>Emits a non-alarm event (info, technical, telemetry).</summary>
+    CareEvent Emit(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null);
+
+    /// <summary>Clears an alarm this rule raised, if it is not already cleared.</summary>
+    void ClearAlarm(Guid alarmId, ClearReason reason);
+
+    /// <summary>Asks for <see cref="ICareRule.OnTimer"/> with <paramref name="token"/> after <paramref name="delay"/>.</summary>
+    IDisposable Schedule(ICareRule rule, TimeSpan delay, long token);
+}
