@@ -8,6 +8,7 @@ namespace EdgeGateway.Core.Falls;
 /// <param name="FreeFallMinG">Lowest filtered magnitude in the pre-impact window (g); near 0 means free fall.</param>
 /// <param name="StillnessG">Standard deviation of the filtered magnitude in the observation window (g).</param>
 /// <param name="OrientationChangeDeg">Angle between the posture before the event and the posture after it.</param>
+/// <param name="PriorTiltDeg">Angle of the posture before the event from the sensor's upright axis.</param>
 /// <param name="TiltFromUprightDeg">Angle of the final posture from the sensor's upright axis (y along gravity when standing).</param>
 /// <param name="Saturated">Whether the sensor clipped during the impact, so the true peak was higher.</param>
 public readonly record struct FallDetection(
@@ -18,5 +19,6 @@ public readonly record struct FallDetection(
     double FreeFallMinG,
     double StillnessG,
     double OrientationChangeDeg,
+    double PriorTiltDeg,
     double TiltFromUprightDeg,
     bool Saturated);

@@ -9,7 +9,8 @@ namespace EdgeGateway.Core.Falls;
 /// sample) opens a candidate and records the posture before it and the free-fall minimum just before it →
 /// <b>settling</b> while impacts continue (bounces, or jogging steps, keep it here) → <b>observing</b> for
 /// <see cref="FallDetectorOptions.ObservationWindow"/>; a new impact there starts a fresh candidate, otherwise the
-/// window is judged once: still enough, turned far enough from the posture before, and (if enabled) free fall seen.
+/// window is judged once: still enough, turned far enough from a posture before that was upright (standing or
+/// sitting, not lying), and (if enabled) free fall seen.
 /// A single threshold cannot separate a fall from jogging or dropping into a chair; the post-impact phase can.
 /// </para>
 /// <para>
@@ -306,9 +307,11 @@ public sealed class FallDetector
         var mean = _sum / _n;
         var stillness = Math.Sqrt(Math.Max(0, (_sumSq / _n) - (mean * mean)));
         var change = AngleDeg(_refX, _refY, _refZ, _sumX, _sumY, _sumZ);
+        var prior = AngleDeg(0, -1, 0, _refX, _refY, _refZ);
         var tilt = AngleDeg(0, -1, 0, _sumX, _sumY, _sumZ);
         if (stillness > _options.StillnessMaxG
             || change < _options.MinOrientationChangeDeg
+            || prior > _options.MaxPriorTiltDeg
             || _freeFallMin > _options.FreeFallMaxG)
         {
             return false;
@@ -324,6 +327,7 @@ public sealed class FallDetector
             _freeFallMin,
             stillness,
             change,
+            prior,
             tilt,
             _saturated);
         return true;

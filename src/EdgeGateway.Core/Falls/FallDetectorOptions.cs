@@ -8,7 +8,7 @@ namespace EdgeGateway.Core.Falls;
 public sealed record FallDetectorOptions
 {
     /// <summary>Cut-off of the 4th-order Butterworth low-pass applied to every axis; removes sensor noise and sharp spikes so peaks compare across sample rates.</summary>
-    public double LowPassCutoffHz { get; init; } = 5.0;
+    public double LowPassCutoffHz { get; init; } = 4.0;
 
     /// <summary>Filtered acceleration magnitude (g) that opens an impact candidate; a clipped sample always does.</summary>
     public double ImpactThresholdG { get; init; } = 1.6;
@@ -17,16 +17,19 @@ public sealed record FallDetectorOptions
     public TimeSpan PreImpactWindow { get; init; } = TimeSpan.FromSeconds(1.0);
 
     /// <summary>Quiet time after the last impact before stillness is judged; later impacts inside it belong to the same fall (bounces).</summary>
-    public TimeSpan SettleTime { get; init; } = TimeSpan.FromSeconds(1.0);
+    public TimeSpan SettleTime { get; init; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>Length of the post-impact window in which the wearer must lie still in a changed posture.</summary>
-    public TimeSpan ObservationWindow { get; init; } = TimeSpan.FromSeconds(1.5);
+    public TimeSpan ObservationWindow { get; init; } = TimeSpan.FromSeconds(1.0);
 
     /// <summary>Largest standard deviation (g) of the filtered magnitude in the observation window that still counts as lying still.</summary>
-    public double StillnessMaxG { get; init; } = 0.05;
+    public double StillnessMaxG { get; init; } = 0.1;
 
     /// <summary>Smallest angle (degrees) between the posture before the event and the posture in the observation window.</summary>
-    public double MinOrientationChangeDeg { get; init; } = 45.0;
+    public double MinOrientationChangeDeg { get; init; } = 40.0;
+
+    /// <summary>Largest tilt (degrees) of the posture before the event from upright; someone already lying (turning over in bed) is not falling. 180 disables the gate.</summary>
+    public double MaxPriorTiltDeg { get; init; } = 85.0;
 
     /// <summary>The free-fall minimum (g) must be at or below this for a fall; <see cref="double.PositiveInfinity"/> disables the free-fall gate.</summary>
     public double FreeFallMaxG { get; init; } = double.PositiveInfinity;
@@ -68,6 +71,11 @@ public sealed record FallDetectorOptions
         if (double.IsNaN(MinOrientationChangeDeg) || MinOrientationChangeDeg < 0 || MinOrientationChangeDeg > 180)
         {
             throw OutOfRange(nameof(MinOrientationChangeDeg), MinOrientationChangeDeg, "must be between 0 and 180 degrees");
+        }
+
+        if (double.IsNaN(MaxPriorTiltDeg) || MaxPriorTiltDeg < 0 || MaxPriorTiltDeg > 180)
+        {
+            throw OutOfRange(nameof(MaxPriorTiltDeg), MaxPriorTiltDeg, "must be between 0 and 180 degrees");
         }
 
         if (double.IsNaN(FreeFallMaxG) || FreeFallMaxG < 0)
