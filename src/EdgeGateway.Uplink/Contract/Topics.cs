@@ -1,0 +1,45 @@
+using EdgeGateway.Core.Events;
+
+namespace EdgeGateway.Uplink.Contract;
+
+/// <summary>The MQTT topic scheme (see docs/asyncapi.yaml): everything of one gateway lives under <c>edgegateway/v1/{gatewayId}/</c>.</summary>
+/// <remarks>One prefix per gateway lets the broker's ACL keep gateways apart with a single pattern rule.</remarks>
+public static class Topics
+{
+    /// <summary>The root of the scheme, versioned so a future contract can live beside this one.</summary>
+    public const string Root = "edgegateway/v1";
+
+    /// <summary>Where a gateway publishes events of <paramref name="eventClass"/>.</summary>
+    public static string Events(string gatewayId, EventClass eventClass) =>
+        $"{Root}/{gatewayId}/events/{ClassName(eventClass)}";
+
+    /// <summary>Filter for all events of all gateways (the centre's subscription).</summary>
+    public const string AllEvents = Root + "/+/events/#";
+
+    /// <summary>Where the centre publishes acknowledgements for <paramref name="gatewayId"/>.</summary>
+    public static string Acks(string gatewayId) => $"{Root}/{gatewayId}/acks";
+
+    /// <summary>The retained online/offline status of <paramref name="gatewayId"/>.</summary>
+    public static string Status(string gatewayId) => $"{Root}/{gatewayId}/status";
+
+    /// <summary>Heartbeats of <paramref name="gatewayId"/>.</summary>
+    public static string Heartbeat(string gatewayId) => $"{Root}/{gatewayId}/heartbeat";
+
+    /// <summary>The gateway id in an events topic, or null when the topic is not one of ours.</summary>
+    public static string? GatewayIdOf(string topic)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        var parts = topic.Split('/');
+        return parts.Length >= 4 && $"{parts[0]}/{parts[1]}" == Root ? parts[2] : null;
+    }
+
+    /// <summary>The lower-case wire name of an event class.</summary>
+    public static string ClassName(EventClass eventClass) => eventClass switch
+    {
+        EventClass.Alarm => "alarm",
+        EventClass.Technical => "technical",
+        EventClass.Info => "info",
+        EventClass.Telemetry => "telemetry",
+        _ => throw new ArgumentOutOfRangeException(nameof(eventClass), eventClass, null),
+    };
+}

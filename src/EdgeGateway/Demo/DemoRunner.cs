@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Sockets;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Uplink.Contract;
+using EdgeGateway.Uplink.Mqtt;
+using Microsoft.Extensions.Logging;
+using MQTTnet.Server;
+
+namespace EdgeGateway.Demo;
+
+/// <summary>Options of <c>edgegateway demo</c>.</summary>
+internal sealed record DemoOptions(bool Headless, double Speed, TimeSpan SettleTimeout);
+
+/// <summary>
+/// Runs the demo: an embedded broker, the gateway with a simulated home, a central viewer, and a scripted scenario.
+/// </summary>
+internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFactory loggers)
+{
+    private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo");
+
+    /// <summary>Plays the scenario; returns 0 only if every expected happening was observed.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var start = new DateTimeOffset(2026, 11, 23, 23, 58, 0, Zone.GetUtcOffset(new DateTime(2026, 11, 23, 23, 58, 0)));
+        var clock = new ScenarioClock(start, options.Speed, Zone);
+        var scenario = Scenario.NightExit();
+        var tracker = new ExpectationTracker(scenario.Expectations);
+
+        var port = FreeLoopbackPort();
+        using var server = new MqttServerFactory().CreateMqttServer(
+            new MqttServerOptionsBuilder()
+                .WithDefaultEndpoint()
+                .WithDefaultEndpointBoundIPAddress(IPAddress.Loopback)
+                .WithDefaultEndpointPort(port)
+                .Build());
+        await server.StartAsync().ConfigureAwait(false);
+        var endpoint = new MqttEndpoint("127.0.0.1", port);
+        void Show(string category, string text) => view.Show(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone), category, text);
+        Show("broker", $"embedded MQTT broker listening on {endpoint}");
+
+        using var home = new SimulatedHome(clock, Zone);
+        home.Buzzer.Changed += p => Show("buzzer", p.ToString());
+        home.Led.Changed += p => Show("led", p.ToString());
+        home.Loop.Happened += h =>
+        {
+            switch (h.Kind)
+            {
+                case Core.Loop.LoopHappeningKind.Reading:
+                    Show("sensor", h.Text);
+                    break;
+                case Core.Loop.LoopHappeningKind.AlarmRaised:
+                    Show("alarm", $"raised: {h.Text}");
+                    break;
+                case Core.Loop.LoopHappeningKind.AlarmAcknowledged:
+                    Show("alarm", h.Text);
+                    tracker.Observe(Observation.Acknowledged(h.Event!.Kind));
+                    break;
+                case Core.Loop.LoopHappeningKind.AlarmCleared:
+                    Show("alarm", h.Text);
+                    break;
+                default:
+                    Show("gateway", h.Text);
+                    break;
+            }
+        };
+
+        await using var publisher = new MqttEventPublisher(endpoint, SimulatedHome.GatewayId, loggers.CreateLogger("uplink"), clock);
+        publisher.Published += e => Show("uplink", $"sent {CloudEventCodec.TypePrefix}{e.Spec.TypeName} #{e.Sequence} {e.Id}");
+        publisher.AckReceived += ack =>
+        {
+            Show("ack", $"centre ({ack.By}) acknowledged {ack.EventId}");
+
+            // Every event is acknowledged for delivery; only an active alarm's ack moves its lifecycle.
+            if (home.Loop.ActiveAlarms.Any(a => a.Id == ack.EventId))
+            {
+                home.Loop.TryAcknowledge(ack.EventId, ack.By);
+            }
+
+            return Task.CompletedTask;
+        };
+
+        await using var central = new CentralConsumer(endpoint, "central-demo", shareGroup: null, loggers.CreateLogger("central"));
+        central.EventReceived += (e, isNew) =>
+        {
+            if (isNew)
+            {
+                Show("central", $"received {e.Spec.TypeName} from {e.GatewayId}/{e.SensorId ?? "-"} prio {e.Priority}: {e.Message}");
+                tracker.Observe(Observation.Received(e.Kind));
+            }
+
+            return Task.CompletedTask;
+        };
+        await central.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var loopTask = home.Loop.RunAsync(stop.Token);
+        var uplinkTask = publisher.RunAsync(home.Loop.Outbound, stop.Token);
+
+        try
+        {
+            foreach (var step in scenario.Steps)
+            {
+                var delay = clock.RealDelayUntil(start + step.At);
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                }
+
+                Show("scenario", step.Description);
+                step.Act(home);
+                if (step.WaitFor is { } wait)
+                {
+                    await tracker.WaitAsync(wait, options.SettleTimeout, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await tracker.WaitAllAsync(options.SettleTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        var missing = tracker.Missing();
+        foreach (var m in missing)
+        {
+            Show("demo", $"MISSING: {m.Description}");
+        }
+
+        Show("demo", $"scenario '{scenario.Name}' done: {scenario.Expectations.Count - missing.Count}/{scenario.Expectations.Count} expected happenings observed");
+
+        if (!options.Headless && !cancellationToken.IsCancellationRequested)
+        {
+            Show("demo", "the home keeps running; press Ctrl+C to stop");
+            await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+
+        await stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(loopTask, uplinkTask).ConfigureAwait(false);
+        await server.StopAsync().ConfigureAwait(false);
+        return missing.Count == 0 ? 0 : 1;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
