@@ -2,7 +2,7 @@ namespace EdgeGateway.Core.Falls;
 
 /// <summary>A confirmed fall: when it was confirmed, how sure the detector is, and the features that decided it.</summary>
 /// <param name="Timestamp">Sample time at which the fall was confirmed (end of the observation window).</param>
-/// <param name="ImpactTime">Sample time of the highest impact of the event.</param>
+/// <param name="ImpactTime">Sample time of the highest filtered impact; lags the raw peak by the low-pass delay (about 0.1 s at 4 Hz).</param>
 /// <param name="Confidence">0..1 heuristic: how far the features are past their thresholds; for ranking, not a probability.</param>
 /// <param name="PeakImpactG">Highest filtered acceleration magnitude of the impact (g).</param>
 /// <param name="FreeFallMinG">Lowest filtered magnitude in the pre-impact window (g); near 0 means free fall.</param>
