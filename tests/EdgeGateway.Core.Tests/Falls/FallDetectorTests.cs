@@ -139,10 +139,10 @@ public class FallDetectorTests
     }
 
     [Fact]
-    public void A_gap_across_a_posture_change_does_not_look_like_an_impact()
+    public void History_from_before_a_gap_is_not_taken_as_the_posture_before_the_event()
     {
-        // Without restarting the filters, the step from upright to lying across the hole rings like a fall.
-        var t = new SyntheticTrace(200).Still(3, Upright).Gap(2).Still(8, LyingOnBack);
+        // Stood before the hole, lying after it: a bump while lying must not read as "turned from upright".
+        var t = new SyntheticTrace(200).Still(3, Upright).Gap(2).Still(0.5, LyingOnBack).Impact(3).Still(6, LyingOnBack);
         Assert.Empty(Run(t));
     }
 
