@@ -13,7 +13,7 @@ public sealed record FallDetectorOptions
     /// <summary>Filtered acceleration magnitude (g) that opens an impact candidate; a clipped sample always does.</summary>
     public double ImpactThresholdG { get; init; } = 1.6;
 
-    /// <summary>How far before the first impact the free-fall minimum is looked for.</summary>
+    /// <summary>How far before an impact the free-fall minimum is looked for; the posture before the event is taken just before this window.</summary>
     public TimeSpan PreImpactWindow { get; init; } = TimeSpan.FromSeconds(1.0);
 
     /// <summary>Quiet time after the last impact before stillness is judged; later impacts inside it belong to the same fall (bounces).</summary>
