@@ -1,0 +1,360 @@
+using EdgeGateway.Core.Units;
+
+namespace EdgeGateway.Core.Falls;
+
+/// <summary>Streaming fall detector for a waist-worn accelerometer: impact, then lying still in a changed posture.</summary>
+/// <remarks>
+/// <para>
+/// Phases: <b>idle</b> → a filtered magnitude above <see cref="FallDetectorOptions.ImpactThresholdG"/> (or a clipped
+/// sample) opens a candidate and records the posture before it and the free-fall minimum just before it →
+/// <b>settling</b> while impacts continue (bounces, or jogging steps, keep it here) → <b>observing</b> for
+/// <see cref="FallDetectorOptions.ObservationWindow"/>; a new impact there starts a fresh candidate, otherwise the
+/// window is judged once: still enough, turned far enough from a posture before that was upright (standing or
+/// sitting, not lying), and (if enabled) free fall seen.
+/// A single threshold cannot separate a fall from jogging or dropping into a chair; the post-impact phase can.
+/// </para>
+/// <para>
+/// All state is fixed-size and allocated in the constructor: <see cref="Process"/> allocates nothing. The posture
+/// before the event is the mean filtered vector over <see cref="ReferenceSpan"/> just before the pre-impact window,
+/// taken from a ring buffer sized from the nominal sample rate.
+/// </para>
+/// </remarks>
+public sealed class FallDetector
+{
+    /// <summary>How much history before the pre-impact window is averaged to get the posture before the event.</summary>
+    public static readonly TimeSpan ReferenceSpan = TimeSpan.FromSeconds(0.5);
+
+    private readonly FallDetectorOptions _options;
+    private readonly double _sampleRateHz;
+    private readonly int _preSamples;
+    private readonly int _refSamples;
+    private readonly double[] _histX;
+    private readonly double[] _histY;
+    private readonly double[] _histZ;
+    private readonly double[] _histMag;
+
+    private LowPassFilter _fx;
+    private LowPassFilter _fy;
+    private LowPassFilter _fz;
+    private int _head;
+    private int _count;
+    private bool _hasLast;
+    private TimeSpan _last;
+    private bool _hasAlarm;
+    private TimeSpan _lastAlarm;
+
+    private Phase _phase;
+    private TimeSpan _lastImpact;
+    private TimeSpan _peakTime;
+    private double _peak;
+    private double _freeFallMin;
+    private bool _saturated;
+    private double _refX;
+    private double _refY;
+    private double _refZ;
+    private TimeSpan _observeStart;
+    private int _n;
+    private double _sum;
+    private double _sumSq;
+    private double _sumX;
+    private double _sumY;
+    private double _sumZ;
+
+    /// <summary>Creates a detector for a sensor sampled at <paramref name="sampleRateHz"/>; the options are validated.</summary>
+    public FallDetector(FallDetectorOptions options, double sampleRateHz)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(sampleRateHz);
+        _options = options;
+        _sampleRateHz = sampleRateHz;
+        _preSamples = Math.Max(1, (int)Math.Ceiling(options.PreImpactWindow.TotalSeconds * sampleRateHz));
+        _refSamples = Math.Max(1, (int)Math.Ceiling(ReferenceSpan.TotalSeconds * sampleRateHz));
+        var length = _preSamples + _refSamples + 1;
+        _histX = new double[length];
+        _histY = new double[length];
+        _histZ = new double[length];
+        _histMag = new double[length];
+        _fx = new LowPassFilter(options.LowPassCutoffHz, sampleRateHz);
+        _fy = _fx;
+        _fz = _fx;
+    }
+
+    private enum Phase
+    {
+        Idle,
+        Settling,
+        Observing,
+    }
+
+    /// <summary>The options this detector runs with.</summary>
+    public FallDetectorOptions Options => _options;
+
+    /// <summary>The nominal sample rate the filters and buffers were designed for.</summary>
+    public double SampleRateHz => _sampleRateHz;
+
+    /// <summary>Feeds one sample; returns true when a fall is confirmed at this sample and fills <paramref name="detection"/>.</summary>
+    public bool Process(in AccelerationSample sample, out FallDetection detection)
+    {
+        detection = default;
+        var x = sample.X.G;
+        var y = sample.Y.G;
+        var z = sample.Z.G;
+        var t = sample.Timestamp;
+        if (!double.IsFinite(x) || !double.IsFinite(y) || !double.IsFinite(z))
+        {
+            // A garbage reading breaks the continuity of the signal just like a gap does.
+            RestartSignal();
+            return false;
+        }
+
+        if (_hasLast)
+        {
+            if (t < _last)
+            {
+                // The time base restarted (sensor reset): the refractory clock means nothing any more.
+                RestartSignal();
+                _hasAlarm = false;
+            }
+            else if (t - _last > _options.MaxGap)
+            {
+                // Filters and windows assume evenly spaced samples; the refractory period stays, so a fall
+                // alarmed before a dropout is not alarmed again after it.
+                RestartSignal();
+            }
+        }
+
+        var saturation = _options.SaturationG;
+        var clipped = Math.Abs(x) >= saturation || Math.Abs(y) >= saturation || Math.Abs(z) >= saturation;
+        if (!_hasLast)
+        {
+            Prime(x, y, z);
+        }
+
+        _hasLast = true;
+        _last = t;
+
+        var fx = _fx.Next(x);
+        var fy = _fy.Next(y);
+        var fz = _fz.Next(z);
+        var magnitude = Math.Sqrt((fx * fx) + (fy * fy) + (fz * fz));
+        Push(fx, fy, fz, magnitude);
+
+        if (_hasAlarm && t - _lastAlarm < _options.RefractoryPeriod)
+        {
+            return false;
+        }
+
+        var impact = clipped || magnitude >= _options.ImpactThresholdG;
+        switch (_phase)
+        {
+            case Phase.Idle:
+                if (impact)
+                {
+                    StartCandidate(t, magnitude, clipped);
+                }
+
+                return false;
+
+            case Phase.Settling:
+                if (impact)
+                {
+                    AddImpact(t, magnitude, clipped);
+                    return false;
+                }
+
+                if (t - _lastImpact < _options.SettleTime)
+                {
+                    return false;
+                }
+
+                _phase = Phase.Observing;
+                _observeStart = t;
+                _n = 0;
+                _sum = _sumSq = _sumX = _sumY = _sumZ = 0;
+                Observe(fx, fy, fz, magnitude);
+                return false;
+
+            default:
+                if (impact)
+                {
+                    // Movement hard enough to be an impact means the wearer is not lying still: judge afresh.
+                    StartCandidate(t, magnitude, clipped);
+                    return false;
+                }
+
+                Observe(fx, fy, fz, magnitude);
+                if (t - _observeStart < _options.ObservationWindow)
+                {
+                    return false;
+                }
+
+                _phase = Phase.Idle;
+                return Judge(t, out detection);
+        }
+    }
+
+    /// <summary>Forgets the signal history, any open candidate and the refractory period, as after a power-up.</summary>
+    public void Reset()
+    {
+        RestartSignal();
+        _hasAlarm = false;
+        _lastAlarm = default;
+    }
+
+    private void RestartSignal()
+    {
+        _hasLast = false;
+        _phase = Phase.Idle;
+        _count = 0;
+        _head = 0;
+    }
+
+    private void Prime(double x, double y, double z)
+    {
+        _fx.Prime(x);
+        _fy.Prime(y);
+        _fz.Prime(z);
+    }
+
+    private void Push(double x, double y, double z, double magnitude)
+    {
+        _histX[_head] = x;
+        _histY[_head] = y;
+        _histZ[_head] = z;
+        _histMag[_head] = magnitude;
+        _head = _head + 1 == _histMag.Length ? 0 : _head + 1;
+        if (_count < _histMag.Length)
+        {
+            _count++;
+        }
+    }
+
+    private int IndexOfAge(int age)
+    {
+        var index = _head - 1 - age;
+        return index < 0 ? index + _histMag.Length : index;
+    }
+
+    private void StartCandidate(TimeSpan t, double magnitude, bool clipped)
+    {
+        _phase = Phase.Settling;
+        _lastImpact = t;
+        _peakTime = t;
+        _peak = magnitude;
+        _saturated = clipped;
+        _freeFallMin = FreeFallMinimum();
+
+        // Posture before the event; with a short history (just after a restart) the oldest sample is the best guess.
+        var first = _preSamples + 1;
+        var last = Math.Min(_preSamples + _refSamples, _count - 1);
+        if (last < first)
+        {
+            first = last = _count - 1;
+        }
+
+        double sx = 0, sy = 0, sz = 0;
+        for (var age = first; age <= last; age++)
+        {
+            var i = IndexOfAge(age);
+            sx += _histX[i];
+            sy += _histY[i];
+            sz += _histZ[i];
+        }
+
+        _refX = sx;
+        _refY = sy;
+        _refZ = sz;
+    }
+
+    private void AddImpact(TimeSpan t, double magnitude, bool clipped)
+    {
+        _lastImpact = t;
+        _saturated |= clipped;
+        if (magnitude > _peak)
+        {
+            // The free fall that matters is the one before the hardest impact, not before the first bump.
+            _peak = magnitude;
+            _peakTime = t;
+            _freeFallMin = Math.Min(_freeFallMin, FreeFallMinimum());
+        }
+    }
+
+    private double FreeFallMinimum()
+    {
+        var min = double.PositiveInfinity;
+        var oldest = Math.Min(_preSamples, _count - 1);
+        for (var age = 1; age <= oldest; age++)
+        {
+            min = Math.Min(min, _histMag[IndexOfAge(age)]);
+        }
+
+        return double.IsPositiveInfinity(min) ? _histMag[IndexOfAge(0)] : min;
+    }
+
+    private void Observe(double x, double y, double z, double magnitude)
+    {
+        _n++;
+        _sum += magnitude;
+        _sumSq += magnitude * magnitude;
+        _sumX += x;
+        _sumY += y;
+        _sumZ += z;
+    }
+
+    private bool Judge(TimeSpan t, out FallDetection detection)
+    {
+        detection = default;
+        var mean = _sum / _n;
+        var stillness = Math.Sqrt(Math.Max(0, (_sumSq / _n) - (mean * mean)));
+        var change = AngleDeg(_refX, _refY, _refZ, _sumX, _sumY, _sumZ);
+        var prior = AngleDeg(0, -1, 0, _refX, _refY, _refZ);
+        var tilt = AngleDeg(0, -1, 0, _sumX, _sumY, _sumZ);
+        if (stillness > _options.StillnessMaxG
+            || change < _options.MinOrientationChangeDeg
+            || prior > _options.MaxPriorTiltDeg
+            || _freeFallMin > _options.FreeFallMaxG)
+        {
+            return false;
+        }
+
+        _hasAlarm = true;
+        _lastAlarm = t;
+        detection = new FallDetection(
+            t,
+            _peakTime,
+            Confidence(stillness, change),
+            _peak,
+            _freeFallMin,
+            stillness,
+            change,
+            prior,
+            tilt,
+            _saturated);
+        return true;
+    }
+
+    private double Confidence(double stillness, double change)
+    {
+        // Each score is 0.5 at its threshold and 1 with a clear margin; the mean ranks detections for the log.
+        var impact = _saturated ? 1 : 0.5 * _peak / _options.ImpactThresholdG;
+        var freeFall = 1 - _freeFallMin;
+        var still = double.IsFinite(_options.StillnessMaxG) && _options.StillnessMaxG > 0
+            ? 1 - (0.5 * stillness / _options.StillnessMaxG)
+            : 1 - (stillness / 0.2);
+        var turned = change / 90;
+        return (Math.Clamp(impact, 0, 1) + Math.Clamp(freeFall, 0, 1) + Math.Clamp(still, 0, 1) + Math.Clamp(turned, 0, 1)) / 4;
+    }
+
+    private static double AngleDeg(double ax, double ay, double az, double bx, double by, double bz)
+    {
+        var na = Math.Sqrt((ax * ax) + (ay * ay) + (az * az));
+        var nb = Math.Sqrt((bx * bx) + (by * by) + (bz * bz));
+        if (na == 0 || nb == 0)
+        {
+            return 0;
+        }
+
+        var cos = Math.Clamp(((ax * bx) + (ay * by) + (az * bz)) / (na * nb), -1, 1);
+        return Math.Acos(cos) * 180 / Math.PI;
+    }
+}
