@@ -1,9 +1,11 @@
 using System.CommandLine;
 using EdgeGateway.Cli;
+using EdgeGateway.Falls;
 
 var root = new RootCommand("EdgeGateway: home safety gateway for people who live alone.")
 {
     DemoCommand.Create(),
+    FallCommands.Create(),
 };
 
 // Print the commit beside the version: a technician reporting a fault needs the exact build.
