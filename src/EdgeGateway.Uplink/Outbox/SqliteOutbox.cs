@@ -138,7 +138,11 @@ public sealed partial class SqliteOutbox : IAsyncDisposable
                 null,
                 "event store was damaged; set aside and replaced",
                 new Dictionary<string, string> { ["reason"] = damage, ["setaside"] = setAside ?? "" });
-            outbox._requests.Writer.TryWrite(new InsertRequest(replaced, CloudEventCodec.Serialize(replaced), null));
+            var reported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            outbox._requests.Writer.TryWrite(new InsertRequest(replaced, CloudEventCodec.Serialize(replaced), reported));
+
+            // Open returns a store that already holds the report, so nothing can overtake or lose it.
+            reported.Task.GetAwaiter().GetResult();
         }
 
         LogOpened(logger, path, outbox.Depth);
@@ -314,29 +318,26 @@ public sealed partial class SqliteOutbox : IAsyncDisposable
             tx = _write.BeginTransaction();
             insert.Transaction = tx;
             delete.Transaction = tx;
-            foreach (var (evt, payload) in carried)
+            // Deletes first: on a full store they free the pages the inserts of the same batch need.
+            var ackedIds = new HashSet<Guid>();
+            foreach (var a in batch.OfType<AckRequest>())
+            {
+                foreach (var id in a.Ids)
+                {
+                    ackedIds.Add(id);
+                    dId.Value = id.ToByteArray();
+                    deleted += delete.ExecuteNonQuery();
+                }
+            }
+
+            foreach (var (evt, payload) in carried.Where(c => !ackedIds.Contains(c.Event.Id)))
             {
                 inserted += Insert(evt, payload);
             }
 
-            var ackedIds = new HashSet<Guid>();
-            foreach (var request in batch)
+            foreach (var i in batch.OfType<InsertRequest>())
             {
-                switch (request)
-                {
-                    case InsertRequest i:
-                        inserted += Insert(i.Event, i.Payload);
-                        break;
-                    case AckRequest a:
-                        foreach (var id in a.Ids)
-                        {
-                            ackedIds.Add(id);
-                            dId.Value = id.ToByteArray();
-                            deleted += delete.ExecuteNonQuery();
-                        }
-
-                        break;
-                }
+                inserted += Insert(i.Event, i.Payload);
             }
 
             var depth = Interlocked.Read(ref _depth) + inserted - deleted;
