@@ -4,6 +4,9 @@ using EdgeGateway.Cli;
 var root = new RootCommand("EdgeGateway: home safety gateway for people who live alone.")
 {
     DemoCommand.Create(),
+    RunCommand.Create(),
+    LoadgenCommand.Create(),
+    CentralCommand.Create(),
 };
 
 // Print the commit beside the version: a technician reporting a fault needs the exact build.
