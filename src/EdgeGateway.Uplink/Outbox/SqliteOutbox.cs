@@ -307,7 +307,8 @@ public sealed partial class SqliteOutbox : IAsyncDisposable
             carried = [.. _unstored];
         }
 
-        var full = carried.Count > 0 || batch.Exists(r => r is AckRequest || (r is InsertRequest i && i.Event.Class != EventClass.Telemetry));
+        // Acks alone need no fsync: losing one to a power cut costs a retransmission the centre drops by id.
+        var full = carried.Count > 0 || batch.Exists(r => r is InsertRequest i && i.Event.Class != EventClass.Telemetry);
         long inserted = 0, deleted = 0;
         var now = _time.GetUtcNow();
         SqliteTransaction? tx = null;
