@@ -5,6 +5,9 @@ using EdgeGateway.Falls;
 var root = new RootCommand("EdgeGateway: home safety gateway for people who live alone.")
 {
     DemoCommand.Create(),
+    RunCommand.Create(),
+    CentralCommand.Create(),
+    LoadgenCommand.Create(),
     FallCommands.Create(),
 };
 

@@ -17,6 +17,8 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     private readonly IMqttClient _client;
     private readonly MqttClientFactory _factory = new();
     private readonly RecentIds _seen = new(100_000);
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _supervisor;
 
     /// <summary>Creates a consumer; with <paramref name="shareGroup"/> several instances split the load (MQTT 5 shared subscription).</summary>
     public CentralConsumer(MqttEndpoint endpoint, string clientId, string? shareGroup, ILogger logger)
@@ -34,14 +36,24 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     /// <summary>Raised for each event; the flag is true the first time its id is seen.</summary>
     public event Func<CareEvent, bool, Task>? EventReceived;
 
-    /// <summary>Connects and subscribes.</summary>
+    /// <summary>Connects and subscribes, then keeps the connection up (reconnecting with back-off) until disposed.</summary>
+    /// <exception cref="MQTTnet.Exceptions.MqttCommunicationException">The first connection failed.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        _supervisor = Task.Run(() => SuperviseAsync(_stop.Token), CancellationToken.None);
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
     {
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer(_endpoint.Host, _endpoint.Port)
             .WithClientId(_clientId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(10))
             .WithTimeout(TimeSpan.FromSeconds(10))
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(3600)
             .Build();
         await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
         var filter = _shareGroup is null ? Topics.AllEvents : $"$share/{_shareGroup}/{Topics.AllEvents}";
@@ -50,6 +62,43 @@ public sealed partial class CentralConsumer : IAsyncDisposable
             .Build();
         await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
         LogSubscribed(_logger, _endpoint, filter);
+    }
+
+    private async Task SuperviseAsync(CancellationToken ct)
+    {
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (_client.IsConnected && await _client.TryPingAsync(ct).ConfigureAwait(false))
+                {
+                    backoff.Reset();
+                    await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                await ConnectAsync(ct).ConfigureAwait(false);
+                backoff.Reset();
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+            {
+                var delay = backoff.Next();
+                LogReconnectFailed(_logger, _endpoint, ex.Message);
+                try
+                {
+                    await Task.Delay(delay, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
@@ -77,12 +126,24 @@ public sealed partial class CentralConsumer : IAsyncDisposable
             .WithPayload(new EventAck(evt.Id, _clientId).ToJson())
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
-        await _client.PublishAsync(ack).ConfigureAwait(false);
+        // Not awaited: waiting for each ack's PUBACK inside the receive handler would serialise the consumer on round trips.
+        _ = _client.PublishAsync(ack).ContinueWith(
+            t => LogAckFailed(_logger, evt.Id, t.Exception!.GetBaseException().Message),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_supervisor is not null)
+        {
+            await _supervisor.ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
         if (_client.IsConnected)
         {
             try
@@ -100,6 +161,12 @@ public sealed partial class CentralConsumer : IAsyncDisposable
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Central consumer connected to {Endpoint}, subscribed to {Filter}")]
     private static partial void LogSubscribed(ILogger logger, MqttEndpoint endpoint, string filter);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Central consumer lost {Endpoint}, reconnecting: {Reason}")]
+    private static partial void LogReconnectFailed(ILogger logger, MqttEndpoint endpoint, string reason);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Ack for {EventId} not sent ({Reason}); the gateway will retransmit and it is acked then")]
+    private static partial void LogAckFailed(ILogger logger, Guid eventId, string reason);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Ignored a malformed event on {Topic}: {Error}")]
     private static partial void LogMalformed(ILogger logger, string topic, string error);

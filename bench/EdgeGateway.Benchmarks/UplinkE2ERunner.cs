@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Time;
+using EdgeGateway.TestSupport;
+using EdgeGateway.Uplink.Mqtt;
+using EdgeGateway.Uplink.Outbox;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeGateway.Benchmarks;
+
+/// <summary>Stopwatch runner (<c>-- e2e</c>): durable accept rate vs raw synced commits, end-to-end ack latency, backlog drain.</summary>
+internal static class UplinkE2ERunner
+{
+    public static async Task<int> RunAsync()
+    {
+        var dir = Directory.CreateTempSubdirectory("bench-uplink-").FullName;
+        try
+        {
+            Console.WriteLine($"raw SQLite synced commits (WAL, FULL, 1 row/commit): {RawSyncedCommitsPerSecond(Path.Combine(dir, "raw.db")):F0}/s");
+            var factory = new CareEventFactory("bench", TimeProvider.System, new FixedClockSyncStatus(true));
+            await using (var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = Path.Combine(dir, "a") }, factory, TimeProvider.System, NullLogger.Instance))
+            {
+                var clock = Stopwatch.StartNew();
+                var n = 0;
+                while (clock.Elapsed < TimeSpan.FromSeconds(2))
+                {
+                    await outbox.AcceptAsync(factory.Create(CareEventKind.TestAlarm, "b", "x"));
+                    n++;
+                }
+
+                Console.WriteLine($"durable accept, single events one at a time: {n / clock.Elapsed.TotalSeconds:F0}/s");
+                clock.Restart();
+                n = 0;
+                while (clock.Elapsed < TimeSpan.FromSeconds(2))
+                {
+                    await Task.WhenAll(Enumerable.Range(0, 500).Select(_ => outbox.AcceptAsync(factory.Create(CareEventKind.TestAlarm, "b", "x"))));
+                    n += 500;
+                }
+
+                Console.WriteLine($"durable accept, bursts of 500: {n / clock.Elapsed.TotalSeconds:F0}/s");
+            }
+
+            await using var broker = await MosquittoBroker.StartAsync();
+            foreach (var rate in new[] { 10, 100, 1000 })
+            {
+                await LatencyAsync(broker, Path.Combine(dir, $"e2e-{rate}"), rate);
+            }
+
+            await BacklogAsync(broker, Path.Combine(dir, "backlog"), 10_000);
+            return 0;
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static double RawSyncedCommitsPerSecond(string path)
+    {
+        using var c = new SqliteConnection($"Data Source={path};Pooling=False");
+        c.Open();
+        using (var setup = c.CreateCommand())
+        {
+            setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t(id BLOB, payload BLOB);";
+            setup.ExecuteNonQuery();
+        }
+
+        var payload = new byte[450];
+        var clock = Stopwatch.StartNew();
+        var n = 0;
+        while (clock.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            using var tx = c.BeginTransaction();
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "INSERT INTO t VALUES ($id, $p)";
+            cmd.Parameters.AddWithValue("$id", Guid.NewGuid().ToByteArray());
+            cmd.Parameters.AddWithValue("$p", payload);
+            cmd.ExecuteNonQuery();
+            tx.Commit();
+            n++;
+        }
+
+        return n / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task LatencyAsync(MosquittoBroker broker, string dir, int rate)
+    {
+        var (outbox, uplink, factory, central) = await PipelineAsync(broker, dir, $"lat-{rate}");
+        var sentAt = new ConcurrentDictionary<Guid, long>();
+        var latencies = new ConcurrentBag<double>();
+        uplink.AckReceived += a =>
+        {
+            if (sentAt.TryRemove(a.EventId, out var t))
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+
+            return Task.CompletedTask;
+        };
+        using var stop = new CancellationTokenSource();
+        var run = uplink.RunAsync(stop.Token);
+        while (!uplink.IsConnected)
+        {
+            await Task.Delay(10);
+        }
+
+        var count = Math.Min(rate * 3, 3000);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / rate);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            var e = factory.Create(CareEventKind.TestAlarm, "b", "x");
+            sentAt[e.Id] = Stopwatch.GetTimestamp();
+            await outbox.AcceptAsync(e);
+        }
+
+        while (latencies.Count < count && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20);
+        }
+
+        var sorted = latencies.OrderBy(x => x).ToArray();
+        Console.WriteLine($"e2e accept→mosquitto→central→ack committed, {rate}/s, {sorted.Length}/{count} acked: p50 {sorted[sorted.Length / 2]:F2} ms, p99 {sorted[(int)(sorted.Length * 0.99)]:F2} ms");
+        await stop.CancelAsync();
+        await run;
+        await central.DisposeAsync();
+        await outbox.DisposeAsync();
+    }
+
+    private static async Task BacklogAsync(MosquittoBroker broker, string dir, int count)
+    {
+        var (outbox, uplink, factory, central) = await PipelineAsync(broker, dir, "backlog");
+        await Task.WhenAll(Enumerable.Range(0, count).Select(_ => outbox.AcceptAsync(factory.Create(CareEventKind.TestAlarm, "b", "x"))));
+        using var stop = new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        var run = uplink.RunAsync(stop.Token);
+        while (outbox.Depth > 0 && clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(10);
+        }
+
+        Console.WriteLine($"backlog of {count} drained (all acked) in {clock.Elapsed.TotalSeconds:F2} s");
+        await stop.CancelAsync();
+        await run;
+        await central.DisposeAsync();
+        await outbox.DisposeAsync();
+    }
+
+    private static async Task<(SqliteOutbox, ReliableUplink, CareEventFactory, CentralConsumer)> PipelineAsync(MosquittoBroker broker, string dir, string gw)
+    {
+        var factory = new CareEventFactory(gw, TimeProvider.System, new FixedClockSyncStatus(true));
+        var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = dir }, factory, TimeProvider.System, NullLogger.Instance);
+        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), gw, outbox, factory, new UplinkOptions(), NullLogger.Instance, TimeProvider.System);
+        var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), $"central-{gw}", shareGroup: null, NullLogger.Instance);
+        await central.StartAsync(CancellationToken.None);
+        return (outbox, uplink, factory, central);
+    }
+}

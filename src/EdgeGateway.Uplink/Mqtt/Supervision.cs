@@ -1,0 +1,96 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+
+namespace EdgeGateway.Uplink.Mqtt;
+
+/// <summary>What a heartbeat says about the gateway.</summary>
+/// <param name="BootId">The process lifetime.</param>
+/// <param name="Uptime">Time since boot.</param>
+/// <param name="OutboxDepth">Accepted events not yet acknowledged.</param>
+/// <param name="OldestUnacked">Age of the oldest of them, or null.</param>
+/// <param name="ClockSynced">Whether the wall clock is synchronised.</param>
+/// <param name="Time">Wall-clock time of the heartbeat.</param>
+/// <param name="States">Path and sensor states.</param>
+public sealed record Heartbeat(
+    Guid BootId,
+    TimeSpan Uptime,
+    long OutboxDepth,
+    TimeSpan? OldestUnacked,
+    bool ClockSynced,
+    DateTimeOffset Time,
+    IReadOnlyDictionary<string, string> States)
+{
+    /// <summary>The JSON published on <c>edgegateway/v1/{gw}/heartbeat</c>.</summary>
+    public byte[] ToJson()
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("bootid", BootId);
+            w.WriteString("time", Time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            w.WriteNumber("uptime_s", (long)Uptime.TotalSeconds);
+            w.WriteNumber("outbox_depth", OutboxDepth);
+            if (OldestUnacked is { } age)
+            {
+                w.WriteNumber("oldest_unacked_s", Math.Round(age.TotalSeconds, 3));
+            }
+            else
+            {
+                w.WriteNull("oldest_unacked_s");
+            }
+
+            w.WriteBoolean("clocksynced", ClockSynced);
+            w.WriteStartObject("states");
+            foreach (var (k, v) in States)
+            {
+                w.WriteString(k, v);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
+
+/// <summary>The retained status payloads on <c>edgegateway/v1/{gw}/status</c>.</summary>
+public static class GatewayStatus
+{
+    /// <summary>The birth message, published retained on every connect.</summary>
+    public static byte[] Online(Guid bootId) => Payload("online", bootId);
+
+    /// <summary>The last will (and the graceful goodbye), retained.</summary>
+    public static byte[] Offline(Guid bootId) => Payload("offline", bootId);
+
+    /// <summary>Reads the state ("online"/"offline") from a status payload, or null when it is not one.</summary>
+    public static string? StateOf(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            using var doc = JsonDocument.ParseValue(ref reader);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("state", out var s) ? s.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static byte[] Payload(string state, Guid bootId)
+    {
+        var buffer = new ArrayBufferWriter<byte>(96);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("state", state);
+            w.WriteString("bootid", bootId);
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

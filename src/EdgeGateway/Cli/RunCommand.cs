@@ -1,0 +1,45 @@
+using System.CommandLine;
+using EdgeGateway.Hosting;
+using EdgeGateway.Uplink.Outbox;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway.Cli;
+
+/// <summary><c>edgegateway run</c>: the gateway's uplink — delivers the outbox in the data dir (including what a killed process left) and keeps supervision going.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var shared = new UplinkCliOptionSet();
+        var command = new Command("run", "Run the gateway: deliver the durable outbox to the centre, with status and heartbeats, until stopped.");
+        shared.AddTo(command);
+        command.SetAction(async (result, ct) =>
+        {
+            if (shared.Read(result) is not { } options)
+            {
+                return 2;
+            }
+
+            using var loggers = UplinkCliOptionSet.Loggers(LogLevel.Information);
+            var logger = loggers.CreateLogger("uplink");
+            GatewayUplink gateway;
+            try
+            {
+                gateway = GatewayUplink.Open(options, logger);
+            }
+            catch (Exception ex) when (ex is OutboxStorageException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"--data-dir: {ex.Message}");
+                return 3;
+            }
+
+            await using (gateway.ConfigureAwait(false))
+            {
+                await gateway.Uplink.RunAsync(ct).ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

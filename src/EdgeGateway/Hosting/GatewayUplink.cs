@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Time;
+using EdgeGateway.Uplink.Mqtt;
+using EdgeGateway.Uplink.Outbox;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway.Hosting;
+
+/// <summary>The gateway's uplink as the <c>run</c> and <c>loadgen</c> commands host it: the outbox in the data dir and its deliverer.</summary>
+internal sealed partial class GatewayUplink : IAsyncDisposable
+{
+    private GatewayUplink(CareEventFactory factory, SqliteOutbox outbox, ReliableUplink uplink)
+    {
+        Factory = factory;
+        Outbox = outbox;
+        Uplink = uplink;
+    }
+
+    public CareEventFactory Factory { get; }
+
+    public SqliteOutbox Outbox { get; }
+
+    public ReliableUplink Uplink { get; }
+
+    /// <summary>Opens the outbox in <paramref name="options"/>' data dir and prepares delivery to the broker.</summary>
+    public static GatewayUplink Open(UplinkCliOptions options, ILogger logger)
+    {
+        var clock = new FixedClockSyncStatus(false);
+        var gatewayId = options.GatewayId ?? SqliteOutbox.StoredGatewayId(options.DataDirectory) ?? DefaultGatewayId();
+        var factory = new CareEventFactory(gatewayId, TimeProvider.System, clock);
+        var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = options.DataDirectory }, factory, TimeProvider.System, logger);
+        var uplink = new ReliableUplink(
+            options.Broker,
+            gatewayId,
+            outbox,
+            factory,
+            new UplinkOptions { KeepAlive = options.KeepAlive, HeartbeatInterval = options.Heartbeat, AckTimeout = options.AckTimeout, ClockSync = clock },
+            logger,
+            TimeProvider.System);
+        return new GatewayUplink(factory, outbox, uplink);
+    }
+
+    public ValueTask DisposeAsync() => Outbox.DisposeAsync();
+
+    private static string DefaultGatewayId()
+    {
+        var host = InvalidIdChars().Replace(Environment.MachineName.ToLowerInvariant(), "-");
+        return host.Length is > 0 and <= 64 ? host : "edgegateway";
+    }
+
+    [GeneratedRegex("[^a-z0-9_-]")]
+    private static partial Regex InvalidIdChars();
+}
+
+/// <summary>The options <c>run</c>, <c>loadgen</c> and <c>central</c> share.</summary>
+internal sealed record UplinkCliOptions(MqttEndpoint Broker, string DataDirectory, string? GatewayId, TimeSpan KeepAlive, TimeSpan Heartbeat, TimeSpan AckTimeout);
+
+/// <summary>Declares and reads the shared options, with errors that name the option.</summary>
+internal sealed class UplinkCliOptionSet
+{
+    public Option<string> Broker { get; } = new("--broker") { Description = "Broker URL, e.g. mqtt://127.0.0.1:1883.", DefaultValueFactory = _ => "mqtt://127.0.0.1:1883" };
+
+    public Option<string> DataDir { get; } = new("--data-dir") { Description = "Directory of the durable outbox.", DefaultValueFactory = _ => "/var/lib/edgegateway" };
+
+    public Option<string?> GatewayId { get; } = new("--gateway-id") { Description = "Gateway id (default: the one stored in the data dir, else the host name)." };
+
+    public Option<double> KeepAlive { get; } = new("--keep-alive") { Description = "MQTT keep-alive in seconds; a dead link is noticed within it.", DefaultValueFactory = _ => 15 };
+
+    public Option<double> Heartbeat { get; } = new("--heartbeat") { Description = "Heartbeat interval in seconds.", DefaultValueFactory = _ => 60 };
+
+    public Option<double> AckTimeout { get; } = new("--ack-timeout") { Description = "Seconds to wait for the centre's ack before the first retransmission.", DefaultValueFactory = _ => 5 };
+
+    public void AddTo(Command command)
+    {
+        foreach (var o in new Option[] { Broker, DataDir, GatewayId, KeepAlive, Heartbeat, AckTimeout })
+        {
+            command.Options.Add(o);
+        }
+    }
+
+    /// <summary>Reads the options; null and a message on stderr when one is invalid.</summary>
+    public UplinkCliOptions? Read(ParseResult result)
+    {
+        MqttEndpoint broker;
+        try
+        {
+            broker = MqttEndpoint.Parse(result.GetValue(Broker)!);
+        }
+        catch (FormatException ex)
+        {
+            Console.Error.WriteLine($"--broker: {ex.Message}");
+            return null;
+        }
+
+        var gatewayId = result.GetValue(GatewayId);
+        if (gatewayId is not null)
+        {
+            try
+            {
+                CareEventFactory.ValidateGatewayId(gatewayId);
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine($"--gateway-id: {ex.Message}");
+                return null;
+            }
+        }
+
+        var seconds = new[] { (KeepAlive, 1.0, 3600.0), (Heartbeat, 0.1, 86_400.0), (AckTimeout, 0.05, 3600.0) };
+        foreach (var (option, min, max) in seconds)
+        {
+            var v = result.GetValue(option);
+            if (double.IsNaN(v) || v < min || v > max)
+            {
+                Console.Error.WriteLine($"{option.Name} {v} is out of range: expected {min} to {max} seconds");
+                return null;
+            }
+        }
+
+        return new UplinkCliOptions(
+            broker,
+            result.GetValue(DataDir)!,
+            gatewayId,
+            TimeSpan.FromSeconds(result.GetValue(KeepAlive)),
+            TimeSpan.FromSeconds(result.GetValue(Heartbeat)),
+            TimeSpan.FromSeconds(result.GetValue(AckTimeout)));
+    }
+
+    public static ILoggerFactory Loggers(LogLevel level) => LoggerFactory.Create(b => b
+        .SetMinimumLevel(level)
+        .AddSimpleConsole(o => o.SingleLine = true)
+        .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+}

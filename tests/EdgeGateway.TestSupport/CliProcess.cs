@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace EdgeGateway.TestSupport;
+
+/// <summary>A long-running <c>edgegateway</c> process whose stdout can be read line by line and which can be SIGKILLed.</summary>
+public sealed class CliProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+    private readonly System.Text.StringBuilder _stderr = new();
+
+    private CliProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                _lines.Writer.TryComplete();
+            }
+            else
+            {
+                _lines.Writer.TryWrite(e.Data);
+            }
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            lock (_stderr)
+            {
+                _stderr.AppendLine(e.Data);
+            }
+        };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Stdout, one line at a time.</summary>
+    public ChannelReader<string> Lines => _lines.Reader;
+
+    /// <summary>Stderr so far (for failure messages).</summary>
+    public string StdErr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>The process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>True once the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The exit code (after exit).</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts <c>dotnet edgegateway.dll ARGS</c> from the test's output folder.</summary>
+    public static CliProcess Start(params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "edgegateway.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException("edgegateway.dll is not beside the tests: reference src/EdgeGateway", dll);
+        }
+
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return new CliProcess(Process.Start(psi)!);
+    }
+
+    /// <summary>SIGKILL, as a crash or power cut would.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    /// <summary>Waits for exit within <paramref name="timeout"/>.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
