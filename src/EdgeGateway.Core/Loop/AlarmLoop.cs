@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Events;
@@ -27,6 +28,12 @@ public enum LoopHappeningKind
 
     /// <summary>A command could not be applied (unknown alarm, illegal transition).</summary>
     CommandRefused,
+
+    /// <summary>A rule threw; the loop carried on with the other rules.</summary>
+    RuleFailed,
+
+    /// <summary>The uplink reported that some path works again, or that none does.</summary>
+    UplinkStateChanged,
 }
 
 /// <summary>One thing the loop did.</summary>
@@ -39,6 +46,14 @@ public sealed record LoopHappening(LoopHappeningKind Kind, string Text, CareEven
 /// It never waits for the network or the disk: inputs arrive through a bounded channel written with TryWrite
 /// and events leave through an unbounded channel that the uplink drains at its own pace, so a stalled uplink
 /// can only grow that queue, never delay a buzzer.
+/// <para>
+/// Buzzer, most urgent first: an alarm raised while no uplink path works → <see cref="BuzzerPattern.AlarmUndeliverable"/>
+/// (never a silent failure); a local warning the resident can cancel (fall pre-alarm, inactivity warning) →
+/// <see cref="BuzzerPattern.PreAlarm"/>, since it asks the resident to act now; a raised alarm → <see cref="BuzzerPattern.Alarm"/>;
+/// an acknowledged one → <see cref="BuzzerPattern.AlarmAcknowledged"/>; else silent. Technical faults show on the LED only,
+/// so a lost mains supply does not wake the resident at night. LED: alarm or warning → Alarm; no uplink → NoUplink;
+/// a faulted sensor or lost mains → Fault; else Heartbeat.
+/// </para>
 /// </remarks>
 public sealed class AlarmLoop : IRuleContext
 {
@@ -53,8 +68,12 @@ public sealed class AlarmLoop : IRuleContext
     private readonly Dictionary<Guid, Alarm> _alarms = [];
     private readonly Lock _snapshotLock = new();
     private Alarm[] _snapshot = [];
+    private readonly ILocalWarningRule[] _warningRules;
+    private readonly HashSet<string> _faults = new(StringComparer.Ordinal);
     private long _droppedInputs;
     private long _lastTurnTimestamp;
+    private bool _uplinkUp = true;
+    private bool _mainsLost;
 
     /// <summary>Creates the loop; call <see cref="RunAsync"/> to start it.</summary>
     public AlarmLoop(
@@ -75,6 +94,7 @@ public sealed class AlarmLoop : IRuleContext
         _rules = rules;
         _buzzer = buzzer;
         _led = led;
+        _warningRules = rules.OfType<ILocalWarningRule>().ToArray();
         _inputs = Channel.CreateBounded<LoopInput>(new BoundedChannelOptions(inputCapacity)
         {
             SingleReader = true,
@@ -121,11 +141,42 @@ public sealed class AlarmLoop : IRuleContext
     public bool TryClear(Guid alarmId, ClearReason reason) =>
         Enqueue(new LoopInput(InputKind.Clear) { AlarmId = alarmId, Reason = reason });
 
+    /// <summary>Queues a fall detection (from the fall detector or any other source) for the fall rule.</summary>
+    public bool TryPostFall(string sensorId, double confidence, IReadOnlyDictionary<string, string>? features = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sensorId);
+        return Enqueue(new LoopInput(InputKind.Fall) { Fall = new FallSignal(sensorId, confidence, features, Now) });
+    }
+
+    /// <summary>Queues a technical event (sensor silent/faulted/flapping/restored, mains, uplink paths) to send and show on the LED.</summary>
+    /// <exception cref="ArgumentException"><paramref name="kind"/> is not a technical event.</exception>
+    public bool TryPostTechnical(CareEventKind kind, string? sensorId, string message)
+    {
+        if (CareEventCatalog.Get(kind).Class != EventClass.Technical)
+        {
+            throw new ArgumentException($"{kind} is {CareEventCatalog.Get(kind).Class}, not a technical event", nameof(kind));
+        }
+
+        return Enqueue(new LoopInput(InputKind.Technical) { TechnicalKind = kind, SensorId = sensorId, By = message });
+    }
+
+    /// <summary>Queues the uplink's verdict: false when no path to the centre works, so a raised alarm sounds as undeliverable.</summary>
+    public bool TrySetUplinkState(bool anyPathUp) => Enqueue(new LoopInput(InputKind.Uplink) { UplinkUp = anyPathUp });
+
     /// <summary>Runs the loop until <paramref name="cancellationToken"/> fires; outputs go to their safe state first.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         _buzzer.Set(BuzzerPattern.Off);
         _led.Set(LedPattern.Heartbeat);
+        foreach (var rule in _rules)
+        {
+            if (rule is IStartableRule startable)
+            {
+                Guard(rule, startable.OnStart);
+            }
+        }
+
+        UpdateOutputs();
         try
         {
             await foreach (var input in _inputs.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -214,12 +265,50 @@ public sealed class AlarmLoop : IRuleContext
                 Report(new LoopHappening(LoopHappeningKind.Reading, input.Reading.ToString()));
                 foreach (var rule in _rules)
                 {
-                    rule.OnReading(input.Reading, this);
+                    try
+                    {
+                        rule.OnReading(input.Reading, this);
+                    }
+                    catch (Exception ex)
+                    {
+                        RuleFailed(rule, ex);
+                    }
                 }
 
                 break;
             case InputKind.Timer:
-                input.Rule!.OnTimer(input.Token, this);
+                var timerRule = input.Rule!;
+                var token = input.Token;
+                Guard(timerRule, ctx => timerRule.OnTimer(token, ctx));
+                break;
+            case InputKind.Fall:
+                Report(new LoopHappening(LoopHappeningKind.Reading, string.Create(CultureInfo.InvariantCulture, $"{input.Fall.SensorId} fall detected (confidence {input.Fall.Confidence:0.00})")));
+                foreach (var rule in _rules)
+                {
+                    if (rule is IFallRule fallRule)
+                    {
+                        try
+                        {
+                            fallRule.OnFall(input.Fall, this);
+                        }
+                        catch (Exception ex)
+                        {
+                            RuleFailed(rule, ex);
+                        }
+                    }
+                }
+
+                break;
+            case InputKind.Technical:
+                Technical(input.TechnicalKind, input.SensorId, input.By ?? "");
+                break;
+            case InputKind.Uplink:
+                if (_uplinkUp != input.UplinkUp)
+                {
+                    _uplinkUp = input.UplinkUp;
+                    Report(new LoopHappening(LoopHappeningKind.UplinkStateChanged, _uplinkUp ? "uplink: a path to the centre works" : "uplink: no path to the centre works"));
+                }
+
                 break;
             case InputKind.Acknowledge:
                 Acknowledge(input.AlarmId, input.By ?? "centre");
@@ -236,6 +325,46 @@ public sealed class AlarmLoop : IRuleContext
 
                 break;
         }
+    }
+
+    // A rule's bug must not take the buzzer down with it: the loop reports it and carries on with the other rules.
+#pragma warning disable CA1031
+    private void Guard(ICareRule rule, Action<IRuleContext> action)
+    {
+        try
+        {
+            action(this);
+        }
+        catch (Exception ex)
+        {
+            RuleFailed(rule, ex);
+        }
+    }
+#pragma warning restore CA1031
+
+    private void RuleFailed(ICareRule rule, Exception ex) =>
+        Report(new LoopHappening(LoopHappeningKind.RuleFailed, $"rule {rule.Name} failed: {ex.GetType().Name}: {ex.Message}"));
+
+    private void Technical(CareEventKind kind, string? sensorId, string message)
+    {
+        var key = sensorId ?? "gateway";
+        switch (kind)
+        {
+            case CareEventKind.SensorSilent or CareEventKind.SensorFault or CareEventKind.SensorFlapping or CareEventKind.StorageFault:
+                _faults.Add(kind == CareEventKind.StorageFault ? "storage" : key);
+                break;
+            case CareEventKind.SensorRestored:
+                _faults.Remove(key);
+                break;
+            case CareEventKind.MainsLost:
+                _mainsLost = true;
+                break;
+            case CareEventKind.MainsRestored:
+                _mainsLost = false;
+                break;
+        }
+
+        Emit(kind, sensorId, message);
     }
 
     private void Acknowledge(Guid alarmId, string by)
@@ -264,8 +393,23 @@ public sealed class AlarmLoop : IRuleContext
             anyAcknowledged |= alarm.State == AlarmState.Acknowledged;
         }
 
-        _buzzer.Set(anyRaised ? BuzzerPattern.Alarm : anyAcknowledged ? BuzzerPattern.AlarmAcknowledged : BuzzerPattern.Off);
-        _led.Set(anyRaised || anyAcknowledged ? LedPattern.Alarm : LedPattern.Heartbeat);
+        var warning = false;
+        foreach (var rule in _warningRules)
+        {
+            warning |= rule.WarningActive;
+        }
+
+        _buzzer.Set(
+            anyRaised && !_uplinkUp ? BuzzerPattern.AlarmUndeliverable
+            : warning ? BuzzerPattern.PreAlarm
+            : anyRaised ? BuzzerPattern.Alarm
+            : anyAcknowledged ? BuzzerPattern.AlarmAcknowledged
+            : BuzzerPattern.Off);
+        _led.Set(
+            anyRaised || anyAcknowledged || warning ? LedPattern.Alarm
+            : !_uplinkUp ? LedPattern.NoUplink
+            : _faults.Count > 0 || _mainsLost ? LedPattern.Fault
+            : LedPattern.Heartbeat);
     }
 
     private void Send(CareEvent evt) => _outbound.Writer.TryWrite(evt);
@@ -287,6 +431,9 @@ public sealed class AlarmLoop : IRuleContext
         Timer,
         Acknowledge,
         Clear,
+        Fall,
+        Technical,
+        Uplink,
     }
 
     private readonly record struct LoopInput(InputKind Kind)
@@ -302,5 +449,13 @@ public sealed class AlarmLoop : IRuleContext
         public ICareRule? Rule { get; init; }
 
         public long Token { get; init; }
+
+        public FallSignal Fall { get; init; }
+
+        public CareEventKind TechnicalKind { get; init; }
+
+        public string? SensorId { get; init; }
+
+        public bool UplinkUp { get; init; }
     }
 }

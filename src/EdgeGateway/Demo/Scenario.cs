@@ -13,26 +13,69 @@ internal readonly record struct Observation(CareEventKind Kind, bool IsAck)
 /// <summary>One expected observation, described for the closing summary.</summary>
 internal sealed record Expectation(string Description, Observation Observation);
 
-/// <summary>One scripted action at an offset from the scenario's start; optionally waits for an expectation before going on.</summary>
-internal sealed record ScenarioStep(TimeSpan At, string Description, Action<SimulatedHome> Act, Expectation? WaitFor = null);
+/// <summary>What a scenario step can act on: the home, the clock (to skip quiet hours) and the tracker (to check).</summary>
+internal sealed record DemoStage(SimulatedHome Home, ScenarioClock Clock, ExpectationTracker Tracker, DateTimeOffset Start);
+
+/// <summary>One scripted action at an offset from the scenario's start (wall time); optionally waits for an expectation before going on.</summary>
+internal sealed record ScenarioStep(TimeSpan At, string Description, Action<DemoStage> Act, Expectation? WaitFor = null);
 
 /// <summary>A scripted story played against the simulated home.</summary>
 internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, IReadOnlyList<Expectation> Expectations)
 {
-    /// <summary>The resident walks out of the front door after midnight; the centre answers; the resident comes back in.</summary>
-    public static Scenario NightExit()
+    /// <summary>
+    /// A short day in the life of the resident: a peek out of the door at night (no alarm), a real night exit (alarm,
+    /// acknowledged by the centre), a tap left running in the morning, and before noon a fall she cancels and one she cannot.
+    /// Quiet hours are skipped by stepping the wall clock, as NTP would.
+    /// </summary>
+    public static Scenario DayInTheLife()
     {
-        var alarmAtCentre = new Expectation("night-exit alarm reaches the centre", Observation.Received(CareEventKind.NightExit));
-        var ackAtHome = new Expectation("centre's acknowledgement reaches the home", Observation.Acknowledged(CareEventKind.NightExit));
-        var clearedAtCentre = new Expectation("alarm-cleared reaches the centre", Observation.Received(CareEventKind.AlarmCleared));
+        static Expectation At(string d, CareEventKind k) => new(d, Observation.Received(k));
+        static Expectation Ack(string d, CareEventKind k) => new(d, Observation.Acknowledged(k));
+        var nightExitAck = Ack("centre acknowledges the night exit", CareEventKind.NightExit);
+        var cleared = At("alarm-cleared reaches the centre", CareEventKind.AlarmCleared);
+        var tapAck = Ack("centre acknowledges the tap left running", CareEventKind.TapLeftRunning);
+        var fallCancelled = At("cancelled fall reaches the centre as info", CareEventKind.FallCancelled);
+        var fallAck = Ack("centre acknowledges the fall", CareEventKind.Fall);
+        Expectation[] expected =
+        [
+            At("night-exit alarm reaches the centre", CareEventKind.NightExit), nightExitAck, cleared,
+            At("tap-left-running alarm reaches the centre", CareEventKind.TapLeftRunning), tapAck,
+            fallCancelled,
+            At("fall alarm reaches the centre", CareEventKind.Fall), fallAck,
+        ];
+        static TimeSpan T(int h, int m, int s = 0) => new TimeSpan(h, m, s) + TimeSpan.FromMinutes(1); // start is 23:59
         return new Scenario(
-            "night exit",
+            "a day in the life",
             [
-                new(TimeSpan.Zero, "23:58, the resident is asleep; all quiet", _ => { }),
-                new(TimeSpan.FromMinutes(3), "00:01, the front door opens", h => h.SetFrontDoorOpen(true), ackAtHome),
-                new(TimeSpan.FromMinutes(6), "00:04, the resident comes back in and the door closes", h => h.SetFrontDoorOpen(false), clearedAtCentre),
+                new(T(0, 0), "the resident is asleep; all quiet", _ => { }),
+                new(T(0, 1), "she opens the front door to look out", s => s.Home.SetFrontDoorOpen(true)),
+                new(T(0, 1, 40), "she closes it again: a peek, not an exit", s => s.Home.SetFrontDoorOpen(false)),
+                new(T(0, 4), "the grace period is long over", s => s.Tracker.Check(
+                    "the peek raised no alarm", s.Tracker.CountOf(Observation.Received(CareEventKind.NightExit)) == 0 && s.Home.Loop.ActiveAlarms.Count == 0)),
+                new(T(0, 4, 30), "she walks out of the front door and does not come back", s => s.Home.SetFrontDoorOpen(true), nightExitAck),
+                new(T(0, 8), "the night nurse brings her back in; the door closes", s => s.Home.SetFrontDoorOpen(false), cleared),
+                new(T(0, 9), "skipping the quiet hours to 08:00", s => s.Clock.SkipTo(s.Start + T(8, 0) - TimeSpan.FromSeconds(1))),
+                new(T(8, 0), "she starts the kitchen tap and forgets it (flow meter stand-in: 7 L/min)", s => s.Home.KitchenFlowStandIn(7), tapAck),
+                new(T(8, 7), "the tap is turned off", s => s.Home.KitchenFlowStandIn(0)),
+                new(T(8, 8), "skipping to 11:00", s => s.Clock.SkipTo(s.Start + T(11, 0) - TimeSpan.FromSeconds(1))),
+                new(T(11, 0), "she stumbles; the fall detector (stand-in) reports a fall", s => s.Home.FallDetectorStandIn(0.88, 2.7)),
+                new(T(11, 0, 10), "she is fine and pulls the cord to cancel the pre-alarm", s => s.Home.SetPullCord(true)),
+                new(T(11, 0, 12), "she lets go of the cord", s => s.Home.SetPullCord(false), fallCancelled),
+                new(T(11, 2), "she falls hard and cannot reach the cord", s => s.Home.FallDetectorStandIn(0.97, 4.1), fallAck),
+                new(T(11, 6), "the home carer arrives and resets the fall alarm on site", s =>
+                {
+                    foreach (var alarm in s.Home.Loop.ActiveAlarms.Where(a => a.Event.Kind == CareEventKind.Fall))
+                    {
+                        s.Home.Loop.TryClear(alarm.Id, Core.Alarms.ClearReason.LocalReset);
+                    }
+                }),
+                new(T(11, 7), "the day goes on", s =>
+                {
+                    s.Tracker.Check("exactly one night-exit alarm (the peek raised none)", s.Tracker.CountOf(Observation.Received(CareEventKind.NightExit)) == 1);
+                    s.Tracker.Check("night exit, tap and fall alarms cleared", s.Tracker.CountOf(Observation.Received(CareEventKind.AlarmCleared)) >= 2);
+                }),
             ],
-            [alarmAtCentre, ackAtHome, clearedAtCentre]);
+            expected);
     }
 }
 
@@ -40,7 +83,8 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
 internal sealed class ExpectationTracker(IReadOnlyList<Expectation> expected)
 {
     private readonly Lock _lock = new();
-    private readonly HashSet<Observation> _seen = [];
+    private readonly Dictionary<Observation, int> _seen = [];
+    private readonly List<string> _failedChecks = [];
     private readonly Dictionary<Observation, TaskCompletionSource> _waiters = [];
 
     public void Observe(Observation observation)
@@ -48,7 +92,7 @@ internal sealed class ExpectationTracker(IReadOnlyList<Expectation> expected)
         TaskCompletionSource? waiter;
         lock (_lock)
         {
-            _seen.Add(observation);
+            _seen[observation] = _seen.GetValueOrDefault(observation) + 1;
             _waiters.Remove(observation, out waiter);
         }
 
@@ -60,7 +104,7 @@ internal sealed class ExpectationTracker(IReadOnlyList<Expectation> expected)
         Task task;
         lock (_lock)
         {
-            if (_seen.Contains(expectation.Observation))
+            if (_seen.ContainsKey(expectation.Observation))
             {
                 return;
             }
@@ -84,6 +128,38 @@ internal sealed class ExpectationTracker(IReadOnlyList<Expectation> expected)
         }
     }
 
+    /// <summary>How often <paramref name="observation"/> was seen.</summary>
+    public int CountOf(Observation observation)
+    {
+        lock (_lock)
+        {
+            return _seen.GetValueOrDefault(observation);
+        }
+    }
+
+    /// <summary>Records a scripted check; a false one makes the run fail.</summary>
+    public bool Check(string description, bool passed)
+    {
+        if (!passed)
+        {
+            lock (_lock)
+            {
+                _failedChecks.Add(description);
+            }
+        }
+
+        return passed;
+    }
+
+    /// <summary>The checks that failed.</summary>
+    public IReadOnlyList<string> FailedChecks()
+    {
+        lock (_lock)
+        {
+            return [.. _failedChecks];
+        }
+    }
+
     public async Task WaitAllAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         foreach (var e in expected)
@@ -96,7 +172,7 @@ internal sealed class ExpectationTracker(IReadOnlyList<Expectation> expected)
     {
         lock (_lock)
         {
-            return expected.Where(e => !_seen.Contains(e.Observation)).ToList();
+            return expected.Where(e => !_seen.ContainsKey(e.Observation)).ToList();
         }
     }
 }

@@ -12,6 +12,7 @@ internal sealed class ScenarioClock : TimeProvider
     private readonly double _speed;
     private readonly long _origin = Stopwatch.GetTimestamp();
     private readonly TimeZoneInfo _zone;
+    private long _skippedTicks;
 
     public ScenarioClock(DateTimeOffset start, double speed, TimeZoneInfo zone)
     {
@@ -30,7 +31,20 @@ internal sealed class ScenarioClock : TimeProvider
     public override long GetTimestamp() => _origin + (long)((Stopwatch.GetTimestamp() - _origin) * _speed);
 
     public override DateTimeOffset GetUtcNow() =>
-        _start.ToUniversalTime() + TimeSpan.FromTicks((long)(Stopwatch.GetElapsedTime(_origin).Ticks * _speed));
+        _start.ToUniversalTime() + TimeSpan.FromTicks((long)(Stopwatch.GetElapsedTime(_origin).Ticks * _speed) + Interlocked.Read(ref _skippedTicks));
+
+    /// <summary>
+    /// Moves the wall clock forward to <paramref name="at"/> without waiting, to skip quiet hours. Monotonic time and running
+    /// timers do not move, exactly as when NTP steps a real clock, so this also exercises the rules' immunity to wall-clock jumps.
+    /// </summary>
+    public void SkipTo(DateTimeOffset at)
+    {
+        var by = at - GetUtcNow();
+        if (by > TimeSpan.Zero)
+        {
+            Interlocked.Add(ref _skippedTicks, by.Ticks);
+        }
+    }
 
     /// <summary>The real time until scenario time <paramref name="at"/>.</summary>
     public TimeSpan RealDelayUntil(DateTimeOffset at) => Scale(at - GetUtcNow());

@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Loop;
 using EdgeGateway.Core.Outputs;
@@ -22,8 +23,16 @@ public sealed class AlarmLoopTests : IAsyncDisposable
     public AlarmLoopTests()
     {
         _events = new CareEventFactory("home-1", _time, new FixedClockSyncStatus(true));
-        var rule = new NightDoorRule("front-door", new NightWindow(new TimeOnly(23, 0), new TimeOnly(6, 0), Oslo));
-        _loop = new AlarmLoop(_events, _time, [rule], _buzzer, _led);
+        var night = new NightWindow(new TimeOnly(23, 0), new TimeOnly(6, 0), Oslo);
+        var fall = new FallRule(new FallOptions { CancelWindow = TimeSpan.FromSeconds(30) });
+        ICareRule[] rules =
+        [
+            new HelpButtonRule(new HelpButtonOptions(), [fall]),
+            fall,
+            new NightExitRule(new NightExitOptions { DoorSensorId = "front-door", GracePeriod = TimeSpan.FromMinutes(2) }, night),
+            new ThrowingRule(),
+        ];
+        _loop = new AlarmLoop(_events, _time, rules, _buzzer, _led);
         _loop.Happened += h =>
         {
             lock (_happenings)
@@ -34,6 +43,27 @@ public sealed class AlarmLoopTests : IAsyncDisposable
         _running = _loop.RunAsync(_stop.Token);
     }
 
+    private int Readings
+    {
+        get
+        {
+            lock (_happenings)
+            {
+                return _happenings.Count(h => h.Kind == LoopHappeningKind.Reading);
+            }
+        }
+    }
+
+    private SensorReading Button(bool pressed) => SensorReading.Contact("cord", SensorKind.HelpButton, pressed, _events.Now());
+
+    /// <summary>Posts and waits until the loop has handled it, so a following Advance sees the timer it armed.</summary>
+    private async Task PostAsync(SensorReading reading)
+    {
+        var before = Readings;
+        Assert.True(_loop.TryPost(reading));
+        await UntilAsync(() => Readings > before);
+    }
+
     private SensorReading Door(bool open) => SensorReading.Contact("front-door", SensorKind.DoorContact, open, _events.Now());
 
     private async Task<CareEvent> NextEventAsync()
@@ -42,11 +72,14 @@ public sealed class AlarmLoopTests : IAsyncDisposable
         return await _loop.Outbound.ReadAsync(timeout.Token);
     }
 
+    private static void SpinUntil(Func<bool> condition) =>
+        Assert.True(SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(5)), "condition not reached within 5 s");
+
     private async Task UntilAsync(Func<bool> condition)
     {
-        for (var i = 0; i < 1000 && !condition(); i++)
+        for (var i = 0; i < 5000 && !condition(); i++)
         {
-            await Task.Delay(5);
+            await Task.Delay(1);
         }
 
         Assert.True(condition(), "condition not reached within 5 s");
@@ -55,7 +88,8 @@ public sealed class AlarmLoopTests : IAsyncDisposable
     [Fact]
     public async Task Door_opened_at_night_raises_an_alarm_sounds_the_buzzer_and_clears_when_closed()
     {
-        Assert.True(_loop.TryPost(Door(true)));
+        await PostAsync(Door(true));
+        _time.Advance(TimeSpan.FromMinutes(2));
         var alarm = await NextEventAsync();
         Assert.Equal(CareEventKind.NightExit, alarm.Kind);
         Assert.Equal("front-door", alarm.SensorId);
@@ -79,9 +113,9 @@ public sealed class AlarmLoopTests : IAsyncDisposable
     public async Task Door_opened_by_day_raises_nothing()
     {
         _time.Advance(TimeSpan.FromHours(12));
-        _loop.TryPost(Door(true));
-        _loop.TryPost(Door(false));
-        await UntilAsync(() => _happenings.Count(h => h.Kind == LoopHappeningKind.Reading) == 2);
+        await PostAsync(Door(true));
+        _time.Advance(TimeSpan.FromMinutes(5));
+        await PostAsync(Door(false));
         Assert.False(_loop.Outbound.TryRead(out _));
         Assert.Equal(BuzzerPattern.Off, _buzzer.Pattern);
     }
@@ -89,7 +123,8 @@ public sealed class AlarmLoopTests : IAsyncDisposable
     [Fact]
     public async Task Acknowledging_an_unknown_or_cleared_alarm_is_refused_without_stopping_the_loop()
     {
-        _loop.TryPost(Door(true));
+        await PostAsync(Door(true));
+        _time.Advance(TimeSpan.FromMinutes(2));
         var alarm = await NextEventAsync();
         _loop.TryPost(Door(false));
         await NextEventAsync();
@@ -98,8 +133,123 @@ public sealed class AlarmLoopTests : IAsyncDisposable
         Assert.Contains(_happenings, h => h.Kind == LoopHappeningKind.CommandRefused && h.AlarmId == alarm.Id);
 
         // Still alive: a new opening raises a new alarm.
-        _loop.TryPost(Door(true));
+        await PostAsync(Door(true));
+        _time.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(CareEventKind.NightExit, (await NextEventAsync()).Kind);
+    }
+
+    [Fact]
+    public async Task A_stalled_uplink_never_delays_the_buzzer()
+    {
+        // The uplink takes one event and then hangs forever on it (a broker that never answers); nobody else reads.
+        using var hang = new SemaphoreSlim(0);
+        var taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stalled = Task.Factory.StartNew(
+            () =>
+            {
+                _loop.Outbound.ReadAsync().AsTask().GetAwaiter().GetResult();
+                taken.SetResult();
+                hang.Wait(TimeSpan.FromMinutes(2));
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        var worst = TimeSpan.Zero;
+        for (var i = 0; i < 2000; i++)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            Assert.True(_loop.TryPost(Button(true)));
+            SpinUntil(() => _buzzer.Pattern == BuzzerPattern.Alarm);
+            var alarm = _loop.ActiveAlarms.Single();
+            Assert.True(_loop.TryClear(alarm.Id, ClearReason.LocalReset));
+            SpinUntil(() => _buzzer.Pattern == BuzzerPattern.Off);
+            var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            worst = took > worst ? took : worst;
+        }
+
+        await taken.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(stalled.IsCompleted);
+
+        // 4000 events waiting for an uplink that will never take them, and the loop still answered every press.
+        Assert.True(_loop.Outbound.Count >= 3999, $"outbound holds {_loop.Outbound.Count}");
+        Assert.Equal(0, _loop.DroppedInputs);
+        Assert.True(worst < TimeSpan.FromSeconds(1), $"worst press→buzzer→reset round trip {worst}");
+        hang.Release();
+        await stalled;
+    }
+
+    [Fact]
+    public async Task A_fall_sounds_the_pre_alarm_and_becomes_an_alarm_unless_the_button_cancels_it()
+    {
+        Assert.True(_loop.TryPostFall("wrist", 0.95, new Dictionary<string, string> { ["peakG"] = "3.4" }));
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.PreAlarm);
+        Assert.Equal(LedPattern.Alarm, _led.Pattern);
+        await PostAsync(Button(true));
+        await PostAsync(Button(false));
+        var cancelled = await NextEventAsync();
+        Assert.Equal(CareEventKind.FallCancelled, cancelled.Kind);
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.Off);
+        Assert.Empty(_loop.ActiveAlarms);
+
+        var before = Readings;
+        Assert.True(_loop.TryPostFall("wrist", 0.95));
+        await UntilAsync(() => Readings > before);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var fall = await NextEventAsync();
+        Assert.Equal(CareEventKind.Fall, fall.Kind);
+        Assert.Equal("wrist", fall.SensorId);
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.Alarm);
+    }
+
+    [Fact]
+    public async Task An_alarm_that_cannot_leave_the_home_sounds_distinctly_and_the_led_shows_no_uplink()
+    {
+        Assert.True(_loop.TrySetUplinkState(false));
+        await UntilAsync(() => _led.Pattern == LedPattern.NoUplink);
+        Assert.Equal(BuzzerPattern.Off, _buzzer.Pattern);
+
+        await PostAsync(Button(true));
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.AlarmUndeliverable);
+        var alarm = await NextEventAsync();
+
+        _loop.TrySetUplinkState(true);
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.Alarm);
+        _loop.TryAcknowledge(alarm.Id, "nurse-2");
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.AlarmAcknowledged);
+        _loop.TryClear(alarm.Id, ClearReason.Centre);
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.Off && _led.Pattern == LedPattern.Heartbeat);
+    }
+
+    [Fact]
+    public async Task Technical_events_are_sent_and_drive_the_fault_led_until_restored()
+    {
+        Assert.True(_loop.TryPostTechnical(CareEventKind.SensorSilent, "bed", "bed mat silent for 10 min"));
+        var silent = await NextEventAsync();
+        Assert.Equal(CareEventKind.SensorSilent, silent.Kind);
+        Assert.Equal("bed", silent.SensorId);
+        await UntilAsync(() => _led.Pattern == LedPattern.Fault);
+
+        _loop.TryPostTechnical(CareEventKind.MainsLost, null, "on battery");
+        _loop.TryPostTechnical(CareEventKind.SensorRestored, "bed", "bed mat back");
+        Assert.Equal(CareEventKind.MainsLost, (await NextEventAsync()).Kind);
+        Assert.Equal(CareEventKind.SensorRestored, (await NextEventAsync()).Kind);
+        Assert.Equal(LedPattern.Fault, _led.Pattern);
+        _loop.TryPostTechnical(CareEventKind.MainsRestored, null, "mains back");
+        await NextEventAsync();
+        await UntilAsync(() => _led.Pattern == LedPattern.Heartbeat);
+        Assert.Equal(BuzzerPattern.Off, _buzzer.Pattern);
+
+        Assert.Throws<ArgumentException>(() => _loop.TryPostTechnical(CareEventKind.Fall, "x", "not technical"));
+    }
+
+    [Fact]
+    public async Task A_rule_that_throws_is_reported_and_the_other_rules_still_run()
+    {
+        await PostAsync(SensorReading.Contact("boom", SensorKind.ChairMat, true, _events.Now()));
+        await UntilAsync(() => _happenings.ToArray().Any(h => h.Kind == LoopHappeningKind.RuleFailed));
+        await PostAsync(Button(true));
+        Assert.Equal(CareEventKind.HelpButton, (await NextEventAsync()).Kind);
     }
 
     public async ValueTask DisposeAsync()
@@ -107,6 +257,23 @@ public sealed class AlarmLoopTests : IAsyncDisposable
         await _stop.CancelAsync();
         await _running;
         _stop.Dispose();
+    }
+
+    private sealed class ThrowingRule : ICareRule
+    {
+        public string Name => "throwing";
+
+        public void OnReading(in SensorReading reading, IRuleContext context)
+        {
+            if (reading.SensorId == "boom")
+            {
+                throw new InvalidOperationException("rule bug");
+            }
+        }
+
+        public void OnTimer(long token, IRuleContext context)
+        {
+        }
     }
 
     private sealed class RecordingBuzzer : IBuzzer

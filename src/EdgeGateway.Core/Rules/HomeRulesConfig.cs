@@ -1,0 +1,173 @@
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Outputs;
+
+namespace EdgeGateway.Core.Rules;
+
+/// <summary>One sensor of the home as the rules know it.</summary>
+public sealed record SensorDeclaration
+{
+    /// <summary>The sensor id used in readings, e.g. "front-door".</summary>
+    public string Id { get; init; } = "";
+
+    /// <summary>What it is.</summary>
+    public SensorKind Kind { get; init; }
+}
+
+/// <summary>
+/// Every rule's parameters and schedules for one home, as bound from the gateway config (section <see cref="Section"/>).
+/// A rule section left out (null) switches that rule off; fall and help-button rules are on by default.
+/// </summary>
+public sealed record HomeRulesConfig
+{
+    /// <summary>The config section name.</summary>
+    public const string Section = "HomeRules";
+
+    /// <summary>IANA time zone of the home; windows follow its daylight-saving rules.</summary>
+    public string TimeZone { get; init; } = "Europe/Oslo";
+
+    /// <summary>The home's sensors; rule options may refer only to these.</summary>
+    public IReadOnlyList<SensorDeclaration> Sensors { get; init; } = [];
+
+    /// <summary>The night window (night exit, bed left, night door limit).</summary>
+    public TimeWindowOptions Night { get; init; } = new() { Start = new TimeOnly(23, 0), End = new TimeOnly(6, 0) };
+
+    /// <summary>The day window (inactivity).</summary>
+    public TimeWindowOptions Day { get; init; } = new() { Start = new TimeOnly(7, 0), End = new TimeOnly(22, 0) };
+
+    /// <summary>Night exit / wandering, or null for off.</summary>
+    public NightExitOptions? NightExit { get; init; }
+
+    /// <summary>Bed left at night, or null for off.</summary>
+    public BedLeftAtNightOptions? BedLeftAtNight { get; init; }
+
+    /// <summary>Door left open, or null for off.</summary>
+    public DoorLeftOpenOptions? DoorLeftOpen { get; init; }
+
+    /// <summary>Tap left running, or null for off.</summary>
+    public TapLeftRunningOptions? TapLeftRunning { get; init; }
+
+    /// <summary>Leaks, or null for off.</summary>
+    public LeakOptions? Leak { get; init; }
+
+    /// <summary>Inactivity, or null for off.</summary>
+    public InactivityOptions? Inactivity { get; init; }
+
+    /// <summary>Fall pre-alarm and alarm.</summary>
+    public FallOptions? Fall { get; init; } = new();
+
+    /// <summary>Help button / pull cord.</summary>
+    public HelpButtonOptions? HelpButton { get; init; } = new();
+
+    /// <summary>Every problem, each starting with its full config key (e.g. <c>HomeRules:DoorLeftOpen:NightLimit</c>).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        List<string> errors = [];
+        const string p = Section + ":";
+        if (string.IsNullOrWhiteSpace(TimeZone) || !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        {
+            errors.Add($"{p}{nameof(TimeZone)}: unknown time zone '{TimeZone}' (expected an IANA id such as Europe/Oslo)");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var sensors = Sensors ?? [];
+        for (var i = 0; i < sensors.Count; i++)
+        {
+            var s = sensors[i];
+            if (string.IsNullOrWhiteSpace(s?.Id))
+            {
+                errors.Add($"{p}{nameof(Sensors)}:{i}:Id: a sensor id is required");
+            }
+            else if (!seen.Add(s.Id))
+            {
+                errors.Add($"{p}{nameof(Sensors)}:{i}:Id: duplicate sensor id '{s.Id}'");
+            }
+
+            if (s is not null && !Enum.IsDefined(s.Kind))
+            {
+                errors.Add($"{p}{nameof(Sensors)}:{i}:Kind: unknown sensor kind '{s.Kind}'");
+            }
+        }
+
+        var catalog = new SensorCatalog(sensors.Where(s => s is not null && !string.IsNullOrWhiteSpace(s.Id)).Select(s => KeyValuePair.Create(s.Id, s.Kind)));
+        errors.AddRange(Night?.Validate(p + nameof(Night)) ?? [$"{p}{nameof(Night)}: required"]);
+        errors.AddRange(Day?.Validate(p + nameof(Day)) ?? [$"{p}{nameof(Day)}: required"]);
+        errors.AddRange(NightExit?.Validate(catalog, p + NightExitOptions.Section) ?? []);
+        errors.AddRange(BedLeftAtNight?.Validate(catalog, p + BedLeftAtNightOptions.Section) ?? []);
+        errors.AddRange(DoorLeftOpen?.Validate(catalog, p + DoorLeftOpenOptions.Section) ?? []);
+        errors.AddRange(TapLeftRunning?.Validate(catalog, p + TapLeftRunningOptions.Section) ?? []);
+        errors.AddRange(Leak?.Validate(catalog, p + LeakOptions.Section) ?? []);
+        errors.AddRange(Inactivity?.Validate(catalog, p + InactivityOptions.Section) ?? []);
+        errors.AddRange(Fall?.Validate(p + FallOptions.Section) ?? []);
+        errors.AddRange(HelpButton?.Validate(p + HelpButtonOptions.Section) ?? []);
+        return errors;
+    }
+
+    /// <summary>Builds the enabled rules, in the order the loop must run them; refuses an invalid config as a whole.</summary>
+    /// <exception cref="RuleConfigurationException">The config is invalid (every problem listed) or needs a valve that is not given.</exception>
+    public IReadOnlyList<ICareRule> BuildRules(IShutOffValve? valve = null)
+    {
+        var errors = Validate().ToList();
+        if (valve is null && Leak is { } leak && (leak.CloseValveOnBurst || leak.CloseValveOnSlowLeak))
+        {
+            errors.Add($"{Section}:{LeakOptions.Section}:{(leak.CloseValveOnBurst ? nameof(LeakOptions.CloseValveOnBurst) : nameof(LeakOptions.CloseValveOnSlowLeak))}: the home has no shut-off valve");
+        }
+
+        RuleConfigurationException.ThrowIfAny(errors);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+        var night = Night.ToWindow(zone);
+        var day = Day.ToWindow(zone);
+
+        List<ICareRule> rules = [];
+        List<ILocalWarningRule> warnings = [];
+        if (Fall is { } fall)
+        {
+            var rule = new FallRule(fall);
+            warnings.Add(rule);
+            rules.Add(rule);
+        }
+
+        InactivityRule? inactivity = Inactivity is { } ia ? new InactivityRule(ia, day) : null;
+        if (inactivity is not null)
+        {
+            warnings.Add(inactivity);
+        }
+
+        // The help button goes first: a press that answers a warning must reach the warning before anything else reacts.
+        if (HelpButton is { } help)
+        {
+            rules.Insert(0, new HelpButtonRule(help, warnings));
+        }
+
+        if (NightExit is { } ne)
+        {
+            rules.Add(new NightExitRule(ne, night));
+        }
+
+        if (BedLeftAtNight is { } bed)
+        {
+            rules.Add(new BedLeftAtNightRule(bed, night));
+        }
+
+        if (DoorLeftOpen is { } door)
+        {
+            rules.Add(new DoorLeftOpenRule(door, night));
+        }
+
+        if (TapLeftRunning is { } tap)
+        {
+            rules.Add(new TapLeftRunningRule(tap));
+        }
+
+        if (Leak is { } l)
+        {
+            rules.Add(new LeakRule(l, valve));
+        }
+
+        if (inactivity is not null)
+        {
+            rules.Add(inactivity);
+        }
+
+        return rules;
+    }
+}

@@ -1,0 +1,370 @@
+using System.Globalization;
+using EdgeGateway.Core.Events;
+
+namespace EdgeGateway.Core.Rules;
+
+/// <summary>Rule configuration was refused; <see cref="Errors"/> lists every problem with its config key.</summary>
+public sealed class RuleConfigurationException : ArgumentException
+{
+    /// <summary>Creates the exception from the list of problems.</summary>
+    public RuleConfigurationException(IReadOnlyList<string> errors)
+        : base("invalid rule configuration: " + string.Join("; ", errors ?? []))
+    {
+        Errors = errors ?? [];
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public RuleConfigurationException() : this([]) { }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public RuleConfigurationException(string message) : this([message]) { }
+
+    /// <summary>Creates the exception with a message and inner exception.</summary>
+    public RuleConfigurationException(string message, Exception inner) : base(message, inner)
+    {
+        Errors = [message];
+    }
+
+    /// <summary>Every problem found, each starting with its config key.</summary>
+    public IReadOnlyList<string> Errors { get; }
+
+    /// <summary>Throws when <paramref name="errors"/> is not empty, so nothing is half-applied.</summary>
+    public static void ThrowIfAny(IReadOnlyList<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (errors.Count > 0)
+        {
+            throw new RuleConfigurationException(errors);
+        }
+    }
+}
+
+/// <summary>The home's sensors by id, so rule options can be checked for references to sensors that do not exist.</summary>
+public sealed class SensorCatalog
+{
+    private readonly Dictionary<string, SensorKind> _sensors = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a catalog from id/kind pairs (duplicates: the last wins; <see cref="HomeRulesConfig"/> reports them).</summary>
+    public SensorCatalog(IEnumerable<KeyValuePair<string, SensorKind>> sensors)
+    {
+        ArgumentNullException.ThrowIfNull(sensors);
+        foreach (var (id, kind) in sensors)
+        {
+            _sensors[id] = kind;
+        }
+    }
+
+    /// <summary>The kind of sensor <paramref name="id"/>, if it exists.</summary>
+    public bool TryGetKind(string id, out SensorKind kind) => _sensors.TryGetValue(id, out kind);
+}
+
+/// <summary>Shared checks that produce "key: problem (was value)" messages.</summary>
+internal static class OptionChecks
+{
+    public static void NotNegative(List<string> errors, string key, TimeSpan value)
+    {
+        if (value < TimeSpan.Zero)
+        {
+            errors.Add(Invariant($"{key}: must not be negative (was {value})"));
+        }
+    }
+
+    public static void Positive(List<string> errors, string key, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add(Invariant($"{key}: must be greater than zero (was {value})"));
+        }
+    }
+
+    public static void SensorRef(List<string> errors, string key, string? id, SensorCatalog? sensors, params SensorKind[] kinds)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            errors.Add($"{key}: a sensor id is required");
+            return;
+        }
+
+        if (sensors is null)
+        {
+            return;
+        }
+
+        if (!sensors.TryGetKind(id, out var kind))
+        {
+            errors.Add($"{key}: unknown sensor '{id}' (not in the home's sensor list)");
+        }
+        else if (kinds.Length > 0 && Array.IndexOf(kinds, kind) < 0)
+        {
+            errors.Add($"{key}: sensor '{id}' is a {kind}, expected {string.Join(" or ", kinds)}");
+        }
+    }
+
+    public static void SensorRefs(List<string> errors, string key, IReadOnlyList<string>? ids, SensorCatalog? sensors, bool required, params SensorKind[] kinds)
+    {
+        if (ids is null || ids.Count == 0)
+        {
+            if (required)
+            {
+                errors.Add($"{key}: at least one sensor id is required");
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            SensorRef(errors, $"{key}:{i}", ids[i], sensors, kinds);
+        }
+    }
+
+    public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>A daily window of local time as configured, e.g. Start 23:00, End 06:00.</summary>
+public sealed record TimeWindowOptions
+{
+    /// <summary>Local start time (inclusive).</summary>
+    public TimeOnly Start { get; init; }
+
+    /// <summary>Local end time (exclusive); may be earlier than <see cref="Start"/> to cross midnight.</summary>
+    public TimeOnly End { get; init; }
+
+    /// <summary>Problems with this window, each naming its key under <paramref name="section"/>.</summary>
+    public IReadOnlyList<string> Validate(string section)
+    {
+        List<string> errors = [];
+        if (Start == End)
+        {
+            errors.Add($"{section}:End: the window {Start:HH\\:mm}–{End:HH\\:mm} has zero length (Start and End must differ)");
+        }
+
+        return errors;
+    }
+
+    /// <summary>The window in <paramref name="zone"/>.</summary>
+    public NightWindow ToWindow(TimeZoneInfo zone) => new(Start, End, zone);
+}
+
+/// <summary>Night exit / wandering: the outer door opens in the night window and the resident is not back inside within a grace period.</summary>
+public sealed record NightExitOptions
+{
+    /// <summary>The config section name.</summary>
+    public const string Section = "NightExit";
+
+    /// <summary>The outer door's contact.</summary>
+    public string DoorSensorId { get; init; } = "";
+
+    /// <summary>How long the door may stay open at night before it counts as an exit (looking out is not wandering).</summary>
+    public TimeSpan GracePeriod { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Indoor sensors (bed mat, chair mat, inner doors) that prove the resident is back inside after the door closed; empty: closing the door counts as back inside.</summary>
+    public IReadOnlyList<string> IndoorSensorIds { get; init; } = [];
+
+    /// <summary>With indoor sensors: how long after the door closes one of them must report before the resident counts as gone.</summary>
+    public TimeSpan ReturnConfirmWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Problems, each naming its key.</summary>
+    public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
+    {
+        List<string> errors = [];
+        OptionChecks.SensorRef(errors, $"{section}:{nameof(DoorSensorId)}", DoorSensorId, sensors, SensorKind.DoorContact);
+        OptionChecks.NotNegative(errors, $"{section}:{nameof(GracePeriod)}", GracePeriod);
+        OptionChecks.SensorRefs(errors, $"{section}:{nameof(IndoorSensorIds)}", IndoorSensorIds, sensors, required: false);
+        if (IndoorSensorIds?.Contains(DoorSensorId, StringComparer.Ordinal) == true)
+        {
+            errors.Add($"{section}:{nameof(IndoorSensorIds)}: must not contain the outer door '{DoorSensorId}'");
+        }
+
+        OptionChecks.Positive(errors, $"{section}:{nameof(ReturnConfirmWindow)}", ReturnConfirmWindow);
+        return errors;
+    }
+}
+
+/// <summary>Bed left at night and not back within a time limit.</summary>
+public sealed record BedLeftAtNightOptions
+{
+    /// <summary>The config section name.</summary>
+    public const string Section = "BedLeftAtNight";
+
+    /// <summary>The bed mat.</summary>
+    public string BedSensorId { get; init; } = "";
+
+    /// <summary>How long the bed may stay empty after being left in the night window.</summary>
+    public TimeSpan ReturnWithin { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Problems, each naming its key.</summary>
+    public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
+    {
+        List<string> errors = [];
+        OptionChecks.SensorRef(errors, $"{section}:{nameof(BedSensorId)}", BedSensorId, sensors, SensorKind.BedMat);
+        OptionChecks.NotNegative(errors, $"{section}:{nameof(ReturnWithin)}", ReturnWithin);
+        return errors;
+    }
+}
+
+/// <summary>Door left open longer than a limit, with separate limits by day and at night.</summary>
+public sealed record DoorLeftOpenOptions
+{
+    /// <summary>The config section name.</summary>
+    public const string Section = "DoorLeftOpen";
+
+    /// <summary>The doors watched.</summary>
+    public IReadOnlyList<string> DoorSensorIds { get; init; } = [];
+
+    /// <summary>Limit outside the night window.</summary>
+    public TimeSpan DayLimit { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Limit inside the night window.</summary>
+    public TimeSpan NightLimit { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Problems, each naming its key.</summary>
+    public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
+    {
+        List<string> errors = [];
+        OptionChecks.SensorRefs(errors, $"{section}:{nameof(DoorSensorIds)}", DoorSensorIds, sensors, required: true, SensorKind.DoorContact);
+        OptionChecks.NotNegative(errors, $"{section}:{nameof(DayLimit)}", DayLimit);
+        OptionChecks.NotNegative(errors, $"{section}:{nameof(NightLimit)}", NightLimit);
+        return errors;
+    }
+}
+
+/// <summary>Tap left running: flow at or above a minimum, without a break, for longer than a limit.</summary>
+public sealed record TapLeftRunningOptions
+{
+    /// <summary>The config section name.</summary>
+    public const string Section = "TapLeftRunning";
+
+    /// <summary>The flow meters watched.</summary>
+    public IReadOnlyList<string> FlowSensorIds { get; init; } = [];
+
+    /// <summary>How long water may run without a break.</summary>
+    public TimeSpan Limit { get; init; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>Flow below this does not count as a running tap (a drip is the leak rule's business), L/min.</summary>
+    public double MinimumFlowLitresPerMinute { get; init; } = 1.0;
+
+    /// <summary>Problems, each naming its key.</summary>
+    public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
+    {
+        List<string> errors = [];
+        OptionChecks.SensorRefs(errors, $"{section}:{nameof(FlowSensorIds)}", FlowSensorIds, sensors, required: true, SensorKind.FlowMeter);
+        OptionChecks.NotNegative(errors, $"{section}:{nameof(Limit)}", Limit);
+        if (!(MinimumFlowLitresPerMinute > 0) || double.IsInfinity(MinimumFlowLitresPerMinute))
+        {
+            errors.Add(OptionChecks.Invariant($"{section}:{nameof(MinimumFlowLitresPerMinute)}: must be a positive number (was {MinimumFlowLitresPerMinute})"));
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>Leaks: flow that never falls to zero over a window (slow leak), or flow above the pipe's maximum (burst).</summary>
+public sealed record LeakOptions
+{
+    /// <summary>The config section name.</summary>
+    public const string Section = "Leak";
+
+    /// <summary>The flow meters watched.</summary>
+    public IReadOnlyList<string> FlowSensorIds { get; init; } = [];
+
+    /// <summary>Flow must fall to zero at least once within this window, or it is a slow leak.</summary>
+    public TimeSpan SlowLeakWindow { get; init; } = TimeSpan.FromHours(4);
+
+    /// <summary>Flow above this is a burst, L/min; null disables burst detection.</summary>
+    public double? BurstFlowLitresPerMinute { get; init; } = 30;
+
+    /// <summary>Close the shut-off valve on a burst (needs a valve).</summary>
+    public bool CloseValveOnBurst { get; init; }
+
+    /// <summary>Close the shut-off valve on a slow leak (needs a valve).</summary>
+    public bool CloseValveOnSlowLeak { get; init; }
+
+    /// <summary>Problems, each naming its key.</summary>
+    public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
+    {
+        List<string> errors = [];
+        OptionChecks.SensorRefs(errors, $"{section}:{nameof(FlowSensorIds)}", FlowSensorIds, sensors, required: true, SensorKind.FlowMeter);
+        OptionChecks.Positive(errors, $"{section}:{nameof(SlowLeakWindow)}", SlowLeakWindow);
+        if (BurstFlowLitresPerMinute is { } burst && (!(burst > 0) || double.IsInfinity(burst)))
+        {
+            errors.Add(OptionChecks.Invariant($"{section}:{nameof(BurstFlowLitresPerMinute)}: must be a positive number or absent (was {burst})"));
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>Inactivity: no activity for a time counted only inside the day window → local warning, then alarm.</summary>
+public sealed record InactivityOptions
+{
+    /// <summary>The config section name.</summary>
+    public const string Section = "Inactivity";
+
+    /// <summary>Sensors whose readings count as activity; empty: every sensor except help buttons.</summary>
+    public IReadOnlyList<string> ActivitySensorIds { get; init; } = [];
+
+    /// <summary>Day-window time without activity before the local warning.</summary>
+    public TimeSpan Limit { get; init; } = TimeSpan.FromHours(4);
+
+    /// <summary>How long the local warning sounds before the alarm goes to the centre.</summary>
+    public TimeSpan WarningDuration { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the quiet time is counted; alarms at window edges may be this late.</summary>
+    public TimeSpan CheckInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Problems, each naming its key.</summary>
+    public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
+    {
+        List<string> errors = [];
+        OptionChecks.SensorRefs(errors, $"{section}:{nameof(ActivitySensorIds)}", ActivitySensorIds, sensors, required: false);
+        OptionChecks.Positive(errors, $"{section}:{nameof(Limit)}", Limit);
+        OptionChecks.NotNegative(errors, $"{section}:{nameof(WarningDuration)}", WarningDuration);
+        OptionChecks.Positive(errors, $"{section}:{nameof(CheckInterval)}", CheckInterval);
+        return errors;
+    }
+}
+
+/// <summary>Fall: a detection starts a local pre-alarm the resident can cancel with the button; otherwise it becomes an alarm.</summary>
+public sealed record FallOptions
+{
+    /// <summary>The config section name.</summary>
+    public const string Section = "Fall";
+
+    /// <summary>How long the resident has to cancel the pre-alarm.</summary>
+    public TimeSpan CancelWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Detections below this confidence (0–1) are ignored.</summary>
+    public double MinimumConfidence { get; init; }
+
+    /// <summary>Problems, each naming its key.</summary>
+    public IReadOnlyList<string> Validate(string section = Section)
+    {
+        List<string> errors = [];
+        OptionChecks.NotNegative(errors, $"{section}:{nameof(CancelWindow)}", CancelWindow);
+        if (!(MinimumConfidence is >= 0 and <= 1))
+        {
+            errors.Add(OptionChecks.Invariant($"{section}:{nameof(MinimumConfidence)}: must be between 0 and 1 (was {MinimumConfidence})"));
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>Help button / pull cord.</summary>
+public sealed record HelpButtonOptions
+{
+    /// <summary>The config section name.</summary>
+    public const string Section = "HelpButton";
+
+    /// <summary>A press that cancels a local warning still calls help when held this long.</summary>
+    public TimeSpan LongPress { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Problems, each naming its key.</summary>
+    public IReadOnlyList<string> Validate(string section = Section)
+    {
+        List<string> errors = [];
+        OptionChecks.Positive(errors, $"{section}:{nameof(LongPress)}", LongPress);
+        return errors;
+    }
+}

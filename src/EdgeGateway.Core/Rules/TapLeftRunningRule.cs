@@ -1,0 +1,81 @@
+using System.Globalization;
+using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Events;
+
+namespace EdgeGateway.Core.Rules;
+
+/// <summary>Water running at or above the minimum flow, without a break, for longer than the limit; clears when it stops.</summary>
+/// <remarks>Works with meters that report on change and with meters that report periodically: only a reading below the minimum ends a run.</remarks>
+public sealed class TapLeftRunningRule : ICareRule
+{
+    private readonly TapLeftRunningOptions _options;
+    private readonly Dictionary<string, Meter> _meters = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the rule.</summary>
+    /// <exception cref="RuleConfigurationException">The options are invalid.</exception>
+    public TapLeftRunningRule(TapLeftRunningOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        RuleConfigurationException.ThrowIfAny(options.Validate());
+        _options = options;
+        foreach (var id in options.FlowSensorIds)
+        {
+            _meters[id] = new Meter(id);
+        }
+    }
+
+    /// <inheritdoc />
+    public string Name => "tap-left-running";
+
+    /// <inheritdoc />
+    public void OnReading(in SensorReading reading, IRuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (reading.Kind != SensorKind.FlowMeter || !_meters.TryGetValue(reading.SensorId, out var meter))
+        {
+            return;
+        }
+
+        meter.LastFlow = reading.Flow.LitresPerMinute;
+        var running = reading.Flow.LitresPerMinute >= _options.MinimumFlowLitresPerMinute;
+        if (running && !meter.Timer.IsArmed && meter.Alarm is null)
+        {
+            meter.Timer.Arm(this, context, _options.Limit);
+        }
+        else if (!running)
+        {
+            meter.Timer.Cancel();
+            if (meter.Alarm is { } id)
+            {
+                context.ClearAlarm(id, ClearReason.ConditionEnded);
+                meter.Alarm = null;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnTimer(long token, IRuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var meter in _meters.Values)
+        {
+            if (meter.Timer.Fired(token))
+            {
+                var text = string.Create(CultureInfo.InvariantCulture, $"water running at {meter.LastFlow:0.#} L/min for {_options.Limit.TotalMinutes:0} min");
+                var data = new Dictionary<string, string> { ["flowLpm"] = meter.LastFlow.ToString("0.###", CultureInfo.InvariantCulture) };
+                meter.Alarm = context.RaiseAlarm(CareEventKind.TapLeftRunning, meter.Id, text, data).Id;
+            }
+        }
+    }
+
+    private sealed class Meter(string id)
+    {
+        public string Id { get; } = id;
+
+        public TimerSlot Timer { get; } = new();
+
+        public double LastFlow { get; set; }
+
+        public Guid? Alarm { get; set; }
+    }
+}
