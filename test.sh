@@ -29,6 +29,13 @@ for trx in "$results"/*.trx; do
   t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters"); e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
+# The arm64 build under qemu-user (set SKIP_ARM64=1 to leave it out while iterating on one project).
+if [ "${SKIP_ARM64:-0}" != "1" ] && [ $# -eq 0 ]; then
+  smoke=$(bash tests/arm64-smoke.sh 2>&1) || status=1
+  echo "$smoke"
+  p=$(sed -n 's/^arm64 smoke: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<<"$smoke"); f=$(sed -n 's/^arm64 smoke: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' <<<"$smoke")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
+fi
 echo "test.sh: took $(( $(date +%s) - start )) s"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
