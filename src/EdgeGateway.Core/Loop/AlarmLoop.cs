@@ -72,6 +72,8 @@ public sealed class AlarmLoop : IRuleContext
     private readonly HashSet<string> _faults = new(StringComparer.Ordinal);
     private long _droppedInputs;
     private long _lastTurnTimestamp;
+    private long _answeredProbe;
+    private bool _armed;
     private bool _uplinkUp = true;
     private bool _mainsLost;
 
@@ -163,6 +165,16 @@ public sealed class AlarmLoop : IRuleContext
     /// <summary>Queues the uplink's verdict: false when no path to the centre works, so a raised alarm sounds as undeliverable.</summary>
     public bool TrySetUplinkState(bool anyPathUp) => Enqueue(new LoopInput(InputKind.Uplink) { UplinkUp = anyPathUp });
 
+    /// <summary>Queues a liveness probe; once the loop has handled it, <see cref="AnsweredProbe"/> equals <paramref name="token"/>.</summary>
+    /// <remarks>The watchdog pets systemd only while probes come back: proof that the loop turns, not just that the process lives.</remarks>
+    public bool TryProbe(long token) => Enqueue(new LoopInput(InputKind.Probe) { Token = token });
+
+    /// <summary>The token of the last probe the loop handled (0 before any).</summary>
+    public long AnsweredProbe => Interlocked.Read(ref _answeredProbe);
+
+    /// <summary>True once <see cref="RunAsync"/> has put the outputs in their safe state and is taking inputs.</summary>
+    public bool IsArmed => Volatile.Read(ref _armed);
+
     /// <summary>Runs the loop until <paramref name="cancellationToken"/> fires; outputs go to their safe state first.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -177,6 +189,7 @@ public sealed class AlarmLoop : IRuleContext
         }
 
         UpdateOutputs();
+        Volatile.Write(ref _armed, true);
         try
         {
             await foreach (var input in _inputs.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -191,6 +204,7 @@ public sealed class AlarmLoop : IRuleContext
         }
         finally
         {
+            Volatile.Write(ref _armed, false);
             _outbound.Writer.TryComplete();
         }
     }
@@ -309,6 +323,9 @@ public sealed class AlarmLoop : IRuleContext
                     Report(new LoopHappening(LoopHappeningKind.UplinkStateChanged, _uplinkUp ? "uplink: a path to the centre works" : "uplink: no path to the centre works"));
                 }
 
+                break;
+            case InputKind.Probe:
+                Interlocked.Exchange(ref _answeredProbe, input.Token);
                 break;
             case InputKind.Acknowledge:
                 Acknowledge(input.AlarmId, input.By ?? "centre");
@@ -434,6 +451,7 @@ public sealed class AlarmLoop : IRuleContext
         Fall,
         Technical,
         Uplink,
+        Probe,
     }
 
     private readonly record struct LoopInput(InputKind Kind)
