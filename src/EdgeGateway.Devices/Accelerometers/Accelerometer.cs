@@ -49,6 +49,7 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
     private readonly Lock _pollLock = new();
     private ITimer? _timer;
     private bool _running;
+    private bool _awaitingProof;
     private bool _haveLast;
     private TimeSpan _lastTimestamp;
     private AccelerationSample _lastSample;
@@ -161,6 +162,8 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
 
             if (overrun)
             {
+                // An overflow proves the chip samples; it is a reading-side loss, not a stuck FIFO.
+                _lastDataTimestamp = nowTs;
                 _haveLast = false;
                 Log.FifoOverrun(_logger, _options.SensorId, Interlocked.Increment(ref _overruns));
             }
@@ -207,6 +210,11 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
             }
             else
             {
+                if (_haveLast && _awaitingProof)
+                {
+                    Restore();
+                }
+
                 _identicalRun = 0;
             }
 
@@ -235,12 +243,17 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
         _haveLast = false;
         _identicalRun = 0;
         _lastDataTimestamp = _time.GetTimestamp();
+
+        // Answering is not enough after a fault: restored only once samples flow and change (a frozen chip answers too).
+        _awaitingProof = _supervision.State != SupervisionState.Alive;
+    }
+
+    private void Restore()
+    {
+        _awaitingProof = false;
         _retryDelay = _options.RetryInterval;
-        if (_supervision.State != SupervisionState.Alive)
-        {
-            Log.AccelerometerRecovered(_logger, _options.SensorId, _chip.Name);
-            _supervision.Set(SupervisionState.Alive, CareEventKind.SensorRestored, $"{_chip.Name} answers again");
-        }
+        Log.AccelerometerRecovered(_logger, _options.SensorId, _chip.Name);
+        _supervision.Set(SupervisionState.Alive, CareEventKind.SensorRestored, $"{_chip.Name} delivers live samples again");
     }
 
     private void Fault(string reason)
