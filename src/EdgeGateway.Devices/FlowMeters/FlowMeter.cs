@@ -78,7 +78,6 @@ public sealed class FlowMeter : ISupervisedInput, IDisposable
     private long _persistedPulses;
     private long _lastCountedTimestamp = long.MinValue;
     private int _persistRequested;
-    private long _lastPersistTimestamp;
     private int _windowHead;
     private int _windowCount;
     private long _lastReportedPulses = -1;
@@ -133,7 +132,7 @@ public sealed class FlowMeter : ISupervisedInput, IDisposable
 
         var windowSlots = (int)Math.Ceiling(options.FlowWindow / options.SampleInterval) + 1;
         _window = new (long, long)[Math.Max(2, windowSlots)];
-        _lastPersistTimestamp = _lastPulseTimestamp = time.GetTimestamp();
+        _lastPulseTimestamp = time.GetTimestamp();
         _lastSeenPulses = _pulses;
         _sampleTimer = time.CreateTimer(_ => Sample(), null, options.SampleInterval, options.SampleInterval);
         _persistTimer = time.CreateTimer(_ => PersistIfDue(), null, PeriodicPersistInterval, PeriodicPersistInterval);
@@ -226,7 +225,6 @@ public sealed class FlowMeter : ISupervisedInput, IDisposable
             {
                 _store.Save(new FlowTotalStore.Record(_baseLitres, pulses, _options.PulsesPerLitre));
                 Interlocked.Exchange(ref _persistedPulses, pulses);
-                _lastPersistTimestamp = _time.GetTimestamp();
                 if (_supervision.State == SupervisionState.Faulted)
                 {
                     _supervision.Set(SupervisionState.Alive, CareEventKind.SensorRestored, "total saved again");
