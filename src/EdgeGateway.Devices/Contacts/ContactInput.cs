@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
+using EdgeGateway.Devices.Supervision;
 
 namespace EdgeGateway.Devices.Contacts;
 
@@ -44,40 +45,95 @@ public sealed record ContactInputOptions
 
     /// <summary>A change counts only once the level has stayed put this long (reed switches bounce for a few ms).</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>More settled changes than this within one minute mean the contact is flapping (a loose magnet, a broken wire).</summary>
+    public int FlappingMaxChangesPerMinute { get; init; } = 20;
+
+    /// <summary>A flapping contact is trusted again after it has been quiet this long.</summary>
+    public TimeSpan FlappingQuietPeriod { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>No settled change for this long reports the input as silent (a bed mat unused for two days); null disables it.</summary>
+    public TimeSpan? SilentAfter { get; init; }
 }
 
-/// <summary>A debounced, edge-driven contact on a GPIO pin; reports each settled change as a <see cref="SensorReading"/>.</summary>
-public sealed class ContactInput : IDisposable
+/// <summary>
+/// A debounced, edge-driven contact on a GPIO pin; reports each settled change as a <see cref="SensorReading"/>,
+/// and its health (flapping, silent, unreadable) as <see cref="SupervisionChange"/>s.
+/// </summary>
+/// <remarks>
+/// A flapping contact would flood the alarm loop and the centre, so once it changes more than
+/// <see cref="ContactInputOptions.FlappingMaxChangesPerMinute"/> times in a minute its readings are withheld and one
+/// SensorFlapping report goes out; after <see cref="ContactInputOptions.FlappingQuietPeriod"/> without a change it
+/// reports SensorRestored and, if the contact ended up in another state than last reported, that state.
+/// </remarks>
+public sealed class ContactInput : ISupervisedInput, IDisposable
 {
+    private static readonly TimeSpan FlappingWindow = TimeSpan.FromMinutes(1);
+
     private readonly GpioController _gpio;
     private readonly ContactInputOptions _options;
+    private readonly TimeProvider _time;
     private readonly Func<EventTime> _now;
     private readonly Action<SensorReading> _sink;
+    private readonly SupervisionTracker _supervision;
     private readonly ITimer _debounceTimer;
+    private readonly ITimer _quietTimer;
+    private readonly ITimer _silenceTimer;
+    private readonly Queue<long> _recentChanges = new();
     private readonly Lock _lock = new();
     private bool _reported;
+    private bool _settled;
+    private bool _flapping;
     private bool _disposed;
 
     /// <summary>Opens the pin, reports the initial state, and starts listening for edges.</summary>
-    public ContactInput(GpioController gpio, ContactInputOptions options, TimeProvider time, Func<EventTime> now, Action<SensorReading> sink)
+    /// <param name="gpio">The controller that owns the pin (shared; not disposed here).</param>
+    /// <param name="options">Pin and behaviour.</param>
+    /// <param name="time">Clock for debounce, flapping and silence windows.</param>
+    /// <param name="now">Stamps readings.</param>
+    /// <param name="sink">Receives each settled, trusted change.</param>
+    /// <param name="supervision">Receives each change of supervision state; may be null.</param>
+    public ContactInput(
+        GpioController gpio,
+        ContactInputOptions options,
+        TimeProvider time,
+        Func<EventTime> now,
+        Action<SensorReading> sink,
+        Action<SupervisionChange>? supervision = null)
     {
         ArgumentNullException.ThrowIfNull(gpio);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(now);
         ArgumentNullException.ThrowIfNull(sink);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.FlappingMaxChangesPerMinute, 1, nameof(options.FlappingMaxChangesPerMinute));
         _gpio = gpio;
         _options = options;
+        _time = time;
         _now = now;
         _sink = sink;
+        _supervision = new SupervisionTracker(options.SensorId, options.Kind, now, supervision);
+        _supervision.Changed += c => StateChanged?.Invoke(c);
         _debounceTimer = time.CreateTimer(_ => Settle(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _quietTimer = time.CreateTimer(_ => QuietPeriodOver(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _silenceTimer = time.CreateTimer(_ => SilencePeriodOver(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _gpio.OpenPin(options.Pin, options.Pull == ContactPull.Up ? PinMode.InputPullUp : PinMode.InputPullDown);
-        _reported = ReadActive();
+        _reported = _settled = ReadActive();
         _sink(Reading(_reported));
+        ArmSilence();
         _gpio.RegisterCallbackForPinValueChangedEvent(options.Pin, PinEventTypes.Rising | PinEventTypes.Falling, OnEdge);
     }
 
-    /// <summary>The last settled state: open, occupied or pressed.</summary>
+    /// <inheritdoc />
+    public event Action<SupervisionChange>? StateChanged;
+
+    /// <inheritdoc />
+    public string SensorId => _options.SensorId;
+
+    /// <inheritdoc />
+    public SupervisionState State => _supervision.State;
+
+    /// <summary>The last reported state: open, occupied or pressed.</summary>
     public bool Active
     {
         get
@@ -94,25 +150,120 @@ public sealed class ContactInput : IDisposable
 
     private void Settle()
     {
-        SensorReading reading;
-        lock (_lock)
+        SensorReading? reading = null;
+        var startedFlapping = 0;
+        var restoredFromSilence = false;
+        bool active;
+        try
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            var active = ReadActive();
-            if (active == _reported)
-            {
-                return;
-            }
-
-            _reported = active;
-            reading = Reading(active);
+            active = ReadActive();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            _supervision.Set(SupervisionState.Faulted, CareEventKind.SensorFault, $"GPIO {_options.Pin} cannot be read: {ex.Message}");
+            return;
         }
 
-        _sink(reading);
+        lock (_lock)
+        {
+            if (_disposed || active == _settled)
+            {
+                return;
+            }
+
+            _settled = active;
+            var nowTs = _time.GetTimestamp();
+            _recentChanges.Enqueue(nowTs);
+            while (_recentChanges.Count > 0 && _time.GetElapsedTime(_recentChanges.Peek(), nowTs) >= FlappingWindow)
+            {
+                _recentChanges.Dequeue();
+            }
+
+            if (_flapping)
+            {
+                _quietTimer.Change(_options.FlappingQuietPeriod, Timeout.InfiniteTimeSpan);
+            }
+            else if (_recentChanges.Count > _options.FlappingMaxChangesPerMinute)
+            {
+                _flapping = true;
+                startedFlapping = _recentChanges.Count;
+                _quietTimer.Change(_options.FlappingQuietPeriod, Timeout.InfiniteTimeSpan);
+            }
+            else
+            {
+                _reported = active;
+                reading = Reading(active);
+                restoredFromSilence = true;
+            }
+
+            ArmSilence();
+        }
+
+        if (startedFlapping > 0)
+        {
+            _supervision.Set(
+                SupervisionState.Faulted,
+                CareEventKind.SensorFlapping,
+                $"{startedFlapping} changes within {FlappingWindow.TotalSeconds:0} s (limit {_options.FlappingMaxChangesPerMinute}); readings withheld until quiet for {_options.FlappingQuietPeriod}");
+            return;
+        }
+
+        if (reading is { } r)
+        {
+            if (restoredFromSilence && _supervision.State != SupervisionState.Alive)
+            {
+                _supervision.Set(SupervisionState.Alive, CareEventKind.SensorRestored, "contact changed again");
+            }
+
+            _sink(r);
+        }
+    }
+
+    private void QuietPeriodOver()
+    {
+        SensorReading? reading = null;
+        lock (_lock)
+        {
+            if (_disposed || !_flapping)
+            {
+                return;
+            }
+
+            _flapping = false;
+            _recentChanges.Clear();
+            if (_settled != _reported)
+            {
+                _reported = _settled;
+                reading = Reading(_settled);
+            }
+        }
+
+        _supervision.Set(SupervisionState.Alive, CareEventKind.SensorRestored, $"no change for {_options.FlappingQuietPeriod}");
+        if (reading is { } r)
+        {
+            _sink(r);
+        }
+    }
+
+    private void SilencePeriodOver()
+    {
+        lock (_lock)
+        {
+            if (_disposed || _flapping)
+            {
+                return;
+            }
+        }
+
+        _supervision.Set(SupervisionState.Silent, CareEventKind.SensorSilent, $"no change for {_options.SilentAfter}");
+    }
+
+    private void ArmSilence()
+    {
+        if (_options.SilentAfter is { } silent)
+        {
+            _silenceTimer.Change(silent, Timeout.InfiniteTimeSpan);
+        }
     }
 
     private bool ReadActive()
@@ -138,6 +289,8 @@ public sealed class ContactInput : IDisposable
         }
 
         _debounceTimer.Dispose();
+        _quietTimer.Dispose();
+        _silenceTimer.Dispose();
         _gpio.UnregisterCallbackForPinValueChangedEvent(_options.Pin, OnEdge);
         _gpio.ClosePin(_options.Pin);
     }

@@ -3,6 +3,7 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Devices.Contacts;
 using EdgeGateway.Devices.Simulated;
+using EdgeGateway.Devices.Supervision;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Devices.Tests.Contacts;
@@ -15,6 +16,7 @@ public sealed class ContactInputTests : IDisposable
     private readonly GpioController _gpio;
     private readonly CareEventFactory _events;
     private readonly List<SensorReading> _readings = [];
+    private readonly List<SupervisionChange> _supervision = [];
 
     public ContactInputTests()
     {
@@ -22,9 +24,19 @@ public sealed class ContactInputTests : IDisposable
         _events = new CareEventFactory("home-1", _time, new FixedClockSyncStatus(true));
     }
 
-    private ContactInput Open(ContactWiring wiring, ContactPull pull = ContactPull.Up) => new(
+    private ContactInput Open(ContactWiring wiring, ContactPull pull = ContactPull.Up, TimeSpan? silentAfter = null) => new(
         _gpio,
-        new ContactInputOptions { SensorId = "door", Kind = SensorKind.DoorContact, Pin = Pin, Wiring = wiring, Pull = pull },
+        new ContactInputOptions
+        {
+            SensorId = "door",
+            Kind = SensorKind.DoorContact,
+            Pin = Pin,
+            Wiring = wiring,
+            Pull = pull,
+            FlappingMaxChangesPerMinute = 10,
+            FlappingQuietPeriod = TimeSpan.FromMinutes(2),
+            SilentAfter = silentAfter,
+        },
         _time,
         _events.Now,
         r =>
@@ -33,7 +45,27 @@ public sealed class ContactInputTests : IDisposable
             {
                 _readings.Add(r);
             }
-        });
+        },
+        _supervision.Add);
+
+    /// <summary>
+    /// Lets time pass in 10 ms steps: FakeTimeProvider.Advance runs every due callback at the end time, so one big jump
+    /// would fire a debounce that re-arms the quiet timer after the quiet timer's own due time.
+    /// </summary>
+    private void Pass(TimeSpan duration)
+    {
+        for (var t = TimeSpan.Zero; t < duration; t += TimeSpan.FromMilliseconds(10))
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+    }
+
+    /// <summary>One settled change: the door swings to <paramref name="open"/> and stays for 200 ms.</summary>
+    private void Swing(bool open)
+    {
+        _driver.SetInputLevel(Pin, open ? PinValue.High : PinValue.Low);
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+    }
 
     [Fact]
     public void Pull_up_pin_reads_high_until_driven_and_edges_reach_the_controller()
@@ -101,6 +133,75 @@ public sealed class ContactInputTests : IDisposable
         Assert.True(_driver.IsOpen(Pin));
         input.Dispose();
         Assert.False(_driver.IsOpen(Pin));
+    }
+
+    [Fact]
+    public void Ten_changes_a_minute_pass_but_the_eleventh_becomes_one_flapping_report_instead_of_a_storm()
+    {
+        _driver.SetInputLevel(Pin, PinValue.Low);
+        using var input = Open(ContactWiring.NormallyClosed);
+        for (var i = 0; i < 10; i++)
+        {
+            Swing(open: i % 2 == 0);
+        }
+
+        Assert.Equal(11, _readings.Count); // initial + 10
+        Assert.Empty(_supervision);
+
+        for (var i = 10; i < 40; i++)
+        {
+            Swing(open: i % 2 == 0);
+        }
+
+        Assert.Equal(11, _readings.Count);
+        var flapping = Assert.Single(_supervision);
+        Assert.Equal(CareEventKind.SensorFlapping, flapping.Event);
+        Assert.Equal(SupervisionState.Faulted, input.State);
+        Assert.Contains("11 changes", flapping.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_flapping_contact_recovers_after_the_quiet_period_and_reports_the_state_it_settled_in()
+    {
+        _driver.SetInputLevel(Pin, PinValue.Low);
+        using var input = Open(ContactWiring.NormallyClosed);
+        for (var i = 0; i < 15; i++)
+        {
+            Swing(open: i % 2 == 0);
+        }
+
+        // 15 swings starting with "open" end open; the last reported reading was the 10th swing: closed.
+        Assert.False(input.Active);
+        Pass(TimeSpan.FromMinutes(1));
+        Assert.Equal(SupervisionState.Faulted, input.State);
+        Swing(open: false); // still flapping: restarts the quiet period
+        Pass(TimeSpan.FromSeconds(119));
+        Assert.Equal(SupervisionState.Faulted, input.State);
+        _driver.SetInputLevel(Pin, PinValue.High);
+        Pass(TimeSpan.FromMinutes(2.1));
+        Assert.Equal(SupervisionState.Alive, input.State);
+        Assert.Equal([CareEventKind.SensorFlapping, CareEventKind.SensorRestored], _supervision.Select(s => s.Event));
+        Assert.True(input.Active);
+        Assert.True(_readings[^1].Active);
+
+        // Back to normal: single changes are reported again.
+        Swing(open: false);
+        Assert.False(_readings[^1].Active);
+    }
+
+    [Fact]
+    public void A_contact_that_never_changes_is_reported_silent_and_restored_by_the_next_change()
+    {
+        _driver.SetInputLevel(Pin, PinValue.Low);
+        using var input = Open(ContactWiring.NormallyOpen, silentAfter: TimeSpan.FromHours(48));
+        _time.Advance(TimeSpan.FromHours(47));
+        Assert.Equal(SupervisionState.Alive, input.State);
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(SupervisionState.Silent, input.State);
+        Assert.Equal(CareEventKind.SensorSilent, Assert.Single(_supervision).Event);
+        Swing(open: true);
+        Assert.Equal(SupervisionState.Alive, input.State);
+        Assert.Equal(CareEventKind.SensorRestored, _supervision[^1].Event);
     }
 
     public void Dispose() => _gpio.Dispose();

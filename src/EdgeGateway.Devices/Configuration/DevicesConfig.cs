@@ -1,0 +1,324 @@
+using System.Globalization;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Devices.Contacts;
+
+namespace EdgeGateway.Devices.Configuration;
+
+/// <summary>The "Devices" section of the gateway config: what is wired to which pin or bus address.</summary>
+/// <remarks>The host binds it from JSON; <see cref="Validate"/> refuses a bad one before anything is opened.</remarks>
+public sealed class DevicesConfig
+{
+    /// <summary>The config section name and the prefix of every key in error messages.</summary>
+    public const string SectionName = "Devices";
+
+    /// <summary>BCM pins the Pi's I2C-1 uses (SDA, SCL): never free for contacts.</summary>
+    public static readonly IReadOnlySet<int> I2cPins = new HashSet<int> { 2, 3 };
+
+    /// <summary>BCM pins of the primary UART (TXD, RXD), kept for the technician console.</summary>
+    public static readonly IReadOnlySet<int> UartPins = new HashSet<int> { 14, 15 };
+
+    /// <summary>Door contacts, mats and pull cords.</summary>
+    public List<ContactConfig> Contacts { get; init; } = [];
+
+    /// <summary>Pulse water meters.</summary>
+    public List<FlowMeterConfig> FlowMeters { get; init; } = [];
+
+    /// <summary>I2C accelerometers.</summary>
+    public List<AccelerometerConfig> Accelerometers { get; init; } = [];
+
+    /// <summary>Buzzer, LED and valve relay.</summary>
+    public OutputsConfig Outputs { get; init; } = new();
+
+    /// <summary>Where flow totals are kept.</summary>
+    public string DataDirectory { get; init; } = "/var/lib/edgegateway";
+
+    /// <summary>Every problem, each naming its key ("Devices:Contacts:1:Pin") and what is wrong; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        var pins = new Dictionary<int, string>();
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        void Pin(string key, int? pin, bool required = true)
+        {
+            if (pin is not { } p)
+            {
+                if (required)
+                {
+                    errors.Add($"{key}: missing; give the BCM GPIO number");
+                }
+
+                return;
+            }
+
+            if (p is < 0 or > 27)
+            {
+                errors.Add($"{key}: GPIO {p} does not exist on the Pi header; use BCM 0–27");
+            }
+            else if (I2cPins.Contains(p))
+            {
+                errors.Add($"{key}: GPIO {p} is reserved for I2C (SDA1/SCL1, used by the accelerometer)");
+            }
+            else if (UartPins.Contains(p))
+            {
+                errors.Add($"{key}: GPIO {p} is reserved for the UART (technician console)");
+            }
+            else if (!pins.TryAdd(p, key))
+            {
+                errors.Add($"{key}: GPIO {p} is already used by {pins[p]}");
+            }
+        }
+
+        void Id(string key, string? id)
+        {
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                errors.Add($"{key}: missing; give a sensor id such as \"front-door\"");
+            }
+            else if (id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+            {
+                errors.Add($"{key}: '{id}' may contain only letters, digits, '-' and '_'");
+            }
+            else if (!ids.TryAdd(id, key))
+            {
+                errors.Add($"{key}: sensor id '{id}' is already used by {ids[id]}");
+            }
+        }
+
+        void Positive(string key, TimeSpan? value, bool allowZero = false)
+        {
+            if (value is { } v && (v < TimeSpan.Zero || (!allowZero && v == TimeSpan.Zero)))
+            {
+                errors.Add($"{key}: {v} must be {(allowZero ? "zero or more" : "more than zero")}");
+            }
+        }
+
+        for (var i = 0; i < Contacts.Count; i++)
+        {
+            var c = Contacts[i];
+            var key = $"{SectionName}:Contacts:{i}";
+            Id($"{key}:SensorId", c.SensorId);
+            if (!ContactConfig.TryParseKind(c.Kind, out _))
+            {
+                errors.Add($"{key}:Kind: unknown sensor kind '{c.Kind}'; expected one of {string.Join(", ", ContactConfig.Kinds)}");
+            }
+
+            Pin($"{key}:Pin", c.Pin);
+            Positive($"{key}:Debounce", c.Debounce);
+            Positive($"{key}:SilentAfter", c.SilentAfter);
+            if (c.FlappingMaxChangesPerMinute is < 1)
+            {
+                errors.Add($"{key}:FlappingMaxChangesPerMinute: {c.FlappingMaxChangesPerMinute} must be at least 1");
+            }
+        }
+
+        for (var i = 0; i < FlowMeters.Count; i++)
+        {
+            var f = FlowMeters[i];
+            var key = $"{SectionName}:FlowMeters:{i}";
+            Id($"{key}:SensorId", f.SensorId);
+            Pin($"{key}:Pin", f.Pin);
+            if (f.PulsesPerLitre is not { } k)
+            {
+                errors.Add($"{key}:PulsesPerLitre: missing; about 450 for a YF-S201, 1 for a utility meter's reed output");
+            }
+            else if (!(k > 0) || double.IsInfinity(k))
+            {
+                errors.Add($"{key}:PulsesPerLitre: {k.ToString(CultureInfo.InvariantCulture)} must be more than zero (pulses per litre from the meter's datasheet)");
+            }
+
+            Positive($"{key}:Debounce", f.Debounce, allowZero: true);
+        }
+
+        var addresses = new Dictionary<(int, int), string>();
+        for (var i = 0; i < Accelerometers.Count; i++)
+        {
+            var a = Accelerometers[i];
+            var key = $"{SectionName}:Accelerometers:{i}";
+            Id($"{key}:SensorId", a.SensorId);
+            int[]? valid = a.Chip?.ToUpperInvariant() switch
+            {
+                "ADXL345" => [0x53, 0x1D],
+                "MPU6050" or "MPU-6050" => [0x68, 0x69],
+                _ => null,
+            };
+            if (valid is null)
+            {
+                errors.Add($"{key}:Chip: unknown sensor kind '{a.Chip}'; expected ADXL345 or MPU6050");
+            }
+            else if (!valid.Contains(a.Address))
+            {
+                errors.Add($"{key}:Address: 0x{a.Address:X2} is not an address the {a.Chip} can have; expected {string.Join(" or ", valid.Select(v => $"0x{v:X2}"))}");
+            }
+
+            if (a.Bus < 0)
+            {
+                errors.Add($"{key}:Bus: {a.Bus} is not an I2C bus number (/dev/i2c-1 is bus 1)");
+            }
+            else if (!addresses.TryAdd((a.Bus, a.Address), key))
+            {
+                errors.Add($"{key}:Address: 0x{a.Address:X2} on bus {a.Bus} is already used by {addresses[(a.Bus, a.Address)]}");
+            }
+
+            if (a.SampleRateHz is not (50 or 100 or 200 or 400))
+            {
+                errors.Add($"{key}:SampleRateHz: {a.SampleRateHz.ToString(CultureInfo.InvariantCulture)} is not supported; use 50, 100, 200 or 400");
+            }
+        }
+
+        Pin($"{SectionName}:Outputs:BuzzerPin", Outputs.BuzzerPin, required: false);
+        Pin($"{SectionName}:Outputs:LedPin", Outputs.LedPin, required: false);
+        Pin($"{SectionName}:Outputs:ValveRelayPin", Outputs.ValveRelayPin, required: false);
+        if (FlowMeters.Count > 0 && string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            errors.Add($"{SectionName}:DataDirectory: missing; flow totals must survive a power cut");
+        }
+
+        return errors;
+    }
+
+    /// <summary>Throws <see cref="DevicesConfigException"/> listing every problem; nothing is opened from a bad config.</summary>
+    public void ThrowIfInvalid()
+    {
+        var errors = Validate();
+        if (errors.Count > 0)
+        {
+            throw new DevicesConfigException(errors);
+        }
+    }
+}
+
+/// <summary>One contact input.</summary>
+public sealed class ContactConfig
+{
+    /// <summary>The kinds a contact may be, by config name.</summary>
+    public static readonly IReadOnlyList<string> Kinds = ["DoorContact", "BedMat", "ChairMat", "HelpButton"];
+
+    /// <summary>Sensor id.</summary>
+    public string? SensorId { get; init; }
+
+    /// <summary>DoorContact, BedMat, ChairMat or HelpButton.</summary>
+    public string? Kind { get; init; }
+
+    /// <summary>BCM GPIO number.</summary>
+    public int? Pin { get; init; }
+
+    /// <summary>Pin bias.</summary>
+    public ContactPull Pull { get; init; } = ContactPull.Up;
+
+    /// <summary>NO or NC wiring.</summary>
+    public ContactWiring Wiring { get; init; } = ContactWiring.NormallyOpen;
+
+    /// <summary>Debounce; null for the default 50 ms.</summary>
+    public TimeSpan? Debounce { get; init; }
+
+    /// <summary>Flapping limit; null for the default.</summary>
+    public int? FlappingMaxChangesPerMinute { get; init; }
+
+    /// <summary>Silence supervision window; null disables it.</summary>
+    public TimeSpan? SilentAfter { get; init; }
+
+    /// <summary>Parses a contact kind name (case-insensitive).</summary>
+    public static bool TryParseKind(string? name, out SensorKind kind)
+    {
+        kind = default;
+        var match = Kinds.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+        return match is not null && Enum.TryParse(match, out kind);
+    }
+
+    /// <summary>The options for <see cref="ContactInput"/>; call only on a validated config.</summary>
+    public ContactInputOptions ToOptions()
+    {
+        if (!TryParseKind(Kind, out var kind) || SensorId is null || Pin is not { } pin)
+        {
+            throw new InvalidOperationException($"contact '{SensorId}' is not valid; run DevicesConfig.Validate first");
+        }
+
+        var defaults = new ContactInputOptions { SensorId = SensorId, Kind = kind, Pin = pin };
+        return defaults with
+        {
+            Pull = Pull,
+            Wiring = Wiring,
+            Debounce = Debounce ?? defaults.Debounce,
+            FlappingMaxChangesPerMinute = FlappingMaxChangesPerMinute ?? defaults.FlappingMaxChangesPerMinute,
+            SilentAfter = SilentAfter,
+        };
+    }
+}
+
+/// <summary>One pulse water meter.</summary>
+public sealed class FlowMeterConfig
+{
+    /// <summary>Sensor id.</summary>
+    public string? SensorId { get; init; }
+
+    /// <summary>BCM GPIO number.</summary>
+    public int? Pin { get; init; }
+
+    /// <summary>K-factor in pulses per litre.</summary>
+    public double? PulsesPerLitre { get; init; }
+
+    /// <summary>Reed meters need ~20 ms; Hall sensors zero.</summary>
+    public TimeSpan Debounce { get; init; } = TimeSpan.Zero;
+}
+
+/// <summary>One I2C accelerometer.</summary>
+public sealed class AccelerometerConfig
+{
+    /// <summary>Sensor id.</summary>
+    public string? SensorId { get; init; }
+
+    /// <summary>ADXL345 or MPU6050.</summary>
+    public string? Chip { get; init; }
+
+    /// <summary>I2C bus number (1 = /dev/i2c-1 on BCM 2/3).</summary>
+    public int Bus { get; init; } = 1;
+
+    /// <summary>7-bit I2C address.</summary>
+    public int Address { get; init; }
+
+    /// <summary>Output data rate.</summary>
+    public double SampleRateHz { get; init; } = 200;
+}
+
+/// <summary>The alarm outputs; a missing pin means not fitted.</summary>
+public sealed class OutputsConfig
+{
+    /// <summary>Buzzer driver transistor pin.</summary>
+    public int? BuzzerPin { get; init; }
+
+    /// <summary>Status LED pin.</summary>
+    public int? LedPin { get; init; }
+
+    /// <summary>Valve relay pin.</summary>
+    public int? ValveRelayPin { get; init; }
+
+    /// <summary>False for the common active-low relay boards.</summary>
+    public bool ValveRelayActiveHigh { get; init; } = true;
+}
+
+/// <summary>A devices config that cannot be used; <see cref="Errors"/> names each key and problem.</summary>
+public sealed class DevicesConfigException : Exception
+{
+    /// <summary>Creates the exception from the validation errors.</summary>
+    public DevicesConfigException(IReadOnlyList<string> errors)
+        : base("Invalid device configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  " + e))) =>
+        Errors = errors;
+
+    /// <summary>Creates an exception with one message.</summary>
+    public DevicesConfigException()
+        : this([])
+    {
+    }
+
+    /// <summary>Creates an exception with one message.</summary>
+    public DevicesConfigException(string message)
+        : base(message) => Errors = [message];
+
+    /// <summary>Creates an exception with one message and a cause.</summary>
+    public DevicesConfigException(string message, Exception innerException)
+        : base(message, innerException) => Errors = [message];
+
+    /// <summary>Every problem found.</summary>
+    public IReadOnlyList<string> Errors { get; }
+}

@@ -1,0 +1,223 @@
+using System.Device.I2c;
+using EdgeGateway.Devices.Accelerometers.Adxl345;
+
+namespace EdgeGateway.Devices.Simulated;
+
+/// <summary>
+/// A register-level ADXL345 on I2C: reset values, measurement started by POWER_CTL Measure, samples at the BW_RATE
+/// rate from a <see cref="TimeProvider"/>, a 32-entry FIFO plus the output registers (bypass, FIFO and stream modes),
+/// overrun in stream mode, DATA_READY/watermark/overrun cleared by reading data, and playback of a recorded trace.
+/// </summary>
+public sealed class SimulatedAdxl345 : SimulatedI2cRegisterDevice
+{
+    private const int FifoDepth = 32;
+    private readonly TimeProvider _time;
+    private readonly byte[] _registers = new byte[0x40];
+    private readonly Queue<(short X, short Y, short Z)> _fifo = new();
+    private (short X, short Y, short Z) _output;
+    private AccelerationTrace _trace;
+    private long _measureStart;
+    private long _produced;
+    private long _traceIndex;
+    private bool _overrun;
+    private bool _measuring;
+
+    /// <summary>A chip at <paramref name="address"/> on bus 1, playing <paramref name="trace"/> (a body at rest by default).</summary>
+    public SimulatedAdxl345(TimeProvider time, AccelerationTrace? trace = null, int address = Adxl345.DefaultAddress)
+        : base(new I2cConnectionSettings(1, address))
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
+        _trace = trace ?? AccelerationTrace.AtRest();
+        Reset();
+    }
+
+    /// <summary>Answer DEVID with this value instead of 0xE5 (another chip at the address); null for the real ID.</summary>
+    public byte? WrongDeviceId { get; set; }
+
+    /// <summary>When true the FIFO stops filling, as a chip whose sampling clock stalled.</summary>
+    public bool StuckFifo { get; set; }
+
+    /// <summary>When true every new sample repeats the last one exactly, as a chip with a frozen signal chain.</summary>
+    public bool FrozenData { get; set; }
+
+    /// <summary>Samples produced since measurement started.</summary>
+    public long SamplesProduced => _produced;
+
+    /// <summary>Entries waiting now (FIFO plus output registers), as FIFO_STATUS would report.</summary>
+    public int Entries => _fifo.Count;
+
+    /// <summary>Replaces the trace; playback continues from its start.</summary>
+    public void Play(AccelerationTrace trace)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        _trace = trace;
+        _traceIndex = 0;
+    }
+
+    /// <summary>The power-on state (datasheet Table 19 reset values); the FIFO empties.</summary>
+    public void Reset()
+    {
+        Array.Clear(_registers);
+        _registers[(int)Adxl345Register.DevId] = Adxl345Codec.DeviceId;
+        _registers[(int)Adxl345Register.BwRate] = 0x0A;
+        _registers[(int)Adxl345Register.IntSource] = 0x02;
+        _fifo.Clear();
+        _overrun = false;
+        _measuring = false;
+    }
+
+    /// <inheritdoc />
+    protected override void CatchUp()
+    {
+        if (!_measuring)
+        {
+            return;
+        }
+
+        var rate = Adxl345Codec.DecodeRate(_registers[(int)Adxl345Register.BwRate]);
+        var due = (long)Math.Floor(_time.GetElapsedTime(_measureStart).TotalSeconds * rate);
+        var missing = due - _produced;
+        if (missing <= 0)
+        {
+            return;
+        }
+
+        // After a very long gap only the newest samples can still be in the chip; the rest were overwritten.
+        var keep = FifoDepth + 1;
+        if (missing > keep)
+        {
+            _traceIndex += missing - keep;
+            _overrun |= Mode is Adxl345FifoMode.Stream or Adxl345FifoMode.Trigger;
+            missing = keep;
+        }
+
+        for (var i = 0; i < missing; i++)
+        {
+            Produce();
+        }
+
+        _produced = due;
+    }
+
+    /// <inheritdoc />
+    protected override byte ReadRegister(byte address)
+    {
+        if (address == (byte)Adxl345Register.DevId && WrongDeviceId is { } wrong)
+        {
+            return wrong;
+        }
+
+        var head = _fifo.Count > 0 ? _fifo.Peek() : _output;
+        return address switch
+        {
+            >= (byte)Adxl345Register.DataX0 and <= (byte)Adxl345Register.DataZ1 => DataByte(head, address - (byte)Adxl345Register.DataX0),
+            (byte)Adxl345Register.FifoStatus => (byte)Math.Min(_fifo.Count, FifoDepth + 1),
+            (byte)Adxl345Register.IntSource => IntSource(),
+            < 0x40 => _registers[address],
+            _ => 0,
+        };
+
+        static byte DataByte((short X, short Y, short Z) s, int offset)
+        {
+            var value = (offset / 2) switch { 0 => s.X, 1 => s.Y, _ => s.Z };
+            return offset % 2 == 0 ? (byte)(value & 0xFF) : (byte)((value >> 8) & 0xFF);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void WriteRegister(byte address, byte value)
+    {
+        switch ((Adxl345Register)address)
+        {
+            case Adxl345Register.DevId or Adxl345Register.IntSource or Adxl345Register.FifoStatus:
+            case >= Adxl345Register.DataX0 and <= Adxl345Register.DataZ1:
+                return; // read-only
+            case Adxl345Register.PowerCtl:
+                var measure = (value & Adxl345Codec.MeasureBit) != 0;
+                if (measure && !_measuring)
+                {
+                    _measureStart = _time.GetTimestamp();
+                    _produced = 0;
+                }
+
+                _measuring = measure;
+                break;
+            case Adxl345Register.BwRate when _measuring:
+                _measureStart = _time.GetTimestamp();
+                _produced = 0;
+                break;
+            case Adxl345Register.FifoCtl when (Adxl345FifoMode)(value >> 6) == Adxl345FifoMode.Bypass:
+                // Entering bypass clears the FIFO (datasheet, FIFO section).
+                _fifo.Clear();
+                break;
+            default:
+                break;
+        }
+
+        if (address < 0x40)
+        {
+            _registers[address] = value;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void EndRead(byte first, byte last)
+    {
+        // A read that reaches into the data registers pops one entry and clears DATA_READY/watermark/overrun.
+        if (last >= (byte)Adxl345Register.DataX0 && first <= (byte)Adxl345Register.DataZ1 && _fifo.Count > 0)
+        {
+            _output = _fifo.Dequeue();
+            _overrun = false;
+        }
+    }
+
+    private Adxl345FifoMode Mode => (Adxl345FifoMode)(_registers[(int)Adxl345Register.FifoCtl] >> 6);
+
+    private byte IntSource()
+    {
+        var watermark = _registers[(int)Adxl345Register.FifoCtl] & 0x1F;
+        var value = 0;
+        value |= _fifo.Count > 0 ? 0x80 : 0;
+        value |= _fifo.Count > watermark && Mode != Adxl345FifoMode.Bypass ? 0x02 : 0;
+        value |= _overrun ? Adxl345Codec.OverrunBit : 0;
+        return (byte)value;
+    }
+
+    private void Produce()
+    {
+        if (StuckFifo)
+        {
+            return;
+        }
+
+        (short, short, short) sample;
+        if (FrozenData && _fifo.Count + _produced > 0)
+        {
+            sample = _fifo.Count > 0 ? _fifo.Last() : _output;
+        }
+        else
+        {
+            var g = _trace[_traceIndex++];
+            var format = _registers[(int)Adxl345Register.DataFormat];
+            sample = (Adxl345Codec.EncodeAxis(g.X, format), Adxl345Codec.EncodeAxis(g.Y, format), Adxl345Codec.EncodeAxis(g.Z, format));
+        }
+
+        var capacity = Mode == Adxl345FifoMode.Bypass ? 1 : FifoDepth + 1;
+        if (_fifo.Count >= capacity)
+        {
+            if (Mode == Adxl345FifoMode.Fifo)
+            {
+                return; // FIFO mode stops collecting when full
+            }
+
+            _fifo.Dequeue();
+            if (Mode != Adxl345FifoMode.Bypass)
+            {
+                _overrun = true;
+            }
+        }
+
+        _fifo.Enqueue(sample);
+    }
+}

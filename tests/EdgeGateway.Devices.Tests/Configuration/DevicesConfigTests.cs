@@ -1,0 +1,108 @@
+using EdgeGateway.Core.Events;
+using EdgeGateway.Devices.Configuration;
+using EdgeGateway.Devices.Contacts;
+
+namespace EdgeGateway.Devices.Tests.Configuration;
+
+public sealed class DevicesConfigTests
+{
+    private static DevicesConfig Valid() => new()
+    {
+        Contacts =
+        [
+            new ContactConfig { SensorId = "front-door", Kind = "DoorContact", Pin = 17, Wiring = ContactWiring.NormallyClosed },
+            new ContactConfig { SensorId = "bed", Kind = "BedMat", Pin = 27 },
+            new ContactConfig { SensorId = "pull-cord", Kind = "HelpButton", Pin = 5 },
+        ],
+        FlowMeters = [new FlowMeterConfig { SensorId = "kitchen", Pin = 22, PulsesPerLitre = 450 }],
+        Accelerometers = [new AccelerometerConfig { SensorId = "hall", Chip = "ADXL345", Address = 0x53 }],
+        Outputs = new OutputsConfig { BuzzerPin = 18, LedPin = 23, ValveRelayPin = 24 },
+    };
+
+    [Fact]
+    public void The_reference_home_is_valid_and_maps_to_driver_options()
+    {
+        var config = Valid();
+        Assert.Empty(config.Validate());
+        config.ThrowIfInvalid();
+        var door = config.Contacts[0].ToOptions();
+        Assert.Equal(SensorKind.DoorContact, door.Kind);
+        Assert.Equal(ContactWiring.NormallyClosed, door.Wiring);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), door.Debounce);
+    }
+
+    [Fact]
+    public void Unknown_sensor_kind_is_named_with_its_key_and_the_kinds_that_exist()
+    {
+        var config = Valid();
+        config.Contacts[1] = new ContactConfig { SensorId = "bed", Kind = "Bedmatt", Pin = 27 };
+        var error = Assert.Single(config.Validate());
+        Assert.Equal("Devices:Contacts:1:Kind: unknown sensor kind 'Bedmatt'; expected one of DoorContact, BedMat, ChairMat, HelpButton", error);
+    }
+
+    [Fact]
+    public void The_same_pin_twice_names_both_keys()
+    {
+        var config = Valid();
+        config.FlowMeters[0] = new FlowMeterConfig { SensorId = "kitchen", Pin = 17, PulsesPerLitre = 450 };
+        Assert.Equal(["Devices:FlowMeters:0:Pin: GPIO 17 is already used by Devices:Contacts:0:Pin"], config.Validate());
+    }
+
+    [Theory]
+    [InlineData(2, "reserved for I2C")]
+    [InlineData(3, "reserved for I2C")]
+    [InlineData(14, "reserved for the UART")]
+    [InlineData(15, "reserved for the UART")]
+    [InlineData(28, "does not exist")]
+    public void Reserved_and_missing_pins_are_refused(int pin, string problem)
+    {
+        var config = Valid();
+        config.Contacts[2] = new ContactConfig { SensorId = "pull-cord", Kind = "HelpButton", Pin = pin };
+        var error = Assert.Single(config.Validate());
+        Assert.StartsWith($"Devices:Contacts:2:Pin: GPIO {pin} ", error, StringComparison.Ordinal);
+        Assert.Contains(problem, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-450.0)]
+    [InlineData(double.NaN)]
+    public void A_k_factor_that_is_not_positive_is_refused(double k)
+    {
+        var config = Valid();
+        config.FlowMeters[0] = new FlowMeterConfig { SensorId = "kitchen", Pin = 22, PulsesPerLitre = k };
+        var error = Assert.Single(config.Validate());
+        Assert.StartsWith("Devices:FlowMeters:0:PulsesPerLitre: ", error, StringComparison.Ordinal);
+        Assert.Contains("must be more than zero", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accelerometer_chip_address_and_rate_are_checked()
+    {
+        var config = Valid();
+        config.Accelerometers.Add(new AccelerometerConfig { SensorId = "bedroom", Chip = "MPU6050", Address = 0x53, SampleRateHz = 150 });
+        config.Accelerometers.Add(new AccelerometerConfig { SensorId = "bath", Chip = "LIS3DH", Address = 0x18 });
+        var errors = config.Validate();
+        Assert.Contains("Devices:Accelerometers:1:Address: 0x53 is not an address the MPU6050 can have; expected 0x68 or 0x69", errors);
+        Assert.Contains("Devices:Accelerometers:1:SampleRateHz: 150 is not supported; use 50, 100, 200 or 400", errors);
+        Assert.Contains("Devices:Accelerometers:2:Chip: unknown sensor kind 'LIS3DH'; expected ADXL345 or MPU6050", errors);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once_and_the_exception_lists_them()
+    {
+        var valid = Valid();
+        var config = new DevicesConfig
+        {
+            Contacts = [.. valid.Contacts, new ContactConfig { SensorId = "front-door", Kind = "DoorContact", Pin = null }],
+            FlowMeters = valid.FlowMeters,
+            Accelerometers = valid.Accelerometers,
+            Outputs = new OutputsConfig { BuzzerPin = 18, LedPin = 18 },
+        };
+        var ex = Assert.Throws<DevicesConfigException>(config.ThrowIfInvalid);
+        Assert.Equal(3, ex.Errors.Count);
+        Assert.Contains("Devices:Contacts:3:SensorId: sensor id 'front-door' is already used by Devices:Contacts:0:SensorId", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Devices:Contacts:3:Pin: missing", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Devices:Outputs:LedPin: GPIO 18 is already used by Devices:Outputs:BuzzerPin", ex.Message, StringComparison.Ordinal);
+    }
+}
