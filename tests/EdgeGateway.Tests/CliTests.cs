@@ -16,7 +16,7 @@ public class CliTests
     [Fact]
     public async Task Headless_demo_plays_a_day_in_the_life_end_to_end_and_exits_0()
     {
-        var result = await CliRunner.RunAsync(TimeSpan.FromSeconds(90), "demo", "--headless", "--speed", "120");
+        var result = await CliRunner.RunAsync(TimeSpan.FromSeconds(180), "demo", "--headless", "--speed", "120");
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.StdOut}\n{result.StdErr}");
         var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         bool Has(string category, string text) => lines.Any(l => l.Contains(category, StringComparison.Ordinal) && l.Contains(text, StringComparison.Ordinal));
@@ -27,12 +27,14 @@ public class CliTests
         Assert.True(Has("uplink", "org.edgegateway.alarm.night-exit"));
         Assert.True(Has("alarm", "NightExit acknowledged by"));
         Assert.True(Has("central", "alarm.tap-left-running"));
+        Assert.True(Has("sensor", "kitchen-flow flow 0 L/min"), "the pulse meter saw the tap stop");
+        Assert.Equal(2, lines.Count(l => l.Contains("sensor", StringComparison.Ordinal) && l.Contains("wearable fall detected", StringComparison.Ordinal)));
         Assert.True(Has("buzzer", "PreAlarm"));
         Assert.True(Has("central", "info.fall-cancelled"));
         Assert.True(Has("central", "alarm.fall "));
         Assert.True(Has("alarm", "Fall acknowledged by"));
         Assert.True(Has("alarm", "Fall cleared (LocalReset)"));
-        Assert.Contains(lines, l => l.Contains("8/8 expected happenings observed, 0 failed checks", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("10/10 expected happenings observed, 0 failed checks", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("MISSING", StringComparison.Ordinal) || l.Contains("CHECK FAILED", StringComparison.Ordinal));
     }
 

@@ -37,7 +37,11 @@ public enum LoopHappeningKind
 }
 
 /// <summary>One thing the loop did.</summary>
-public sealed record LoopHappening(LoopHappeningKind Kind, string Text, CareEvent? Event = null, Guid? AlarmId = null);
+public sealed record LoopHappening(LoopHappeningKind Kind, string Text, CareEvent? Event = null, Guid? AlarmId = null)
+{
+    /// <summary>For <see cref="LoopHappeningKind.Reading"/>: the reading itself.</summary>
+    public SensorReading? Reading { get; init; }
+}
 
 /// <summary>
 /// The local alarm loop: one thread of control that turns readings into alarms and drives the buzzer and LED.
@@ -276,7 +280,7 @@ public sealed class AlarmLoop : IRuleContext
         switch (input.Kind)
         {
             case InputKind.Reading:
-                Report(new LoopHappening(LoopHappeningKind.Reading, input.Reading.ToString()));
+                Report(new LoopHappening(LoopHappeningKind.Reading, input.Reading.ToString()) { Reading = input.Reading });
                 foreach (var rule in _rules)
                 {
                     try

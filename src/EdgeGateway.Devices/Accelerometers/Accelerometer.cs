@@ -121,6 +121,16 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
         }
     }
 
+    /// <summary>Stops polling (the chip keeps sampling into its FIFO); <see cref="Start"/> resumes with a fresh initialisation.</summary>
+    public void Stop()
+    {
+        lock (_pollLock)
+        {
+            _timer?.Dispose();
+            _timer = null;
+        }
+    }
+
     /// <summary>Drains the FIFO once; the timer calls this, benchmarks and tests may too.</summary>
     internal void Poll()
     {

@@ -38,13 +38,30 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         void Show(string category, string text) => view.Show(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone), category, text);
         Show("broker", $"embedded MQTT broker listening on {endpoint}");
 
-        using var home = new SimulatedHome(clock, Zone);
+        var dataDir = Directory.CreateTempSubdirectory("edgegateway-demo-").FullName;
+        using var home = new SimulatedHome(clock, Zone, dataDir, loggers);
+        var flowing = new Dictionary<string, bool>();
+        var falls = 0;
         home.Buzzer.Changed += p => Show("buzzer", p.ToString());
         home.Led.Changed += p => Show("led", p.ToString());
         home.Loop.Happened += h =>
         {
             switch (h.Kind)
             {
+                case Core.Loop.LoopHappeningKind.Reading when h.Reading is { Kind: Core.Events.SensorKind.FlowMeter } r:
+                    // A meter reports every second; the story is when water starts and stops.
+                    if (flowing.GetValueOrDefault(r.SensorId) != r.Flow.IsFlowing)
+                    {
+                        flowing[r.SensorId] = r.Flow.IsFlowing;
+                        Show("sensor", h.Text);
+                    }
+
+                    break;
+                case Core.Loop.LoopHappeningKind.Reading when h.Reading is null:
+                    // The loop reports a fall detection as a reading without a sensor value.
+                    Show("sensor", h.Text);
+                    tracker.Observe(Observation.Detected(Interlocked.Increment(ref falls)));
+                    break;
                 case Core.Loop.LoopHappeningKind.Reading:
                     Show("sensor", h.Text);
                     break;
@@ -95,7 +112,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         };
         await central.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        var stage = new DemoStage(home, clock, tracker, start);
+        var stage = new DemoStage(home, clock, tracker, start, options.Speed);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loopTask = home.Loop.RunAsync(stop.Token);
         var uplinkTask = publisher.RunAsync(home.Loop.Outbound, stop.Token);
@@ -155,6 +172,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(loopTask, uplinkTask).ConfigureAwait(false);
         await server.StopAsync().ConfigureAwait(false);
+        Directory.Delete(dataDir, recursive: true);
         return missing.Count == 0 && failed.Count == 0 ? 0 : 1;
     }
 

@@ -3,8 +3,11 @@ using EdgeGateway.Core.Events;
 namespace EdgeGateway.Demo;
 
 /// <summary>Something the demo watches for: an event reaching the centre, or the centre's ack reaching the home.</summary>
-internal readonly record struct Observation(CareEventKind Kind, bool IsAck)
+internal readonly record struct Observation(CareEventKind Kind, bool IsAck, int Detection = 0)
 {
+    /// <summary>The fall detector's n-th detection in the home.</summary>
+    public static Observation Detected(int n) => new(CareEventKind.Fall, false, n);
+
     public static Observation Received(CareEventKind kind) => new(kind, false);
 
     public static Observation Acknowledged(CareEventKind kind) => new(kind, true);
@@ -14,7 +17,7 @@ internal readonly record struct Observation(CareEventKind Kind, bool IsAck)
 internal sealed record Expectation(string Description, Observation Observation);
 
 /// <summary>What a scenario step can act on: the home, the clock (to skip quiet hours) and the tracker (to check).</summary>
-internal sealed record DemoStage(SimulatedHome Home, ScenarioClock Clock, ExpectationTracker Tracker, DateTimeOffset Start);
+internal sealed record DemoStage(SimulatedHome Home, ScenarioClock Clock, ExpectationTracker Tracker, DateTimeOffset Start, double FastSpeed);
 
 /// <summary>One scripted action at an offset from the scenario's start (wall time); optionally waits for an expectation before going on.</summary>
 internal sealed record ScenarioStep(TimeSpan At, string Description, Action<DemoStage> Act, Expectation? WaitFor = null);
@@ -35,12 +38,14 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
         var cleared = At("alarm-cleared reaches the centre", CareEventKind.AlarmCleared);
         var tapAck = Ack("centre acknowledges the tap left running", CareEventKind.TapLeftRunning);
         var fallCancelled = At("cancelled fall reaches the centre as info", CareEventKind.FallCancelled);
+        var fallDetected = new Expectation("the fall detector sees the first fall", Observation.Detected(1));
+        var fallDetected2 = new Expectation("the fall detector sees the second fall", Observation.Detected(2));
         var fallAck = Ack("centre acknowledges the fall", CareEventKind.Fall);
         Expectation[] expected =
         [
             At("night-exit alarm reaches the centre", CareEventKind.NightExit), nightExitAck, cleared,
             At("tap-left-running alarm reaches the centre", CareEventKind.TapLeftRunning), tapAck,
-            fallCancelled,
+            fallDetected, fallCancelled, fallDetected2,
             At("fall alarm reaches the centre", CareEventKind.Fall), fallAck,
         ];
         static TimeSpan T(int h, int m, int s = 0) => new TimeSpan(h, m, s) + TimeSpan.FromMinutes(1); // start is 23:59
@@ -55,13 +60,34 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
                 new(T(0, 4, 30), "she walks out of the front door and does not come back", s => s.Home.SetFrontDoorOpen(true), nightExitAck),
                 new(T(0, 8), "the night nurse brings her back in; the door closes", s => s.Home.SetFrontDoorOpen(false), cleared),
                 new(T(0, 9), "skipping the quiet hours to 08:00", s => s.Clock.SkipTo(s.Start + T(8, 0) - TimeSpan.FromSeconds(1))),
-                new(T(8, 0), "she starts the kitchen tap and forgets it (flow meter stand-in: 7 L/min)", s => s.Home.KitchenFlowStandIn(7), tapAck),
-                new(T(8, 7), "the tap is turned off", s => s.Home.KitchenFlowStandIn(0)),
+                new(T(8, 0), "she starts the kitchen tap (7 L/min through the pulse meter) and forgets it", s => s.Home.SetKitchenTap(7), tapAck),
+                new(T(8, 7), "the tap is turned off", s => s.Home.SetKitchenTap(0)),
                 new(T(8, 8), "skipping to 11:00", s => s.Clock.SkipTo(s.Start + T(11, 0) - TimeSpan.FromSeconds(1))),
-                new(T(11, 0), "she stumbles; the fall detector (stand-in) reports a fall", s => s.Home.FallDetectorStandIn(0.88, 2.7)),
+                new(T(11, 0), "she slips and falls (SisFall F01 replayed in real time through the simulated ADXL345)", s =>
+                {
+                    s.Clock.Speed = 1;
+                    s.Home.StartSampling();
+                    s.Home.PlayRecording("F01_SA01_R01.from5s.txt");
+                }, fallDetected),
                 new(T(11, 0, 10), "she is fine and pulls the cord to cancel the pre-alarm", s => s.Home.SetPullCord(true)),
-                new(T(11, 0, 12), "she lets go of the cord", s => s.Home.SetPullCord(false), fallCancelled),
-                new(T(11, 2), "she falls hard and cannot reach the cord", s => s.Home.FallDetectorStandIn(0.97, 4.1), fallAck),
+                new(T(11, 0, 12), "she lets go of the cord and gets up", s =>
+                {
+                    s.Home.SetPullCord(false);
+                    s.Home.StandUp();
+                    s.Home.StopSampling();
+                    s.Clock.Speed = s.FastSpeed;
+                }, fallCancelled),
+                new(T(11, 2), "she faints and collapses (SisFall F06, real time) and cannot reach the cord", s =>
+                {
+                    s.Clock.Speed = 1;
+                    s.Home.StartSampling();
+                    s.Home.PlayRecording("F06_SA02_R01.from5s.txt");
+                }, fallDetected2),
+                new(T(11, 2, 7), "she lies still; the pre-alarm runs out and help is called", s =>
+                {
+                    s.Home.StopSampling();
+                    s.Clock.Speed = s.FastSpeed;
+                }, fallAck),
                 new(T(11, 6), "the home carer arrives and resets the fall alarm on site", s =>
                 {
                     foreach (var alarm in s.Home.Loop.ActiveAlarms.Where(a => a.Event.Kind == CareEventKind.Fall))

@@ -3,85 +3,99 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Loop;
 using EdgeGateway.Core.Rules;
 using EdgeGateway.Core.Time;
-using EdgeGateway.Core.Units;
+using EdgeGateway.Devices.Accelerometers.Adxl345;
+using EdgeGateway.Devices.Configuration;
 using EdgeGateway.Devices.Contacts;
 using EdgeGateway.Devices.Simulated;
+using EdgeGateway.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Demo;
 
-/// <summary>The demo's home: simulated GPIO with real drivers on top, the alarm loop with the home's rules, and its outputs.</summary>
+/// <summary>
+/// The demo's home: the same <see cref="Home"/> a Pi runs, built from a config, on a simulated GPIO driver and a
+/// register-level simulated ADXL345. The scenario acts only on the outside world: pin levels, water pulses, body motion.
+/// </summary>
 internal sealed class SimulatedHome : IDisposable
 {
     public const string GatewayId = "demo-home";
     public const string FrontDoor = "front-door";
     public const string PullCord = "pull-cord";
     public const string KitchenTap = "kitchen-flow";
-    public const string Wristband = "wristband";
+    public const string Wearable = "wearable";
     public const int FrontDoorPin = 17;
     public const int PullCordPin = 27;
+    public const int KitchenMeterPin = 22;
+    public const double KitchenPulsesPerLitre = 10;
+    private const int BuzzerPin = 18;
+    private const int LedPin = 23;
+    private const int ValvePin = 24;
 
-    private readonly GpioController _gpio;
-    private readonly ContactInput _frontDoor;
-    private readonly ContactInput _pullCord;
-    private Volume _kitchenTotal = Volume.FromLitres(1234.5);
+    private readonly Home _home;
+    private readonly TimeProvider _time;
+    private ITimer? _tap;
 
-    public SimulatedHome(TimeProvider time, TimeZoneInfo zone)
+    public SimulatedHome(TimeProvider time, TimeZoneInfo zone, string dataDir, ILoggerFactory loggers)
     {
-        Time = time;
-        Events = new CareEventFactory(GatewayId, time, new FixedClockSyncStatus(true));
+        _time = time;
         Gpio = new SimulatedGpioDriver();
-        _gpio = new GpioController(Gpio);
-        Buzzer = new SimulatedBuzzer();
-        Led = new SimulatedLed();
-        Loop = new AlarmLoop(Events, time, Config(zone).BuildRules(), Buzzer, Led);
 
-        // The front door's reed switch is normally closed (held by the magnet) and pulls to ground.
+        // The world before the gateway starts: door shut (reed held closed, to ground), cord hanging (open contact).
         Gpio.SetInputLevel(FrontDoorPin, PinValue.Low);
-        _frontDoor = new ContactInput(
-            _gpio,
-            new ContactInputOptions { SensorId = FrontDoor, Kind = SensorKind.DoorContact, Pin = FrontDoorPin, Wiring = ContactWiring.NormallyClosed },
-            time,
-            Events.Now,
-            r => Loop.TryPost(r));
-
-        // The pull cord is a normally-open switch to ground: pulling it closes the contact.
         Gpio.SetInputLevel(PullCordPin, PinValue.High);
-        _pullCord = new ContactInput(
-            _gpio,
-            new ContactInputOptions { SensorId = PullCord, Kind = SensorKind.HelpButton, Pin = PullCordPin, Wiring = ContactWiring.NormallyOpen },
-            time,
-            Events.Now,
-            r => Loop.TryPost(r));
+        Accelerometer = new SimulatedAdxl345(time, AccelerationTrace.AtRest());
+        var hardware = new HomeHardware(new GpioController(Gpio), _ => new Adxl345(Accelerometer));
+        _home = Home.Build(Config(zone, dataDir), hardware, time, new FixedClockSyncStatus(true), dataDir, loggers);
     }
-
-    public TimeProvider Time { get; }
-
-    public CareEventFactory Events { get; }
 
     public SimulatedGpioDriver Gpio { get; }
 
-    public SimulatedBuzzer Buzzer { get; }
+    public SimulatedAdxl345 Accelerometer { get; }
 
-    public SimulatedLed Led { get; }
+    public CareEventFactory Events => _home.Events;
 
-    public AlarmLoop Loop { get; }
+    public AlarmLoop Loop => _home.Loop;
 
-    /// <summary>The demo home's rules: short limits so a day fits in seconds, otherwise the defaults a home would get.</summary>
-    public static HomeRulesConfig Config(TimeZoneInfo zone) => new()
+    /// <summary>The buzzer as the resident hears it.</summary>
+    public NotifyingBuzzer Buzzer => _home.Buzzer;
+
+    /// <summary>The status LED.</summary>
+    public NotifyingLed Led => _home.Led;
+
+    /// <summary>The demo home's config: what a technician would write for this flat, with short limits so a day fits in seconds.</summary>
+    public static GatewayConfig Config(TimeZoneInfo zone, string dataDir) => new()
     {
-        TimeZone = zone.Id,
-        Sensors =
-        [
-            new() { Id = FrontDoor, Kind = SensorKind.DoorContact },
-            new() { Id = PullCord, Kind = SensorKind.HelpButton },
-            new() { Id = KitchenTap, Kind = SensorKind.FlowMeter },
-        ],
-        NightExit = new() { DoorSensorId = FrontDoor, GracePeriod = TimeSpan.FromMinutes(2) },
-        TapLeftRunning = new() { FlowSensorIds = [KitchenTap], Limit = TimeSpan.FromMinutes(5) },
+        GatewayId = GatewayId,
+        Simulated = true,
+        Uplink = new UplinkConfig { Broker = "mqtt://127.0.0.1:1883" },
+        Devices = new DevicesConfig
+        {
+            DataDirectory = dataDir,
+            Contacts =
+            [
+                new() { SensorId = FrontDoor, Kind = nameof(SensorKind.DoorContact), Pin = FrontDoorPin, Wiring = ContactWiring.NormallyClosed },
+                new() { SensorId = PullCord, Kind = nameof(SensorKind.HelpButton), Pin = PullCordPin, Wiring = ContactWiring.NormallyOpen },
+            ],
+            FlowMeters = [new() { SensorId = KitchenTap, Pin = KitchenMeterPin, PulsesPerLitre = KitchenPulsesPerLitre }],
+            Accelerometers = [new() { SensorId = Wearable, Chip = "ADXL345", Address = Adxl345.DefaultAddress, SampleRateHz = 200 }],
+            Outputs = new OutputsConfig { BuzzerPin = BuzzerPin, LedPin = LedPin, ValveRelayPin = ValvePin },
+        },
+        Rules = new HomeRulesConfig
+        {
+            TimeZone = zone.Id,
+            NightExit = new() { DoorSensorId = FrontDoor, GracePeriod = TimeSpan.FromMinutes(2) },
+            TapLeftRunning = new() { FlowSensorIds = [KitchenTap], Limit = TimeSpan.FromMinutes(5) },
 
-        // Longer than the 30 s default so the scripted press lands in the window even on a busy machine at 120× speed.
-        Fall = new() { CancelWindow = TimeSpan.FromSeconds(60) },
+            // Longer than the 30 s default so the scripted press lands in the window even on a busy machine.
+            Fall = new() { CancelWindow = TimeSpan.FromSeconds(60) },
+        },
     };
+
+    /// <summary>Starts polling the wearable's accelerometer: only in real time, as on a Pi, or its 32-sample FIFO overruns.</summary>
+    public void StartSampling() => _home.StartSampling();
+
+    /// <summary>Pauses polling the accelerometer while the demo clock runs fast.</summary>
+    public void StopSampling() => _home.StopSampling();
 
     /// <summary>Opens (true) or closes the front door: the magnet leaves the reed switch and the pull-up wins.</summary>
     public void SetFrontDoorOpen(bool open) => Gpio.SetInputLevel(FrontDoorPin, open ? PinValue.High : PinValue.Low);
@@ -89,27 +103,49 @@ internal sealed class SimulatedHome : IDisposable
     /// <summary>Pulls (true) or lets go of the pull cord.</summary>
     public void SetPullCord(bool pulled) => Gpio.SetInputLevel(PullCordPin, pulled ? PinValue.Low : PinValue.High);
 
-    /// <summary>
-    /// Scenario stand-in for the kitchen's pulse flow meter (being built in Devices): posts the reading the meter would.
-    /// </summary>
-    public void KitchenFlowStandIn(double litresPerMinute)
+    /// <summary>Runs the kitchen tap: the meter's reed closes once per 1/K litre, on the scenario clock. 0 turns it off.</summary>
+    public void SetKitchenTap(double litresPerMinute)
     {
-        _kitchenTotal += Volume.FromLitres(0.1);
-        Loop.TryPost(SensorReading.FlowMeter(KitchenTap, FlowRate.FromLitresPerMinute(litresPerMinute), _kitchenTotal, Events.Now()));
+        _tap?.Dispose();
+        _tap = null;
+        if (litresPerMinute <= 0)
+        {
+            return;
+        }
+
+        var period = TimeSpan.FromMinutes(1 / (litresPerMinute * KitchenPulsesPerLitre));
+        _tap = _time.CreateTimer(
+            _ =>
+            {
+                Gpio.SetInputLevel(KitchenMeterPin, PinValue.Low);
+                Gpio.SetInputLevel(KitchenMeterPin, null);
+            },
+            null,
+            period,
+            period);
     }
 
-    /// <summary>Scenario stand-in for the fall detector (being built in Core/Falls): posts a detection the way it will.</summary>
-    public void FallDetectorStandIn(double confidence, double peakG) =>
-        Loop.TryPostFall(Wristband, confidence, new Dictionary<string, string>
-        {
-            ["peakG"] = peakG.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture),
-            ["source"] = "scenario-stand-in",
-        });
+    /// <summary>The wearer's body plays a recorded SisFall trial through the simulated ADXL345, then lies on in that posture.</summary>
+    public void PlayRecording(string fileName)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Demo", "Data", fileName);
+        using var reader = File.OpenText(path);
+        var recording = AccelerationTrace.FromSisFall(reader, loop: false);
+
+        // A body lying on the floor is still, but a real chip never returns identical readings: without this noise the
+        // accelerometer's frozen-data supervision would (rightly) call the sensor faulted when the recording ends.
+        var (x, y, z) = recording[recording.Count - 1];
+        var rest = AccelerationTrace.AtRest();
+        var lyingOn = Enumerable.Range(0, 60 * 200).Select(i => (x + rest[i].X, y + rest[i].Y - 1, z + rest[i].Z));
+        Accelerometer.Play(new AccelerationTrace(Enumerable.Range(0, recording.Count).Select(i => recording[i]).Concat(lyingOn), loop: false));
+    }
+
+    /// <summary>The wearer is up and about again (at rest, upright).</summary>
+    public void StandUp() => Accelerometer.Play(AccelerationTrace.AtRest());
 
     public void Dispose()
     {
-        _pullCord.Dispose();
-        _frontDoor.Dispose();
-        _gpio.Dispose();
+        _tap?.Dispose();
+        _home.Dispose();
     }
 }

@@ -1,0 +1,165 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Rules;
+using EdgeGateway.Devices.Configuration;
+
+namespace EdgeGateway.Hosting;
+
+/// <summary>Where events go: the centre's broker.</summary>
+internal sealed class UplinkConfig
+{
+    /// <summary>The primary broker URL, e.g. mqtts://centre.example:8883.</summary>
+    public string? Broker { get; init; }
+
+    /// <summary>Seconds between heartbeats.</summary>
+    public int HeartbeatSeconds { get; init; } = 60;
+
+    /// <summary>MQTT keep-alive in seconds: how fast a half-open link is noticed.</summary>
+    public int KeepAliveSeconds { get; init; } = 15;
+}
+
+/// <summary>The whole gateway configuration: one JSON file, validated as a whole before anything starts.</summary>
+internal sealed class GatewayConfig
+{
+    /// <summary>The gateway's id: MQTT topic level, event source.</summary>
+    public string GatewayId { get; init; } = "";
+
+    /// <summary>Run on simulated GPIO and I2C (the demo home, tests); never on a real installation.</summary>
+    public bool Simulated { get; init; }
+
+    /// <summary>The sensors and outputs wired to the Pi.</summary>
+    public DevicesConfig Devices { get; init; } = new();
+
+    /// <summary>The care rules of this home. Its sensor list is derived from <see cref="Devices"/>.</summary>
+    public HomeRulesConfig Rules { get; init; } = new();
+
+    /// <summary>The link to the centre.</summary>
+    public UplinkConfig Uplink { get; init; } = new();
+
+    /// <summary>The rules with their sensor declarations taken from the devices, so a sensor is declared once.</summary>
+    [JsonIgnore]
+    public HomeRulesConfig EffectiveRules => Rules with { Sensors = [.. DeclaredSensors()] };
+
+    /// <summary>Every problem in the config, each naming its key; empty when it can be started.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        try
+        {
+            CareEventFactory.ValidateGatewayId(GatewayId);
+        }
+        catch (ArgumentException ex)
+        {
+            errors.Add($"GatewayId: {ex.Message.Split(" (Parameter", 2)[0]}");
+        }
+
+        errors.AddRange(Devices.Validate());
+        if (Devices.Outputs.BuzzerPin is null)
+        {
+            errors.Add("Devices:Outputs:BuzzerPin: missing; the gateway must be able to alarm locally");
+        }
+
+        if (Devices.Outputs.LedPin is null)
+        {
+            errors.Add("Devices:Outputs:LedPin: missing; the status LED shows the resident and the technician that the gateway is armed");
+        }
+
+        errors.AddRange(EffectiveRules.Validate());
+        if (string.IsNullOrWhiteSpace(Uplink.Broker))
+        {
+            errors.Add("Uplink:Broker: missing; give the centre's broker URL (mqtts://host:8883)");
+        }
+        else if (!Uri.TryCreate(Uplink.Broker, UriKind.Absolute, out var uri) || uri.Scheme is not ("mqtt" or "mqtts"))
+        {
+            errors.Add($"Uplink:Broker: '{Uplink.Broker}' is not an mqtt:// or mqtts:// URL");
+        }
+
+        if (Uplink.HeartbeatSeconds is < 1 or > 3600)
+        {
+            errors.Add($"Uplink:HeartbeatSeconds: {Uplink.HeartbeatSeconds} is out of range; expected 1–3600");
+        }
+
+        if (Uplink.KeepAliveSeconds is < 1 or > 600)
+        {
+            errors.Add($"Uplink:KeepAliveSeconds: {Uplink.KeepAliveSeconds} is out of range; expected 1–600");
+        }
+
+        return errors;
+    }
+
+    /// <summary>Reads and validates a config file; the exception lists every problem with its key.</summary>
+    /// <exception cref="GatewayConfigException">The file is missing, not JSON of this shape, or invalid.</exception>
+    public static GatewayConfig Load(string path)
+    {
+        string json;
+        try
+        {
+            json = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new GatewayConfigException([$"{path}: cannot be read: {ex.Message}"]);
+        }
+
+        var config = Parse(json, path);
+        var errors = config.Validate();
+        return errors.Count == 0 ? config : throw new GatewayConfigException([.. errors.Select(e => $"{path}: {e}")]);
+    }
+
+    /// <summary>Parses config JSON without validating it; unknown keys are errors, so a typo cannot silently disable a rule.</summary>
+    public static GatewayConfig Parse(string json, string origin)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, GatewayConfigJson.Default.GatewayConfig)
+                ?? throw new GatewayConfigException([$"{origin}: the file is empty (null)"]);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is { Length: > 1 } p ? $" at {p}" : "";
+            throw new GatewayConfigException([$"{origin}{where}: {ex.Message.Split(" Path:", 2)[0]}"]);
+        }
+    }
+
+    /// <summary>Serialises the config as indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, GatewayConfigJson.Default.GatewayConfig);
+
+    private IEnumerable<SensorDeclaration> DeclaredSensors()
+    {
+        foreach (var c in Devices.Contacts)
+        {
+            if (c.SensorId is not null && ContactConfig.TryParseKind(c.Kind, out var kind))
+            {
+                yield return new SensorDeclaration { Id = c.SensorId, Kind = kind };
+            }
+        }
+
+        foreach (var f in Devices.FlowMeters.Where(f => f.SensorId is not null))
+        {
+            yield return new SensorDeclaration { Id = f.SensorId!, Kind = SensorKind.FlowMeter };
+        }
+
+        foreach (var a in Devices.Accelerometers.Where(a => a.SensorId is not null))
+        {
+            yield return new SensorDeclaration { Id = a.SensorId!, Kind = SensorKind.Accelerometer };
+        }
+    }
+}
+
+/// <summary>The config cannot be used; every problem is listed, each naming its key.</summary>
+internal sealed class GatewayConfigException(IReadOnlyList<string> errors)
+    : Exception("invalid configuration:\n  " + string.Join("\n  ", errors))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}
+
+[JsonSourceGenerationOptions(
+    WriteIndented = true,
+    UseStringEnumConverter = true,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(GatewayConfig))]
+internal sealed partial class GatewayConfigJson : JsonSerializerContext;

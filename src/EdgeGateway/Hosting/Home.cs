@@ -1,0 +1,163 @@
+using System.Device.Gpio;
+using System.Device.I2c;
+using System.Globalization;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Falls;
+using EdgeGateway.Core.Loop;
+using EdgeGateway.Core.Outputs;
+using EdgeGateway.Core.Time;
+using EdgeGateway.Devices.Accelerometers;
+using EdgeGateway.Devices.Configuration;
+using EdgeGateway.Devices.Contacts;
+using EdgeGateway.Devices.FlowMeters;
+using EdgeGateway.Devices.Outputs;
+using EdgeGateway.Devices.Supervision;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway.Hosting;
+
+/// <summary>What a home runs on: the Pi's GPIO and I2C buses, or their simulated twins. Both go through the same drivers.</summary>
+internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfig, IAccelerometerChip> OpenAccelerometer)
+{
+    /// <summary>The real Raspberry Pi: libgpiod through System.Device.Gpio and /dev/i2c-N.</summary>
+    public static HomeHardware RaspberryPi() => new(new GpioController(), OpenRealChip);
+
+    private static IAccelerometerChip OpenRealChip(AccelerometerConfig config)
+    {
+        var device = I2cDevice.Create(new I2cConnectionSettings(config.Bus, config.Address));
+        return string.Equals(config.Chip, "MPU6050", StringComparison.OrdinalIgnoreCase)
+            ? new Devices.Accelerometers.Mpu6050.Mpu6050(device, config.SampleRateHz)
+            : new Devices.Accelerometers.Adxl345.Adxl345(device, config.SampleRateHz);
+    }
+}
+
+/// <summary>
+/// A home assembled from its config: outputs first (safe state), then the alarm loop and its rules, then the inputs
+/// that feed it. The demo and a real installation build their home through this same code.
+/// </summary>
+internal sealed class Home : IDisposable
+{
+    private readonly List<IDisposable> _owned = [];
+    private readonly List<Accelerometer> _accelerometers = [];
+
+    private Home(GatewayConfig config, HomeHardware hardware, TimeProvider time, IClockSyncStatus clock, string dataDir, ILoggerFactory loggers)
+    {
+        Config = config;
+        Hardware = hardware;
+        Events = new CareEventFactory(config.GatewayId, time, clock);
+        var outputs = config.Devices.Outputs;
+        Buzzer = new NotifyingBuzzer(Own(new GpioBuzzer(hardware.Gpio, outputs.BuzzerPin!.Value, time)));
+        Led = new NotifyingLed(Own(new GpioStatusLed(hardware.Gpio, outputs.LedPin!.Value, time)));
+        if (outputs.ValveRelayPin is { } valvePin)
+        {
+            Valve = Own(new RelayShutOffValve(hardware.Gpio, valvePin, outputs.ValveRelayActiveHigh));
+        }
+
+        Loop = new AlarmLoop(Events, time, config.EffectiveRules.BuildRules(Valve), Buzzer, Led);
+
+        foreach (var contact in config.Devices.Contacts)
+        {
+            Own(new ContactInput(hardware.Gpio, contact.ToOptions(), time, Events.Now, r => Loop.TryPost(r), Supervise));
+        }
+
+        foreach (var meter in config.Devices.FlowMeters)
+        {
+            var options = new FlowMeterOptions { SensorId = meter.SensorId!, Pin = meter.Pin!.Value, PulsesPerLitre = meter.PulsesPerLitre!.Value, Debounce = meter.Debounce };
+            FlowMeters.Add(Own(new FlowMeter(hardware.Gpio, options, dataDir, time, Events.Now, r => Loop.TryPost(r), Supervise)));
+        }
+
+        foreach (var accel in config.Devices.Accelerometers)
+        {
+            var chip = hardware.OpenAccelerometer(accel);
+            var detector = new FallDetector(new FallDetectorOptions(), chip.SampleRateHz);
+            var sensorId = accel.SensorId!;
+            var accelerometer = Own(new Accelerometer(
+                chip,
+                new AccelerometerOptions { SensorId = sensorId },
+                time,
+                Events.Now,
+                sample =>
+                {
+                    if (detector.Process(sample, out var fall))
+                    {
+                        Loop.TryPostFall(sensorId, fall.Confidence, FallFeatures(fall));
+                    }
+                },
+                Supervise,
+                loggers.CreateLogger("accelerometer")));
+            _accelerometers.Add(accelerometer);
+        }
+    }
+
+    public GatewayConfig Config { get; }
+
+    public HomeHardware Hardware { get; }
+
+    public CareEventFactory Events { get; }
+
+    public AlarmLoop Loop { get; }
+
+    public NotifyingBuzzer Buzzer { get; }
+
+    public NotifyingLed Led { get; }
+
+    public IShutOffValve? Valve { get; }
+
+    public List<FlowMeter> FlowMeters { get; } = [];
+
+    /// <summary>Builds the home; the config must be valid (see <see cref="GatewayConfig.Validate"/>).</summary>
+    public static Home Build(GatewayConfig config, HomeHardware hardware, TimeProvider time, IClockSyncStatus clock, string dataDir, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var errors = config.Validate();
+        return errors.Count == 0
+            ? new Home(config, hardware, time, clock, dataDir, loggers)
+            : throw new GatewayConfigException(errors);
+    }
+
+    /// <summary>Starts sampling the accelerometers; call once the loop runs, so the first fall finds it armed.</summary>
+    public void StartSampling()
+    {
+        foreach (var a in _accelerometers)
+        {
+            a.Start();
+        }
+    }
+
+    /// <summary>Stops sampling the accelerometers (the demo pauses them while its clock runs faster than a FIFO can be polled).</summary>
+    public void StopSampling()
+    {
+        foreach (var a in _accelerometers)
+        {
+            a.Stop();
+        }
+    }
+
+    private void Supervise(SupervisionChange change) => Loop.TryPostTechnical(change.Event, change.SensorId, change.Reason);
+
+    private static Dictionary<string, string> FallFeatures(FallDetection fall) => new()
+    {
+        ["confidence"] = fall.Confidence.ToString("0.00", CultureInfo.InvariantCulture),
+        ["peakG"] = fall.PeakImpactG.ToString("0.0", CultureInfo.InvariantCulture),
+        ["orientationChangeDeg"] = fall.OrientationChangeDeg.ToString("0", CultureInfo.InvariantCulture),
+        ["stillnessG"] = fall.StillnessG.ToString("0.000", CultureInfo.InvariantCulture),
+    };
+
+    private T Own<T>(T disposable)
+        where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
+
+    public void Dispose()
+    {
+        // Inputs first, outputs last: the buzzer and valve reach their safe state after nothing can drive them.
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            _owned[i].Dispose();
+        }
+
+        Hardware.Gpio.Dispose();
+    }
+}
