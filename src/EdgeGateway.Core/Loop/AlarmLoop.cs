@@ -78,6 +78,7 @@ public sealed class AlarmLoop : IRuleContext
     private long _lastTurnTimestamp;
     private long _answeredProbe;
     private bool _armed;
+    private readonly TaskCompletionSource _armedOnce = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _uplinkUp = true;
     private bool _mainsLost;
 
@@ -179,6 +180,9 @@ public sealed class AlarmLoop : IRuleContext
     /// <summary>True once <see cref="RunAsync"/> has put the outputs in their safe state and is taking inputs.</summary>
     public bool IsArmed => Volatile.Read(ref _armed);
 
+    /// <summary>Completes when the loop is first armed, so start-up can wait for it instead of polling.</summary>
+    public Task Armed => _armedOnce.Task;
+
     /// <summary>Runs the loop until <paramref name="cancellationToken"/> fires; outputs go to their safe state first.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -194,6 +198,7 @@ public sealed class AlarmLoop : IRuleContext
 
         UpdateOutputs();
         Volatile.Write(ref _armed, true);
+        _armedOnce.TrySetResult();
         try
         {
             await foreach (var input in _inputs.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))

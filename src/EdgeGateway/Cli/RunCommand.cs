@@ -11,10 +11,17 @@ internal static class RunCommand
     public static Command Create()
     {
         var shared = new UplinkCliOptionSet();
-        var command = new Command("run", "Run the gateway: deliver the durable outbox to the centre, with status and heartbeats, until stopped.");
+        var config = new Option<string?>("--config") { Description = "The gateway config (JSON): home, rules, uplink. Without it, run only delivers what the outbox in --data-dir holds." };
+        var command = new Command("run", "Run the gateway: arm the local alarm loop, then store and deliver its events to the centre, with status and heartbeats, until stopped.");
         shared.AddTo(command);
+        command.Options.Add(config);
         command.SetAction(async (result, ct) =>
         {
+            if (result.GetValue(config) is { } configPath)
+            {
+                return await GatewayRunner.RunAsync(configPath, result, shared, ct).ConfigureAwait(false);
+            }
+
             if (shared.Read(result) is not { } options)
             {
                 return 2;

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using EdgeGateway.Hosting;
+using EdgeGateway.Uplink.Mqtt;
+using EdgeGateway.Uplink.Outbox;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway.Cli;
+
+/// <summary><c>edgegateway run --config FILE</c>: the whole gateway (home, alarm loop, outbox, uplink) as a systemd service.</summary>
+internal static class GatewayRunner
+{
+    /// <summary>Loads the config (command-line --broker/--data-dir win over it), then runs until stopped; 2 on a bad config, 3 on storage.</summary>
+    public static async Task<int> RunAsync(string configPath, ParseResult result, UplinkCliOptionSet shared, CancellationToken cancellationToken)
+    {
+        GatewayConfig config;
+        try
+        {
+            config = GatewayConfig.Load(configPath);
+        }
+        catch (GatewayConfigException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 2;
+        }
+
+        var explicitBroker = result.GetResult(shared.Broker) is { Implicit: false };
+        var explicitDataDir = result.GetResult(shared.DataDir) is { Implicit: false };
+        MqttEndpoint broker;
+        try
+        {
+            broker = MqttEndpoint.Parse(explicitBroker ? result.GetValue(shared.Broker)! : config.Uplink.Broker!);
+        }
+        catch (FormatException ex)
+        {
+            await Console.Error.WriteLineAsync($"{(explicitBroker ? "--broker" : "Uplink:Broker")}: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        var dataDir = explicitDataDir ? result.GetValue(shared.DataDir)! : config.Devices.DataDirectory;
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSystemd();
+
+        // AddSystemd registers the notifier only under systemd; outside it the watchdog simply stays off.
+        builder.Services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
+        builder.Logging.SetMinimumLevel(LogLevel.Information).AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.AddSingleton(sp => new GatewayService(
+            config,
+            broker,
+            dataDir,
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<ISystemdNotifier>(),
+            sp.GetRequiredService<IHostApplicationLifetime>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GatewayService>());
+        using var host = builder.Build();
+        try
+        {
+            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OutboxStorageException or IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"data dir {dataDir}: {ex.Message}").ConfigureAwait(false);
+            return 3;
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using EdgeGateway.Cli;
+using EdgeGateway.Core.Time;
+using EdgeGateway.Devices.Accelerometers.Adxl345;
+using EdgeGateway.Devices.Accelerometers.Mpu6050;
+using EdgeGateway.Devices.Simulated;
+using EdgeGateway.Uplink.Mqtt;
+using EdgeGateway.Uplink.Outbox;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway.Hosting;
+
+/// <summary>
+/// The running gateway: the home's local alarm loop (armed first, never waiting for network or disk), the outbox
+/// that takes the loop's events, and the uplink that delivers them and hands the centre's acks back to the loop.
+/// </summary>
+internal sealed partial class Gateway : IAsyncDisposable
+{
+    private static readonly TimeSpan HealthInterval = TimeSpan.FromSeconds(5);
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly string _dataDir;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _tasks = [];
+    private ITimer? _healthTimer;
+
+    private Gateway(Home home, SqliteOutbox outbox, ReliableUplink uplink, string dataDir, ILogger logger, TimeProvider time)
+    {
+        Home = home;
+        Outbox = outbox;
+        Uplink = uplink;
+        _dataDir = dataDir;
+        _logger = logger;
+        _time = time;
+    }
+
+    public Home Home { get; }
+
+    public SqliteOutbox Outbox { get; }
+
+    public ReliableUplink Uplink { get; }
+
+    /// <summary>Milliseconds from process start until the alarm loop was armed.</summary>
+    public long ArmedAfterMs { get; private set; }
+
+    /// <summary>Builds the home and opens the outbox; nothing runs yet.</summary>
+    public static Gateway Create(GatewayConfig config, MqttEndpoint broker, string dataDir, IClockSyncStatus clock, ILoggerFactory loggers, TimeProvider time)
+    {
+        Directory.CreateDirectory(dataDir);
+        var hardware = config.Simulated ? SimulatedHardware(time) : HomeHardware.RaspberryPi();
+        var home = Home.Build(config, hardware, time, clock, dataDir, loggers);
+        var logger = loggers.CreateLogger("gateway");
+        try
+        {
+            var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = dataDir }, home.Events, time, loggers.CreateLogger("outbox"));
+            var uplink = new ReliableUplink(
+                broker,
+                config.GatewayId,
+                outbox,
+                home.Events,
+                new UplinkOptions
+                {
+                    KeepAlive = TimeSpan.FromSeconds(config.Uplink.KeepAliveSeconds),
+                    HeartbeatInterval = TimeSpan.FromSeconds(config.Uplink.HeartbeatSeconds),
+                    ClockSync = clock,
+                    States = () => new Dictionary<string, string>
+                    {
+                        ["buzzer"] = home.Buzzer.Pattern.ToString(),
+                        ["led"] = home.Led.Pattern.ToString(),
+                        ["alarms"] = home.Loop.ActiveAlarms.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    },
+                },
+                loggers.CreateLogger("uplink"),
+                time);
+            return new Gateway(home, outbox, uplink, dataDir, logger, time);
+        }
+        catch
+        {
+            home.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Arms the local alarm loop and returns once it takes inputs; then starts sampling, storing and delivering.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _tasks.Add(Home.Loop.RunAsync(_stop.Token));
+        await Home.Loop.Armed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using (var self = Process.GetCurrentProcess())
+        {
+            ArmedAfterMs = (long)(_time.GetUtcNow() - self.StartTime.ToUniversalTime()).TotalMilliseconds;
+        }
+
+        LogArmed(_logger, ArmedAfterMs);
+        Home.StartSampling();
+        Uplink.AckReceived += ack =>
+        {
+            // Every event is acked for delivery; only an active alarm's ack moves its lifecycle.
+            if (Home.Loop.ActiveAlarms.Any(a => a.Id == ack.EventId))
+            {
+                Home.Loop.TryAcknowledge(ack.EventId, ack.By);
+            }
+
+            return Task.CompletedTask;
+        };
+        _tasks.Add(OutboxPump.RunAsync(Home.Loop.Outbound, Outbox, _logger, _time, _stop.Token));
+        _tasks.Add(Uplink.RunAsync(_stop.Token));
+        _healthTimer = _time.CreateTimer(_ => ReportHealth(), null, TimeSpan.Zero, HealthInterval);
+    }
+
+    /// <summary>Completes when the gateway stops (or one of its parts fails).</summary>
+    public Task Completion => Task.WhenAny(_tasks);
+
+    private void ReportHealth()
+    {
+        var connected = Uplink.IsConnected;
+        Home.Loop.TrySetUplinkState(connected);
+        try
+        {
+            HealthFile.Write(_dataDir, new HealthSnapshot(Home.Loop.IsArmed, VersionInfo.Informational, connected, Outbox.Depth, _time.GetUtcNow()));
+        }
+        catch (IOException ex)
+        {
+            LogHealthFileFailed(_logger, ex.Message);
+        }
+    }
+
+    private static HomeHardware SimulatedHardware(TimeProvider time) => new(
+        new System.Device.Gpio.GpioController(new SimulatedGpioDriver()),
+        config => string.Equals(config.Chip, "MPU6050", StringComparison.OrdinalIgnoreCase)
+            ? new Mpu6050(new SimulatedMpu6050(time, AccelerationTrace.AtRest(), config.Address), config.SampleRateHz)
+            : new Adxl345(new SimulatedAdxl345(time, AccelerationTrace.AtRest(), config.Address), config.SampleRateHz));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_healthTimer is not null)
+        {
+            await _healthTimer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_tasks).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await Outbox.DisposeAsync().ConfigureAwait(false);
+        Home.Dispose();
+        _stop.Dispose();
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Alarm loop armed {ArmedAfterMs} ms after process start; outputs in their safe state")]
+    private static partial void LogArmed(ILogger logger, long armedAfterMs);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Could not write health.json: {Reason}")]
+    private static partial void LogHealthFileFailed(ILogger logger, string reason);
+}

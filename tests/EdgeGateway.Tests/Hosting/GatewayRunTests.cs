@@ -1,0 +1,166 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using EdgeGateway.Demo;
+using EdgeGateway.Hosting;
+using EdgeGateway.TestSupport;
+using MQTTnet;
+
+namespace EdgeGateway.Tests.Hosting;
+
+/// <summary>The real gateway process (<c>run --config</c>) on a simulated home against a real mosquitto.</summary>
+[Trait("Category", "Integration")]
+public sealed class GatewayRunTests : IAsyncDisposable
+{
+    private static readonly TimeZoneInfo Oslo = TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo");
+    private readonly string _dir = Directory.CreateTempSubdirectory("gateway-run-").FullName;
+
+    private string WriteConfig(string brokerUrl, Func<GatewayConfig, GatewayConfig>? change = null)
+    {
+        var dataDir = Path.Combine(_dir, "data");
+        var config = SimulatedHome.Config(Oslo, dataDir);
+        config = new GatewayConfig { GatewayId = "run-test", Simulated = true, Devices = config.Devices, Rules = config.Rules, Uplink = new UplinkConfig { Broker = brokerUrl, HeartbeatSeconds = 1, KeepAliveSeconds = 2 } };
+        config = change?.Invoke(config) ?? config;
+        var path = Path.Combine(_dir, "config.json");
+        File.WriteAllText(path, config.ToJson());
+        return path;
+    }
+
+    private static async Task<string> RetainedStatusAsync(string url, Func<string, bool> until)
+    {
+        var endpoint = Uplink.Mqtt.MqttEndpoint.Parse(url);
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var latest = "";
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            latest = Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray());
+            if (until(latest))
+            {
+                seen.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        };
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(endpoint.Host, endpoint.Port).WithClientId("status-watch-" + Guid.NewGuid().ToString("N")).Build());
+        await client.SubscribeAsync("edgegateway/v1/run-test/status");
+        try
+        {
+            await seen.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"status never matched; last was '{latest}'");
+        }
+
+        return latest;
+    }
+
+    [Fact]
+    public async Task Gateway_arms_first_reports_health_goes_online_and_comes_back_after_a_kill()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var config = WriteConfig(broker.Url);
+        var health = Path.Combine(_dir, "data", HealthFile.FileName);
+
+        await using (var gateway = CliProcess.Start("run", "--config", config))
+        {
+            var armed = await WaitForLineAsync(gateway, "Alarm loop armed");
+            Assert.Matches(@"armed \d+ ms after process start", armed);
+            await RetainedStatusAsync(broker.Url, s => s.Contains("\"online\"", StringComparison.Ordinal));
+            using var doc = await WaitForHealthAsync(health);
+            Assert.True(doc.RootElement.GetProperty("armed").GetBoolean());
+            Assert.True(doc.RootElement.GetProperty("uplinkConnected").GetBoolean());
+            Assert.Matches(@"^\d+\.\d+\.\d+\+", doc.RootElement.GetProperty("version").GetString());
+
+            gateway.Kill();
+        }
+
+        // The broker publishes the last will for the killed process; a new process must replace it with online.
+        await RetainedStatusAsync(broker.Url, s => s.Contains("\"offline\"", StringComparison.Ordinal));
+        await using var again = CliProcess.Start("run", "--config", config);
+        await WaitForLineAsync(again, "Alarm loop armed");
+        await RetainedStatusAsync(broker.Url, s => s.Contains("\"online\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_bad_config_is_refused_with_every_problem_named_and_nothing_starts()
+    {
+        var config = WriteConfig("mqtt://127.0.0.1:1", c => new GatewayConfig
+        {
+            GatewayId = "Bad/Id",
+            Simulated = true,
+            Devices = new Devices.Configuration.DevicesConfig
+            {
+                Contacts = [new() { SensorId = "door", Kind = "Teleporter", Pin = 2 }],
+                Outputs = new Devices.Configuration.OutputsConfig { BuzzerPin = 18 },
+            },
+            Uplink = new UplinkConfig { Broker = "http://nope" },
+        });
+        var result = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "run", "--config", config);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("GatewayId:", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("Devices:Contacts:0:Kind", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("Devices:Contacts:0:Pin: GPIO 2 is reserved for I2C", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("Devices:Outputs:LedPin: missing", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("Uplink:Broker: 'http://nope'", result.StdErr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "data")), "nothing may be created for a refused config");
+    }
+
+    [Fact]
+    public async Task A_typo_in_a_key_is_an_error_not_a_silently_ignored_setting()
+    {
+        var path = Path.Combine(_dir, "typo.json");
+        File.WriteAllText(path, """{ "GatewayId": "x", "Rulez": {} }""");
+        var result = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "run", "--config", path);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Rulez", result.StdErr, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> WaitForLineAsync(CliProcess process, string text)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await foreach (var line in process.Lines.ReadAllAsync(timeout.Token))
+            {
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    return line;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        throw new TimeoutException($"no line with '{text}'; stderr: {process.StdErr}");
+    }
+
+    private static async Task<JsonDocument> WaitForHealthAsync(string path)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (File.Exists(path))
+            {
+                var doc = JsonDocument.Parse(await File.ReadAllTextAsync(path));
+                if (doc.RootElement.GetProperty("uplinkConnected").GetBoolean())
+                {
+                    return doc;
+                }
+
+                doc.Dispose();
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{path} never said the uplink is connected");
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Directory.Delete(_dir, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+}
