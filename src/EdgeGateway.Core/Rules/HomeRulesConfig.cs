@@ -7,10 +7,10 @@ namespace EdgeGateway.Core.Rules;
 public sealed record SensorDeclaration
 {
     /// <summary>The sensor id used in readings, e.g. "front-door".</summary>
-    public string Id { get; init; } = "";
+    public string Id { get; set; } = "";
 
     /// <summary>What it is.</summary>
-    public SensorKind Kind { get; init; }
+    public SensorKind Kind { get; set; }
 }
 
 /// <summary>
@@ -23,40 +23,40 @@ public sealed record HomeRulesConfig
     public const string Section = "HomeRules";
 
     /// <summary>IANA time zone of the home; windows follow its daylight-saving rules.</summary>
-    public string TimeZone { get; init; } = "Europe/Oslo";
+    public string TimeZone { get; set; } = "Europe/Oslo";
 
     /// <summary>The home's sensors; rule options may refer only to these.</summary>
-    public IReadOnlyList<SensorDeclaration> Sensors { get; init; } = [];
+    public IReadOnlyList<SensorDeclaration> Sensors { get; set; } = [];
 
     /// <summary>The night window (night exit, bed left, night door limit).</summary>
-    public TimeWindowOptions Night { get; init; } = new() { Start = new TimeOnly(23, 0), End = new TimeOnly(6, 0) };
+    public TimeWindowOptions Night { get; set; } = new() { Start = new TimeOnly(23, 0), End = new TimeOnly(6, 0) };
 
     /// <summary>The day window (inactivity).</summary>
-    public TimeWindowOptions Day { get; init; } = new() { Start = new TimeOnly(7, 0), End = new TimeOnly(22, 0) };
+    public TimeWindowOptions Day { get; set; } = new() { Start = new TimeOnly(7, 0), End = new TimeOnly(22, 0) };
 
     /// <summary>Night exit / wandering, or null for off.</summary>
-    public NightExitOptions? NightExit { get; init; }
+    public NightExitOptions? NightExit { get; set; }
 
     /// <summary>Bed left at night, or null for off.</summary>
-    public BedLeftAtNightOptions? BedLeftAtNight { get; init; }
+    public BedLeftAtNightOptions? BedLeftAtNight { get; set; }
 
     /// <summary>Door left open, or null for off.</summary>
-    public DoorLeftOpenOptions? DoorLeftOpen { get; init; }
+    public DoorLeftOpenOptions? DoorLeftOpen { get; set; }
 
     /// <summary>Tap left running, or null for off.</summary>
-    public TapLeftRunningOptions? TapLeftRunning { get; init; }
+    public TapLeftRunningOptions? TapLeftRunning { get; set; }
 
     /// <summary>Leaks, or null for off.</summary>
-    public LeakOptions? Leak { get; init; }
+    public LeakOptions? Leak { get; set; }
 
     /// <summary>Inactivity, or null for off.</summary>
-    public InactivityOptions? Inactivity { get; init; }
+    public InactivityOptions? Inactivity { get; set; }
 
     /// <summary>Fall pre-alarm and alarm.</summary>
-    public FallOptions? Fall { get; init; } = new();
+    public FallOptions? Fall { get; set; } = new();
 
     /// <summary>Help button / pull cord.</summary>
-    public HelpButtonOptions? HelpButton { get; init; } = new();
+    public HelpButtonOptions? HelpButton { get; set; } = new();
 
     /// <summary>Every problem, each starting with its full config key (e.g. <c>HomeRules:DoorLeftOpen:NightLimit</c>).</summary>
     public IReadOnlyList<string> Validate()

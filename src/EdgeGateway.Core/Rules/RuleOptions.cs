@@ -125,10 +125,10 @@ internal static class OptionChecks
 public sealed record TimeWindowOptions
 {
     /// <summary>Local start time (inclusive).</summary>
-    public TimeOnly Start { get; init; }
+    public TimeOnly Start { get; set; }
 
     /// <summary>Local end time (exclusive); may be earlier than <see cref="Start"/> to cross midnight.</summary>
-    public TimeOnly End { get; init; }
+    public TimeOnly End { get; set; }
 
     /// <summary>Problems with this window, each naming its key under <paramref name="section"/>.</summary>
     public IReadOnlyList<string> Validate(string section)
@@ -153,16 +153,16 @@ public sealed record NightExitOptions
     public const string Section = "NightExit";
 
     /// <summary>The outer door's contact.</summary>
-    public string DoorSensorId { get; init; } = "";
+    public string DoorSensorId { get; set; } = "";
 
     /// <summary>How long the door may stay open at night before it counts as an exit (looking out is not wandering).</summary>
-    public TimeSpan GracePeriod { get; init; } = TimeSpan.FromMinutes(3);
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(3);
 
     /// <summary>Indoor sensors (bed mat, chair mat, inner doors) that prove the resident is back inside after the door closed; empty: closing the door counts as back inside.</summary>
-    public IReadOnlyList<string> IndoorSensorIds { get; init; } = [];
+    public IReadOnlyList<string> IndoorSensorIds { get; set; } = [];
 
     /// <summary>With indoor sensors: how long after the door closes one of them must report before the resident counts as gone.</summary>
-    public TimeSpan ReturnConfirmWindow { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan ReturnConfirmWindow { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Problems, each naming its key.</summary>
     public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
@@ -188,10 +188,10 @@ public sealed record BedLeftAtNightOptions
     public const string Section = "BedLeftAtNight";
 
     /// <summary>The bed mat.</summary>
-    public string BedSensorId { get; init; } = "";
+    public string BedSensorId { get; set; } = "";
 
     /// <summary>How long the bed may stay empty after being left in the night window.</summary>
-    public TimeSpan ReturnWithin { get; init; } = TimeSpan.FromMinutes(30);
+    public TimeSpan ReturnWithin { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Problems, each naming its key.</summary>
     public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
@@ -210,13 +210,13 @@ public sealed record DoorLeftOpenOptions
     public const string Section = "DoorLeftOpen";
 
     /// <summary>The doors watched.</summary>
-    public IReadOnlyList<string> DoorSensorIds { get; init; } = [];
+    public IReadOnlyList<string> DoorSensorIds { get; set; } = [];
 
     /// <summary>Limit outside the night window.</summary>
-    public TimeSpan DayLimit { get; init; } = TimeSpan.FromMinutes(30);
+    public TimeSpan DayLimit { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Limit inside the night window.</summary>
-    public TimeSpan NightLimit { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan NightLimit { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Problems, each naming its key.</summary>
     public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
@@ -236,13 +236,13 @@ public sealed record TapLeftRunningOptions
     public const string Section = "TapLeftRunning";
 
     /// <summary>The flow meters watched.</summary>
-    public IReadOnlyList<string> FlowSensorIds { get; init; } = [];
+    public IReadOnlyList<string> FlowSensorIds { get; set; } = [];
 
     /// <summary>How long water may run without a break.</summary>
-    public TimeSpan Limit { get; init; } = TimeSpan.FromMinutes(20);
+    public TimeSpan Limit { get; set; } = TimeSpan.FromMinutes(20);
 
     /// <summary>Flow below this does not count as a running tap (a drip is the leak rule's business), L/min.</summary>
-    public double MinimumFlowLitresPerMinute { get; init; } = 1.0;
+    public double MinimumFlowLitresPerMinute { get; set; } = 1.0;
 
     /// <summary>Problems, each naming its key.</summary>
     public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
@@ -266,19 +266,19 @@ public sealed record LeakOptions
     public const string Section = "Leak";
 
     /// <summary>The flow meters watched.</summary>
-    public IReadOnlyList<string> FlowSensorIds { get; init; } = [];
+    public IReadOnlyList<string> FlowSensorIds { get; set; } = [];
 
     /// <summary>Flow must fall to zero at least once within this window, or it is a slow leak.</summary>
-    public TimeSpan SlowLeakWindow { get; init; } = TimeSpan.FromHours(4);
+    public TimeSpan SlowLeakWindow { get; set; } = TimeSpan.FromHours(4);
 
     /// <summary>Flow above this is a burst, L/min; null disables burst detection.</summary>
-    public double? BurstFlowLitresPerMinute { get; init; } = 30;
+    public double? BurstFlowLitresPerMinute { get; set; } = 30;
 
     /// <summary>Close the shut-off valve on a burst (needs a valve).</summary>
-    public bool CloseValveOnBurst { get; init; }
+    public bool CloseValveOnBurst { get; set; }
 
     /// <summary>Close the shut-off valve on a slow leak (needs a valve).</summary>
-    public bool CloseValveOnSlowLeak { get; init; }
+    public bool CloseValveOnSlowLeak { get; set; }
 
     /// <summary>Problems, each naming its key.</summary>
     public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
@@ -302,16 +302,16 @@ public sealed record InactivityOptions
     public const string Section = "Inactivity";
 
     /// <summary>Sensors whose readings count as activity; empty: every sensor except help buttons.</summary>
-    public IReadOnlyList<string> ActivitySensorIds { get; init; } = [];
+    public IReadOnlyList<string> ActivitySensorIds { get; set; } = [];
 
     /// <summary>Day-window time without activity before the local warning.</summary>
-    public TimeSpan Limit { get; init; } = TimeSpan.FromHours(4);
+    public TimeSpan Limit { get; set; } = TimeSpan.FromHours(4);
 
     /// <summary>How long the local warning sounds before the alarm goes to the centre.</summary>
-    public TimeSpan WarningDuration { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan WarningDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How often the quiet time is counted; alarms at window edges may be this late.</summary>
-    public TimeSpan CheckInterval { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Problems, each naming its key.</summary>
     public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
@@ -332,10 +332,10 @@ public sealed record FallOptions
     public const string Section = "Fall";
 
     /// <summary>How long the resident has to cancel the pre-alarm.</summary>
-    public TimeSpan CancelWindow { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan CancelWindow { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Detections below this confidence (0–1) are ignored.</summary>
-    public double MinimumConfidence { get; init; }
+    public double MinimumConfidence { get; set; }
 
     /// <summary>Problems, each naming its key.</summary>
     public IReadOnlyList<string> Validate(string section = Section)
@@ -358,7 +358,7 @@ public sealed record HelpButtonOptions
     public const string Section = "HelpButton";
 
     /// <summary>A press that cancels a local warning still calls help when held this long.</summary>
-    public TimeSpan LongPress { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan LongPress { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Problems, each naming its key.</summary>
     public IReadOnlyList<string> Validate(string section = Section)

@@ -18,19 +18,19 @@ public sealed class DevicesConfig
     public static readonly IReadOnlySet<int> UartPins = new HashSet<int> { 14, 15 };
 
     /// <summary>Door contacts, mats and pull cords.</summary>
-    public List<ContactConfig> Contacts { get; init; } = [];
+    public List<ContactConfig> Contacts { get; set; } = [];
 
     /// <summary>Pulse water meters.</summary>
-    public List<FlowMeterConfig> FlowMeters { get; init; } = [];
+    public List<FlowMeterConfig> FlowMeters { get; set; } = [];
 
     /// <summary>I2C accelerometers.</summary>
-    public List<AccelerometerConfig> Accelerometers { get; init; } = [];
+    public List<AccelerometerConfig> Accelerometers { get; set; } = [];
 
     /// <summary>Buzzer, LED and valve relay.</summary>
-    public OutputsConfig Outputs { get; init; } = new();
+    public OutputsConfig Outputs { get; set; } = new();
 
     /// <summary>Where flow totals are kept.</summary>
-    public string DataDirectory { get; init; } = "/var/lib/edgegateway";
+    public string DataDirectory { get; set; } = "/var/lib/edgegateway";
 
     /// <summary>Every problem, each naming its key ("Devices:Contacts:1:Pin") and what is wrong; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -195,28 +195,28 @@ public sealed class ContactConfig
     public static readonly IReadOnlyList<string> Kinds = ["DoorContact", "BedMat", "ChairMat", "HelpButton"];
 
     /// <summary>Sensor id.</summary>
-    public string? SensorId { get; init; }
+    public string? SensorId { get; set; }
 
     /// <summary>DoorContact, BedMat, ChairMat or HelpButton.</summary>
-    public string? Kind { get; init; }
+    public string? Kind { get; set; }
 
     /// <summary>BCM GPIO number.</summary>
-    public int? Pin { get; init; }
+    public int? Pin { get; set; }
 
     /// <summary>Pin bias.</summary>
-    public ContactPull Pull { get; init; } = ContactPull.Up;
+    public ContactPull Pull { get; set; } = ContactPull.Up;
 
     /// <summary>NO or NC wiring.</summary>
-    public ContactWiring Wiring { get; init; } = ContactWiring.NormallyOpen;
+    public ContactWiring Wiring { get; set; } = ContactWiring.NormallyOpen;
 
     /// <summary>Debounce; null for the default 50 ms.</summary>
-    public TimeSpan? Debounce { get; init; }
+    public TimeSpan? Debounce { get; set; }
 
     /// <summary>Flapping limit; null for the default.</summary>
-    public int? FlappingMaxChangesPerMinute { get; init; }
+    public int? FlappingMaxChangesPerMinute { get; set; }
 
     /// <summary>Silence supervision window; null disables it.</summary>
-    public TimeSpan? SilentAfter { get; init; }
+    public TimeSpan? SilentAfter { get; set; }
 
     /// <summary>Parses a contact kind name (case-insensitive).</summary>
     public static bool TryParseKind(string? name, out SensorKind kind)
@@ -250,51 +250,51 @@ public sealed class ContactConfig
 public sealed class FlowMeterConfig
 {
     /// <summary>Sensor id.</summary>
-    public string? SensorId { get; init; }
+    public string? SensorId { get; set; }
 
     /// <summary>BCM GPIO number.</summary>
-    public int? Pin { get; init; }
+    public int? Pin { get; set; }
 
     /// <summary>K-factor in pulses per litre.</summary>
-    public double? PulsesPerLitre { get; init; }
+    public double? PulsesPerLitre { get; set; }
 
     /// <summary>Reed meters need ~20 ms; Hall sensors zero.</summary>
-    public TimeSpan Debounce { get; init; } = TimeSpan.Zero;
+    public TimeSpan Debounce { get; set; } = TimeSpan.Zero;
 }
 
 /// <summary>One I2C accelerometer.</summary>
 public sealed class AccelerometerConfig
 {
     /// <summary>Sensor id.</summary>
-    public string? SensorId { get; init; }
+    public string? SensorId { get; set; }
 
     /// <summary>ADXL345 or MPU6050.</summary>
-    public string? Chip { get; init; }
+    public string? Chip { get; set; }
 
     /// <summary>I2C bus number (1 = /dev/i2c-1 on BCM 2/3).</summary>
-    public int Bus { get; init; } = 1;
+    public int Bus { get; set; } = 1;
 
     /// <summary>7-bit I2C address.</summary>
-    public int Address { get; init; }
+    public int Address { get; set; }
 
     /// <summary>Output data rate.</summary>
-    public double SampleRateHz { get; init; } = 200;
+    public double SampleRateHz { get; set; } = 200;
 }
 
 /// <summary>The alarm outputs; a missing pin means not fitted.</summary>
 public sealed class OutputsConfig
 {
     /// <summary>Buzzer driver transistor pin.</summary>
-    public int? BuzzerPin { get; init; }
+    public int? BuzzerPin { get; set; }
 
     /// <summary>Status LED pin.</summary>
-    public int? LedPin { get; init; }
+    public int? LedPin { get; set; }
 
     /// <summary>Valve relay pin.</summary>
-    public int? ValveRelayPin { get; init; }
+    public int? ValveRelayPin { get; set; }
 
     /// <summary>False for the common active-low relay boards.</summary>
-    public bool ValveRelayActiveHigh { get; init; } = true;
+    public bool ValveRelayActiveHigh { get; set; } = true;
 }
 
 /// <summary>A devices config that cannot be used; <see cref="Errors"/> names each key and problem.</summary>

@@ -10,32 +10,32 @@ namespace EdgeGateway.Hosting;
 internal sealed class UplinkConfig
 {
     /// <summary>The primary broker URL, e.g. mqtts://centre.example:8883.</summary>
-    public string? Broker { get; init; }
+    public string? Broker { get; set; }
 
     /// <summary>Seconds between heartbeats.</summary>
-    public int HeartbeatSeconds { get; init; } = 60;
+    public int HeartbeatSeconds { get; set; } = 60;
 
     /// <summary>MQTT keep-alive in seconds: how fast a half-open link is noticed.</summary>
-    public int KeepAliveSeconds { get; init; } = 15;
+    public int KeepAliveSeconds { get; set; } = 15;
 }
 
 /// <summary>The whole gateway configuration: one JSON file, validated as a whole before anything starts.</summary>
 internal sealed class GatewayConfig
 {
     /// <summary>The gateway's id: MQTT topic level, event source.</summary>
-    public string GatewayId { get; init; } = "";
+    public string GatewayId { get; set; } = "";
 
     /// <summary>Run on simulated GPIO and I2C (the demo home, tests); never on a real installation.</summary>
-    public bool Simulated { get; init; }
+    public bool Simulated { get; set; }
 
     /// <summary>The sensors and outputs wired to the Pi.</summary>
-    public DevicesConfig Devices { get; init; } = new();
+    public DevicesConfig Devices { get; set; } = new();
 
     /// <summary>The care rules of this home. Its sensor list is derived from <see cref="Devices"/>.</summary>
-    public HomeRulesConfig Rules { get; init; } = new();
+    public HomeRulesConfig Rules { get; set; } = new();
 
     /// <summary>The link to the centre.</summary>
-    public UplinkConfig Uplink { get; init; } = new();
+    public UplinkConfig Uplink { get; set; } = new();
 
     /// <summary>The rules with their sensor declarations taken from the devices, so a sensor is declared once.</summary>
     [JsonIgnore]
@@ -154,6 +154,8 @@ internal sealed class GatewayConfigException(IReadOnlyList<string> errors)
     public IReadOnlyList<string> Errors { get; } = errors;
 }
 
+// The config types use { get; set; }, not init: the source generator sets every init-only property in its object
+// initializer, so a key left out of the file would silently become 0/null instead of its documented default.
 [JsonSourceGenerationOptions(
     WriteIndented = true,
     UseStringEnumConverter = true,

@@ -1,0 +1,69 @@
+using EdgeGateway.Demo;
+using EdgeGateway.Hosting;
+
+namespace EdgeGateway.Tests.Hosting;
+
+public class GatewayConfigTests
+{
+    private sealed class Valve : Core.Outputs.IShutOffValve
+    {
+        public bool IsClosed { get; private set; }
+
+        public void SetClosed(bool closed) => IsClosed = closed;
+    }
+
+    private static string RepoFile(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, relative);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException(relative);
+    }
+
+    [Fact]
+    public void The_shipped_example_config_is_valid_and_wires_every_rule()
+    {
+        var config = GatewayConfig.Load(RepoFile("deploy/config.example.json"));
+        Assert.Equal("home-0001", config.GatewayId);
+        Assert.False(config.Simulated);
+        Assert.Equal(8, config.EffectiveRules.BuildRules(new Valve()).Count);
+    }
+
+    [Fact]
+    public void The_demo_home_config_round_trips_through_json()
+    {
+        var config = SimulatedHome.Config(TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo"), "/tmp/x");
+        var back = GatewayConfig.Parse(config.ToJson(), "demo");
+        Assert.Empty(back.Validate());
+        Assert.Equal(config.ToJson(), back.ToJson());
+    }
+
+    [Fact]
+    public void Keys_left_out_keep_their_documented_defaults()
+    {
+        var config = GatewayConfig.Parse("""{ "Devices": { "Contacts": [ { "SensorId": "d", "Pin": 17 } ] }, "Rules": { "NightExit": { "DoorSensorId": "d" } } }""", "config");
+        Assert.Equal(TimeSpan.FromMinutes(3), config.Rules.NightExit!.GracePeriod);
+        Assert.Equal(TimeSpan.FromMinutes(5), config.Rules.NightExit.ReturnConfirmWindow);
+        Assert.Equal(Devices.Contacts.ContactPull.Up, config.Devices.Contacts[0].Pull);
+        Assert.Empty(config.Devices.FlowMeters);
+        Assert.Equal(60, config.Uplink.HeartbeatSeconds);
+    }
+
+    [Theory]
+    [InlineData("""{ "GatewayId": 42 }""", "GatewayId")]
+    [InlineData("""{ "Devices": { "Contacts": [ { "Pin": "seventeen" } ] } }""", "Pin")]
+    [InlineData("""{ "Rules": { "Night": { "Start": "25:99" } } }""", "Start")]
+    [InlineData("""{ "Uplink": { "Brokr": "mqtt://x" } }""", "Brokr")]
+    [InlineData("""{ "GatewayId": """, "config")]
+    public void Malformed_json_names_where_it_went_wrong(string json, string expected)
+    {
+        var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Parse(json, "config"));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+}
