@@ -161,7 +161,7 @@ public sealed partial class WireContractTests
                 output.AppendLine(line);
             }
         });
-        await demo.WaitForExitAsync(TimeSpan.FromSeconds(90));
+        await demo.WaitForExitAsync(TimeSpan.FromSeconds(170));
         await drain.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.True(demo.ExitCode == 0, $"demo failed:\n{output}\n{demo.StdErr}");
 
