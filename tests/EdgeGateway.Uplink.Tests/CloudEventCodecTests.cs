@@ -28,7 +28,7 @@ public class CloudEventCodecTests
         Assert.Equal("0015", root.GetProperty("scaipdevice").GetString());
         Assert.Equal("0003", root.GetProperty("scaipstatus").GetString());
         Assert.Equal(evt.BootId.ToString(), root.GetProperty("bootid").GetString());
-        Assert.Equal(1, root.GetProperty("sequence").GetInt64());
+        Assert.Equal("0000000000000000001", root.GetProperty("sequence").GetString());
         Assert.False(root.GetProperty("clocksynced").GetBoolean());
         Assert.Equal("opened", root.GetProperty("data").GetProperty("message").GetString());
         Assert.Equal("120", root.GetProperty("data").GetProperty("grace_s").GetString());

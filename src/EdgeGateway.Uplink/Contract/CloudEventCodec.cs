@@ -58,9 +58,12 @@ public static class CloudEventCodec
         }
 
         w.WriteString("bootid", evt.BootId);
-        w.WriteNumber("sequence", evt.Sequence);
+
+        // CloudEvents Integer is 32-bit and its sequence extension is a lexicographically orderable string: the 64-bit
+        // counters travel as strings, the sequence zero-padded so that string order is numeric order.
+        w.WriteString("sequence", evt.Sequence.ToString("D19", CultureInfo.InvariantCulture));
         w.WriteBoolean("clocksynced", evt.Time.ClockSynchronised);
-        w.WriteNumber("uptimems", (long)evt.Time.SinceBoot.TotalMilliseconds);
+        w.WriteString("uptimems", ((long)evt.Time.SinceBoot.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
         if (evt.RelatesTo is { } related)
         {
             w.WriteString("relatesto", related);
@@ -143,12 +146,12 @@ public static class CloudEventCodec
                 GatewayId = source[sourcePrefix.Length..],
                 SensorId = root.TryGetProperty("subject", out var subject) ? subject.GetString() : null,
                 BootId = RequiredGuid(root, "bootid"),
-                Sequence = RequiredNumber(root, "sequence"),
+                Sequence = RequiredCounter(root, "sequence"),
                 Priority = (int)RequiredNumber(root, "priority"),
                 Time = new EventTime(
                     RequiredTime(root, "time"),
                     root.TryGetProperty("clocksynced", out var synced) && synced.ValueKind == JsonValueKind.True,
-                    TimeSpan.FromMilliseconds(RequiredNumber(root, "uptimems"))),
+                    TimeSpan.FromMilliseconds(RequiredCounter(root, "uptimems"))),
                 RelatesTo = root.TryGetProperty("relatesto", out var rel) ? ParseGuid(rel, "relatesto") : null,
                 Message = message,
                 Data = data,
@@ -165,6 +168,26 @@ public static class CloudEventCodec
         root.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var v)
             ? v
             : throw new FormatException($"attribute '{name}' is missing or not an integer");
+
+    /// <summary>A 64-bit counter sent as a decimal string; a JSON number is still read so events written before the change decode.</summary>
+    private static long RequiredCounter(JsonElement root, string name)
+    {
+        if (root.TryGetProperty(name, out var e))
+        {
+            if (e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var n) && n >= 0)
+            {
+                return n;
+            }
+
+            if (e.ValueKind == JsonValueKind.String
+                && long.TryParse(e.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var s))
+            {
+                return s;
+            }
+        }
+
+        throw new FormatException($"attribute '{name}' is missing or not a non-negative integer (a decimal string)");
+    }
 
     private static Guid RequiredGuid(JsonElement root, string name) =>
         root.TryGetProperty(name, out var e)

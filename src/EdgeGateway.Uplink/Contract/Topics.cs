@@ -25,6 +25,18 @@ public static class Topics
     /// <summary>Heartbeats of <paramref name="gatewayId"/>.</summary>
     public static string Heartbeat(string gatewayId) => $"{Root}/{gatewayId}/heartbeat";
 
+    /// <summary>Where the centre publishes commands for <paramref name="gatewayId"/> (see Commands/CommandProcessor).</summary>
+    public static string Commands(string gatewayId) => $"{Root}/{gatewayId}/commands";
+
+    /// <summary>Where <paramref name="gatewayId"/> publishes exactly one reply per payload received on <see cref="Commands"/>.</summary>
+    public static string Replies(string gatewayId) => $"{Root}/{gatewayId}/replies";
+
+    /// <summary>Filter for the replies of all gateways (the centre's subscription).</summary>
+    public const string AllReplies = Root + "/+/replies";
+
+    /// <summary>Filter for everything of one gateway (diagnostics, contract tests).</summary>
+    public static string All(string gatewayId) => $"{Root}/{gatewayId}/#";
+
     /// <summary>The gateway id in an events topic, or null when the topic is not one of ours.</summary>
     public static string? GatewayIdOf(string topic)
     {

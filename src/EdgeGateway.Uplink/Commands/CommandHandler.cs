@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway.Uplink.Commands;
+
+/// <summary>Publishes command replies; the MQTT layer implements it (QoS 1 on <c>edgegateway/v1/{gw}/replies</c>, not retained).</summary>
+public interface ICommandReplyPublisher
+{
+    /// <summary>Publishes one reply; throws when it could not be handed to the broker.</summary>
+    Task PublishReplyAsync(ReadOnlyMemory<byte> reply, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The seam between the MQTT layer and <see cref="CommandProcessor"/>: the MQTT layer subscribes to
+/// <c>edgegateway/v1/{gw}/commands</c> (QoS 1) and calls <see cref="HandleAsync"/> for every message received there.
+/// </summary>
+/// <remarks>
+/// Every payload yields exactly one reply; when the reply cannot be published (link down) the loss is logged with the
+/// command id, and the centre, seeing no reply, sends a new command (a resend with the same id would be refused as a replay).
+/// </remarks>
+public sealed partial class CommandHandler(CommandProcessor processor, ICommandReplyPublisher replies, ILogger logger)
+{
+    /// <summary>Processes one received payload and publishes its reply; returns the outcome for displays and tests.</summary>
+    public async Task<CommandOutcome> HandleAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(processor);
+        ArgumentNullException.ThrowIfNull(replies);
+        var outcome = processor.Process(payload);
+        if (outcome.Ok)
+        {
+            LogCommandDone(logger, outcome.CommandId, outcome.Type);
+        }
+        else
+        {
+            LogCommandRefused(logger, outcome.CommandId ?? "(unreadable)", outcome.Type ?? "(unreadable)", outcome.ErrorCode!, outcome.ErrorMessage ?? "");
+        }
+
+        if (processor.Window.LastPersistError is { } persist)
+        {
+            LogReplayWindowNotSaved(logger, persist);
+        }
+
+        try
+        {
+            await replies.PublishReplyAsync(outcome.Reply, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogReplyLost(logger, outcome.CommandId ?? "(unreadable)", ex.Message);
+        }
+
+        return outcome;
+    }
+
+    [LoggerMessage(EventId = 3700, Level = LogLevel.Information, Message = "Command {CommandId} ({Type}) carried out")]
+    private static partial void LogCommandDone(ILogger logger, string? commandId, string? type);
+
+    [LoggerMessage(EventId = 3701, Level = LogLevel.Warning, Message = "Command {CommandId} ({Type}) refused: {Code}: {Problem}")]
+    private static partial void LogCommandRefused(ILogger logger, string commandId, string type, string code, string problem);
+
+    [LoggerMessage(EventId = 3702, Level = LogLevel.Error, Message = "Reply to command {CommandId} could not be published ({Reason}); the centre will see no reply and must send a new command")]
+    private static partial void LogReplyLost(ILogger logger, string commandId, string reason);
+
+    [LoggerMessage(EventId = 3703, Level = LogLevel.Warning, Message = "Command replay window not saved ({Problem}); a restart would forget which commands were carried out")]
+    private static partial void LogReplayWindowNotSaved(ILogger logger, string problem);
+}

@@ -1,0 +1,81 @@
+namespace EdgeGateway.Uplink.Commands;
+
+/// <summary>Who changed the configuration, when, through what and why: written to the audit trail with each version.</summary>
+/// <param name="By">The operator (the command's <c>by</c>).</param>
+/// <param name="At">When (gateway wall clock).</param>
+/// <param name="Via">The channel, e.g. <c>centre command 7f3c…</c>.</param>
+/// <param name="Reason">The operator's reason, if given.</param>
+public sealed record ConfigAudit(string By, DateTimeOffset At, string Via, string? Reason);
+
+/// <summary>One key that failed validation, and why (e.g. "expected minutes between 1 and 120, got 0").</summary>
+/// <param name="Key">The configuration key.</param>
+/// <param name="Problem">What is wrong and what was expected.</param>
+public sealed record ConfigProblem(string Key, string Problem);
+
+/// <summary>The outcome of a change or a rollback: applied as a new version, or nothing applied.</summary>
+/// <param name="Applied">True when the new version is in force.</param>
+/// <param name="Version">The new version when applied; the version still in force otherwise.</param>
+/// <param name="Previous">The version in force before.</param>
+/// <param name="ErrorCode"><see cref="CommandErrorCodes.Rejected"/>, <see cref="CommandErrorCodes.Conflict"/> or <see cref="CommandErrorCodes.NotFound"/> when not applied.</param>
+/// <param name="Problems">Every problem found (validation reports all keys, not only the first).</param>
+public sealed record ConfigChangeResult(bool Applied, long Version, long Previous, string? ErrorCode, IReadOnlyList<ConfigProblem> Problems)
+{
+    /// <summary>Applied as <paramref name="version"/>.</summary>
+    public static ConfigChangeResult Ok(long version, long previous) => new(true, version, previous, null, []);
+
+    /// <summary>Not applied: validation failed.</summary>
+    public static ConfigChangeResult Rejected(long current, IReadOnlyList<ConfigProblem> problems) =>
+        new(false, current, current, CommandErrorCodes.Rejected, problems);
+
+    /// <summary>Not applied: the caller expected another version.</summary>
+    public static ConfigChangeResult Conflict(long current, long expected) =>
+        new(false, current, current, CommandErrorCodes.Conflict, [new ConfigProblem("ifversion", $"expected version {expected}, but {current} is in force")]);
+
+    /// <summary>Not applied: the version to roll back to does not exist.</summary>
+    public static ConfigChangeResult UnknownVersion(long current, long wanted) =>
+        new(false, current, current, CommandErrorCodes.NotFound, [new ConfigProblem("version", $"version {wanted} does not exist")]);
+}
+
+/// <summary>The configuration in force: its version and values (secrets masked by the implementation).</summary>
+/// <param name="Version">The version.</param>
+/// <param name="Values">Key → value text.</param>
+public sealed record ConfigSnapshot(long Version, IReadOnlyDictionary<string, string> Values);
+
+/// <summary>A value before and after a change; null means unset (default).</summary>
+/// <param name="From">Before.</param>
+/// <param name="To">After.</param>
+public sealed record ConfigValueChange(string? From, string? To);
+
+/// <summary>One version in the audit trail.</summary>
+/// <param name="Version">The version it created.</param>
+/// <param name="Audit">Who, when, via what, why.</param>
+/// <param name="Changes">Key → before/after.</param>
+public sealed record ConfigHistoryEntry(long Version, ConfigAudit Audit, IReadOnlyDictionary<string, ConfigValueChange> Changes);
+
+/// <summary>
+/// The gateway's versioned, audited configuration as the centre's commands see it; the host implements it over the
+/// configuration store.
+/// </summary>
+/// <remarks>
+/// Contract for implementers: <see cref="Apply"/> and <see cref="Rollback"/> validate the whole resulting configuration and
+/// either make it the new version in one atomic step (durably, with its audit entry) or change nothing; a rollback is itself a
+/// new version (history is append-only). Keys are <c>[a-z0-9_.-]{1,128}</c>; values are text (numbers and booleans as their
+/// JSON text); a null value restores the key's default.
+/// </remarks>
+public interface IRemoteConfiguration
+{
+    /// <summary>The configuration in force, read atomically with its version.</summary>
+    ConfigSnapshot Current();
+
+    /// <summary>Validates <paramref name="changes"/> against the whole configuration and applies them atomically as a new version.</summary>
+    /// <param name="changes">Key → new value text, or null to restore the default.</param>
+    /// <param name="ifVersion">When set, apply only if this is still the version in force.</param>
+    /// <param name="audit">Who, when, via what, why.</param>
+    ConfigChangeResult Apply(IReadOnlyDictionary<string, string?> changes, long? ifVersion, ConfigAudit audit);
+
+    /// <summary>Makes the values of <paramref name="version"/> the new version (validated like any change).</summary>
+    ConfigChangeResult Rollback(long version, ConfigAudit audit);
+
+    /// <summary>The newest <paramref name="limit"/> audit entries, newest first.</summary>
+    IReadOnlyList<ConfigHistoryEntry> History(int limit);
+}

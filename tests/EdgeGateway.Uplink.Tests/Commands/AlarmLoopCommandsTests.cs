@@ -1,0 +1,56 @@
+using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Loop;
+using EdgeGateway.Core.Rules;
+using EdgeGateway.Core.Time;
+using EdgeGateway.Devices.Simulated;
+using EdgeGateway.Uplink.Commands;
+
+namespace EdgeGateway.Uplink.Tests.Commands;
+
+public sealed class AlarmLoopCommandsTests
+{
+    [Fact]
+    public async Task Acknowledge_and_clear_commands_move_a_real_alarm_through_its_lifecycle()
+    {
+        var time = TimeProvider.System;
+        var factory = new CareEventFactory("home-7", time, new FixedClockSyncStatus(true));
+        var loop = new AlarmLoop(factory, time, [new HelpButtonRule(new HelpButtonOptions())], new SimulatedBuzzer(), new SimulatedLed());
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var run = loop.RunAsync(stop.Token);
+        var commands = new AlarmLoopCommands(loop);
+
+        Assert.True(loop.TryPost(SensorReading.Contact("cord", SensorKind.HelpButton, true, factory.Now())));
+        var alarm = await Until(() => loop.ActiveAlarms.SingleOrDefault(), stop.Token);
+
+        Assert.True(commands.Acknowledge(alarm.Id, "nurse-anna").Ok);
+        await Until(() => alarm.State == AlarmState.Acknowledged ? alarm : null, stop.Token);
+        Assert.Equal("nurse-anna", alarm.AcknowledgedBy);
+
+        Assert.True(commands.Clear(alarm.Id, "nurse-anna").Ok);
+        await Until(() => loop.ActiveAlarms.Count == 0 ? alarm : null, stop.Token);
+        Assert.Equal(ClearReason.Centre, alarm.ClearReason);
+
+        var again = commands.Clear(alarm.Id, "nurse-anna");
+        Assert.Equal(CommandErrorCodes.NotFound, again.ErrorCode);
+        Assert.Contains(alarm.Id.ToString(), again.Message, StringComparison.Ordinal);
+        Assert.Equal(CommandErrorCodes.NotFound, commands.Acknowledge(Guid.CreateVersion7(), "x").ErrorCode);
+
+        await stop.CancelAsync();
+        await run;
+    }
+
+    private static async Task<T> Until<T>(Func<T?> probe, CancellationToken ct)
+        where T : class
+    {
+        while (true)
+        {
+            if (probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(10, ct);
+        }
+    }
+}
