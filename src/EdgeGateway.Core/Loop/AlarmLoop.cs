@@ -170,6 +170,21 @@ public sealed class AlarmLoop : IRuleContext
     /// <summary>Queues the uplink's verdict: false when no path to the centre works, so a raised alarm sounds as undeliverable.</summary>
     public bool TrySetUplinkState(bool anyPathUp) => Enqueue(new LoopInput(InputKind.Uplink) { UplinkUp = anyPathUp });
 
+    /// <summary>
+    /// Raises a test alarm on the loop (technician or centre), sent end to end like any alarm; it clears itself once the
+    /// centre acknowledges it, so a test never leaves the buzzer sounding. Completes with the alarm's id.
+    /// </summary>
+    public Task<Guid> RaiseTestAlarmAsync(string by, CancellationToken cancellationToken = default)
+    {
+        var raised = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!Enqueue(new LoopInput(InputKind.TestAlarm) { By = by, TestAlarm = raised }))
+        {
+            raised.SetException(new InvalidOperationException("the alarm loop's input queue is full"));
+        }
+
+        return raised.Task.WaitAsync(cancellationToken);
+    }
+
     /// <summary>Queues a liveness probe; once the loop has handled it, <see cref="AnsweredProbe"/> equals <paramref name="token"/>.</summary>
     /// <remarks>The watchdog pets systemd only while probes come back: proof that the loop turns, not just that the process lives.</remarks>
     public bool TryProbe(long token) => Enqueue(new LoopInput(InputKind.Probe) { Token = token });
@@ -336,6 +351,10 @@ public sealed class AlarmLoop : IRuleContext
             case InputKind.Probe:
                 Interlocked.Exchange(ref _answeredProbe, input.Token);
                 break;
+            case InputKind.TestAlarm:
+                input.TestAlarm!.TrySetResult(RaiseAlarm(
+                    CareEventKind.TestAlarm, null, $"test alarm from {input.By}", new Dictionary<string, string> { ["by"] = input.By ?? "" }).Id);
+                break;
             case InputKind.Acknowledge:
                 Acknowledge(input.AlarmId, input.By ?? "centre");
                 break;
@@ -407,6 +426,11 @@ public sealed class AlarmLoop : IRuleContext
         {
             Report(new LoopHappening(LoopHappeningKind.AlarmAcknowledged, $"{alarm.Event.Kind} acknowledged by {by}", alarm.Event, alarmId));
         }
+
+        if (alarm.Event.Kind == CareEventKind.TestAlarm)
+        {
+            ClearAlarm(alarmId, ClearReason.ConditionEnded);
+        }
     }
 
     private void UpdateOutputs()
@@ -461,6 +485,7 @@ public sealed class AlarmLoop : IRuleContext
         Technical,
         Uplink,
         Probe,
+        TestAlarm,
     }
 
     private readonly record struct LoopInput(InputKind Kind)
@@ -484,5 +509,7 @@ public sealed class AlarmLoop : IRuleContext
         public string? SensorId { get; init; }
 
         public bool UplinkUp { get; init; }
+
+        public TaskCompletionSource<Guid>? TestAlarm { get; init; }
     }
 }

@@ -1,4 +1,4 @@
-using EdgeGateway.Core.Time;
+using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -26,7 +26,7 @@ internal sealed class GatewayService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _gateway = Gateway.Create(config, broker, dataDir, new FixedClockSyncStatus(false), loggers, TimeProvider.System);
+        _gateway = Gateway.Create(config, broker, dataDir, new LinuxClockSyncStatus(TimeProvider.System), loggers, TimeProvider.System);
         await _gateway.StartAsync(cancellationToken).ConfigureAwait(false);
         if (notifier.IsEnabled && LoopWatchdog.IntervalFromEnvironment() is { } interval)
         {

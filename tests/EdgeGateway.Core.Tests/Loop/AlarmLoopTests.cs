@@ -110,6 +110,24 @@ public sealed class AlarmLoopTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_test_alarm_goes_out_sounds_and_clears_itself_when_the_centre_acknowledges_it()
+    {
+        var id = await _loop.RaiseTestAlarmAsync("technician 7").WaitAsync(TimeSpan.FromSeconds(10));
+        var sent = await NextEventAsync();
+        Assert.Equal(id, sent.Id);
+        Assert.Equal(CareEventKind.TestAlarm, sent.Kind);
+        Assert.Equal("technician 7", sent.Data["by"]);
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.Alarm);
+
+        _loop.TryAcknowledge(id, "centre");
+        var cleared = await NextEventAsync();
+        Assert.Equal(CareEventKind.AlarmCleared, cleared.Kind);
+        Assert.Equal(id, cleared.RelatesTo);
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.Off);
+        Assert.Empty(_loop.ActiveAlarms);
+    }
+
+    [Fact]
     public async Task Door_opened_by_day_raises_nothing()
     {
         _time.Advance(TimeSpan.FromHours(12));
