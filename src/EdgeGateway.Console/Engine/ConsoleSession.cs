@@ -161,7 +161,7 @@ internal sealed class ConsoleSession : ICommandContext, IDisposable
             Log.WrongPin(_logger, _transport.Name, _guard.Failures);
             Audit("login-failed", $"wrong PIN ({_guard.Failures} in a row)");
             await WriteLineAsync(delay > TimeSpan.Zero
-                ? $"wrong PIN: locked for {Seconds(delay)} s"
+                ? $"wrong PIN (locked for {Seconds(delay)} s)"
                 : "wrong PIN").ConfigureAwait(false);
         }
     }
@@ -171,7 +171,7 @@ internal sealed class ConsoleSession : ICommandContext, IDisposable
         LogoutRequested = false;
         while (!LogoutRequested)
         {
-            await WriteAsync(Color ? "\u001b[1meg>\u001b[0m " : "eg> ").ConfigureAwait(false);
+            await WriteAsync("eg> ").ConfigureAwait(false);
             LineEvent? line;
             try
             {
