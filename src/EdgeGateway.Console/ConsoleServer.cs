@@ -68,8 +68,10 @@ public sealed class ConsoleServer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await StopAsync().ConfigureAwait(false);
+        // Close the transport before waiting: a blocked tty read may not observe cancellation.
+        await _stop.CancelAsync().ConfigureAwait(false);
         await _transport.DisposeAsync().ConfigureAwait(false);
+        await StopAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 

@@ -268,7 +268,7 @@ internal sealed class ConsoleSession : ICommandContext, IDisposable
 
     private async Task ReadLoopAsync(CancellationToken ct)
     {
-        var buffer = new byte[256];
+        var buffer = new byte[1024];
         var events = new List<LineEvent>();
         var echo = new List<byte>();
         try
