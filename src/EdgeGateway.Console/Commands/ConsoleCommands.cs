@@ -1,0 +1,462 @@
+using System.Globalization;
+using System.Threading.Channels;
+using EdgeGateway.Core.Events;
+using EdgeGateway.TechnicianConsole.Services;
+
+namespace EdgeGateway.TechnicianConsole.Commands;
+
+/// <summary>A bad command line: the message says what was expected and is printed as one error line.</summary>
+public sealed class CommandUsageException(string message) : Exception(message);
+
+/// <summary>What a command may use of its session.</summary>
+internal interface ICommandContext
+{
+    ConsoleServices Services { get; }
+
+    TimeProvider Time { get; }
+
+    ConsoleOptions Options { get; }
+
+    bool Color { get; set; }
+
+    string ActorName { get; }
+
+    bool LogoutRequested { get; set; }
+
+    Task WriteLineAsync(string text);
+
+    Task ErrorAsync(string message);
+
+    string Paint(string text, ConsoleColor color);
+
+    void Audit(string action, string detail);
+}
+
+/// <summary>The console's commands: one table, so help, dispatch and the usage errors cannot drift apart.</summary>
+internal sealed class ConsoleCommands
+{
+    private readonly ICommandContext _ctx;
+    private readonly List<Spec> _specs;
+
+    public ConsoleCommands(ICommandContext ctx)
+    {
+        _ctx = ctx;
+        _specs =
+        [
+            new("help", "help [COMMAND]", "list the commands, or explain one", "help alone lists every command; help CMD shows its usage.", HelpAsync),
+            new("status", "status", "gateway id, version, uptime, clock, uplink, outbox, alarms, sensors", "One screen to check a home is healthy before leaving.", StatusAsync),
+            new("sensors", "sensors", "every sensor with its live value", "A sensor without a value yet is shown as 'no value yet': check its wiring.", SensorsAsync),
+            new("watch", "watch SENSOR", "print a sensor's values as they change, until Ctrl-C", "Example: watch front-door", WatchAsync),
+            new("test", "test SENSOR | test alarm", "walk-test a sensor, or send a test alarm to the centre", "test SENSOR guides you: make the sensor active, then idle; each step times out.\ntest alarm sends a test transmission and prints the round trip to the centre's acknowledgement.", TestAsync),
+            new("config", "config show|get KEY|set KEY VALUE|diff|apply|discard|rollback [VERSION]|history [N]", "view and change the configuration", "Changes are staged with set, checked with diff, validated and written as a new version by apply.\nrollback restores the previous version (or VERSION) as a new version. Values are JSON (42, true, \"text\", {...}) or plain text.", ConfigAsync),
+            new("log", "log [N]", "the last N log lines (default 20)", "N is 1 to 500.", LogAsync),
+            new("alarm", "alarm list | alarm reset ID", "list active alarms, or reset one", "reset clears an alarm locally and is audited.", AlarmAsync),
+            new("color", "color on|off", "turn ANSI colours on or off", "Off by default: dumb terminals show escape codes as garbage.", ColorAsync),
+            new("logout", "logout", "end the session", "The console goes back to the PIN prompt.", LogoutAsync),
+        ];
+    }
+
+    private delegate Task Handler(IReadOnlyList<string> args, CancellationToken ct);
+
+    public async Task RunAsync(CommandLine line, CancellationToken ct)
+    {
+        var spec = _specs.Find(s => s.Name == line.Command)
+            ?? throw new CommandUsageException($"unknown command '{line.Command}': expected one of {string.Join(", ", _specs.Select(s => s.Name))}");
+        await spec.Handler(line.Arguments, ct).ConfigureAwait(false);
+    }
+
+    private Spec Find(string name) =>
+        _specs.Find(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new CommandUsageException($"no command '{name}': expected one of {string.Join(", ", _specs.Select(s => s.Name))}");
+
+    private async Task HelpAsync(IReadOnlyList<string> args, CancellationToken ct)
+    {
+        Expect(args, 0, 1, "help [COMMAND]");
+        if (args.Count == 1)
+        {
+            var spec = Find(args[0]);
+            await _ctx.WriteLineAsync($"usage: {spec.Usage}\n  {spec.Summary}\n  {spec.Details.Replace("\n", "\n  ", StringComparison.Ordinal)}").ConfigureAwait(false);
+            return;
+        }
+
+        var width = _specs.Max(s => s.Name.Length) + 2;
+        foreach (var spec in _specs)
+        {
+            await _ctx.WriteLineAsync($"  {spec.Name.PadRight(width)}{spec.Summary}").ConfigureAwait(false);
+        }
+
+        await _ctx.WriteLineAsync("  help CMD shows a command's usage; Ctrl-C cancels a line or a running watch/test").ConfigureAwait(false);
+    }
+
+    private async Task StatusAsync(IReadOnlyList<string> args, CancellationToken ct)
+    {
+        Expect(args, 0, 0, "status");
+        var s = _ctx.Services.Status.GetStatus();
+        var lines = new List<string>
+        {
+            $"gateway  {s.GatewayId}",
+            $"version  {s.Version}",
+            $"uptime   {Duration(s.Uptime)}",
+            $"clock    {(s.ClockSynchronised ? _ctx.Paint("synchronised", ConsoleColor.Green) : _ctx.Paint("NOT synchronised", ConsoleColor.Red))}",
+        };
+        if (s.UplinkPaths.Count == 0)
+        {
+            lines.Add($"uplink   {_ctx.Paint("no path configured", ConsoleColor.Red)}");
+        }
+
+        for (var i = 0; i < s.UplinkPaths.Count; i++)
+        {
+            var p = s.UplinkPaths[i];
+            var state = p.Up ? _ctx.Paint("up", ConsoleColor.Green) : _ctx.Paint("DOWN", ConsoleColor.Red);
+            lines.Add($"{(i == 0 ? "uplink" : string.Empty),-9}{p.Name}: {state} ({p.Detail})");
+        }
+
+        lines.Add(s.OutboxDepth == 0
+            ? "outbox   empty"
+            : $"outbox   {s.OutboxDepth} unacknowledged, oldest {(s.OldestUnackedAge is { } age ? Duration(age) : "unknown")}");
+        lines.Add($"alarms   {s.AlarmsRaised} raised since start");
+        var sensors = _ctx.Services.Sensors.List();
+        for (var i = 0; i < sensors.Count; i++)
+        {
+            lines.Add($"{(i == 0 ? "sensors" : string.Empty),-9}{SensorLine(sensors[i])}");
+        }
+
+        await _ctx.WriteLineAsync(string.Join('\n', lines)).ConfigureAwait(false);
+    }
+
+    private async Task SensorsAsync(IReadOnlyList<string> args, CancellationToken ct)
+    {
+        Expect(args, 0, 0, "sensors");
+        var sensors = _ctx.Services.Sensors.List();
+        if (sensors.Count == 0)
+        {
+            await _ctx.WriteLineAsync("no sensors configured").ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var s in sensors)
+        {
+            await _ctx.WriteLineAsync($"{SensorLine(s)}  [{s.Description}]").ConfigureAwait(false);
+        }
+    }
+
+    private async Task WatchAsync(IReadOnlyList<string> args, CancellationToken ct)
+    {
+        Expect(args, 1, 1, "watch SENSOR");
+        var sensor = FindSensor(args[0]);
+        var values = Channel.CreateBounded<SensorValue>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
+        using var subscription = _ctx.Services.Sensors.Subscribe(sensor.SensorId, v => values.Writer.TryWrite(v));
+        await _ctx.WriteLineAsync($"watching {sensor.SensorId}: {sensor.Last?.Text ?? "no value yet"} (Ctrl-C to stop)").ConfigureAwait(false);
+        await foreach (var v in values.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            await _ctx.WriteLineAsync($"{v.Time.ToString("HH:mm:ss.f", CultureInfo.InvariantCulture)} {v.SensorId} {v.Text}").ConfigureAwait(false);
+        }
+    }
+
+    private async Task TestAsync(IReadOnlyList<string> args, CancellationToken ct)
+    {
+        Expect(args, 1, 1, "test SENSOR | test alarm");
+        if (args[0].Equals("alarm", StringComparison.OrdinalIgnoreCase))
+        {
+            await TestAlarmAsync(ct).ConfigureAwait(false);
+            return;
+        }
+
+        await WalkTestAsync(FindSensor(args[0]), ct).ConfigureAwait(false);
+    }
+
+    private async Task TestAlarmAsync(CancellationToken ct)
+    {
+        var timeout = _ctx.Options.TestAlarmTimeout;
+        await _ctx.WriteLineAsync($"sending a test alarm to the centre (waiting up to {timeout.TotalSeconds:0} s for its acknowledgement)…").ConfigureAwait(false);
+        using var limit = new CancellationTokenSource(timeout, _ctx.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, limit.Token);
+        TestAlarmResult result;
+        try
+        {
+            result = await _ctx.Services.TestAlarm.SendAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            result = TestAlarmResult.Failed($"no acknowledgement from the centre within {timeout.TotalSeconds:0} s");
+        }
+
+        if (result.Acknowledged)
+        {
+            _ctx.Audit("test-alarm", $"acknowledged in {result.RoundTrip.TotalMilliseconds:0} ms");
+            await _ctx.WriteLineAsync($"{_ctx.Paint("PASS", ConsoleColor.Green)} test alarm acknowledged by the centre in {result.RoundTrip.TotalMilliseconds:0} ms").ConfigureAwait(false);
+        }
+        else
+        {
+            _ctx.Audit("test-alarm", $"failed: {result.FailureReason}");
+            await _ctx.WriteLineAsync($"{_ctx.Paint("FAIL", ConsoleColor.Red)} test alarm: {result.FailureReason}").ConfigureAwait(false);
+        }
+    }
+
+    private async Task WalkTestAsync(SensorInfo sensor, CancellationToken ct)
+    {
+        var (doActive, doIdle, isActive, isIdle) = sensor.Kind switch
+        {
+            SensorKind.DoorContact => ("open", "close", "open", "closed"),
+            SensorKind.BedMat or SensorKind.ChairMat => ("sit or lie on", "get off", "occupied", "empty"),
+            SensorKind.HelpButton => ("press", "release", "pressed", "released"),
+            SensorKind.FlowMeter => ("run the water through", "turn off the water through", "flowing", "stopped"),
+            _ => ("move", "hold still", "moving", "still"),
+        };
+        var timeout = _ctx.Options.WalkTestTimeout;
+        var values = Channel.CreateBounded<SensorValue>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
+        using var subscription = _ctx.Services.Sensors.Subscribe(sensor.SensorId, v => values.Writer.TryWrite(v));
+        var current = _ctx.Services.Sensors.List().FirstOrDefault(s => s.SensorId == sensor.SensorId)?.Last;
+        var id = sensor.SensorId;
+
+        if (current is { Active: true })
+        {
+            await _ctx.WriteLineAsync($"{id} is {isActive}: {doIdle} it first…").ConfigureAwait(false);
+            if (!await WaitForAsync(values.Reader, false, timeout, ct).ConfigureAwait(false))
+            {
+                await FailAsync(id, $"still {isActive} after {timeout.TotalSeconds:0} s").ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var started = _ctx.Time.GetTimestamp();
+        await _ctx.WriteLineAsync($"{doActive} {id} now… ({timeout.TotalSeconds:0} s)").ConfigureAwait(false);
+        if (!await WaitForAsync(values.Reader, true, timeout, ct).ConfigureAwait(false))
+        {
+            await FailAsync(id, $"not {isActive} within {timeout.TotalSeconds:0} s").ConfigureAwait(false);
+            return;
+        }
+
+        var activeAfter = _ctx.Time.GetElapsedTime(started);
+        await _ctx.WriteLineAsync($"{isActive} after {activeAfter.TotalSeconds:0.0} s. {doIdle} {id} now… ({timeout.TotalSeconds:0} s)").ConfigureAwait(false);
+        started = _ctx.Time.GetTimestamp();
+        if (!await WaitForAsync(values.Reader, false, timeout, ct).ConfigureAwait(false))
+        {
+            await FailAsync(id, $"not {isIdle} within {timeout.TotalSeconds:0} s").ConfigureAwait(false);
+            return;
+        }
+
+        var idleAfter = _ctx.Time.GetElapsedTime(started);
+        _ctx.Audit("walk-test", $"{id} pass");
+        await _ctx.WriteLineAsync($"{isIdle} after {idleAfter.TotalSeconds:0.0} s. {_ctx.Paint("PASS", ConsoleColor.Green)} {id}").ConfigureAwait(false);
+    }
+
+    private async Task FailAsync(string id, string reason)
+    {
+        _ctx.Audit("walk-test", $"{id} fail: {reason}");
+        await _ctx.WriteLineAsync($"{_ctx.Paint("FAIL", ConsoleColor.Red)} {id}: {reason}").ConfigureAwait(false);
+    }
+
+    private async Task<bool> WaitForAsync(ChannelReader<SensorValue> values, bool active, TimeSpan timeout, CancellationToken ct)
+    {
+        using var limit = new CancellationTokenSource(timeout, _ctx.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, limit.Token);
+        try
+        {
+            while (true)
+            {
+                var v = await values.ReadAsync(linked.Token).ConfigureAwait(false);
+                if (v.Active == active)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task ConfigAsync(IReadOnlyList<string> args, CancellationToken ct)
+    {
+        const string usage = "config show|get KEY|set KEY VALUE|diff|apply|discard|rollback [VERSION]|history [N]";
+        if (args.Count == 0)
+        {
+            throw new CommandUsageException($"config: expected {usage}");
+        }
+
+        var editor = _ctx.Services.Config;
+        var sub = args[0].ToLowerInvariant();
+        ConfigResult result;
+        switch (sub)
+        {
+            case "show":
+                Expect(args, 1, 1, "config show");
+                result = editor.Show();
+                break;
+            case "get":
+                Expect(args, 2, 2, "config get KEY");
+                result = editor.Get(args[1]);
+                break;
+            case "set":
+                Expect(args, 3, 3, "config set KEY VALUE (quote a VALUE with spaces)");
+                result = editor.Set(args[1], args[2], _ctx.ActorName);
+                if (result.Ok)
+                {
+                    _ctx.Audit("config-stage", $"{args[1]} = {args[2]}");
+                }
+
+                break;
+            case "diff":
+                Expect(args, 1, 1, "config diff");
+                result = editor.Diff();
+                break;
+            case "apply":
+                Expect(args, 1, 1, "config apply");
+                result = editor.Apply(_ctx.ActorName);
+                _ctx.Audit(result.Ok ? "config-apply" : "config-apply-refused", string.Join("; ", result.Lines));
+                break;
+            case "discard":
+                Expect(args, 1, 1, "config discard");
+                result = editor.Discard(_ctx.ActorName);
+                _ctx.Audit("config-discard", string.Join("; ", result.Lines));
+                break;
+            case "rollback":
+                Expect(args, 1, 2, "config rollback [VERSION]");
+                int? version = args.Count == 2 ? ParseInt(args[1], 1, int.MaxValue, "config rollback VERSION") : null;
+                result = editor.Rollback(_ctx.ActorName, version);
+                _ctx.Audit(result.Ok ? "config-rollback" : "config-rollback-refused", string.Join("; ", result.Lines));
+                break;
+            case "history":
+                Expect(args, 1, 2, "config history [N]");
+                result = editor.History(args.Count == 2 ? ParseInt(args[1], 1, 100, "config history N") : 10);
+                break;
+            default:
+                throw new CommandUsageException($"config {args[0]}: expected {usage}");
+        }
+
+        await PrintAsync(result).ConfigureAwait(false);
+    }
+
+    private async Task LogAsync(IReadOnlyList<string> args, CancellationToken ct)
+    {
+        Expect(args, 0, 1, "log [N]");
+        var n = args.Count == 1 ? ParseInt(args[0], 1, 500, "log N") : 20;
+        var lines = _ctx.Services.Log.Recent(n);
+        await _ctx.WriteLineAsync(lines.Count == 0 ? "no log lines yet" : string.Join('\n', lines)).ConfigureAwait(false);
+    }
+
+    private async Task AlarmAsync(IReadOnlyList<string> args, CancellationToken ct)
+    {
+        const string usage = "alarm list | alarm reset ID";
+        if (args.Count == 0)
+        {
+            throw new CommandUsageException($"alarm: expected {usage}");
+        }
+
+        switch (args[0].ToLowerInvariant())
+        {
+            case "list":
+                Expect(args, 1, 1, "alarm list");
+                var alarms = _ctx.Services.Alarms.List();
+                if (alarms.Count == 0)
+                {
+                    await _ctx.WriteLineAsync("no active alarms").ConfigureAwait(false);
+                    return;
+                }
+
+                foreach (var a in alarms)
+                {
+                    await _ctx.WriteLineAsync($"{a.Id}  {a.State,-12} {a.RaisedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}  {a.Description}").ConfigureAwait(false);
+                }
+
+                return;
+            case "reset":
+                Expect(args, 2, 2, "alarm reset ID");
+                if (!_ctx.Services.Alarms.TryReset(args[1], _ctx.ActorName, out var error))
+                {
+                    _ctx.Audit("alarm-reset-refused", $"{args[1]}: {error}");
+                    throw new CommandUsageException($"alarm reset {args[1]}: {error}");
+                }
+
+                _ctx.Audit("alarm-reset", args[1]);
+                await _ctx.WriteLineAsync($"alarm {args[1]} reset").ConfigureAwait(false);
+                return;
+            default:
+                throw new CommandUsageException($"alarm {args[0]}: expected {usage}");
+        }
+    }
+
+    private async Task ColorAsync(IReadOnlyList<string> args, CancellationToken ct)
+    {
+        Expect(args, 1, 1, "color on|off");
+        _ctx.Color = args[0].ToLowerInvariant() switch
+        {
+            "on" => true,
+            "off" => false,
+            _ => throw new CommandUsageException($"color {args[0]}: expected on or off"),
+        };
+        await _ctx.WriteLineAsync(_ctx.Color ? _ctx.Paint("colours on", ConsoleColor.Green) : "colours off").ConfigureAwait(false);
+    }
+
+    private async Task LogoutAsync(IReadOnlyList<string> args, CancellationToken ct)
+    {
+        Expect(args, 0, 0, "logout");
+        _ctx.Audit("logout", "by the technician");
+        _ctx.LogoutRequested = true;
+        var staged = _ctx.Services.Config.HasStagedChanges ? " (staged config changes are kept, not applied)" : string.Empty;
+        await _ctx.WriteLineAsync($"logged out{staged}").ConfigureAwait(false);
+    }
+
+    private async Task PrintAsync(ConfigResult result)
+    {
+        foreach (var line in result.Lines)
+        {
+            if (result.Ok)
+            {
+                await _ctx.WriteLineAsync(line).ConfigureAwait(false);
+            }
+            else
+            {
+                await _ctx.ErrorAsync(line).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private SensorInfo FindSensor(string id)
+    {
+        var sensors = _ctx.Services.Sensors.List();
+        return sensors.FirstOrDefault(s => s.SensorId.Equals(id, StringComparison.OrdinalIgnoreCase))
+            ?? throw new CommandUsageException($"no sensor '{id}': expected one of {(sensors.Count == 0 ? "(none configured)" : string.Join(", ", sensors.Select(s => s.SensorId)))}");
+    }
+
+    private static string SensorLine(SensorInfo s) =>
+        $"{s.SensorId} ({Kind(s.Kind)}) {s.Last?.Text ?? "no value yet"}";
+
+    private static string Kind(SensorKind kind) => kind switch
+    {
+        SensorKind.DoorContact => "door",
+        SensorKind.BedMat => "bed mat",
+        SensorKind.ChairMat => "chair mat",
+        SensorKind.HelpButton => "help button",
+        SensorKind.FlowMeter => "water flow",
+        SensorKind.Accelerometer => "accelerometer",
+        _ => kind.ToString(),
+    };
+
+    private static string Duration(TimeSpan t) =>
+        t.TotalDays >= 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalDays}d {t:hh\\:mm\\:ss}")
+            : t.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
+
+    private static void Expect(IReadOnlyList<string> args, int min, int max, string usage)
+    {
+        if (args.Count < min || args.Count > max)
+        {
+            throw new CommandUsageException($"expected {usage}");
+        }
+    }
+
+    private static int ParseInt(string text, int min, int max, string what)
+    {
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            throw new CommandUsageException($"{what} '{text}': expected a whole number from {min} to {max}");
+        }
+
+        return value;
+    }
+
+    private sealed record Spec(string Name, string Usage, string Summary, string Details, Handler Handler);
+}

@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace EdgeGateway.TechnicianConsole.Security;
+
+/// <summary>A technician PIN stored as PBKDF2-SHA256: <c>pbkdf2-sha256$ITERATIONS$SALT$HASH</c> (base64).</summary>
+public sealed class PinHash
+{
+    /// <summary>Iterations for new hashes: about 0.1 s on a Raspberry Pi 4, so guessing offline stays slow.</summary>
+    public const int DefaultIterations = 100_000;
+
+    private const string Scheme = "pbkdf2-sha256";
+    private const int SaltBytes = 16;
+    private const int HashBytes = 32;
+
+    private readonly byte[] _salt;
+    private readonly byte[] _hash;
+
+    private PinHash(int iterations, byte[] salt, byte[] hash)
+    {
+        Iterations = iterations;
+        _salt = salt;
+        _hash = hash;
+    }
+
+    /// <summary>PBKDF2 iterations of this hash.</summary>
+    public int Iterations { get; }
+
+    /// <summary>Hashes <paramref name="pin"/> with a fresh random salt.</summary>
+    public static PinHash Create(string pin, int iterations = DefaultIterations)
+    {
+        ValidatePin(pin);
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1000);
+        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
+        return new PinHash(iterations, salt, Derive(pin, salt, iterations));
+    }
+
+    /// <summary>Parses the stored form; throws <see cref="FormatException"/> naming what is wrong.</summary>
+    public static PinHash Parse(string encoded)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        var parts = encoded.Split('$');
+        if (parts.Length != 4 || parts[0] != Scheme)
+        {
+            throw new FormatException($"PIN hash: expected {Scheme}$ITERATIONS$SALT$HASH");
+        }
+
+        if (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var iterations) || iterations < 1000)
+        {
+            throw new FormatException($"PIN hash iterations '{parts[1]}': expected a whole number of at least 1000");
+        }
+
+        try
+        {
+            var salt = Convert.FromBase64String(parts[2]);
+            var hash = Convert.FromBase64String(parts[3]);
+            if (salt.Length < 8 || hash.Length != HashBytes)
+            {
+                throw new FormatException($"PIN hash: expected a salt of at least 8 bytes and a {HashBytes}-byte hash");
+            }
+
+            return new PinHash(iterations, salt, hash);
+        }
+        catch (FormatException ex) when (ex.Message.StartsWith("PIN hash", StringComparison.Ordinal) is false)
+        {
+            throw new FormatException("PIN hash: salt and hash must be base64", ex);
+        }
+    }
+
+    /// <summary>True when <paramref name="pin"/> matches; compares in constant time.</summary>
+    public bool Verify(string pin)
+    {
+        ArgumentNullException.ThrowIfNull(pin);
+        var candidate = Derive(pin, _salt, Iterations);
+        return CryptographicOperations.FixedTimeEquals(candidate, _hash);
+    }
+
+    /// <summary>The stored form.</summary>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Scheme}${Iterations}${Convert.ToBase64String(_salt)}${Convert.ToBase64String(_hash)}");
+
+    /// <summary>Throws when <paramref name="pin"/> is not 4–12 digits.</summary>
+    public static void ValidatePin(string pin)
+    {
+        ArgumentNullException.ThrowIfNull(pin);
+        if (pin.Length is < 4 or > 12 || !pin.All(char.IsAsciiDigit))
+        {
+            throw new ArgumentException("PIN: expected 4 to 12 digits", nameof(pin));
+        }
+    }
+
+    private static byte[] Derive(string pin, byte[] salt, int iterations) =>
+        Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(pin), salt, iterations, HashAlgorithmName.SHA256, HashBytes);
+}
+
+/// <summary>Rules for the technician PIN of a real installation.</summary>
+public static class PinPolicy
+{
+    /// <summary>The PIN of the simulated demo home only; a real installation refuses to start with it.</summary>
+    public const string DemoPin = "1234";
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> when <paramref name="encodedHash"/> is missing, malformed or the demo PIN.</summary>
+    public static void EnsureNotDefault(string? encodedHash)
+    {
+        if (string.IsNullOrWhiteSpace(encodedHash))
+        {
+            throw new InvalidOperationException("console.pinHash is not set: a real installation needs its own technician PIN, stored as pbkdf2-sha256$ITERATIONS$SALT$HASH (PinHash.Create)");
+        }
+
+        PinHash hash;
+        try
+        {
+            hash = PinHash.Parse(encodedHash);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidOperationException($"console.pinHash is malformed: {ex.Message}", ex);
+        }
+
+        if (hash.Verify(DemoPin))
+        {
+            throw new InvalidOperationException($"console.pinHash is the demo PIN {DemoPin}: a real installation refuses to start with it; set the home's own technician PIN");
+        }
+    }
+}
+
+/// <summary>
+/// Slows PIN guessing: a few free tries, then a delay that doubles with each further wrong PIN, capped.
+/// Shared by all sessions of a console, so reconnecting the cable does not reset it.
+/// </summary>
+public sealed class LoginGuard(TimeProvider time, int freeAttempts = 3, TimeSpan? maxDelay = null)
+{
+    private readonly TimeSpan _maxDelay = maxDelay ?? TimeSpan.FromMinutes(15);
+    private readonly Lock _lock = new();
+    private int _failures;
+    private DateTimeOffset _lockedUntil = DateTimeOffset.MinValue;
+
+    /// <summary>Consecutive wrong PINs so far.</summary>
+    public int Failures
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _failures;
+            }
+        }
+    }
+
+    /// <summary>How long the console stays locked; zero when a PIN may be tried now.</summary>
+    public TimeSpan RemainingLockout()
+    {
+        lock (_lock)
+        {
+            var left = _lockedUntil - time.GetUtcNow();
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>Records a wrong PIN; returns the lockout it starts (zero while tries are still free).</summary>
+    public TimeSpan RecordFailure()
+    {
+        lock (_lock)
+        {
+            _failures++;
+            var over = _failures - freeAttempts;
+            if (over <= 0)
+            {
+                return TimeSpan.Zero;
+            }
+
+            var seconds = over >= 30 ? _maxDelay.TotalSeconds : Math.Min(Math.Pow(2, over), _maxDelay.TotalSeconds);
+            var delay = TimeSpan.FromSeconds(seconds);
+            _lockedUntil = time.GetUtcNow() + delay;
+            return delay;
+        }
+    }
+
+    /// <summary>Records a correct PIN: the count starts again.</summary>
+    public void RecordSuccess()
+    {
+        lock (_lock)
+        {
+            _failures = 0;
+            _lockedUntil = DateTimeOffset.MinValue;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.Runtime.InteropServices;
+
+namespace EdgeGateway.Configuration;
+
+/// <summary>libc calls .NET does not expose: fsync of a directory, so a rename survives power loss.</summary>
+internal static class NativeMethods
+{
+    public const int ORdOnly = 0;
+
+    // O_DIRECTORY is 0x10000 on x86-64 but 0x4000 on arm64/arm; both targets must open a directory.
+    public static readonly int ODirectory = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000;
+
+#pragma warning disable SA1300, IDE1006, SYSLIB1054, CA5392 // libc names; LibraryImport would need unsafe code in the host project for three blittable calls
+    [DllImport("libc", SetLastError = true)]
+    public static extern int open(byte[] path, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int fsync(int fd);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int close(int fd);
+#pragma warning restore SA1300, IDE1006, SYSLIB1054, CA5392
+}

@@ -1,0 +1,121 @@
+using System.Text.Json.Nodes;
+using EdgeGateway.Configuration;
+using EdgeGateway.TechnicianConsole.Security;
+using EdgeGateway.TechnicianConsole.Services;
+using EdgeGateway.TechnicianConsole.Transport;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EdgeGateway.TechnicianConsole.Tests.Support;
+
+/// <summary>A console with real config store and simulated doors; the terminal side is supplied by the test.</summary>
+public sealed class ConsoleHarness : IAsyncDisposable
+{
+    public const string Pin = "4711";
+
+    // Few iterations keep the tests fast; the format and the code path are the production ones.
+    public static readonly string PinHashText = PinHash.Create(Pin, 1000).ToString();
+
+    public ConsoleHarness(IConsoleTransport transport, TimeSpan? walkTestTimeout = null)
+    {
+        Directory.CreateDirectory(Dir);
+        ConfigPath = Path.Combine(Dir, "config.json");
+        File.WriteAllText(ConfigPath, """{"gatewayId":"home-0042","nightWindow":{"start":"22:00","end":"07:00"},"sensors":{"front-door":{"pin":17,"graceMinutes":5}}}""");
+        Store = ConfigStore.Open(ConfigPath, Time, [Validate]);
+        Services = new ConsoleServices
+        {
+            Status = new FakeStatus(),
+            Sensors = Doors,
+            TestAlarm = TestAlarm,
+            Alarms = Alarms,
+            Log = new FakeLog(),
+            Config = new ConsoleConfigEditor(Store),
+            Audit = Audit,
+        };
+        Server = new ConsoleServer(transport, Services, Time, new ConsoleOptions
+        {
+            PinHash = PinHashText,
+            IdleTimeout = TimeSpan.FromMinutes(10),
+            WalkTestTimeout = walkTestTimeout ?? TimeSpan.FromSeconds(60),
+            TestAlarmTimeout = TimeSpan.FromSeconds(30),
+        });
+    }
+
+    public string Dir { get; } = Path.Combine(Path.GetTempPath(), "egc-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public string ConfigPath { get; }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
+
+    public SimulatedDoors Doors { get; } = new(("front-door", 17), ("back-door", 27));
+
+    public FakeTestAlarm TestAlarm { get; } = new();
+
+    public FakeAlarms Alarms { get; } = new();
+
+    public ListAudit Audit { get; } = new();
+
+    public ConfigStore Store { get; }
+
+    public ConsoleServices Services { get; }
+
+    public ConsoleServer Server { get; }
+
+    private static IEnumerable<ConfigError> Validate(JsonObject config)
+    {
+        if (config["sensors"] is JsonObject sensors)
+        {
+            foreach (var (id, sensor) in sensors)
+            {
+                var pin = sensor?["pin"];
+                if (pin is not JsonValue v || !v.TryGetValue<int>(out var n) || n is < 0 or > 27)
+                {
+                    yield return new ConfigError($"sensors.{id}.pin", $"'{pin?.ToJsonString()}' is not a BCM pin: expected 0 to 27");
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Doors.Dispose();
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>Reads what the console printed, waiting (bounded) for expected text.</summary>
+public sealed class Screen(Func<string> output)
+{
+    private int _cursor;
+
+    public string Since => output()[_cursor..];
+
+    public async Task<string> ExpectAsync(string text, double seconds = 5)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var all = output();
+            var at = all.IndexOf(text, _cursor, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                var seen = all[_cursor..(at + text.Length)];
+                _cursor = at + text.Length;
+                return seen;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"expected '{text}' within {seconds} s; console printed since last check:\n{all[_cursor..]}");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+}
