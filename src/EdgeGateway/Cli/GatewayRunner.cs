@@ -14,7 +14,7 @@ namespace EdgeGateway.Cli;
 internal static class GatewayRunner
 {
     /// <summary>Loads the config (command-line --broker/--data-dir win over it), then runs until stopped; 2 on a bad config, 3 on storage.</summary>
-    public static async Task<int> RunAsync(string configPath, ParseResult result, UplinkCliOptionSet shared, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string configPath, string? console, ParseResult result, UplinkCliOptionSet shared, CancellationToken cancellationToken)
     {
         GatewayConfig config;
         try
@@ -46,12 +46,16 @@ internal static class GatewayRunner
 
         // AddSystemd registers the notifier only under systemd; outside it the watchdog simply stays off.
         builder.Services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
-        builder.Logging.SetMinimumLevel(LogLevel.Information).AddSimpleConsole(o => o.SingleLine = true);
+        var logTail = new LogTail(TimeProvider.System);
+
+        // With the console on stdin, logs go to stderr so they do not garble the technician's screen.
+        builder.Logging.SetMinimumLevel(LogLevel.Information).AddProvider(logTail).AddSimpleConsole(o => o.SingleLine = true)
+            .AddConsole(o => o.LogToStandardErrorThreshold = console == "-" ? LogLevel.Trace : LogLevel.None);
         builder.Services.AddSingleton(sp => new GatewayService(
             config,
-            broker,
-            dataDir,
+            new GatewayRunOptions(broker, dataDir, configPath, console),
             sp.GetRequiredService<ILoggerFactory>(),
+            logTail,
             sp.GetRequiredService<ISystemdNotifier>(),
             sp.GetRequiredService<IHostApplicationLifetime>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GatewayService>());

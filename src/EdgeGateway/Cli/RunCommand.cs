@@ -14,12 +14,14 @@ internal static class RunCommand
         var config = new Option<string?>("--config") { Description = "The gateway config (JSON): home, rules, uplink. Without it, run only delivers what the outbox in --data-dir holds." };
         var command = new Command("run", "Run the gateway: arm the local alarm loop, then store and deliver its events to the centre, with status and heartbeats, until stopped.");
         shared.AddTo(command);
+        var console = new Option<string?>("--console") { Description = "Offer the technician console on a tty (/dev/ttyS0, /dev/ttyGS0, a pty) or '-' for stdin/stdout; needs --config." };
         command.Options.Add(config);
+        command.Options.Add(console);
         command.SetAction(async (result, ct) =>
         {
             if (result.GetValue(config) is { } configPath)
             {
-                return await GatewayRunner.RunAsync(configPath, result, shared, ct).ConfigureAwait(false);
+                return await GatewayRunner.RunAsync(configPath, result.GetValue(console), result, shared, ct).ConfigureAwait(false);
             }
 
             if (shared.Read(result) is not { } options)

@@ -40,6 +40,9 @@ internal sealed partial class Gateway : IAsyncDisposable
 
     public ReliableUplink Uplink { get; }
 
+    /// <summary>Age of the oldest event the centre has not acknowledged (refreshed with the health file).</summary>
+    public TimeSpan? OldestPendingAge { get; private set; }
+
     /// <summary>Milliseconds from process start until the alarm loop was armed.</summary>
     public long ArmedAfterMs { get; private set; }
 
@@ -47,7 +50,7 @@ internal sealed partial class Gateway : IAsyncDisposable
     public static Gateway Create(GatewayConfig config, MqttEndpoint broker, string dataDir, IClockSyncStatus clock, ILoggerFactory loggers, TimeProvider time)
     {
         Directory.CreateDirectory(dataDir);
-        var hardware = config.Simulated ? SimulatedHardware(time) : HomeHardware.RaspberryPi();
+        var hardware = config.Simulated ? SimulatedHardware(config, time) : HomeHardware.RaspberryPi();
         var home = Home.Build(config, hardware, time, clock, dataDir, loggers);
         var logger = loggers.CreateLogger("gateway");
         try
@@ -111,8 +114,21 @@ internal sealed partial class Gateway : IAsyncDisposable
     /// <summary>Completes when the gateway stops (or one of its parts fails).</summary>
     public Task Completion => Task.WhenAny(_tasks);
 
-    private void ReportHealth()
+    // A timer callback: reporting health must never take the gateway down, whatever goes wrong in it.
+#pragma warning disable CA1031
+    private async void ReportHealth()
     {
+        try
+        {
+            OldestPendingAge = await Outbox.OldestPendingAgeAsync(_stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogHealthFileFailed(_logger, ex.Message);
+            return;
+        }
+#pragma warning restore CA1031
+
         var connected = Uplink.IsConnected;
         Home.Loop.TrySetUplinkState(connected);
         try
@@ -125,11 +141,25 @@ internal sealed partial class Gateway : IAsyncDisposable
         }
     }
 
-    private static HomeHardware SimulatedHardware(TimeProvider time) => new(
-        new System.Device.Gpio.GpioController(new SimulatedGpioDriver()),
-        config => string.Equals(config.Chip, "MPU6050", StringComparison.OrdinalIgnoreCase)
-            ? new Mpu6050(new SimulatedMpu6050(time, AccelerationTrace.AtRest(), config.Address), config.SampleRateHz)
-            : new Adxl345(new SimulatedAdxl345(time, AccelerationTrace.AtRest(), config.Address), config.SampleRateHz));
+    private static HomeHardware SimulatedHardware(GatewayConfig config, TimeProvider time)
+    {
+        // The simulated home starts at rest: normally-closed contacts (a shut door) are closed, pulling the pin to the
+        // rail opposite its bias; normally-open ones (a hanging cord, an empty mat) are open and read their pull.
+        var driver = new SimulatedGpioDriver();
+        foreach (var contact in config.Devices.Contacts.Where(c => c is { Pin: not null, Wiring: Devices.Contacts.ContactWiring.NormallyClosed }))
+        {
+            driver.SetInputLevel(contact.Pin!.Value, contact.Pull == Devices.Contacts.ContactPull.Up ? System.Device.Gpio.PinValue.Low : System.Device.Gpio.PinValue.High);
+        }
+
+        return new HomeHardware(
+            new System.Device.Gpio.GpioController(driver),
+            config => string.Equals(config.Chip, "MPU6050", StringComparison.OrdinalIgnoreCase)
+                ? new Mpu6050(new SimulatedMpu6050(time, AccelerationTrace.AtRest(), config.Address), config.SampleRateHz)
+                : new Adxl345(new SimulatedAdxl345(time, AccelerationTrace.AtRest(), config.Address), config.SampleRateHz))
+        {
+            SimulatedGpio = driver,
+        };
+    }
 
     public async ValueTask DisposeAsync()
     {

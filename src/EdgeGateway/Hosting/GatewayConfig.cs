@@ -19,6 +19,16 @@ internal sealed class UplinkConfig
     public int KeepAliveSeconds { get; set; } = 15;
 }
 
+/// <summary>The technician console.</summary>
+internal sealed class ConsoleConfig
+{
+    /// <summary>PBKDF2 hash of the technician PIN (make one with <c>edgegateway pin-hash</c>); never the PIN itself.</summary>
+    public string? PinHash { get; set; }
+
+    /// <summary>Minutes of silence before a console session is logged out.</summary>
+    public int IdleLogoutMinutes { get; set; } = 10;
+}
+
 /// <summary>The whole gateway configuration: one JSON file, validated as a whole before anything starts.</summary>
 internal sealed class GatewayConfig
 {
@@ -36,6 +46,9 @@ internal sealed class GatewayConfig
 
     /// <summary>The link to the centre.</summary>
     public UplinkConfig Uplink { get; set; } = new();
+
+    /// <summary>The technician console.</summary>
+    public ConsoleConfig Console { get; set; } = new();
 
     /// <summary>The rules with their sensor declarations taken from the devices, so a sensor is declared once.</summary>
     [JsonIgnore]
@@ -73,6 +86,24 @@ internal sealed class GatewayConfig
         else if (!Uri.TryCreate(Uplink.Broker, UriKind.Absolute, out var uri) || uri.Scheme is not ("mqtt" or "mqtts"))
         {
             errors.Add($"Uplink:Broker: '{Uplink.Broker}' is not an mqtt:// or mqtts:// URL");
+        }
+
+        if (!Simulated)
+        {
+            // A real installation refuses the demo PIN (and a missing one): the console opens the whole home's config.
+            try
+            {
+                TechnicianConsole.Security.PinPolicy.EnsureNotDefault(Console.PinHash);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
+            {
+                errors.Add($"Console:PinHash: {ex.Message}; make one with `edgegateway pin-hash`");
+            }
+        }
+
+        if (Console.IdleLogoutMinutes is < 1 or > 240)
+        {
+            errors.Add($"Console:IdleLogoutMinutes: {Console.IdleLogoutMinutes} is out of range; expected 1–240");
         }
 
         if (Uplink.HeartbeatSeconds is < 1 or > 3600)

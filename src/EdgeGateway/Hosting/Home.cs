@@ -19,6 +19,9 @@ namespace EdgeGateway.Hosting;
 /// <summary>What a home runs on: the Pi's GPIO and I2C buses, or their simulated twins. Both go through the same drivers.</summary>
 internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfig, IAccelerometerChip> OpenAccelerometer)
 {
+    /// <summary>The simulated GPIO driver under <see cref="Gpio"/>, when the home is simulated (tests drive its pins).</summary>
+    public Devices.Simulated.SimulatedGpioDriver? SimulatedGpio { get; init; }
+
     /// <summary>The real Raspberry Pi: libgpiod through System.Device.Gpio and /dev/i2c-N.</summary>
     public static HomeHardware RaspberryPi() => new(new GpioController(), OpenRealChip);
 

@@ -1,0 +1,237 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeGateway.Cli;
+using EdgeGateway.Configuration;
+using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Loop;
+using EdgeGateway.Core.Time;
+using EdgeGateway.TechnicianConsole.Services;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway.Hosting;
+
+/// <summary>The console's view of the running gateway: status, live sensors, test alarm, alarms, log, config.</summary>
+internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAlarm, IAlarmControl
+{
+    private readonly Gateway _gateway;
+    private readonly IClockSyncStatus _clock;
+    private readonly ConcurrentDictionary<string, SensorValue> _last = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ImmutableSubscribers> _subscribers = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<SensorInfo> _sensors;
+    private int _alarmsRaised;
+
+    public ConsoleBridge(Gateway gateway, IClockSyncStatus clock)
+    {
+        _gateway = gateway;
+        _clock = clock;
+        _sensors = [.. gateway.Home.Config.EffectiveRules.Sensors.Select(s => new SensorInfo(s.Id, s.Kind, Describe(s.Kind), null))];
+        gateway.Home.Loop.Happened += OnHappening;
+    }
+
+    /// <summary>The services for a <see cref="TechnicianConsole.ConsoleServer"/> over this gateway.</summary>
+    public ConsoleServices Services(string configPath, string dataDir, ILogTail log, TimeProvider time) => new()
+    {
+        Status = this,
+        Sensors = this,
+        TestAlarm = this,
+        Alarms = this,
+        Log = log,
+        Config = new ConsoleConfigEditor(ConfigStore.Open(configPath, time, [ValidateWholeConfig])),
+        Audit = new FileAuditLog(Path.Combine(dataDir, "audit.log")),
+    };
+
+    public GatewayStatusSnapshot GetStatus()
+    {
+        var home = _gateway.Home;
+        return new GatewayStatusSnapshot(
+            home.Events.GatewayId,
+            VersionInfo.Informational,
+            home.Events.Uptime,
+            _clock.IsSynchronised,
+            [new UplinkPathStatus("primary", _gateway.Uplink.IsConnected, _gateway.Uplink.IsConnected ? "connected" : "not connected")],
+            (int)Math.Min(int.MaxValue, _gateway.Outbox.Depth),
+            _gateway.OldestPendingAge,
+            Volatile.Read(ref _alarmsRaised));
+    }
+
+    public IReadOnlyList<SensorInfo> List() => [.. _sensors.Select(s => s with { Last = _last.GetValueOrDefault(s.SensorId) })];
+
+    public IDisposable Subscribe(string sensorId, Action<SensorValue> onValue)
+    {
+        _subscribers.AddOrUpdate(sensorId, _ => new([onValue]), (_, s) => new([.. s.Handlers, onValue]));
+        return new Unsubscriber(() => _subscribers.AddOrUpdate(sensorId, _ => new([]), (_, s) => new([.. s.Handlers.Where(h => h != onValue)])));
+    }
+
+    public async Task<TestAlarmResult> SendAsync(CancellationToken cancellationToken)
+    {
+        // Acks may race the id's return from the loop: remember every ack until the id is known.
+        var seen = new ConcurrentDictionary<Guid, byte>();
+        var raised = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var acked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task OnAck(Uplink.Contract.EventAck ack)
+        {
+            seen[ack.EventId] = 0;
+            if (raised.Task.IsCompletedSuccessfully && raised.Task.Result == ack.EventId)
+            {
+                acked.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        _gateway.Uplink.AckReceived += OnAck;
+        try
+        {
+            var id = await _gateway.Home.Loop.RaiseTestAlarmAsync("technician console", cancellationToken).ConfigureAwait(false);
+            raised.SetResult(id);
+            if (seen.ContainsKey(id))
+            {
+                acked.TrySetResult();
+            }
+
+            await acked.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return TestAlarmResult.Ok(Stopwatch.GetElapsedTime(started));
+        }
+        catch (OperationCanceledException)
+        {
+            var why = _gateway.Uplink.IsConnected ? "the centre did not acknowledge in time" : "no uplink path to the centre works";
+            return TestAlarmResult.Failed($"{why}; the test alarm stays in the outbox and will be delivered");
+        }
+        finally
+        {
+            _gateway.Uplink.AckReceived -= OnAck;
+        }
+    }
+
+    IReadOnlyList<AlarmSummary> IAlarmControl.List() =>
+        [.. _gateway.Home.Loop.ActiveAlarms.Select(a => new AlarmSummary(a.Id.ToString(), $"{a.Event.Spec.TypeName} {a.Event.SensorId}: {a.Event.Message}", a.State.ToString(), a.Event.Time.Wall))];
+
+    public bool TryReset(string id, string actor, out string? error)
+    {
+        var matches = _gateway.Home.Loop.ActiveAlarms.Where(a => a.Id.ToString().StartsWith(id, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (matches.Count != 1)
+        {
+            error = matches.Count == 0 ? $"no active alarm with id {id}; see 'alarm list'" : $"id {id} matches {matches.Count} alarms; give more of it";
+            return false;
+        }
+
+        error = null;
+        return _gateway.Home.Loop.TryClear(matches[0].Id, ClearReason.LocalReset) || Fail("the alarm loop is busy; try again", out error);
+    }
+
+    private static bool Fail(string message, out string? error)
+    {
+        error = message;
+        return false;
+    }
+
+    /// <summary>A console edit is validated as the whole gateway config, exactly as start-up would, before anything is written.</summary>
+    private static IEnumerable<ConfigError> ValidateWholeConfig(JsonObject candidate)
+    {
+        IReadOnlyList<string> problems;
+        try
+        {
+            problems = GatewayConfig.Parse(candidate.ToJsonString(), "config").Validate();
+        }
+        catch (GatewayConfigException ex)
+        {
+            problems = ex.Errors;
+        }
+        catch (JsonException ex)
+        {
+            problems = [$"config: {ex.Message}"];
+        }
+
+        foreach (var p in problems)
+        {
+            var colon = p.IndexOf(": ", StringComparison.Ordinal);
+            yield return colon > 0 ? new ConfigError(p[..colon], p[(colon + 2)..]) : new ConfigError("config", p);
+        }
+    }
+
+    private void OnHappening(LoopHappening h)
+    {
+        if (h.Kind == LoopHappeningKind.AlarmRaised)
+        {
+            Interlocked.Increment(ref _alarmsRaised);
+        }
+
+        if (h is { Kind: LoopHappeningKind.Reading, Reading: { } reading })
+        {
+            var value = SensorValue.From(reading);
+            _last[reading.SensorId] = value;
+            if (_subscribers.TryGetValue(reading.SensorId, out var subs))
+            {
+                foreach (var handler in subs.Handlers)
+                {
+                    handler(value);
+                }
+            }
+        }
+    }
+
+    private static string Describe(SensorKind kind) => kind switch
+    {
+        SensorKind.DoorContact => "door contact (open/closed)",
+        SensorKind.BedMat => "bed mat (occupied/empty)",
+        SensorKind.ChairMat => "chair mat (occupied/empty)",
+        SensorKind.HelpButton => "pull cord / help button",
+        SensorKind.FlowMeter => "water-flow meter (L/min, total L)",
+        SensorKind.Accelerometer => "accelerometer for fall detection",
+        _ => kind.ToString(),
+    };
+
+    private sealed record ImmutableSubscribers(Action<SensorValue>[] Handlers);
+
+    private sealed class Unsubscriber(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
+    }
+}
+
+/// <summary>Keeps the last log lines in memory for the console's <c>log</c> command.</summary>
+internal sealed class LogTail : ILoggerProvider, ILogTail
+{
+    private const int Capacity = 500;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly TimeProvider _time;
+
+    public LogTail(TimeProvider time) => _time = time;
+
+    public IReadOnlyList<string> Recent(int count) => [.. _lines.TakeLast(Math.Max(0, count))];
+
+    public ILogger CreateLogger(string categoryName) => new TailLogger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private void Add(string line)
+    {
+        _lines.Enqueue(line);
+        while (_lines.Count > Capacity && _lines.TryDequeue(out _))
+        {
+        }
+    }
+
+    private sealed class TailLogger(LogTail tail, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                tail.Add(string.Create(CultureInfo.InvariantCulture, $"{tail._time.GetUtcNow():HH:mm:ss} {logLevel.ToString()[..4].ToLowerInvariant()} {category}[{eventId.Id}] {formatter(state, exception)}"));
+            }
+        }
+    }
+}
