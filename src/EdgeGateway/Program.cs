@@ -9,6 +9,7 @@ var root = new RootCommand("EdgeGateway: home safety gateway for people who live
     CentralCommand.Create(),
     LoadgenCommand.Create(),
     FallCommands.Create(),
+    PinHashCommand.Create(),
 };
 
 // Print the commit beside the version: a technician reporting a fault needs the exact build.

@@ -27,9 +27,18 @@ public class GatewayConfigTests
     }
 
     [Fact]
-    public void The_shipped_example_config_is_valid_and_wires_every_rule()
+    public void The_shipped_example_config_is_valid_once_it_has_its_own_pin_and_wires_every_rule()
     {
-        var config = GatewayConfig.Load(RepoFile("deploy/config.example.json"));
+        var path = RepoFile("deploy/config.example.json");
+        var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Load(path));
+        Assert.Equal($"{path}: Console:PinHash: console.pinHash is not set", Assert.Single(ex.Errors).Split(": a real", 2)[0]);
+
+        var config = GatewayConfig.Parse(File.ReadAllText(path), path);
+        config.Console.PinHash = TechnicianConsole.Security.PinHash.Create("9513", 1000).ToString();
+        Assert.Empty(config.Validate());
+        config.Console.PinHash = TechnicianConsole.Security.PinHash.Create(TechnicianConsole.Security.PinPolicy.DemoPin, 1000).ToString();
+        Assert.Contains(config.Validate(), e => e.StartsWith("Console:PinHash:", StringComparison.Ordinal) && e.Contains("demo PIN", StringComparison.Ordinal));
+        config.Console.PinHash = TechnicianConsole.Security.PinHash.Create("9513", 1000).ToString();
         Assert.Equal("home-0001", config.GatewayId);
         Assert.False(config.Simulated);
         Assert.Equal(8, config.EffectiveRules.BuildRules(new Valve()).Count);
