@@ -71,7 +71,7 @@ public sealed record LinkSecurity
             // An exportable copy: SslStream needs a key it can use outside the PEM-backed ephemeral handle on some platforms.
             client = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             throw new LinkSecurityException($"--cert-file '{CertFile}' / --key-file '{KeyFile}': not a PEM certificate with its matching private key ({ex.Message})", ex);
         }

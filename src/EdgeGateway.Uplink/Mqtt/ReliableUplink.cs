@@ -249,6 +249,10 @@ public sealed partial class ReliableUplink
         {
             var before = _machine.State;
             var next = _machine.Fire(trigger);
+            if (next != before)
+            {
+                changes.Add(next);
+            }
 
             // Nothing carries events while failing over: take whichever path is up right now.
             if (next == LinkState.FailingOver)
@@ -260,6 +264,11 @@ public sealed partial class ReliableUplink
                 else if (_paths.Length == 2 && _paths[1].Health == PathHealth.Up)
                 {
                     next = _machine.Fire(LinkTrigger.SecondaryUp);
+                }
+
+                if (next != LinkState.FailingOver)
+                {
+                    changes.Add(next);
                 }
             }
 
@@ -274,10 +283,6 @@ public sealed partial class ReliableUplink
                 _failBackTimer = null;
             }
 
-            if (next != before)
-            {
-                changes.Add(next);
-            }
         }
         catch (LinkTransitionException ex)
         {
