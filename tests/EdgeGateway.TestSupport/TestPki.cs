@@ -43,15 +43,25 @@ public sealed class TestPki : IDisposable
     public (string Cert, string Key) IssueClient(string commonName, bool rogue = false) =>
         Issue($"client-{commonName}{(rogue ? "-rogue" : "")}", commonName, rogue ? "rogue" : "ca", "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n");
 
-    /// <summary>A client certificate signed by the CA that expired yesterday (openssl 3.0 cannot back-date, so .NET signs this one).</summary>
+    /// <summary>
+    /// A client certificate signed by the CA that has already expired: valid for one second from the CA's own start
+    /// (a certificate cannot start before its issuer, and openssl 3.0 cannot back-date), so this may wait up to ~2 s.
+    /// </summary>
     public (string Cert, string Key) IssueExpiredClient(string commonName)
     {
         using var ca = X509Certificate2.CreateFromPemFile(CaFile, Path.Combine(Dir, "ca.key"));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        var now = DateTimeOffset.UtcNow;
-        using var cert = request.Create(ca, now.AddDays(-10), now.AddDays(-1), RandomNumberGenerator.GetBytes(8));
+        var notBefore = new DateTimeOffset(ca.NotBefore.ToUniversalTime());
+        var notAfter = notBefore.AddSeconds(1);
+        using var cert = request.Create(ca, notBefore, notAfter, RandomNumberGenerator.GetBytes(8));
+        var left = notAfter.AddSeconds(1) - DateTimeOffset.UtcNow;
+        if (left > TimeSpan.Zero)
+        {
+            Thread.Sleep(left);
+        }
+
         var certPath = Path.Combine(Dir, $"client-{commonName}-expired.crt");
         var keyPath = Path.Combine(Dir, $"client-{commonName}-expired.key");
         File.WriteAllText(certPath, cert.ExportCertificatePem());

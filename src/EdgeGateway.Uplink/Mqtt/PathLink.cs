@@ -16,7 +16,7 @@ namespace EdgeGateway.Uplink.Mqtt;
 internal sealed partial class PathLink
 {
     private readonly UplinkPath _path;
-    private readonly LoadedSecurity _security;
+    private LoadedSecurity _security;
     private readonly string _gatewayId;
     private readonly string _clientId;
     private readonly string _statusTopic;
@@ -108,6 +108,11 @@ internal sealed partial class PathLink
                     LogConnectFailed(_logger, _path.Name, _path.Endpoint, reason, delay.TotalSeconds);
                     _onHealth(this, false, reason);
                     await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+                }
+                catch (Exception) when (ct.IsCancellationRequested)
+                {
+                    // Stopping mid-connect: whatever the attempt failed with no longer matters.
+                    return;
                 }
 
                 continue;
@@ -224,6 +229,13 @@ internal sealed partial class PathLink
             builder = builder.WithCredentials(_security.Username, _security.Password);
         }
 
+        // Files are read again on every attempt: a renewed certificate on disk is picked up at the next reconnect.
+        _security = _path.Security.Load(_path.Endpoint);
+        if (_security.ClientCertificate is { } own && own.NotAfter.ToUniversalTime() < _time.GetUtcNow().UtcDateTime)
+        {
+            throw new LinkSecurityException($"our client certificate '{own.Subject}' expired at {own.NotAfter.ToUniversalTime():u}: the broker will refuse it; install a renewed certificate at --cert-file '{_path.Security.CertFile}'");
+        }
+
         string? rejected = null;
         if (_path.Endpoint.Tls)
         {
@@ -249,6 +261,13 @@ internal sealed partial class PathLink
             catch (Exception ex) when (rejected is not null && !ct.IsCancellationRequested)
             {
                 throw new LinkSecurityException($"TLS handshake refused by us: {rejected}", ex);
+            }
+            catch (MQTTnet.Exceptions.MqttCommunicationException ex) when (_security.ClientCertificate is { } mine && !ct.IsCancellationRequested)
+            {
+                // The broker refuses a client certificate by closing the handshake; the socket error alone says nothing useful.
+                throw new LinkSecurityException(
+                    $"TLS connection closed by the broker ({ex.Message}): it may refuse our client certificate '{mine.Subject}' issued by '{mine.Issuer}' (valid {mine.NotBefore.ToUniversalTime():u} to {mine.NotAfter.ToUniversalTime():u}); check that the centre's CA signed it and that the broker's cafile is that CA",
+                    ex);
             }
 
             // The persistent session keeps the subscription, and acks published while we were away wait for us;
