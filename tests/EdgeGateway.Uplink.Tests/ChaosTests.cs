@@ -69,6 +69,8 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
 
         for (var k = 0; k < 3; k++)
         {
+            // Each kill must hit a live connection: on a loaded machine a reconnect can take longer than the pause.
+            await WaitUntilAsync(() => uplink.Connects > k, TimeSpan.FromSeconds(10));
             await Task.Delay(400);
             broker.Kill();
             await Task.Delay(300);
