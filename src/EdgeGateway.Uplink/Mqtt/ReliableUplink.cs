@@ -408,11 +408,13 @@ public sealed partial class ReliableUplink
             _earliestDue = earliest;
         }
 
+        // Everything in flight is bounded, alarms too: beyond what the centre's broker queues per consumer (mosquitto:
+        // max_queued_messages 1000) events are dropped there and only come back by retransmission, which is far slower.
+        // Alarms get a reserve on top, so a window full of telemetry never holds one back.
         var window = _options.Window;
-        var free = window - _inFlight.Count;
-        var fresh = await _outbox.PeekNewAsync(_cursor, window, free, _inFlight.ContainsKey, ct).ConfigureAwait(false);
+        var inFlight = _inFlight.Count;
+        var fresh = await _outbox.PeekNewAsync(_cursor, window + (window / 4) - inFlight, window - inFlight, _inFlight.ContainsKey, ct).ConfigureAwait(false);
         var firstDue = now + RetransmitDelay(0);
-        var alarms = 0;
         foreach (var e in fresh)
         {
             _inFlight[e.Id] = new InFlight(firstDue, 0, e);
@@ -421,19 +423,12 @@ public sealed partial class ReliableUplink
                 _cursor[(int)e.Class] = Math.Max(_cursor[(int)e.Class], e.Sequence);
             }
 
-            alarms += e.Class == EventClass.Alarm ? 1 : 0;
             Send(client, e, ct);
         }
 
         if (fresh.Count > 0 && firstDue < _earliestDue)
         {
             _earliestDue = firstDue;
-        }
-
-        if (alarms >= window)
-        {
-            // More alarms wait behind these: alarms are not held back by the window.
-            return TimeSpan.Zero;
         }
 
         if (_inFlight.IsEmpty)
