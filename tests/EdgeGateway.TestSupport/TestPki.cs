@@ -47,12 +47,25 @@ public sealed class TestPki : IDisposable
     /// A client certificate signed by the CA that has already expired: valid for one second from the CA's own start
     /// (a certificate cannot start before its issuer, and openssl 3.0 cannot back-date), so this may wait up to ~2 s.
     /// </summary>
-    public (string Cert, string Key) IssueExpiredClient(string commonName)
+    public (string Cert, string Key) IssueExpiredClient(string commonName) => IssueExpired(commonName, server: false);
+
+    /// <summary>An expired broker certificate for 127.0.0.1/localhost, signed by the CA (see <see cref="IssueExpiredClient"/>).</summary>
+    public (string Cert, string Key) IssueExpiredServer() => IssueExpired("127.0.0.1", server: true);
+
+    private (string Cert, string Key) IssueExpired(string commonName, bool server)
     {
         using var ca = X509Certificate2.CreateFromPemFile(CaFile, Path.Combine(Dir, "ca.key"));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(server ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
+        if (server)
+        {
+            var san = new SubjectAlternativeNameBuilder();
+            san.AddIpAddress(System.Net.IPAddress.Loopback);
+            san.AddDnsName("localhost");
+            request.CertificateExtensions.Add(san.Build());
+        }
+
         var notBefore = new DateTimeOffset(ca.NotBefore.ToUniversalTime());
         var notAfter = notBefore.AddSeconds(1);
         using var cert = request.Create(ca, notBefore, notAfter, RandomNumberGenerator.GetBytes(8));
@@ -62,8 +75,8 @@ public sealed class TestPki : IDisposable
             Thread.Sleep(left);
         }
 
-        var certPath = Path.Combine(Dir, $"client-{commonName}-expired.crt");
-        var keyPath = Path.Combine(Dir, $"client-{commonName}-expired.key");
+        var certPath = Path.Combine(Dir, $"{(server ? "server" : "client")}-{commonName}-expired.crt");
+        var keyPath = Path.Combine(Dir, $"{(server ? "server" : "client")}-{commonName}-expired.key");
         File.WriteAllText(certPath, cert.ExportCertificatePem());
         File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
         File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);

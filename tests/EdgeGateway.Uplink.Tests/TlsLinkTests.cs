@@ -137,13 +137,33 @@ public sealed class TlsLinkTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task An_expired_broker_certificate_is_refused_with_the_reason_and_retried()
+    {
+        var (cert, key) = _pki.IssueExpiredServer();
+        await using var broker = await StartTlsBrokerAsync(cert, key);
+        var factory = new CareEventFactory("gw-a", TimeProvider.System, new FixedClockSyncStatus(true));
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+        var uplink = new ReliableUplink([new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(broker.TlsUrl), Security("gw-a"))], "gw-a", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var run = uplink.RunAsync(stop.Token);
+        await WaitUntilAsync(() => uplink.AttemptsOver(PathRole.Primary) >= 2, TimeSpan.FromSeconds(10), () => broker.Log);
+        var error = uplink.LastErrorOf(PathRole.Primary);
+        output.WriteLine(error);
+        Assert.Contains("NotTimeValid", error, StringComparison.Ordinal);
+        Assert.Equal(0, uplink.Connects);
+        Assert.False(run.IsCompleted);
+        await stop.CancelAsync();
+        await run;
+    }
+
     private LinkSecurity Security(string identity)
     {
         var (cert, key) = _pki.IssueClient(identity);
         return new LinkSecurity { CaFile = _pki.CaFile, CertFile = cert, KeyFile = key };
     }
 
-    private async Task<MosquittoBroker> StartTlsBrokerAsync()
+    private async Task<MosquittoBroker> StartTlsBrokerAsync(string? serverCert = null, string? serverKey = null)
     {
         var acl = Path.Combine(_pki.Dir, "acl");
         File.WriteAllText(acl, """
@@ -160,8 +180,8 @@ public sealed class TlsLinkTests(ITestOutputHelper output) : IDisposable
         return await MosquittoBroker.StartAsync((port, _) => $"""
             listener {port} 127.0.0.1
             cafile {_pki.CaFile}
-            certfile {_pki.ServerCertFile}
-            keyfile {_pki.ServerKeyFile}
+            certfile {serverCert ?? _pki.ServerCertFile}
+            keyfile {serverKey ?? _pki.ServerKeyFile}
             require_certificate true
             use_identity_as_username true
             allow_anonymous false
