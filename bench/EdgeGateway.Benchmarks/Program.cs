@@ -4,10 +4,22 @@ using EdgeGateway.Benchmarks;
 // Pipeline runners measure percentiles across threads, processes and a broker, which BenchmarkDotNet does not:
 //   ... -- e2e                 durable accept rate, ack latency, backlog drain (real mosquitto)
 //   ... -- latency [presses]   local alarm loop latency, idle and with a stalled uplink
+//   ... -- tls                 connect time and e2e p99, plain TCP vs mutual TLS (real mosquitto, openssl-made PKI)
+//   ... -- idle [dll] [s]      CPU and RSS of an idle 'edgegateway run' (default 60 s heartbeat)
 // Everything else is a micro-benchmark: dotnet run -c Release --project bench/EdgeGateway.Benchmarks -- --filter '*Name*'
 if (args is ["e2e", ..])
 {
     return await UplinkE2ERunner.RunAsync();
+}
+
+if (args is ["tls", ..] && OperatingSystem.IsLinux())
+{
+    return await UplinkTlsRunner.RunAsync();
+}
+
+if (args is ["idle", ..])
+{
+    return await UplinkIdleRunner.RunAsync(args);
 }
 
 if (args is ["latency", ..])

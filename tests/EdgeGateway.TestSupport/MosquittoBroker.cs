@@ -14,14 +14,17 @@ public sealed class MosquittoBroker : IAsyncDisposable
     private readonly string _configPath;
     private Process? _process;
 
-    private MosquittoBroker(int port, string dir, string extraConfig)
+    private MosquittoBroker(int port, string dir, string extraConfig, string? listener = null)
     {
         Port = port;
         _dir = dir;
         _configPath = Path.Combine(dir, "mosquitto.conf");
-        File.WriteAllText(_configPath, $"""
+        listener ??= $"""
             listener {port} 127.0.0.1
             allow_anonymous true
+            """;
+        File.WriteAllText(_configPath, $"""
+            {listener}
             persistence true
             persistence_location {dir}/
             autosave_interval 1
@@ -39,6 +42,12 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>The broker URL, e.g. mqtt://127.0.0.1:41234.</summary>
     public string Url => $"mqtt://127.0.0.1:{Port}";
 
+    /// <summary>The TLS broker URL, e.g. mqtts://127.0.0.1:41234 (for a broker started with a TLS listener).</summary>
+    public string TlsUrl => $"mqtts://127.0.0.1:{Port}";
+
+    /// <summary>The broker's own directory (config, log, persistence); tests may put certificates or ACL files there.</summary>
+    public string Directory => _dir;
+
     /// <summary>The broker's log so far (for failure messages).</summary>
     public string Log => File.Exists(Path.Combine(_dir, "mosquitto.log")) ? File.ReadAllText(Path.Combine(_dir, "mosquitto.log")) : "";
 
@@ -48,8 +57,22 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>Starts a broker on a free loopback port and waits until it accepts connections.</summary>
     public static async Task<MosquittoBroker> StartAsync(string extraConfig = "")
     {
-        var dir = Directory.CreateTempSubdirectory("mosquitto-").FullName;
+        var dir = System.IO.Directory.CreateTempSubdirectory("mosquitto-").FullName;
         var broker = new MosquittoBroker(FreePort(), dir, extraConfig);
+        await broker.RestartAsync();
+        return broker;
+    }
+
+    /// <summary>
+    /// Starts a broker whose listener section is <paramref name="listener"/>(port, broker dir) — e.g. a TLS listener with
+    /// client certificates and an ACL file — instead of the default anonymous plain listener; waits until it accepts connections.
+    /// </summary>
+    public static async Task<MosquittoBroker> StartAsync(Func<int, string, string> listener, string extraConfig = "")
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        var dir = System.IO.Directory.CreateTempSubdirectory("mosquitto-").FullName;
+        var port = FreePort();
+        var broker = new MosquittoBroker(port, dir, extraConfig, listener(port, dir));
         await broker.RestartAsync();
         return broker;
     }
@@ -127,7 +150,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         await Task.Yield();
         try
         {
-            Directory.Delete(_dir, recursive: true);
+            System.IO.Directory.Delete(_dir, recursive: true);
         }
         catch (IOException)
         {

@@ -69,6 +69,8 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
 
         for (var k = 0; k < 3; k++)
         {
+            // Each kill must hit a live connection: on a loaded machine a reconnect can take longer than the pause.
+            await WaitUntilAsync(() => uplink.Connects > k, TimeSpan.FromSeconds(10));
             await Task.Delay(400);
             broker.Kill();
             await Task.Delay(300);
@@ -115,7 +117,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
 
         // A centre that is slow to ack (ack timeout on the gateway side short) is not needed: kill while events are still being injected.
         var acceptedBeforeKill = 0;
-        await using (var loadgen = CliProcess.Start("loadgen", "--broker", broker.Url, "--data-dir", _dir, "--count", Count.ToString(CultureInfo.InvariantCulture), "--rate", "1000", "--ack-timeout", "1"))
+        await using (var loadgen = CliProcess.Start("loadgen", "--broker", broker.Url, "--data-dir", _dir, "--count", Count.ToString(CultureInfo.InvariantCulture), "--rate", "1000", "--ack-timeout", "1", "--plain-loopback-demo"))
         {
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await foreach (var line in loadgen.Lines.ReadAllAsync(patience.Token))
@@ -135,7 +137,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
 
         Assert.InRange(acceptedBeforeKill, 800, Count - 1);
         var beforeRun = got.Count;
-        await using var run = CliProcess.Start("run", "--broker", broker.Url, "--data-dir", _dir, "--ack-timeout", "1");
+        await using var run = CliProcess.Start("run", "--broker", broker.Url, "--data-dir", _dir, "--ack-timeout", "1", "--plain-loopback-demo");
         var clock = Stopwatch.StartNew();
         while (Enumerable.Range(0, acceptedBeforeKill).Any(n => !got.ContainsKey(n)) && clock.Elapsed < TimeSpan.FromSeconds(30))
         {

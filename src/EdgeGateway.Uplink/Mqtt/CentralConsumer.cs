@@ -16,15 +16,29 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly IMqttClient _client;
     private readonly MqttClientFactory _factory = new();
-    private readonly RecentIds _seen = new(100_000);
+    private readonly RecentIds _seen;
+    private readonly LoadedSecurity _security;
     private readonly CancellationTokenSource _stop = new();
     private Task? _supervisor;
 
     /// <summary>Creates a consumer; with <paramref name="shareGroup"/> several instances split the load (MQTT 5 shared subscription).</summary>
     public CentralConsumer(MqttEndpoint endpoint, string clientId, string? shareGroup, ILogger logger)
+        : this(endpoint, clientId, shareGroup, logger, LinkSecurity.LoopbackDemo, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a consumer that authenticates with <paramref name="security"/> (mutual TLS in production). Consumers of the
+    /// primary and the secondary path's broker pass the same <paramref name="dedup"/> so an event that arrives over both is new only once.
+    /// </summary>
+    /// <exception cref="LinkSecurityException">The security setting cannot be used.</exception>
+    public CentralConsumer(MqttEndpoint endpoint, string clientId, string? shareGroup, ILogger logger, LinkSecurity security, CentralDedup? dedup)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(security);
+        _security = security.Load(endpoint);
+        _seen = (dedup ?? new CentralDedup()).Ids;
         _endpoint = endpoint;
         _clientId = clientId;
         _shareGroup = shareGroup;
@@ -32,6 +46,9 @@ public sealed partial class CentralConsumer : IAsyncDisposable
         _client = _factory.CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
     }
+
+    /// <summary>The broker this consumer reads from.</summary>
+    public MqttEndpoint Endpoint => _endpoint;
 
     /// <summary>Raised for each event; the flag is true the first time its id is seen.</summary>
     public event Func<CareEvent, bool, Task>? EventReceived;
@@ -53,9 +70,35 @@ public sealed partial class CentralConsumer : IAsyncDisposable
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(10))
             .WithTimeout(TimeSpan.FromSeconds(10))
             .WithCleanStart(false)
-            .WithSessionExpiryInterval(3600)
-            .Build();
-        await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+            .WithSessionExpiryInterval(3600);
+        if (_security.Username is not null)
+        {
+            options = options.WithCredentials(_security.Username, _security.Password);
+        }
+
+        string? rejected = null;
+        if (_endpoint.Tls)
+        {
+            options = options.WithTlsOptions(o => o
+                .UseTls()
+                .WithSslProtocols(LoadedSecurity.Protocols)
+                .WithClientCertificates([_security.ClientCertificate!])
+                .WithCertificateValidationHandler(args =>
+                {
+                    rejected = _security.ValidateServer(args.Certificate, args.SslPolicyErrors);
+                    return rejected is null;
+                }));
+        }
+
+        try
+        {
+            await _client.ConnectAsync(options.Build(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException ex) when (rejected is not null)
+        {
+            throw new MQTTnet.Exceptions.MqttCommunicationException($"TLS handshake refused by us: {rejected}", ex);
+        }
+
         var filter = _shareGroup is null ? Topics.AllEvents : $"$share/{_shareGroup}/{Topics.AllEvents}";
         var subscribe = _factory.CreateSubscribeOptionsBuilder()
             .WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce)
@@ -170,4 +213,13 @@ public sealed partial class CentralConsumer : IAsyncDisposable
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Ignored a malformed event on {Topic}: {Error}")]
     private static partial void LogMalformed(ILogger logger, string topic, string error);
+}
+
+/// <summary>The centre's memory of recently seen event ids, shared by the consumers of both paths' brokers.</summary>
+public sealed class CentralDedup
+{
+    /// <summary>Remembers the last <paramref name="capacity"/> ids.</summary>
+    public CentralDedup(int capacity = 100_000) => Ids = new RecentIds(capacity);
+
+    internal RecentIds Ids { get; }
 }

@@ -42,6 +42,7 @@ public sealed class MqttEventPublisher : IAsyncDisposable
         var boot = new CareEventFactory(gatewayId, time, options?.ClockSync ?? new FixedClockSyncStatus(false));
         _outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = dataDirectory ?? _tempDirectory! }, boot, time, logger);
         _uplink = new ReliableUplink(endpoint, gatewayId, _outbox, boot, options ?? new UplinkOptions(), logger, time);
+        _uplink.AnyPathUpChanged += up => AnyPathUpChanged?.Invoke(up);
         _uplink.AckReceived += a => AckReceived is { } h ? h(a) : Task.CompletedTask;
         _uplink.Published += e =>
         {
@@ -57,6 +58,9 @@ public sealed class MqttEventPublisher : IAsyncDisposable
 
     /// <summary>Raised after the broker confirmed (PUBACK) a transmission of an event.</summary>
     public event Action<CareEvent>? Published;
+
+    /// <summary>Raised when the first path comes up (true) or the last one goes down (false): the host passes it to <c>AlarmLoop.TrySetUplinkState</c>.</summary>
+    public event Action<bool>? AnyPathUpChanged;
 
     /// <summary>True while connected to the broker.</summary>
     public bool IsConnected => _uplink.IsConnected;

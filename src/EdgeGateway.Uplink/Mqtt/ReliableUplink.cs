@@ -11,44 +11,65 @@ using MQTTnet.Protocol;
 namespace EdgeGateway.Uplink.Mqtt;
 
 /// <summary>
-/// Delivers the outbox to the centre: QoS 1 publish, then retransmission under the same id until the centre's application ack,
-/// which marks the event acked in the outbox. Owns its connection supervisor: reconnects forever with back-off and jitter,
-/// pings to notice half-open links, publishes a retained birth/will status and periodic heartbeats.
+/// Delivers the outbox to the centre over one or two paths (primary, secondary): QoS 1 publishes pipelined within a
+/// bounded window, then retransmission under the same id until the centre's application ack, which marks the event acked
+/// in the outbox. Each path has its own connection supervisor (<see cref="PathLink"/>); the <see cref="LinkStateMachine"/>
+/// picks the path that carries events, and each path's loss and return is itself an event.
 /// </summary>
-/// <remarks>Reconnection happens only in the supervisor loop, never in MQTTnet's DisconnectedAsync handler (MQTTnet #2243).</remarks>
 public sealed partial class ReliableUplink
 {
-    private readonly MqttEndpoint _endpoint;
     private readonly string _gatewayId;
     private readonly SqliteOutbox _outbox;
     private readonly CareEventFactory _boot;
     private readonly UplinkOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly MqttClientFactory _factory = new();
+    private readonly PathLink[] _paths;
+    private readonly bool _reportPaths;
+    private readonly LinkStateMachine _machine = new();
+    private readonly Lock _stateLock = new();
     private readonly ConcurrentDictionary<Guid, InFlight> _inFlight = new();
+    private readonly long[] _cursor = new long[4];
     private readonly Channel<EventAck> _acks = Channel.CreateUnbounded<EventAck>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private IMqttClient? _client;
-    private long _connects;
+    private ITimer? _failBackTimer;
+    private IMqttClient? _deliveringOn;
+    private IMqttClient? _publishFailureLogged;
+    private DateTimeOffset _earliestDue = DateTimeOffset.MaxValue;
+    private bool _anyUp;
 
-    /// <summary>Creates the uplink of <paramref name="gatewayId"/>; <paramref name="boot"/> supplies boot id and uptime for heartbeats.</summary>
+    /// <summary>Creates a single-path uplink of <paramref name="gatewayId"/> over plain TCP to a loopback broker (demos, tests, benchmarks).</summary>
+    /// <exception cref="LinkSecurityException">The endpoint is not plain TCP to a loopback host.</exception>
     public ReliableUplink(MqttEndpoint endpoint, string gatewayId, SqliteOutbox outbox, CareEventFactory boot, UplinkOptions options, ILogger logger, TimeProvider time)
+        : this([new UplinkPath(PathRole.Primary, endpoint ?? throw new ArgumentNullException(nameof(endpoint)), LinkSecurity.LoopbackDemo)], gatewayId, outbox, boot, options, logger, time)
     {
-        ArgumentNullException.ThrowIfNull(endpoint);
+    }
+
+    /// <summary>Creates the uplink of <paramref name="gatewayId"/> over <paramref name="paths"/> (the primary, optionally then the secondary); <paramref name="boot"/> supplies boot id and uptime.</summary>
+    /// <exception cref="LinkSecurityException">A path's security setting cannot be used (plain TCP not allowed, unreadable or too open files).</exception>
+    public ReliableUplink(IReadOnlyList<UplinkPath> paths, string gatewayId, SqliteOutbox outbox, CareEventFactory boot, UplinkOptions options, ILogger logger, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(boot);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(time);
         CareEventFactory.ValidateGatewayId(gatewayId);
-        _endpoint = endpoint;
+        if (paths.Count is < 1 or > 2 || paths[0].Role != PathRole.Primary || (paths.Count == 2 && paths[1].Role != PathRole.Secondary))
+        {
+            throw new ArgumentException($"expected the primary path, optionally followed by the secondary path; got [{string.Join(", ", paths.Select(p => p.Role))}]", nameof(paths));
+        }
+
         _gatewayId = gatewayId;
         _outbox = outbox;
         _boot = boot;
         _options = options;
         _logger = logger;
         _time = time;
+        var dual = paths.Count == 2;
+        _reportPaths = options.ReportPathEvents ?? dual;
+        _paths = [.. paths.Select(p => new PathLink(p, p.Security.Load(p.Endpoint), gatewayId, dual, boot, options, logger, time, OnAck, OnHealth, HeartbeatAsync))];
         _outbox.Accepted += Wake;
     }
 
@@ -58,23 +79,71 @@ public sealed partial class ReliableUplink
     /// <summary>Raised after the broker confirmed (PUBACK) a transmission of an event.</summary>
     public event Action<OutboxEntry>? Published;
 
-    /// <summary>Raised after each successful connect (birth published).</summary>
+    /// <summary>Raised after each successful connect of any path (birth published).</summary>
     public event Action? Connected;
 
-    /// <summary>True while connected to the broker.</summary>
-    public bool IsConnected => Volatile.Read(ref _client) is { IsConnected: true };
+    /// <summary>Raised when the first path comes up (true) or the last one goes down (false); feed it to <c>AlarmLoop.TrySetUplinkState</c>.</summary>
+    public event Action<bool>? AnyPathUpChanged;
 
-    /// <summary>How many times a connection was established.</summary>
-    public long Connects => Interlocked.Read(ref _connects);
+    /// <summary>Raised after the path state machine moved (on the supervisor's thread).</summary>
+    public event Action<LinkState>? LinkStateChanged;
+
+    /// <summary>True while the path that carries events is connected.</summary>
+    public bool IsConnected => ActiveClient() is not null;
+
+    /// <summary>True while at least one path is connected.</summary>
+    public bool AnyPathUp
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _anyUp;
+            }
+        }
+    }
+
+    /// <summary>Which path carries events.</summary>
+    public LinkState LinkState
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _machine.State;
+            }
+        }
+    }
+
+    /// <summary>How many times a connection was established, over all paths.</summary>
+    public long Connects => _paths.Sum(p => p.Connects);
+
+    /// <summary>Connects established over <paramref name="role"/>.</summary>
+    public long ConnectsOver(PathRole role) => Path(role).Connects;
+
+    /// <summary>Connection attempts over <paramref name="role"/> (successful or not).</summary>
+    public long AttemptsOver(PathRole role) => Path(role).Attempts;
+
+    /// <summary>Why the last connect over <paramref name="role"/> failed or its link was dropped, or null.</summary>
+    public string? LastErrorOf(PathRole role) => Path(role).LastError;
+
+    /// <summary>Health of <paramref name="role"/>'s path.</summary>
+    public PathHealth HealthOf(PathRole role)
+    {
+        lock (_stateLock)
+        {
+            return Path(role).Health;
+        }
+    }
 
     /// <summary>Events sent and waiting for the centre's ack.</summary>
     public int InFlightCount => _inFlight.Count;
 
-    /// <summary>Runs supervision, delivery and ack handling until <paramref name="cancellationToken"/> fires; then says goodbye (retained offline).</summary>
+    /// <summary>Runs supervision of every path, delivery and ack handling until <paramref name="cancellationToken"/> fires; then says goodbye (retained offline).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var tasks = new[] { SuperviseAsync(stop.Token), DeliverAsync(stop.Token), HandleAcksAsync(stop.Token) };
+        var tasks = _paths.Select(p => p.SuperviseAsync(stop.Token)).Append(DeliverAsync(stop.Token)).Append(HandleAcksAsync(stop.Token)).ToArray();
         try
         {
             await Task.WhenAny(tasks).ConfigureAwait(false);
@@ -90,173 +159,217 @@ public sealed partial class ReliableUplink
             {
             }
 
-            await GoodbyeAsync().ConfigureAwait(false);
+            lock (_stateLock)
+            {
+                _failBackTimer?.Dispose();
+                _failBackTimer = null;
+            }
+
+            await Task.WhenAll(_paths.Select(p => p.GoodbyeAsync())).ConfigureAwait(false);
         }
     }
 
-    private async Task SuperviseAsync(CancellationToken ct)
+    private PathLink Path(PathRole role) => _paths.FirstOrDefault(p => p.Path.Role == role) ?? throw new ArgumentException($"no {role} path is configured", nameof(role));
+
+    private IMqttClient? ActiveClient()
     {
-        var backoff = new Backoff(_options.ReconnectInitial, _options.ReconnectMax);
-        var pingEvery = _options.KeepAlive / 2;
-        var nextHeartbeat = _time.GetUtcNow();
-        while (!ct.IsCancellationRequested)
+        lock (_stateLock)
         {
-            var client = Volatile.Read(ref _client);
-            if (client is not { IsConnected: true })
+            return _machine.State switch
             {
-                Drop(client);
-                try
-                {
-                    await ConnectAsync(ct).ConfigureAwait(false);
-                    backoff.Reset();
-                    nextHeartbeat = _time.GetUtcNow();
-                }
-                catch (Exception ex) when (!ct.IsCancellationRequested)
-                {
-                    var delay = backoff.Next();
-                    LogConnectFailed(_logger, _endpoint, ex.Message, delay.TotalSeconds);
-                    await Task.Delay(delay, _time, ct).ConfigureAwait(false);
-                }
-
-                continue;
-            }
-
-            var now = _time.GetUtcNow();
-            if (now >= nextHeartbeat)
-            {
-                await PublishHeartbeatAsync(client, ct).ConfigureAwait(false);
-                nextHeartbeat = now + _options.HeartbeatInterval;
-            }
-
-            var untilHeartbeat = nextHeartbeat - _time.GetUtcNow();
-            await Task.Delay(untilHeartbeat < pingEvery ? (untilHeartbeat > TimeSpan.Zero ? untilHeartbeat : TimeSpan.Zero) : pingEvery, _time, ct).ConfigureAwait(false);
-
-            // A half-open link still accepts writes into the socket buffer; only a ping that goes unanswered shows it.
-            if (!await PingAsync(client, ct).ConfigureAwait(false))
-            {
-                LogLinkLost(_logger, _endpoint, _options.KeepAlive.TotalSeconds);
-                Drop(client);
-            }
+                LinkState.Primary => _paths[0].Client,
+                LinkState.Secondary or LinkState.FailingBack => _paths[^1].Client,
+                _ => null,
+            };
         }
     }
 
-    private async Task<bool> PingAsync(IMqttClient client, CancellationToken ct)
+    private void OnHealth(PathLink path, bool up, string? reason)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.KeepAlive / 2);
+        var changes = new List<LinkState>();
+        bool? anyChanged = null;
+        CareEventKind? report = null;
+        lock (_stateLock)
+        {
+            var was = path.Health;
+            var now = up ? PathHealth.Up : PathHealth.Down;
+            if (was == now)
+            {
+                return;
+            }
+
+            path.Health = now;
+            if (_reportPaths && (now == PathHealth.Down || was == PathHealth.Down))
+            {
+                report = (path.Path.Role, up) switch
+                {
+                    (PathRole.Primary, false) => CareEventKind.PrimaryPathLost,
+                    (PathRole.Primary, true) => CareEventKind.PrimaryPathRestored,
+                    (PathRole.Secondary, false) => CareEventKind.SecondaryPathLost,
+                    _ => CareEventKind.SecondaryPathRestored,
+                };
+            }
+
+            // A path that never came up is not "lost" as far as routing goes: it never carried anything.
+            if (up || was == PathHealth.Up)
+            {
+                var trigger = (path.Path.Role, up) switch
+                {
+                    (PathRole.Primary, true) => LinkTrigger.PrimaryUp,
+                    (PathRole.Primary, false) => LinkTrigger.PrimaryLost,
+                    (PathRole.Secondary, true) => LinkTrigger.SecondaryUp,
+                    _ => LinkTrigger.SecondaryLost,
+                };
+                FireLocked(trigger, changes);
+            }
+
+            var any = _paths.Any(p => p.Health == PathHealth.Up);
+            if (any != _anyUp)
+            {
+                _anyUp = any;
+                anyChanged = any;
+            }
+        }
+
+        if (up)
+        {
+            Connected?.Invoke();
+        }
+
+        AfterStateChange(changes, anyChanged);
+        if (report is { } kind)
+        {
+            _ = ReportPathAsync(kind, path.Path, reason);
+        }
+    }
+
+    private void FireLocked(LinkTrigger trigger, List<LinkState> changes)
+    {
         try
         {
-            return await client.TryPingAsync(timeout.Token).ConfigureAwait(false);
+            var before = _machine.State;
+            var next = _machine.Fire(trigger);
+            if (next != before)
+            {
+                changes.Add(next);
+            }
+
+            // Nothing carries events while failing over: take whichever path is up right now.
+            if (next == LinkState.FailingOver)
+            {
+                if (_paths[0].Health == PathHealth.Up)
+                {
+                    next = _machine.Fire(LinkTrigger.PrimaryUp);
+                }
+                else if (_paths.Length == 2 && _paths[1].Health == PathHealth.Up)
+                {
+                    next = _machine.Fire(LinkTrigger.SecondaryUp);
+                }
+
+                if (next != LinkState.FailingOver)
+                {
+                    changes.Add(next);
+                }
+            }
+
+            if (next == LinkState.FailingBack && before != LinkState.FailingBack)
+            {
+                _failBackTimer?.Dispose();
+                _failBackTimer = _time.CreateTimer(_ => OnFailBackHoldElapsed(), null, _options.FailBackHold, Timeout.InfiniteTimeSpan);
+            }
+            else if (next != LinkState.FailingBack)
+            {
+                _failBackTimer?.Dispose();
+                _failBackTimer = null;
+            }
+
         }
-        catch (Exception ex) when (!ct.IsCancellationRequested && ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
+        catch (LinkTransitionException ex)
         {
-            return false;
+            // A missing row in the table must not take the uplink down: stay put, say so.
+            LogIllegalTransition(_logger, ex.State.ToString(), ex.Trigger.ToString());
         }
     }
 
-    private async Task ConnectAsync(CancellationToken ct)
+    private void OnFailBackHoldElapsed()
     {
-        var client = _factory.CreateMqttClient();
-        client.ApplicationMessageReceivedAsync += OnMessageAsync;
-        client.DisconnectedAsync += OnDisconnectedAsync;
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_endpoint.Host, _endpoint.Port)
-            .WithClientId($"gw-{_gatewayId}")
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithKeepAlivePeriod(_options.KeepAlive)
-            .WithTimeout(_options.ConnectTimeout)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(24 * 3600)
-            .WithWillTopic(Topics.Status(_gatewayId))
-            .WithWillPayload(GatewayStatus.Offline(_boot.BootId))
-            .WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-        if (_endpoint.Tls)
+        var changes = new List<LinkState>();
+        lock (_stateLock)
         {
-            builder = builder.WithTlsOptions(o => o.UseTls());
+            if (_machine.State != LinkState.FailingBack || _paths[0].Health != PathHealth.Up)
+            {
+                return;
+            }
+
+            FireLocked(LinkTrigger.PrimaryStable, changes);
         }
 
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(_options.ConnectTimeout);
-            await client.ConnectAsync(builder.Build(), timeout.Token).ConfigureAwait(false);
+        AfterStateChange(changes, null);
+    }
 
-            // The persistent session keeps the subscription, and acks published while we were away wait for us;
-            // subscribing again costs one round trip and covers a broker that lost its state.
-            var subscribe = _factory.CreateSubscribeOptionsBuilder()
-                .WithTopicFilter(Topics.Acks(_gatewayId), MqttQualityOfServiceLevel.AtLeastOnce)
-                .Build();
-            await client.SubscribeAsync(subscribe, timeout.Token).ConfigureAwait(false);
-
-            // Birth after the CONNACK: a will left by the previous connection (published at takeover or timeout, which
-            // precedes this CONNACK) is overwritten here, so the retained status is never a stale "offline".
-            await client.PublishAsync(
-                new MqttApplicationMessageBuilder()
-                    .WithTopic(Topics.Status(_gatewayId))
-                    .WithPayload(GatewayStatus.Online(_boot.BootId))
-                    .WithRetainFlag()
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                    .Build(),
-                timeout.Token).ConfigureAwait(false);
-        }
-        catch
+    private void AfterStateChange(List<LinkState> changes, bool? anyChanged)
+    {
+        foreach (var state in changes)
         {
-            client.Dispose();
-            throw;
+            LogLinkState(_logger, state.ToString());
+            LinkStateChanged?.Invoke(state);
         }
 
-        // Everything sent on the old connection may be lost with it: resend all unacked events now.
-        _inFlight.Clear();
-        Volatile.Write(ref _client, client);
-        Interlocked.Increment(ref _connects);
-        LogConnected(_logger, _endpoint);
-        Connected?.Invoke();
+        if (anyChanged is { } any)
+        {
+            AnyPathUpChanged?.Invoke(any);
+        }
+
         Wake();
     }
 
-    private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs args)
+    private async Task ReportPathAsync(CareEventKind kind, UplinkPath path, string? reason)
     {
-        // Only wake the loops; the supervisor reconnects (reconnecting from here deadlocks, MQTTnet #2243).
-        if (args.ClientWasConnected)
+        var data = new Dictionary<string, string> { ["path"] = path.Name, ["endpoint"] = path.Endpoint.ToString() };
+        if (reason is not null)
         {
-            LogDisconnected(_logger, _endpoint, args.Reason.ToString());
+            data["reason"] = reason;
         }
 
-        Wake();
-        return Task.CompletedTask;
-    }
-
-    private void Drop(IMqttClient? client)
-    {
-        if (client is null)
+        var evt = _boot.Create(kind, null, reason is null ? $"{path.Name} uplink path restored" : $"{path.Name} uplink path lost: {reason}", data);
+        try
         {
-            return;
+            await _outbox.AcceptAsync(evt).ConfigureAwait(false);
         }
-
-        Interlocked.CompareExchange(ref _client, null, client);
-
-        // No DISCONNECT packet: on a half-open link it would hang, and the broker should publish our will anyway.
-        client.ApplicationMessageReceivedAsync -= OnMessageAsync;
-        client.DisconnectedAsync -= OnDisconnectedAsync;
-        client.Dispose();
+        catch (Exception ex) when (ex is OutboxStorageException or ObjectDisposedException)
+        {
+            LogPathEventNotStored(_logger, kind.ToString(), ex.Message);
+        }
     }
+
+    private bool OnAck(EventAck ack) => _acks.Writer.TryWrite(ack);
 
     private async Task DeliverAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
-            var client = Volatile.Read(ref _client);
-            TimeSpan wait = TimeSpan.FromMilliseconds(500);
-            if (client is { IsConnected: true })
+            var client = ActiveClient();
+            if (!ReferenceEquals(client, _deliveringOn))
+            {
+                // A new connection or another path: everything sent on the old one may be lost with it; resend all unacked.
+                _inFlight.Clear();
+                Array.Clear(_cursor);
+                _earliestDue = DateTimeOffset.MaxValue;
+                _deliveringOn = client;
+            }
+
+            var wait = Timeout.InfiniteTimeSpan;
+            if (client is not null)
             {
                 wait = await DeliverRoundAsync(client, ct).ConfigureAwait(false);
             }
 
-            if (wait > TimeSpan.Zero)
+            if (wait != TimeSpan.Zero)
             {
-                using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timer.CancelAfter(wait);
+                // Idle costs nothing: the loop sleeps until an accept, an ack, a path change or the next retransmission.
+                using var timer = wait == Timeout.InfiniteTimeSpan
+                    ? CancellationTokenSource.CreateLinkedTokenSource(ct)
+                    : CancellationTokenSource.CreateLinkedTokenSource(ct, new CancellationTokenSource(wait, _time).Token);
                 try
                 {
                     await _wake.Reader.ReadAsync(timer.Token).ConfigureAwait(false);
@@ -268,108 +381,107 @@ public sealed partial class ReliableUplink
         }
     }
 
-    /// <summary>Sends what is due; returns how long to wait before the next round (zero: go again now).</summary>
+    /// <summary>Sends what is due without waiting for PUBACKs; returns how long to wait before the next round (zero: go again now).</summary>
     private async Task<TimeSpan> DeliverRoundAsync(IMqttClient client, CancellationToken ct)
     {
-        var window = _options.Window;
-        var entries = await _outbox.PeekAsync(window * 2, ct).ConfigureAwait(false);
         var now = _time.GetUtcNow();
-        if (entries.Count < window * 2)
+        if (now >= _earliestDue)
         {
-            // The whole store is in view: forget in-flight ids that are gone (acked, evicted).
-            var present = entries.Select(e => e.Id).ToHashSet();
-            foreach (var id in _inFlight.Keys.Where(id => !present.Contains(id)).ToList())
-            {
-                _inFlight.TryRemove(id, out _);
-            }
-        }
-
-        var due = new List<OutboxEntry>();
-        var nextDue = now + _options.MaxRetransmitDelay;
-        var inFlight = _inFlight.Count;
-        foreach (var e in entries)
-        {
-            if (_inFlight.TryGetValue(e.Id, out var f))
+            var earliest = DateTimeOffset.MaxValue;
+            foreach (var (id, f) in _inFlight)
             {
                 if (f.Due <= now)
                 {
-                    due.Add(e);
+                    var attempt = f.Attempt + 1;
+                    var due = now + RetransmitDelay(attempt);
+                    _inFlight[id] = f with { Due = due, Attempt = attempt };
+                    LogRetransmit(_logger, id, attempt);
+                    Send(client, f.Entry, ct);
+                    earliest = due < earliest ? due : earliest;
                 }
-                else if (f.Due < nextDue)
+                else if (f.Due < earliest)
                 {
-                    nextDue = f.Due;
+                    earliest = f.Due;
                 }
             }
-            else if (inFlight < window || e.Class == EventClass.Alarm)
-            {
-                due.Add(e);
-                inFlight++;
-            }
+
+            _earliestDue = earliest;
         }
 
-        if (due.Count == 0)
+        // Everything in flight is bounded, alarms too: beyond what the centre's broker queues per consumer (mosquitto:
+        // max_queued_messages 1000) events are dropped there and only come back by retransmission, which is far slower.
+        // Alarms get a reserve on top, so a window full of telemetry never holds one back.
+        var window = _options.Window;
+        var inFlight = _inFlight.Count;
+        var fresh = await _outbox.PeekNewAsync(_cursor, window + (window / 4) - inFlight, window - inFlight, _inFlight.ContainsKey, ct).ConfigureAwait(false);
+        var firstDue = now + RetransmitDelay(0);
+        foreach (var e in fresh)
         {
-            var wait = nextDue - now;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1);
-        }
-
-        var sends = new Task[due.Count];
-        for (var i = 0; i < due.Count; i++)
-        {
-            var e = due[i];
-            var attempt = _inFlight.TryGetValue(e.Id, out var prev) ? prev.Attempt + 1 : 0;
-            var delay = TimeSpan.FromTicks(Math.Min(_options.MaxRetransmitDelay.Ticks, _options.AckTimeout.Ticks << Math.Min(attempt, 16)));
-            _inFlight[e.Id] = new InFlight(now + delay, attempt);
-            if (attempt > 0)
+            _inFlight[e.Id] = new InFlight(firstDue, 0, e);
+            if (e.Sequence > 0)
             {
-                LogRetransmit(_logger, e.Id, attempt);
+                _cursor[(int)e.Class] = Math.Max(_cursor[(int)e.Class], e.Sequence);
             }
 
-            sends[i] = SendAsync(client, e, ct);
+            Send(client, e, ct);
         }
 
-        try
+        if (fresh.Count > 0 && firstDue < _earliestDue)
         {
-            await Task.WhenAll(sends).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!ct.IsCancellationRequested)
-        {
-            // The connection broke mid-round; whatever was not confirmed goes again after the reconnect.
-            LogPublishFailed(_logger, _endpoint, ex.Message);
-            return TimeSpan.FromMilliseconds(200);
+            _earliestDue = firstDue;
         }
 
-        return TimeSpan.Zero;
+        if (_inFlight.IsEmpty)
+        {
+            return Timeout.InfiniteTimeSpan;
+        }
+
+        var wait = _earliestDue - _time.GetUtcNow();
+        return wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1);
     }
+
+    private TimeSpan RetransmitDelay(int attempt) =>
+        TimeSpan.FromTicks(Math.Min(_options.MaxRetransmitDelay.Ticks, _options.AckTimeout.Ticks << Math.Min(attempt, 16)));
+
+    private void Send(IMqttClient client, OutboxEntry entry, CancellationToken ct) => _ = SendAsync(client, entry, ct);
 
     private async Task SendAsync(IMqttClient client, OutboxEntry entry, CancellationToken ct)
     {
+        // Not awaited by the round: QoS 1 publishes are pipelined (MQTTnet matches PUBACKs by packet id), so one slow
+        // PUBACK no longer holds back the next event; the window bounds how many are out at once.
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(Topics.Events(_gatewayId, entry.Class))
-            .WithPayload(entry.Payload.ToArray())
+            .WithPayload(new ReadOnlySequence<byte>(entry.Payload))
             .WithContentType("application/cloudevents+json")
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
-        var result = await client.PublishAsync(message, ct).ConfigureAwait(false);
-        if (!result.IsSuccess)
+        try
         {
-            LogPublishRefused(_logger, entry.Id, result.ReasonCode.ToString());
-            return;
+            var result = await client.PublishAsync(message, ct).ConfigureAwait(false);
+            if (!result.IsSuccess)
+            {
+                LogPublishRefused(_logger, entry.Id, result.ReasonCode.ToString());
+                return;
+            }
+
+            Published?.Invoke(entry);
         }
-
-        Published?.Invoke(entry);
-    }
-
-    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
-    {
-        if (!EventAck.TryParse(args.ApplicationMessage.Payload.ToArray(), out var ack, out var error))
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            LogBadAck(_logger, args.ApplicationMessage.Topic, error!);
-            return Task.CompletedTask;
-        }
+            // The connection broke; the event stays in flight and goes again on the next connection (or after its ack timeout).
+            if (!ReferenceEquals(Interlocked.Exchange(ref _publishFailureLogged, client), client))
+            {
+                LogPublishFailed(_logger, ex.Message);
+            }
 
-        _acks.Writer.TryWrite(ack!);
-        return Task.CompletedTask;
+            foreach (var p in _paths)
+            {
+                p.Kick();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private async Task HandleAcksAsync(CancellationToken ct)
@@ -414,91 +526,47 @@ public sealed partial class ReliableUplink
         }
     }
 
-    private async Task PublishHeartbeatAsync(IMqttClient client, CancellationToken ct)
+    private async Task<byte[]> HeartbeatAsync(CancellationToken ct)
     {
-        var beat = new Heartbeat(
+        var states = new Dictionary<string, string>(_options.States?.Invoke() ?? new Dictionary<string, string>());
+        lock (_stateLock)
+        {
+            states["link"] = _machine.State.ToString().ToLowerInvariant();
+            foreach (var p in _paths)
+            {
+                states[$"path.{p.Path.Name}"] = p.Health.ToString().ToLowerInvariant();
+            }
+        }
+
+        return new Heartbeat(
             _boot.BootId,
             _boot.Uptime,
             _outbox.Depth,
             await _outbox.OldestPendingAgeAsync(ct).ConfigureAwait(false),
             _options.ClockSync?.IsSynchronised ?? false,
             _time.GetUtcNow(),
-            _options.States?.Invoke() ?? new Dictionary<string, string>());
-        try
-        {
-            await client.PublishAsync(
-                new MqttApplicationMessageBuilder()
-                    .WithTopic(Topics.Heartbeat(_gatewayId))
-                    .WithPayload(beat.ToJson())
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                    .Build(),
-                ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!ct.IsCancellationRequested)
-        {
-            LogHeartbeatFailed(_logger, ex.Message);
-        }
-    }
-
-    private async Task GoodbyeAsync()
-    {
-        var client = Volatile.Read(ref _client);
-        if (client is not { IsConnected: true })
-        {
-            Drop(client);
-            return;
-        }
-
-        // A clean stop is not a failure: say offline ourselves, then disconnect normally (the broker drops the will).
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            await client.PublishAsync(
-                new MqttApplicationMessageBuilder()
-                    .WithTopic(Topics.Status(_gatewayId))
-                    .WithPayload(GatewayStatus.Offline(_boot.BootId))
-                    .WithRetainFlag()
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                    .Build(),
-                timeout.Token).ConfigureAwait(false);
-            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
-        {
-            // The will covers a goodbye that could not be said.
-        }
-
-        Drop(client);
+            states).ToJson();
     }
 
     private void Wake() => _wake.Writer.TryWrite(true);
 
-    private readonly record struct InFlight(DateTimeOffset Due, int Attempt);
+    private readonly record struct InFlight(DateTimeOffset Due, int Attempt, OutboxEntry Entry);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Connected to broker {Endpoint}; status online")]
-    private static partial void LogConnected(ILogger logger, MqttEndpoint endpoint);
-
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Publishing to {Endpoint} failed, unacked events go again after reconnect: {Reason}")]
-    private static partial void LogPublishFailed(ILogger logger, MqttEndpoint endpoint, string reason);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Publishing failed, unacked events go again after reconnect: {Reason}")]
+    private static partial void LogPublishFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Broker refused event {EventId}: {ReasonCode}; will retry")]
     private static partial void LogPublishRefused(ILogger logger, Guid eventId, string reasonCode);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Ignored a malformed acknowledgement on {Topic}: {Error}")]
-    private static partial void LogBadAck(ILogger logger, string topic, string error);
-
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Cannot connect to broker {Endpoint}: {Reason}; next try in {DelaySeconds:F1} s")]
-    private static partial void LogConnectFailed(ILogger logger, MqttEndpoint endpoint, string reason, double delaySeconds);
-
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Link to {Endpoint} is dead (no ping answer within keep-alive {KeepAliveSeconds} s); reconnecting")]
-    private static partial void LogLinkLost(ILogger logger, MqttEndpoint endpoint, double keepAliveSeconds);
-
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Disconnected from {Endpoint}: {Reason}")]
-    private static partial void LogDisconnected(ILogger logger, MqttEndpoint endpoint, string reason);
-
     [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Retransmitting event {EventId} (attempt {Attempt}): no ack yet")]
     private static partial void LogRetransmit(ILogger logger, Guid eventId, int attempt);
 
-    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Heartbeat not published: {Reason}")]
-    private static partial void LogHeartbeatFailed(ILogger logger, string reason);
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Uplink path state is now {State}")]
+    private static partial void LogLinkState(ILogger logger, string state);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Uplink path state machine refused trigger {Trigger} in state {State}; staying in {State}")]
+    private static partial void LogIllegalTransition(ILogger logger, string state, string trigger);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Error, Message = "Path event {Kind} could not be stored: {Reason}")]
+    private static partial void LogPathEventNotStored(ILogger logger, string kind, string reason);
 }

@@ -26,8 +26,14 @@ public sealed record UplinkOptions
     /// <summary>How often a heartbeat is published (default 60 s).</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>At most this many events wait for an ack at once (alarms may exceed it).</summary>
+    /// <summary>At most this many events wait for an ack at once; alarms may exceed it by a quarter, so telemetry never holds one back.</summary>
     public int Window { get; init; } = 500;
+
+    /// <summary>How long a returning primary must stay up before events go back to it (no flapping between paths).</summary>
+    public TimeSpan FailBackHold { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether each path's loss and return is sent as an event; null: only with two paths.</summary>
+    public bool? ReportPathEvents { get; init; }
 
     /// <summary>Whether the wall clock is synchronised (for heartbeats); null reports false.</summary>
     public IClockSyncStatus? ClockSync { get; init; }

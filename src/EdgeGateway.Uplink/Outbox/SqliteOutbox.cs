@@ -230,6 +230,73 @@ public sealed partial class SqliteOutbox : IAsyncDisposable
         return result.Count > max ? result.OrderBy(e => e.Class).Take(max).ToList() : result.OrderBy(e => e.Class).ToList();
     }
 
+    /// <summary>
+    /// Pending events not yet handed out, in delivery order: per class only rows after <paramref name="after"/>[class]
+    /// (the deliverer's cursor; rows commit in sequence order, so nothing appears behind it), at most
+    /// <paramref name="maxAlarms"/> alarms and <paramref name="maxOthers"/> others; memory-held events not in <paramref name="skip"/> come first.
+    /// </summary>
+    /// <remarks>Reads only the new rows: a deliverer with hundreds of events in flight no longer re-reads them on every wake-up.</remarks>
+    public async Task<IReadOnlyList<OutboxEntry>> PeekNewAsync(long[] after, int maxAlarms, int maxOthers, Func<Guid, bool> skip, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        ArgumentNullException.ThrowIfNull(skip);
+        var result = new List<OutboxEntry>();
+        lock (_unstoredLock)
+        {
+            foreach (var (evt, payload) in _unstored)
+            {
+                if (!skip(evt.Id))
+                {
+                    result.Add(new OutboxEntry(0, evt.Id, evt.Class, payload, evt.Time.Wall));
+                }
+            }
+        }
+
+        await _readLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var cmd = _read.CreateCommand();
+            cmd.CommandText = "SELECT seq, id, class, accepted_ms, payload FROM events WHERE class = $class AND seq > $after ORDER BY seq LIMIT $max";
+            var pClass = cmd.Parameters.Add("$class", SqliteType.Integer);
+            var pAfter = cmd.Parameters.Add("$after", SqliteType.Integer);
+            var pMax = cmd.Parameters.Add("$max", SqliteType.Integer);
+            var others = maxOthers;
+            foreach (var cls in new[] { EventClass.Alarm, EventClass.Technical, EventClass.Info, EventClass.Telemetry })
+            {
+                var max = cls == EventClass.Alarm ? maxAlarms : others;
+                if (max <= 0)
+                {
+                    continue;
+                }
+
+                pClass.Value = (int)cls;
+                pAfter.Value = after[(int)cls];
+                pMax.Value = max;
+                using var reader = cmd.ExecuteReader();
+                while (reader.Read())
+                {
+                    var id = new Guid((byte[])reader.GetValue(1));
+                    if (skip(id))
+                    {
+                        continue;
+                    }
+
+                    result.Add(new OutboxEntry(reader.GetInt64(0), id, cls, (byte[])reader.GetValue(4), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
+                    if (cls != EventClass.Alarm)
+                    {
+                        others--;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _readLock.Release();
+        }
+
+        return result;
+    }
+
     /// <summary>How long the oldest pending event has waited, or null when nothing is pending.</summary>
     public async Task<TimeSpan?> OldestPendingAgeAsync(CancellationToken cancellationToken = default)
     {

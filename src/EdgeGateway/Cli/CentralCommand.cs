@@ -14,24 +14,56 @@ internal static class CentralCommand
         var broker = new Option<string>("--broker") { Description = "Broker URL, e.g. mqtt://127.0.0.1:1883.", DefaultValueFactory = _ => "mqtt://127.0.0.1:1883" };
         var group = new Option<string?>("--share-group") { Description = "MQTT 5 shared-subscription group: instances in one group split the events.", DefaultValueFactory = _ => "central" };
         var clientId = new Option<string?>("--client-id") { Description = "MQTT client id (default: central-<host>-<pid>)." };
+        var secondary = new Option<string?>("--secondary-broker") { Description = "A second broker (the gateways' secondary path); events arriving over both are de-duplicated by id." };
+        var ca = new Option<string?>("--ca-file") { Description = "CA certificate (PEM) the broker's chain is checked against (only this CA)." };
+        var cert = new Option<string?>("--cert-file") { Description = "The centre's client certificate (PEM) for mutual TLS." };
+        var key = new Option<string?>("--key-file") { Description = "The client certificate's private key (PEM, mode 0600)." };
+        var username = new Option<string?>("--username") { Description = "Optional MQTT username." };
+        var passwordFile = new Option<string?>("--password-file") { Description = "Optional file with the MQTT password on its first line (mode 0600)." };
+        var demo = new Option<bool>("--plain-loopback-demo") { Description = "Allow plain TCP (mqtt://) to a loopback broker: demos and tests only." };
         var command = new Command("central", "Receive every gateway's events, acknowledge each, de-duplicate by id and print each new one as a JSON line.")
         {
             broker,
             group,
             clientId,
+            secondary,
+            ca,
+            cert,
+            key,
+            username,
+            passwordFile,
+            demo,
         };
         command.SetAction(async (result, ct) =>
         {
-            MqttEndpoint endpoint;
-            try
+            var endpoints = new List<MqttEndpoint>();
+            foreach (var (option, url) in new (Option, string?)[] { (broker, result.GetValue(broker)), (secondary, result.GetValue(secondary)) })
             {
-                endpoint = MqttEndpoint.Parse(result.GetValue(broker)!);
+                if (url is null)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    endpoints.Add(MqttEndpoint.Parse(url));
+                }
+                catch (FormatException ex)
+                {
+                    Console.Error.WriteLine($"{option.Name}: {ex.Message}");
+                    return 2;
+                }
             }
-            catch (FormatException ex)
+
+            var security = new LinkSecurity
             {
-                Console.Error.WriteLine($"--broker: {ex.Message}");
-                return 2;
-            }
+                CaFile = result.GetValue(ca),
+                CertFile = result.GetValue(cert),
+                KeyFile = result.GetValue(key),
+                Username = result.GetValue(username),
+                PasswordFile = result.GetValue(passwordFile),
+                PlainLoopbackDemo = result.GetValue(demo),
+            };
 
             var share = result.GetValue(group);
             if (share is not null && (share.Length == 0 || share.IndexOfAny(['/', '+', '#']) >= 0))
@@ -44,9 +76,42 @@ internal static class CentralCommand
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
             var id = result.GetValue(clientId) ?? $"central-{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}";
-            await using var central = new CentralConsumer(endpoint, id, share, loggers.CreateLogger("central"));
-            var stdout = Console.Out;
-            var gate = new Lock();
+            var dedup = new CentralDedup();
+            var centrals = new List<CentralConsumer>();
+            try
+            {
+                foreach (var endpoint in endpoints)
+                {
+                    centrals.Add(new CentralConsumer(endpoint, centrals.Count == 0 ? id : $"{id}-2", share, loggers.CreateLogger("central"), security, dedup));
+                }
+            }
+            catch (LinkSecurityException ex)
+            {
+                Console.Error.WriteLine($"--broker: {ex.Message}");
+                return 2;
+            }
+
+            try
+            {
+                return await RunAsync(centrals, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                foreach (var c in centrals)
+                {
+                    await c.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(List<CentralConsumer> centrals, CancellationToken ct)
+    {
+        var stdout = Console.Out;
+        var gate = new Lock();
+        foreach (var central in centrals)
+        {
             central.EventReceived += (evt, isNew) =>
             {
                 if (isNew)
@@ -68,20 +133,19 @@ internal static class CentralCommand
             }
             catch (MQTTnet.Exceptions.MqttCommunicationException ex)
             {
-                Console.Error.WriteLine($"--broker {endpoint}: cannot connect: {ex.Message}");
+                Console.Error.WriteLine($"--broker {central.Endpoint}: cannot connect: {ex.Message}");
                 return 3;
             }
+        }
 
-            try
-            {
-                await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
 
-            return 0;
-        });
-        return command;
+        return 0;
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Hosting;
+using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging;
 
@@ -53,6 +54,11 @@ internal static class LoadgenCommand
             {
                 Console.Error.WriteLine($"--data-dir: {ex.Message}");
                 return 3;
+            }
+            catch (LinkSecurityException ex)
+            {
+                Console.Error.WriteLine($"--broker: {ex.Message}");
+                return 2;
             }
 
             await using (gateway.ConfigureAwait(false))

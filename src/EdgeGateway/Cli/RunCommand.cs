@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeGateway.Hosting;
+using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging;
 
@@ -40,6 +41,11 @@ internal static class RunCommand
             {
                 Console.Error.WriteLine($"--data-dir: {ex.Message}");
                 return 3;
+            }
+            catch (LinkSecurityException ex)
+            {
+                Console.Error.WriteLine($"--broker: {ex.Message}");
+                return 2;
             }
 
             await using (gateway.ConfigureAwait(false))

@@ -31,14 +31,30 @@ internal sealed partial class GatewayUplink : IAsyncDisposable
         var gatewayId = options.GatewayId ?? SqliteOutbox.StoredGatewayId(options.DataDirectory) ?? DefaultGatewayId();
         var factory = new CareEventFactory(gatewayId, TimeProvider.System, clock);
         var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = options.DataDirectory }, factory, TimeProvider.System, logger);
-        var uplink = new ReliableUplink(
-            options.Broker,
+        var paths = new List<UplinkPath> { new(PathRole.Primary, options.Broker, options.Security) };
+        if (options.SecondaryBroker is { } secondary)
+        {
+            paths.Add(new UplinkPath(PathRole.Secondary, secondary, options.Security));
+        }
+
+        ReliableUplink uplink;
+        try
+        {
+            uplink = new ReliableUplink(
+            paths,
             gatewayId,
             outbox,
             factory,
-            new UplinkOptions { KeepAlive = options.KeepAlive, HeartbeatInterval = options.Heartbeat, AckTimeout = options.AckTimeout, ClockSync = clock },
+            new UplinkOptions { KeepAlive = options.KeepAlive, HeartbeatInterval = options.Heartbeat, AckTimeout = options.AckTimeout, FailBackHold = options.FailBackHold, ClockSync = clock },
             logger,
             TimeProvider.System);
+        }
+        catch
+        {
+            outbox.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+
         return new GatewayUplink(factory, outbox, uplink);
     }
 
@@ -55,7 +71,17 @@ internal sealed partial class GatewayUplink : IAsyncDisposable
 }
 
 /// <summary>The options <c>run</c>, <c>loadgen</c> and <c>central</c> share.</summary>
-internal sealed record UplinkCliOptions(MqttEndpoint Broker, string DataDirectory, string? GatewayId, TimeSpan KeepAlive, TimeSpan Heartbeat, TimeSpan AckTimeout);
+internal sealed record UplinkCliOptions(MqttEndpoint Broker, string DataDirectory, string? GatewayId, TimeSpan KeepAlive, TimeSpan Heartbeat, TimeSpan AckTimeout)
+{
+    /// <summary>The secondary path's broker (e.g. over 4G), or null for a single path.</summary>
+    public MqttEndpoint? SecondaryBroker { get; init; }
+
+    /// <summary>TLS files and credentials, shared by both paths (one identity per gateway).</summary>
+    public LinkSecurity Security { get; init; } = new();
+
+    /// <summary>How long a returning primary must stay up before events go back to it.</summary>
+    public TimeSpan FailBackHold { get; init; } = TimeSpan.FromSeconds(10);
+}
 
 /// <summary>Declares and reads the shared options, with errors that name the option.</summary>
 internal sealed class UplinkCliOptionSet
@@ -72,9 +98,25 @@ internal sealed class UplinkCliOptionSet
 
     public Option<double> AckTimeout { get; } = new("--ack-timeout") { Description = "Seconds to wait for the centre's ack before the first retransmission.", DefaultValueFactory = _ => 5 };
 
+    public Option<string?> SecondaryBroker { get; } = new("--secondary-broker") { Description = "Broker URL over the secondary path (e.g. 4G); events fail over to it when the primary is lost." };
+
+    public Option<double> FailBackHold { get; } = new("--fail-back-hold") { Description = "Seconds a returning primary must stay up before events go back to it.", DefaultValueFactory = _ => 10 };
+
+    public Option<string?> CaFile { get; } = new("--ca-file") { Description = "The centre's CA certificate (PEM); the broker's chain is checked against it only." };
+
+    public Option<string?> CertFile { get; } = new("--cert-file") { Description = "This gateway's client certificate (PEM) for mutual TLS." };
+
+    public Option<string?> KeyFile { get; } = new("--key-file") { Description = "The client certificate's private key (PEM, mode 0600)." };
+
+    public Option<string?> Username { get; } = new("--username") { Description = "Optional MQTT username." };
+
+    public Option<string?> PasswordFile { get; } = new("--password-file") { Description = "Optional file with the MQTT password on its first line (mode 0600)." };
+
+    public Option<bool> PlainLoopbackDemo { get; } = new("--plain-loopback-demo") { Description = "Allow plain TCP (mqtt://) to a loopback broker: demos and tests only." };
+
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Broker, DataDir, GatewayId, KeepAlive, Heartbeat, AckTimeout })
+        foreach (var o in new Option[] { Broker, DataDir, GatewayId, KeepAlive, Heartbeat, AckTimeout, SecondaryBroker, FailBackHold, CaFile, CertFile, KeyFile, Username, PasswordFile, PlainLoopbackDemo })
         {
             command.Options.Add(o);
         }
@@ -94,6 +136,48 @@ internal sealed class UplinkCliOptionSet
             return null;
         }
 
+        MqttEndpoint? secondary = null;
+        if (result.GetValue(SecondaryBroker) is { } secondaryUrl)
+        {
+            try
+            {
+                secondary = MqttEndpoint.Parse(secondaryUrl);
+            }
+            catch (FormatException ex)
+            {
+                Console.Error.WriteLine($"--secondary-broker: {ex.Message}");
+                return null;
+            }
+        }
+
+        var security = new LinkSecurity
+        {
+            CaFile = result.GetValue(CaFile),
+            CertFile = result.GetValue(CertFile),
+            KeyFile = result.GetValue(KeyFile),
+            Username = result.GetValue(Username),
+            PasswordFile = result.GetValue(PasswordFile),
+            PlainLoopbackDemo = result.GetValue(PlainLoopbackDemo),
+        };
+        foreach (var (name, endpoint) in new[] { ("--broker", broker), ("--secondary-broker", secondary) })
+        {
+            if (endpoint is null)
+            {
+                continue;
+            }
+
+            // Checked here, before anything opens: a refused setting names the option and the file.
+            try
+            {
+                _ = security.Load(endpoint);
+            }
+            catch (LinkSecurityException ex)
+            {
+                Console.Error.WriteLine($"{name}: {ex.Message}");
+                return null;
+            }
+        }
+
         var gatewayId = result.GetValue(GatewayId);
         if (gatewayId is not null)
         {
@@ -108,7 +192,7 @@ internal sealed class UplinkCliOptionSet
             }
         }
 
-        var seconds = new[] { (KeepAlive, 1.0, 3600.0), (Heartbeat, 0.1, 86_400.0), (AckTimeout, 0.05, 3600.0) };
+        var seconds = new[] { (KeepAlive, 1.0, 3600.0), (Heartbeat, 0.1, 86_400.0), (AckTimeout, 0.05, 3600.0), (FailBackHold, 0.0, 3600.0) };
         foreach (var (option, min, max) in seconds)
         {
             var v = result.GetValue(option);
@@ -125,7 +209,12 @@ internal sealed class UplinkCliOptionSet
             gatewayId,
             TimeSpan.FromSeconds(result.GetValue(KeepAlive)),
             TimeSpan.FromSeconds(result.GetValue(Heartbeat)),
-            TimeSpan.FromSeconds(result.GetValue(AckTimeout)));
+            TimeSpan.FromSeconds(result.GetValue(AckTimeout)))
+        {
+            SecondaryBroker = secondary,
+            Security = security,
+            FailBackHold = TimeSpan.FromSeconds(result.GetValue(FailBackHold)),
+        };
     }
 
     public static ILoggerFactory Loggers(LogLevel level) => LoggerFactory.Create(b => b
