@@ -16,10 +16,24 @@ internal static class GatewayRunner
     /// <summary>Loads the config (command-line --broker/--data-dir win over it), then runs until stopped; 2 on a bad config, 3 on storage.</summary>
     public static async Task<int> RunAsync(string configPath, string? console, ParseResult result, UplinkCliOptionSet shared, CancellationToken cancellationToken)
     {
+        // The command line wins over the file for --broker, --data-dir and --plain-loopback-demo; then the whole is validated.
         GatewayConfig config;
         try
         {
-            config = GatewayConfig.Load(configPath);
+            config = GatewayConfig.Load(configPath, c =>
+            {
+                if (result.GetResult(shared.Broker) is { Implicit: false })
+                {
+                    c.Uplink.Broker = result.GetValue(shared.Broker);
+                }
+
+                if (result.GetResult(shared.DataDir) is { Implicit: false })
+                {
+                    c.Devices.DataDirectory = result.GetValue(shared.DataDir)!;
+                }
+
+                c.Uplink.PlainLoopbackDemo |= result.GetValue(shared.PlainLoopbackDemo);
+            });
         }
         catch (GatewayConfigException ex)
         {
@@ -27,20 +41,9 @@ internal static class GatewayRunner
             return 2;
         }
 
-        var explicitBroker = result.GetResult(shared.Broker) is { Implicit: false };
-        var explicitDataDir = result.GetResult(shared.DataDir) is { Implicit: false };
-        MqttEndpoint broker;
-        try
-        {
-            broker = MqttEndpoint.Parse(explicitBroker ? result.GetValue(shared.Broker)! : config.Uplink.Broker!);
-        }
-        catch (FormatException ex)
-        {
-            await Console.Error.WriteLineAsync($"{(explicitBroker ? "--broker" : "Uplink:Broker")}: {ex.Message}").ConfigureAwait(false);
-            return 2;
-        }
+        var broker = MqttEndpoint.Parse(config.Uplink.Broker!);
 
-        var dataDir = explicitDataDir ? result.GetValue(shared.DataDir)! : config.Devices.DataDirectory;
+        var dataDir = config.Devices.DataDirectory;
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSystemd();
 

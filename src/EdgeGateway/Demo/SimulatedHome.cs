@@ -67,7 +67,7 @@ internal sealed class SimulatedHome : IDisposable
     {
         GatewayId = GatewayId,
         Simulated = true,
-        Uplink = new UplinkConfig { Broker = "mqtt://127.0.0.1:1883" },
+        Uplink = new UplinkConfig { Broker = "mqtt://127.0.0.1:1883", PlainLoopbackDemo = true },
         Devices = new DevicesConfig
         {
             DataDirectory = dataDir,

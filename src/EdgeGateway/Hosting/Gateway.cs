@@ -57,7 +57,7 @@ internal sealed partial class Gateway : IAsyncDisposable
         {
             var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = dataDir }, home.Events, time, loggers.CreateLogger("outbox"));
             var uplink = new ReliableUplink(
-                broker,
+                config.UplinkPaths(broker),
                 config.GatewayId,
                 outbox,
                 home.Events,
@@ -65,6 +65,7 @@ internal sealed partial class Gateway : IAsyncDisposable
                 {
                     KeepAlive = TimeSpan.FromSeconds(config.Uplink.KeepAliveSeconds),
                     HeartbeatInterval = TimeSpan.FromSeconds(config.Uplink.HeartbeatSeconds),
+                    FailBackHold = TimeSpan.FromSeconds(config.Uplink.FailBackHoldSeconds),
                     ClockSync = clock,
                     States = () => new Dictionary<string, string>
                     {
@@ -96,6 +97,10 @@ internal sealed partial class Gateway : IAsyncDisposable
 
         LogArmed(_logger, ArmedAfterMs);
         Home.StartSampling();
+
+        // When no path to the centre works, a raised alarm sounds as undeliverable: the resident is never left in silence.
+        Home.Loop.TrySetUplinkState(Uplink.AnyPathUp);
+        Uplink.AnyPathUpChanged += up => Home.Loop.TrySetUplinkState(up);
         Uplink.AckReceived += ack =>
         {
             // Every event is acked for delivery; only an active alarm's ack moves its lifecycle.
@@ -129,8 +134,7 @@ internal sealed partial class Gateway : IAsyncDisposable
         }
 #pragma warning restore CA1031
 
-        var connected = Uplink.IsConnected;
-        Home.Loop.TrySetUplinkState(connected);
+        var connected = Uplink.AnyPathUp;
         try
         {
             HealthFile.Write(_dataDir, new HealthSnapshot(Home.Loop.IsArmed, VersionInfo.Informational, connected, Outbox.Depth, _time.GetUtcNow()));

@@ -12,6 +12,30 @@ internal sealed class UplinkConfig
     /// <summary>The primary broker URL, e.g. mqtts://centre.example:8883.</summary>
     public string? Broker { get; set; }
 
+    /// <summary>The secondary path's broker (e.g. over 4G), or null for one path.</summary>
+    public string? SecondaryBroker { get; set; }
+
+    /// <summary>The centre's CA certificate (PEM): the only CA the broker's certificate may chain to.</summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>This gateway's client certificate (PEM) for mutual TLS.</summary>
+    public string? CertFile { get; set; }
+
+    /// <summary>Its private key (PEM); refused unless only the owner can read it.</summary>
+    public string? KeyFile { get; set; }
+
+    /// <summary>Optional MQTT user name.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Optional file holding the MQTT password; refused unless only the owner can read it.</summary>
+    public string? PasswordFile { get; set; }
+
+    /// <summary>Allow plain TCP to a loopback broker (the demo and tests); never on a real installation.</summary>
+    public bool PlainLoopbackDemo { get; set; }
+
+    /// <summary>Seconds a returning primary must stay up before events go back to it.</summary>
+    public int FailBackHoldSeconds { get; set; } = 10;
+
     /// <summary>Seconds between heartbeats.</summary>
     public int HeartbeatSeconds { get; set; } = 60;
 
@@ -50,6 +74,27 @@ internal sealed class GatewayConfig
     /// <summary>The technician console.</summary>
     public ConsoleConfig Console { get; set; } = new();
 
+    /// <summary>The uplink paths (primary, and secondary when configured) with this gateway's TLS identity.</summary>
+    public IReadOnlyList<EdgeGateway.Uplink.Mqtt.UplinkPath> UplinkPaths(EdgeGateway.Uplink.Mqtt.MqttEndpoint? primaryOverride = null)
+    {
+        var security = new EdgeGateway.Uplink.Mqtt.LinkSecurity
+        {
+            CaFile = Uplink.CaFile,
+            CertFile = Uplink.CertFile,
+            KeyFile = Uplink.KeyFile,
+            Username = Uplink.Username,
+            PasswordFile = Uplink.PasswordFile,
+            PlainLoopbackDemo = Uplink.PlainLoopbackDemo,
+        };
+        List<EdgeGateway.Uplink.Mqtt.UplinkPath> paths = [new(EdgeGateway.Uplink.Mqtt.PathRole.Primary, primaryOverride ?? EdgeGateway.Uplink.Mqtt.MqttEndpoint.Parse(Uplink.Broker!), security)];
+        if (Uplink.SecondaryBroker is { Length: > 0 } secondary)
+        {
+            paths.Add(new(EdgeGateway.Uplink.Mqtt.PathRole.Secondary, EdgeGateway.Uplink.Mqtt.MqttEndpoint.Parse(secondary), security));
+        }
+
+        return paths;
+    }
+
     /// <summary>The rules with their sensor declarations taken from the devices, so a sensor is declared once.</summary>
     [JsonIgnore]
     public HomeRulesConfig EffectiveRules => Rules with { Sensors = [.. DeclaredSensors()] };
@@ -83,9 +128,27 @@ internal sealed class GatewayConfig
         {
             errors.Add("Uplink:Broker: missing; give the centre's broker URL (mqtts://host:8883)");
         }
-        else if (!Uri.TryCreate(Uplink.Broker, UriKind.Absolute, out var uri) || uri.Scheme is not ("mqtt" or "mqtts"))
+
+        foreach (var (key, url) in new[] { ("Uplink:Broker", Uplink.Broker), ("Uplink:SecondaryBroker", Uplink.SecondaryBroker) })
         {
-            errors.Add($"Uplink:Broker: '{Uplink.Broker}' is not an mqtt:// or mqtts:// URL");
+            if (string.IsNullOrWhiteSpace(url))
+            {
+                continue;
+            }
+
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("mqtt" or "mqtts"))
+            {
+                errors.Add($"{key}: '{url}' is not an mqtt:// or mqtts:// URL");
+            }
+            else if (uri.Scheme == "mqtt" && !(Uplink.PlainLoopbackDemo && EdgeGateway.Uplink.Mqtt.LinkSecurity.IsLoopback(uri.Host)))
+            {
+                errors.Add($"{key}: '{url}' is plain TCP; the link to the centre must be mqtts:// (plain TCP only with Uplink:PlainLoopbackDemo to a loopback broker)");
+            }
+        }
+
+        if (Uplink.FailBackHoldSeconds is < 0 or > 3600)
+        {
+            errors.Add($"Uplink:FailBackHoldSeconds: {Uplink.FailBackHoldSeconds} is out of range; expected 0–3600");
         }
 
         if (!Simulated)
@@ -119,9 +182,9 @@ internal sealed class GatewayConfig
         return errors;
     }
 
-    /// <summary>Reads and validates a config file; the exception lists every problem with its key.</summary>
+    /// <summary>Reads a config file, applies command-line <paramref name="overrides"/>, and validates the result; the exception lists every problem with its key.</summary>
     /// <exception cref="GatewayConfigException">The file is missing, not JSON of this shape, or invalid.</exception>
-    public static GatewayConfig Load(string path)
+    public static GatewayConfig Load(string path, Action<GatewayConfig>? overrides = null)
     {
         string json;
         try
@@ -134,6 +197,7 @@ internal sealed class GatewayConfig
         }
 
         var config = Parse(json, path);
+        overrides?.Invoke(config);
         var errors = config.Validate();
         return errors.Count == 0 ? config : throw new GatewayConfigException([.. errors.Select(e => $"{path}: {e}")]);
     }

@@ -38,7 +38,7 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
 
         var dataDir = Path.Combine(_dir, "data");
         var config = SimulatedHome.Config(TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo"), dataDir);
-        config.Uplink = new UplinkConfig { Broker = broker.Url, KeepAliveSeconds = 5 };
+        config.Uplink = new UplinkConfig { Broker = broker.Url, KeepAliveSeconds = 5, PlainLoopbackDemo = true };
         var configPath = Path.Combine(_dir, "config.json");
         await File.WriteAllTextAsync(configPath, config.ToJson());
 
