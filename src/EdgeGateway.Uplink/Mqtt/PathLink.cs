@@ -29,6 +29,7 @@ internal sealed partial class PathLink
     private readonly Func<EventAck, bool> _onAck;
     private readonly Action<PathLink, bool, string?> _onHealth;
     private readonly Func<CancellationToken, Task<byte[]>> _heartbeat;
+    private readonly Action<byte[]> _onCommand;
     private IMqttClient? _client;
     private long _connects;
     private long _attempts;
@@ -45,9 +46,11 @@ internal sealed partial class PathLink
         TimeProvider time,
         Func<EventAck, bool> onAck,
         Action<PathLink, bool, string?> onHealth,
-        Func<CancellationToken, Task<byte[]>> heartbeat)
+        Func<CancellationToken, Task<byte[]>> heartbeat,
+        Action<byte[]> onCommand)
     {
         _path = path;
+        _onCommand = onCommand;
         _security = security;
         _gatewayId = gatewayId;
 
@@ -274,6 +277,7 @@ internal sealed partial class PathLink
             // subscribing again costs one round trip and covers a broker that lost its state.
             var subscribe = _factory.CreateSubscribeOptionsBuilder()
                 .WithTopicFilter(Topics.Acks(_gatewayId), MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithTopicFilter(Topics.Commands(_gatewayId), MqttQualityOfServiceLevel.AtLeastOnce)
                 .Build();
             var granted = await client.SubscribeAsync(subscribe, timeout.Token).ConfigureAwait(false);
             if (granted.Items.FirstOrDefault() is { ResultCode: > MqttClientSubscribeResultCode.GrantedQoS2 } refused)
@@ -360,6 +364,12 @@ internal sealed partial class PathLink
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
     {
+        if (args.ApplicationMessage.Topic == Topics.Commands(_gatewayId))
+        {
+            _onCommand(args.ApplicationMessage.Payload.ToArray());
+            return Task.CompletedTask;
+        }
+
         if (!EventAck.TryParse(args.ApplicationMessage.Payload.ToArray(), out var ack, out var error))
         {
             LogBadAck(_logger, args.ApplicationMessage.Topic, error!);

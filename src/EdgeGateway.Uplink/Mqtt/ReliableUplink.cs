@@ -69,7 +69,7 @@ public sealed partial class ReliableUplink
         _time = time;
         var dual = paths.Count == 2;
         _reportPaths = options.ReportPathEvents ?? dual;
-        _paths = [.. paths.Select(p => new PathLink(p, p.Security.Load(p.Endpoint), gatewayId, dual, boot, options, logger, time, OnAck, OnHealth, HeartbeatAsync))];
+        _paths = [.. paths.Select(p => new PathLink(p, p.Security.Load(p.Endpoint), gatewayId, dual, boot, options, logger, time, OnAck, OnHealth, HeartbeatAsync, OnCommand))];
         _outbox.Accepted += Wake;
     }
 
@@ -84,6 +84,9 @@ public sealed partial class ReliableUplink
 
     /// <summary>Raised when the first path comes up (true) or the last one goes down (false); feed it to <c>AlarmLoop.TrySetUplinkState</c>.</summary>
     public event Action<bool>? AnyPathUpChanged;
+
+    /// <summary>A command from the centre arrived (raw payload); the handler replies through <see cref="PublishReplyAsync"/>.</summary>
+    public event Func<byte[], Task>? CommandReceived;
 
     /// <summary>Raised after the path state machine moved (on the supervisor's thread).</summary>
     public event Action<LinkState>? LinkStateChanged;
@@ -170,6 +173,29 @@ public sealed partial class ReliableUplink
     }
 
     private PathLink Path(PathRole role) => _paths.FirstOrDefault(p => p.Path.Role == role) ?? throw new ArgumentException($"no {role} path is configured", nameof(role));
+
+    /// <summary>Publishes a command reply (QoS 1, not retained) on the path in use.</summary>
+    /// <exception cref="InvalidOperationException">No path is connected.</exception>
+    public async Task PublishReplyAsync(byte[] payload, CancellationToken cancellationToken)
+    {
+        var client = ActiveClient() ?? throw new InvalidOperationException("no uplink path is connected");
+        await client.PublishAsync(
+            new MqttApplicationMessageBuilder()
+                .WithTopic(Topics.Replies(_gatewayId))
+                .WithPayload(payload)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build(),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    // Commands are handled off the MQTT receive thread: a slow command (config apply) must not stall acks.
+    private void OnCommand(byte[] payload)
+    {
+        if (CommandReceived is { } handler)
+        {
+            _ = Task.Run(() => handler(payload));
+        }
+    }
 
     private IMqttClient? ActiveClient()
     {

@@ -166,7 +166,7 @@ public sealed class ConfigStore
             current = ReadObject(path);
             var initial = new ConfigVersion { Version = 1, Time = time.GetUtcNow(), Actor = "system", Action = "initial", Changes = [] };
             AtomicFile.Write(VersionPath(path, 1), Serialize(current));
-            AtomicFile.Append(path + ".history", JsonSerializer.Serialize(initial, ConfigJsonContext.Default.ConfigVersion) + "\n");
+            AtomicFile.Append(path + ".history", JsonSerializer.Serialize(initial, ConfigHistoryJson.Default.ConfigVersion) + "\n");
             history.Add(initial);
         }
         else
@@ -297,7 +297,7 @@ public sealed class ConfigStore
         try
         {
             AtomicFile.Write(versionFile, text);
-            AtomicFile.Append(_historyPath, JsonSerializer.Serialize(entry, ConfigJsonContext.Default.ConfigVersion) + "\n");
+            AtomicFile.Append(_historyPath, JsonSerializer.Serialize(entry, ConfigHistoryJson.Default.ConfigVersion) + "\n");
             AtomicFile.Write(_path, text);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -342,7 +342,8 @@ public sealed class ConfigStore
 
         try
         {
-            return JsonNode.Parse(text) as JsonObject
+            // Hand-written files may carry comments (the shipped example does); an apply rewrites them without.
+            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
                 ?? throw new InvalidDataException($"config {path}: expected a JSON object at the top level");
         }
         catch (JsonException ex)
@@ -370,7 +371,7 @@ public sealed class ConfigStore
 
             try
             {
-                history.Add(JsonSerializer.Deserialize(line, ConfigJsonContext.Default.ConfigVersion)
+                history.Add(JsonSerializer.Deserialize(line, ConfigHistoryJson.Default.ConfigVersion)
                     ?? throw new InvalidDataException($"config history {path} line {lineNumber}: empty entry"));
             }
             catch (JsonException) when (lineNumber > 0 && File.ReadLines(path).Skip(lineNumber).All(l => l.Length == 0))
@@ -625,3 +626,8 @@ internal static class AtomicFile
 [JsonSerializable(typeof(ConfigVersion))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class ConfigJsonContext : JsonSerializerContext;
+
+/// <summary>The history file is JSON lines: one compact entry per line, so it is appended and read line by line.</summary>
+[JsonSourceGenerationOptions(WriteIndented = false, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(ConfigVersion))]
+internal sealed partial class ConfigHistoryJson : JsonSerializerContext;

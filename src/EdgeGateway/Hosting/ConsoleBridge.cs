@@ -33,14 +33,14 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
     }
 
     /// <summary>The services for a <see cref="TechnicianConsole.ConsoleServer"/> over this gateway.</summary>
-    public ConsoleServices Services(string configPath, string dataDir, ILogTail log, TimeProvider time) => new()
+    public ConsoleServices Services(ConfigStore store, string dataDir, ILogTail log) => new()
     {
         Status = this,
         Sensors = this,
         TestAlarm = this,
         Alarms = this,
         Log = log,
-        Config = new ConsoleConfigEditor(ConfigStore.Open(configPath, time, [ValidateWholeConfig])),
+        Config = new ConsoleConfigEditor(store),
         Audit = new FileAuditLog(Path.Combine(dataDir, "audit.log")),
     };
 
@@ -130,7 +130,10 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         return false;
     }
 
-    /// <summary>A console edit is validated as the whole gateway config, exactly as start-up would, before anything is written.</summary>
+    /// <summary>The gateway's one config store (console and centre edit through it), validating every edit as start-up would.</summary>
+    public static ConfigStore OpenStore(string configPath, TimeProvider time) => ConfigStore.Open(configPath, time, [ValidateWholeConfig]);
+
+    /// <summary>An edit is validated as the whole gateway config, exactly as start-up would, before anything is written.</summary>
     private static IEnumerable<ConfigError> ValidateWholeConfig(JsonObject candidate)
     {
         IReadOnlyList<string> problems;

@@ -99,8 +99,39 @@ internal sealed class GatewayConfig
     [JsonIgnore]
     public HomeRulesConfig EffectiveRules => Rules with { Sensors = [.. DeclaredSensors()] };
 
-    /// <summary>Every problem in the config, each naming its key; empty when it can be started.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>Every problem in the config, each naming its key as the file spells it (devices.contacts.0.pin); empty when it can be started.</summary>
+    public IReadOnlyList<string> Validate() => [.. ValidateSections().Select(ToFileKeys)];
+
+    /// <summary>"HomeRules:NightExit:GracePeriod: …" → "rules.night_exit.grace_period: …": errors name the key the technician edits.</summary>
+    private static string ToFileKeys(string error)
+    {
+        var colon = error.IndexOf(": ", StringComparison.Ordinal);
+        if (colon <= 0 || error[..colon].Contains(' ', StringComparison.Ordinal))
+        {
+            return error;
+        }
+
+        var segments = error[..colon].Split(':').Select(seg => seg == HomeRulesConfig.Section ? "rules" : SnakeCase(seg));
+        return string.Join('.', segments) + error[colon..];
+    }
+
+    private static string SnakeCase(string name)
+    {
+        var sb = new System.Text.StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                sb.Append('_');
+            }
+
+            sb.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return sb.ToString();
+    }
+
+    private List<string> ValidateSections()
     {
         var errors = new List<string>();
         try
@@ -160,7 +191,7 @@ internal sealed class GatewayConfig
             }
             catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
             {
-                errors.Add($"Console:PinHash: {ex.Message}; make one with `edgegateway pin-hash`");
+                errors.Add($"Console:PinHash: {ex.Message}; make one with 'edgegateway pin-hash'");
             }
         }
 
@@ -249,10 +280,12 @@ internal sealed class GatewayConfigException(IReadOnlyList<string> errors)
     public IReadOnlyList<string> Errors { get; } = errors;
 }
 
-// The config types use { get; set; }, not init: the source generator sets every init-only property in its object
+// Keys are snake_case so a dotted path (devices.contacts.0.debounce) is the same in the file, on the console and in
+// the centre's config.set command. The config types use { get; set; }, not init: the source generator sets every init-only property in its object
 // initializer, so a key left out of the file would silently become 0/null instead of its documented default.
 [JsonSourceGenerationOptions(
     WriteIndented = true,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     UseStringEnumConverter = true,
     ReadCommentHandling = JsonCommentHandling.Skip,
     AllowTrailingCommas = true,

@@ -1,4 +1,5 @@
 using EdgeGateway.Cli;
+using EdgeGateway.Configuration;
 using EdgeGateway.TechnicianConsole;
 using EdgeGateway.TechnicianConsole.Security;
 using EdgeGateway.TechnicianConsole.Services;
@@ -39,9 +40,22 @@ internal sealed partial class GatewayService(
         var clock = new LinuxClockSyncStatus(TimeProvider.System);
         _gateway = Gateway.Create(config, run.Broker, run.DataDir, clock, loggers, TimeProvider.System);
         await _gateway.StartAsync(cancellationToken).ConfigureAwait(false);
+        ConfigStore store;
+        try
+        {
+            store = ConsoleBridge.OpenStore(run.ConfigPath, TimeProvider.System);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            // The home is armed and delivering; only editing the config is impossible. Say so, keep protecting.
+            LogConfigStoreUnusable(loggers.CreateLogger("gateway"), run.ConfigPath, ex.Message);
+            return;
+        }
+
+        CentreCommands.Attach(_gateway, clock, store, run.DataDir, loggers.CreateLogger("commands"), TimeProvider.System);
         if (run.Console is { } consoleArg)
         {
-            var services = new ConsoleBridge(_gateway, clock).Services(run.ConfigPath, run.DataDir, logTail, TimeProvider.System);
+            var services = new ConsoleBridge(_gateway, clock).Services(store, run.DataDir, logTail);
             _console = OfferConsoleAsync(consoleArg, services, _stop.Token);
         }
 
@@ -106,6 +120,9 @@ internal sealed partial class GatewayService(
             await gateway.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "Config store {Path} is unusable ({Reason}): the console and the centre cannot change the config until it is repaired; the home stays armed")]
+    private static partial void LogConfigStoreUnusable(ILogger logger, string path, string reason);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Console on {Console} unavailable: {Reason}; retrying in 5 s")]
     private static partial void LogConsoleUnavailable(ILogger logger, string console, string reason);

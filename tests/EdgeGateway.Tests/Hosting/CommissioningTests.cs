@@ -52,7 +52,7 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         await using var gateway = Gateway.Create(config, endpoint, dataDir, clock, NullLoggerFactory.Instance, TimeProvider.System);
         await gateway.StartAsync(CancellationToken.None);
         var pins = gateway.Home.Hardware.SimulatedGpio!;
-        var services = new ConsoleBridge(gateway, clock).Services(configPath, dataDir, new LogTail(TimeProvider.System), TimeProvider.System);
+        var services = new ConsoleBridge(gateway, clock).Services(ConsoleBridge.OpenStore(configPath, TimeProvider.System), dataDir, new LogTail(TimeProvider.System));
         await using var console = new ConsoleServer(
             new SerialPortTransport($"{_dir}/gw"),
             services,
@@ -74,10 +74,10 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         // Configure four sensors: debounce of both contacts, the meter's K-factor, the wearable's rate; diff, apply.
         foreach (var (key, value) in new[]
         {
-            ("Devices.Contacts.0.Debounce", "\"00:00:00.080\""),
-            ("Devices.Contacts.1.Debounce", "\"00:00:00.030\""),
-            ("Devices.FlowMeters.0.PulsesPerLitre", "10"),
-            ("Devices.Accelerometers.0.SampleRateHz", "100"),
+            ("devices.contacts.0.debounce", "\"00:00:00.080\""),
+            ("devices.contacts.1.debounce", "\"00:00:00.030\""),
+            ("devices.flow_meters.0.pulses_per_litre", "10"),
+            ("devices.accelerometers.0.sample_rate_hz", "100"),
         })
         {
             Send(laptop, $"config set {key} {value}");
@@ -85,7 +85,7 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         }
 
         Send(laptop, "config diff");
-        await ExpectAsync("SampleRateHz");
+        await ExpectAsync("sample_rate_hz");
         Send(laptop, "config apply");
         await ExpectAsync("version");
 
@@ -147,7 +147,7 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         started.Stop();
         output.WriteLine($"commissioning (login, 4 config changes, 3 walk-tests, alarm reset, test alarm): {started.Elapsed.TotalSeconds:0.0} s");
 
-        Assert.Contains("Debounce", await File.ReadAllTextAsync(configPath), StringComparison.Ordinal);
+        Assert.Contains("\"debounce\"", await File.ReadAllTextAsync(configPath), StringComparison.Ordinal);
         var audit = await File.ReadAllTextAsync(Path.Combine(dataDir, "audit.log"));
         Assert.Contains("walk-test", audit, StringComparison.Ordinal);
         Assert.Contains("test-alarm", audit, StringComparison.Ordinal);

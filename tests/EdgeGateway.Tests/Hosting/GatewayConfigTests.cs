@@ -31,13 +31,13 @@ public class GatewayConfigTests
     {
         var path = RepoFile("deploy/config.example.json");
         var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Load(path));
-        Assert.Equal($"{path}: Console:PinHash: console.pinHash is not set", Assert.Single(ex.Errors).Split(": a real", 2)[0]);
+        Assert.Equal($"{path}: console.pin_hash: console.pinHash is not set", Assert.Single(ex.Errors).Split(": a real", 2)[0]);
 
         var config = GatewayConfig.Parse(File.ReadAllText(path), path);
         config.Console.PinHash = TechnicianConsole.Security.PinHash.Create("9513", 1000).ToString();
         Assert.Empty(config.Validate());
         config.Console.PinHash = TechnicianConsole.Security.PinHash.Create(TechnicianConsole.Security.PinPolicy.DemoPin, 1000).ToString();
-        Assert.Contains(config.Validate(), e => e.StartsWith("Console:PinHash:", StringComparison.Ordinal) && e.Contains("demo PIN", StringComparison.Ordinal));
+        Assert.Contains(config.Validate(), e => e.StartsWith("console.pin_hash:", StringComparison.Ordinal) && e.Contains("demo PIN", StringComparison.Ordinal));
         config.Console.PinHash = TechnicianConsole.Security.PinHash.Create("9513", 1000).ToString();
         Assert.Equal("home-0001", config.GatewayId);
         Assert.False(config.Simulated);
@@ -56,7 +56,7 @@ public class GatewayConfigTests
     [Fact]
     public void Keys_left_out_keep_their_documented_defaults()
     {
-        var config = GatewayConfig.Parse("""{ "Devices": { "Contacts": [ { "SensorId": "d", "Pin": 17 } ] }, "Rules": { "NightExit": { "DoorSensorId": "d" } } }""", "config");
+        var config = GatewayConfig.Parse("""{ "devices": { "contacts": [ { "sensor_id": "d", "pin": 17 } ] }, "rules": { "night_exit": { "door_sensor_id": "d" } } }""", "config");
         Assert.Equal(TimeSpan.FromMinutes(3), config.Rules.NightExit!.GracePeriod);
         Assert.Equal(TimeSpan.FromMinutes(5), config.Rules.NightExit.ReturnConfirmWindow);
         Assert.Equal(Devices.Contacts.ContactPull.Up, config.Devices.Contacts[0].Pull);
@@ -65,11 +65,11 @@ public class GatewayConfigTests
     }
 
     [Theory]
-    [InlineData("""{ "GatewayId": 42 }""", "GatewayId")]
-    [InlineData("""{ "Devices": { "Contacts": [ { "Pin": "seventeen" } ] } }""", "Pin")]
-    [InlineData("""{ "Rules": { "Night": { "Start": "25:99" } } }""", "Start")]
-    [InlineData("""{ "Uplink": { "Brokr": "mqtt://x" } }""", "Brokr")]
-    [InlineData("""{ "GatewayId": """, "config")]
+    [InlineData("""{ "gateway_id": 42 }""", "gateway_id")]
+    [InlineData("""{ "devices": { "contacts": [ { "pin": "seventeen" } ] } }""", "pin")]
+    [InlineData("""{ "rules": { "night": { "start": "25:99" } } }""", "start")]
+    [InlineData("""{ "uplink": { "brokr": "mqtt://x" } }""", "brokr")]
+    [InlineData("""{ "gateway_id": """, "config")]
     public void Malformed_json_names_where_it_went_wrong(string json, string expected)
     {
         var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Parse(json, "config"));

@@ -73,6 +73,11 @@ public sealed class GatewayRunTests : IAsyncDisposable
             Assert.True(doc.RootElement.GetProperty("uplinkConnected").GetBoolean());
             Assert.Matches(@"^\d+\.\d+\.\d+\+", doc.RootElement.GetProperty("version").GetString());
 
+            // The centre asks for a test alarm: one reply, and the alarm travels the whole path.
+            var reply = await CommandAsync(broker.Url, "alarm.test", "run-test/events/alarm");
+            Assert.Contains("\"status\":\"ok\"", reply.Reply, StringComparison.Ordinal);
+            Assert.Contains("org.edgegateway.alarm.test", reply.Event, StringComparison.Ordinal);
+
             gateway.Kill();
         }
 
@@ -81,6 +86,30 @@ public sealed class GatewayRunTests : IAsyncDisposable
         await using var again = CliProcess.Start("run", "--config", config);
         await WaitForLineAsync(again, "Alarm loop armed");
         await RetainedStatusAsync(broker.Url, s => s.Contains("\"online\"", StringComparison.Ordinal));
+    }
+
+    private static async Task<(string Reply, string Event)> CommandAsync(string url, string type, string eventTopicSuffix)
+    {
+        var endpoint = Uplink.Mqtt.MqttEndpoint.Parse(url);
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var reply = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var evt = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            var text = Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray());
+            (e.ApplicationMessage.Topic.EndsWith("/replies", StringComparison.Ordinal) ? reply : evt).TrySetResult(text);
+            return Task.CompletedTask;
+        };
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(endpoint.Host, endpoint.Port).WithClientId("centre-" + Guid.NewGuid().ToString("N")).Build());
+        await client.SubscribeAsync("edgegateway/v1/run-test/replies");
+        await client.SubscribeAsync("edgegateway/v1/" + eventTopicSuffix);
+        var expires = DateTimeOffset.UtcNow.AddMinutes(5).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        await client.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic("edgegateway/v1/run-test/commands")
+            .WithPayload($$"""{"id":"{{Guid.NewGuid()}}","type":"{{type}}","by":"nurse-1","expires":"{{expires}}"}""")
+            .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build());
+        return (await reply.Task.WaitAsync(TimeSpan.FromSeconds(30)), await evt.Task.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
@@ -99,11 +128,11 @@ public sealed class GatewayRunTests : IAsyncDisposable
         });
         var result = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "run", "--config", config);
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("GatewayId:", result.StdErr, StringComparison.Ordinal);
-        Assert.Contains("Devices:Contacts:0:Kind", result.StdErr, StringComparison.Ordinal);
-        Assert.Contains("Devices:Contacts:0:Pin: GPIO 2 is reserved for I2C", result.StdErr, StringComparison.Ordinal);
-        Assert.Contains("Devices:Outputs:LedPin: missing", result.StdErr, StringComparison.Ordinal);
-        Assert.Contains("Uplink:Broker: 'http://nope'", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("gateway_id:", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("devices.contacts.0.kind", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("devices.contacts.0.pin: GPIO 2 is reserved for I2C", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("devices.outputs.led_pin: missing", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("uplink.broker: 'http://nope'", result.StdErr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_dir, "data")), "nothing may be created for a refused config");
     }
 
@@ -111,10 +140,10 @@ public sealed class GatewayRunTests : IAsyncDisposable
     public async Task A_typo_in_a_key_is_an_error_not_a_silently_ignored_setting()
     {
         var path = Path.Combine(_dir, "typo.json");
-        File.WriteAllText(path, """{ "GatewayId": "x", "Rulez": {} }""");
+        File.WriteAllText(path, """{ "gateway_id": "x", "rulez": {} }""");
         var result = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "run", "--config", path);
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Rulez", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("rulez", result.StdErr, StringComparison.Ordinal);
     }
 
     private static async Task<string> WaitForLineAsync(CliProcess process, string text)
