@@ -3,23 +3,58 @@ using EdgeGateway.Core.Outputs;
 
 namespace EdgeGateway.Devices.Outputs;
 
-/// <summary>An active buzzer switched by a transistor on a GPIO pin; patterns are on/off timings.</summary>
-public sealed class GpioBuzzer : IBuzzer, IDisposable
+/// <summary>An output on a GPIO pin that plays one of a set of on/off patterns; starts in pattern 0 (off, the safe state).</summary>
+/// <typeparam name="TPattern">The pattern enum; its zero value must be "off".</typeparam>
+public abstract class GpioPatternOutput<TPattern> : IDisposable
+    where TPattern : struct, Enum
 {
     private readonly PatternPlayer _player;
+    private readonly Func<TPattern, TimeSpan[]> _timing;
     private readonly Lock _lock = new();
 
-    /// <summary>Opens <paramref name="pin"/> silent (the safe state).</summary>
-    public GpioBuzzer(GpioController gpio, int pin, TimeProvider time, bool activeHigh = true)
+    /// <summary>Opens <paramref name="pin"/> in its inactive (safe) level.</summary>
+    protected GpioPatternOutput(GpioController gpio, int pin, TimeProvider time, bool activeHigh, Func<TPattern, TimeSpan[]> timing)
     {
         ArgumentNullException.ThrowIfNull(gpio);
         ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(timing);
+        _timing = timing;
         _player = new PatternPlayer(gpio, pin, activeHigh, time);
     }
 
-    /// <inheritdoc />
-    public BuzzerPattern Pattern { get; private set; } = BuzzerPattern.Off;
+    /// <summary>The pattern now playing.</summary>
+    public TPattern Pattern { get; private set; }
 
+    /// <summary>Switches to <paramref name="pattern"/>; setting the current one again changes nothing.</summary>
+    public void Set(TPattern pattern)
+    {
+        lock (_lock)
+        {
+            if (EqualityComparer<TPattern>.Default.Equals(pattern, Pattern))
+            {
+                return;
+            }
+
+            _player.Play(_timing(pattern));
+            Pattern = pattern;
+        }
+    }
+
+    /// <summary>Drives the pin inactive and releases it.</summary>
+    public void Dispose()
+    {
+        _player.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Milliseconds as a timing step.</summary>
+    protected static TimeSpan Ms(int ms) => TimeSpan.FromMilliseconds(ms);
+}
+
+/// <summary>An active buzzer switched by a transistor on a GPIO pin; patterns are on/off timings.</summary>
+public sealed class GpioBuzzer(GpioController gpio, int pin, TimeProvider time, bool activeHigh = true)
+    : GpioPatternOutput<BuzzerPattern>(gpio, pin, time, activeHigh, Timing), IBuzzer
+{
     /// <summary>The on/off timing of a pattern, starting with "on"; each is distinct to the ear.</summary>
     public static TimeSpan[] Timing(BuzzerPattern pattern) => pattern switch
     {
@@ -31,45 +66,12 @@ public sealed class GpioBuzzer : IBuzzer, IDisposable
         BuzzerPattern.FaultChirp => [Ms(50), Ms(59_950)],
         _ => throw new ArgumentOutOfRangeException(nameof(pattern), pattern, "unknown buzzer pattern"),
     };
-
-    /// <inheritdoc />
-    public void Set(BuzzerPattern pattern)
-    {
-        lock (_lock)
-        {
-            if (pattern == Pattern)
-            {
-                return;
-            }
-
-            _player.Play(Timing(pattern));
-            Pattern = pattern;
-        }
-    }
-
-    /// <summary>Silences the buzzer and releases the pin.</summary>
-    public void Dispose() => _player.Dispose();
-
-    private static TimeSpan Ms(int ms) => TimeSpan.FromMilliseconds(ms);
 }
 
 /// <summary>The status LED on a GPIO pin (through a resistor); patterns are on/off timings.</summary>
-public sealed class GpioStatusLed : IStatusLed, IDisposable
+public sealed class GpioStatusLed(GpioController gpio, int pin, TimeProvider time, bool activeHigh = true)
+    : GpioPatternOutput<LedPattern>(gpio, pin, time, activeHigh, Timing), IStatusLed
 {
-    private readonly PatternPlayer _player;
-    private readonly Lock _lock = new();
-
-    /// <summary>Opens <paramref name="pin"/> dark.</summary>
-    public GpioStatusLed(GpioController gpio, int pin, TimeProvider time, bool activeHigh = true)
-    {
-        ArgumentNullException.ThrowIfNull(gpio);
-        ArgumentNullException.ThrowIfNull(time);
-        _player = new PatternPlayer(gpio, pin, activeHigh, time);
-    }
-
-    /// <inheritdoc />
-    public LedPattern Pattern { get; private set; } = LedPattern.Off;
-
     /// <summary>The on/off timing of a pattern, starting with "on".</summary>
     public static TimeSpan[] Timing(LedPattern pattern) => pattern switch
     {
@@ -80,26 +82,6 @@ public sealed class GpioStatusLed : IStatusLed, IDisposable
         LedPattern.NoUplink => [Ms(1000), Ms(1000)],
         _ => throw new ArgumentOutOfRangeException(nameof(pattern), pattern, "unknown LED pattern"),
     };
-
-    /// <inheritdoc />
-    public void Set(LedPattern pattern)
-    {
-        lock (_lock)
-        {
-            if (pattern == Pattern)
-            {
-                return;
-            }
-
-            _player.Play(Timing(pattern));
-            Pattern = pattern;
-        }
-    }
-
-    /// <summary>Darkens the LED and releases the pin.</summary>
-    public void Dispose() => _player.Dispose();
-
-    private static TimeSpan Ms(int ms) => TimeSpan.FromMilliseconds(ms);
 }
 
 /// <summary>

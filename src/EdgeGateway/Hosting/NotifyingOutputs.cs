@@ -2,38 +2,27 @@ using EdgeGateway.Core.Outputs;
 
 namespace EdgeGateway.Hosting;
 
-/// <summary>A buzzer that announces each change of pattern (to the console, the demo view, health) after driving the real one.</summary>
-internal sealed class NotifyingBuzzer(IBuzzer inner) : IBuzzer
+/// <summary>Wraps an output so each change of pattern is announced (console, demo view) after the real output was driven.</summary>
+internal abstract class NotifyingOutput<TPattern>(Func<TPattern> read, Action<TPattern> write)
+    where TPattern : struct, Enum
 {
-    public event Action<BuzzerPattern>? Changed;
+    public event Action<TPattern>? Changed;
 
-    public BuzzerPattern Pattern => inner.Pattern;
+    public TPattern Pattern => read();
 
-    public void Set(BuzzerPattern pattern)
+    public void Set(TPattern pattern)
     {
-        var before = inner.Pattern;
-        inner.Set(pattern);
-        if (before != pattern)
+        var before = read();
+        write(pattern);
+        if (!EqualityComparer<TPattern>.Default.Equals(before, pattern))
         {
             Changed?.Invoke(pattern);
         }
     }
 }
 
-/// <summary>A status LED that announces each change of pattern after driving the real one.</summary>
-internal sealed class NotifyingLed(IStatusLed inner) : IStatusLed
-{
-    public event Action<LedPattern>? Changed;
+/// <summary>A buzzer that announces each change of pattern.</summary>
+internal sealed class NotifyingBuzzer(IBuzzer inner) : NotifyingOutput<BuzzerPattern>(() => inner.Pattern, inner.Set), IBuzzer;
 
-    public LedPattern Pattern => inner.Pattern;
-
-    public void Set(LedPattern pattern)
-    {
-        var before = inner.Pattern;
-        inner.Set(pattern);
-        if (before != pattern)
-        {
-            Changed?.Invoke(pattern);
-        }
-    }
-}
+/// <summary>A status LED that announces each change of pattern.</summary>
+internal sealed class NotifyingLed(IStatusLed inner) : NotifyingOutput<LedPattern>(() => inner.Pattern, inner.Set), IStatusLed;
