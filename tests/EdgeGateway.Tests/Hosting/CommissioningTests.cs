@@ -157,10 +157,30 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         socat.Kill();
     }
 
-    private static void Send(SerialPort port, string line)
+    /// <summary>Types a line once the console shows its prompt, as a technician would.</summary>
+    private void Send(SerialPort port, string line)
     {
+        WaitForPrompt();
         var bytes = Encoding.UTF8.GetBytes(line + "\r");
         port.BaseStream.Write(bytes, 0, bytes.Length);
+    }
+
+    private void WaitForPrompt()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            lock (_lock)
+            {
+                var screen = _screen.ToString();
+                if (screen.TrimEnd(' ').EndsWith('>') || screen.EndsWith("PIN: ", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+
+            Thread.Sleep(10);
+        }
     }
 
     private void Pump(SerialPort port, CancellationToken ct)
