@@ -329,7 +329,12 @@ internal sealed partial class PathLink
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs args)
     {
         // Only kick the supervisor; it reconnects (reconnecting from here deadlocks, MQTTnet #2243).
-        if (args.ClientWasConnected)
+        if (args.ClientWasConnected && args.Reason == MqttClientDisconnectReason.NormalDisconnection)
+        {
+            // Our own clean stop (or the broker's orderly close) is not a fault worth a warning in the journal.
+            LogClosed(_logger, _path.Name, _path.Endpoint);
+        }
+        else if (args.ClientWasConnected)
         {
             LogDisconnected(_logger, _path.Name, _path.Endpoint, args.Reason.ToString());
         }
@@ -413,6 +418,9 @@ internal sealed partial class PathLink
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "The {Path} path to {Endpoint} is dead (no ping answer within keep-alive {KeepAliveSeconds} s); reconnecting")]
     private static partial void LogLinkLost(ILogger logger, string path, MqttEndpoint endpoint, double keepAliveSeconds);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Connection to {Endpoint} on the {Path} path closed normally")]
+    private static partial void LogClosed(ILogger logger, string path, MqttEndpoint endpoint);
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Disconnected from {Endpoint} on the {Path} path: {Reason}")]
     private static partial void LogDisconnected(ILogger logger, string path, MqttEndpoint endpoint, string reason);
