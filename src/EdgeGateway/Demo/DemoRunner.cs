@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using EdgeGateway.Core.Events;
+using EdgeGateway.Hosting;
+using EdgeGateway.TechnicianConsole;
+using EdgeGateway.TechnicianConsole.Security;
+using EdgeGateway.TechnicianConsole.Transport;
 using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Logging;
@@ -165,7 +169,17 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
 
         if (!options.Headless && !cancellationToken.IsCancellationRequested)
         {
-            Show("demo", "the home keeps running; press Ctrl+C to stop");
+            Show("demo", $"the home keeps running; the technician console is on this terminal (demo PIN {PinPolicy.DemoPin}); Ctrl+C stops");
+            var configPath = Path.Combine(dataDir, "config.json");
+            await File.WriteAllTextAsync(configPath, SimulatedHome.Config(Zone, dataDir).ToJson(), cancellationToken).ConfigureAwait(false);
+            var bridge = new ConsoleBridge(new DemoGateway(home.Home, publisher), new Core.Time.FixedClockSyncStatus(true));
+            await using var console = new ConsoleServer(
+                ConsoleTransports.Open("-"),
+                bridge.Services(ConsoleBridge.OpenStore(configPath, TimeProvider.System), dataDir, new LogTail(TimeProvider.System)),
+                TimeProvider.System,
+                new ConsoleOptions { PinHash = PinHash.Create(PinPolicy.DemoPin).ToString(), Banner = "EdgeGateway demo home: technician console" },
+                loggers.CreateLogger<ConsoleServer>());
+            console.Start();
             await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
 
@@ -174,6 +188,24 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         await server.StopAsync().ConfigureAwait(false);
         Directory.Delete(dataDir, recursive: true);
         return missing.Count == 0 && failed.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>The demo's gateway parts as the console sees them.</summary>
+    private sealed class DemoGateway(Hosting.Home home, MqttEventPublisher publisher) : IRunningGateway
+    {
+        public Hosting.Home Home => home;
+
+        public bool UplinkConnected => publisher.IsConnected;
+
+        public long OutboxDepth => publisher.Outbox.Depth;
+
+        public TimeSpan? OldestPendingAge => null;
+
+        public event Func<EventAck, Task>? AckReceived
+        {
+            add => publisher.AckReceived += value;
+            remove => publisher.AckReceived -= value;
+        }
     }
 
     private static int FreeLoopbackPort()

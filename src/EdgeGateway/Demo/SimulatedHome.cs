@@ -50,6 +50,9 @@ internal sealed class SimulatedHome : IDisposable
 
     public SimulatedGpioDriver Gpio { get; }
 
+    /// <summary>The home as the gateway runs it (for the technician console).</summary>
+    public Home Home => _home;
+
     public SimulatedAdxl345 Accelerometer { get; }
 
     public CareEventFactory Events => _home.Events;

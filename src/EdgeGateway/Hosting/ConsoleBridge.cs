@@ -14,17 +14,31 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Hosting;
 
+/// <summary>What the console needs of a running gateway; the real one and the demo's both provide it.</summary>
+internal interface IRunningGateway
+{
+    Home Home { get; }
+
+    bool UplinkConnected { get; }
+
+    long OutboxDepth { get; }
+
+    TimeSpan? OldestPendingAge { get; }
+
+    event Func<Uplink.Contract.EventAck, Task>? AckReceived;
+}
+
 /// <summary>The console's view of the running gateway: status, live sensors, test alarm, alarms, log, config.</summary>
 internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAlarm, IAlarmControl
 {
-    private readonly Gateway _gateway;
+    private readonly IRunningGateway _gateway;
     private readonly IClockSyncStatus _clock;
     private readonly ConcurrentDictionary<string, SensorValue> _last = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ImmutableSubscribers> _subscribers = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<SensorInfo> _sensors;
     private int _alarmsRaised;
 
-    public ConsoleBridge(Gateway gateway, IClockSyncStatus clock)
+    public ConsoleBridge(IRunningGateway gateway, IClockSyncStatus clock)
     {
         _gateway = gateway;
         _clock = clock;
@@ -52,13 +66,17 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
             VersionInfo.Informational,
             home.Events.Uptime,
             _clock.IsSynchronised,
-            [new UplinkPathStatus("primary", _gateway.Uplink.IsConnected, _gateway.Uplink.IsConnected ? "connected" : "not connected")],
-            (int)Math.Min(int.MaxValue, _gateway.Outbox.Depth),
+            [new UplinkPathStatus("primary", _gateway.UplinkConnected, _gateway.UplinkConnected ? "connected" : "not connected")],
+            (int)Math.Min(int.MaxValue, _gateway.OutboxDepth),
             _gateway.OldestPendingAge,
             Volatile.Read(ref _alarmsRaised));
     }
 
-    public IReadOnlyList<SensorInfo> List() => [.. _sensors.Select(s => s with { Last = _last.GetValueOrDefault(s.SensorId) })];
+    public IReadOnlyList<SensorInfo> List() =>
+        [.. _sensors.Select(s => s with { Last = _last.GetValueOrDefault(s.SensorId) ?? Seen(s.SensorId) })];
+
+    private SensorValue? Seen(string sensorId) =>
+        _gateway.Home.LastReadings.TryGetValue(sensorId, out var reading) ? SensorValue.From(reading) : null;
 
     public IDisposable Subscribe(string sensorId, Action<SensorValue> onValue)
     {
@@ -84,7 +102,7 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         }
 
         var started = Stopwatch.GetTimestamp();
-        _gateway.Uplink.AckReceived += OnAck;
+        _gateway.AckReceived += OnAck;
         try
         {
             var id = await _gateway.Home.Loop.RaiseTestAlarmAsync("technician console", cancellationToken).ConfigureAwait(false);
@@ -99,12 +117,12 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         }
         catch (OperationCanceledException)
         {
-            var why = _gateway.Uplink.IsConnected ? "the centre did not acknowledge in time" : "no uplink path to the centre works";
+            var why = _gateway.UplinkConnected ? "the centre did not acknowledge in time" : "no uplink path to the centre works";
             return TestAlarmResult.Failed($"{why}; the test alarm stays in the outbox and will be delivered");
         }
         finally
         {
-            _gateway.Uplink.AckReceived -= OnAck;
+            _gateway.AckReceived -= OnAck;
         }
     }
 

@@ -14,7 +14,7 @@ namespace EdgeGateway.Hosting;
 /// The running gateway: the home's local alarm loop (armed first, never waiting for network or disk), the outbox
 /// that takes the loop's events, and the uplink that delivers them and hands the centre's acks back to the loop.
 /// </summary>
-internal sealed partial class Gateway : IAsyncDisposable
+internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
 {
     private static readonly TimeSpan HealthInterval = TimeSpan.FromSeconds(5);
     private readonly ILogger _logger;
@@ -39,6 +39,16 @@ internal sealed partial class Gateway : IAsyncDisposable
     public SqliteOutbox Outbox { get; }
 
     public ReliableUplink Uplink { get; }
+
+    public bool UplinkConnected => Uplink.AnyPathUp;
+
+    public long OutboxDepth => Outbox.Depth;
+
+    event Func<Uplink.Contract.EventAck, Task>? IRunningGateway.AckReceived
+    {
+        add => Uplink.AckReceived += value;
+        remove => Uplink.AckReceived -= value;
+    }
 
     /// <summary>Age of the oldest event the centre has not acknowledged (refreshed with the health file).</summary>
     public TimeSpan? OldestPendingAge { get; private set; }

@@ -42,6 +42,7 @@ internal sealed class Home : IDisposable
 {
     private readonly List<IDisposable> _owned = [];
     private readonly List<Accelerometer> _accelerometers = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SensorReading> _lastReadings = new(StringComparer.Ordinal);
 
     private Home(GatewayConfig config, HomeHardware hardware, TimeProvider time, IClockSyncStatus clock, string dataDir, ILoggerFactory loggers)
     {
@@ -57,6 +58,15 @@ internal sealed class Home : IDisposable
         }
 
         Loop = new AlarmLoop(Events, time, config.EffectiveRules.BuildRules(Valve), Buzzer, Led);
+
+        // Remember every sensor's latest reading from the very first (initial states arrive before anyone asks).
+        Loop.Happened += h =>
+        {
+            if (h.Reading is { } reading)
+            {
+                _lastReadings[reading.SensorId] = reading;
+            }
+        };
 
         foreach (var contact in config.Devices.Contacts)
         {
@@ -107,6 +117,9 @@ internal sealed class Home : IDisposable
     public IShutOffValve? Valve { get; }
 
     public List<FlowMeter> FlowMeters { get; } = [];
+
+    /// <summary>The latest reading of each sensor that has reported (contacts report their state at start).</summary>
+    public IReadOnlyDictionary<string, SensorReading> LastReadings => _lastReadings;
 
     /// <summary>Builds the home; the config must be valid (see <see cref="GatewayConfig.Validate"/>).</summary>
     public static Home Build(GatewayConfig config, HomeHardware hardware, TimeProvider time, IClockSyncStatus clock, string dataDir, ILoggerFactory loggers)
