@@ -70,7 +70,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         for (var k = 0; k < 3; k++)
         {
             // Each kill must hit a live connection: on a loaded machine a reconnect can take longer than the pause.
-            await WaitUntilAsync(() => uplink.Connects > k, TimeSpan.FromSeconds(10));
+            await Eventually.UntilAsync(() => uplink.Connects > k, TimeSpan.FromSeconds(10));
             await Task.Delay(400);
             broker.Kill();
             await Task.Delay(300);
@@ -85,7 +85,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         }
 
         // The last restart may still be reconnecting when the last event arrives (over an earlier connection).
-        await WaitUntilAsync(() => uplink.Connects >= 4, TimeSpan.FromSeconds(30));
+        await Eventually.UntilAsync(() => uplink.Connects >= 4, TimeSpan.FromSeconds(30));
         var missing = ids.Count(id => !received.ContainsKey(id));
         var duplicates = received.Values.Sum(n => n - 1);
         output.WriteLine($"{Count} events, 3 broker SIGKILLs: missing {missing}, duplicate deliveries {duplicates}, connects {uplink.Connects}, in {clock.Elapsed.TotalSeconds:F1} s after the stream");
@@ -178,20 +178,20 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         await central.StartAsync(CancellationToken.None);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var run = uplink.RunAsync(stop.Token);
-        await WaitUntilAsync(() => uplink.IsConnected, TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => uplink.IsConnected, TimeSpan.FromSeconds(10));
 
         proxy.Blackhole();
         var cut = Stopwatch.StartNew();
         var during = factory.Create(CareEventKind.HelpButton, "cord", "pulled during the cut");
         await outbox.AcceptAsync(during);
-        await WaitUntilAsync(() => !uplink.IsConnected, TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => !uplink.IsConnected, TimeSpan.FromSeconds(10));
         var noticed = cut.Elapsed;
         output.WriteLine($"half-open link noticed after {noticed.TotalSeconds:F2} s (keep-alive {Fast.KeepAlive.TotalSeconds} s)");
         Assert.True(noticed <= Fast.KeepAlive + TimeSpan.FromSeconds(1.5), $"noticed after {noticed}");
         Assert.False(received.ContainsKey(during.Id));
 
         proxy.Restore();
-        await WaitUntilAsync(() => received.ContainsKey(during.Id) && outbox.Depth == 0, TimeSpan.FromSeconds(20));
+        await Eventually.UntilAsync(() => received.ContainsKey(during.Id) && outbox.Depth == 0, TimeSpan.FromSeconds(20));
 
         // The broker eventually drops the dead connection and may publish its will; the birth that follows each
         // connect must leave the retained status at "online" — never a stale "offline".
@@ -230,7 +230,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "beat-1", outbox, factory, options, NullLogger.Instance, TimeProvider.System);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var run = uplink.RunAsync(stop.Token);
-        await WaitUntilAsync(() => beats.Count >= 2, TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => beats.Count >= 2, TimeSpan.FromSeconds(10));
         await stop.CancelAsync();
         await run;
 
@@ -267,13 +267,13 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "retx-1", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var run = uplink.RunAsync(stop.Token);
-        await WaitUntilAsync(() => copies.Count >= 2, TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => copies.Count >= 2, TimeSpan.FromSeconds(10));
         Assert.All(copies, id => Assert.Equal(evt.Id, id));
         Assert.Equal(1, outbox.Depth);
 
         // The ack ends it.
         await silent.PublishStringAsync(Topics.Acks("retx-1"), System.Text.Encoding.UTF8.GetString(new EventAck(evt.Id, "test").ToJson()));
-        await WaitUntilAsync(() => outbox.Depth == 0, TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => outbox.Depth == 0, TimeSpan.FromSeconds(10));
         var after = copies.Count;
         await Task.Delay(Fast.AckTimeout * 2);
         Assert.Equal(after, copies.Count);
@@ -294,19 +294,5 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(endpoint.Host, endpoint.Port).Build());
         await client.SubscribeAsync(Topics.Status(gatewayId));
         return await status.Task.WaitAsync(TimeSpan.FromSeconds(5));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"condition not met within {timeout}");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }

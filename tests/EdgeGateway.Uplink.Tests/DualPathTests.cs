@@ -75,7 +75,7 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var run = uplink.RunAsync(stop.Token);
-        await WaitUntilAsync(() => uplink.LinkState == LinkState.Primary && uplink.HealthOf(PathRole.Secondary) == PathHealth.Up, TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => uplink.LinkState == LinkState.Primary && uplink.HealthOf(PathRole.Secondary) == PathHealth.Up, TimeSpan.FromSeconds(10));
 
         states.Clear();
         var ids = new ConcurrentBag<Guid>();
@@ -94,7 +94,7 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
         await Task.Delay(500);
         primary.Kill();
         var cut = Stopwatch.StartNew();
-        await WaitUntilAsync(() => uplink.LinkState == LinkState.Secondary, TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => uplink.LinkState == LinkState.Secondary, TimeSpan.FromSeconds(10));
         var failover = cut.Elapsed;
         Assert.True(uplink.AnyPathUp);
         var lost = await WaitForKindAsync(firstSeen, CareEventKind.PrimaryPathLost, TimeSpan.FromSeconds(10));
@@ -103,20 +103,20 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
 
         // Events keep flowing over the secondary while the primary is down: ones accepted after the failover arrive.
         var afterFailover = ids.ToHashSet();
-        await WaitUntilAsync(() => ids.Count(id => !afterFailover.Contains(id) && firstSeen.ContainsKey(id)) >= 10, TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => ids.Count(id => !afterFailover.Contains(id) && firstSeen.ContainsKey(id)) >= 10, TimeSpan.FromSeconds(10));
         Assert.False(primary.IsRunning);
 
         await primary.RestartAsync();
         var back = Stopwatch.StartNew();
-        await WaitUntilAsync(() => uplink.LinkState == LinkState.FailingBack, TimeSpan.FromSeconds(10));
-        await WaitUntilAsync(() => uplink.LinkState == LinkState.Primary, TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => uplink.LinkState == LinkState.FailingBack, TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => uplink.LinkState == LinkState.Primary, TimeSpan.FromSeconds(10));
         var failback = back.Elapsed;
         var restored = await WaitForKindAsync(firstSeen, CareEventKind.PrimaryPathRestored, TimeSpan.FromSeconds(10));
         Assert.Equal("0115", restored.Spec.ScaipStatus);
 
         await producing.CancelAsync();
         await producer;
-        await WaitUntilAsync(() => ids.All(firstSeen.ContainsKey) && outbox.Depth == 0, TimeSpan.FromSeconds(20));
+        await Eventually.UntilAsync(() => ids.All(firstSeen.ContainsKey) && outbox.Depth == 0, TimeSpan.FromSeconds(20));
         output.WriteLine($"{ids.Count} events, failover after {failover.TotalSeconds:F2} s, fail-back after {failback.TotalSeconds:F2} s (hold {Fast.FailBackHold.TotalSeconds} s), deliveries {deliveries} for {firstSeen.Count} distinct, states {string.Join(" → ", states)}");
         Assert.Equal([LinkState.FailingOver, LinkState.Secondary, LinkState.FailingBack, LinkState.Primary], states.ToArray());
         Assert.True(failover < TimeSpan.FromSeconds(3), $"failover took {failover}");
@@ -148,11 +148,11 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
         uplink.AnyPathUpChanged += anyUp.Enqueue;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         var run = uplink.RunAsync(stop.Token);
-        await WaitUntilAsync(() => uplink.HealthOf(PathRole.Primary) == PathHealth.Up && uplink.HealthOf(PathRole.Secondary) == PathHealth.Up, TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => uplink.HealthOf(PathRole.Primary) == PathHealth.Up && uplink.HealthOf(PathRole.Secondary) == PathHealth.Up, TimeSpan.FromSeconds(10));
 
         primary.Kill();
         secondary.Kill();
-        await WaitUntilAsync(() => !uplink.AnyPathUp, TimeSpan.FromSeconds(5));
+        await Eventually.UntilAsync(() => !uplink.AnyPathUp, TimeSpan.FromSeconds(5));
         Assert.Equal(LinkState.FailingOver, uplink.LinkState);
         var alarm = factory.Create(CareEventKind.HelpButton, "cord", "pulled with no path");
         await outbox.AcceptAsync(alarm);
@@ -167,8 +167,8 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
         };
         await secondary.RestartAsync();
         await central.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => uplink.LinkState == LinkState.Secondary, TimeSpan.FromSeconds(10));
-        await WaitUntilAsync(() => seen.ContainsKey(alarm.Id) && seen.Values.Any(e => e.Kind == CareEventKind.SecondaryPathRestored), TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => uplink.LinkState == LinkState.Secondary, TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => seen.ContainsKey(alarm.Id) && seen.Values.Any(e => e.Kind == CareEventKind.SecondaryPathRestored), TimeSpan.FromSeconds(10));
         Assert.Contains(seen.Values, e => e.Kind == CareEventKind.PrimaryPathLost);
         Assert.Contains(seen.Values, e => e.Kind == CareEventKind.SecondaryPathLost && e.Spec.ScaipStatus == "0027");
         Assert.Equal([true, false, true], anyUp.ToArray());
@@ -178,21 +178,7 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
 
     private static async Task<CareEvent> WaitForKindAsync(ConcurrentDictionary<Guid, CareEvent> seen, CareEventKind kind, TimeSpan timeout)
     {
-        await WaitUntilAsync(() => seen.Values.Any(e => e.Kind == kind), timeout);
+        await Eventually.UntilAsync(() => seen.Values.Any(e => e.Kind == kind), timeout);
         return seen.Values.First(e => e.Kind == kind);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"condition not met within {timeout}");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }

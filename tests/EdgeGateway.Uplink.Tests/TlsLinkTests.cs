@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
@@ -61,7 +60,7 @@ public sealed class TlsLinkTests(ITestOutputHelper output) : IDisposable
         var run = uplink.RunAsync(stop.Token);
         var alarm = factory.Create(CareEventKind.HelpButton, "cord", "over TLS");
         await outbox.AcceptAsync(alarm);
-        await WaitUntilAsync(() => atCentre.ContainsKey(alarm.Id) && outbox.Depth == 0, TimeSpan.FromSeconds(10), () => broker.Log);
+        await Eventually.UntilAsync(() => atCentre.ContainsKey(alarm.Id) && outbox.Depth == 0, TimeSpan.FromSeconds(10), () => "broker log: " + broker.Log);
 
         // A raw client with A's certificate: it may not publish into B's topics, nor read them.
         using var spyA = await ConnectRawAsync(broker, a, "spy-a");
@@ -91,7 +90,7 @@ public sealed class TlsLinkTests(ITestOutputHelper output) : IDisposable
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build());
         Assert.True(bPub.IsSuccess, bPub.ReasonCode.ToString());
-        await WaitUntilAsync(() => atCentre.ContainsKey(fromB.Id), TimeSpan.FromSeconds(5), () => broker.Log);
+        await Eventually.UntilAsync(() => atCentre.ContainsKey(fromB.Id), TimeSpan.FromSeconds(5), () => "broker log: " + broker.Log);
         await Task.Delay(300);
         Assert.Empty(readByA);
         Assert.False(atCentre.ContainsKey(forged.Id));
@@ -121,7 +120,7 @@ public sealed class TlsLinkTests(ITestOutputHelper output) : IDisposable
                 var uplink = new ReliableUplink([new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(broker.TlsUrl), security)], "gw-a", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
                 using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
                 var run = uplink.RunAsync(stop.Token);
-                await WaitUntilAsync(() => uplink.AttemptsOver(PathRole.Primary) >= 3, TimeSpan.FromSeconds(10), () => broker.Log);
+                await Eventually.UntilAsync(() => uplink.AttemptsOver(PathRole.Primary) >= 3, TimeSpan.FromSeconds(10), () => "broker log: " + broker.Log);
                 var error = uplink.LastErrorOf(PathRole.Primary);
                 output.WriteLine($"{name}: {uplink.AttemptsOver(PathRole.Primary)} attempts, last error: {error}");
                 Assert.False(run.IsCompleted, $"{name}: the uplink stopped");
@@ -147,7 +146,7 @@ public sealed class TlsLinkTests(ITestOutputHelper output) : IDisposable
         var uplink = new ReliableUplink([new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(broker.TlsUrl), Security("gw-a"))], "gw-a", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var run = uplink.RunAsync(stop.Token);
-        await WaitUntilAsync(() => uplink.AttemptsOver(PathRole.Primary) >= 2, TimeSpan.FromSeconds(10), () => broker.Log);
+        await Eventually.UntilAsync(() => uplink.AttemptsOver(PathRole.Primary) >= 2, TimeSpan.FromSeconds(10), () => "broker log: " + broker.Log);
         var error = uplink.LastErrorOf(PathRole.Primary);
         output.WriteLine(error);
         Assert.Contains("NotTimeValid", error, StringComparison.Ordinal);
@@ -204,19 +203,5 @@ public sealed class TlsLinkTests(ITestOutputHelper output) : IDisposable
                 .WithCertificateValidationHandler(args => loaded.ValidateServer(args.Certificate, args.SslPolicyErrors) is null))
             .Build());
         return client;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> context)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException($"condition not met within {timeout}; broker log: {context()}");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }

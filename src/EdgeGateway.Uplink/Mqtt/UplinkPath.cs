@@ -18,6 +18,12 @@ public sealed record UplinkPath(PathRole Role, MqttEndpoint Endpoint, LinkSecuri
 {
     /// <summary>The lower-case name used in logs, heartbeats and client ids.</summary>
     public string Name => Role == PathRole.Primary ? "primary" : "secondary";
+
+    /// <summary>The primary path and, when given, the secondary; both carry the gateway's one identity.</summary>
+    public static IReadOnlyList<UplinkPath> For(MqttEndpoint primary, MqttEndpoint? secondary, LinkSecurity security) =>
+        secondary is null
+            ? [new(PathRole.Primary, primary, security)]
+            : [new(PathRole.Primary, primary, security), new(PathRole.Secondary, secondary, security)];
 }
 
 /// <summary>Health of one path as the supervisor sees it.</summary>

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using EdgeGateway.Hosting;
-using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,8 +40,6 @@ internal static class GatewayRunner
             return 2;
         }
 
-        var broker = MqttEndpoint.Parse(config.Uplink.Broker!);
-
         var dataDir = config.Devices.DataDirectory;
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSystemd();
@@ -56,7 +53,7 @@ internal static class GatewayRunner
             .AddConsole(o => o.LogToStandardErrorThreshold = console == "-" ? LogLevel.Trace : LogLevel.None);
         builder.Services.AddSingleton(sp => new GatewayService(
             config,
-            new GatewayRunOptions(broker, dataDir, configPath, console),
+            new GatewayRunOptions(dataDir, configPath, console),
             sp.GetRequiredService<ILoggerFactory>(),
             logTail,
             sp.GetRequiredService<ISystemdNotifier>(),

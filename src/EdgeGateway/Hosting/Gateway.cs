@@ -57,7 +57,7 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
     public long ArmedAfterMs { get; private set; }
 
     /// <summary>Builds the home and opens the outbox; nothing runs yet.</summary>
-    public static Gateway Create(GatewayConfig config, MqttEndpoint broker, string dataDir, IClockSyncStatus clock, ILoggerFactory loggers, TimeProvider time)
+    public static Gateway Create(GatewayConfig config, string dataDir, IClockSyncStatus clock, ILoggerFactory loggers, TimeProvider time)
     {
         Directory.CreateDirectory(dataDir);
         var hardware = config.Simulated ? SimulatedHardware(config, time) : HomeHardware.RaspberryPi();
@@ -67,7 +67,7 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
         {
             var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = dataDir }, home.Events, time, loggers.CreateLogger("outbox"));
             var uplink = new ReliableUplink(
-                config.UplinkPaths(broker),
+                config.UplinkPaths(),
                 config.GatewayId,
                 outbox,
                 home.Events,

@@ -75,7 +75,7 @@ internal sealed class GatewayConfig
     public ConsoleConfig Console { get; set; } = new();
 
     /// <summary>The uplink paths (primary, and secondary when configured) with this gateway's TLS identity.</summary>
-    public IReadOnlyList<EdgeGateway.Uplink.Mqtt.UplinkPath> UplinkPaths(EdgeGateway.Uplink.Mqtt.MqttEndpoint? primaryOverride = null)
+    public IReadOnlyList<EdgeGateway.Uplink.Mqtt.UplinkPath> UplinkPaths()
     {
         var security = new EdgeGateway.Uplink.Mqtt.LinkSecurity
         {
@@ -86,13 +86,10 @@ internal sealed class GatewayConfig
             PasswordFile = Uplink.PasswordFile,
             PlainLoopbackDemo = Uplink.PlainLoopbackDemo,
         };
-        List<EdgeGateway.Uplink.Mqtt.UplinkPath> paths = [new(EdgeGateway.Uplink.Mqtt.PathRole.Primary, primaryOverride ?? EdgeGateway.Uplink.Mqtt.MqttEndpoint.Parse(Uplink.Broker!), security)];
-        if (Uplink.SecondaryBroker is { Length: > 0 } secondary)
-        {
-            paths.Add(new(EdgeGateway.Uplink.Mqtt.PathRole.Secondary, EdgeGateway.Uplink.Mqtt.MqttEndpoint.Parse(secondary), security));
-        }
-
-        return paths;
+        return EdgeGateway.Uplink.Mqtt.UplinkPath.For(
+            EdgeGateway.Uplink.Mqtt.MqttEndpoint.Parse(Uplink.Broker!),
+            Uplink.SecondaryBroker is { Length: > 0 } secondary ? EdgeGateway.Uplink.Mqtt.MqttEndpoint.Parse(secondary) : null,
+            security);
     }
 
     /// <summary>The rules with their sensor declarations taken from the devices, so a sensor is declared once.</summary>

@@ -5,15 +5,14 @@ using EdgeGateway.TechnicianConsole.Security;
 using EdgeGateway.TechnicianConsole.Services;
 using EdgeGateway.TechnicianConsole.Transport;
 using EdgeGateway.Uplink.Contract;
-using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Hosting;
 
-/// <summary>How <c>run</c> was asked to run: broker and data dir (config or command line), config path, optional console.</summary>
-internal sealed record GatewayRunOptions(MqttEndpoint Broker, string DataDir, string ConfigPath, string? Console);
+/// <summary>How <c>run</c> was asked to run: data dir (config or command line), config path, optional console.</summary>
+internal sealed record GatewayRunOptions(string DataDir, string ConfigPath, string? Console);
 
 /// <summary>
 /// Hosts the gateway under Microsoft.Extensions.Hosting: StartAsync returns once the alarm loop is armed, so systemd's
@@ -38,7 +37,7 @@ internal sealed partial class GatewayService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var clock = new LinuxClockSyncStatus(TimeProvider.System);
-        _gateway = Gateway.Create(config, run.Broker, run.DataDir, clock, loggers, TimeProvider.System);
+        _gateway = Gateway.Create(config, run.DataDir, clock, loggers, TimeProvider.System);
         await _gateway.StartAsync(cancellationToken).ConfigureAwait(false);
         ConfigStore store;
         try

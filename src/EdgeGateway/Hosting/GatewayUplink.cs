@@ -31,11 +31,7 @@ internal sealed partial class GatewayUplink : IAsyncDisposable
         var gatewayId = options.GatewayId ?? SqliteOutbox.StoredGatewayId(options.DataDirectory) ?? DefaultGatewayId();
         var factory = new CareEventFactory(gatewayId, TimeProvider.System, clock);
         var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = options.DataDirectory }, factory, TimeProvider.System, logger);
-        var paths = new List<UplinkPath> { new(PathRole.Primary, options.Broker, options.Security) };
-        if (options.SecondaryBroker is { } secondary)
-        {
-            paths.Add(new UplinkPath(PathRole.Secondary, secondary, options.Security));
-        }
+        var paths = UplinkPath.For(options.Broker, options.SecondaryBroker, options.Security);
 
         ReliableUplink uplink;
         try

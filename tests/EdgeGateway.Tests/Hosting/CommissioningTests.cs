@@ -49,7 +49,7 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         }
 
         var clock = new Core.Time.FixedClockSyncStatus(true);
-        await using var gateway = Gateway.Create(config, endpoint, dataDir, clock, NullLoggerFactory.Instance, TimeProvider.System);
+        await using var gateway = Gateway.Create(config, dataDir, clock, NullLoggerFactory.Instance, TimeProvider.System);
         await gateway.StartAsync(CancellationToken.None);
         var pins = gateway.Home.Hardware.SimulatedGpio!;
         var services = new ConsoleBridge(gateway, clock).Services(ConsoleBridge.OpenStore(configPath, TimeProvider.System), dataDir, new LogTail(TimeProvider.System));

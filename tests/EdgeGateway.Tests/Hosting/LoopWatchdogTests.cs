@@ -5,6 +5,7 @@ using EdgeGateway.Core.Rules;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Devices.Simulated;
 using EdgeGateway.Hosting;
+using EdgeGateway.TestSupport;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Time.Testing;
 
@@ -53,7 +54,7 @@ public sealed class LoopWatchdogTests
         for (var i = 0; i < 3; i++)
         {
             watchdog.Tick();
-            await UntilAsync(() => loop.AnsweredProbe == i + 2);
+            await Eventually.UntilAsync(() => loop.AnsweredProbe == i + 2, TimeSpan.FromSeconds(5));
         }
 
         watchdog.Tick();
@@ -73,15 +74,5 @@ public sealed class LoopWatchdogTests
         release.Set();
         await stop.CancelAsync();
         await running;
-    }
-
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
     }
 }
