@@ -20,6 +20,7 @@ public sealed class ConsoleServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private Task<SessionEnd>? _run;
+    private int _disposed;
 
     /// <summary>Creates the console; throws <see cref="FormatException"/> when the PIN hash is malformed.</summary>
     public ConsoleServer(IConsoleTransport transport, ConsoleServices services, TimeProvider time, ConsoleOptions options, ILogger<ConsoleServer>? logger = null)
@@ -68,6 +69,11 @@ public sealed class ConsoleServer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         // Close the transport before waiting: a blocked tty read may not observe cancellation.
         await _stop.CancelAsync().ConfigureAwait(false);
         await _transport.DisposeAsync().ConfigureAwait(false);

@@ -88,6 +88,34 @@ public sealed class CliProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as systemd stops the service.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+    }
+
+    /// <summary>Reads stdout up to the first line containing <paramref name="text"/>; throws with stderr if none comes within <paramref name="timeout"/>.</summary>
+    public async Task<string> WaitForLineAsync(string text, TimeSpan timeout)
+    {
+        using var patience = new CancellationTokenSource(timeout);
+        try
+        {
+            await foreach (var line in _lines.Reader.ReadAllAsync(patience.Token))
+            {
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    return line;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        throw new TimeoutException($"no line with '{text}' within {timeout.TotalSeconds:0} s (exited: {HasExited}); stderr: {StdErr}");
+    }
+
     /// <summary>Waits for exit within <paramref name="timeout"/>.</summary>
     public async Task WaitForExitAsync(TimeSpan timeout)
     {

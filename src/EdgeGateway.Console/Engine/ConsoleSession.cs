@@ -46,6 +46,7 @@ internal sealed class ConsoleSession : ICommandContext, IDisposable
 
     private readonly ConsoleCommands _commands;
     private CancellationTokenSource? _running;
+    private bool _loggedIn;
     private CancellationToken _stop;
 
     public ConsoleSession(IConsoleTransport transport, ConsoleServices services, TimeProvider time, ConsoleOptions options, LoginGuard guard, ILogger logger)
@@ -100,6 +101,18 @@ internal sealed class ConsoleSession : ICommandContext, IDisposable
         }
         finally
         {
+            // However the session ended (line gone mid-command or at the prompt, host stopping), an open login is closed on the record.
+            if (_loggedIn && stop.IsCancellationRequested)
+            {
+                Audit("session-stopped", "console stopped while logged in");
+                Log.LoggedOut(_logger, _transport.Name, "console stopped");
+            }
+            else if (_loggedIn)
+            {
+                Audit("disconnect", "terminal gone while logged in");
+                Log.LoggedOut(_logger, _transport.Name, "disconnected");
+            }
+
             await readerStop.CancelAsync().ConfigureAwait(false);
             try
             {
@@ -151,6 +164,7 @@ internal sealed class ConsoleSession : ICommandContext, IDisposable
             if (_pin.Verify(line.Value.Text))
             {
                 _guard.RecordSuccess();
+                _loggedIn = true;
                 Audit("login-ok", $"on {_transport.Name}");
                 Log.LoggedIn(_logger, _transport.Name);
                 await WriteLineAsync("logged in: type help for the commands").ConfigureAwait(false);
@@ -179,6 +193,7 @@ internal sealed class ConsoleSession : ICommandContext, IDisposable
             }
             catch (TimeoutException)
             {
+                _loggedIn = false;
                 Audit("timeout", $"idle {_options.IdleTimeout.TotalMinutes:0.#} min");
                 Log.LoggedOut(_logger, _transport.Name, "idle timeout");
                 await WriteLineAsync($"\r\nlogged out: idle for {_options.IdleTimeout.TotalMinutes:0.#} min").ConfigureAwait(false);
@@ -187,8 +202,6 @@ internal sealed class ConsoleSession : ICommandContext, IDisposable
 
             if (line is null)
             {
-                Audit("disconnect", "terminal gone while logged in");
-                Log.LoggedOut(_logger, _transport.Name, "disconnected");
                 return false;
             }
 
@@ -215,6 +228,7 @@ internal sealed class ConsoleSession : ICommandContext, IDisposable
             await RunCommandAsync(parsed!).ConfigureAwait(false);
         }
 
+        _loggedIn = false;
         Log.LoggedOut(_logger, _transport.Name, "logout");
         return true;
     }

@@ -88,6 +88,72 @@ public sealed class GatewayRunTests : IAsyncDisposable
         await RetainedStatusAsync(broker.Url, s => s.Contains("\"online\"", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_pulled_console_cable_is_survived_and_the_console_comes_back_when_it_is_replugged()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var config = WriteConfig(broker.Url);
+        var cableDir = Directory.CreateDirectory(Path.Combine(_dir, "cable")).FullName;
+        var cable = await PtyPair.StartAsync(cableDir);
+        try
+        {
+            await using var gateway = CliProcess.Start("run", "--config", config, "--console", cable.GatewayEnd);
+            await WaitForLineAsync(gateway, "Alarm loop armed");
+            using (var laptop = new LaptopTerminal(cable.LaptopEnd))
+            {
+                await LogInAsync(laptop);
+                laptop.Type("watch front-door\r");
+                await laptop.ExpectAsync("Ctrl-C");
+
+                // Pulled mid-command: the gateway must notice, close the line and keep running.
+                cable.Hangup();
+            }
+
+            await WaitForLineAsync(gateway, "ended: disconnected");
+            cable.Dispose();
+            cable = await PtyPair.StartAsync(cableDir);
+            using (var laptop = new LaptopTerminal(cable.LaptopEnd))
+            {
+                await LogInAsync(laptop);
+                laptop.Type("status\r");
+                Assert.Contains("run-test", await laptop.ExpectAsync("> "), StringComparison.Ordinal);
+            }
+
+            var audit = await File.ReadAllTextAsync(Path.Combine(_dir, "data", "audit.log"));
+            Assert.Contains("\"disconnect\"", audit, StringComparison.Ordinal);
+
+            // A stop with the console open still ends promptly and cleanly (systemd would otherwise SIGKILL it).
+            gateway.Terminate();
+            await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, gateway.ExitCode);
+        }
+        finally
+        {
+            cable.Dispose();
+        }
+    }
+
+    /// <summary>Logs in with the demo PIN; the gateway offers the console again every 5 s, and the banner may predate the laptop opening its end.</summary>
+    private static async Task LogInAsync(LaptopTerminal laptop)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            laptop.Type("\r");
+            try
+            {
+                await laptop.ExpectAsync("PIN: ", 1);
+                break;
+            }
+            catch (TimeoutException) when (attempt < 15)
+            {
+            }
+        }
+
+        laptop.Type(TechnicianConsole.Security.PinPolicy.DemoPin + "\r");
+        await laptop.ExpectAsync("logged in");
+        await laptop.ExpectAsync("> ");
+    }
+
     private static async Task<(string Reply, string Event)> CommandAsync(string url, string type, string eventTopicSuffix)
     {
         var endpoint = Uplink.Mqtt.MqttEndpoint.Parse(url);
@@ -146,25 +212,7 @@ public sealed class GatewayRunTests : IAsyncDisposable
         Assert.Contains("rulez", result.StdErr, StringComparison.Ordinal);
     }
 
-    private static async Task<string> WaitForLineAsync(CliProcess process, string text)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await foreach (var line in process.Lines.ReadAllAsync(timeout.Token))
-            {
-                if (line.Contains(text, StringComparison.Ordinal))
-                {
-                    return line;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        throw new TimeoutException($"no line with '{text}'; stderr: {process.StdErr}");
-    }
+    private static Task<string> WaitForLineAsync(CliProcess process, string text) => process.WaitForLineAsync(text, TimeSpan.FromSeconds(60));
 
     private static async Task<JsonDocument> WaitForHealthAsync(string path)
     {

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.IO.Ports;
+using System.Text;
+
+namespace EdgeGateway.TestSupport;
+
+/// <summary>
+/// The technician's laptop on the far end of a serial line: a System.IO.Ports port that records everything the
+/// console prints, so tests type and then wait (bounded) for expected text.
+/// </summary>
+public sealed class LaptopTerminal : IDisposable
+{
+    private readonly SerialPort _port;
+    private readonly StringBuilder _screen = new();
+    private readonly Lock _lock = new();
+    private readonly Decoder _utf8 = Encoding.UTF8.GetDecoder();
+    private readonly Task _pump;
+    private volatile bool _stop;
+    private int _cursor;
+
+    /// <summary>Opens <paramref name="tty"/> at 115200 8N1 and starts recording.</summary>
+    public LaptopTerminal(string tty)
+    {
+        _port = new SerialPort(tty, 115200) { ReadTimeout = 100, WriteTimeout = 10_000 };
+        _port.Open();
+        _pump = Task.Factory.StartNew(Pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>Everything printed so far.</summary>
+    public string Screen
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _screen.ToString();
+            }
+        }
+    }
+
+    /// <summary>Sends raw bytes in 1 KB pieces, like a terminal pasting: a pty holds only a few KB in flight.</summary>
+    public void Type(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        for (var at = 0; at < bytes.Length; at += 1024)
+        {
+            _port.Write(bytes, at, Math.Min(1024, bytes.Length - at));
+        }
+    }
+
+    /// <summary>Sends <paramref name="text"/> as UTF-8.</summary>
+    public void Type(string text) => Type(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Waits for <paramref name="text"/> after what was already matched; returns the screen up to and including it.</summary>
+    public async Task<string> ExpectAsync(string text, double seconds = 10)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            lock (_lock)
+            {
+                var screen = _screen.ToString();
+                var at = screen.IndexOf(text, _cursor, StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    var seen = screen[_cursor..(at + text.Length)];
+                    _cursor = at + text.Length;
+                    return seen;
+                }
+
+                if (waited.Elapsed > TimeSpan.FromSeconds(seconds))
+                {
+                    throw new TimeoutException($"'{text}' did not appear within {seconds} s; the console printed since the last match:\n{screen[_cursor..]}");
+                }
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stop = true;
+        _pump.Wait(TimeSpan.FromSeconds(5));
+
+        // Close the stream before the port: SerialPort.Dispose flushes, and on a hung-up line that flush never ends.
+        if (_port.IsOpen)
+        {
+            _port.BaseStream.Dispose();
+        }
+
+        _port.Dispose();
+    }
+
+    private void Pump()
+    {
+        var buffer = new byte[4096];
+        var chars = new char[Encoding.UTF8.GetMaxCharCount(buffer.Length)];
+        while (!_stop)
+        {
+            try
+            {
+                var n = _port.BaseStream.Read(buffer, 0, buffer.Length);
+                lock (_lock)
+                {
+                    // A multi-byte character may straddle two reads; the decoder keeps the first half.
+                    _screen.Append(chars, 0, _utf8.GetChars(buffer, 0, n, chars, 0));
+                }
+            }
+            catch (TimeoutException)
+            {
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
