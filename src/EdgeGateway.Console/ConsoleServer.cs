@@ -22,8 +22,11 @@ public sealed class ConsoleServer : IAsyncDisposable
     private Task<SessionEnd>? _run;
     private int _disposed;
 
-    /// <summary>Creates the console; throws <see cref="FormatException"/> when the PIN hash is malformed.</summary>
-    public ConsoleServer(IConsoleTransport transport, ConsoleServices services, TimeProvider time, ConsoleOptions options, ILogger<ConsoleServer>? logger = null)
+    /// <summary>
+    /// Creates the console; throws <see cref="FormatException"/> when the PIN hash is malformed. Pass one
+    /// <paramref name="guard"/> to every server on the same line, so a reconnect does not reset the wrong-PIN lockout.
+    /// </summary>
+    public ConsoleServer(IConsoleTransport transport, ConsoleServices services, TimeProvider time, ConsoleOptions options, ILogger<ConsoleServer>? logger = null, LoginGuard? guard = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(services);
@@ -35,7 +38,7 @@ public sealed class ConsoleServer : IAsyncDisposable
         _time = time;
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        Guard = new LoginGuard(time, options.FreeLoginAttempts, options.MaxLockout);
+        Guard = guard ?? new LoginGuard(time, options.FreeLoginAttempts, options.MaxLockout);
     }
 
     /// <summary>The wrong-PIN lockout shared by all sessions on this console.</summary>

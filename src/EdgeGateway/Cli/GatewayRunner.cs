@@ -15,24 +15,27 @@ internal static class GatewayRunner
     /// <summary>Loads the config (command-line --broker/--data-dir win over it), then runs until stopped; 2 on a bad config, 3 on storage.</summary>
     public static async Task<int> RunAsync(string configPath, string? console, ParseResult result, UplinkCliOptionSet shared, CancellationToken cancellationToken)
     {
-        // The command line wins over the file for --broker, --data-dir and --plain-loopback-demo; then the whole is validated.
+        // The command line wins over the file for --broker, --data-dir and --plain-loopback-demo; then the whole is
+        // validated. A config applied later (console, centre) is loaded the same way when the home is rebuilt.
+        GatewayConfig Load() => GatewayConfig.Load(configPath, c =>
+        {
+            if (result.GetResult(shared.Broker) is { Implicit: false })
+            {
+                c.Uplink.Broker = result.GetValue(shared.Broker);
+            }
+
+            if (result.GetResult(shared.DataDir) is { Implicit: false })
+            {
+                c.Devices.DataDirectory = result.GetValue(shared.DataDir)!;
+            }
+
+            c.Uplink.PlainLoopbackDemo |= result.GetValue(shared.PlainLoopbackDemo);
+        });
+
         GatewayConfig config;
         try
         {
-            config = GatewayConfig.Load(configPath, c =>
-            {
-                if (result.GetResult(shared.Broker) is { Implicit: false })
-                {
-                    c.Uplink.Broker = result.GetValue(shared.Broker);
-                }
-
-                if (result.GetResult(shared.DataDir) is { Implicit: false })
-                {
-                    c.Devices.DataDirectory = result.GetValue(shared.DataDir)!;
-                }
-
-                c.Uplink.PlainLoopbackDemo |= result.GetValue(shared.PlainLoopbackDemo);
-            });
+            config = Load();
         }
         catch (GatewayConfigException ex)
         {
@@ -53,6 +56,7 @@ internal static class GatewayRunner
             .AddConsole(o => o.LogToStandardErrorThreshold = console == "-" ? LogLevel.Trace : LogLevel.None);
         builder.Services.AddSingleton(sp => new GatewayService(
             config,
+            Load,
             new GatewayRunOptions(dataDir, configPath, console),
             sp.GetRequiredService<ILoggerFactory>(),
             logTail,

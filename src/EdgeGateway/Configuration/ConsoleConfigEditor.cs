@@ -4,8 +4,11 @@ using EdgeGateway.TechnicianConsole.Services;
 
 namespace EdgeGateway.Configuration;
 
-/// <summary>The technician console's <see cref="IConfigEditor"/> over the versioned <see cref="ConfigStore"/>; one draft at a time.</summary>
-public sealed class ConsoleConfigEditor(ConfigStore store) : IConfigEditor
+/// <summary>
+/// The technician console's <see cref="IConfigEditor"/> over the versioned <see cref="ConfigStore"/>; one draft at a time.
+/// <paramref name="applyNotice"/>, when given, follows every apply and rollback: when the new version is in force.
+/// </summary>
+public sealed class ConsoleConfigEditor(ConfigStore store, string? applyNotice = null) : IConfigEditor
 {
     private readonly Lock _lock = new();
     private ConfigDraft? _draft;
@@ -87,7 +90,7 @@ public sealed class ConsoleConfigEditor(ConfigStore store) : IConfigEditor
             {
                 var version = store.Apply(_draft, actor);
                 _draft = null;
-                return ConfigResult.Success(string.Create(CultureInfo.InvariantCulture, $"applied as version {version.Version} ({version.Changes.Count} change(s))"));
+                return ConfigResult.Success(WithNotice(string.Create(CultureInfo.InvariantCulture, $"applied as version {version.Version} ({version.Changes.Count} change(s))")));
             }
             catch (ConfigRejectedException ex)
             {
@@ -121,7 +124,7 @@ public sealed class ConsoleConfigEditor(ConfigStore store) : IConfigEditor
             {
                 var applied = store.Rollback(actor, version);
                 _draft = null;
-                return ConfigResult.Success(string.Create(CultureInfo.InvariantCulture, $"{applied.Action}: now version {applied.Version}"));
+                return ConfigResult.Success(WithNotice(string.Create(CultureInfo.InvariantCulture, $"{applied.Action}: now version {applied.Version}")));
             }
             catch (ConfigRejectedException ex)
             {
@@ -129,6 +132,8 @@ public sealed class ConsoleConfigEditor(ConfigStore store) : IConfigEditor
             }
         }
     }
+
+    private string WithNotice(string line) => applyNotice is null ? line : $"{line}; {applyNotice}";
 
     /// <inheritdoc />
     public ConfigResult History(int count)

@@ -172,10 +172,10 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
             Show("demo", $"the home keeps running; the technician console is on this terminal (demo PIN {PinPolicy.DemoPin}); Ctrl+C stops");
             var configPath = Path.Combine(dataDir, "config.json");
             await File.WriteAllTextAsync(configPath, SimulatedHome.Config(Zone, dataDir).ToJson(), cancellationToken).ConfigureAwait(false);
-            var bridge = new ConsoleBridge(new DemoGateway(home.Home, publisher), new Core.Time.FixedClockSyncStatus(true));
+            using var bridge = new ConsoleBridge(new DemoGateway(home.Home, publisher), new Core.Time.FixedClockSyncStatus(true));
             await using var console = new ConsoleServer(
                 ConsoleTransports.Open("-"),
-                bridge.Services(ConsoleBridge.OpenStore(configPath, TimeProvider.System), dataDir, new LogTail(TimeProvider.System)),
+                bridge.Services(ConsoleBridge.OpenStore(configPath, TimeProvider.System), dataDir, new LogTail(TimeProvider.System), "the demo home keeps its start-up config (a real gateway rebuilds its home with it)"),
                 TimeProvider.System,
                 new ConsoleOptions { PinHash = PinHash.Create(PinPolicy.DemoPin).ToString(), Banner = "EdgeGateway demo home: technician console" },
                 loggers.CreateLogger<ConsoleServer>());

@@ -28,47 +28,77 @@ internal interface IRunningGateway
     event Func<Uplink.Contract.EventAck, Task>? AckReceived;
 }
 
-/// <summary>The console's view of the running gateway: status, live sensors, test alarm, alarms, log, config.</summary>
-internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAlarm, IAlarmControl
+/// <summary>
+/// The console's view of the running gateway: status, live sensors, test alarm, alarms, log, config. When a new config
+/// rebuilds the home, <see cref="Rebind"/> moves the bridge to it, so a console session (and a running watch) goes on.
+/// </summary>
+internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAlarm, IAlarmControl, IDisposable
 {
-    private readonly IRunningGateway _gateway;
     private readonly IClockSyncStatus _clock;
     private readonly ConcurrentDictionary<string, SensorValue> _last = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ImmutableSubscribers> _subscribers = new(StringComparer.Ordinal);
-    private readonly IReadOnlyList<SensorInfo> _sensors;
+    private readonly Lock _bindLock = new();
+    private volatile IRunningGateway _gateway;
+    private volatile IReadOnlyList<SensorInfo> _sensors;
     private int _alarmsRaised;
 
     public ConsoleBridge(IRunningGateway gateway, IClockSyncStatus clock)
     {
         _gateway = gateway;
         _clock = clock;
-        _sensors = [.. gateway.Home.Config.EffectiveRules.Sensors.Select(s => new SensorInfo(s.Id, s.Kind, Describe(s.Kind), null))];
+        _sensors = SensorsOf(gateway);
         gateway.Home.Loop.Happened += OnHappening;
     }
 
-    /// <summary>The services for a <see cref="TechnicianConsole.ConsoleServer"/> over this gateway.</summary>
-    public ConsoleServices Services(ConfigStore store, string dataDir, ILogTail log) => new()
+    /// <summary>The services for a <see cref="TechnicianConsole.ConsoleServer"/> over this gateway; <paramref name="applyNotice"/> tells when an applied config is in force.</summary>
+    public ConsoleServices Services(ConfigStore store, string dataDir, ILogTail log, string applyNotice) => new()
     {
         Status = this,
         Sensors = this,
         TestAlarm = this,
         Alarms = this,
         Log = log,
-        Config = new ConsoleConfigEditor(store),
+        Config = new ConsoleConfigEditor(store, applyNotice),
         Audit = new FileAuditLog(Path.Combine(dataDir, "audit.log")),
     };
 
+    /// <summary>Follows the home rebuilt from a new config: its sensors, its loop, its uplink.</summary>
+    public void Rebind(IRunningGateway gateway)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        lock (_bindLock)
+        {
+            _gateway.Home.Loop.Happened -= OnHappening;
+            _last.Clear();
+            _sensors = SensorsOf(gateway);
+            _gateway = gateway;
+            gateway.Home.Loop.Happened += OnHappening;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_bindLock)
+        {
+            _gateway.Home.Loop.Happened -= OnHappening;
+        }
+    }
+
+    private static IReadOnlyList<SensorInfo> SensorsOf(IRunningGateway gateway) =>
+        [.. gateway.Home.Config.EffectiveRules.Sensors.Select(s => new SensorInfo(s.Id, s.Kind, Describe(s.Kind), null))];
+
     public GatewayStatusSnapshot GetStatus()
     {
-        var home = _gateway.Home;
+        var gateway = _gateway;
+        var home = gateway.Home;
         return new GatewayStatusSnapshot(
             home.Events.GatewayId,
             VersionInfo.Informational,
             home.Events.Uptime,
             _clock.IsSynchronised,
-            [new UplinkPathStatus("primary", _gateway.UplinkConnected, _gateway.UplinkConnected ? "connected" : "not connected")],
-            (int)Math.Min(int.MaxValue, _gateway.OutboxDepth),
-            _gateway.OldestPendingAge,
+            [new UplinkPathStatus("primary", gateway.UplinkConnected, gateway.UplinkConnected ? "connected" : "not connected")],
+            (int)Math.Min(int.MaxValue, gateway.OutboxDepth),
+            gateway.OldestPendingAge,
             Volatile.Read(ref _alarmsRaised));
     }
 
@@ -102,10 +132,11 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         }
 
         var started = Stopwatch.GetTimestamp();
-        _gateway.AckReceived += OnAck;
+        var gateway = _gateway;
+        gateway.AckReceived += OnAck;
         try
         {
-            var id = await _gateway.Home.Loop.RaiseTestAlarmAsync("technician console", cancellationToken).ConfigureAwait(false);
+            var id = await gateway.Home.Loop.RaiseTestAlarmAsync("technician console", cancellationToken).ConfigureAwait(false);
             raised.SetResult(id);
             if (seen.ContainsKey(id))
             {
@@ -117,12 +148,12 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         }
         catch (OperationCanceledException)
         {
-            var why = _gateway.UplinkConnected ? "the centre did not acknowledge in time" : "no uplink path to the centre works";
+            var why = gateway.UplinkConnected ? "the centre did not acknowledge in time" : "no uplink path to the centre works";
             return TestAlarmResult.Failed($"{why}; the test alarm stays in the outbox and will be delivered");
         }
         finally
         {
-            _gateway.AckReceived -= OnAck;
+            gateway.AckReceived -= OnAck;
         }
     }
 
@@ -131,7 +162,8 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
 
     public bool TryReset(string id, string actor, out string? error)
     {
-        var matches = _gateway.Home.Loop.ActiveAlarms.Where(a => a.Id.ToString().StartsWith(id, StringComparison.OrdinalIgnoreCase)).ToList();
+        var loop = _gateway.Home.Loop;
+        var matches = loop.ActiveAlarms.Where(a => a.Id.ToString().StartsWith(id, StringComparison.OrdinalIgnoreCase)).ToList();
         if (matches.Count != 1)
         {
             error = matches.Count == 0 ? $"no active alarm with id {id}; see 'alarm list'" : $"id {id} matches {matches.Count} alarms; give more of it";
@@ -139,7 +171,7 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         }
 
         error = null;
-        return _gateway.Home.Loop.TryClear(matches[0].Id, ClearReason.LocalReset) || Fail("the alarm loop is busy; try again", out error);
+        return loop.TryClear(matches[0].Id, ClearReason.LocalReset) || Fail("the alarm loop is busy; try again", out error);
     }
 
     private static bool Fail(string message, out string? error)

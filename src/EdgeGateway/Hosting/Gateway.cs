@@ -191,6 +191,19 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
         {
         }
 
+        // What the loop produced but the pump had not stored yet is stored now: a stop or a config rebuild loses no event.
+        while (Home.Loop.Outbound.TryRead(out var pending))
+        {
+            try
+            {
+                await Outbox.AcceptAsync(pending, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (OutboxStorageException ex)
+            {
+                LogUnstoredAtStop(_logger, pending.Id, ex.Message);
+            }
+        }
+
         await Outbox.DisposeAsync().ConfigureAwait(false);
         Home.Dispose();
         _stop.Dispose();
@@ -198,6 +211,9 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Alarm loop armed {ArmedAfterMs} ms after process start; outputs in their safe state")]
     private static partial void LogArmed(ILogger logger, long armedAfterMs);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Critical, Message = "Event {EventId} could not be stored while stopping: {Reason}")]
+    private static partial void LogUnstoredAtStop(ILogger logger, Guid eventId, string reason);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Could not write health.json: {Reason}")]
     private static partial void LogHealthFileFailed(ILogger logger, string reason);

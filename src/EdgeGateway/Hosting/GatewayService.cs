@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using EdgeGateway.Cli;
 using EdgeGateway.Configuration;
 using EdgeGateway.TechnicianConsole;
@@ -17,74 +18,212 @@ internal sealed record GatewayRunOptions(string DataDir, string ConfigPath, stri
 /// <summary>
 /// Hosts the gateway under Microsoft.Extensions.Hosting: StartAsync returns once the alarm loop is armed, so systemd's
 /// READY=1 (sent by AddSystemd's lifetime after all StartAsync calls) means "armed"; the watchdog is petted only while
-/// the loop answers probes.
+/// the loop answers probes. A config applied from the console or the centre is put in force by rebuilding the home
+/// (never while an alarm is active); the process, the console session and the store stay.
 /// </summary>
 internal sealed partial class GatewayService(
     GatewayConfig config,
+    Func<GatewayConfig> reloadConfig,
     GatewayRunOptions run,
     ILoggerFactory loggers,
     LogTail logTail,
     ISystemdNotifier notifier,
     IHostApplicationLifetime lifetime) : IHostedService, IAsyncDisposable
 {
+    /// <summary>What the console says after an apply or rollback: when the new version is in force.</summary>
+    internal const string ReloadNotice = "the home restarts with it in about a second (after any active alarm is cleared)";
+
+    // Long enough for the reply to the centre's config command (or the console's answer) to go out first.
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan AlarmRecheck = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource _stop = new();
-    private Gateway? _gateway;
+    private readonly Channel<ConfigVersion> _applied = Channel.CreateUnbounded<ConfigVersion>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly LinuxClockSyncStatus _clock = new(TimeProvider.System);
+    private readonly ILogger _logger = loggers.CreateLogger("gateway");
+    private volatile Gateway? _gateway;
+    private volatile GatewayConfig _config = config;
+    private ConfigStore? _store;
+    private ConsoleBridge? _bridge;
     private LoopWatchdog? _watchdog;
     private Task _console = Task.CompletedTask;
+    private Task _reloads = Task.CompletedTask;
 
     public Gateway? Gateway => _gateway;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var clock = new LinuxClockSyncStatus(TimeProvider.System);
-        _gateway = Gateway.Create(config, run.DataDir, clock, loggers, TimeProvider.System);
-        await _gateway.StartAsync(cancellationToken).ConfigureAwait(false);
-        ConfigStore store;
+        var gateway = await StartGatewayAsync(_config, cancellationToken).ConfigureAwait(false);
         try
         {
-            store = ConsoleBridge.OpenStore(run.ConfigPath, TimeProvider.System);
+            _store = ConsoleBridge.OpenStore(run.ConfigPath, TimeProvider.System);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
             // The home is armed and delivering; only editing the config is impossible. Say so, keep protecting.
-            LogConfigStoreUnusable(loggers.CreateLogger("gateway"), run.ConfigPath, ex.Message);
+            LogConfigStoreUnusable(_logger, run.ConfigPath, ex.Message);
             return;
         }
 
-        CentreCommands.Attach(_gateway, clock, store, run.DataDir, loggers.CreateLogger("commands"), TimeProvider.System);
+        CentreCommands.Attach(gateway, _clock, _store, run.DataDir, loggers.CreateLogger("commands"), TimeProvider.System);
+        _store.Applied += version => _applied.Writer.TryWrite(version);
+        _reloads = ReloadOnApplyAsync(_stop.Token);
         if (run.Console is { } consoleArg)
         {
-            var services = new ConsoleBridge(_gateway, clock).Services(store, run.DataDir, logTail);
+            _bridge = new ConsoleBridge(gateway, _clock);
+            var services = _bridge.Services(_store, run.DataDir, logTail, ReloadNotice);
             _console = OfferConsoleAsync(consoleArg, services, _stop.Token);
         }
-
-        if (notifier.IsEnabled && LoopWatchdog.IntervalFromEnvironment() is { } interval)
-        {
-            _watchdog = new LoopWatchdog(_gateway.Home.Loop, notifier, TimeProvider.System, interval);
-        }
-
-        // A part that stops on its own (it should not) stops the process, so systemd restarts it.
-        _ = _gateway.Completion.ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
 
+    /// <summary>Builds and arms a gateway for <paramref name="gatewayConfig"/>, with its watchdog; the process stops if it ever ends on its own.</summary>
+    private async Task<Gateway> StartGatewayAsync(GatewayConfig gatewayConfig, CancellationToken cancellationToken)
+    {
+        var gateway = Gateway.Create(gatewayConfig, run.DataDir, _clock, loggers, TimeProvider.System);
+        try
+        {
+            await gateway.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await gateway.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _gateway = gateway;
+        if (notifier.IsEnabled && LoopWatchdog.IntervalFromEnvironment() is { } interval)
+        {
+            _watchdog = new LoopWatchdog(gateway.Home.Loop, notifier, TimeProvider.System, interval);
+        }
+
+        // A part that stops on its own (it should not) stops the process, so systemd restarts it; a replaced one does not.
+        _ = gateway.Completion.ContinueWith(
+            _ =>
+            {
+                if (ReferenceEquals(_gateway, gateway) && !_stop.IsCancellationRequested)
+                {
+                    lifetime.StopApplication();
+                }
+            },
+            TaskScheduler.Default);
+        return gateway;
+    }
+
+    /// <summary>Puts each applied config version in force: waits for quiet (no active alarm), then rebuilds the home from the file.</summary>
+    private async Task ReloadOnApplyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _applied.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await Task.Delay(Settle, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                var version = 0;
+                while (_applied.Reader.TryRead(out var applied))
+                {
+                    version = applied.Version;
+                }
+
+                // A rebuild resets the outputs and the loop: never while an alarm sounds or waits for its acknowledgement.
+                var deferred = false;
+                while (_gateway is { } current && current.Home.Loop.ActiveAlarms.Count > 0)
+                {
+                    if (!deferred)
+                    {
+                        LogReloadDeferred(_logger, version, current.Home.Loop.ActiveAlarms.Count);
+                        deferred = true;
+                    }
+
+                    await Task.Delay(AlarmRecheck, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                }
+
+                await ReloadAsync(version, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task ReloadAsync(int version, CancellationToken cancellationToken)
+    {
+        GatewayConfig next;
+        try
+        {
+            next = reloadConfig();
+        }
+        catch (Exception ex) when (ex is GatewayConfigException or IOException or UnauthorizedAccessException)
+        {
+            // The store validated it; a file changed behind its back is refused here, and the running home stays.
+            LogReloadRefused(_logger, version, ex.Message);
+            return;
+        }
+
+        var started = TimeProvider.System.GetTimestamp();
+        await StopGatewayAsync().ConfigureAwait(false);
+        Gateway gateway;
+        try
+        {
+            gateway = await StartGatewayAsync(next, cancellationToken).ConfigureAwait(false);
+            _config = next;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // New hardware that does not answer (a chip not fitted, a pin in use): go back to the home that worked.
+            LogReloadFailed(_logger, ex, version);
+            try
+            {
+                gateway = await StartGatewayAsync(_config, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception again) when (again is not OperationCanceledException)
+            {
+                LogRestoreFailed(_logger, again);
+                lifetime.StopApplication();
+                return;
+            }
+        }
+
+        CentreCommands.Attach(gateway, _clock, _store!, run.DataDir, loggers.CreateLogger("commands"), TimeProvider.System);
+        _bridge?.Rebind(gateway);
+        if (ReferenceEquals(_config, next))
+        {
+            var took = (long)TimeProvider.System.GetElapsedTime(started).TotalMilliseconds;
+            LogReloaded(_logger, version, took);
+        }
+    }
+
+    private async Task StopGatewayAsync()
+    {
+        _watchdog?.Dispose();
+        _watchdog = null;
+        if (_gateway is { } gateway)
+        {
+            _gateway = null;
+            await gateway.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Offers the console on a serial line again and again (a technician unplugs and replugs); on stdin once.</summary>
     private async Task OfferConsoleAsync(string consoleArg, ConsoleServices services, CancellationToken cancellationToken)
     {
-        var pinHash = config.Console.PinHash ?? PinHash.Create(PinPolicy.DemoPin).ToString();
-        var options = new ConsoleOptions
-        {
-            PinHash = pinHash,
-            IdleTimeout = TimeSpan.FromMinutes(config.Console.IdleLogoutMinutes),
-            Banner = $"EdgeGateway {config.GatewayId} technician console ({VersionInfo.Text})",
-        };
         var logger = loggers.CreateLogger<ConsoleServer>();
+
+        // One lockout for the life of the process: replugging the cable must not buy more PIN guesses.
+        var defaults = new ConsoleOptions { PinHash = "" };
+        var guard = new LoginGuard(TimeProvider.System, defaults.FreeLoginAttempts, defaults.MaxLockout);
         while (!cancellationToken.IsCancellationRequested)
         {
+            // Each session takes the console settings in force when it starts (a reload may have changed the PIN).
+            var console = _config.Console;
+            var options = new ConsoleOptions
+            {
+                PinHash = console.PinHash ?? PinHash.Create(PinPolicy.DemoPin).ToString(),
+                IdleTimeout = TimeSpan.FromMinutes(console.IdleLogoutMinutes),
+                Banner = $"EdgeGateway {_config.GatewayId} technician console ({VersionInfo.Text})",
+            };
             try
             {
-                await using var server = new ConsoleServer(ConsoleTransports.Open(consoleArg), services, TimeProvider.System, options, logger);
+                await using var server = new ConsoleServer(ConsoleTransports.Open(consoleArg), services, TimeProvider.System, options, logger, guard);
                 server.Start();
                 await server.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -110,18 +249,29 @@ internal sealed partial class GatewayService(
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
+        await _reloads.ConfigureAwait(false);
         await _console.ConfigureAwait(false);
-        _watchdog?.Dispose();
-        _watchdog = null;
-        if (_gateway is { } gateway)
-        {
-            _gateway = null;
-            await gateway.DisposeAsync().ConfigureAwait(false);
-        }
+        await StopGatewayAsync().ConfigureAwait(false);
+        _bridge?.Dispose();
     }
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "Config store {Path} is unusable ({Reason}): the console and the centre cannot change the config until it is repaired; the home stays armed")]
     private static partial void LogConfigStoreUnusable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "Config version {Version} is in force: home rebuilt and armed in {Milliseconds} ms")]
+    private static partial void LogReloaded(ILogger logger, int version, long milliseconds);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Config version {Version} waits for {Alarms} active alarm(s) to be cleared before the home is rebuilt")]
+    private static partial void LogReloadDeferred(ILogger logger, int version, int alarms);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Error, Message = "Config version {Version} not put in force: {Reason}; the running home stays as it is")]
+    private static partial void LogReloadRefused(ILogger logger, int version, string reason);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Error, Message = "Config version {Version} could not be started; going back to the previous config")]
+    private static partial void LogReloadFailed(ILogger logger, Exception exception, int version);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Critical, Message = "The previous config could not be restarted either; stopping so that systemd restarts the gateway")]
+    private static partial void LogRestoreFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Console on {Console} unavailable: {Reason}; retrying in 5 s")]
     private static partial void LogConsoleUnavailable(ILogger logger, string console, string reason);

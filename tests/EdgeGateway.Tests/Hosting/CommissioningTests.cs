@@ -42,7 +42,7 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         await using var gateway = Gateway.Create(config, dataDir, clock, NullLoggerFactory.Instance, TimeProvider.System);
         await gateway.StartAsync(CancellationToken.None);
         var pins = gateway.Home.Hardware.SimulatedGpio!;
-        var services = new ConsoleBridge(gateway, clock).Services(ConsoleBridge.OpenStore(configPath, TimeProvider.System), dataDir, new LogTail(TimeProvider.System));
+        var services = new ConsoleBridge(gateway, clock).Services(ConsoleBridge.OpenStore(configPath, TimeProvider.System), dataDir, new LogTail(TimeProvider.System), GatewayService.ReloadNotice);
         await using var console = new ConsoleServer(
             new SerialPortTransport(cable.GatewayEnd),
             services,

@@ -10,7 +10,7 @@ namespace EdgeGateway.Tests.Hosting;
 
 /// <summary>The real gateway process (<c>run --config</c>) on a simulated home against a real mosquitto.</summary>
 [Trait("Category", "Integration")]
-public sealed class GatewayRunTests : IAsyncDisposable
+public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncDisposable
 {
     private static readonly TimeZoneInfo Oslo = TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo");
     private readonly string _dir = Directory.CreateTempSubdirectory("gateway-run-").FullName;
@@ -131,6 +131,51 @@ public sealed class GatewayRunTests : IAsyncDisposable
         {
             cable.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task A_config_applied_on_the_console_is_put_in_force_but_never_while_an_alarm_is_active()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var config = WriteConfig(broker.Url);
+        using var cable = await PtyPair.StartAsync(Directory.CreateDirectory(Path.Combine(_dir, "cable")).FullName);
+        await using var gateway = CliProcess.Start("run", "--config", config, "--console", cable.GatewayEnd);
+        await WaitForLineAsync(gateway, "Alarm loop armed");
+        using var laptop = new LaptopTerminal(cable.LaptopEnd);
+        await LogInAsync(laptop);
+
+        async Task<string> RunAsync(string line)
+        {
+            laptop.Type(line + "\r");
+            return await laptop.ExpectAsync("> ");
+        }
+
+        // An active alarm: a test alarm stays raised until the centre acknowledges it, and no centre listens here.
+        laptop.Type("test alarm\r");
+        await Task.Delay(500);
+        laptop.Type("\u0003");
+        await laptop.ExpectAsync("^C");
+        await laptop.ExpectAsync("> ");
+        var alarmId = System.Text.RegularExpressions.Regex.Match(await RunAsync("alarm list"), "[0-9a-f]{8}-[0-9a-f-]{27}").Value;
+        Assert.NotEmpty(alarmId);
+
+        Assert.Contains("staged", await RunAsync("config set devices.contacts.1.sensor_id bathroom-cord"), StringComparison.Ordinal);
+        Assert.Contains("applied as version 2 (1 change(s)); the home restarts with it", await RunAsync("config apply"), StringComparison.Ordinal);
+        await WaitForLineAsync(gateway, "Config version 2 waits for 1 active alarm(s)");
+        Assert.Contains("pull-cord", await RunAsync("sensors"), StringComparison.Ordinal);
+
+        // The technician clears the alarm; only then is the home rebuilt, and the same session sees the new sensor.
+        await RunAsync($"alarm reset {alarmId[..8]}");
+        var inForce = await WaitForLineAsync(gateway, "is in force");
+        Assert.Matches(@"Config version 2 is in force: home rebuilt and armed in \d+ ms", inForce);
+        output.WriteLine(inForce);
+        var sensors = await RunAsync("sensors");
+        Assert.Contains("bathroom-cord", sensors, StringComparison.Ordinal);
+        Assert.DoesNotContain("pull-cord", sensors, StringComparison.Ordinal);
+
+        // The rebuilt home is the one that delivers: the centre's test alarm goes through its uplink.
+        var reply = await CommandAsync(broker.Url, "alarm.test", "run-test/events/alarm");
+        Assert.Contains("\"status\":\"ok\"", reply.Reply, StringComparison.Ordinal);
     }
 
     /// <summary>Logs in with the demo PIN; the gateway offers the console again every 5 s, and the banner may predate the laptop opening its end.</summary>
