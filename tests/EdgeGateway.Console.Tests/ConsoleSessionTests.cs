@@ -42,6 +42,28 @@ public sealed class ConsoleSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reconnect_does_not_reset_the_lockout_when_the_servers_share_a_guard()
+    {
+        await _screen.ExpectAsync("PIN: ");
+        for (var i = 0; i < 4; i++)
+        {
+            _terminal.Type("0000\r");
+            await _screen.ExpectAsync("PIN: ");
+        }
+
+        // The cable is pulled and plugged in again: the host offers a new session with the same guard.
+        _terminal.Hangup();
+        Assert.Equal(SessionEnd.Disconnected, await _h.Server.Completion.WaitAsync(TimeSpan.FromSeconds(5)));
+        var again = new MemoryTransport();
+        await using var next = new ConsoleServer(again, _h.Services, _h.Time, new ConsoleOptions { PinHash = ConsoleHarness.PinHashText }, guard: _h.Server.Guard);
+        next.Start();
+        var screen = new Screen(() => again.Output);
+        await screen.ExpectAsync("PIN: ");
+        again.Type(ConsoleHarness.Pin + "\r");
+        Assert.Contains("locked: too many wrong PINs, try again in 2 s", await screen.ExpectAsync("PIN: "));
+    }
+
+    [Fact]
     public async Task Wrong_pins_lock_the_console_with_a_doubling_delay_measured_on_the_time_provider()
     {
         await _screen.ExpectAsync("PIN: ");
