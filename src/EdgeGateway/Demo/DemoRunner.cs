@@ -4,6 +4,7 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Hosting;
 using EdgeGateway.TechnicianConsole;
 using EdgeGateway.TechnicianConsole.Security;
+using EdgeGateway.TechnicianConsole.Services;
 using EdgeGateway.TechnicianConsole.Transport;
 using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Mqtt;
@@ -196,6 +197,9 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         public Hosting.Home Home => home;
 
         public bool UplinkConnected => publisher.IsConnected;
+
+        public IReadOnlyList<UplinkPathStatus> UplinkPaths =>
+            [new("primary (embedded demo broker)", publisher.IsConnected, publisher.IsConnected ? "connected" : "not connected")];
 
         public long OutboxDepth => publisher.Outbox.Depth;
 

@@ -21,6 +21,9 @@ internal interface IRunningGateway
 
     bool UplinkConnected { get; }
 
+    /// <summary>Each configured path to the centre and its state, for the console's status.</summary>
+    IReadOnlyList<UplinkPathStatus> UplinkPaths { get; }
+
     long OutboxDepth { get; }
 
     TimeSpan? OldestPendingAge { get; }
@@ -96,7 +99,7 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
             VersionInfo.Informational,
             home.Events.Uptime,
             _clock.IsSynchronised,
-            [new UplinkPathStatus("primary", gateway.UplinkConnected, gateway.UplinkConnected ? "connected" : "not connected")],
+            gateway.UplinkPaths,
             (int)Math.Min(int.MaxValue, gateway.OutboxDepth),
             gateway.OldestPendingAge,
             Volatile.Read(ref _alarmsRaised));

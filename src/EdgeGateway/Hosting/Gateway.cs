@@ -6,6 +6,7 @@ using EdgeGateway.Devices.Accelerometers.Mpu6050;
 using EdgeGateway.Devices.Simulated;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
+using EdgeGateway.TechnicianConsole.Services;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Hosting;
@@ -22,10 +23,12 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
     private readonly string _dataDir;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
+    private readonly IReadOnlyList<UplinkPath> _paths;
     private ITimer? _healthTimer;
 
-    private Gateway(Home home, SqliteOutbox outbox, ReliableUplink uplink, string dataDir, ILogger logger, TimeProvider time)
+    private Gateway(Home home, SqliteOutbox outbox, ReliableUplink uplink, IReadOnlyList<UplinkPath> paths, string dataDir, ILogger logger, TimeProvider time)
     {
+        _paths = paths;
         Home = home;
         Outbox = outbox;
         Uplink = uplink;
@@ -43,6 +46,26 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
     public bool UplinkConnected => Uplink.AnyPathUp;
 
     public long OutboxDepth => Outbox.Depth;
+
+    public IReadOnlyList<UplinkPathStatus> UplinkPaths
+    {
+        get
+        {
+            var state = Uplink.LinkState;
+            return [.. _paths.Select(p =>
+            {
+                var carries = p.Role == PathRole.Primary ? state == LinkState.Primary : state is LinkState.Secondary or LinkState.FailingBack;
+                var error = Uplink.LastErrorOf(p.Role);
+                var detail = Uplink.HealthOf(p.Role) switch
+                {
+                    PathHealth.Up => carries ? "connected, carries the events" : "connected, standing by",
+                    PathHealth.Down => $"down: {error ?? "no connection"}",
+                    _ => error is null ? "connecting" : $"connecting; last try: {error}",
+                };
+                return new UplinkPathStatus($"{p.Name} ({p.Endpoint})", Uplink.HealthOf(p.Role) == PathHealth.Up, detail);
+            })];
+        }
+    }
 
     event Func<Uplink.Contract.EventAck, Task>? IRunningGateway.AckReceived
     {
@@ -62,12 +85,13 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
         Directory.CreateDirectory(dataDir);
         var hardware = config.Simulated ? SimulatedHardware(config, time) : HomeHardware.RaspberryPi();
         var home = Home.Build(config, hardware, time, clock, dataDir, loggers);
+        var paths = config.UplinkPaths();
         var logger = loggers.CreateLogger("gateway");
         try
         {
             var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = dataDir }, home.Events, time, loggers.CreateLogger("outbox"));
             var uplink = new ReliableUplink(
-                config.UplinkPaths(),
+                paths,
                 config.GatewayId,
                 outbox,
                 home.Events,
@@ -86,7 +110,7 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
                 },
                 loggers.CreateLogger("uplink"),
                 time);
-            return new Gateway(home, outbox, uplink, dataDir, logger, time);
+            return new Gateway(home, outbox, uplink, paths, dataDir, logger, time);
         }
         catch
         {

@@ -116,7 +116,10 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
             {
                 await LogInAsync(laptop);
                 laptop.Type("status\r");
-                Assert.Contains("run-test", await laptop.ExpectAsync("> "), StringComparison.Ordinal);
+                var status = await laptop.ExpectAsync("> ");
+                Assert.Contains("run-test", status, StringComparison.Ordinal);
+                Assert.Contains($"primary ({broker.Url}): ", status, StringComparison.Ordinal);
+                Assert.Contains("(connected, carries the events)", status, StringComparison.Ordinal);
             }
 
             var audit = await File.ReadAllTextAsync(Path.Combine(_dir, "data", "audit.log"));
