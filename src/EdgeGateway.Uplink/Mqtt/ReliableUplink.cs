@@ -118,6 +118,9 @@ public sealed partial class ReliableUplink
         }
     }
 
+    /// <summary>The configured paths, primary first.</summary>
+    public IEnumerable<UplinkPath> Paths => _paths.Select(p => p.Path);
+
     /// <summary>How many times a connection was established, over all paths.</summary>
     public long Connects => _paths.Sum(p => p.Connects);
 

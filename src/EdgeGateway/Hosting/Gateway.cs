@@ -23,12 +23,10 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
     private readonly string _dataDir;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
-    private readonly IReadOnlyList<UplinkPath> _paths;
     private ITimer? _healthTimer;
 
-    private Gateway(Home home, SqliteOutbox outbox, ReliableUplink uplink, IReadOnlyList<UplinkPath> paths, string dataDir, ILogger logger, TimeProvider time)
+    private Gateway(Home home, SqliteOutbox outbox, ReliableUplink uplink, string dataDir, ILogger logger, TimeProvider time)
     {
-        _paths = paths;
         Home = home;
         Outbox = outbox;
         Uplink = uplink;
@@ -52,17 +50,18 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
         get
         {
             var state = Uplink.LinkState;
-            return [.. _paths.Select(p =>
+            return [.. Uplink.Paths.Select(p =>
             {
                 var carries = p.Role == PathRole.Primary ? state == LinkState.Primary : state is LinkState.Secondary or LinkState.FailingBack;
+                var health = Uplink.HealthOf(p.Role);
                 var error = Uplink.LastErrorOf(p.Role);
-                var detail = Uplink.HealthOf(p.Role) switch
+                var detail = health switch
                 {
                     PathHealth.Up => carries ? "connected, carries the events" : "connected, standing by",
                     PathHealth.Down => $"down: {error ?? "no connection"}",
                     _ => error is null ? "connecting" : $"connecting; last try: {error}",
                 };
-                return new UplinkPathStatus($"{p.Name} ({p.Endpoint})", Uplink.HealthOf(p.Role) == PathHealth.Up, detail);
+                return new UplinkPathStatus($"{p.Name} ({p.Endpoint})", health == PathHealth.Up, detail);
             })];
         }
     }
@@ -85,13 +84,12 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
         Directory.CreateDirectory(dataDir);
         var hardware = config.Simulated ? SimulatedHardware(config, time) : HomeHardware.RaspberryPi();
         var home = Home.Build(config, hardware, time, clock, dataDir, loggers);
-        var paths = config.UplinkPaths();
         var logger = loggers.CreateLogger("gateway");
         try
         {
             var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = dataDir }, home.Events, time, loggers.CreateLogger("outbox"));
             var uplink = new ReliableUplink(
-                paths,
+                config.UplinkPaths(),
                 config.GatewayId,
                 outbox,
                 home.Events,
@@ -110,7 +108,7 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
                 },
                 loggers.CreateLogger("uplink"),
                 time);
-            return new Gateway(home, outbox, uplink, paths, dataDir, logger, time);
+            return new Gateway(home, outbox, uplink, dataDir, logger, time);
         }
         catch
         {

@@ -162,10 +162,12 @@ internal sealed partial class GatewayService(
         var started = TimeProvider.System.GetTimestamp();
         await StopGatewayAsync().ConfigureAwait(false);
         Gateway gateway;
+        var inForce = false;
         try
         {
             gateway = await StartGatewayAsync(next, cancellationToken).ConfigureAwait(false);
             _config = next;
+            inForce = true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -185,7 +187,7 @@ internal sealed partial class GatewayService(
 
         CentreCommands.Attach(gateway, _clock, _store!, run.DataDir, loggers.CreateLogger("commands"), TimeProvider.System);
         _bridge?.Rebind(gateway);
-        if (ReferenceEquals(_config, next))
+        if (inForce)
         {
             var took = (long)TimeProvider.System.GetElapsedTime(started).TotalMilliseconds;
             LogReloaded(_logger, version, took);
@@ -208,22 +210,22 @@ internal sealed partial class GatewayService(
     {
         var logger = loggers.CreateLogger<ConsoleServer>();
 
-        // One lockout for the life of the process: replugging the cable must not buy more PIN guesses.
-        var defaults = new ConsoleOptions { PinHash = "" };
-        var guard = new LoginGuard(TimeProvider.System, defaults.FreeLoginAttempts, defaults.MaxLockout);
+        // One lockout for the life of the process (the first server's): replugging the cable must not buy more PIN guesses.
+        LoginGuard? guard = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             // Each session takes the console settings in force when it starts (a reload may have changed the PIN).
-            var console = _config.Console;
+            var current = _config;
             var options = new ConsoleOptions
             {
-                PinHash = console.PinHash ?? PinHash.Create(PinPolicy.DemoPin).ToString(),
-                IdleTimeout = TimeSpan.FromMinutes(console.IdleLogoutMinutes),
-                Banner = $"EdgeGateway {_config.GatewayId} technician console ({VersionInfo.Text})",
+                PinHash = current.Console.PinHash ?? PinHash.Create(PinPolicy.DemoPin).ToString(),
+                IdleTimeout = TimeSpan.FromMinutes(current.Console.IdleLogoutMinutes),
+                Banner = $"EdgeGateway {current.GatewayId} technician console ({VersionInfo.Text})",
             };
             try
             {
                 await using var server = new ConsoleServer(ConsoleTransports.Open(consoleArg), services, TimeProvider.System, options, logger, guard);
+                guard ??= server.Guard;
                 server.Start();
                 await server.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
