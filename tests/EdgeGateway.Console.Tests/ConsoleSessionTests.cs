@@ -2,6 +2,7 @@ using EdgeGateway.TechnicianConsole.Engine;
 using EdgeGateway.TechnicianConsole.Security;
 using EdgeGateway.TechnicianConsole.Services;
 using EdgeGateway.TechnicianConsole.Tests.Support;
+using EdgeGateway.TestSupport;
 
 namespace EdgeGateway.TechnicianConsole.Tests;
 

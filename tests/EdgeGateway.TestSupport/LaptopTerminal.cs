@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Ports;
 using System.Text;
 
@@ -15,14 +14,15 @@ public sealed class LaptopTerminal : IDisposable
     private readonly Lock _lock = new();
     private readonly Decoder _utf8 = Encoding.UTF8.GetDecoder();
     private readonly Task _pump;
+    private readonly Screen _expect;
     private volatile bool _stop;
-    private int _cursor;
 
     /// <summary>Opens <paramref name="tty"/> at 115200 8N1 and starts recording.</summary>
     public LaptopTerminal(string tty)
     {
         _port = new SerialPort(tty, 115200) { ReadTimeout = 100, WriteTimeout = 10_000 };
         _port.Open();
+        _expect = new Screen(() => Screen);
         _pump = Task.Factory.StartNew(Pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
@@ -52,31 +52,7 @@ public sealed class LaptopTerminal : IDisposable
     public void Type(string text) => Type(Encoding.UTF8.GetBytes(text));
 
     /// <summary>Waits for <paramref name="text"/> after what was already matched; returns the screen up to and including it.</summary>
-    public async Task<string> ExpectAsync(string text, double seconds = 10)
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            lock (_lock)
-            {
-                var screen = _screen.ToString();
-                var at = screen.IndexOf(text, _cursor, StringComparison.Ordinal);
-                if (at >= 0)
-                {
-                    var seen = screen[_cursor..(at + text.Length)];
-                    _cursor = at + text.Length;
-                    return seen;
-                }
-
-                if (waited.Elapsed > TimeSpan.FromSeconds(seconds))
-                {
-                    throw new TimeoutException($"'{text}' did not appear within {seconds} s; the console printed since the last match:\n{screen[_cursor..]}");
-                }
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    public Task<string> ExpectAsync(string text, double seconds = 10) => _expect.ExpectAsync(text, seconds);
 
     /// <inheritdoc />
     public void Dispose()

@@ -88,34 +88,3 @@ public sealed class ConsoleHarness : IAsyncDisposable
         }
     }
 }
-
-/// <summary>Reads what the console printed, waiting (bounded) for expected text.</summary>
-public sealed class Screen(Func<string> output)
-{
-    private int _cursor;
-
-    public string Since => output()[_cursor..];
-
-    public async Task<string> ExpectAsync(string text, double seconds = 5)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var all = output();
-            var at = all.IndexOf(text, _cursor, StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                var seen = all[_cursor..(at + text.Length)];
-                _cursor = at + text.Length;
-                return seen;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"expected '{text}' within {seconds} s; console printed since last check:\n{all[_cursor..]}");
-            }
-
-            await Task.Delay(10);
-        }
-    }
-}
