@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.RegularExpressions;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
+using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging;
@@ -27,7 +28,7 @@ internal sealed partial class GatewayUplink : IAsyncDisposable
     /// <summary>Opens the outbox in <paramref name="options"/>' data dir and prepares delivery to the broker.</summary>
     public static GatewayUplink Open(UplinkCliOptions options, ILogger logger)
     {
-        var clock = new FixedClockSyncStatus(false);
+        var clock = options.ClockSync;
         var gatewayId = options.GatewayId ?? SqliteOutbox.StoredGatewayId(options.DataDirectory) ?? DefaultGatewayId();
         var factory = new CareEventFactory(gatewayId, TimeProvider.System, clock);
         var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = options.DataDirectory }, factory, TimeProvider.System, logger);
@@ -77,6 +78,9 @@ internal sealed record UplinkCliOptions(MqttEndpoint Broker, string DataDirector
 
     /// <summary>How long a returning primary must stay up before events go back to it.</summary>
     public TimeSpan FailBackHold { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where the events' and heartbeats' <c>clocksynced</c> comes from: the system's real sync state, as in a configured <c>run</c>.</summary>
+    public IClockSyncStatus ClockSync { get; init; } = new LinuxClockSyncStatus(TimeProvider.System);
 }
 
 /// <summary>Declares and reads the shared options, with errors that name the option.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeGateway.TestSupport;
 
 namespace EdgeGateway.Tests.Deploy;
 
@@ -8,7 +9,7 @@ namespace EdgeGateway.Tests.Deploy;
 /// </summary>
 public sealed class DeployScriptTests : IDisposable
 {
-    private static readonly string DeployDir = Path.Combine(FindRepoRoot(), "deploy");
+    private static readonly string DeployDir = Path.Combine(RepoRoot.Path, "deploy");
     private readonly string _tmp = Directory.CreateTempSubdirectory("deploy-test-").FullName;
     private readonly string _root;
     private readonly string _fakeSystem;
@@ -130,19 +131,6 @@ public sealed class DeployScriptTests : IDisposable
         Assert.Equal(2, result.Code);
         Assert.Contains("is not a release", result.Err, StringComparison.Ordinal);
         Assert.Equal("releases/1.0.0+aaa", Current());
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "EdgeGateway.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("EdgeGateway.sln not found above the test folder");
     }
 
     public void Dispose() => Directory.Delete(_tmp, recursive: true);
