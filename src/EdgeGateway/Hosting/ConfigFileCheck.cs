@@ -248,12 +248,20 @@ internal sealed class ConfigFileCheck
     }
 
     /// <summary>What the file has, without ever echoing a secret and clipped to a few characters.</summary>
-    private string Describe(JsonElement element, string path) => element.ValueKind switch
+    private string Describe(JsonElement element, string path) =>
+        _secrets.IsSecret(path) ? $"{Kind(element)} (not shown: it is a secret)" : element.ValueKind switch
+        {
+            JsonValueKind.String => $"\"{Clip(element.GetString()!)}\"",
+            JsonValueKind.Number => Clip(element.GetRawText()),
+            JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null => element.GetRawText(),
+            _ => Kind(element),
+        };
+
+    private static string Kind(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.String when _secrets.IsSecret(path) => "text (not shown: it is a secret)",
-        JsonValueKind.String => $"\"{Clip(element.GetString()!)}\"",
-        JsonValueKind.Number => Clip(element.GetRawText()),
-        JsonValueKind.True or JsonValueKind.False => element.GetRawText(),
+        JsonValueKind.String => "text",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
         JsonValueKind.Null => "null",
         JsonValueKind.Array => "a list [ … ]",
         _ => "an object { … }",
