@@ -28,26 +28,7 @@ public sealed class ConfigSecretsTests : IDisposable
         File.WriteAllText(ConfigFile, config.ToJson());
     }
 
-    /// <summary>
-    /// Runs of letters and digits of a hash's last part: JSON writers escape '+' (as \u002B, or doubly inside a diff's JSON
-    /// text), so a leaked hash is looked for by its pieces, whatever the escaping around them.
-    /// </summary>
-    internal static IReadOnlyList<string> Fragments(string hash)
-    {
-        var fragments = System.Text.RegularExpressions.Regex.Matches(hash.Split('$')[^1], "[A-Za-z0-9]{6,}").Select(m => m.Value).ToList();
-        Assert.NotEmpty(fragments);
-        return fragments;
-    }
-
-    internal static void AssertNoHash(string text, string where, params string[] hashes)
-    {
-        foreach (var fragment in hashes.SelectMany(Fragments))
-        {
-            Assert.False(text.Contains(fragment, StringComparison.Ordinal), $"a piece of a PIN hash ({fragment}) appears in {where}:\n{text}");
-        }
-    }
-
-    private static void AssertNoHash(IEnumerable<string> lines, string where) => AssertNoHash(string.Join("\n", lines), where, Old, Typed, FromCentre);
+    private static void AssertNoHash(IEnumerable<string> lines, string where) => PinHashLeaks.AssertNone(string.Join("\n", lines), where, Old, Typed, FromCentre);
 
     [Fact]
     public void The_pin_hash_is_shown_as_secret_by_the_console_and_the_centre_yet_both_can_replace_it()
@@ -91,7 +72,7 @@ public sealed class ConfigSecretsTests : IDisposable
         var draft = unmasked.CreateDraft();
         draft.Set("console.pin_hash", Typed);
         unmasked.Apply(draft, "technician");
-        Assert.Contains(Fragments(Typed)[0], File.ReadAllText(ConfigFile + ".history"), StringComparison.Ordinal);
+        Assert.Contains(PinHashLeaks.Fragments(Typed)[0], File.ReadAllText(ConfigFile + ".history"), StringComparison.Ordinal);
 
         var store = ConsoleBridge.OpenStore(ConfigFile, _time);
         AssertNoHash(new ConsoleConfigEditor(store).History(10).Lines, "config history");

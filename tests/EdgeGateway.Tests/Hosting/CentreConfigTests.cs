@@ -136,7 +136,7 @@ public sealed class CentreConfigTests : IAsyncDisposable
         Assert.Contains("\"status\":\"error\"", leaving["mqtt"], StringComparison.Ordinal);
         foreach (var (where, text) in leaving)
         {
-            Configuration.ConfigSecretsTests.AssertNoHash(text, where, first, staged, centreSet);
+            Configuration.PinHashLeaks.AssertNone(text, where, first, staged, centreSet);
         }
     }
 
