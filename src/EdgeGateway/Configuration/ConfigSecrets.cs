@@ -44,7 +44,7 @@ public sealed class ConfigSecrets
     }
 
     /// <summary>True when <paramref name="key"/> is a section holding a secret (console holds console.pin_hash).</summary>
-    public bool Contains(string key)
+    public bool HoldsSecrets(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         return key.Length == 0 || _keys.Any(s => s.StartsWith(key + ".", StringComparison.Ordinal));
@@ -61,7 +61,7 @@ public sealed class ConfigSecrets
 
         switch (node)
         {
-            case JsonObject obj when Contains(key):
+            case JsonObject obj when HoldsSecrets(key):
                 var masked = new JsonObject();
                 foreach (var (name, child) in obj)
                 {
@@ -69,7 +69,7 @@ public sealed class ConfigSecrets
                 }
 
                 return masked;
-            case JsonArray array when Contains(key):
+            case JsonArray array when HoldsSecrets(key):
                 var items = new JsonArray();
                 for (var i = 0; i < array.Count; i++)
                 {

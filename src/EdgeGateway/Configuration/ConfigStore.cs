@@ -145,9 +145,6 @@ public sealed class ConfigStore
     /// <summary>The keys whose values are never shown; every diff this store makes (drafts, history) has them masked.</summary>
     public ConfigSecrets Secrets => _secrets;
 
-    /// <summary>A copy of the applied configuration with its secret values masked: what a person or the centre may see.</summary>
-    public JsonObject Shown => Snapshot().Shown;
-
     /// <summary>A copy of the applied configuration, secrets included: for the gateway's own use, never for display.</summary>
     public JsonObject Current
     {
