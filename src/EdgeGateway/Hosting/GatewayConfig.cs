@@ -297,7 +297,8 @@ internal sealed class GatewayConfig
             config = parsed;
         }
 
-        return issues;
+        // In file order, as the technician goes through the file; problems without a place in it come last.
+        return [.. issues.OrderBy(i => i.Line ?? int.MaxValue).ThenBy(i => i.Column ?? 0)];
     }
 
     /// <summary>Serialises the config as indented JSON.</summary>

@@ -116,6 +116,7 @@ public class GatewayConfigTests
         // A key whose value is unreadable is reported once, not again as missing.
         Assert.Single(ex.Issues, i => i.Path == "devices.contacts.1.pin");
         Assert.All(ex.Errors, e => Assert.StartsWith($"{path}: ", e, StringComparison.Ordinal));
+        Assert.Equal(ex.Issues.OrderBy(i => i.Line ?? int.MaxValue).ThenBy(i => i.Column), ex.Issues);
         Assert.DoesNotMatch(@"System\.|EdgeGateway\.|Int32|String|Boolean|TimeOnly|JSON property", ex.Message);
         Assert.DoesNotContain("1234", ex.Message, StringComparison.Ordinal);
     }
