@@ -34,7 +34,7 @@ public class GatewayConfigTests
         var issue = Assert.Single(ex.Issues);
         Assert.Equal("console.pin_hash", issue.Path);
         Assert.NotNull(issue.Line);
-        Assert.StartsWith($"{path}: line {issue.Line}, column {issue.Column}: console.pin_hash: console.pinHash is not set", Assert.Single(ex.Errors), StringComparison.Ordinal);
+        Assert.StartsWith($"{path}: line {issue.Line}, column {issue.Column}: console.pin_hash: not set: a real installation needs its own technician PIN", Assert.Single(ex.Errors), StringComparison.Ordinal);
 
         var config = GatewayConfig.Parse(File.ReadAllText(path), path);
         config.Console.PinHash = TechnicianConsole.Security.PinHash.Create("9513", 1000).ToString();
