@@ -55,7 +55,7 @@ internal sealed class ConsoleConfig
 }
 
 /// <summary>The whole gateway configuration: one JSON file, validated as a whole before anything starts.</summary>
-internal sealed class GatewayConfig
+internal sealed partial class GatewayConfig
 {
     /// <summary>
     /// The keys whose values never leave the gateway (command replies, history, console, audit, logs), shown as "(secret)".
@@ -116,9 +116,15 @@ internal sealed class GatewayConfig
             return error;
         }
 
-        var segments = error[..colon].Split(':').Select(seg => seg == HomeRulesConfig.Section ? "rules" : SnakeCase(seg));
-        return string.Join('.', segments) + error[colon..];
+        // Keys named inside the message too ("already used by Devices:Contacts:0:Pin"), so every key reads as in the file.
+        return FileKey(error[..colon]) + SectionKey().Replace(error[colon..], m => FileKey(m.Value));
     }
+
+    private static string FileKey(string key) =>
+        string.Join('.', key.Split(':').Select(seg => seg == HomeRulesConfig.Section ? "rules" : SnakeCase(seg)));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:Devices|HomeRules|Uplink|Console)(?::[A-Za-z0-9]+)+")]
+    private static partial System.Text.RegularExpressions.Regex SectionKey();
 
     private static string SnakeCase(string name)
     {

@@ -137,4 +137,17 @@ public class GatewayConfigTests
         var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Parse("""{"gateway_id":"home-1","simulated":true,"uplink":{},"bogus":1}""", "config.json"));
         Assert.Equal("config.json: line 1, column 53: unknown key 'bogus' (known here: gateway_id, simulated, devices, rules, uplink, console)", Assert.Single(ex.Errors));
     }
+
+    [Fact]
+    public void A_key_named_inside_a_problem_is_spelled_as_in_the_file_too()
+    {
+        var config = GatewayConfig.Parse("""
+            { "gateway_id": "home-1", "simulated": true, "uplink": { "broker": "mqtt://centre.example:1883" },
+              "devices": { "contacts": [ { "sensor_id": "door", "kind": "DoorContact", "pin": 17 } ], "flow_meters": [ { "sensor_id": "tap", "pin": 17, "pulses_per_litre": 450 } ],
+                           "outputs": { "buzzer_pin": 18, "led_pin": 23 } } }
+            """, "config.json");
+        var errors = config.Validate();
+        Assert.Contains("devices.flow_meters.0.pin: GPIO 17 is already used by devices.contacts.0.pin", errors);
+        Assert.Contains(errors, e => e.StartsWith("uplink.broker: ", StringComparison.Ordinal) && e.Contains("uplink.plain_loopback_demo", StringComparison.Ordinal));
+    }
 }
