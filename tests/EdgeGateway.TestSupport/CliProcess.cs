@@ -9,6 +9,7 @@ public sealed class CliProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
     private readonly System.Text.StringBuilder _stderr = new();
+    private readonly System.Text.StringBuilder _stdout = new();
 
     private CliProcess(Process process)
     {
@@ -21,6 +22,11 @@ public sealed class CliProcess : IAsyncDisposable
             }
             else
             {
+                lock (_stdout)
+                {
+                    _stdout.AppendLine(e.Data);
+                }
+
                 _lines.Writer.TryWrite(e.Data);
             }
         };
@@ -37,6 +43,18 @@ public sealed class CliProcess : IAsyncDisposable
 
     /// <summary>Stdout, one line at a time.</summary>
     public ChannelReader<string> Lines => _lines.Reader;
+
+    /// <summary>All of stdout so far, including the lines <see cref="WaitForLineAsync"/> read past (what journald would hold).</summary>
+    public string StdOut
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
 
     /// <summary>Stderr so far (for failure messages).</summary>
     public string StdErr

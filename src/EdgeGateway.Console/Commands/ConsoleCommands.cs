@@ -294,7 +294,8 @@ internal sealed class ConsoleCommands
                 result = editor.Set(args[1], args[2], _ctx.ActorName);
                 if (result.Ok)
                 {
-                    _ctx.Audit("config-stage", $"{args[1]} = {args[2]}");
+                    // The editor's echo, not the typed value: it shows a secret (the PIN hash) as "(secret)".
+                    _ctx.Audit("config-stage", string.Join("; ", result.Lines));
                 }
 
                 break;

@@ -105,7 +105,7 @@ public static class PinPolicy
     {
         if (string.IsNullOrWhiteSpace(encodedHash))
         {
-            throw new InvalidOperationException("console.pinHash is not set: a real installation needs its own technician PIN, stored as pbkdf2-sha256$ITERATIONS$SALT$HASH (PinHash.Create)");
+            throw new InvalidOperationException("not set: a real installation needs its own technician PIN, stored as its hash pbkdf2-sha256$ITERATIONS$SALT$HASH");
         }
 
         PinHash hash;
@@ -115,12 +115,12 @@ public static class PinPolicy
         }
         catch (FormatException ex)
         {
-            throw new InvalidOperationException($"console.pinHash is malformed: {ex.Message}", ex);
+            throw new InvalidOperationException($"malformed: {ex.Message}", ex);
         }
 
         if (hash.Verify(DemoPin))
         {
-            throw new InvalidOperationException($"console.pinHash is the demo PIN {DemoPin}: a real installation refuses to start with it; set the home's own technician PIN");
+            throw new InvalidOperationException($"the hash of the demo PIN {DemoPin}: a real installation refuses to start with it; set the home's own technician PIN");
         }
     }
 }

@@ -153,7 +153,7 @@ public interface IConfigEditor
     /// <summary>One value of the staged (or applied, when nothing is staged) configuration.</summary>
     ConfigResult Get(string key);
 
-    /// <summary>Stages one change; nothing is applied yet.</summary>
+    /// <summary>Stages one change; nothing is applied yet. Every result line of this editor may be shown and audited: secret values are masked.</summary>
     ConfigResult Set(string key, string value, string actor);
 
     /// <summary>The staged changes against the applied configuration.</summary>

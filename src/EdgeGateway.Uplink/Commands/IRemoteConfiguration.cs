@@ -36,7 +36,7 @@ public sealed record ConfigChangeResult(bool Applied, long Version, long Previou
         new(false, current, current, CommandErrorCodes.NotFound, [new ConfigProblem("version", $"version {wanted} does not exist")]);
 }
 
-/// <summary>The configuration in force: its version and values (secrets masked by the implementation).</summary>
+/// <summary>The configuration in force: its version and values (secrets masked by the implementation as <c>"(secret)"</c>).</summary>
 /// <param name="Version">The version.</param>
 /// <param name="Values">Key → value text.</param>
 public sealed record ConfigSnapshot(long Version, IReadOnlyDictionary<string, string> Values);
@@ -60,7 +60,8 @@ public sealed record ConfigHistoryEntry(long Version, ConfigAudit Audit, IReadOn
 /// Contract for implementers: <see cref="Apply"/> and <see cref="Rollback"/> validate the whole resulting configuration and
 /// either make it the new version in one atomic step (durably, with its audit entry) or change nothing; a rollback is itself a
 /// new version (history is append-only). Keys are <c>[a-z0-9_.-]{1,128}</c>; values are text (numbers and booleans as their
-/// JSON text); a null value restores the key's default.
+/// JSON text); a null value is refused with a problem naming the key (a key cannot be removed). Secret values (the PIN
+/// hash) are never returned, by <see cref="Current"/> nor in <see cref="History"/>: they read <c>"(secret)"</c>.
 /// </remarks>
 public interface IRemoteConfiguration
 {
@@ -68,7 +69,7 @@ public interface IRemoteConfiguration
     ConfigSnapshot Current();
 
     /// <summary>Validates <paramref name="changes"/> against the whole configuration and applies them atomically as a new version.</summary>
-    /// <param name="changes">Key → new value text, or null to restore the default.</param>
+    /// <param name="changes">Key → new value text; a null value is refused.</param>
     /// <param name="ifVersion">When set, apply only if this is still the version in force.</param>
     /// <param name="audit">Who, when, via what, why.</param>
     ConfigChangeResult Apply(IReadOnlyDictionary<string, string?> changes, long? ifVersion, ConfigAudit audit);

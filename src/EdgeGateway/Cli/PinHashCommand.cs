@@ -8,7 +8,7 @@ internal static class PinHashCommand
 {
     public static Command Create()
     {
-        var command = new Command("pin-hash", "Read a technician PIN on stdin and print its PBKDF2 hash for Console.PinHash in the config.");
+        var command = new Command("pin-hash", "Read a technician PIN on stdin and print its PBKDF2 hash for console.pin_hash in the config.");
         command.SetAction(async (_, ct) =>
         {
             var pin = (await Console.In.ReadLineAsync(ct).ConfigureAwait(false))?.Trim() ?? "";

@@ -66,10 +66,11 @@ public sealed class ConfigRejectedException(IReadOnlyList<ConfigError> errors)
 /// <summary>Staged edits on a copy of one configuration version; apply with <see cref="ConfigStore.Apply"/>.</summary>
 public sealed class ConfigDraft
 {
-    internal ConfigDraft(int baseVersion, JsonObject applied)
+    internal ConfigDraft(int baseVersion, JsonObject applied, ConfigSecrets secrets)
     {
         BaseVersion = baseVersion;
         Applied = applied;
+        Secrets = secrets;
         Candidate = (JsonObject)applied.DeepClone();
     }
 
@@ -80,11 +81,13 @@ public sealed class ConfigDraft
 
     internal JsonObject Candidate { get; }
 
-    /// <summary>The staged changes.</summary>
-    public IReadOnlyList<ConfigChange> Changes => ConfigDiff.Compare(Applied, Candidate);
+    internal ConfigSecrets Secrets { get; }
 
-    /// <summary>The staged value at <paramref name="key"/> as JSON; throws <see cref="KeyNotFoundException"/> naming the key.</summary>
-    public string Get(string key) => ConfigPath.Get(Candidate, key).ToJsonString();
+    /// <summary>The staged changes, secret values masked.</summary>
+    public IReadOnlyList<ConfigChange> Changes => ConfigDiff.Compare(Applied, Candidate, Secrets);
+
+    /// <summary>The staged value at <paramref name="key"/> as JSON, secrets masked; throws <see cref="KeyNotFoundException"/> naming the key.</summary>
+    public string Get(string key) => Secrets.Show(ConfigPath.Get(Candidate, key), key);
 
     /// <summary>Stages <paramref name="key"/> = <paramref name="value"/>; the value is JSON or else plain text.</summary>
     public void Set(string key, string value) => ConfigPath.Set(Candidate, key, value);
@@ -106,17 +109,19 @@ public sealed class ConfigStore
     private readonly string _historyPath;
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<ConfigValidator> _validators;
+    private readonly ConfigSecrets _secrets;
     private readonly int _keepVersions;
     private readonly Lock _lock = new();
     private readonly List<ConfigVersion> _history;
     private JsonObject _current;
 
-    private ConfigStore(string path, TimeProvider time, IReadOnlyList<ConfigValidator> validators, int keepVersions, List<ConfigVersion> history, JsonObject current)
+    private ConfigStore(string path, TimeProvider time, IReadOnlyList<ConfigValidator> validators, ConfigSecrets secrets, int keepVersions, List<ConfigVersion> history, JsonObject current)
     {
         _path = path;
         _historyPath = path + ".history";
         _time = time;
         _validators = validators;
+        _secrets = secrets;
         _keepVersions = keepVersions;
         _history = history;
         _current = current;
@@ -137,7 +142,10 @@ public sealed class ConfigStore
         }
     }
 
-    /// <summary>A copy of the applied configuration.</summary>
+    /// <summary>The keys whose values are never shown; every diff this store makes (drafts, history) has them masked.</summary>
+    public ConfigSecrets Secrets => _secrets;
+
+    /// <summary>A copy of the applied configuration, secrets included: for the gateway's own use, never for display.</summary>
     public JsonObject Current
     {
         get
@@ -152,8 +160,9 @@ public sealed class ConfigStore
     /// <summary>
     /// Opens <paramref name="path"/> (a JSON object), starting the history at version 1 when there is none and
     /// finishing an apply that a crash interrupted. Throws <see cref="InvalidDataException"/> naming the file and problem.
+    /// The values of <paramref name="secrets"/> never appear in a diff or the history it keeps.
     /// </summary>
-    public static ConfigStore Open(string path, TimeProvider time, IEnumerable<ConfigValidator>? validators = null, int keepVersions = 20)
+    public static ConfigStore Open(string path, TimeProvider time, IEnumerable<ConfigValidator>? validators = null, int keepVersions = 20, ConfigSecrets? secrets = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(time);
@@ -181,7 +190,20 @@ public sealed class ConfigStore
             }
         }
 
-        return new ConfigStore(path, time, (validators ?? []).ToList(), keepVersions, history, current);
+        secrets ??= ConfigSecrets.None;
+
+        // Entries written before a key was listed as secret may hold its value: never hand those out either.
+        history = [.. history.Select(v => v with { Changes = [.. v.Changes.Select(c => Masked(c, secrets))] })];
+        return new ConfigStore(path, time, (validators ?? []).ToList(), secrets, keepVersions, history, current);
+    }
+
+    /// <summary>The applied version and its configuration with secrets masked, read together.</summary>
+    public (int Version, JsonObject Shown) Snapshot()
+    {
+        lock (_lock)
+        {
+            return (_history[^1].Version, (JsonObject)_secrets.Mask(_current)!);
+        }
     }
 
     /// <summary>Starts staging edits on the applied version.</summary>
@@ -189,7 +211,7 @@ public sealed class ConfigStore
     {
         lock (_lock)
         {
-            return new ConfigDraft(_history[^1].Version, (JsonObject)_current.DeepClone());
+            return new ConfigDraft(_history[^1].Version, (JsonObject)_current.DeepClone(), _secrets);
         }
     }
 
@@ -226,7 +248,7 @@ public sealed class ConfigStore
                 throw new ConfigRejectedException([new ConfigError("(version)", $"version {latest.Version} was applied by {latest.Actor} after these edits began on version {draft.BaseVersion}: discard and edit again")]);
             }
 
-            var changes = ConfigDiff.Compare(_current, draft.Candidate);
+            var changes = ConfigDiff.Compare(_current, draft.Candidate, _secrets);
             if (changes.Count == 0)
             {
                 throw new ConfigRejectedException([new ConfigError("(draft)", "nothing staged: expected at least one change")]);
@@ -258,7 +280,7 @@ public sealed class ConfigStore
 
             var restored = ReadObject(file);
             var previous = _history.FirstOrDefault(h => h.Version == target)?.Previous;
-            return Commit(restored, actor, $"rollback to v{target}", previous, ConfigDiff.Compare(_current, restored));
+            return Commit(restored, actor, $"rollback to v{target}", previous, ConfigDiff.Compare(_current, restored, _secrets));
         }
     }
 
@@ -270,6 +292,11 @@ public sealed class ConfigStore
             return _history.AsEnumerable().Reverse().Take(count).ToList();
         }
     }
+
+    private static ConfigChange Masked(ConfigChange change, ConfigSecrets secrets) =>
+        secrets.IsSecret(change.Key)
+            ? change with { Before = change.Before is null ? null : ConfigSecrets.Shown, After = change.After is null ? null : ConfigSecrets.Shown }
+            : change;
 
     private IEnumerable<int> KeptVersions() =>
         _history.Select(h => h.Version).Where(v => File.Exists(VersionPath(_path, v)));
@@ -476,9 +503,10 @@ public static class ConfigPath
 /// <summary>Flattens two configurations to dotted keys and lists what differs.</summary>
 public static class ConfigDiff
 {
-    /// <summary>Changes from <paramref name="before"/> to <paramref name="after"/>, sorted by key.</summary>
-    public static IReadOnlyList<ConfigChange> Compare(JsonObject before, JsonObject after)
+    /// <summary>Changes from <paramref name="before"/> to <paramref name="after"/>, sorted by key; a changed secret is listed with its values masked.</summary>
+    public static IReadOnlyList<ConfigChange> Compare(JsonObject before, JsonObject after, ConfigSecrets? secrets = null)
     {
+        secrets ??= ConfigSecrets.None;
         var a = Flatten(before);
         var b = Flatten(after);
         var changes = new List<ConfigChange>();
@@ -488,7 +516,10 @@ public static class ConfigDiff
             b.TryGetValue(key, out var y);
             if (x != y)
             {
-                changes.Add(new ConfigChange(key, x, y));
+                // The audit still says that a secret changed, and who changed it; never from what or to what.
+                changes.Add(secrets.IsSecret(key)
+                    ? new ConfigChange(key, x is null ? null : ConfigSecrets.Shown, y is null ? null : ConfigSecrets.Shown)
+                    : new ConfigChange(key, x, y));
             }
         }
 

@@ -26,8 +26,11 @@ public sealed class ConsoleConfigEditor(ConfigStore store, string? applyNotice =
     }
 
     /// <inheritdoc />
-    public ConfigResult Show() =>
-        ConfigResult.Success([$"# version {store.Version}", .. store.Current.ToJsonString(ConfigJsonContext.Default.Options).Split('\n')]);
+    public ConfigResult Show()
+    {
+        var (version, shown) = store.Snapshot();
+        return ConfigResult.Success([string.Create(CultureInfo.InvariantCulture, $"# version {version}"), .. shown.ToJsonString(ConfigJsonContext.Default.Options).Split('\n')]);
+    }
 
     /// <inheritdoc />
     public ConfigResult Get(string key)
@@ -36,7 +39,7 @@ public sealed class ConsoleConfigEditor(ConfigStore store, string? applyNotice =
         {
             try
             {
-                var value = _draft is not null ? _draft.Get(key) : ConfigPath.Get(store.Current, key).ToJsonString();
+                var value = _draft is not null ? _draft.Get(key) : store.Secrets.Show(ConfigPath.Get(store.Current, key), key);
                 return ConfigResult.Success($"{key} = {value}");
             }
             catch (KeyNotFoundException ex)

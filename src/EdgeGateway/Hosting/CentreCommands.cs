@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using EdgeGateway.Configuration;
 using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Time;
@@ -11,8 +8,8 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Hosting;
 
-/// <summary>The gateway's side of the centre's commands: test alarm, status, and config over the one versioned store.</summary>
-internal sealed class CentreCommands : ITestAlarm, IStatusProvider, IRemoteConfiguration, ICommandReplyPublisher
+/// <summary>The gateway's side of the centre's commands: test alarm and status here, config through <see cref="CentreConfiguration"/> over the one versioned store.</summary>
+internal sealed class CentreCommands : ITestAlarm, IStatusProvider, ICommandReplyPublisher
 {
     private readonly Gateway _gateway;
     private readonly IClockSyncStatus _clock;
@@ -37,7 +34,7 @@ internal sealed class CentreCommands : ITestAlarm, IStatusProvider, IRemoteConfi
             new AlarmLoopCommands(gateway.Home.Loop),
             commands,
             commands,
-            commands);
+            new CentreConfiguration(store));
         var handler = new CommandHandler(processor, commands, logger);
         gateway.Uplink.CommandReceived += payload => handler.HandleAsync(payload, CancellationToken.None);
     }
@@ -75,115 +72,5 @@ internal sealed class CentreCommands : ITestAlarm, IStatusProvider, IRemoteConfi
                 ["buzzer"] = home.Buzzer.Pattern.ToString(),
                 ["led"] = home.Led.Pattern.ToString(),
             });
-    }
-
-    public ConfigSnapshot Current() => new(_store.Version, Flatten(_store.Current));
-
-    public ConfigChangeResult Apply(IReadOnlyDictionary<string, string?> changes, long? ifVersion, ConfigAudit audit)
-    {
-        ArgumentNullException.ThrowIfNull(changes);
-        ArgumentNullException.ThrowIfNull(audit);
-        var current = _store.Version;
-        if (ifVersion is { } expected && expected != current)
-        {
-            return ConfigChangeResult.Conflict(current, expected);
-        }
-
-        var draft = _store.CreateDraft();
-        var problems = new List<ConfigProblem>();
-        foreach (var (key, value) in changes)
-        {
-            try
-            {
-                if (value is null)
-                {
-                    problems.Add(new ConfigProblem(key, "removing a key is not supported; set it to its default instead"));
-                    continue;
-                }
-
-                draft.Set(key, value);
-            }
-            catch (Exception ex) when (ex is KeyNotFoundException or FormatException or ArgumentException or InvalidOperationException)
-            {
-                problems.Add(new ConfigProblem(key, ex.Message));
-            }
-        }
-
-        if (problems.Count > 0)
-        {
-            return ConfigChangeResult.Rejected(current, problems);
-        }
-
-        try
-        {
-            var applied = _store.Apply(draft, Actor(audit));
-            return ConfigChangeResult.Ok(applied.Version, applied.Previous ?? current);
-        }
-        catch (ConfigRejectedException ex)
-        {
-            return ConfigChangeResult.Rejected(current, [.. ex.Errors.Select(e => new ConfigProblem(e.Key, e.Problem))]);
-        }
-    }
-
-    public ConfigChangeResult Rollback(long version, ConfigAudit audit)
-    {
-        ArgumentNullException.ThrowIfNull(audit);
-        var current = _store.Version;
-        try
-        {
-            var applied = _store.Rollback(Actor(audit), checked((int)version));
-            return ConfigChangeResult.Ok(applied.Version, applied.Previous ?? current);
-        }
-        catch (ConfigRejectedException ex) when (ex.Errors.Any(e => e.Problem.Contains("not kept", StringComparison.Ordinal)))
-        {
-            return ConfigChangeResult.UnknownVersion(current, version);
-        }
-        catch (ConfigRejectedException ex)
-        {
-            return ConfigChangeResult.Rejected(current, [.. ex.Errors.Select(e => new ConfigProblem(e.Key, e.Problem))]);
-        }
-    }
-
-    public IReadOnlyList<ConfigHistoryEntry> History(int limit) =>
-        [.. _store.History(limit).Select(v => new ConfigHistoryEntry(
-            v.Version,
-            new ConfigAudit(v.Actor, v.Time, v.Action, null),
-            v.Changes.ToDictionary(c => c.Key, c => new ConfigValueChange(c.Before, c.After))))];
-
-    private static string Actor(ConfigAudit audit) =>
-        string.Create(CultureInfo.InvariantCulture, $"{audit.By} via {audit.Via}{(audit.Reason is { Length: > 0 } r ? $" ({r})" : "")}");
-
-    /// <summary>Dotted keys to values, with secrets masked: the centre sees what is set, never a PIN hash or a password file's path.</summary>
-    private static Dictionary<string, string> Flatten(JsonObject root)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Walk(JsonNode? node, string prefix)
-        {
-            switch (node)
-            {
-                case JsonObject obj:
-                    foreach (var (k, v) in obj)
-                    {
-                        Walk(v, prefix.Length == 0 ? k : $"{prefix}.{k}");
-                    }
-
-                    break;
-                case JsonArray array:
-                    for (var i = 0; i < array.Count; i++)
-                    {
-                        Walk(array[i], $"{prefix}.{i}");
-                    }
-
-                    break;
-                default:
-                    values[prefix] = prefix.EndsWith("PinHash", StringComparison.Ordinal) || prefix.EndsWith("PasswordFile", StringComparison.Ordinal)
-                        ? "***"
-                        : node?.ToJsonString() ?? "null";
-                    break;
-            }
-        }
-
-        Walk(root, "");
-        return values;
     }
 }

@@ -184,31 +184,12 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
     }
 
     /// <summary>The gateway's one config store (console and centre edit through it), validating every edit as start-up would.</summary>
-    public static ConfigStore OpenStore(string configPath, TimeProvider time) => ConfigStore.Open(configPath, time, [ValidateWholeConfig]);
+    public static ConfigStore OpenStore(string configPath, TimeProvider time) => ConfigStore.Open(configPath, time, [ValidateWholeConfig], secrets: GatewayConfig.Secrets);
 
     /// <summary>An edit is validated as the whole gateway config, exactly as start-up would, before anything is written.</summary>
-    private static IEnumerable<ConfigError> ValidateWholeConfig(JsonObject candidate)
-    {
-        IReadOnlyList<string> problems;
-        try
-        {
-            problems = GatewayConfig.Parse(candidate.ToJsonString(), "config").Validate();
-        }
-        catch (GatewayConfigException ex)
-        {
-            problems = ex.Errors;
-        }
-        catch (JsonException ex)
-        {
-            problems = [$"config: {ex.Message}"];
-        }
-
-        foreach (var p in problems)
-        {
-            var colon = p.IndexOf(": ", StringComparison.Ordinal);
-            yield return colon > 0 ? new ConfigError(p[..colon], p[(colon + 2)..]) : new ConfigError("config", p);
-        }
-    }
+    /// <remarks>Lines and columns are left out: the candidate is the edited config, not the file the technician sees.</remarks>
+    private static IEnumerable<ConfigError> ValidateWholeConfig(JsonObject candidate) =>
+        GatewayConfig.Check(candidate.ToJsonString(), null, out _).Select(i => new ConfigError(i.Path.Length > 0 ? i.Path : "config", i.Problem));
 
     private void OnHappening(LoopHappening h)
     {

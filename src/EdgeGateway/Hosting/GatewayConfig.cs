@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EdgeGateway.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Rules;
 using EdgeGateway.Devices.Configuration;
@@ -54,8 +55,15 @@ internal sealed class ConsoleConfig
 }
 
 /// <summary>The whole gateway configuration: one JSON file, validated as a whole before anything starts.</summary>
-internal sealed class GatewayConfig
+internal sealed partial class GatewayConfig
 {
+    /// <summary>
+    /// The keys whose values never leave the gateway (command replies, history, console, audit, logs), shown as "(secret)".
+    /// The PIN hash is one: a 4-digit PIN is recovered from its PBKDF2 hash in minutes. The uplink's password_file and
+    /// key_file are paths, not secrets; what they hold is read only by the link and never enters the config or a message.
+    /// </summary>
+    public static ConfigSecrets Secrets { get; } = new(["console.pin_hash"]);
+
     /// <summary>The gateway's id: MQTT topic level, event source.</summary>
     public string GatewayId { get; set; } = "";
 
@@ -108,9 +116,15 @@ internal sealed class GatewayConfig
             return error;
         }
 
-        var segments = error[..colon].Split(':').Select(seg => seg == HomeRulesConfig.Section ? "rules" : SnakeCase(seg));
-        return string.Join('.', segments) + error[colon..];
+        // Keys named inside the message too ("already used by Devices:Contacts:0:Pin"), so every key reads as in the file.
+        return FileKey(error[..colon]) + SectionKey().Replace(error[colon..], m => FileKey(m.Value));
     }
+
+    private static string FileKey(string key) =>
+        string.Join('.', key.Split(':').Select(seg => seg == HomeRulesConfig.Section ? "rules" : SnakeCase(seg)));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:Devices|HomeRules|Uplink|Console)(?::[A-Za-z0-9]+)+")]
+    private static partial System.Text.RegularExpressions.Regex SectionKey();
 
     private static string SnakeCase(string name)
     {
@@ -210,7 +224,7 @@ internal sealed class GatewayConfig
         return errors;
     }
 
-    /// <summary>Reads a config file, applies command-line <paramref name="overrides"/>, and validates the result; the exception lists every problem with its key.</summary>
+    /// <summary>Reads a config file, applies command-line <paramref name="overrides"/>, and validates the result; the exception lists every problem with its key, line and column.</summary>
     /// <exception cref="GatewayConfigException">The file is missing, not JSON of this shape, or invalid.</exception>
     public static GatewayConfig Load(string path, Action<GatewayConfig>? overrides = null)
     {
@@ -224,25 +238,73 @@ internal sealed class GatewayConfig
             throw new GatewayConfigException([$"{path}: cannot be read: {ex.Message}"]);
         }
 
-        var config = Parse(json, path);
-        overrides?.Invoke(config);
-        var errors = config.Validate();
-        return errors.Count == 0 ? config : throw new GatewayConfigException([.. errors.Select(e => $"{path}: {e}")]);
+        var issues = Check(json, overrides, out var config);
+        return issues.Count == 0 ? config! : throw new GatewayConfigException(path, issues);
     }
 
-    /// <summary>Parses config JSON without validating it; unknown keys are errors, so a typo cannot silently disable a rule.</summary>
+    /// <summary>Parses config JSON without validating its values; every unknown key or value of the wrong kind is listed, with line and column, so a typo cannot silently disable a rule.</summary>
+    /// <exception cref="GatewayConfigException">The text is not JSON of this shape.</exception>
     public static GatewayConfig Parse(string json, string origin)
     {
+        var check = ConfigFileCheck.Run(json, Secrets, out _);
+        if (check.Issues.Count > 0)
+        {
+            throw new GatewayConfigException(origin, check.Issues);
+        }
+
+        return JsonSerializer.Deserialize(json, GatewayConfigJson.Default.GatewayConfig)
+            ?? throw new GatewayConfigException(origin, [new ConfigIssue("", null, null, "the file holds null: expected a JSON object { … }")]);
+    }
+
+    /// <summary>
+    /// Every problem of config <paramref name="json"/> at once: its shape (unknown keys, values of the wrong kind) and its
+    /// values (pins, rules, broker), each with key, line and column where the file has them. <paramref name="config"/> is
+    /// the parsed config when there are none.
+    /// </summary>
+    public static IReadOnlyList<ConfigIssue> Check(string json, Action<GatewayConfig>? overrides, out GatewayConfig? config)
+    {
+        config = null;
+        var check = ConfigFileCheck.Run(json, Secrets, out var cleaned);
+        var issues = check.Issues.ToList();
+        if (cleaned is null)
+        {
+            return issues;
+        }
+
+        GatewayConfig? parsed;
         try
         {
-            return JsonSerializer.Deserialize(json, GatewayConfigJson.Default.GatewayConfig)
-                ?? throw new GatewayConfigException([$"{origin}: the file is empty (null)"]);
+            parsed = cleaned.Deserialize(GatewayConfigJson.Default.GatewayConfig);
         }
-        catch (JsonException ex)
+        catch (JsonException) when (issues.Count > 0)
         {
-            var where = ex.Path is { Length: > 1 } p ? $" at {p}" : "";
-            throw new GatewayConfigException([$"{origin}{where}: {ex.Message.Split(" Path:", 2)[0]}"]);
+            // The file's shape is broken in a way the cleaning did not undo; its problems are listed already.
+            return issues;
         }
+
+        if (parsed is null)
+        {
+            return [.. issues, new ConfigIssue("", null, null, "the file holds null: expected a JSON object { … }")];
+        }
+
+        overrides?.Invoke(parsed);
+        foreach (var error in parsed.Validate())
+        {
+            var colon = error.IndexOf(": ", StringComparison.Ordinal);
+            var (key, problem) = colon > 0 ? (error[..colon], error[(colon + 2)..]) : ("", error);
+            if (!check.IsBroken(key))
+            {
+                issues.Add(check.Locate(key, problem));
+            }
+        }
+
+        if (issues.Count == 0)
+        {
+            config = parsed;
+        }
+
+        // In file order, as the technician goes through the file; problems without a place in it come last.
+        return [.. issues.OrderBy(i => i.Line ?? int.MaxValue).ThenBy(i => i.Column ?? 0)];
     }
 
     /// <summary>Serialises the config as indented JSON.</summary>
@@ -270,11 +332,25 @@ internal sealed class GatewayConfig
     }
 }
 
-/// <summary>The config cannot be used; every problem is listed, each naming its key.</summary>
-internal sealed class GatewayConfigException(IReadOnlyList<string> errors)
+/// <summary>The config cannot be used; every problem is listed, each naming its key (and line and column when from a file).</summary>
+internal sealed class GatewayConfigException(IReadOnlyList<string> errors, IReadOnlyList<ConfigIssue> issues)
     : Exception("invalid configuration:\n  " + string.Join("\n  ", errors))
 {
+    public GatewayConfigException(IReadOnlyList<string> errors)
+        : this(errors, [.. errors.Select(e => new ConfigIssue("", null, null, e))])
+    {
+    }
+
+    public GatewayConfigException(string origin, IReadOnlyList<ConfigIssue> issues)
+        : this([.. issues.Select(i => $"{origin}: {i}")], issues)
+    {
+    }
+
+    /// <summary>Each problem as a line: origin, where, key, what.</summary>
     public IReadOnlyList<string> Errors { get; } = errors;
+
+    /// <summary>Each problem with its key, line and column.</summary>
+    public IReadOnlyList<ConfigIssue> Issues { get; } = issues;
 }
 
 // Keys are snake_case so a dotted path (devices.contacts.0.debounce) is the same in the file, on the console and in

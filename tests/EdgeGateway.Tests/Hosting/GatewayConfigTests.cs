@@ -31,7 +31,10 @@ public class GatewayConfigTests
     {
         var path = RepoFile("deploy/config.example.json");
         var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Load(path));
-        Assert.Equal($"{path}: console.pin_hash: console.pinHash is not set", Assert.Single(ex.Errors).Split(": a real", 2)[0]);
+        var issue = Assert.Single(ex.Issues);
+        Assert.Equal("console.pin_hash", issue.Path);
+        Assert.NotNull(issue.Line);
+        Assert.StartsWith($"{path}: line {issue.Line}, column {issue.Column}: console.pin_hash: not set: a real installation needs its own technician PIN", Assert.Single(ex.Errors), StringComparison.Ordinal);
 
         var config = GatewayConfig.Parse(File.ReadAllText(path), path);
         config.Console.PinHash = TechnicianConsole.Security.PinHash.Create("9513", 1000).ToString();
@@ -74,5 +77,77 @@ public class GatewayConfigTests
     {
         var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Parse(json, "config"));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_problem_of_a_file_is_listed_at_once_with_its_key_line_and_column_and_what_was_expected_and_found()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("config-errors-").FullName, "config.json");
+        File.WriteAllText(path, """
+            {
+              "gateway_id": "home-1", "simulated": true, "bogus": 1,
+              "devices": {
+                "contacts": [ { "sensor_id": "door", "kind": "DoorContact", "pinn": 17 }, { "sensor_id": "bed", "kind": "BedMat", "pin": "seventeen" } ],
+                "outputs": { "buzzer_pin": 18 }
+              },
+              "rules": { "night": { "start": "25:99" } },
+              "uplink": { "broker": "http://nope", "heartbeat_seconds": true },
+              "console": { "pin_hash": 1234 }
+            }
+            """);
+
+        var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Load(path));
+
+        Assert.Equal(
+            string.Join('\n',
+                "line 2, column 46: unknown key 'bogus' (known here: gateway_id, simulated, devices, rules, uplink, console)",
+                "line 4, column 65: devices.contacts.0: unknown key 'pinn' (known here: sensor_id, kind, pin, pull, wiring, debounce, flapping_max_changes_per_minute, silent_after)",
+                "line 4, column 119: devices.contacts.1.pin: expected a whole number, found \"seventeen\"",
+                "line 7, column 25: rules.night.start: expected a time of day \"HH:mm\" such as \"23:00\", found \"25:99\"",
+                "line 8, column 40: uplink.heartbeat_seconds: expected a whole number, found true",
+                "line 9, column 16: console.pin_hash: expected text in quotes, found a number (not shown: it is a secret)"),
+            string.Join('\n', ex.Issues.Where(i => i.Problem.StartsWith("unknown", StringComparison.Ordinal) || i.Problem.StartsWith("expected", StringComparison.Ordinal))));
+
+        // The checks of values still run on the rest of the file, and name where the key is (or where it belongs).
+        Assert.Contains("line 4, column 19: devices.contacts.0.pin: missing", ex.Issues.Select(i => i.ToString()).Select(s => s.Split(';')[0]));
+        Assert.Contains(ex.Issues, i => i is { Path: "devices.outputs.led_pin", Line: 5 } && i.Problem.StartsWith("missing", StringComparison.Ordinal));
+        Assert.Contains(ex.Issues, i => i is { Path: "uplink.broker", Line: 8, Column: 15 } && i.Problem.Contains("'http://nope' is not an mqtt://", StringComparison.Ordinal));
+
+        // A key whose value is unreadable is reported once, not again as missing.
+        Assert.Single(ex.Issues, i => i.Path == "devices.contacts.1.pin");
+        Assert.All(ex.Errors, e => Assert.StartsWith($"{path}: ", e, StringComparison.Ordinal));
+        Assert.Equal(ex.Issues.OrderBy(i => i.Line ?? int.MaxValue).ThenBy(i => i.Column), ex.Issues);
+        Assert.DoesNotMatch(@"System\.|EdgeGateway\.|Int32|String|Boolean|TimeOnly|JSON property", ex.Message);
+        Assert.DoesNotContain("1234", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_syntax_error_names_its_line_and_column()
+    {
+        var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Parse("{\n  \"gateway_id\": \"home-1\"\n  \"simulated\": true\n}", "config.json"));
+        var issue = Assert.Single(ex.Issues);
+        Assert.Equal((3, 3), (issue.Line, issue.Column));
+        Assert.StartsWith("config.json: line 3, column 3: not valid JSON: ", Assert.Single(ex.Errors), StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_key_on_one_line_is_reported_as_the_technician_reads_it()
+    {
+        var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Parse("""{"gateway_id":"home-1","simulated":true,"uplink":{},"bogus":1}""", "config.json"));
+        Assert.Equal("config.json: line 1, column 53: unknown key 'bogus' (known here: gateway_id, simulated, devices, rules, uplink, console)", Assert.Single(ex.Errors));
+    }
+
+    [Fact]
+    public void A_key_named_inside_a_problem_is_spelled_as_in_the_file_too()
+    {
+        var config = GatewayConfig.Parse("""
+            { "gateway_id": "home-1", "simulated": true, "uplink": { "broker": "mqtt://centre.example:1883" },
+              "devices": { "contacts": [ { "sensor_id": "door", "kind": "DoorContact", "pin": 17 } ], "flow_meters": [ { "sensor_id": "tap", "pin": 17, "pulses_per_litre": 450 } ],
+                           "outputs": { "buzzer_pin": 18, "led_pin": 23 } } }
+            """, "config.json");
+        var errors = config.Validate();
+        Assert.Contains("devices.flow_meters.0.pin: GPIO 17 is already used by devices.contacts.0.pin", errors);
+        Assert.Contains(errors, e => e.StartsWith("uplink.broker: ", StringComparison.Ordinal) && e.Contains("uplink.plain_loopback_demo", StringComparison.Ordinal));
     }
 }

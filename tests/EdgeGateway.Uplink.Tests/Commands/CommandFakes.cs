@@ -55,7 +55,7 @@ internal sealed class FakeTestAlarm : ITestAlarm
     }
 }
 
-internal sealed class FakeStatus(FakeAlarms alarms, InMemoryConfiguration config) : IStatusProvider
+internal sealed class FakeStatus(FakeAlarms alarms, RecordingConfiguration config) : IStatusProvider
 {
     public static readonly Guid Boot = Guid.Parse("0193a1b2-0000-7000-8000-000000000001");
 
@@ -70,37 +70,32 @@ internal sealed class FakeStatus(FakeAlarms alarms, InMemoryConfiguration config
 }
 
 /// <summary>
-/// A configuration store with the semantics IRemoteConfiguration promises (validate all, apply all or nothing, versions,
-/// audit, rollback as a new version), recording every call so tests can prove that bad commands never reached it.
+/// The processor's configuration for its own tests (parsing, replies, replay, fuzzing): it records every call, so tests can
+/// prove that a bad command never reached it, and answers as the gateway's adapter does for the few real keys it holds
+/// (versions from 1, real key names and ranges, a null value refused). What the real store does with a real file is tested
+/// in EdgeGateway.Tests (CentreConfigTests, ConfigSecretsTests); nothing here stands in for it.
 /// </summary>
-internal sealed class InMemoryConfiguration : IRemoteConfiguration
+internal sealed class RecordingConfiguration : IRemoteConfiguration
 {
-    private static readonly Dictionary<string, string> Defaults = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, (string Initial, int Min, int Max)> Keys = new(StringComparer.Ordinal)
     {
-        ["rules.tap.limit_min"] = "5",
-        ["rules.night.start"] = "23:00",
-        ["rules.night.end"] = "06:00",
-        ["uplink.heartbeat_s"] = "60",
+        ["uplink.heartbeat_seconds"] = ("60", 1, 3600),
+        ["uplink.keep_alive_seconds"] = ("15", 1, 600),
+        ["console.idle_logout_minutes"] = ("10", 1, 240),
     };
 
-    private readonly List<Dictionary<string, string>> _versions = [new(Defaults, StringComparer.Ordinal)];
+    private readonly List<Dictionary<string, string>> _versions = [Keys.ToDictionary(k => k.Key, k => k.Value.Initial, StringComparer.Ordinal)];
     private readonly List<ConfigHistoryEntry> _history = [];
 
     public int ApplyCalls { get; private set; }
 
     public int RollbackCalls { get; private set; }
 
-    public int ReadCalls { get; private set; }
-
-    public long Version => _versions.Count - 1;
+    public long Version => _versions.Count;
 
     public IReadOnlyDictionary<string, string> Values => _versions[^1];
 
-    public ConfigSnapshot Current()
-    {
-        ReadCalls++;
-        return new ConfigSnapshot(Version, new Dictionary<string, string>(Values, StringComparer.Ordinal));
-    }
+    public ConfigSnapshot Current() => new(Version, new Dictionary<string, string>(Values, StringComparer.Ordinal));
 
     public ConfigChangeResult Apply(IReadOnlyDictionary<string, string?> changes, long? ifVersion, ConfigAudit audit)
     {
@@ -114,13 +109,18 @@ internal sealed class InMemoryConfiguration : IRemoteConfiguration
         var problems = new List<ConfigProblem>();
         foreach (var (key, value) in changes)
         {
-            if (!Defaults.TryGetValue(key, out var fallback))
+            if (value is null)
+            {
+                problems.Add(new ConfigProblem(key, "removing a key is not supported; set it to the value you want instead"));
+            }
+            else if (!Keys.ContainsKey(key))
             {
                 problems.Add(new ConfigProblem(key, "unknown key"));
-                continue;
             }
-
-            next[key] = value ?? fallback;
+            else
+            {
+                next[key] = value;
+            }
         }
 
         problems.AddRange(Validate(next));
@@ -130,13 +130,12 @@ internal sealed class InMemoryConfiguration : IRemoteConfiguration
     public ConfigChangeResult Rollback(long version, ConfigAudit audit)
     {
         RollbackCalls++;
-        if (version < 0 || version > Version)
+        if (version < 1 || version > Version)
         {
             return ConfigChangeResult.UnknownVersion(Version, version);
         }
 
-        var problems = Validate(_versions[(int)version]);
-        return problems.Count > 0 ? ConfigChangeResult.Rejected(Version, problems) : Commit(new(_versions[(int)version], StringComparer.Ordinal), audit);
+        return Commit(new(_versions[(int)version - 1], StringComparer.Ordinal), audit);
     }
 
     public IReadOnlyList<ConfigHistoryEntry> History(int limit) => _history.AsEnumerable().Reverse().Take(limit).ToList();
@@ -150,33 +149,15 @@ internal sealed class InMemoryConfiguration : IRemoteConfiguration
         return ConfigChangeResult.Ok(Version, previous);
     }
 
-    private static List<ConfigProblem> Validate(Dictionary<string, string> values)
+    private static IEnumerable<ConfigProblem> Validate(Dictionary<string, string> values)
     {
-        var problems = new List<ConfigProblem>();
-        if (!int.TryParse(values["rules.tap.limit_min"], NumberStyles.None, CultureInfo.InvariantCulture, out var tap) || tap is < 1 or > 120)
+        foreach (var (key, (_, min, max)) in Keys)
         {
-            problems.Add(new ConfigProblem("rules.tap.limit_min", $"expected whole minutes from 1 to 120, got '{values["rules.tap.limit_min"]}'"));
-        }
-
-        if (!int.TryParse(values["uplink.heartbeat_s"], NumberStyles.None, CultureInfo.InvariantCulture, out var hb) || hb is < 10 or > 3600)
-        {
-            problems.Add(new ConfigProblem("uplink.heartbeat_s", $"expected seconds from 10 to 3600, got '{values["uplink.heartbeat_s"]}'"));
-        }
-
-        foreach (var key in new[] { "rules.night.start", "rules.night.end" })
-        {
-            if (!TimeOnly.TryParseExact(values[key], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            if (!int.TryParse(values[key], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
             {
-                problems.Add(new ConfigProblem(key, $"expected a time of day HH:mm, got '{values[key]}'"));
+                yield return new ConfigProblem(key, $"{values[key]} is out of range; expected {min}–{max}");
             }
         }
-
-        if (values["rules.night.start"] == values["rules.night.end"])
-        {
-            problems.Add(new ConfigProblem("rules.night.end", "the night window must not be empty (start equals end)"));
-        }
-
-        return problems;
     }
 }
 
@@ -203,7 +184,7 @@ internal sealed class CommandRig
 
     public FakeTestAlarm TestAlarm { get; } = new();
 
-    public InMemoryConfiguration Config { get; } = new();
+    public RecordingConfiguration Config { get; } = new();
 
     public FakeStatus Status { get; }
 

@@ -12,10 +12,10 @@ public sealed class CommandFuzzTests
 {
     private static readonly string[] Templates =
     [
-        CommandRig.Command(CommandTypes.ConfigSet, new Dictionary<string, object> { ["changes"] = new Dictionary<string, object> { ["rules.tap.limit_min"] = 9 }, ["ifversion"] = 0 }),
-        CommandRig.Command(CommandTypes.ConfigRollback, new { version = 0 }),
+        CommandRig.Command(CommandTypes.ConfigSet, new Dictionary<string, object> { ["changes"] = new Dictionary<string, object> { ["uplink.heartbeat_seconds"] = 9 }, ["ifversion"] = 1 }),
+        CommandRig.Command(CommandTypes.ConfigRollback, new { version = 1 }),
         CommandRig.Command(CommandTypes.AlarmAcknowledge, new { alarm = Guid.Parse("0193a1b2-0000-7000-8000-0000000000aa") }),
-        CommandRig.Command(CommandTypes.ConfigGet, new { keys = new[] { "rules.tap.limit_min" } }),
+        CommandRig.Command(CommandTypes.ConfigGet, new { keys = new[] { "uplink.heartbeat_seconds" } }),
     ];
 
     private static readonly JsonNode?[] WrongValues =
@@ -55,7 +55,7 @@ public sealed class CommandFuzzTests
             AssertOneValidReply(outcome, Convert.ToHexString(bytes));
         }
 
-        Assert.Equal((0, 0, 0), (rig.Config.ApplyCalls, rig.Config.RollbackCalls, rig.Config.Version));
+        Assert.Equal((0, 0, 1L), (rig.Config.ApplyCalls, rig.Config.RollbackCalls, rig.Config.Version));
         Assert.Empty(rig.Alarms.Calls);
     }
 
@@ -108,9 +108,9 @@ public sealed class CommandFuzzTests
             }
         }
 
-        Assert.Equal(changed, rig.Config.Version);
-        Assert.Contains(rig.Config.Values["rules.tap.limit_min"], new[] { "5", "9" });
-        Assert.Equal(rig.Config.Version, rig.Config.History(int.MaxValue).Count);
+        Assert.Equal(changed + 1, rig.Config.Version);
+        Assert.Contains(rig.Config.Values["uplink.heartbeat_seconds"], new[] { "60", "9" });
+        Assert.Equal(changed, rig.Config.History(int.MaxValue).Count);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class CommandFuzzTests
                 node["args"]![field] = wrong?.DeepClone();
                 if (field == "ifversion" && wrong is JsonValue v && v.TryGetValue<int>(out var n) && n == 0)
                 {
-                    continue; // 0 is a valid ifversion.
+                    continue; // 0 is a well-formed ifversion (a stale one).
                 }
 
                 var outcome = rig.Processor.Process(Encoding.UTF8.GetBytes(node.ToJsonString()));
@@ -151,7 +151,7 @@ public sealed class CommandFuzzTests
     {
         var rig = new CommandRig();
         var payload = new byte[size];
-        Encoding.UTF8.GetBytes(CommandRig.Command(CommandTypes.ConfigSet, new Dictionary<string, object> { ["changes"] = new Dictionary<string, object> { ["rules.tap.limit_min"] = 9 } })).CopyTo(payload, 0);
+        Encoding.UTF8.GetBytes(CommandRig.Command(CommandTypes.ConfigSet, new Dictionary<string, object> { ["changes"] = new Dictionary<string, object> { ["uplink.heartbeat_seconds"] = 9 } })).CopyTo(payload, 0);
         var outcome = rig.Processor.Process(payload);
         Assert.Equal(CommandErrorCodes.TooLarge, outcome.ErrorCode);
         AssertOneValidReply(outcome, "(huge)");

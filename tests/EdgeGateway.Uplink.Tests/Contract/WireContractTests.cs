@@ -107,7 +107,7 @@ public sealed partial class WireContractTests
         string[] valid =
         [
             CommandRig.Command(CommandTypes.StatusRequest, id: "s-1"),
-            CommandRig.Command(CommandTypes.ConfigSet, new Dictionary<string, object> { ["changes"] = new Dictionary<string, object> { ["rules.tap.limit_min"] = 12 } }, id: "c-1"),
+            CommandRig.Command(CommandTypes.ConfigSet, new Dictionary<string, object> { ["changes"] = new Dictionary<string, object> { ["uplink.heartbeat_seconds"] = 12 } }, id: "c-1"),
             CommandRig.Command(CommandTypes.ConfigHistory, id: "h-1"),
             CommandRig.Command(CommandTypes.AlarmTest, id: "t-1"),
         ];
@@ -127,7 +127,7 @@ public sealed partial class WireContractTests
         tap.AssertAllValid(skip: m => m.Topic == Topics.Commands("home-cmd") && !validSet.Contains(m.Payload));
         var statuses = replyMessages.Select(m => JsonDocument.Parse(m.Payload).RootElement).Select(r => (r.GetProperty("command").GetString(), r.GetProperty("status").GetString())).ToList();
         Assert.Equal([("s-1", "ok"), ("c-1", "ok"), ("h-1", "ok"), ("t-1", "ok"), (null, "error"), ("x-1", "error"), ("s-1", "error")], statuses);
-        Assert.Equal("12", rig.Config.Values["rules.tap.limit_min"]);
+        Assert.Equal("12", rig.Config.Values["uplink.heartbeat_seconds"]);
         await gateway.DisconnectAsync();
         await centre.DisconnectAsync();
     }

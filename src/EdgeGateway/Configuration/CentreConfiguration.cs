@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EdgeGateway.Uplink.Commands;
+
+namespace EdgeGateway.Configuration;
+
+/// <summary>
+/// The centre's config commands over the gateway's one <see cref="ConfigStore"/>: the same drafts, validation, versions and
+/// history as the console, with every secret value shown as <see cref="ConfigSecrets.Shown"/>.
+/// </summary>
+/// <remarks>A null value is refused: the store has no per-key defaults to restore, and a key removed by accident could silence a rule.</remarks>
+public sealed class CentreConfiguration(ConfigStore store) : IRemoteConfiguration
+{
+    /// <inheritdoc />
+    public ConfigSnapshot Current()
+    {
+        // Version and values from one read: another apply may land between two property reads.
+        var (version, shown) = store.Snapshot();
+        return new ConfigSnapshot(version, Flatten(shown));
+    }
+
+    /// <inheritdoc />
+    public ConfigChangeResult Apply(IReadOnlyDictionary<string, string?> changes, long? ifVersion, ConfigAudit audit)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(audit);
+        var draft = store.CreateDraft();
+        var current = draft.BaseVersion;
+        if (ifVersion is { } expected && expected != current)
+        {
+            return ConfigChangeResult.Conflict(current, expected);
+        }
+
+        var problems = new List<ConfigProblem>();
+        foreach (var (key, value) in changes)
+        {
+            try
+            {
+                if (value is null)
+                {
+                    problems.Add(new ConfigProblem(key, "removing a key is not supported; set it to the value you want instead"));
+                    continue;
+                }
+
+                draft.Set(key, value);
+            }
+            catch (Exception ex) when (ex is KeyNotFoundException or FormatException or ArgumentException or InvalidOperationException)
+            {
+                problems.Add(new ConfigProblem(key, ex.Message));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return ConfigChangeResult.Rejected(current, problems);
+        }
+
+        try
+        {
+            var applied = store.Apply(draft, Actor(audit));
+            return ConfigChangeResult.Ok(applied.Version, applied.Previous ?? current);
+        }
+        catch (ConfigRejectedException ex) when (ex.Errors.Any(e => e.Key == "(version)"))
+        {
+            // Another apply landed between the draft and its commit: the centre's ifversion is as stale as it can be.
+            return ConfigChangeResult.Conflict(store.Version, ifVersion ?? current);
+        }
+        catch (ConfigRejectedException ex)
+        {
+            return ConfigChangeResult.Rejected(current, [.. ex.Errors.Select(e => new ConfigProblem(e.Key, e.Problem))]);
+        }
+    }
+
+    /// <inheritdoc />
+    public ConfigChangeResult Rollback(long version, ConfigAudit audit)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        var current = store.Version;
+        if (version is < 1 or > int.MaxValue)
+        {
+            return ConfigChangeResult.UnknownVersion(current, version);
+        }
+
+        try
+        {
+            var applied = store.Rollback(Actor(audit), (int)version);
+            return ConfigChangeResult.Ok(applied.Version, applied.Previous ?? current);
+        }
+        catch (ConfigRejectedException ex) when (ex.Errors.Any(e => e.Problem.Contains("not kept", StringComparison.Ordinal)))
+        {
+            return ConfigChangeResult.UnknownVersion(current, version);
+        }
+        catch (ConfigRejectedException ex)
+        {
+            return ConfigChangeResult.Rejected(current, [.. ex.Errors.Select(e => new ConfigProblem(e.Key, e.Problem))]);
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<ConfigHistoryEntry> History(int limit) =>
+        [.. store.History(limit).Select(v => new ConfigHistoryEntry(
+            v.Version,
+            new ConfigAudit(v.Actor, v.Time, v.Action, null),
+            v.Changes.ToDictionary(c => c.Key, c => new ConfigValueChange(c.Before, c.After))))];
+
+    private static string Actor(ConfigAudit audit) =>
+        string.Create(CultureInfo.InvariantCulture, $"{audit.By} via {audit.Via}{(audit.Reason is { Length: > 0 } r ? $" ({r})" : "")}");
+
+    /// <summary>Dotted keys to JSON values, as the file spells them (devices.contacts.0.pin).</summary>
+    private static Dictionary<string, string> Flatten(JsonObject root)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Walk(JsonNode? node, string prefix)
+        {
+            switch (node)
+            {
+                case JsonObject obj:
+                    foreach (var (k, v) in obj)
+                    {
+                        Walk(v, prefix.Length == 0 ? k : $"{prefix}.{k}");
+                    }
+
+                    break;
+                case JsonArray array:
+                    for (var i = 0; i < array.Count; i++)
+                    {
+                        Walk(array[i], string.Create(CultureInfo.InvariantCulture, $"{prefix}.{i}"));
+                    }
+
+                    break;
+                default:
+                    values[prefix] = node?.ToJsonString() ?? "null";
+                    break;
+            }
+        }
+
+        Walk(root, "");
+        return values;
+    }
+}
