@@ -39,6 +39,7 @@ internal abstract class Debouncer : IDisposable
         // Blocking waits wake up to ~1 ms late (millisecond timeouts, scheduler); the last stretch is spun instead.
         private static readonly TimeSpan SpinBelow = TimeSpan.FromMilliseconds(2);
         private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(5);
+        private static readonly TimeSpan LongestWait = TimeSpan.FromHours(1);
 
         private readonly TimeProvider _time;
         private readonly TimeSpan _debounce;
@@ -108,8 +109,10 @@ internal abstract class Debouncer : IDisposable
 
                 if (remaining > SpinBelow)
                 {
-                    // Wake a millisecond early (the timeout is truncated to whole ms as well), then spin the rest.
-                    _stop.Wait(remaining - TimeSpan.FromMilliseconds(1));
+                    // Wake a millisecond early (the timeout is truncated to whole ms as well), then spin the rest; a
+                    // very long debounce is waited out in steps, as Wait refuses more than int.MaxValue ms.
+                    var wait = remaining - TimeSpan.FromMilliseconds(1);
+                    _stop.Wait(wait < LongestWait ? wait : LongestWait);
                 }
                 else
                 {

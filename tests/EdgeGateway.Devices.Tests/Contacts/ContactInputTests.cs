@@ -350,6 +350,25 @@ public sealed class ContactInputTests : IDisposable
         Assert.False(thread.IsAlive);
     }
 
+    [Fact]
+    public async Task A_debounce_longer_than_one_wait_can_take_keeps_the_debounce_thread_alive()
+    {
+        // 30 days is more than the int.MaxValue ms a single wait accepts: the thread must wait in steps, not throw.
+        _driver.SetInputLevel(Pin, PinValue.Low);
+        using var input = new ContactInput(
+            _gpio,
+            new ContactInputOptions { SensorId = "door", Kind = SensorKind.DoorContact, Pin = Pin, Debounce = TimeSpan.FromDays(30) },
+            TimeProvider.System,
+            new CareEventFactory("home-1", TimeProvider.System, new FixedClockSyncStatus(true)).Now,
+            _ => { });
+        _driver.SetInputLevel(Pin, PinValue.High);
+        var thread = input.DebounceThread!;
+        await Task.Delay(200); // an ArgumentOutOfRangeException there would end the thread (and the test host) at once
+        Assert.True(thread.IsAlive);
+        input.Dispose();
+        Assert.False(thread.IsAlive);
+    }
+
     /// <summary>Records what the input logs, so a test can see the sensor id in the line a technician would read.</summary>
     private sealed class RecordingLogger : ILogger
     {
