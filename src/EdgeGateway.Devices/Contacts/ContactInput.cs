@@ -132,7 +132,16 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
         _guard.Deliver(_sink, Reading(_reported));
         ArmSilence();
         _debouncer = Debouncer.Create(time, options.Debounce, () => _guard.Run("debounce", Settle), options.SensorId);
-        _gpio.RegisterCallbackForPinValueChangedEvent(options.Pin, PinEventTypes.Rising | PinEventTypes.Falling, OnEdge);
+        try
+        {
+            _gpio.RegisterCallbackForPinValueChangedEvent(options.Pin, PinEventTypes.Rising | PinEventTypes.Falling, OnEdge);
+        }
+        catch
+        {
+            // The caller never gets an object to dispose: the debounce thread must not outlive the failed constructor.
+            _debouncer.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc />
