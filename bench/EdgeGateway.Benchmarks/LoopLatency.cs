@@ -14,18 +14,40 @@ namespace EdgeGateway.Benchmarks;
 
 /// <summary>
 /// Local loop latency, input change → buzzer command, as percentiles over many changes (BenchmarkDotNet reports means,
-/// not the tail of a pipeline). Run: <c>dotnet run -c Release --project bench/EdgeGateway.Benchmarks -- latency [changes]</c>.
+/// not the tail of a pipeline). Run: <c>dotnet run -c Release --project bench/EdgeGateway.Benchmarks -- latency [changes]</c>,
+/// or only the GPIO edge path: <c>... -- latency gpio [edges]</c> (bench/README.md).
 /// </summary>
 internal static class LoopLatency
 {
+    // Issue 15's targets for the GPIO edge → buzzer path beyond the debounce, idle and under `stress-ng --cpu 2`.
+    private const double TargetP99Micros = 1_000;
+    private const double TargetMaxMicros = 20_000;
+
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is [_, "gpio", ..])
+        {
+            var edges = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5_000;
+            var debounceMs = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 1;
+            return await MeasureGpioPathsAsync(edges, TimeSpan.FromMilliseconds(debounceMs)) ? 0 : 1;
+        }
+
         var changes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
         Console.WriteLine($"loop latency: help-button press → buzzer Alarm, local reset → buzzer Off; {changes:N0} presses per run");
         await MeasureAsync("idle (outbound drained)", changes, drain: true);
         await MeasureAsync("uplink stalled (outbound never drained, broker down)", changes, drain: false);
-        await MeasureGpioAsync(Math.Max(1, changes / 20));
-        return 0;
+        return await MeasureGpioPathsAsync(Math.Max(1, changes / 20), TimeSpan.FromMilliseconds(1)) ? 0 : 1;
+    }
+
+    /// <summary>The GPIO path with each debounce timing; true when the production timing meets the targets.</summary>
+    private static async Task<bool> MeasureGpioPathsAsync(int edges, TimeSpan debounce)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"GPIO edge → ContactInput ({debounce.TotalMilliseconds:0.###} ms debounce) → alarm loop → buzzer, beyond the debounce; {edges:N0} presses per timing; target p99 ≤ {TargetP99Micros:0} µs, max ≤ {TargetMaxMicros:0} µs"));
+        var dedicated = await MeasureGpioAsync("debounce on its own thread (TimeProvider.System, as in production)", TimeProvider.System, edges, debounce);
+
+        // Any provider other than TimeProvider.System gets the provider's timer: the thread-pool path of before, for comparison.
+        await MeasureGpioAsync("debounce on the TimeProvider timer (thread pool; tests and demo)", new PoolTimerClock(), edges, debounce);
+        return dedicated;
     }
 
     private static AlarmLoop NewLoop(TimestampBuzzer buzzer)
@@ -78,63 +100,108 @@ internal static class LoopLatency
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {2 * presses / wall.Elapsed.TotalSeconds:N0} input→output round trips/s; outbound backlog at end {backlog:N0} events"));
     }
 
-    private static async Task MeasureGpioAsync(int edges)
+    private static async Task<bool> MeasureGpioAsync(string name, TimeProvider time, int edges, TimeSpan debounce)
     {
         // The whole device path: a pin edge on the simulated driver → the real GpioController → ContactInput's debounce
-        // timer → TryPost → rule → buzzer. The debounce is 1 ms; what matters is the time beyond it.
-        var debounce = TimeSpan.FromMilliseconds(1);
+        // → TryPost → rule → buzzer. What matters is the time beyond the debounce.
         var buzzer = new TimestampBuzzer();
         var loop = NewLoop(buzzer);
         var events = new CareEventFactory("bench-home", TimeProvider.System, new FixedClockSyncStatus(true));
         var driver = new SimulatedGpioDriver();
         using var gpio = new GpioController(driver);
+        using var released = new SemaphoreSlim(0);
+        long settledAt = 0;
         driver.SetInputLevel(27, PinValue.High);
+
+        // Hundreds of presses a minute is, by design, flapping for a real cord: the flapping filter would report it
+        // after 20 changes (issue 15). The bench measures the press path, so it lifts the limit and checks at the end
+        // that the filter never had a say.
         using var cord = new ContactInput(
             gpio,
-            new ContactInputOptions { SensorId = "cord", Kind = SensorKind.HelpButton, Pin = 27, Debounce = debounce },
-            TimeProvider.System,
+            new ContactInputOptions { SensorId = "cord", Kind = SensorKind.HelpButton, Pin = 27, Debounce = debounce, FlappingMaxChangesPerMinute = int.MaxValue },
+            time,
             events.Now,
-            r => loop.TryPost(r));
+            r =>
+            {
+                if (r.Active)
+                {
+                    Volatile.Write(ref settledAt, Stopwatch.GetTimestamp());
+                }
+
+                loop.TryPost(r);
+                if (!r.Active)
+                {
+                    released.Release();
+                }
+            });
+        released.Wait(); // the initial reading: cord hanging
         using var stop = new CancellationTokenSource();
         var running = Task.Run(() => loop.RunAsync(stop.Token));
         var drained = Task.Run(async () => { await foreach (var _ in loop.Outbound.ReadAllAsync()) { } });
-        var beyond = new double[edges];
-        for (var i = 0; i < edges; i++)
+        await loop.Armed.WaitAsync(TimeSpan.FromSeconds(10));
+        // The first presses run the path's code for the first time (JIT, tiering): reported apart, then left out.
+        var warmUp = Math.Min(200, Math.Max(1, edges / 5));
+        var beyond = new double[edges + warmUp];
+        var debounced = new double[edges + warmUp];
+        var looped = new double[edges + warmUp];
+        for (var i = 0; i < edges + warmUp; i++)
         {
             var seen = buzzer.Changes;
             var t0 = Stopwatch.GetTimestamp();
             driver.SetInputLevel(27, PinValue.Low);
-            var t1 = buzzer.WaitForChange(seen);
+            var t1 = buzzer.WaitForChange(seen, block: true);
             beyond[i] = Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds - debounce.TotalMicroseconds;
+            var settled = Volatile.Read(ref settledAt);
+            debounced[i] = Stopwatch.GetElapsedTime(t0, settled).TotalMicroseconds - debounce.TotalMicroseconds;
+            looped[i] = Stopwatch.GetElapsedTime(settled, t1).TotalMicroseconds;
             driver.SetInputLevel(27, PinValue.High);
 
             // Let the release settle first, or the next press would fall inside its debounce and be filtered (correctly).
-            if (!SpinWait.SpinUntil(() => !cord.Active, TimeSpan.FromSeconds(10)))
+            if (!released.Wait(TimeSpan.FromSeconds(10)))
             {
                 throw new TimeoutException("the release did not settle within 10 s");
             }
 
             seen = buzzer.Changes;
             loop.TryClear(loop.ActiveAlarms[0].Id, ClearReason.LocalReset);
-            buzzer.WaitForChange(seen);
+            buzzer.WaitForChange(seen, block: true);
+        }
+
+        if (cord.State != Devices.Supervision.SupervisionState.Alive || cord.SinkFailures != 0)
+        {
+            throw new InvalidOperationException($"the cord ended {cord.State} with {cord.SinkFailures} sink failures: the run did not measure the plain press path");
         }
 
         await stop.CancelAsync();
         await running;
         await drained;
-        Report($"GPIO edge → ContactInput (1 ms debounce) → buzzer, beyond the debounce, {edges:N0} edges", beyond);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}:"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    first press after start {beyond[0]:0.0} µs; warm-up presses 2–{warmUp}: max {beyond[1..warmUp].Max():0.0} µs (not in the figures below)"));
+        var (p99, max) = Report("  edge → buzzer, beyond the debounce", beyond[warmUp..]);
+        Report("    of which edge → settled reading, beyond the debounce", debounced[warmUp..]);
+        Report("    of which settled reading → buzzer (TryPost, alarm loop, rule)", looped[warmUp..]);
+        var met = p99 <= TargetP99Micros && max <= TargetMaxMicros;
+        Console.WriteLine($"    {(met ? "meets" : "MISSES")} the target");
+        return met;
     }
 
-    private static void Report(string name, double[] micros)
+    private static (double P99, double Max) Report(string name, double[] micros)
     {
         var sorted = (double[])micros.Clone();
         Array.Sort(sorted);
         double P(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: n={sorted.Length:N0} p50={P(0.50):0.0} µs p99={P(0.99):0.0} µs p99.9={P(0.999):0.0} µs max={sorted[^1]:0.0} µs"));
+        return (P(0.99), sorted[^1]);
+    }
+
+    /// <summary>The system clock and timers under another identity, so ContactInput picks its timer path.</summary>
+    private sealed class PoolTimerClock : TimeProvider
+    {
     }
 
     private sealed class TimestampBuzzer : IBuzzer
     {
+        private readonly object _gate = new();
         private long _changes;
         private long _lastChange;
 
@@ -152,9 +219,17 @@ internal static class LoopLatency
             Pattern = pattern;
             Volatile.Write(ref _lastChange, Stopwatch.GetTimestamp());
             Interlocked.Increment(ref _changes);
+            lock (_gate)
+            {
+                Monitor.PulseAll(_gate);
+            }
         }
 
-        public long WaitForChange(long seen)
+        /// <summary>
+        /// The change's own timestamp, so how fast the waiter wakes does not count. <paramref name="block"/>: sleep
+        /// instead of spinning, for paths that must not have a spinning bench thread take a core from them (2-core CI).
+        /// </summary>
+        public long WaitForChange(long seen, bool block = false)
         {
             var spin = new SpinWait();
             var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
@@ -165,7 +240,20 @@ internal static class LoopLatency
                     throw new TimeoutException("the buzzer did not change within 10 s");
                 }
 
-                spin.SpinOnce(sleep1Threshold: -1);
+                if (block)
+                {
+                    lock (_gate)
+                    {
+                        if (Volatile.Read(ref _changes) == seen)
+                        {
+                            Monitor.Wait(_gate, 100);
+                        }
+                    }
+                }
+                else
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
             }
 
             return Volatile.Read(ref _lastChange);

@@ -48,7 +48,7 @@ public enum CareEventKind
     /// <summary>A sensor cannot be read or reads garbage.</summary>
     SensorFault,
 
-    /// <summary>A contact changes state so often it cannot be trusted.</summary>
+    /// <summary>A contact changes state so often it cannot be trusted (a help input's presses still raise alarms).</summary>
     SensorFlapping,
 
     /// <summary>A sensor is healthy again.</summary>

@@ -21,3 +21,11 @@ public enum SensorKind
     /// <summary>Three-axis accelerometer used for fall detection.</summary>
     Accelerometer,
 }
+
+/// <summary>What follows from a <see cref="SensorKind"/> for the parts that handle every kind alike.</summary>
+public static class SensorKindExtensions
+{
+    /// <summary>True for kinds whose purpose is to call for help: their presses are never withheld, not even while they flap.</summary>
+    /// <remarks>A frightened resident pulls the cord again and again; a filter that silences a noisy door must not silence her.</remarks>
+    public static bool CallsForHelp(this SensorKind kind) => kind == SensorKind.HelpButton;
+}

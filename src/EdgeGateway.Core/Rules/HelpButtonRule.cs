@@ -4,7 +4,8 @@ namespace EdgeGateway.Core.Rules;
 
 /// <summary>
 /// Help button / pull cord: every press raises an immediate <see cref="CareEventKind.HelpButton"/> alarm (highest priority),
-/// from any sensor of kind <see cref="SensorKind.HelpButton"/> — a pull cord is never ignored for want of configuration.
+/// from any sensor whose kind calls for help (<see cref="SensorKindExtensions.CallsForHelp"/>: <see cref="SensorKind.HelpButton"/>)
+/// — a pull cord is never ignored for want of configuration.
 /// </summary>
 /// <remarks>
 /// The one exception: while a local warning sounds (fall pre-alarm, inactivity warning) the button is how the resident
@@ -37,7 +38,7 @@ public sealed class HelpButtonRule : ICareRule
     public void OnReading(in SensorReading reading, IRuleContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (reading.Kind != SensorKind.HelpButton)
+        if (!reading.Kind.CallsForHelp())
         {
             return;
         }

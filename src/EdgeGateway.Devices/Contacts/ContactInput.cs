@@ -2,6 +2,7 @@ using System.Device.Gpio;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Devices.Supervision;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Devices.Contacts;
 
@@ -46,7 +47,7 @@ public sealed record ContactInputOptions
     /// <summary>A change counts only once the level has stayed put this long (reed switches bounce for a few ms).</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>More settled changes than this within one minute mean the contact is flapping (a loose magnet, a broken wire).</summary>
+    /// <summary>More settled changes than this within one minute mean the contact is flapping (a loose magnet, a broken wire); a help input's presses are reported anyway.</summary>
     public int FlappingMaxChangesPerMinute { get; init; } = 20;
 
     /// <summary>A flapping contact is trusted again after it has been quiet this long.</summary>
@@ -61,10 +62,16 @@ public sealed record ContactInputOptions
 /// and its health (flapping, silent, unreadable) as <see cref="SupervisionChange"/>s.
 /// </summary>
 /// <remarks>
-/// A flapping contact would flood the alarm loop and the centre, so once it changes more than
+/// <para>A flapping contact would flood the alarm loop and the centre, so once it changes more than
 /// <see cref="ContactInputOptions.FlappingMaxChangesPerMinute"/> times in a minute its readings are withheld and one
 /// SensorFlapping report goes out; after <see cref="ContactInputOptions.FlappingQuietPeriod"/> without a change it
-/// reports SensorRestored and, if the contact ended up in another state than last reported, that state.
+/// reports SensorRestored and, if the contact ended up in another state than last reported, that state.</para>
+/// <para>An input that calls for help (<see cref="SensorKindExtensions.CallsForHelp"/>) is the exception: a frightened
+/// resident pulls the cord again and again, so its flapping is reported the same way but every press still reaches the
+/// sink.</para>
+/// <para>The debounce runs on a dedicated thread on the system clock and on the provider's timer otherwise
+/// (Contacts/README.md). A sink that throws is logged with the sensor id and counted (<see cref="SinkFailures"/>);
+/// the input keeps working.</para>
 /// </remarks>
 public sealed class ContactInput : ISupervisedInput, IDisposable
 {
@@ -76,7 +83,8 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
     private readonly Func<EventTime> _now;
     private readonly Action<SensorReading> _sink;
     private readonly SupervisionTracker _supervision;
-    private readonly ITimer _debounceTimer;
+    private readonly SinkGuard _guard;
+    private readonly Debouncer _debouncer;
     private readonly ITimer _quietTimer;
     private readonly ITimer _silenceTimer;
     private readonly Queue<long> _recentChanges = new();
@@ -93,13 +101,15 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
     /// <param name="now">Stamps readings.</param>
     /// <param name="sink">Receives each settled, trusted change.</param>
     /// <param name="supervision">Receives each change of supervision state; may be null.</param>
+    /// <param name="logger">Where a throwing sink is reported; may be null.</param>
     public ContactInput(
         GpioController gpio,
         ContactInputOptions options,
         TimeProvider time,
         Func<EventTime> now,
         Action<SensorReading> sink,
-        Action<SupervisionChange>? supervision = null)
+        Action<SupervisionChange>? supervision = null,
+        ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(gpio);
         ArgumentNullException.ThrowIfNull(options);
@@ -112,16 +122,26 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
         _time = time;
         _now = now;
         _sink = sink;
-        _supervision = new SupervisionTracker(options.SensorId, options.Kind, now, supervision);
+        _guard = new SinkGuard(options.SensorId, logger);
+        _supervision = new SupervisionTracker(options.SensorId, options.Kind, now, supervision, _guard);
         _supervision.Changed += c => StateChanged?.Invoke(c);
-        _debounceTimer = time.CreateTimer(_ => Settle(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _quietTimer = time.CreateTimer(_ => QuietPeriodOver(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _silenceTimer = time.CreateTimer(_ => SilencePeriodOver(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _quietTimer = time.CreateTimer(_ => _guard.Run("flapping quiet period", QuietPeriodOver), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _silenceTimer = time.CreateTimer(_ => _guard.Run("silence supervision", SilencePeriodOver), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _gpio.OpenPin(options.Pin, options.Pull == ContactPull.Up ? PinMode.InputPullUp : PinMode.InputPullDown);
         _reported = _settled = ReadActive();
-        _sink(Reading(_reported));
+        _guard.Deliver(_sink, Reading(_reported));
         ArmSilence();
-        _gpio.RegisterCallbackForPinValueChangedEvent(options.Pin, PinEventTypes.Rising | PinEventTypes.Falling, OnEdge);
+        _debouncer = Debouncer.Create(time, options.Debounce, () => _guard.Run("debounce", Settle), options.SensorId);
+        try
+        {
+            _gpio.RegisterCallbackForPinValueChangedEvent(options.Pin, PinEventTypes.Rising | PinEventTypes.Falling, OnEdge);
+        }
+        catch
+        {
+            // The caller never gets an object to dispose: the debounce thread must not outlive the failed constructor.
+            _debouncer.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -132,6 +152,12 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
 
     /// <inheritdoc />
     public SupervisionState State => _supervision.State;
+
+    /// <summary>Readings and supervision changes whose sink threw (each logged with the sensor id).</summary>
+    public long SinkFailures => _guard.Failures;
+
+    /// <summary>The debounce's own thread on the system clock; null when the time provider's timer debounces.</summary>
+    internal Thread? DebounceThread => _debouncer.TimingThread;
 
     /// <summary>The last reported state: open, occupied or pressed.</summary>
     public bool Active
@@ -145,8 +171,7 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
         }
     }
 
-    private void OnEdge(object sender, PinValueChangedEventArgs e) =>
-        _debounceTimer.Change(_options.Debounce, Timeout.InfiniteTimeSpan);
+    private void OnEdge(object sender, PinValueChangedEventArgs e) => _debouncer.Edge();
 
     private void Settle()
     {
@@ -189,25 +214,18 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
                 startedFlapping = _recentChanges.Count;
                 _quietTimer.Change(_options.FlappingQuietPeriod, Timeout.InfiniteTimeSpan);
             }
-            else
+
+            if (!_flapping || _options.Kind.CallsForHelp())
             {
                 _reported = active;
                 reading = Reading(active);
-                restoredFromSilence = true;
+                restoredFromSilence = !_flapping;
             }
 
             ArmSilence();
         }
 
-        if (startedFlapping > 0)
-        {
-            _supervision.Set(
-                SupervisionState.Faulted,
-                CareEventKind.SensorFlapping,
-                $"{startedFlapping} changes within {FlappingWindow.TotalSeconds:0} s (limit {_options.FlappingMaxChangesPerMinute}); readings withheld until quiet for {_options.FlappingQuietPeriod}");
-            return;
-        }
-
+        // The press first: the alarm matters more than the report about the cord.
         if (reading is { } r)
         {
             if (restoredFromSilence && _supervision.State != SupervisionState.Alive)
@@ -215,7 +233,18 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
                 _supervision.Set(SupervisionState.Alive, CareEventKind.SensorRestored, "contact changed again");
             }
 
-            _sink(r);
+            _guard.Deliver(_sink, r);
+        }
+
+        if (startedFlapping > 0)
+        {
+            var consequence = _options.Kind.CallsForHelp()
+                ? "every press still raises an alarm (a help input is never withheld)"
+                : $"readings withheld until quiet for {_options.FlappingQuietPeriod}";
+            _supervision.Set(
+                SupervisionState.Faulted,
+                CareEventKind.SensorFlapping,
+                $"{startedFlapping} changes within {FlappingWindow.TotalSeconds:0} s (limit {_options.FlappingMaxChangesPerMinute}); {consequence}");
         }
     }
 
@@ -241,7 +270,7 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
         _supervision.Set(SupervisionState.Alive, CareEventKind.SensorRestored, $"no change for {_options.FlappingQuietPeriod}");
         if (reading is { } r)
         {
-            _sink(r);
+            _guard.Deliver(_sink, r);
         }
     }
 
@@ -288,10 +317,11 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
             _disposed = true;
         }
 
-        _debounceTimer.Dispose();
+        // No edge may reach the debouncer once it is gone.
+        _gpio.UnregisterCallbackForPinValueChangedEvent(_options.Pin, OnEdge);
+        _debouncer.Dispose();
         _quietTimer.Dispose();
         _silenceTimer.Dispose();
-        _gpio.UnregisterCallbackForPinValueChangedEvent(_options.Pin, OnEdge);
         _gpio.ClosePin(_options.Pin);
     }
 }

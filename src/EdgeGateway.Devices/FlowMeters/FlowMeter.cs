@@ -5,6 +5,7 @@ using EdgeGateway.Core.Time;
 using EdgeGateway.Core.Units;
 using EdgeGateway.Devices.Contacts;
 using EdgeGateway.Devices.Supervision;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Devices.FlowMeters;
 
@@ -65,6 +66,7 @@ public sealed class FlowMeter : ISupervisedInput, IDisposable
     private readonly Func<EventTime> _now;
     private readonly Action<SensorReading> _sink;
     private readonly SupervisionTracker _supervision;
+    private readonly SinkGuard _guard;
     private readonly FlowTotalStore _store;
     private readonly long _persistThreshold;
     private readonly long _debounceTicks;
@@ -87,6 +89,7 @@ public sealed class FlowMeter : ISupervisedInput, IDisposable
     private bool _disposed;
 
     /// <summary>Loads the persisted total from <paramref name="dataDirectory"/>, opens the pin and starts counting.</summary>
+    /// <remarks>A <paramref name="sink"/> or <paramref name="supervision"/> that throws is logged to <paramref name="logger"/> with the sensor id and counted (<see cref="SinkFailures"/>); counting goes on.</remarks>
     public FlowMeter(
         GpioController gpio,
         FlowMeterOptions options,
@@ -94,7 +97,8 @@ public sealed class FlowMeter : ISupervisedInput, IDisposable
         TimeProvider time,
         Func<EventTime> now,
         Action<SensorReading> sink,
-        Action<SupervisionChange>? supervision = null)
+        Action<SupervisionChange>? supervision = null,
+        ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(gpio);
         ArgumentNullException.ThrowIfNull(options);
@@ -112,7 +116,8 @@ public sealed class FlowMeter : ISupervisedInput, IDisposable
         _time = time;
         _now = now;
         _sink = sink;
-        _supervision = new SupervisionTracker(options.SensorId, SensorKind.FlowMeter, now, supervision);
+        _guard = new SinkGuard(options.SensorId, logger);
+        _supervision = new SupervisionTracker(options.SensorId, SensorKind.FlowMeter, now, supervision, _guard);
         _supervision.Changed += c => StateChanged?.Invoke(c);
         _persistThreshold = Math.Max(1, (long)Math.Ceiling(options.PulsesPerLitre / 2));
         _debounceTicks = (long)(options.Debounce.TotalSeconds * time.TimestampFrequency);
@@ -134,8 +139,8 @@ public sealed class FlowMeter : ISupervisedInput, IDisposable
         _window = new (long, long)[Math.Max(2, windowSlots)];
         _lastPulseTimestamp = time.GetTimestamp();
         _lastSeenPulses = _pulses;
-        _sampleTimer = time.CreateTimer(_ => Sample(), null, options.SampleInterval, options.SampleInterval);
-        _persistTimer = time.CreateTimer(_ => PersistIfDue(), null, PeriodicPersistInterval, PeriodicPersistInterval);
+        _sampleTimer = time.CreateTimer(_ => _guard.Run("flow sample", Sample), null, options.SampleInterval, options.SampleInterval);
+        _persistTimer = time.CreateTimer(_ => _guard.Run("saving the total", PersistIfDue), null, PeriodicPersistInterval, PeriodicPersistInterval);
         if (loadProblem is not null)
         {
             _supervision.Set(SupervisionState.Faulted, CareEventKind.SensorFault, loadProblem);
@@ -156,6 +161,9 @@ public sealed class FlowMeter : ISupervisedInput, IDisposable
 
     /// <inheritdoc />
     public SupervisionState State => _supervision.State;
+
+    /// <summary>Readings and supervision changes whose sink threw (each logged with the sensor id).</summary>
+    public long SinkFailures => _guard.Failures;
 
     /// <summary>Pulses counted with the current K-factor (persisted ones included).</summary>
     public long Pulses => Interlocked.Read(ref _pulses);
@@ -288,7 +296,7 @@ public sealed class FlowMeter : ISupervisedInput, IDisposable
 
         if (reading is { } r)
         {
-            _sink(r);
+            _guard.Deliver(_sink, r);
         }
     }
 

@@ -12,7 +12,7 @@ public enum SupervisionState
     /// <summary>Readable, but nothing has happened for longer than its supervision window.</summary>
     Silent,
 
-    /// <summary>Cannot be read, reads garbage, or flaps; its readings are withheld.</summary>
+    /// <summary>Cannot be read, reads garbage, or flaps; its readings are withheld, except those of an input that calls for help, which always reach the rules.</summary>
     Faulted,
 }
 
@@ -39,7 +39,8 @@ public interface ISupervisedInput
 }
 
 /// <summary>Holds one input's supervision state and announces each change exactly once.</summary>
-internal sealed class SupervisionTracker(string sensorId, SensorKind kind, Func<EventTime> now, Action<SupervisionChange>? sink)
+/// <remarks>With a <paramref name="guard"/>, a sink or <see cref="Changed"/> handler that throws is logged and counted there instead of escaping into the caller's timer.</remarks>
+internal sealed class SupervisionTracker(string sensorId, SensorKind kind, Func<EventTime> now, Action<SupervisionChange>? sink, SinkGuard? guard = null)
 {
     private readonly Lock _lock = new();
     private SupervisionState _state = SupervisionState.Alive;
@@ -71,8 +72,17 @@ internal sealed class SupervisionTracker(string sensorId, SensorKind kind, Func<
         }
 
         var change = new SupervisionChange(sensorId, kind, state, evt, reason, now());
-        sink?.Invoke(change);
-        Changed?.Invoke(change);
+        if (guard is null)
+        {
+            sink?.Invoke(change);
+            Changed?.Invoke(change);
+        }
+        else
+        {
+            guard.Deliver(sink, change);
+            guard.Deliver(Changed, change);
+        }
+
         return true;
     }
 }

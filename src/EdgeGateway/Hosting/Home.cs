@@ -70,13 +70,13 @@ internal sealed class Home : IDisposable
 
         foreach (var contact in config.Devices.Contacts)
         {
-            Own(new ContactInput(hardware.Gpio, contact.ToOptions(), time, Events.Now, r => Loop.TryPost(r), Supervise));
+            Own(new ContactInput(hardware.Gpio, contact.ToOptions(), time, Events.Now, r => Loop.TryPost(r), Supervise, loggers.CreateLogger("contacts")));
         }
 
         foreach (var meter in config.Devices.FlowMeters)
         {
             var options = new FlowMeterOptions { SensorId = meter.SensorId!, Pin = meter.Pin!.Value, PulsesPerLitre = meter.PulsesPerLitre!.Value, Debounce = meter.Debounce };
-            FlowMeters.Add(Own(new FlowMeter(hardware.Gpio, options, dataDir, time, Events.Now, r => Loop.TryPost(r), Supervise)));
+            FlowMeters.Add(Own(new FlowMeter(hardware.Gpio, options, dataDir, time, Events.Now, r => Loop.TryPost(r), Supervise, loggers.CreateLogger("flow-meters"))));
         }
 
         foreach (var accel in config.Devices.Accelerometers)

@@ -4,6 +4,7 @@ using EdgeGateway.Core.Time;
 using EdgeGateway.Devices.Contacts;
 using EdgeGateway.Devices.Simulated;
 using EdgeGateway.Devices.Supervision;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Devices.Tests.Contacts;
@@ -202,6 +203,189 @@ public sealed class ContactInputTests : IDisposable
         Swing(open: true);
         Assert.Equal(SupervisionState.Alive, input.State);
         Assert.Equal(CareEventKind.SensorRestored, _supervision[^1].Event);
+    }
+
+    [Fact]
+    public void A_help_button_pressed_again_and_again_is_reported_flapping_but_every_press_still_reaches_the_sink()
+    {
+        // 30 presses in 20 s: 60 changes, three times the limit of 20 a minute. Today's door-contact behaviour would
+        // withhold everything after the 20th change for two minutes.
+        _driver.SetInputLevel(Pin, PinValue.High); // cord hanging: open contact reads its pull-up
+        using var cord = new ContactInput(
+            _gpio,
+            new ContactInputOptions { SensorId = "cord", Kind = SensorKind.HelpButton, Pin = Pin, FlappingMaxChangesPerMinute = 20 },
+            _time,
+            _events.Now,
+            _readings.Add,
+            _supervision.Add);
+        for (var i = 0; i < 30; i++)
+        {
+            _driver.SetInputLevel(Pin, PinValue.Low);
+            _time.Advance(TimeSpan.FromMilliseconds(200));
+            _driver.SetInputLevel(Pin, PinValue.High);
+            _time.Advance(TimeSpan.FromMilliseconds(466));
+        }
+
+        Assert.Equal(61, _readings.Count); // initial + 30 presses + 30 releases
+        Assert.Equal(30, _readings.Count(r => r.Active));
+        var flapping = Assert.Single(_supervision);
+        Assert.Equal(CareEventKind.SensorFlapping, flapping.Event);
+        Assert.Contains("never withheld", flapping.Reason, StringComparison.Ordinal);
+        Assert.Equal(SupervisionState.Faulted, cord.State);
+
+        // Still flapping (within the quiet period): one more press reaches the sink, no second flapping report.
+        _driver.SetInputLevel(Pin, PinValue.Low);
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        Assert.True(_readings[^1].Active);
+        Assert.Single(_supervision);
+
+        _driver.SetInputLevel(Pin, PinValue.High);
+        Pass(TimeSpan.FromMinutes(2.1));
+        Assert.Equal(SupervisionState.Alive, cord.State);
+        Assert.Equal([CareEventKind.SensorFlapping, CareEventKind.SensorRestored], _supervision.Select(s => s.Event));
+        Assert.False(_readings[^1].Active);
+    }
+
+    [Fact]
+    public void A_sink_that_throws_is_logged_with_the_sensor_id_and_counted_and_the_contact_keeps_reporting()
+    {
+        _driver.SetInputLevel(Pin, PinValue.Low);
+        var logger = new RecordingLogger();
+        var throwNext = false;
+        using var input = new ContactInput(
+            _gpio,
+            new ContactInputOptions { SensorId = "door", Kind = SensorKind.DoorContact, Pin = Pin, Wiring = ContactWiring.NormallyClosed },
+            _time,
+            _events.Now,
+            r =>
+            {
+                if (throwNext)
+                {
+                    throwNext = false;
+                    throw new InvalidOperationException("consumer bug");
+                }
+
+                _readings.Add(r);
+            },
+            _supervision.Add,
+            logger);
+        throwNext = true;
+
+        // With FakeTimeProvider the debounce runs inside Advance: an escaping exception would surface here (on the
+        // system clock it would end the process).
+        Swing(open: true);
+        Assert.Equal(1, input.SinkFailures);
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Error, entry.Level);
+        Assert.Contains("door", entry.Message, StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(entry.Exception);
+
+        Swing(open: false);
+        Swing(open: true);
+        Assert.Equal([false, false, true], _readings.Select(r => r.Active));
+        Assert.Equal(1, input.SinkFailures);
+    }
+
+    [Fact]
+    public void A_supervision_sink_that_throws_does_not_escape_the_silence_timer()
+    {
+        _driver.SetInputLevel(Pin, PinValue.High); // empty bed: the mat's contact is open
+        var logger = new RecordingLogger();
+        using var input = new ContactInput(
+            _gpio,
+            new ContactInputOptions { SensorId = "bed", Kind = SensorKind.BedMat, Pin = Pin, SilentAfter = TimeSpan.FromHours(48) },
+            _time,
+            _events.Now,
+            _readings.Add,
+            _ => throw new InvalidOperationException("consumer bug"),
+            logger);
+        _time.Advance(TimeSpan.FromHours(48));
+        Assert.Equal(SupervisionState.Silent, input.State);
+        Assert.Equal(1, input.SinkFailures);
+        Assert.Contains("bed", Assert.Single(logger.Entries).Message, StringComparison.Ordinal);
+
+        Swing(open: false); // someone lies down: the mat closes to ground
+        Assert.Equal(SupervisionState.Alive, input.State);
+        Assert.True(_readings[^1].Active);
+        Assert.Equal(2, input.SinkFailures); // the SensorRestored report threw too
+    }
+
+    [Fact]
+    public async Task On_the_system_clock_the_debounce_runs_on_its_own_thread_filters_bounce_and_stops_on_dispose()
+    {
+        // Real time: 300 ms debounce, far longer than the microseconds between the simulated bounces even on a busy machine.
+        _driver.SetInputLevel(Pin, PinValue.Low);
+        var readings = new List<SensorReading>();
+        var input = new ContactInput(
+            _gpio,
+            new ContactInputOptions { SensorId = "door", Kind = SensorKind.DoorContact, Pin = Pin, Wiring = ContactWiring.NormallyClosed, Debounce = TimeSpan.FromMilliseconds(300) },
+            TimeProvider.System,
+            new CareEventFactory("home-1", TimeProvider.System, new FixedClockSyncStatus(true)).Now,
+            r =>
+            {
+                lock (readings)
+                {
+                    readings.Add(r);
+                }
+            });
+        var thread = input.DebounceThread;
+        Assert.NotNull(thread);
+        Assert.True(thread.IsAlive);
+        Assert.StartsWith("debounce door", thread.Name, StringComparison.Ordinal);
+
+        foreach (var level in new[] { PinValue.High, PinValue.Low, PinValue.High, PinValue.Low, PinValue.High })
+        {
+            _driver.SetInputLevel(Pin, level);
+        }
+
+        await EdgeGateway.TestSupport.Eventually.UntilAsync(() => input.Active, TimeSpan.FromSeconds(10));
+        _driver.SetInputLevel(Pin, PinValue.Low);
+        await EdgeGateway.TestSupport.Eventually.UntilAsync(() => !input.Active, TimeSpan.FromSeconds(10));
+        lock (readings)
+        {
+            Assert.Equal([false, true, false], readings.Select(r => r.Active));
+        }
+
+        input.Dispose();
+        Assert.False(thread.IsAlive);
+    }
+
+    [Fact]
+    public async Task A_debounce_longer_than_one_wait_can_take_keeps_the_debounce_thread_alive()
+    {
+        // 30 days is more than the int.MaxValue ms a single wait accepts: the thread must wait in steps, not throw.
+        _driver.SetInputLevel(Pin, PinValue.Low);
+        using var input = new ContactInput(
+            _gpio,
+            new ContactInputOptions { SensorId = "door", Kind = SensorKind.DoorContact, Pin = Pin, Debounce = TimeSpan.FromDays(30) },
+            TimeProvider.System,
+            new CareEventFactory("home-1", TimeProvider.System, new FixedClockSyncStatus(true)).Now,
+            _ => { });
+        _driver.SetInputLevel(Pin, PinValue.High);
+        var thread = input.DebounceThread!;
+        await Task.Delay(200); // an ArgumentOutOfRangeException there would end the thread (and the test host) at once
+        Assert.True(thread.IsAlive);
+        input.Dispose();
+        Assert.False(thread.IsAlive);
+    }
+
+    /// <summary>Records what the input logs, so a test can see the sensor id in the line a technician would read.</summary>
+    private sealed class RecordingLogger : ILogger
+    {
+        public List<(LogLevel Level, string Message, Exception? Exception)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Entries)
+            {
+                Entries.Add((logLevel, formatter(state, exception), exception));
+            }
+        }
     }
 
     public void Dispose() => _gpio.Dispose();

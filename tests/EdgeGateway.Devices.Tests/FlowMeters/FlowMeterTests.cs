@@ -4,6 +4,7 @@ using EdgeGateway.Core.Time;
 using EdgeGateway.Devices.FlowMeters;
 using EdgeGateway.Devices.Simulated;
 using EdgeGateway.Devices.Supervision;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Devices.Tests.FlowMeters;
@@ -266,6 +267,60 @@ public sealed class FlowMeterTests : IDisposable
         rig.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(SupervisionState.Alive, meter.State);
         Assert.Equal([CareEventKind.SensorSilent, CareEventKind.SensorRestored], _supervision.Select(s => s.Event));
+    }
+
+    [Fact]
+    public void A_sink_that_throws_is_logged_with_the_sensor_id_and_counted_and_the_meter_keeps_reporting()
+    {
+        using var rig = new Rig(new FakeTimeProvider());
+        var logger = new RecordingLogger();
+        var calls = 0;
+        using var meter = new FlowMeter(
+            rig.Gpio,
+            new FlowMeterOptions { SensorId = "kitchen", Pin = Pin, PulsesPerLitre = 10 },
+            _dataDir,
+            rig.Time,
+            new CareEventFactory("home-1", rig.Time, new FixedClockSyncStatus(true)).Now,
+            r =>
+            {
+                if (++calls == 1)
+                {
+                    throw new InvalidOperationException("consumer bug");
+                }
+
+                _readings.Add(r);
+            },
+            _supervision.Add,
+            logger);
+
+        // 5 pulses, then the sample timer fires inside Advance: the first reading's sink throws there.
+        for (var i = 0; i < 5; i++)
+        {
+            Pulse(rig, TimeSpan.FromMilliseconds(100));
+        }
+
+        rig.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, meter.SinkFailures);
+        Assert.Contains("kitchen", Assert.Single(logger.Entries).Message, StringComparison.Ordinal);
+
+        Pulse(rig, TimeSpan.FromMilliseconds(100));
+        rig.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0.6, _readings[^1].Total.Litres, 9);
+        Assert.Equal(6, meter.Pulses);
+    }
+
+    /// <summary>Records what the meter logs, so a test can see the sensor id in the line a technician would read.</summary>
+    private sealed class RecordingLogger : ILogger
+    {
+        public List<(LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((logLevel, formatter(state, exception)));
     }
 
     [Fact]
