@@ -53,7 +53,7 @@ public class DevicesBenchmarks : IDisposable
         var time = new FakeTimeProvider();
         var accelerometer = new Accelerometer(
             chip(time),
-            new AccelerometerOptions { SensorId = "bench", FrozenAfter = TimeSpan.FromDays(1) },
+            new AccelerometerOptions { SensorId = "bench", FrozenAfter = TimeSpan.FromDays(1), Reader = AccelerometerReader.Timer },
             time,
             new CareEventFactory("bench", time, new FixedClockSyncStatus(true)).Now,
             s => _sink += s.Timestamp.Ticks);

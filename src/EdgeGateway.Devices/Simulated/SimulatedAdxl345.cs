@@ -164,10 +164,16 @@ public sealed class SimulatedAdxl345 : SimulatedI2cRegisterDevice
     /// <inheritdoc />
     protected override void EndRead(byte first, byte last)
     {
-        // A read that reaches into the data registers pops one entry and clears DATA_READY/watermark/overrun.
-        if (last >= (byte)Adxl345Register.DataX0 && first <= (byte)Adxl345Register.DataZ1 && _fifo.Count > 0)
+        // A read that reaches into the data registers pops one entry and clears overrun (datasheet, INT_SOURCE: "cleared
+        // by reading data from the DATAX, DATAY, and DATAZ registers"), also when the FIFO is empty. Emptying the FIFO by
+        // entering bypass does not clear it, and neither does reading INT_SOURCE.
+        if (last >= (byte)Adxl345Register.DataX0 && first <= (byte)Adxl345Register.DataZ1)
         {
-            _output = _fifo.Dequeue();
+            if (_fifo.Count > 0)
+            {
+                _output = _fifo.Dequeue();
+            }
+
             _overrun = false;
         }
     }
@@ -179,7 +185,7 @@ public sealed class SimulatedAdxl345 : SimulatedI2cRegisterDevice
         var watermark = _registers[(int)Adxl345Register.FifoCtl] & 0x1F;
         var value = 0;
         value |= _fifo.Count > 0 ? 0x80 : 0;
-        value |= _fifo.Count > watermark && Mode != Adxl345FifoMode.Bypass ? 0x02 : 0;
+        value |= _fifo.Count >= watermark && Mode != Adxl345FifoMode.Bypass ? 0x02 : 0;
         value |= _overrun ? Adxl345Codec.OverrunBit : 0;
         return (byte)value;
     }

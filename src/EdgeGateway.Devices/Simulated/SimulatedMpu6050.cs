@@ -42,6 +42,9 @@ public sealed class SimulatedMpu6050 : SimulatedI2cRegisterDevice
     /// <summary>When true every new sample repeats the last one exactly.</summary>
     public bool FrozenData { get; set; }
 
+    /// <summary>Samples taken since sampling (re)started.</summary>
+    public long SamplesProduced => _produced;
+
     /// <summary>Bytes waiting in the FIFO.</summary>
     public int FifoCount => _fifoCount;
 

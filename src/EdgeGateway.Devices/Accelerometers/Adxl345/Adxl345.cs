@@ -16,10 +16,18 @@ public sealed class Adxl345 : IAccelerometerChip
     private readonly byte[] _data = new byte[6];
 
     /// <summary>Takes ownership of <paramref name="device"/>; no bus traffic until <see cref="Initialise"/>.</summary>
-    public Adxl345(I2cDevice device, double sampleRateHz = 200, Adxl345Range range = Adxl345Range.G16, bool fullResolution = true)
+    /// <param name="device">The chip's I2C device.</param>
+    /// <param name="sampleRateHz">Output data rate (BW_RATE).</param>
+    /// <param name="range">Measurement range.</param>
+    /// <param name="fullResolution">3.9 mg/LSB in every range.</param>
+    /// <param name="watermark">FIFO_CTL samples (1–31): the level the FIFO is read at. 8 at 200 Hz reads every 40 ms and leaves 125 ms of the 33 entries for a late reader.</param>
+    public Adxl345(I2cDevice device, double sampleRateHz = 200, Adxl345Range range = Adxl345Range.G16, bool fullResolution = true, int watermark = 8)
     {
         ArgumentNullException.ThrowIfNull(device);
+        ArgumentOutOfRangeException.ThrowIfLessThan(watermark, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(watermark, 31);
         _device = device;
+        Watermark = watermark;
         _bwRate = Adxl345Codec.EncodeRate(sampleRateHz);
         _dataFormat = Adxl345Codec.EncodeDataFormat(range, fullResolution);
         _gPerLsb = Adxl345Codec.GPerLsb(_dataFormat);
@@ -36,6 +44,9 @@ public sealed class Adxl345 : IAccelerometerChip
     public int FifoCapacity => Adxl345Codec.MaxEntries;
 
     /// <inheritdoc />
+    public int Watermark { get; }
+
+    /// <inheritdoc />
     public void Initialise()
     {
         var id = ReadRegister(Adxl345Register.DevId);
@@ -49,7 +60,12 @@ public sealed class Adxl345 : IAccelerometerChip
         WriteRegister(Adxl345Register.BwRate, _bwRate);
         WriteRegister(Adxl345Register.DataFormat, _dataFormat);
         WriteRegister(Adxl345Register.FifoCtl, Adxl345Codec.EncodeFifoCtl(Adxl345FifoMode.Bypass, 0));
-        var fifoCtl = Adxl345Codec.EncodeFifoCtl(Adxl345FifoMode.Stream, 16);
+
+        // Emptying the FIFO leaves INT_SOURCE's overrun set (only reading data clears it, datasheet "Overrun" and
+        // INT_SOURCE): a chip left sampling while stopped would report a loss from before this start.
+        ReadOnlySpan<byte> dataAddress = [(byte)Adxl345Register.DataX0];
+        _device.WriteRead(dataAddress, _data);
+        var fifoCtl = Adxl345Codec.EncodeFifoCtl(Adxl345FifoMode.Stream, Watermark);
         WriteRegister(Adxl345Register.FifoCtl, fifoCtl);
         WriteRegister(Adxl345Register.PowerCtl, Adxl345Codec.MeasureBit);
         Verify(Adxl345Register.BwRate, _bwRate);

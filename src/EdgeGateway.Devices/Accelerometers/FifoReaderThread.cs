@@ -1,0 +1,90 @@
+namespace EdgeGateway.Devices.Accelerometers;
+
+/// <summary>
+/// A dedicated thread that drains a FIFO each time the FIFO is expected to reach its watermark. It sleeps on its own
+/// thread (<see cref="DeadlineWait"/>) rather than on a thread-pool timer: on a busy machine it waits for a scheduler
+/// slice, not behind a queue of other work.
+/// </summary>
+internal sealed class FifoReaderThread : IDisposable
+{
+    private readonly Action _read;
+    private readonly TimeProvider _time;
+    private readonly long _intervalTicks;
+    private readonly DeadlineWait _wait;
+    private readonly Thread _thread;
+    private long _parks;
+    private long _deadline;
+    private int _stopped;
+
+    /// <summary>Reads via <paramref name="read"/> every <paramref name="interval"/> of <paramref name="time"/>, measured from the start of the previous read.</summary>
+    public FifoReaderThread(string name, Action read, TimeSpan interval, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        _read = read;
+        _time = time;
+        _intervalTicks = (long)(interval.TotalSeconds * time.TimestampFrequency);
+        _wait = new DeadlineWait(time);
+
+        // Highest is honoured where the OS lets an unprivileged process raise a thread (Windows); Linux keeps the nice value.
+        _thread = new Thread(Run) { IsBackground = true, Name = name, Priority = ThreadPriority.Highest };
+    }
+
+    /// <summary>How often the thread has gone to sleep until a deadline (tests step a fake clock on it).</summary>
+    public long Parks => Interlocked.Read(ref _parks);
+
+    /// <summary>The provider timestamp the thread sleeps until.</summary>
+    public long Deadline => Interlocked.Read(ref _deadline);
+
+    /// <summary>Starts the thread; the first read is one interval from now.</summary>
+    public void Start()
+    {
+        // Taken here, not on the new thread: a clock that moves before the thread first runs must not shift the cadence.
+        _deadline = _time.GetTimestamp() + _intervalTicks;
+        _thread.Start();
+    }
+
+    /// <summary>Stops the thread and waits for a read in progress to end (unless called from the reader itself).</summary>
+    public void Stop()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        _wait.Interrupt();
+        if (Thread.CurrentThread == _thread)
+        {
+            return; // the loop ends after this read; the wait handle goes with the thread
+        }
+
+        if (_thread.IsAlive)
+        {
+            _thread.Join();
+        }
+
+        _wait.Dispose();
+    }
+
+    /// <summary>Same as <see cref="Stop"/>.</summary>
+    public void Dispose() => Stop();
+
+    private void Run()
+    {
+        var deadline = Interlocked.Read(ref _deadline);
+        while (true)
+        {
+            Interlocked.Exchange(ref _deadline, deadline);
+            if (!_wait.Until(deadline, () => Interlocked.Increment(ref _parks)))
+            {
+                return;
+            }
+
+            // The read empties the FIFO, so it is next at its watermark one interval after this read began.
+            var started = _time.GetTimestamp();
+            _read();
+            deadline = started + _intervalTicks;
+        }
+    }
+}
