@@ -76,7 +76,8 @@ public sealed class SimulatedAdxl345 : SimulatedI2cRegisterDevice
         }
 
         var rate = Adxl345Codec.DecodeRate(_registers[(int)Adxl345Register.BwRate]);
-        var due = (long)Math.Floor(_time.GetElapsedTime(_measureStart).TotalSeconds * rate);
+        // The epsilon keeps a sample due exactly at a period boundary from being lost to rounding (0.04 s × 200 = 7.999…).
+        var due = (long)Math.Floor((_time.GetElapsedTime(_measureStart).TotalSeconds * rate) + 1e-6);
         var missing = due - _produced;
         if (missing <= 0)
         {

@@ -75,7 +75,8 @@ public sealed class SimulatedMpu6050 : SimulatedI2cRegisterDevice
         }
 
         var rate = Mpu6050Codec.SampleRateHz(_registers[(int)Mpu6050Register.SmplrtDiv], _registers[(int)Mpu6050Register.Config]);
-        var due = (long)Math.Floor(_time.GetElapsedTime(_sampleStart).TotalSeconds * rate);
+        // The epsilon keeps a sample due exactly at a period boundary from being lost to rounding (0.04 s × 200 = 7.999…).
+        var due = (long)Math.Floor((_time.GetElapsedTime(_sampleStart).TotalSeconds * rate) + 1e-6);
         var missing = due - _produced;
         if (missing <= 0)
         {
