@@ -8,6 +8,7 @@ using EdgeGateway.Devices.Accelerometers.Adxl345;
 using EdgeGateway.Devices.Accelerometers.Mpu6050;
 using EdgeGateway.Devices.Simulated;
 using EdgeGateway.Devices.Supervision;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Benchmarks;
 
@@ -113,7 +114,8 @@ internal static class FifoRunner
                 time,
                 new CareEventFactory("bench", time, new FixedClockSyncStatus(true)).Now,
                 s => detector.Process(s, out _),
-                c => _faults += c.State == SupervisionState.Faulted ? 1 : 0);
+                c => _faults += c.State == SupervisionState.Faulted ? 1 : 0,
+                new ConsoleLogger());
         }
 
         public string Name { get; }
@@ -147,5 +149,22 @@ internal static class FifoRunner
         }
 
         private static string Short(AccelerometerReader reader) => reader == AccelerometerReader.DedicatedThread ? "thread" : "timer";
+    }
+
+    /// <summary>Prints what the accelerometers log (the reader's priority, overruns) between the progress lines.</summary>
+    private sealed class ConsoleLogger : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                Console.WriteLine($"  [{logLevel}] {formatter(state, exception)}");
+            }
+        }
     }
 }

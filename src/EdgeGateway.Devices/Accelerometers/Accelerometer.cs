@@ -151,7 +151,7 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
             }
             else
             {
-                _reader = new FifoReaderThread($"accel {_options.SensorId}", Poll, _readerInterval, _time);
+                _reader = new FifoReaderThread($"accel {_options.SensorId}", Poll, _readerInterval, _time, p => Log.ReaderStarted(_logger, _options.SensorId, p, _readerInterval));
                 _reader.Start();
             }
         }

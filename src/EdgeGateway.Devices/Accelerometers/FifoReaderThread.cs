@@ -7,7 +7,11 @@ namespace EdgeGateway.Devices.Accelerometers;
 /// </summary>
 internal sealed class FifoReaderThread : IDisposable
 {
+    /// <summary>Low in the real-time range: above every normal thread, below the kernel's interrupt threads (50).</summary>
+    public const int RealtimePriority = 10;
+
     private readonly Action _read;
+    private readonly Action<string>? _started;
     private readonly TimeProvider _time;
     private readonly long _intervalTicks;
     private readonly DeadlineWait _wait;
@@ -16,9 +20,10 @@ internal sealed class FifoReaderThread : IDisposable
     private long _deadline;
     private int _stopped;
 
-    /// <summary>Reads via <paramref name="read"/> every <paramref name="interval"/> of <paramref name="time"/>, measured from the start of the previous read.</summary>
-    public FifoReaderThread(string name, Action read, TimeSpan interval, TimeProvider time)
+    /// <summary>Reads via <paramref name="read"/> every <paramref name="interval"/> of <paramref name="time"/>, measured from the start of the previous read; <paramref name="started"/> hears the priority it got.</summary>
+    public FifoReaderThread(string name, Action read, TimeSpan interval, TimeProvider time, Action<string>? started = null)
     {
+        _started = started;
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
@@ -27,7 +32,7 @@ internal sealed class FifoReaderThread : IDisposable
         _intervalTicks = (long)(interval.TotalSeconds * time.TimestampFrequency);
         _wait = new DeadlineWait(time);
 
-        // Highest is honoured where the OS lets an unprivileged process raise a thread (Windows); Linux keeps the nice value.
+        // Highest is honoured on Windows; Linux ignores it, see RealtimeScheduling.
         _thread = new Thread(Run) { IsBackground = true, Name = name, Priority = ThreadPriority.Highest };
     }
 
@@ -72,6 +77,8 @@ internal sealed class FifoReaderThread : IDisposable
 
     private void Run()
     {
+        RealtimeScheduling.TryRaiseCurrentThread(RealtimePriority, out var priority);
+        _started?.Invoke(priority);
         var deadline = Interlocked.Read(ref _deadline);
         while (true)
         {
