@@ -54,7 +54,7 @@ internal static class FifoRunner
         }
 
         Console.WriteLine();
-        Console.WriteLine($"  {"chip/reader",-16} {"produced",10} {"delivered",10} {"waiting",8} {"lost",8} {"overruns",9} {"max FIFO",9} {"faults",7}");
+        Console.WriteLine($"  {"chip/reader",-16} {"produced",10} {"delivered",10} {"waiting",8} {"lost",8} {"overruns",9} {"max FIFO",9} {"faults",7} {"max gap ms",11}");
         var threadLost = 0L;
         foreach (var run in runs)
         {
@@ -66,11 +66,12 @@ internal static class FifoRunner
 
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  {run.Name,-16} {run.Produced(),10:N0} {run.Accelerometer.SamplesDelivered,10:N0} {run.Waiting(),8} {lost,8:N0} {run.Accelerometer.Overruns,9} {$"{run.Accelerometer.MaxFifoLevel}/{run.Capacity}",9} {run.Faults,7}"));
+                $"  {run.Name,-16} {run.Produced(),10:N0} {run.Accelerometer.SamplesDelivered,10:N0} {run.Waiting(),8} {lost,8:N0} {run.Accelerometer.Overruns,9} {$"{run.Accelerometer.MaxFifoLevel}/{run.Capacity}",9} {run.Faults,7} {run.MaxGapMs,11:0.0}"));
             run.Accelerometer.Dispose();
         }
 
         Console.WriteLine("  lost = produced - delivered - waiting; a fault re-initialises the chip, so its losses are not in 'lost'");
+        Console.WriteLine("  max gap = longest real time between two delivered samples (the reader's worst lateness plus one read interval)");
         return threadLost == 0 ? 0 : 1;
     }
 
@@ -99,6 +100,8 @@ internal static class FifoRunner
     private sealed class Run
     {
         private int _faults;
+        private long _lastSample;
+        private long _maxGap;
 
         private Run(string name, AccelerometerReader reader, IAccelerometerChip chip, int capacity, Func<long> produced, Func<long> waiting, TimeProvider time)
         {
@@ -113,7 +116,18 @@ internal static class FifoRunner
                 new AccelerometerOptions { SensorId = name, Reader = reader },
                 time,
                 new CareEventFactory("bench", time, new FixedClockSyncStatus(true)).Now,
-                s => detector.Process(s, out _),
+                s =>
+                {
+                    // The longest real-time gap between two deliveries: how late the reader was at its worst.
+                    var now = Stopwatch.GetTimestamp();
+                    if (_lastSample != 0 && now - _lastSample > _maxGap)
+                    {
+                        _maxGap = now - _lastSample;
+                    }
+
+                    _lastSample = now;
+                    detector.Process(s, out _);
+                },
                 c => _faults += c.State == SupervisionState.Faulted ? 1 : 0,
                 new ConsoleLogger());
         }
@@ -131,6 +145,8 @@ internal static class FifoRunner
         public Accelerometer Accelerometer { get; }
 
         public int Faults => Volatile.Read(ref _faults);
+
+        public double MaxGapMs => Stopwatch.GetElapsedTime(0, Volatile.Read(ref _maxGap)).TotalMilliseconds;
 
         public static Run Adxl345(TimeProvider time, AccelerometerReader reader)
         {

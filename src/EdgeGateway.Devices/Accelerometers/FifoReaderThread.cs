@@ -7,8 +7,8 @@ namespace EdgeGateway.Devices.Accelerometers;
 /// </summary>
 internal sealed class FifoReaderThread : IDisposable
 {
-    /// <summary>Low in the real-time range: above every normal thread, below the kernel's interrupt threads (50).</summary>
-    public const int RealtimePriority = 10;
+    /// <summary>About nine times a normal thread's CPU share when both want it: woken promptly, without starving anyone.</summary>
+    public const int Nice = -10;
 
     private readonly Action _read;
     private readonly Action<string>? _started;
@@ -16,6 +16,7 @@ internal sealed class FifoReaderThread : IDisposable
     private readonly long _intervalTicks;
     private readonly DeadlineWait _wait;
     private readonly Thread _thread;
+    private readonly Action _parked;
     private long _parks;
     private long _deadline;
     private int _stopped;
@@ -31,8 +32,9 @@ internal sealed class FifoReaderThread : IDisposable
         _time = time;
         _intervalTicks = (long)(interval.TotalSeconds * time.TimestampFrequency);
         _wait = new DeadlineWait(time);
+        _parked = () => Interlocked.Increment(ref _parks);
 
-        // Highest is honoured on Windows; Linux ignores it, see RealtimeScheduling.
+        // Highest is honoured on Windows; Linux ignores it, see ThreadNice.
         _thread = new Thread(Run) { IsBackground = true, Name = name, Priority = ThreadPriority.Highest };
     }
 
@@ -77,13 +79,13 @@ internal sealed class FifoReaderThread : IDisposable
 
     private void Run()
     {
-        RealtimeScheduling.TryRaiseCurrentThread(RealtimePriority, out var priority);
+        ThreadNice.TryRaiseCurrentThread(Nice, out var priority);
         _started?.Invoke(priority);
         var deadline = Interlocked.Read(ref _deadline);
         while (true)
         {
             Interlocked.Exchange(ref _deadline, deadline);
-            if (!_wait.Until(deadline, () => Interlocked.Increment(ref _parks)))
+            if (!_wait.Until(deadline, _parked))
             {
                 return;
             }
