@@ -40,6 +40,7 @@ internal static class FifoRunner
             run.Accelerometer.Start();
         }
 
+        var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var wall = Stopwatch.StartNew();
         var report = TimeSpan.FromSeconds(Math.Min(60, Math.Max(5, duration.TotalSeconds / 10)));
         while (wall.Elapsed < duration)
@@ -53,6 +54,9 @@ internal static class FifoRunner
             run.Accelerometer.Stop();
         }
 
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"  GCs during the run: gen0 {GC.CollectionCount(0) - gcBefore.Item1}, gen1 {GC.CollectionCount(1) - gcBefore.Item2}, gen2 {GC.CollectionCount(2) - gcBefore.Item3}, total pause {(GC.GetTotalPauseDuration() - gcBefore.Item4).TotalMilliseconds:0.0} ms (a pause stops the reader thread too)"));
         Console.WriteLine();
         Console.WriteLine($"  {"chip/reader",-16} {"produced",10} {"delivered",10} {"waiting",8} {"lost",8} {"overruns",9} {"max FIFO",9} {"faults",7} {"max gap ms",11}");
         var threadLost = 0L;
