@@ -49,9 +49,18 @@ internal static class FifoRunner
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {wall.Elapsed:hh\\:mm\\:ss} load {LoadAverage()}: overruns {string.Join(", ", runs.Select(r => $"{r.Name} {r.Accelerometer.Overruns}"))}"));
         }
 
+        var readers = runs.ToDictionary(r => r.Name, r => r.Accelerometer.ReaderThread);
         foreach (var run in runs)
         {
             run.Accelerometer.Stop();
+        }
+
+        foreach (var (name, reader) in readers)
+        {
+            if (reader is not null)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: woke at most {reader.MaxLateness.TotalMilliseconds:0.0} ms after its deadline; longest read {reader.MaxReadTime.TotalMilliseconds:0.0} ms"));
+            }
         }
 
         Console.WriteLine(string.Create(

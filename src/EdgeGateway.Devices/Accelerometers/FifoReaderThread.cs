@@ -19,6 +19,8 @@ internal sealed class FifoReaderThread : IDisposable
     private readonly Action _parked;
     private long _parks;
     private long _deadline;
+    private long _maxLateTicks;
+    private long _maxReadTicks;
     private int _stopped;
 
     /// <summary>Reads via <paramref name="read"/> every <paramref name="interval"/> of <paramref name="time"/>, measured from the start of the previous read; <paramref name="started"/> hears the priority it got.</summary>
@@ -43,6 +45,12 @@ internal sealed class FifoReaderThread : IDisposable
 
     /// <summary>The provider timestamp the thread sleeps until.</summary>
     public long Deadline => Interlocked.Read(ref _deadline);
+
+    /// <summary>The latest the thread woke after a deadline (scheduling delay; the bench reports it).</summary>
+    public TimeSpan MaxLateness => TimeSpan.FromSeconds((double)Interlocked.Read(ref _maxLateTicks) / _time.TimestampFrequency);
+
+    /// <summary>The longest one read took (bus time and preemption during it).</summary>
+    public TimeSpan MaxReadTime => TimeSpan.FromSeconds((double)Interlocked.Read(ref _maxReadTicks) / _time.TimestampFrequency);
 
     /// <summary>Starts the thread; the first read is one interval from now.</summary>
     public void Start()
@@ -74,6 +82,14 @@ internal sealed class FifoReaderThread : IDisposable
         _wait.Dispose();
     }
 
+    private static void Record(ref long max, long value)
+    {
+        if (value > Interlocked.Read(ref max))
+        {
+            Interlocked.Exchange(ref max, value);
+        }
+    }
+
     /// <summary>Same as <see cref="Stop"/>.</summary>
     public void Dispose() => Stop();
 
@@ -93,6 +109,8 @@ internal sealed class FifoReaderThread : IDisposable
             // The read empties the FIFO, so it is next at its watermark one interval after this read began.
             var started = _time.GetTimestamp();
             _read();
+            Record(ref _maxLateTicks, started - deadline);
+            Record(ref _maxReadTicks, _time.GetTimestamp() - started);
             deadline = started + _intervalTicks;
         }
     }
