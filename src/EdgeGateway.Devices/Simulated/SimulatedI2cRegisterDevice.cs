@@ -16,6 +16,7 @@ public abstract class SimulatedI2cRegisterDevice : I2cDevice
     private DeadlineWait? _busWait;
     private double _secondsPerBit;
     private TimeSpan _busOwed;
+    private Action<TimeSpan>? _busAdvance;
 
     /// <summary>Creates a device answering at <paramref name="settings"/>.</summary>
     protected SimulatedI2cRegisterDevice(I2cConnectionSettings settings) => ConnectionSettings = settings;
@@ -31,16 +32,18 @@ public abstract class SimulatedI2cRegisterDevice : I2cDevice
 
     /// <summary>
     /// Makes every transfer hold its caller for the time its bits take at <paramref name="clockHz"/> (9 clocks a byte, the
-    /// address byte included, plus the repeated start of a write-read), as i2c-dev blocks the reading thread. Meant for a
-    /// clock that runs by itself (<see cref="TimeProvider.System"/>): a fake one would have to be advanced by another thread.
+    /// address byte included, plus the repeated start of a write-read), as i2c-dev blocks the reading thread. On a clock
+    /// that runs by itself (<see cref="TimeProvider.System"/>) the caller waits; a fake clock passes
+    /// <paramref name="advance"/> (its Advance), and each transfer moves it on by the transfer's time instead.
     /// </summary>
-    public void ModelBusTime(TimeProvider time, int clockHz = 400_000)
+    public void ModelBusTime(TimeProvider time, int clockHz = 400_000, Action<TimeSpan>? advance = null)
     {
         ArgumentNullException.ThrowIfNull(time);
-        ArgumentOutOfRangeException.ThrowIfLessThan(clockHz, 10_000);
+        ArgumentOutOfRangeException.ThrowIfLessThan(clockHz, 1_000);
         lock (_lock)
         {
             _busTime = time;
+            _busAdvance = advance;
             _busWait ??= new DeadlineWait(time);
             _secondsPerBit = 1.0 / clockHz;
         }
@@ -137,8 +140,15 @@ public abstract class SimulatedI2cRegisterDevice : I2cDevice
             return;
         }
 
+        var duration = TimeSpan.FromSeconds(((bytes * 9) + 1) * _secondsPerBit);
+        if (_busAdvance is not null)
+        {
+            _busAdvance(duration);
+            return;
+        }
+
         // Waits of a few microseconds cannot be slept precisely: owe them up and sleep in whole milliseconds.
-        _busOwed += TimeSpan.FromSeconds(((bytes * 9) + 1) * _secondsPerBit);
+        _busOwed += duration;
         if (_busOwed < BusWaitGranularity)
         {
             return;

@@ -278,6 +278,58 @@ public sealed class AccelerometerTests
     }
 
     [Fact]
+    public void Adxl345_samples_lost_to_a_stall_in_mid_drain_are_counted_though_the_next_data_read_cleared_the_overrun_bit()
+    {
+        // A 400 kHz bus whose time moves the fake clock; one transfer of one read is followed by a 200 ms stall, as a
+        // reader preempted in the middle of a drain.
+        var sim = new SimulatedAdxl345(_time, Ramp());
+        var stallAfterTransfer = -1L;
+        sim.ModelBusTime(_time, advance: d =>
+        {
+            _time.Advance(d);
+            if (sim.Transfers == stallAfterTransfer)
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(200));
+            }
+        });
+        using var accelerometer = new Accelerometer(
+            new Adxl345(sim),
+            new AccelerometerOptions { SensorId = "hall", Reader = AccelerometerReader.Timer, PollInterval = TimeSpan.FromHours(1) },
+            _time,
+            new CareEventFactory("home-1", _time, new FixedClockSyncStatus(true)).Now,
+            _samples.Add);
+        accelerometer.Start();
+        for (var i = 0; i < 50; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(40));
+            accelerometer.Poll();
+        }
+
+        // INT_SOURCE, FIFO_STATUS, then the third of 8 entries: 5 left + 40 new > 33, so the FIFO overflows mid-drain and
+        // the fourth entry's read clears the overrun bit.
+        stallAfterTransfer = sim.Transfers + 2 + 3;
+        _time.Advance(TimeSpan.FromMilliseconds(40));
+        accelerometer.Poll();
+        var lostBefore = sim.SamplesProduced - sim.Entries - accelerometer.SamplesDelivered;
+        Span<byte> b = stackalloc byte[1];
+        sim.WriteRead([(byte)Adxl345Register.IntSource], b);
+        Assert.Equal(0, b[0] & Adxl345Codec.OverrunBit); // the chip no longer shows it
+        Assert.True(lostBefore >= 10, $"{lostBefore} lost");
+        Assert.Equal(0, accelerometer.Overruns);
+
+        _time.Advance(TimeSpan.FromMilliseconds(5)); // the reader catches up at once
+        accelerometer.Poll();
+        for (var i = 0; i < 25; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(40));
+            accelerometer.Poll();
+        }
+
+        Assert.Equal(1, accelerometer.Overruns);
+        Assert.Equal(lostBefore, sim.SamplesProduced - sim.Entries - accelerometer.SamplesDelivered);
+    }
+
+    [Fact]
     public void Adxl345_wrong_chip_at_the_address_is_a_clear_fault_naming_both_ids()
     {
         var sim = new SimulatedAdxl345(_time) { WrongDeviceId = 0x68 };
