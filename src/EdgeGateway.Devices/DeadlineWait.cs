@@ -18,9 +18,7 @@ internal sealed class DeadlineWait : IDisposable
     }
 
     /// <summary>Blocks until the provider's timestamp reaches <paramref name="deadline"/>; false once <see cref="Interrupt"/> was called.</summary>
-    /// <param name="deadline">A timestamp of the provider.</param>
-    /// <param name="parked">Called when the thread is about to block (tests step a fake clock from there).</param>
-    public bool Until(long deadline, Action? parked = null)
+    public bool Until(long deadline)
     {
         _wake.Reset();
         if (_interrupted)
@@ -37,7 +35,6 @@ internal sealed class DeadlineWait : IDisposable
         if (ReferenceEquals(_time, TimeProvider.System))
         {
             // A timed kernel wait on this thread: woken by the scheduler, not by a pool worker that may be busy.
-            parked?.Invoke();
             _wake.Wait(remaining);
             return !_interrupted;
         }
@@ -45,7 +42,6 @@ internal sealed class DeadlineWait : IDisposable
         // Another clock (a test's fake, the demo's scaled one) may not run at real speed: its own timer has the last word,
         // while the timed kernel wait keeps real-time clocks independent of the pool.
         using var timer = _time.CreateTimer(static s => ((ManualResetEventSlim)s!).Set(), _wake, remaining, Timeout.InfiniteTimeSpan);
-        parked?.Invoke();
         if (!_wake.Wait(remaining) && _time.GetTimestamp() < deadline)
         {
             _wake.Wait();

@@ -130,7 +130,7 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
     /// <summary>The most samples one read found waiting, against <see cref="IAccelerometerChip.FifoCapacity"/>: the headroom left.</summary>
     public int MaxFifoLevel => Volatile.Read(ref _maxFifoLevel);
 
-    /// <summary>The dedicated reader thread while it runs (tests step a fake clock on its deadlines).</summary>
+    /// <summary>The dedicated reader thread while it runs (the bench reads its lateness).</summary>
     internal FifoReaderThread? ReaderThread => Volatile.Read(ref _reader);
 
     /// <summary>Initialises the chip (a failure becomes a fault and a retry, not an exception) and starts reading.</summary>

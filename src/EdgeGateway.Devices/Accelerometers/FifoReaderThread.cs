@@ -16,9 +16,7 @@ internal sealed class FifoReaderThread : IDisposable
     private readonly long _intervalTicks;
     private readonly DeadlineWait _wait;
     private readonly Thread _thread;
-    private readonly Action _parked;
-    private long _parks;
-    private long _deadline;
+    private long _firstDeadline;
     private long _maxLateTicks;
     private long _maxReadTicks;
     private int _stopped;
@@ -26,25 +24,18 @@ internal sealed class FifoReaderThread : IDisposable
     /// <summary>Reads via <paramref name="read"/> every <paramref name="interval"/> of <paramref name="time"/>, measured from the start of the previous read; <paramref name="started"/> hears the priority it got.</summary>
     public FifoReaderThread(string name, Action read, TimeSpan interval, TimeProvider time, Action<string>? started = null)
     {
-        _started = started;
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
         _read = read;
+        _started = started;
         _time = time;
         _intervalTicks = (long)(interval.TotalSeconds * time.TimestampFrequency);
         _wait = new DeadlineWait(time);
-        _parked = () => Interlocked.Increment(ref _parks);
 
         // Highest is honoured on Windows; Linux ignores it, see ThreadNice.
         _thread = new Thread(Run) { IsBackground = true, Name = name, Priority = ThreadPriority.Highest };
     }
-
-    /// <summary>How often the thread has gone to sleep until a deadline (tests step a fake clock on it).</summary>
-    public long Parks => Interlocked.Read(ref _parks);
-
-    /// <summary>The provider timestamp the thread sleeps until.</summary>
-    public long Deadline => Interlocked.Read(ref _deadline);
 
     /// <summary>The latest the thread woke after a deadline (scheduling delay; the bench reports it).</summary>
     public TimeSpan MaxLateness => TimeSpan.FromSeconds((double)Interlocked.Read(ref _maxLateTicks) / _time.TimestampFrequency);
@@ -56,7 +47,7 @@ internal sealed class FifoReaderThread : IDisposable
     public void Start()
     {
         // Taken here, not on the new thread: a clock that moves before the thread first runs must not shift the cadence.
-        _deadline = _time.GetTimestamp() + _intervalTicks;
+        _firstDeadline = _time.GetTimestamp() + _intervalTicks;
         _thread.Start();
     }
 
@@ -97,11 +88,10 @@ internal sealed class FifoReaderThread : IDisposable
     {
         ThreadNice.TryRaiseCurrentThread(Nice, out var priority);
         _started?.Invoke(priority);
-        var deadline = Interlocked.Read(ref _deadline);
+        var deadline = Interlocked.Read(ref _firstDeadline);
         while (true)
         {
-            Interlocked.Exchange(ref _deadline, deadline);
-            if (!_wait.Until(deadline, _parked))
+            if (!_wait.Until(deadline))
             {
                 return;
             }
