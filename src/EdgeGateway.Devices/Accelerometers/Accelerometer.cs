@@ -249,14 +249,6 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
         // The newest sample was taken within one period before now; keep a steady timeline unless it drifted away.
         var anchor = now - (_period * (count - 1));
         var first = _haveLast ? _lastTimestamp + _period : anchor;
-        if (_haveLast && anchor - first > _period * 3)
-        {
-            // Samples are missing from the sample clock although the chip flagged no overrun: the ADXL345 clears its
-            // overrun bit at the next data read, so an overflow during a long drain (a reader preempted mid-read) is
-            // visible only here.
-            Log.FifoOverrun(_logger, _options.SensorId, Interlocked.Increment(ref _overruns));
-        }
-
         if ((first - anchor).Duration() > _period * 3)
         {
             first = anchor;

@@ -278,7 +278,7 @@ public sealed class AccelerometerTests
     }
 
     [Fact]
-    public void Adxl345_samples_lost_to_a_stall_in_mid_drain_are_counted_though_the_next_data_read_cleared_the_overrun_bit()
+    public void Adxl345_samples_lost_to_a_stall_in_mid_drain_are_counted_although_the_next_data_read_clears_the_overrun_bit()
     {
         // A 400 kHz bus whose time moves the fake clock; one transfer of one read is followed by a 200 ms stall, as a
         // reader preempted in the middle of a drain.
@@ -305,9 +305,9 @@ public sealed class AccelerometerTests
             accelerometer.Poll();
         }
 
-        // INT_SOURCE, FIFO_STATUS, then the third of 8 entries: 5 left + 40 new > 33, so the FIFO overflows mid-drain and
-        // the fourth entry's read clears the overrun bit.
-        stallAfterTransfer = sim.Transfers + 2 + 3;
+        // FIFO_STATUS, then the third of 8 entries: 5 left + 40 new > 33, so the FIFO overflows mid-drain and the fourth
+        // entry's data read clears the overrun bit.
+        stallAfterTransfer = sim.Transfers + 1 + 3;
         _time.Advance(TimeSpan.FromMilliseconds(40));
         accelerometer.Poll();
         var lostBefore = sim.SamplesProduced - sim.Entries - accelerometer.SamplesDelivered;
@@ -315,7 +315,6 @@ public sealed class AccelerometerTests
         sim.WriteRead([(byte)Adxl345Register.IntSource], b);
         Assert.Equal(0, b[0] & Adxl345Codec.OverrunBit); // the chip no longer shows it
         Assert.True(lostBefore >= 10, $"{lostBefore} lost");
-        Assert.Equal(0, accelerometer.Overruns);
 
         _time.Advance(TimeSpan.FromMilliseconds(5)); // the reader catches up at once
         accelerometer.Poll();

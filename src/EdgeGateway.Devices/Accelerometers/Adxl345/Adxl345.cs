@@ -14,6 +14,7 @@ public sealed class Adxl345 : IAccelerometerChip
     private readonly byte _dataFormat;
     private readonly double _gPerLsb;
     private readonly byte[] _data = new byte[6];
+    private readonly byte[] _entry = new byte[8];
 
     /// <summary>Takes ownership of <paramref name="device"/>; no bus traffic until <see cref="Initialise"/>.</summary>
     /// <param name="device">The chip's I2C device.</param>
@@ -77,18 +78,20 @@ public sealed class Adxl345 : IAccelerometerChip
     /// <inheritdoc />
     public int ReadFifo(Span<AccelerationSample> destination, out bool overrun)
     {
-        // Overrun clears when data is read, so look at it before draining.
-        overrun = (ReadRegister(Adxl345Register.IntSource) & Adxl345Codec.OverrunBit) != 0;
+        overrun = false;
         var entries = Math.Min(Adxl345Codec.DecodeEntries(ReadRegister(Adxl345Register.FifoStatus)), destination.Length);
-        ReadOnlySpan<byte> dataAddress = [(byte)Adxl345Register.DataX0];
+        ReadOnlySpan<byte> entryAddress = [(byte)Adxl345Register.IntSource];
         for (var i = 0; i < entries; i++)
         {
-            // One 6-byte burst per entry: the FIFO pops only after a read of all three axes.
-            _device.WriteRead(dataAddress, _data);
+            // One 8-byte burst per entry, INT_SOURCE through DATAZ1: the FIFO pops at the end of the data registers, and
+            // INT_SOURCE comes before that data read clears overrun. Read once per drain, an overflow in mid-drain (a
+            // reader preempted) would be cleared by the next entry's read and never seen.
+            _device.WriteRead(entryAddress, _entry);
+            overrun |= (_entry[0] & Adxl345Codec.OverrunBit) != 0;
             destination[i] = new AccelerationSample(
-                new Acceleration(Adxl345Codec.DecodeAxis(_data[0], _data[1]) * _gPerLsb),
-                new Acceleration(Adxl345Codec.DecodeAxis(_data[2], _data[3]) * _gPerLsb),
-                new Acceleration(Adxl345Codec.DecodeAxis(_data[4], _data[5]) * _gPerLsb),
+                new Acceleration(Adxl345Codec.DecodeAxis(_entry[2], _entry[3]) * _gPerLsb),
+                new Acceleration(Adxl345Codec.DecodeAxis(_entry[4], _entry[5]) * _gPerLsb),
+                new Acceleration(Adxl345Codec.DecodeAxis(_entry[6], _entry[7]) * _gPerLsb),
                 TimeSpan.Zero);
         }
 
