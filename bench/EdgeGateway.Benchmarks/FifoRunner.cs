@@ -43,7 +43,8 @@ internal static class FifoRunner
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var wall = Stopwatch.StartNew();
         var report = TimeSpan.FromSeconds(Math.Min(60, Math.Max(5, duration.TotalSeconds / 10)));
-        while (wall.Elapsed < duration)
+        // A timer may fire a little early: without the margin the last line would print twice.
+        while (duration - wall.Elapsed > TimeSpan.FromMilliseconds(100))
         {
             await Task.Delay(Min(report, duration - wall.Elapsed), time);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {wall.Elapsed:hh\\:mm\\:ss} load {LoadAverage()}: overruns {string.Join(", ", runs.Select(r => $"{r.Name} {r.Accelerometer.Overruns}"))}"));
