@@ -53,7 +53,7 @@ public class DevicesBenchmarks : IDisposable
         var time = new FakeTimeProvider();
         var accelerometer = new Accelerometer(
             chip(time),
-            new AccelerometerOptions { SensorId = "bench", FrozenAfter = TimeSpan.FromDays(1) },
+            new AccelerometerOptions { SensorId = "bench", FrozenAfter = TimeSpan.FromDays(1), Reader = AccelerometerReader.Timer },
             time,
             new CareEventFactory("bench", time, new FixedClockSyncStatus(true)).Now,
             s => _sink += s.Timestamp.Ticks);
@@ -61,7 +61,7 @@ public class DevicesBenchmarks : IDisposable
         return (time, accelerometer);
     }
 
-    /// <summary>ADXL345: FIFO_STATUS + INT_SOURCE + one 6-byte burst per sample, decode, timestamp, deliver.</summary>
+    /// <summary>ADXL345: FIFO_STATUS + one 8-byte burst (INT_SOURCE to DATAZ1) per sample, decode, timestamp, deliver.</summary>
     [Benchmark(OperationsPerInvoke = SamplesPerPoll)]
     public long Adxl345ReadPathPerSample()
     {

@@ -6,6 +6,7 @@ using EdgeGateway.Benchmarks;
 //   ... -- latency [presses]   local alarm loop latency, idle and with a stalled uplink
 //   ... -- tls                 connect time and e2e p99, plain TCP vs mutual TLS (real mosquitto, openssl-made PKI)
 //   ... -- idle [dll] [s]      CPU and RSS of an idle 'edgegateway run' (default 60 s heartbeat)
+//   ... -- fifo [--minutes N]  accelerometer samples lost to scheduling, dedicated reader thread vs pool timer (load it: stress-ng --cpu 2)
 // Everything else is a micro-benchmark: dotnet run -c Release --project bench/EdgeGateway.Benchmarks -- --filter '*Name*'
 if (args is ["e2e", ..])
 {
@@ -20,6 +21,11 @@ if (args is ["tls", ..] && OperatingSystem.IsLinux())
 if (args is ["idle", ..])
 {
     return await UplinkIdleRunner.RunAsync(args);
+}
+
+if (args is ["fifo", ..])
+{
+    return await FifoRunner.RunAsync(args);
 }
 
 if (args is ["latency", ..])

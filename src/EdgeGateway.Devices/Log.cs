@@ -13,4 +13,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Accelerometer {SensorId}: FIFO overran, samples were lost (overrun {Count}); the FIFO is read too seldom")]
     public static partial void FifoOverrun(ILogger logger, string sensorId, long count);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Accelerometer {SensorId}: FIFO reader thread runs at {Priority}, reading every {Interval}")]
+    public static partial void ReaderStarted(ILogger logger, string sensorId, string priority, TimeSpan interval);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Accelerometer {SensorId}: the sample consumer (fall detection) threw ({Count} samples so far); the input keeps reading, report this as a bug")]
+    public static partial void SampleConsumerFailed(ILogger logger, Exception exception, string sensorId, long count);
 }

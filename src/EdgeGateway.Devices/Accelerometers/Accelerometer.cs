@@ -7,13 +7,26 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Devices.Accelerometers;
 
-/// <summary>How an accelerometer is polled and supervised.</summary>
+/// <summary>What drains an accelerometer's FIFO.</summary>
+public enum AccelerometerReader
+{
+    /// <summary>A dedicated thread that sleeps until the FIFO is due at its watermark (the default: a busy thread pool cannot delay it).</summary>
+    DedicatedThread,
+
+    /// <summary>A <see cref="TimeProvider"/> timer every <see cref="AccelerometerOptions.PollInterval"/>, run on the thread pool (the fallback).</summary>
+    Timer,
+}
+
+/// <summary>How an accelerometer is read and supervised.</summary>
 public sealed record AccelerometerOptions
 {
     /// <summary>The sensor id used in events.</summary>
     public required string SensorId { get; init; }
 
-    /// <summary>How often the FIFO is drained; must stay well under the time the FIFO takes to fill (160 ms for 32 samples at 200 Hz).</summary>
+    /// <summary>What drains the FIFO; the dedicated thread reads every <see cref="IAccelerometerChip.Watermark"/> samples.</summary>
+    public AccelerometerReader Reader { get; init; } = AccelerometerReader.DedicatedThread;
+
+    /// <summary>How often the <see cref="AccelerometerReader.Timer"/> reader drains the FIFO; must stay well under the time the FIFO takes to fill (165 ms for 33 entries at 200 Hz).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>First wait before re-initialising a faulted chip; doubles up to <see cref="MaxRetryInterval"/>.</summary>
@@ -30,9 +43,9 @@ public sealed record AccelerometerOptions
 }
 
 /// <summary>
-/// Drains an accelerometer's FIFO on a timer and delivers every sample in g, stamped on a steady timeline
+/// Drains an accelerometer's FIFO from a dedicated reader thread (or a timer) and delivers every sample in g, stamped on a steady timeline
 /// reconstructed from the sample rate; turns every bus error into a supervision fault and re-initialises the chip
-/// with back-off until it answers again. No exception from the bus ever escapes.
+/// with back-off until it answers again. No exception from the bus or the sample consumer ever escapes.
 /// </summary>
 public sealed class Accelerometer : ISupervisedInput, IDisposable
 {
@@ -47,7 +60,9 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
     private readonly long _frozenLimit;
     private readonly long _startTimestamp;
     private readonly Lock _pollLock = new();
+    private readonly TimeSpan _readerInterval;
     private ITimer? _timer;
+    private FifoReaderThread? _reader;
     private bool _running;
     private bool _awaitingProof;
     private bool _haveLast;
@@ -59,6 +74,9 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
     private TimeSpan _retryDelay;
     private long _samples;
     private long _overruns;
+    private long _sinkFailures;
+    private long _lastSinkLog;
+    private int _maxFifoLevel;
     private bool _disposed;
 
     /// <summary>Supervises <paramref name="chip"/> (owned: disposed with this).</summary>
@@ -88,6 +106,7 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
         _frozenLimit = (long)Math.Ceiling(options.FrozenAfter.TotalSeconds * chip.SampleRateHz);
         _startTimestamp = time.GetTimestamp();
         _retryDelay = options.RetryInterval;
+        _readerInterval = _period * Math.Clamp(chip.Watermark, 1, chip.FifoCapacity);
     }
 
     /// <inheritdoc />
@@ -105,33 +124,56 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
     /// <summary>FIFO overruns seen so far (each lost samples).</summary>
     public long Overruns => Interlocked.Read(ref _overruns);
 
-    /// <summary>Initialises the chip (a failure becomes a fault and a retry, not an exception) and starts polling.</summary>
+    /// <summary>Samples whose consumer threw (logged, counted, and the next sample delivered as usual).</summary>
+    public long SinkFailures => Interlocked.Read(ref _sinkFailures);
+
+    /// <summary>The most samples one read found waiting, against <see cref="IAccelerometerChip.FifoCapacity"/>: the headroom left.</summary>
+    public int MaxFifoLevel => Volatile.Read(ref _maxFifoLevel);
+
+    /// <summary>The dedicated reader thread while it runs (the bench reads its lateness).</summary>
+    internal FifoReaderThread? ReaderThread => Volatile.Read(ref _reader);
+
+    /// <summary>Initialises the chip (a failure becomes a fault and a retry, not an exception) and starts reading.</summary>
     public void Start()
     {
         lock (_pollLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_timer is not null)
+            if (_timer is not null || _reader is not null)
             {
                 return;
             }
 
             TryInitialise();
-            _timer = _time.CreateTimer(_ => Poll(), null, _options.PollInterval, _options.PollInterval);
+            if (_options.Reader == AccelerometerReader.Timer)
+            {
+                _timer = _time.CreateTimer(_ => Poll(), null, _options.PollInterval, _options.PollInterval);
+            }
+            else
+            {
+                _reader = new FifoReaderThread($"accel {_options.SensorId}", Poll, _readerInterval, _time, p => Log.ReaderStarted(_logger, _options.SensorId, p, _readerInterval));
+                _reader.Start();
+            }
         }
     }
 
-    /// <summary>Stops polling (the chip keeps sampling into its FIFO); <see cref="Start"/> resumes with a fresh initialisation.</summary>
+    /// <summary>Stops reading (the chip keeps sampling into its FIFO); <see cref="Start"/> resumes with a fresh initialisation.</summary>
     public void Stop()
     {
+        FifoReaderThread? reader;
         lock (_pollLock)
         {
             _timer?.Dispose();
             _timer = null;
+            reader = _reader;
+            _reader = null;
         }
+
+        // Outside the lock: a read in progress needs it to finish.
+        reader?.Stop();
     }
 
-    /// <summary>Drains the FIFO once; the timer calls this, benchmarks and tests may too.</summary>
+    /// <summary>Drains the FIFO once; the reader thread or timer calls this, benchmarks and tests may too.</summary>
     internal void Poll()
     {
         // A slow bus must not pile polls up; the next tick catches up through the FIFO.
@@ -189,6 +231,11 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
             }
 
             _lastDataTimestamp = nowTs;
+            if (count > _maxFifoLevel)
+            {
+                Volatile.Write(ref _maxFifoLevel, count);
+            }
+
             Deliver(count, _time.GetElapsedTime(_startTimestamp, nowTs));
         }
         finally
@@ -233,7 +280,28 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
             _lastTimestamp = stamped.Timestamp;
             _haveLast = true;
             Interlocked.Increment(ref _samples);
-            _sink(stamped);
+            try
+            {
+                _sink(stamped);
+            }
+            catch (Exception ex)
+            {
+                // A consumer's bug (the fall detector, the loop) must not stop the input nor kill the reader thread.
+                SinkFailed(ex);
+            }
+        }
+    }
+
+    private void SinkFailed(Exception ex)
+    {
+        var failures = Interlocked.Increment(ref _sinkFailures);
+        var nowTs = _time.GetTimestamp();
+
+        // Once a minute at most: a consumer that throws on every sample would otherwise write 200 lines a second.
+        if (failures == 1 || _time.GetElapsedTime(_lastSinkLog, nowTs) >= TimeSpan.FromMinutes(1))
+        {
+            _lastSinkLog = nowTs;
+            Log.SampleConsumerFailed(_logger, ex, _options.SensorId, failures);
         }
     }
 
@@ -279,7 +347,7 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
         }
     }
 
-    /// <summary>Stops polling and disposes the chip.</summary>
+    /// <summary>Stops reading and disposes the chip.</summary>
     public void Dispose()
     {
         lock (_pollLock)
@@ -292,7 +360,7 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
             _disposed = true;
         }
 
-        _timer?.Dispose();
+        Stop();
         _chip.Dispose();
     }
 }

@@ -15,6 +15,9 @@ public interface IAccelerometerChip : IDisposable
     /// <summary>The most samples one <see cref="ReadFifo"/> call can return (the FIFO depth).</summary>
     int FifoCapacity { get; }
 
+    /// <summary>The FIFO level (samples) at which it should be read; the dedicated reader wakes when this many are due.</summary>
+    int Watermark { get; }
+
     /// <summary>Checks the device ID, writes the configuration, reads it back and starts measuring into the FIFO.</summary>
     void Initialise();
 

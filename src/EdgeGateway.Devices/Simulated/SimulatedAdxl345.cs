@@ -76,7 +76,8 @@ public sealed class SimulatedAdxl345 : SimulatedI2cRegisterDevice
         }
 
         var rate = Adxl345Codec.DecodeRate(_registers[(int)Adxl345Register.BwRate]);
-        var due = (long)Math.Floor(_time.GetElapsedTime(_measureStart).TotalSeconds * rate);
+        // The epsilon keeps a sample due exactly at a period boundary from being lost to rounding (0.04 s × 200 = 7.999…).
+        var due = (long)Math.Floor((_time.GetElapsedTime(_measureStart).TotalSeconds * rate) + 1e-6);
         var missing = due - _produced;
         if (missing <= 0)
         {
@@ -164,10 +165,16 @@ public sealed class SimulatedAdxl345 : SimulatedI2cRegisterDevice
     /// <inheritdoc />
     protected override void EndRead(byte first, byte last)
     {
-        // A read that reaches into the data registers pops one entry and clears DATA_READY/watermark/overrun.
-        if (last >= (byte)Adxl345Register.DataX0 && first <= (byte)Adxl345Register.DataZ1 && _fifo.Count > 0)
+        // A read that reaches into the data registers pops one entry and clears overrun (datasheet, INT_SOURCE: "cleared
+        // by reading data from the DATAX, DATAY, and DATAZ registers"), also when the FIFO is empty. Emptying the FIFO by
+        // entering bypass does not clear it, and neither does reading INT_SOURCE.
+        if (last >= (byte)Adxl345Register.DataX0 && first <= (byte)Adxl345Register.DataZ1)
         {
-            _output = _fifo.Dequeue();
+            if (_fifo.Count > 0)
+            {
+                _output = _fifo.Dequeue();
+            }
+
             _overrun = false;
         }
     }
@@ -179,7 +186,7 @@ public sealed class SimulatedAdxl345 : SimulatedI2cRegisterDevice
         var watermark = _registers[(int)Adxl345Register.FifoCtl] & 0x1F;
         var value = 0;
         value |= _fifo.Count > 0 ? 0x80 : 0;
-        value |= _fifo.Count > watermark && Mode != Adxl345FifoMode.Bypass ? 0x02 : 0;
+        value |= _fifo.Count >= watermark && Mode != Adxl345FifoMode.Bypass ? 0x02 : 0;
         value |= _overrun ? Adxl345Codec.OverrunBit : 0;
         return (byte)value;
     }

@@ -4,12 +4,19 @@ namespace EdgeGateway.Devices.Simulated;
 
 /// <summary>
 /// The I2C side shared by register-mapped chips: the first written byte sets the register pointer, further written
-/// bytes and read bytes auto-increment it (unless the chip says a register does not), and faults can be injected.
+/// bytes and read bytes auto-increment it (unless the chip says a register does not), faults can be injected and the
+/// bus's clock can be modelled.
 /// </summary>
 public abstract class SimulatedI2cRegisterDevice : I2cDevice
 {
+    private static readonly TimeSpan BusWaitGranularity = TimeSpan.FromMilliseconds(1);
     private readonly Lock _lock = new();
     private byte _pointer;
+    private TimeProvider? _busTime;
+    private DeadlineWait? _busWait;
+    private double _secondsPerBit;
+    private TimeSpan _busOwed;
+    private Action<TimeSpan>? _busAdvance;
 
     /// <summary>Creates a device answering at <paramref name="settings"/>.</summary>
     protected SimulatedI2cRegisterDevice(I2cConnectionSettings settings) => ConnectionSettings = settings;
@@ -22,6 +29,25 @@ public abstract class SimulatedI2cRegisterDevice : I2cDevice
 
     /// <summary>Bus transfers so far (for benchmarks and tests).</summary>
     public long Transfers { get; private set; }
+
+    /// <summary>
+    /// Makes every transfer hold its caller for the time its bits take at <paramref name="clockHz"/> (9 clocks a byte, the
+    /// address byte included, plus the repeated start of a write-read), as i2c-dev blocks the reading thread. On a clock
+    /// that runs by itself (<see cref="TimeProvider.System"/>) the caller waits; a fake clock passes
+    /// <paramref name="advance"/> (its Advance), and each transfer moves it on by the transfer's time instead.
+    /// </summary>
+    public void ModelBusTime(TimeProvider time, int clockHz = 400_000, Action<TimeSpan>? advance = null)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentOutOfRangeException.ThrowIfLessThan(clockHz, 1_000);
+        lock (_lock)
+        {
+            _busTime = time;
+            _busAdvance = advance;
+            _busWait ??= new DeadlineWait(time);
+            _secondsPerBit = 1.0 / clockHz;
+        }
+    }
 
     /// <inheritdoc />
     public override byte ReadByte()
@@ -38,6 +64,7 @@ public abstract class SimulatedI2cRegisterDevice : I2cDevice
         {
             Transfer();
             ReadLocked(buffer);
+            HoldBus(1 + buffer.Length);
         }
     }
 
@@ -51,6 +78,7 @@ public abstract class SimulatedI2cRegisterDevice : I2cDevice
         {
             Transfer();
             WriteLocked(buffer);
+            HoldBus(1 + buffer.Length);
         }
     }
 
@@ -62,7 +90,19 @@ public abstract class SimulatedI2cRegisterDevice : I2cDevice
             Transfer();
             WriteLocked(writeBuffer);
             ReadLocked(readBuffer);
+            HoldBus(2 + writeBuffer.Length + readBuffer.Length);
         }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _busWait?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>Brings the chip's state up to now (sampling) before a transfer.</summary>
@@ -91,6 +131,38 @@ public abstract class SimulatedI2cRegisterDevice : I2cDevice
 
         Transfers++;
         CatchUp();
+    }
+
+    private void HoldBus(int bytes)
+    {
+        if (_busTime is null || _busWait is null)
+        {
+            return;
+        }
+
+        var duration = TimeSpan.FromSeconds(((bytes * 9) + 1) * _secondsPerBit);
+        if (_busAdvance is not null)
+        {
+            _busAdvance(duration);
+            return;
+        }
+
+        // Waits of a few microseconds cannot be slept precisely: owe them up and sleep in whole milliseconds.
+        _busOwed += duration;
+        if (_busOwed < BusWaitGranularity)
+        {
+            return;
+        }
+
+        var start = _busTime.GetTimestamp();
+        _busWait.Until(start + (long)(_busOwed.TotalSeconds * _busTime.TimestampFrequency));
+
+        // An oversleep is credited to the next transfers, so the total stays the bus's, not the scheduler's.
+        _busOwed -= _busTime.GetElapsedTime(start);
+        if (_busOwed < -BusWaitGranularity)
+        {
+            _busOwed = -BusWaitGranularity;
+        }
     }
 
     private void WriteLocked(ReadOnlySpan<byte> buffer)

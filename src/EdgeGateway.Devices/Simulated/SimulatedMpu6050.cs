@@ -42,6 +42,9 @@ public sealed class SimulatedMpu6050 : SimulatedI2cRegisterDevice
     /// <summary>When true every new sample repeats the last one exactly.</summary>
     public bool FrozenData { get; set; }
 
+    /// <summary>Samples taken since sampling (re)started.</summary>
+    public long SamplesProduced => _produced;
+
     /// <summary>Bytes waiting in the FIFO.</summary>
     public int FifoCount => _fifoCount;
 
@@ -72,7 +75,8 @@ public sealed class SimulatedMpu6050 : SimulatedI2cRegisterDevice
         }
 
         var rate = Mpu6050Codec.SampleRateHz(_registers[(int)Mpu6050Register.SmplrtDiv], _registers[(int)Mpu6050Register.Config]);
-        var due = (long)Math.Floor(_time.GetElapsedTime(_sampleStart).TotalSeconds * rate);
+        // The epsilon keeps a sample due exactly at a period boundary from being lost to rounding (0.04 s × 200 = 7.999…).
+        var due = (long)Math.Floor((_time.GetElapsedTime(_sampleStart).TotalSeconds * rate) + 1e-6);
         var missing = due - _produced;
         if (missing <= 0)
         {

@@ -6,6 +6,8 @@ using EdgeGateway.Devices.Accelerometers.Adxl345;
 using EdgeGateway.Devices.Accelerometers.Mpu6050;
 using EdgeGateway.Devices.Simulated;
 using EdgeGateway.Devices.Supervision;
+using EdgeGateway.TestSupport;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Devices.Tests.Accelerometers;
@@ -20,13 +22,30 @@ public sealed class AccelerometerTests
     private static AccelerationTrace Ramp() =>
         new(Enumerable.Range(0, 2000).Select(i => ((i % 1000) / 256.0, 1.0, -(i % 7) / 256.0)));
 
-    private Accelerometer Supervise(IAccelerometerChip chip) => new(
+    /// <summary>The timer reader by default: the fake clock fires it inside Advance, so these tests stay on one thread.</summary>
+    private Accelerometer Supervise(
+        IAccelerometerChip chip,
+        AccelerometerReader reader = AccelerometerReader.Timer,
+        Action<AccelerationSample>? sink = null,
+        ILogger? logger = null) => new(
         chip,
-        new AccelerometerOptions { SensorId = "hall", PollInterval = TimeSpan.FromMilliseconds(50) },
+        new AccelerometerOptions { SensorId = "hall", PollInterval = TimeSpan.FromMilliseconds(50), Reader = reader },
         _time,
         new CareEventFactory("home-1", _time, new FixedClockSyncStatus(true)).Now,
-        _samples.Add,
-        _supervision.Add);
+        sink ?? _samples.Add,
+        _supervision.Add,
+        logger);
+
+    /// <summary>Advances the fake clock one reader interval at a time and waits (bounded) for the reader thread to deliver it.</summary>
+    private async Task StepReaderAsync(Accelerometer accelerometer, Func<long> delivered, TimeSpan interval, int samplesPerStep, int steps)
+    {
+        for (var i = 0; i < steps; i++)
+        {
+            var expected = delivered() + samplesPerStep;
+            _time.Advance(interval);
+            await Eventually.UntilAsync(() => delivered() >= expected, TimeSpan.FromSeconds(20), () => $"step {i}: {delivered()} of {expected} samples");
+        }
+    }
 
     /// <summary>Polls at jittered times (20–150 ms apart, inside the 160 ms the 32-entry FIFO lasts at 200 Hz).</summary>
     private void PollJittered(Accelerometer accelerometer, TimeSpan duration, int seed)
@@ -40,11 +59,11 @@ public sealed class AccelerometerTests
         }
     }
 
-    private void AssertContinuousRamp(double hz)
+    private void AssertContinuousRamp(double hz, int from = 0)
     {
         Assert.NotEmpty(_samples);
         var period = TimeSpan.FromSeconds(1 / hz);
-        for (var i = 1; i < _samples.Count; i++)
+        for (var i = from + 1; i < _samples.Count; i++)
         {
             var expected = ((Math.Round(_samples[i - 1].X.G * 256) + 1) % 1000) / 256.0;
             Assert.Equal(expected, _samples[i].X.G, 9);
@@ -101,6 +120,212 @@ public sealed class AccelerometerTests
         Assert.Equal(1, accelerometer.Overruns);
         Assert.Equal(SupervisionState.Alive, accelerometer.State);
         Assert.True(_samples[before].Timestamp - _samples[before - 1].Timestamp > TimeSpan.FromMilliseconds(5));
+    }
+
+    [Fact]
+    public void Adxl345_stop_then_start_reports_no_stale_overrun_from_the_samples_overwritten_while_stopped()
+    {
+        var sim = new SimulatedAdxl345(_time, Ramp());
+        using var accelerometer = Supervise(new Adxl345(sim));
+        accelerometer.Start();
+        PollJittered(accelerometer, TimeSpan.FromSeconds(1), seed: 15);
+        accelerometer.Stop();
+        _time.Advance(TimeSpan.FromSeconds(1)); // the chip keeps sampling in stream mode: its FIFO overruns unread
+        Span<byte> b = stackalloc byte[1];
+        sim.WriteRead([(byte)Adxl345Register.IntSource], b);
+        Assert.Equal(Adxl345Codec.OverrunBit, b[0] & Adxl345Codec.OverrunBit);
+
+        accelerometer.Start();
+        var before = _samples.Count;
+        PollJittered(accelerometer, TimeSpan.FromSeconds(1), seed: 16);
+        Assert.Equal(0, accelerometer.Overruns);
+        Assert.InRange(_samples.Count - before, 190, 235);
+        Assert.Equal(SupervisionState.Alive, accelerometer.State);
+    }
+
+    [Fact]
+    public void Simulated_adxl345_overrun_survives_emptying_the_fifo_and_reading_int_source_but_clears_on_a_data_read()
+    {
+        var sim = new SimulatedAdxl345(_time, Ramp());
+        sim.Write([(byte)Adxl345Register.BwRate, 0x0B]);
+        sim.Write([(byte)Adxl345Register.FifoCtl, 0x80]);
+        sim.Write([(byte)Adxl345Register.PowerCtl, 0x08]);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Span<byte> b = stackalloc byte[1];
+        sim.WriteRead([(byte)Adxl345Register.IntSource], b);
+        Assert.Equal(0x01, b[0] & 0x01);
+        sim.Write([(byte)Adxl345Register.PowerCtl, 0x00]);
+        sim.Write([(byte)Adxl345Register.FifoCtl, 0x00]); // bypass empties the FIFO
+        sim.WriteRead([(byte)Adxl345Register.IntSource], b);
+        Assert.Equal(0x01, b[0] & 0x01); // still set: reading INT_SOURCE does not clear it either
+        sim.WriteRead([(byte)Adxl345Register.FifoStatus], b);
+        Assert.Equal(0, b[0] & 0x3F);
+        Span<byte> data = stackalloc byte[6];
+        sim.WriteRead([(byte)Adxl345Register.DataX0], data);
+        sim.WriteRead([(byte)Adxl345Register.IntSource], b);
+        Assert.Equal(0, b[0] & 0x01);
+    }
+
+    [Fact]
+    public void Mpu6050_stop_then_start_reports_no_stale_overflow()
+    {
+        var sim = new SimulatedMpu6050(_time, Ramp());
+        using var accelerometer = Supervise(new Mpu6050(sim, range: Mpu6050Range.G16));
+        accelerometer.Start();
+        PollJittered(accelerometer, TimeSpan.FromSeconds(1), seed: 17);
+        accelerometer.Stop();
+        _time.Advance(TimeSpan.FromSeconds(2)); // 400 samples > 170 fit
+        accelerometer.Start();
+        var before = _samples.Count;
+        PollJittered(accelerometer, TimeSpan.FromSeconds(1), seed: 18);
+        Assert.Equal(0, accelerometer.Overruns);
+        Assert.InRange(_samples.Count - before, 190, 235);
+        AssertContinuousRamp(200, from: before);
+    }
+
+    [Fact]
+    public void A_throwing_sample_consumer_is_logged_with_the_sensor_id_counted_and_the_input_keeps_reading()
+    {
+        var sim = new SimulatedAdxl345(_time, Ramp());
+        var logger = new RecordingLogger();
+        var calls = 0;
+        using var accelerometer = Supervise(
+            new Adxl345(sim),
+            sink: s =>
+            {
+                // The fall detector failing on every 100th sample.
+                if (++calls % 100 == 0)
+                {
+                    throw new InvalidOperationException("fall detector bug");
+                }
+
+                _samples.Add(s);
+            },
+            logger: logger);
+        accelerometer.Start();
+        PollJittered(accelerometer, TimeSpan.FromSeconds(10), seed: 19);
+        Assert.Equal(calls / 100, accelerometer.SinkFailures);
+        Assert.InRange(accelerometer.SinkFailures, 19, 21);
+        Assert.Equal(calls, accelerometer.SamplesDelivered);
+        Assert.Equal(calls - accelerometer.SinkFailures, _samples.Count);
+        Assert.Equal(SupervisionState.Alive, accelerometer.State);
+        Assert.Empty(_supervision);
+
+        // Logged once (then at most once a minute), naming the sensor and carrying the exception.
+        var entry = Assert.Single(logger.Entries, e => e.Level == LogLevel.Error);
+        Assert.Contains("hall", entry.Message, StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(entry.Exception);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        PollJittered(accelerometer, TimeSpan.FromSeconds(1), seed: 20);
+        Assert.Equal(2, logger.Entries.Count(e => e.Level == LogLevel.Error));
+    }
+
+    [Fact]
+    public async Task Adxl345_is_read_on_its_own_thread_at_each_watermark_not_on_the_thread_pool()
+    {
+        var sim = new SimulatedAdxl345(_time, Ramp());
+        var threads = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        var pooled = 0;
+        using var accelerometer = new Accelerometer(
+            new Adxl345(sim),
+            new AccelerometerOptions { SensorId = "hall" },
+            _time,
+            new CareEventFactory("home-1", _time, new FixedClockSyncStatus(true)).Now,
+            s =>
+            {
+                threads[Thread.CurrentThread.Name ?? "(unnamed)"] = 1;
+                pooled += Thread.CurrentThread.IsThreadPoolThread ? 1 : 0;
+                lock (_samples)
+                {
+                    _samples.Add(s);
+                }
+            });
+        accelerometer.Start();
+
+        // The default watermark is 8 samples: 40 ms at 200 Hz. Each step is one wake of the reader.
+        await StepReaderAsync(accelerometer, () => accelerometer.SamplesDelivered, TimeSpan.FromMilliseconds(40), 8, steps: 50);
+        accelerometer.Stop();
+        Assert.Equal("accel hall", Assert.Single(threads.Keys));
+        Assert.Equal(0, pooled);
+        Assert.Equal(400, accelerometer.SamplesDelivered);
+        Assert.Equal(8, accelerometer.MaxFifoLevel);
+        Assert.Equal(0, accelerometer.Overruns);
+        AssertContinuousRamp(200);
+    }
+
+    [Fact]
+    public async Task Mpu6050_reader_thread_survives_a_throwing_consumer_and_reads_at_its_watermark()
+    {
+        var sim = new SimulatedMpu6050(_time, Ramp());
+        var calls = 0;
+        using var accelerometer = Supervise(
+            new Mpu6050(sim, range: Mpu6050Range.G16, watermark: 20),
+            AccelerometerReader.DedicatedThread,
+            s =>
+            {
+                if (Interlocked.Increment(ref calls) % 50 == 0)
+                {
+                    throw new InvalidOperationException("fall detector bug");
+                }
+            });
+        accelerometer.Start();
+        await StepReaderAsync(accelerometer, () => accelerometer.SamplesDelivered, TimeSpan.FromMilliseconds(100), 20, steps: 20);
+        accelerometer.Stop();
+        Assert.Equal(400, accelerometer.SamplesDelivered);
+        Assert.Equal(8, accelerometer.SinkFailures);
+        Assert.Equal(20, accelerometer.MaxFifoLevel);
+        Assert.Equal(SupervisionState.Alive, accelerometer.State);
+    }
+
+    [Fact]
+    public void Adxl345_samples_lost_to_a_stall_in_mid_drain_are_counted_although_the_next_data_read_clears_the_overrun_bit()
+    {
+        // A 400 kHz bus whose time moves the fake clock; one transfer of one read is followed by a 200 ms stall, as a
+        // reader preempted in the middle of a drain.
+        var sim = new SimulatedAdxl345(_time, Ramp());
+        var stallAfterTransfer = -1L;
+        sim.ModelBusTime(_time, advance: d =>
+        {
+            _time.Advance(d);
+            if (sim.Transfers == stallAfterTransfer)
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(200));
+            }
+        });
+        using var accelerometer = new Accelerometer(
+            new Adxl345(sim),
+            new AccelerometerOptions { SensorId = "hall", Reader = AccelerometerReader.Timer, PollInterval = TimeSpan.FromHours(1) },
+            _time,
+            new CareEventFactory("home-1", _time, new FixedClockSyncStatus(true)).Now,
+            _samples.Add);
+        accelerometer.Start();
+        for (var i = 0; i < 50; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(40));
+            accelerometer.Poll();
+        }
+
+        // FIFO_STATUS, then the third of 8 entries: 5 left + 40 new > 33, so the FIFO overflows mid-drain and the fourth
+        // entry's data read clears the overrun bit.
+        stallAfterTransfer = sim.Transfers + 1 + 3;
+        _time.Advance(TimeSpan.FromMilliseconds(40));
+        accelerometer.Poll();
+        var lostBefore = sim.SamplesProduced - sim.Entries - accelerometer.SamplesDelivered;
+        Span<byte> b = stackalloc byte[1];
+        sim.WriteRead([(byte)Adxl345Register.IntSource], b);
+        Assert.Equal(0, b[0] & Adxl345Codec.OverrunBit); // the chip no longer shows it
+        Assert.True(lostBefore >= 10, $"{lostBefore} lost");
+
+        _time.Advance(TimeSpan.FromMilliseconds(5)); // the reader catches up at once
+        accelerometer.Poll();
+        for (var i = 0; i < 25; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(40));
+            accelerometer.Poll();
+        }
+
+        Assert.Equal(1, accelerometer.Overruns);
+        Assert.Equal(lostBefore, sim.SamplesProduced - sim.Entries - accelerometer.SamplesDelivered);
     }
 
     [Fact]
@@ -260,4 +485,20 @@ public sealed class AccelerometerTests
         var ex = Assert.Throws<FormatException>(() => AccelerationTrace.FromSisFall(new StringReader("1,2;\n")));
         Assert.Contains("line 1", ex.Message, StringComparison.Ordinal);
     }
+}
+
+/// <summary>Keeps what was logged, so a test can check what a technician would read in the journal.</summary>
+internal sealed class RecordingLogger : ILogger
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, string Message, Exception? Exception)> _entries = new();
+
+    public IReadOnlyCollection<(LogLevel Level, string Message, Exception? Exception)> Entries => _entries;
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        _entries.Enqueue((logLevel, formatter(state, exception), exception));
 }

@@ -14,12 +14,21 @@ public sealed class Adxl345 : IAccelerometerChip
     private readonly byte _dataFormat;
     private readonly double _gPerLsb;
     private readonly byte[] _data = new byte[6];
+    private readonly byte[] _entry = new byte[8];
 
     /// <summary>Takes ownership of <paramref name="device"/>; no bus traffic until <see cref="Initialise"/>.</summary>
-    public Adxl345(I2cDevice device, double sampleRateHz = 200, Adxl345Range range = Adxl345Range.G16, bool fullResolution = true)
+    /// <param name="device">The chip's I2C device.</param>
+    /// <param name="sampleRateHz">Output data rate (BW_RATE).</param>
+    /// <param name="range">Measurement range.</param>
+    /// <param name="fullResolution">3.9 mg/LSB in every range.</param>
+    /// <param name="watermark">FIFO_CTL samples (1–31): the level the FIFO is read at. 8 at 200 Hz reads every 40 ms and leaves 125 ms of the 33 entries for a late reader.</param>
+    public Adxl345(I2cDevice device, double sampleRateHz = 200, Adxl345Range range = Adxl345Range.G16, bool fullResolution = true, int watermark = 8)
     {
         ArgumentNullException.ThrowIfNull(device);
+        ArgumentOutOfRangeException.ThrowIfLessThan(watermark, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(watermark, 31);
         _device = device;
+        Watermark = watermark;
         _bwRate = Adxl345Codec.EncodeRate(sampleRateHz);
         _dataFormat = Adxl345Codec.EncodeDataFormat(range, fullResolution);
         _gPerLsb = Adxl345Codec.GPerLsb(_dataFormat);
@@ -36,6 +45,9 @@ public sealed class Adxl345 : IAccelerometerChip
     public int FifoCapacity => Adxl345Codec.MaxEntries;
 
     /// <inheritdoc />
+    public int Watermark { get; }
+
+    /// <inheritdoc />
     public void Initialise()
     {
         var id = ReadRegister(Adxl345Register.DevId);
@@ -49,7 +61,12 @@ public sealed class Adxl345 : IAccelerometerChip
         WriteRegister(Adxl345Register.BwRate, _bwRate);
         WriteRegister(Adxl345Register.DataFormat, _dataFormat);
         WriteRegister(Adxl345Register.FifoCtl, Adxl345Codec.EncodeFifoCtl(Adxl345FifoMode.Bypass, 0));
-        var fifoCtl = Adxl345Codec.EncodeFifoCtl(Adxl345FifoMode.Stream, 16);
+
+        // Emptying the FIFO leaves INT_SOURCE's overrun set (only reading data clears it, datasheet "Overrun" and
+        // INT_SOURCE): a chip left sampling while stopped would report a loss from before this start.
+        ReadOnlySpan<byte> dataAddress = [(byte)Adxl345Register.DataX0];
+        _device.WriteRead(dataAddress, _data);
+        var fifoCtl = Adxl345Codec.EncodeFifoCtl(Adxl345FifoMode.Stream, Watermark);
         WriteRegister(Adxl345Register.FifoCtl, fifoCtl);
         WriteRegister(Adxl345Register.PowerCtl, Adxl345Codec.MeasureBit);
         Verify(Adxl345Register.BwRate, _bwRate);
@@ -61,18 +78,20 @@ public sealed class Adxl345 : IAccelerometerChip
     /// <inheritdoc />
     public int ReadFifo(Span<AccelerationSample> destination, out bool overrun)
     {
-        // Overrun clears when data is read, so look at it before draining.
-        overrun = (ReadRegister(Adxl345Register.IntSource) & Adxl345Codec.OverrunBit) != 0;
+        overrun = false;
         var entries = Math.Min(Adxl345Codec.DecodeEntries(ReadRegister(Adxl345Register.FifoStatus)), destination.Length);
-        ReadOnlySpan<byte> dataAddress = [(byte)Adxl345Register.DataX0];
+        ReadOnlySpan<byte> entryAddress = [(byte)Adxl345Register.IntSource];
         for (var i = 0; i < entries; i++)
         {
-            // One 6-byte burst per entry: the FIFO pops only after a read of all three axes.
-            _device.WriteRead(dataAddress, _data);
+            // One 8-byte burst per entry, INT_SOURCE through DATAZ1: the FIFO pops at the end of the data registers, and
+            // INT_SOURCE comes before that data read clears overrun. Read once per drain, an overflow in mid-drain (a
+            // reader preempted) would be cleared by the next entry's read and never seen.
+            _device.WriteRead(entryAddress, _entry);
+            overrun |= (_entry[0] & Adxl345Codec.OverrunBit) != 0;
             destination[i] = new AccelerationSample(
-                new Acceleration(Adxl345Codec.DecodeAxis(_data[0], _data[1]) * _gPerLsb),
-                new Acceleration(Adxl345Codec.DecodeAxis(_data[2], _data[3]) * _gPerLsb),
-                new Acceleration(Adxl345Codec.DecodeAxis(_data[4], _data[5]) * _gPerLsb),
+                new Acceleration(Adxl345Codec.DecodeAxis(_entry[2], _entry[3]) * _gPerLsb),
+                new Acceleration(Adxl345Codec.DecodeAxis(_entry[4], _entry[5]) * _gPerLsb),
+                new Acceleration(Adxl345Codec.DecodeAxis(_entry[6], _entry[7]) * _gPerLsb),
                 TimeSpan.Zero);
         }
 

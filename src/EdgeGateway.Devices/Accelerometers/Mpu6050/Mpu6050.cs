@@ -19,10 +19,17 @@ public sealed class Mpu6050 : IAccelerometerChip
     private readonly byte[] _fifo = new byte[Mpu6050Codec.FifoBytes];
 
     /// <summary>Takes ownership of <paramref name="device"/>; no bus traffic until <see cref="Initialise"/>.</summary>
-    public Mpu6050(I2cDevice device, double sampleRateHz = 200, Mpu6050Range range = Mpu6050Range.G16)
+    /// <param name="device">The chip's I2C device.</param>
+    /// <param name="sampleRateHz">Sample rate (SMPLRT_DIV over the 1 kHz DLPF rate).</param>
+    /// <param name="range">Accelerometer full scale.</param>
+    /// <param name="watermark">Samples (1–170) the FIFO is read at; the chip has no watermark interrupt, the reader schedules by it. 20 at 200 Hz reads every 100 ms, 750 ms before the 1024 bytes overflow.</param>
+    public Mpu6050(I2cDevice device, double sampleRateHz = 200, Mpu6050Range range = Mpu6050Range.G16, int watermark = 20)
     {
         ArgumentNullException.ThrowIfNull(device);
+        ArgumentOutOfRangeException.ThrowIfLessThan(watermark, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(watermark, Mpu6050Codec.FifoBytes / Mpu6050Codec.BytesPerSample);
         _device = device;
+        Watermark = watermark;
         _range = range;
         _divider = Mpu6050Codec.EncodeSampleRateDivider(sampleRateHz, DlpfConfig);
         _gPerLsb = 1.0 / Mpu6050Codec.LsbPerG(range);
@@ -37,6 +44,9 @@ public sealed class Mpu6050 : IAccelerometerChip
 
     /// <inheritdoc />
     public int FifoCapacity => Mpu6050Codec.FifoBytes / Mpu6050Codec.BytesPerSample;
+
+    /// <inheritdoc />
+    public int Watermark { get; }
 
     /// <inheritdoc />
     public void Initialise()
