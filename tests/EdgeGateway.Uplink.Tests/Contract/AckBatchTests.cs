@@ -170,4 +170,29 @@ public sealed class AckBatchTests : IDisposable
         // busy machine's pauses inside a burst (each flushes a smaller batch) cannot make this flaky.
         Assert.True(wire.Count <= Count / 10, $"{wire.Count} ack messages on the wire for {Count} events (one per event is the slow path)");
     }
+
+    [Fact]
+    [Trait("Category", "Integration")]
+    public async Task With_ack_batch_1_the_centre_sends_only_the_single_form_an_older_gateway_reads()
+    {
+        const int Count = 300;
+        await using var broker = await MosquittoBroker.StartAsync();
+        var factory = new CareEventFactory("single-1", TimeProvider.System, new FixedClockSyncStatus(true));
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+        await Task.WhenAll(Enumerable.Range(0, Count).Select(_ => outbox.AcceptAsync(factory.Create(CareEventKind.FlowTotals, "kitchen", ""))));
+
+        await using var tap = await MqttTap.ConnectAsync("127.0.0.1", broker.Port, Topics.Acks("single-1"));
+        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-single", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, new CentralAckOptions { MaxBatch = 1 });
+        await central.StartAsync(CancellationToken.None);
+        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "single-1", outbox, factory, new UplinkOptions(), NullLogger.Instance, TimeProvider.System);
+        using var stop = new CancellationTokenSource(Patience * 2);
+        var run = uplink.RunAsync(stop.Token);
+        await Eventually.UntilAsync(() => outbox.Depth == 0, Patience, () => $"outbox depth {outbox.Depth}");
+        await stop.CancelAsync();
+        await run;
+
+        await tap.WaitUntilAsync(ms => ms.Count >= Count, TimeSpan.FromSeconds(10), "one ack message per event");
+        Assert.All(tap.Messages, m => Assert.True(EventAck.TryParse(Encoding.UTF8.GetBytes(m.Payload), out _, out var error), $"{m.Payload}: {error}"));
+        tap.AssertAllValid();
+    }
 }
