@@ -247,15 +247,22 @@ public sealed partial class CentralConsumer : IAsyncDisposable
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         Interlocked.Increment(ref _ackMessages);
-        var first = ids[0];
-        var count = ids.Count;
 
         // Not awaited: waiting for each ack's PUBACK would serialise the consumer on round trips.
-        _ = _client.PublishAsync(ack).ContinueWith(
-            t => LogAckFailed(_logger, count, first, t.Exception!.GetBaseException().Message),
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        _ = SendAckAsync(ack, ids.Count, ids[0]);
+    }
+
+    // A failure, also one thrown before the publish got going (not connected), ends here and never in the ack loop.
+    private async Task SendAckAsync(MqttApplicationMessage ack, int count, Guid first)
+    {
+        try
+        {
+            await _client.PublishAsync(ack).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+        {
+            LogAckFailed(_logger, count, first, ex.Message);
+        }
     }
 
     /// <inheritdoc />

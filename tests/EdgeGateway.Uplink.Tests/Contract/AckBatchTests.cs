@@ -195,4 +195,41 @@ public sealed class AckBatchTests : IDisposable
         Assert.All(tap.Messages, m => Assert.True(EventAck.TryParse(Encoding.UTF8.GetBytes(m.Payload), out _, out var error), $"{m.Payload}: {error}"));
         tap.AssertAllValid();
     }
+
+    [Fact]
+    [Trait("Category", "Integration")]
+    public async Task An_ack_flushed_while_the_broker_is_down_is_lost_but_later_acks_still_go_out()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var factory = new CareEventFactory("flush-1", TimeProvider.System, new FixedClockSyncStatus(true));
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+        await outbox.AcceptAsync(factory.Create(CareEventKind.HelpButton, "cord", "pulled"));
+
+        // A long flush window, so the broker is surely gone (socket closed) when the first ack is flushed.
+        var acks = new CentralAckOptions { Quiet = TimeSpan.FromSeconds(1), Linger = TimeSpan.FromSeconds(1) };
+        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-flush", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, acks);
+        var received = 0;
+        central.EventReceived += (_, _) =>
+        {
+            Interlocked.Increment(ref received);
+            return Task.CompletedTask;
+        };
+        await central.StartAsync(CancellationToken.None);
+        var options = new UplinkOptions { AckTimeout = TimeSpan.FromSeconds(1), MaxRetransmitDelay = TimeSpan.FromSeconds(2), ReconnectInitial = TimeSpan.FromMilliseconds(50), ReconnectMax = TimeSpan.FromMilliseconds(500) };
+        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "flush-1", outbox, factory, options, NullLogger.Instance, TimeProvider.System);
+        using var stop = new CancellationTokenSource(Patience * 2);
+        var run = uplink.RunAsync(stop.Token);
+
+        await Eventually.UntilAsync(() => Volatile.Read(ref received) >= 1, Patience, () => "the centre never got the event");
+        broker.Kill();
+        await Eventually.UntilAsync(() => central.AckMessagesSent >= 1, Patience, () => "the centre never tried to ack");
+        await broker.RestartAsync();
+
+        // The gateway retransmits over its new connection; the centre must still be able to ack it.
+        await Eventually.UntilAsync(() => outbox.Depth == 0, Patience, () => $"the retransmission was never acked ({central.AckMessagesSent} ack messages tried, {received} receipts)");
+        await outbox.AcceptAsync(factory.Create(CareEventKind.HelpButton, "cord", "pulled again"));
+        await Eventually.UntilAsync(() => outbox.Depth == 0, Patience, () => "a later event was never acked");
+        await stop.CancelAsync();
+        await run;
+    }
 }
