@@ -64,6 +64,12 @@ internal static class UplinkE2ERunner
                     await LatencyAsync(broker.Url, LinkSecurity.LoopbackDemo, Path.Combine(dir, $"e2e-{rate}-{config.Length}"), rate, "");
                 }
 
+                // The price of batching for a lone event (the centre waits for the burst to pause): the same rates, one ack per event.
+                foreach (var rate in new[] { 10, 100 })
+                {
+                    await LatencyAsync(broker.Url, LinkSecurity.LoopbackDemo, Path.Combine(dir, $"e2e-single-{rate}-{config.Length}"), rate, " one ack per event (--ack-batch 1)", acks: new CentralAckOptions { MaxBatch = 1 });
+                }
+
             }
 
             await DrainSideBySideAsync(dir);
@@ -106,9 +112,9 @@ internal static class UplinkE2ERunner
     }
 
     /// <summary>End-to-end p50/p99 at <paramref name="rate"/> events/s against <paramref name="url"/>; returns the p99 in ms.</summary>
-    public static async Task<double> LatencyAsync(string url, LinkSecurity security, string dir, int rate, string label, LinkSecurity? centralSecurity = null)
+    public static async Task<double> LatencyAsync(string url, LinkSecurity security, string dir, int rate, string label, LinkSecurity? centralSecurity = null, CentralAckOptions? acks = null)
     {
-        var (outbox, uplink, factory, central) = await PipelineAsync(url, security, centralSecurity ?? security, dir, $"lat-{rate}");
+        var (outbox, uplink, factory, central) = await PipelineAsync(url, security, centralSecurity ?? security, dir, $"lat-{rate}-{acks?.MaxBatch ?? 0}", acks);
         var sentAt = new ConcurrentDictionary<Guid, long>();
         var latencies = new ConcurrentBag<double>();
         uplink.AckReceived += a =>
