@@ -183,19 +183,22 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Collects the acks of a burst and publishes them as one message per gateway. Flushes when no event arrived for
-    /// <see cref="CentralAckOptions.Quiet"/>, <see cref="CentralAckOptions.Linger"/> after the first, or at
-    /// <see cref="CentralAckOptions.MaxBatch"/> ids: a lone event's ack waits about one Quiet, a backlog's acks go in a few
-    /// messages instead of one small message per event (which meets Nagle and delayed ACK on a broker with default settings).
+    /// Collects the acks of a burst and publishes them as one message per gateway. What arrives after a quiet spell (no
+    /// flush for <see cref="CentralAckOptions.Quiet"/>) goes out at once, so a lone event's ack waits for nothing; within a
+    /// burst the loop flushes when no event arrived for Quiet, <see cref="CentralAckOptions.Linger"/> after the first, or at
+    /// <see cref="CentralAckOptions.MaxBatch"/> ids. A backlog's acks thus go in a few messages instead of one small message
+    /// per event (which meets Nagle and delayed ACK on a broker with default settings).
     /// </summary>
     private async Task AckLoopAsync()
     {
         var reader = _toAck.Reader;
         var time = _ackOptions.Time;
         var pending = new Dictionary<string, List<Guid>>(StringComparer.Ordinal);
+        long? lastFlush = null;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             var first = time.GetTimestamp();
+            var idle = lastFlush is not { } last || time.GetElapsedTime(last) >= _ackOptions.Quiet;
             var count = 0;
             while (true)
             {
@@ -211,7 +214,7 @@ public sealed partial class CentralConsumer : IAsyncDisposable
                 }
 
                 var left = _ackOptions.Linger - time.GetElapsedTime(first);
-                if (count >= _ackOptions.MaxBatch || left <= TimeSpan.Zero || _ackOptions.MaxBatch == 1)
+                if (idle || count >= _ackOptions.MaxBatch || left <= TimeSpan.Zero || _ackOptions.MaxBatch == 1)
                 {
                     break;
                 }
@@ -236,6 +239,7 @@ public sealed partial class CentralConsumer : IAsyncDisposable
             }
 
             pending.Clear();
+            lastFlush = time.GetTimestamp();
         }
     }
 
@@ -325,7 +329,7 @@ public sealed class CentralAckOptions
     /// <summary>The most ids in one ack message, 1 to <see cref="EventAck.MaxBatch"/>; 1 sends the single form only (for gateways older than contract 1.1).</summary>
     public int MaxBatch { get; init; } = 256;
 
-    /// <summary>Flush once no event arrived for this long: the burst has paused.</summary>
+    /// <summary>Within a burst, flush once no event arrived for this long (the burst has paused); after a flush-free spell this long, the next ack goes at once.</summary>
     public TimeSpan Quiet { get; init; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Flush at the latest this long after the first ack of a batch, so a steady stream is not held back.</summary>

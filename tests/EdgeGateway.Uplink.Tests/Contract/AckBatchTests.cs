@@ -9,6 +9,7 @@ using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Protocol;
 
@@ -205,7 +206,8 @@ public sealed class AckBatchTests : IDisposable
         await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
         await outbox.AcceptAsync(factory.Create(CareEventKind.HelpButton, "cord", "pulled"));
 
-        // A long flush window, so the broker is surely gone (socket closed) when the first ack is flushed.
+        // The first ack goes at once (nothing was flushed before); the second, soon after it, waits out a long burst
+        // window, so the broker is surely gone (socket closed) when it is flushed.
         var acks = new CentralAckOptions { Quiet = TimeSpan.FromSeconds(1), Linger = TimeSpan.FromSeconds(1) };
         await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-flush", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, acks);
         var received = 0;
@@ -220,15 +222,58 @@ public sealed class AckBatchTests : IDisposable
         using var stop = new CancellationTokenSource(Patience * 2);
         var run = uplink.RunAsync(stop.Token);
 
-        await Eventually.UntilAsync(() => Volatile.Read(ref received) >= 1, Patience, () => "the centre never got the event");
+        await Eventually.UntilAsync(() => outbox.Depth == 0, Patience, () => "the first event was never acked");
+        await outbox.AcceptAsync(factory.Create(CareEventKind.HelpButton, "cord", "pulled twice"));
+        await Eventually.UntilAsync(() => Volatile.Read(ref received) >= 2, Patience, () => "the centre never got the second event");
         broker.Kill();
-        await Eventually.UntilAsync(() => central.AckMessagesSent >= 1, Patience, () => "the centre never tried to ack");
+        await Eventually.UntilAsync(() => central.AckMessagesSent >= 2, Patience, () => "the centre never tried to ack the second");
         await broker.RestartAsync();
 
         // The gateway retransmits over its new connection; the centre must still be able to ack it.
         await Eventually.UntilAsync(() => outbox.Depth == 0, Patience, () => $"the retransmission was never acked ({central.AckMessagesSent} ack messages tried, {received} receipts)");
         await outbox.AcceptAsync(factory.Create(CareEventKind.HelpButton, "cord", "pulled again"));
         await Eventually.UntilAsync(() => outbox.Depth == 0, Patience, () => "a later event was never acked");
+        await stop.CancelAsync();
+        await run;
+    }
+
+    [Fact]
+    [Trait("Category", "Integration")]
+    public async Task A_lone_ack_goes_at_once_and_one_right_behind_it_waits_for_the_burst_to_pause()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var factory = new CareEventFactory("lone-1", TimeProvider.System, new FixedClockSyncStatus(true));
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+
+        // The flush timers run on a frozen clock: whatever goes out before it is advanced went without waiting.
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var acks = new CentralAckOptions { Quiet = TimeSpan.FromMilliseconds(50), Linger = TimeSpan.FromMilliseconds(200), Time = clock };
+        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-lone", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, acks);
+        var received = 0;
+        central.EventReceived += (_, _) =>
+        {
+            Interlocked.Increment(ref received);
+            return Task.CompletedTask;
+        };
+        await central.StartAsync(CancellationToken.None);
+        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "lone-1", outbox, factory, new UplinkOptions { AckTimeout = TimeSpan.FromMinutes(5) }, NullLogger.Instance, TimeProvider.System);
+        using var stop = new CancellationTokenSource(Patience * 2);
+        var run = uplink.RunAsync(stop.Token);
+
+        await outbox.AcceptAsync(factory.Create(CareEventKind.HelpButton, "cord", "pulled"));
+        await Eventually.UntilAsync(() => outbox.Depth == 0, Patience, () => "a lone event's ack waited for the (frozen) flush timer");
+        Assert.Equal(1, central.AckMessagesSent);
+
+        // Right behind the first (no time passed on the centre's clock): part of a burst, held until the burst pauses.
+        await outbox.AcceptAsync(factory.Create(CareEventKind.HelpButton, "cord", "pulled twice"));
+        await Eventually.UntilAsync(() => Volatile.Read(ref received) == 2, Patience, () => "the centre never got the second event");
+        await Task.Delay(300);
+        Assert.Equal(1, central.AckMessagesSent);
+        Assert.Equal(1, outbox.Depth);
+
+        clock.Advance(acks.Quiet);
+        await Eventually.UntilAsync(() => outbox.Depth == 0, Patience, () => "the held ack was not flushed when the burst paused");
+        Assert.Equal(2, central.AckMessagesSent);
         await stop.CancelAsync();
         await run;
     }
