@@ -10,14 +10,25 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Benchmarks;
 
-/// <summary>Stopwatch runner (<c>-- e2e</c>): durable accept rate vs raw synced commits, end-to-end ack latency, backlog drain.</summary>
+/// <summary>
+/// Stopwatch runner (<c>-- e2e</c>): durable accept rate vs raw synced commits, end-to-end ack latency, backlog drain;
+/// <c>-- e2e drain</c> runs only the backlog drain, against a default mosquitto and one with <c>set_tcp_nodelay true</c> side by side.
+/// </summary>
 internal static class UplinkE2ERunner
 {
-    public static async Task<int> RunAsync()
+    private const int Backlog = 10_000;
+
+    public static async Task<int> RunAsync(string[] args)
     {
         var dir = Directory.CreateTempSubdirectory("bench-uplink-").FullName;
         try
         {
+            if (args is [_, "drain", ..])
+            {
+                await DrainSideBySideAsync(dir);
+                return 0;
+            }
+
             Console.WriteLine($"raw SQLite synced commits (WAL, FULL, 1 row/commit): {RawSyncedCommitsPerSecond(Path.Combine(dir, "raw.db")):F0}/s");
             var factory = new CareEventFactory("bench", TimeProvider.System, new FixedClockSyncStatus(true));
             await using (var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = Path.Combine(dir, "a") }, factory, TimeProvider.System, NullLogger.Instance))
@@ -53,9 +64,15 @@ internal static class UplinkE2ERunner
                     await LatencyAsync(broker.Url, LinkSecurity.LoopbackDemo, Path.Combine(dir, $"e2e-{rate}-{config.Length}"), rate, "");
                 }
 
-                await BacklogAsync(broker, Path.Combine(dir, $"backlog-{config.Length}"), 10_000);
+                // The price of batching for a lone event (the centre waits for the burst to pause): the same rates, one ack per event.
+                foreach (var rate in new[] { 10, 100 })
+                {
+                    await LatencyAsync(broker.Url, LinkSecurity.LoopbackDemo, Path.Combine(dir, $"e2e-single-{rate}-{config.Length}"), rate, " one ack per event (--ack-batch 1)", acks: new CentralAckOptions { MaxBatch = 1 });
+                }
+
             }
 
+            await DrainSideBySideAsync(dir);
             return 0;
         }
         finally
@@ -95,9 +112,9 @@ internal static class UplinkE2ERunner
     }
 
     /// <summary>End-to-end p50/p99 at <paramref name="rate"/> events/s against <paramref name="url"/>; returns the p99 in ms.</summary>
-    public static async Task<double> LatencyAsync(string url, LinkSecurity security, string dir, int rate, string label, LinkSecurity? centralSecurity = null)
+    public static async Task<double> LatencyAsync(string url, LinkSecurity security, string dir, int rate, string label, LinkSecurity? centralSecurity = null, CentralAckOptions? acks = null)
     {
-        var (outbox, uplink, factory, central) = await PipelineAsync(url, security, centralSecurity ?? security, dir, $"lat-{rate}");
+        var (outbox, uplink, factory, central) = await PipelineAsync(url, security, centralSecurity ?? security, dir, $"lat-{rate}-{acks?.MaxBatch ?? 0}", acks);
         var sentAt = new ConcurrentDictionary<Guid, long>();
         var latencies = new ConcurrentBag<double>();
         uplink.AckReceived += a =>
@@ -146,31 +163,63 @@ internal static class UplinkE2ERunner
         return p99;
     }
 
-    private static async Task BacklogAsync(MosquittoBroker broker, string dir, int count)
+    /// <summary>
+    /// The backlog drain against two brokers running at once, mosquitto's defaults and <c>set_tcp_nodelay true</c>, each with
+    /// the centre's batched acks (its default) and with one ack per event (<c>central --ack-batch 1</c>, what centres sent before).
+    /// </summary>
+    private static async Task DrainSideBySideAsync(string dir)
     {
-        var (outbox, uplink, factory, central) = await PipelineAsync(broker.Url, LinkSecurity.LoopbackDemo, LinkSecurity.LoopbackDemo, dir, "backlog");
+        await using var defaults = await MosquittoBroker.StartAsync();
+        await using var nodelay = await MosquittoBroker.StartAsync("set_tcp_nodelay true");
+        var rows = new List<string>();
+        foreach (var (label, batch) in new[] { ("batched acks (central default)", new CentralAckOptions().MaxBatch), ("one ack per event (--ack-batch 1)", 1) })
+        {
+            var cells = new List<string>();
+            foreach (var (broker, name) in new[] { (defaults, "defaults"), (nodelay, "nodelay") })
+            {
+                var (seconds, messages) = await BacklogAsync(broker, Path.Combine(dir, $"backlog-{name}-{batch}"), Backlog, batch);
+                cells.Add($"{seconds,6:F2} s ({messages,5} ack msgs)");
+            }
+
+            rows.Add($"{label,-36} {cells[0],-26} {cells[1]}");
+        }
+
+        Console.WriteLine($"backlog of {Backlog} drained (all acked):  mosquitto defaults          mosquitto set_tcp_nodelay true");
+        rows.ForEach(Console.WriteLine);
+    }
+
+    private static async Task<(double Seconds, long AckMessages)> BacklogAsync(MosquittoBroker broker, string dir, int count, int ackBatch)
+    {
+        var (outbox, uplink, factory, central) = await PipelineAsync(broker.Url, LinkSecurity.LoopbackDemo, LinkSecurity.LoopbackDemo, dir, $"backlog-{ackBatch}", new CentralAckOptions { MaxBatch = ackBatch });
         await Task.WhenAll(Enumerable.Range(0, count).Select(_ => outbox.AcceptAsync(factory.Create(CareEventKind.TestAlarm, "b", "x"))));
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
         var run = uplink.RunAsync(stop.Token);
-        while (outbox.Depth > 0 && clock.Elapsed < TimeSpan.FromSeconds(60))
+        while (outbox.Depth > 0 && clock.Elapsed < TimeSpan.FromSeconds(120))
         {
             await Task.Delay(10);
         }
 
-        Console.WriteLine($"backlog of {count} drained (all acked) in {clock.Elapsed.TotalSeconds:F2} s");
+        var seconds = clock.Elapsed.TotalSeconds;
+        var messages = central.AckMessagesSent;
+        if (outbox.Depth > 0)
+        {
+            Console.WriteLine($"backlog against {broker.Url}: {outbox.Depth} of {count} still unacked after {seconds:F0} s");
+        }
+
         await stop.CancelAsync();
         await run;
         await central.DisposeAsync();
         await outbox.DisposeAsync();
+        return (seconds, messages);
     }
 
-    private static async Task<(SqliteOutbox, ReliableUplink, CareEventFactory, CentralConsumer)> PipelineAsync(string url, LinkSecurity security, LinkSecurity centralSecurity, string dir, string gw)
+    private static async Task<(SqliteOutbox, ReliableUplink, CareEventFactory, CentralConsumer)> PipelineAsync(string url, LinkSecurity security, LinkSecurity centralSecurity, string dir, string gw, CentralAckOptions? acks = null)
     {
         var factory = new CareEventFactory(gw, TimeProvider.System, new FixedClockSyncStatus(true));
         var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = dir }, factory, TimeProvider.System, NullLogger.Instance);
         var uplink = new ReliableUplink([new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(url), security)], gw, outbox, factory, new UplinkOptions(), NullLogger.Instance, TimeProvider.System);
-        var central = new CentralConsumer(MqttEndpoint.Parse(url), $"central-{gw}", shareGroup: null, NullLogger.Instance, centralSecurity, null);
+        var central = new CentralConsumer(MqttEndpoint.Parse(url), $"central-{gw}", shareGroup: null, NullLogger.Instance, centralSecurity, null, acks);
         await central.StartAsync(CancellationToken.None);
         return (outbox, uplink, factory, central);
     }

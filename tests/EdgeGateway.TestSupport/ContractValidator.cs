@@ -9,10 +9,10 @@ public enum ContractSchema
     /// <summary>A CloudEvent on <c>…/events/{class}</c>.</summary>
     Event,
 
-    /// <summary>An application ack on <c>…/acks</c>.</summary>
+    /// <summary>An application ack on <c>…/acks</c>, single (<c>id</c>) or batched (<c>ids</c>).</summary>
     Ack,
 
-    /// <summary>The retained status on <c>…/status</c>.</summary>
+    /// <summary>The retained status on <c>…/status</c> (one path) or <c>…/status/primary|secondary</c> (two paths).</summary>
     Status,
 
     /// <summary>A heartbeat on <c>…/heartbeat</c>.</summary>
@@ -63,6 +63,7 @@ public static class ContractValidator
             (5, "events") when parts[4] is "alarm" or "technical" or "info" or "telemetry" => ContractSchema.Event,
             (4, "acks") => ContractSchema.Ack,
             (4, "status") => ContractSchema.Status,
+            (5, "status") when parts[4] is "primary" or "secondary" => ContractSchema.Status,
             (4, "heartbeat") => ContractSchema.Heartbeat,
             (4, "commands") => ContractSchema.Command,
             (4, "replies") => ContractSchema.CommandReply,

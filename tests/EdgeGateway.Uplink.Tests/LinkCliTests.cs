@@ -41,4 +41,14 @@ public sealed class LinkCliTests : IDisposable
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("non-loopback host '192.0.2.1'", r.StdErr, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1001")]
+    public async Task Central_refuses_an_ack_batch_out_of_range_before_connecting(string batch)
+    {
+        var r = await CliRunner.RunAsync(TimeSpan.FromSeconds(30), "central", "--broker", "mqtt://127.0.0.1:1", "--plain-loopback-demo", "--ack-batch", batch);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"--ack-batch {batch} is invalid: expected 1 to 1000", r.StdErr, StringComparison.Ordinal);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Threading.Channels;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Uplink.Contract;
 using Microsoft.Extensions.Logging;
@@ -7,7 +8,10 @@ using MQTTnet.Protocol;
 
 namespace EdgeGateway.Uplink.Mqtt;
 
-/// <summary>The reference central-side consumer: receives every gateway's events, de-duplicates them by id and acknowledges each.</summary>
+/// <summary>
+/// The reference central-side consumer: receives every gateway's events, de-duplicates them by id and acknowledges each,
+/// the acks of a burst batched into one message per gateway (see <see cref="CentralAckOptions"/>).
+/// </summary>
 public sealed partial class CentralConsumer : IAsyncDisposable
 {
     private readonly MqttEndpoint _endpoint;
@@ -19,7 +23,11 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     private readonly RecentIds _seen;
     private readonly LoadedSecurity _security;
     private readonly CancellationTokenSource _stop = new();
+    private readonly CentralAckOptions _ackOptions;
+    private readonly Channel<(string GatewayId, Guid EventId)> _toAck = Channel.CreateUnbounded<(string, Guid)>(new UnboundedChannelOptions { SingleReader = true });
     private Task? _supervisor;
+    private Task? _acker;
+    private long _ackMessages;
 
     /// <summary>Creates a consumer; with <paramref name="shareGroup"/> several instances split the load (MQTT 5 shared subscription).</summary>
     public CentralConsumer(MqttEndpoint endpoint, string clientId, string? shareGroup, ILogger logger)
@@ -32,11 +40,13 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     /// primary and the secondary path's broker pass the same <paramref name="dedup"/> so an event that arrives over both is new only once.
     /// </summary>
     /// <exception cref="LinkSecurityException">The security setting cannot be used.</exception>
-    public CentralConsumer(MqttEndpoint endpoint, string clientId, string? shareGroup, ILogger logger, LinkSecurity security, CentralDedup? dedup)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="acks"/> is out of range.</exception>
+    public CentralConsumer(MqttEndpoint endpoint, string clientId, string? shareGroup, ILogger logger, LinkSecurity security, CentralDedup? dedup, CentralAckOptions? acks = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(security);
+        _ackOptions = (acks ?? new CentralAckOptions()).Validated();
         _security = security.Load(endpoint);
         _seen = (dedup ?? new CentralDedup()).Ids;
         _endpoint = endpoint;
@@ -50,6 +60,9 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     /// <summary>The broker this consumer reads from.</summary>
     public MqttEndpoint Endpoint => _endpoint;
 
+    /// <summary>Ack messages published so far (one per batch; equal to the events acked when batching is off).</summary>
+    public long AckMessagesSent => Interlocked.Read(ref _ackMessages);
+
     /// <summary>Raised for each event; the flag is true the first time its id is seen.</summary>
     public event Func<CareEvent, bool, Task>? EventReceived;
 
@@ -59,6 +72,7 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     {
         await ConnectAsync(cancellationToken).ConfigureAwait(false);
         _supervisor = Task.Run(() => SuperviseAsync(_stop.Token), CancellationToken.None);
+        _acker = Task.Run(AckLoopAsync, CancellationToken.None);
     }
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
@@ -163,18 +177,96 @@ public sealed partial class CentralConsumer : IAsyncDisposable
             await handler(evt, isNew).ConfigureAwait(false);
         }
 
-        // Acknowledge duplicates too: the gateway retransmits until it hears an ack.
+        // Acknowledge duplicates too: the gateway retransmits until it hears an ack. After the handler, so an ack
+        // never runs ahead of what the handler did with the event. A closed queue (disposing) drops it: the gateway retransmits.
+        _toAck.Writer.TryWrite((evt.GatewayId, evt.Id));
+    }
+
+    /// <summary>
+    /// Collects the acks of a burst and publishes them as one message per gateway. What arrives after a quiet spell (no
+    /// flush for <see cref="CentralAckOptions.Quiet"/>) goes out at once, so a lone event's ack waits for nothing; within a
+    /// burst the loop flushes when no event arrived for Quiet, <see cref="CentralAckOptions.Linger"/> after the first, or at
+    /// <see cref="CentralAckOptions.MaxBatch"/> ids. A backlog's acks thus go in a few messages instead of one small message
+    /// per event (which meets Nagle and delayed ACK on a broker with default settings).
+    /// </summary>
+    private async Task AckLoopAsync()
+    {
+        var reader = _toAck.Reader;
+        var time = _ackOptions.Time;
+        var pending = new Dictionary<string, List<Guid>>(StringComparer.Ordinal);
+        long? lastFlush = null;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            var first = time.GetTimestamp();
+            var idle = lastFlush is not { } last || time.GetElapsedTime(last) >= _ackOptions.Quiet;
+            var count = 0;
+            while (true)
+            {
+                while (count < _ackOptions.MaxBatch && reader.TryRead(out var a))
+                {
+                    if (!pending.TryGetValue(a.GatewayId, out var ids))
+                    {
+                        pending[a.GatewayId] = ids = [];
+                    }
+
+                    ids.Add(a.EventId);
+                    count++;
+                }
+
+                var left = _ackOptions.Linger - time.GetElapsedTime(first);
+                if (idle || count >= _ackOptions.MaxBatch || left <= TimeSpan.Zero || _ackOptions.MaxBatch == 1)
+                {
+                    break;
+                }
+
+                using var pause = new CancellationTokenSource(left < _ackOptions.Quiet ? left : _ackOptions.Quiet, time);
+                try
+                {
+                    if (!await reader.WaitToReadAsync(pause.Token).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            foreach (var (gatewayId, ids) in pending)
+            {
+                PublishAck(gatewayId, ids);
+            }
+
+            pending.Clear();
+            lastFlush = time.GetTimestamp();
+        }
+    }
+
+    private void PublishAck(string gatewayId, List<Guid> ids)
+    {
         var ack = new MqttApplicationMessageBuilder()
-            .WithTopic(Topics.Acks(evt.GatewayId))
-            .WithPayload(new EventAck(evt.Id, _clientId).ToJson())
+            .WithTopic(Topics.Acks(gatewayId))
+            .WithPayload(EventAck.ToJson(ids, _clientId))
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
-        // Not awaited: waiting for each ack's PUBACK inside the receive handler would serialise the consumer on round trips.
-        _ = _client.PublishAsync(ack).ContinueWith(
-            t => LogAckFailed(_logger, evt.Id, t.Exception!.GetBaseException().Message),
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        Interlocked.Increment(ref _ackMessages);
+
+        // Not awaited: waiting for each ack's PUBACK would serialise the consumer on round trips.
+        _ = SendAckAsync(ack, ids.Count, ids[0]);
+    }
+
+    // A failure, also one thrown before the publish got going (not connected), ends here and never in the ack loop.
+    private async Task SendAckAsync(MqttApplicationMessage ack, int count, Guid first)
+    {
+        try
+        {
+            await _client.PublishAsync(ack).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+        {
+            LogAckFailed(_logger, count, first, ex.Message);
+        }
     }
 
     /// <inheritdoc />
@@ -184,6 +276,13 @@ public sealed partial class CentralConsumer : IAsyncDisposable
         if (_supervisor is not null)
         {
             await _supervisor.ConfigureAwait(false);
+        }
+
+        // Acks still queued go out before the goodbye.
+        _toAck.Writer.TryComplete();
+        if (_acker is not null)
+        {
+            await _acker.ConfigureAwait(false);
         }
 
         _stop.Dispose();
@@ -208,8 +307,8 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Central consumer lost {Endpoint}, reconnecting: {Reason}")]
     private static partial void LogReconnectFailed(ILogger logger, MqttEndpoint endpoint, string reason);
 
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Ack for {EventId} not sent ({Reason}); the gateway will retransmit and it is acked then")]
-    private static partial void LogAckFailed(ILogger logger, Guid eventId, string reason);
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Ack for {Count} event(s) from {EventId} on not sent ({Reason}); the gateway will retransmit and they are acked then")]
+    private static partial void LogAckFailed(ILogger logger, int count, Guid eventId, string reason);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Ignored a malformed event on {Topic}: {Error}")]
     private static partial void LogMalformed(ILogger logger, string topic, string error);
@@ -222,4 +321,36 @@ public sealed class CentralDedup
     public CentralDedup(int capacity = 100_000) => Ids = new RecentIds(capacity);
 
     internal RecentIds Ids { get; }
+}
+
+/// <summary>How the centre batches its acks (see docs/events.md, "Acknowledgements").</summary>
+public sealed class CentralAckOptions
+{
+    /// <summary>The most ids in one ack message, 1 to <see cref="EventAck.MaxBatch"/>; 1 sends the single form only (for gateways older than contract 1.1).</summary>
+    public int MaxBatch { get; init; } = 256;
+
+    /// <summary>Within a burst, flush once no event arrived for this long (the burst has paused); after a flush-free spell this long, the next ack goes at once.</summary>
+    public TimeSpan Quiet { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Flush at the latest this long after the first ack of a batch, so a steady stream is not held back.</summary>
+    public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The clock of the flush timers.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    internal CentralAckOptions Validated()
+    {
+        ArgumentNullException.ThrowIfNull(Time);
+        if (MaxBatch is < 1 or > EventAck.MaxBatch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxBatch), MaxBatch, $"ack batch must be 1 to {EventAck.MaxBatch} ids");
+        }
+
+        if (Quiet <= TimeSpan.Zero || Linger < Quiet || Linger > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Linger), Linger, $"expected 0 < quiet ({Quiet.TotalMilliseconds} ms) <= linger <= 1 s");
+        }
+
+        return this;
+    }
 }

@@ -375,13 +375,18 @@ internal sealed partial class PathLink
             return Task.CompletedTask;
         }
 
-        if (!EventAck.TryParse(args.ApplicationMessage.Payload.ToArray(), out var ack, out var error))
+        // Both forms: a batch from a current centre, one id from an older one.
+        if (!EventAck.TryParseMany(args.ApplicationMessage.Payload.ToArray(), out var acks, out var error))
         {
             LogBadAck(_logger, args.ApplicationMessage.Topic, error!);
             return Task.CompletedTask;
         }
 
-        _onAck(ack!);
+        foreach (var ack in acks)
+        {
+            _onAck(ack);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -20,6 +20,7 @@ internal static class CentralCommand
         var key = new Option<string?>("--key-file") { Description = "The client certificate's private key (PEM, mode 0600)." };
         var username = new Option<string?>("--username") { Description = "Optional MQTT username." };
         var passwordFile = new Option<string?>("--password-file") { Description = "Optional file with the MQTT password on its first line (mode 0600)." };
+        var ackBatch = new Option<int>("--ack-batch") { Description = $"Most event ids per ack message, 1 to {EventAck.MaxBatch} (default 256); 1 sends one ack per event, for gateways older than batched acks.", DefaultValueFactory = _ => new CentralAckOptions().MaxBatch };
         var demo = new Option<bool>("--plain-loopback-demo") { Description = "Allow plain TCP (mqtt://) to a loopback broker: demos and tests only." };
         var command = new Command("central", "Receive every gateway's events, acknowledge each, de-duplicate by id and print each new one as a JSON line.")
         {
@@ -32,6 +33,7 @@ internal static class CentralCommand
             key,
             username,
             passwordFile,
+            ackBatch,
             demo,
         };
         command.SetAction(async (result, ct) =>
@@ -72,6 +74,13 @@ internal static class CentralCommand
                 return 2;
             }
 
+            var batch = result.GetValue(ackBatch);
+            if (batch is < 1 or > EventAck.MaxBatch)
+            {
+                Console.Error.WriteLine($"--ack-batch {batch} is invalid: expected 1 to {EventAck.MaxBatch} ids per ack");
+                return 2;
+            }
+
             using var loggers = LoggerFactory.Create(b => b
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
@@ -82,7 +91,7 @@ internal static class CentralCommand
             {
                 foreach (var endpoint in endpoints)
                 {
-                    centrals.Add(new CentralConsumer(endpoint, centrals.Count == 0 ? id : $"{id}-2", share, loggers.CreateLogger("central"), security, dedup));
+                    centrals.Add(new CentralConsumer(endpoint, centrals.Count == 0 ? id : $"{id}-2", share, loggers.CreateLogger("central"), security, dedup, new CentralAckOptions { MaxBatch = batch }));
                 }
             }
             catch (LinkSecurityException ex)

@@ -133,6 +133,8 @@ public sealed class EventContractTests
     [InlineData("edgegateway/v1/home-7/events/alarm", ContractSchema.Event)]
     [InlineData("edgegateway/v1/home-7/acks", ContractSchema.Ack)]
     [InlineData("edgegateway/v1/home-7/status", ContractSchema.Status)]
+    [InlineData("edgegateway/v1/home-7/status/primary", ContractSchema.Status)]
+    [InlineData("edgegateway/v1/home-7/status/secondary", ContractSchema.Status)]
     [InlineData("edgegateway/v1/home-7/heartbeat", ContractSchema.Heartbeat)]
     [InlineData("edgegateway/v1/home-7/commands", ContractSchema.Command)]
     [InlineData("edgegateway/v1/home-7/replies", ContractSchema.CommandReply)]
