@@ -16,7 +16,4 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Accelerometer {SensorId}: FIFO reader thread runs at {Priority}, reading every {Interval}")]
     public static partial void ReaderStarted(ILogger logger, string sensorId, string priority, TimeSpan interval);
-
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Accelerometer {SensorId}: the sample consumer (fall detection) threw ({Count} samples so far); the input keeps reading, report this as a bug")]
-    public static partial void SampleConsumerFailed(ILogger logger, Exception exception, string sensorId, long count);
 }

@@ -10,11 +10,15 @@ namespace EdgeGateway.Devices;
 /// An exception that leaves a <see cref="System.Threading.Timer"/> callback or a GPIO event thread ends the process, and
 /// with it every other input and the alarm loop: one bad consumer must not take the help button down. The input carries
 /// on with its next reading. Any input that calls a sink from a timer or callback goes through one of these.
+/// With a <paramref name="time"/>, the first failure is logged and then at most one a minute (with the count so far):
+/// a consumer that throws on every accelerometer sample would otherwise write 200 lines a second.
 /// </remarks>
-internal sealed class SinkGuard(string sensorId, ILogger? logger)
+internal sealed class SinkGuard(string sensorId, ILogger? logger, TimeProvider? time = null)
 {
+    private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
     private readonly ILogger _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     private long _failures;
+    private long _lastLogged;
 
     /// <summary>Sink calls that threw since the input was created.</summary>
     public long Failures => Interlocked.Read(ref _failures);
@@ -37,7 +41,11 @@ internal sealed class SinkGuard(string sensorId, ILogger? logger)
         catch (Exception ex)
         {
             var count = Interlocked.Increment(ref _failures);
-            Log.SinkThrew(_logger, ex, sensorId, typeof(T).Name, count);
+            if (ShouldLog(count))
+            {
+                Log.SinkThrew(_logger, ex, sensorId, typeof(T).Name, count);
+            }
+
             return false;
         }
     }
@@ -55,6 +63,23 @@ internal sealed class SinkGuard(string sensorId, ILogger? logger)
         }
     }
 #pragma warning restore CA1031
+
+    private bool ShouldLog(long count)
+    {
+        if (time is null)
+        {
+            return true;
+        }
+
+        var now = time.GetTimestamp();
+        if (count == 1 || time.GetElapsedTime(Interlocked.Read(ref _lastLogged), now) >= LogEvery)
+        {
+            Interlocked.Exchange(ref _lastLogged, now);
+            return true;
+        }
+
+        return false;
+    }
 }
 
 /// <summary>Log messages of <see cref="SinkGuard"/>; 2100–2119 are kept for it.</summary>

@@ -55,6 +55,7 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
     private readonly Action<AccelerationSample> _sink;
     private readonly ILogger _logger;
     private readonly SupervisionTracker _supervision;
+    private readonly SinkGuard _guard;
     private readonly AccelerationSample[] _buffer;
     private readonly TimeSpan _period;
     private readonly long _frozenLimit;
@@ -74,8 +75,6 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
     private TimeSpan _retryDelay;
     private long _samples;
     private long _overruns;
-    private long _sinkFailures;
-    private long _lastSinkLog;
     private int _maxFifoLevel;
     private bool _disposed;
 
@@ -99,7 +98,8 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
         _time = time;
         _sink = sink;
         _logger = logger ?? NullLogger.Instance;
-        _supervision = new SupervisionTracker(options.SensorId, SensorKind.Accelerometer, now, supervision);
+        _guard = new SinkGuard(options.SensorId, _logger, time);
+        _supervision = new SupervisionTracker(options.SensorId, SensorKind.Accelerometer, now, supervision, _guard);
         _supervision.Changed += c => StateChanged?.Invoke(c);
         _buffer = new AccelerationSample[chip.FifoCapacity];
         _period = TimeSpan.FromSeconds(1 / chip.SampleRateHz);
@@ -125,7 +125,7 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
     public long Overruns => Interlocked.Read(ref _overruns);
 
     /// <summary>Samples whose consumer threw (logged, counted, and the next sample delivered as usual).</summary>
-    public long SinkFailures => Interlocked.Read(ref _sinkFailures);
+    public long SinkFailures => _guard.Failures;
 
     /// <summary>The most samples one read found waiting, against <see cref="IAccelerometerChip.FifoCapacity"/>: the headroom left.</summary>
     public int MaxFifoLevel => Volatile.Read(ref _maxFifoLevel);
@@ -280,28 +280,9 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
             _lastTimestamp = stamped.Timestamp;
             _haveLast = true;
             Interlocked.Increment(ref _samples);
-            try
-            {
-                _sink(stamped);
-            }
-            catch (Exception ex)
-            {
-                // A consumer's bug (the fall detector, the loop) must not stop the input nor kill the reader thread.
-                SinkFailed(ex);
-            }
-        }
-    }
 
-    private void SinkFailed(Exception ex)
-    {
-        var failures = Interlocked.Increment(ref _sinkFailures);
-        var nowTs = _time.GetTimestamp();
-
-        // Once a minute at most: a consumer that throws on every sample would otherwise write 200 lines a second.
-        if (failures == 1 || _time.GetElapsedTime(_lastSinkLog, nowTs) >= TimeSpan.FromMinutes(1))
-        {
-            _lastSinkLog = nowTs;
-            Log.SampleConsumerFailed(_logger, ex, _options.SensorId, failures);
+            // A consumer's bug (the fall detector, the loop) must not stop the input nor kill the reader thread.
+            _guard.Deliver(_sink, stamped);
         }
     }
 

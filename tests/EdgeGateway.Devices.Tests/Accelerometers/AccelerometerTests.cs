@@ -487,18 +487,3 @@ public sealed class AccelerometerTests
     }
 }
 
-/// <summary>Keeps what was logged, so a test can check what a technician would read in the journal.</summary>
-internal sealed class RecordingLogger : ILogger
-{
-    private readonly System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, string Message, Exception? Exception)> _entries = new();
-
-    public IReadOnlyCollection<(LogLevel Level, string Message, Exception? Exception)> Entries => _entries;
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        _entries.Enqueue((logLevel, formatter(state, exception), exception));
-}

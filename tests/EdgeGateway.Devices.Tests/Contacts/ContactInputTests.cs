@@ -4,6 +4,7 @@ using EdgeGateway.Core.Time;
 using EdgeGateway.Devices.Contacts;
 using EdgeGateway.Devices.Simulated;
 using EdgeGateway.Devices.Supervision;
+using EdgeGateway.TestSupport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -367,25 +368,6 @@ public sealed class ContactInputTests : IDisposable
         Assert.True(thread.IsAlive);
         input.Dispose();
         Assert.False(thread.IsAlive);
-    }
-
-    /// <summary>Records what the input logs, so a test can see the sensor id in the line a technician would read.</summary>
-    private sealed class RecordingLogger : ILogger
-    {
-        public List<(LogLevel Level, string Message, Exception? Exception)> Entries { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Entries)
-            {
-                Entries.Add((logLevel, formatter(state, exception), exception));
-            }
-        }
     }
 
     public void Dispose() => _gpio.Dispose();

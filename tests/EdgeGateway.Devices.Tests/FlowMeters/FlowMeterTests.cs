@@ -4,6 +4,7 @@ using EdgeGateway.Core.Time;
 using EdgeGateway.Devices.FlowMeters;
 using EdgeGateway.Devices.Simulated;
 using EdgeGateway.Devices.Supervision;
+using EdgeGateway.TestSupport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -307,20 +308,6 @@ public sealed class FlowMeterTests : IDisposable
         rig.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(0.6, _readings[^1].Total.Litres, 9);
         Assert.Equal(6, meter.Pulses);
-    }
-
-    /// <summary>Records what the meter logs, so a test can see the sensor id in the line a technician would read.</summary>
-    private sealed class RecordingLogger : ILogger
-    {
-        public List<(LogLevel Level, string Message)> Entries { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Add((logLevel, formatter(state, exception)));
     }
 
     [Fact]
