@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
-using EdgeGateway.Uplink.Contract;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;

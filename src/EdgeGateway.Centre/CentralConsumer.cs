@@ -1,12 +1,12 @@
 using System.Buffers;
 using System.Threading.Channels;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
-using EdgeGateway.Uplink.Contract;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-namespace EdgeGateway.Uplink.Mqtt;
+namespace EdgeGateway.Centre;
 
 /// <summary>
 /// The reference central-side consumer: receives every gateway's events, de-duplicates them by id and acknowledges each,

@@ -2,10 +2,11 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using EdgeGateway.Centre;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 using EdgeGateway.TestSupport;
-using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-namespace EdgeGateway.Uplink.Tests.Contract;
+namespace EdgeGateway.Centre.Tests;
 
 /// <summary>Acks come single (<c>{"id","by"}</c>, an older centre) or batched (<c>{"ids":[…],"by"}</c>); the gateway takes both, the centre batches a burst.</summary>
 public sealed class AckBatchTests : IDisposable
