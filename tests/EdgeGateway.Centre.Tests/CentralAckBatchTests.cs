@@ -16,52 +16,13 @@ using MQTTnet.Protocol;
 
 namespace EdgeGateway.Centre.Tests;
 
-/// <summary>Acks come single (<c>{"id","by"}</c>, an older centre) or batched (<c>{"ids":[…],"by"}</c>); the gateway takes both, the centre batches a burst.</summary>
-public sealed class AckBatchTests : IDisposable
+/// <summary>The centre batches the acks of a burst (one message per gateway), within the contract's limit, and still serves gateways that read only the single form.</summary>
+public sealed class CentralAckBatchTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly string _dir = Directory.CreateTempSubdirectory("ack-batch-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    [Fact]
-    public void A_batch_parses_to_every_id_in_it_and_the_single_form_still_parses()
-    {
-        var ids = Enumerable.Range(0, 7).Select(_ => Guid.CreateVersion7()).ToList();
-        var batch = EventAck.ToJson(ids, "central-1");
-        ContractValidator.AssertValidOnTopic(Topics.Acks("home-7"), Encoding.UTF8.GetString(batch));
-        Assert.True(EventAck.TryParseMany(batch, out var acks, out var error), error);
-        Assert.Equal(ids, acks.Select(a => a.EventId));
-        Assert.All(acks, a => Assert.Equal("central-1", a.By));
-
-        // What an older centre sends, byte for byte the form of contract 1.0.
-        var single = Encoding.UTF8.GetBytes($$"""{"id":"{{ids[0]}}","by":"central-old"}""");
-        ContractValidator.AssertValidOnTopic(Topics.Acks("home-7"), Encoding.UTF8.GetString(single));
-        Assert.True(EventAck.TryParseMany(single, out acks, out error), error);
-        Assert.Equal([new EventAck(ids[0], "central-old")], acks);
-
-        // A batch of one goes out in the single form, which gateways older than batched acks understand.
-        using var one = JsonDocument.Parse(EventAck.ToJson([ids[0]], "c"));
-        Assert.Equal(ids[0], one.RootElement.GetProperty("id").GetGuid());
-        Assert.False(one.RootElement.TryGetProperty("ids", out _));
-    }
-
-    [Theory]
-    [InlineData("""{"ids":["019ab3f2-6c48-7d51-9a3e-2f0c1d5e7a90","019ab3f2-6c48-7d51-9a3e-2f0c1d5e7a91","nope"],"by":"c"}""", "ids[2]")]
-    [InlineData("""{"ids":["019ab3f2-6c48-7d51-9a3e-2f0c1d5e7a90",7],"by":"c"}""", "ids[1]")]
-    [InlineData("""{"ids":[],"by":"c"}""", "1 to 1000")]
-    [InlineData("""{"ids":"019ab3f2-6c48-7d51-9a3e-2f0c1d5e7a90","by":"c"}""", "'ids' must be an array")]
-    [InlineData("""{"id":"019ab3f2-6c48-7d51-9a3e-2f0c1d5e7a90","ids":["019ab3f2-6c48-7d51-9a3e-2f0c1d5e7a91"],"by":"c"}""", "both 'id' and 'ids'")]
-    [InlineData("""{"by":"c"}""", "'id' or an array 'ids'")]
-    [InlineData("""["019ab3f2-6c48-7d51-9a3e-2f0c1d5e7a90"]""", "JSON object")]
-    [InlineData("""{"ids":[""", "not valid JSON")]
-    public void A_broken_ack_releases_nothing_and_says_why_and_the_schema_refuses_it_too(string json, string expected)
-    {
-        Assert.False(EventAck.TryParseMany(Encoding.UTF8.GetBytes(json), out var acks, out var error));
-        Assert.Empty(acks);
-        Assert.Contains(expected, error, StringComparison.Ordinal);
-        Assert.NotEmpty(ContractValidator.Validate(ContractSchema.Ack, json));
-    }
 
     [Fact]
     public void A_batch_over_the_limit_is_refused_by_the_gateway_the_schema_and_the_writer()
@@ -73,58 +34,6 @@ public sealed class AckBatchTests : IDisposable
         Assert.NotEmpty(ContractValidator.Validate(ContractSchema.Ack, json));
         Assert.Throws<ArgumentException>(() => EventAck.ToJson(ids, "c"));
         Assert.Throws<ArgumentOutOfRangeException>(() => new CentralConsumer(MqttEndpoint.Parse("mqtt://127.0.0.1:1"), "c", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, new CentralAckOptions { MaxBatch = EventAck.MaxBatch + 1 }));
-    }
-
-    [Fact]
-    [Trait("Category", "Integration")]
-    public async Task A_batched_ack_releases_every_id_in_it_and_a_single_ack_from_an_older_centre_still_works()
-    {
-        await using var broker = await MosquittoBroker.StartAsync();
-        var factory = new CareEventFactory("batch-1", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
-        var events = Enumerable.Range(0, 6).Select(i => factory.Create(CareEventKind.TestAlarm, null, $"test {i}")).ToList();
-        foreach (var e in events)
-        {
-            await outbox.AcceptAsync(e);
-        }
-
-        // A hand-driven centre: receives, acks only when told to.
-        using var centre = new MqttClientFactory().CreateMqttClient();
-        var seen = new ConcurrentDictionary<Guid, bool>();
-        centre.ApplicationMessageReceivedAsync += a =>
-        {
-            seen[CloudEventCodec.Deserialize(a.ApplicationMessage.Payload.ToArray()).Id] = true;
-            return Task.CompletedTask;
-        };
-        await centre.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).Build());
-        await centre.SubscribeAsync(Topics.AllEvents, MqttQualityOfServiceLevel.AtLeastOnce);
-
-        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "batch-1", outbox, factory, new UplinkOptions(), NullLogger.Instance, TimeProvider.System);
-        var acked = new ConcurrentDictionary<Guid, string>();
-        uplink.AckReceived += a =>
-        {
-            acked[a.EventId] = a.By;
-            return Task.CompletedTask;
-        };
-        using var stop = new CancellationTokenSource(Patience);
-        var run = uplink.RunAsync(stop.Token);
-        await Eventually.UntilAsync(() => seen.Count == events.Count, Patience, () => $"the centre saw {seen.Count} of {events.Count} events");
-
-        await centre.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Acks("batch-1"))
-            .WithPayload(EventAck.ToJson(events.Take(5).Select(e => e.Id).ToList(), "central-new"))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
-        await Eventually.UntilAsync(() => acked.Count == 5, Patience, () => $"{acked.Count} of the batch's 5 ids released; outbox depth {outbox.Depth}");
-        Assert.Equal(1, outbox.Depth);
-        Assert.All(events.Take(5), e => Assert.Equal("central-new", acked[e.Id]));
-
-        await centre.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Acks("batch-1"))
-            .WithPayload(new EventAck(events[5].Id, "central-old").ToJson())
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
-        await Eventually.UntilAsync(() => outbox.Depth == 0, Patience, () => $"the single ack did not release {events[5].Id}");
-        Assert.Equal("central-old", acked[events[5].Id]);
-        Assert.Equal(0, uplink.InFlightCount);
-        await stop.CancelAsync();
-        await run;
     }
 
     [Fact]

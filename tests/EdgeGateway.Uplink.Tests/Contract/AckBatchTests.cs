@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using EdgeGateway.Centre;
+using EdgeGateway.Contract;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Time;
+using EdgeGateway.TestSupport;
+using EdgeGateway.Uplink.Mqtt;
+using EdgeGateway.Uplink.Outbox;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace EdgeGateway.Uplink.Tests.Contract;
+
+/// <summary>Acks come single (<c>{"id","by"}</c>, an older centre) or batched (<c>{"ids":[…],"by"}</c>): the gateway takes both.</summary>
+public sealed class AckBatchTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly string _dir = Directory.CreateTempSubdirectory("ack-batch-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    [Trait("Category", "Integration")]
+    public async Task A_batched_ack_releases_every_id_in_it_and_a_single_ack_from_an_older_centre_still_works()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var factory = new CareEventFactory("batch-1", TimeProvider.System, new FixedClockSyncStatus(true));
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+        var events = Enumerable.Range(0, 6).Select(i => factory.Create(CareEventKind.TestAlarm, null, $"test {i}")).ToList();
+        foreach (var e in events)
+        {
+            await outbox.AcceptAsync(e);
+        }
+
+        // A hand-driven centre: receives, acks only when told to.
+        using var centre = new MqttClientFactory().CreateMqttClient();
+        var seen = new ConcurrentDictionary<Guid, bool>();
+        centre.ApplicationMessageReceivedAsync += a =>
+        {
+            seen[CloudEventCodec.Deserialize(a.ApplicationMessage.Payload.ToArray()).Id] = true;
+            return Task.CompletedTask;
+        };
+        await centre.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).Build());
+        await centre.SubscribeAsync(Topics.AllEvents, MqttQualityOfServiceLevel.AtLeastOnce);
+
+        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "batch-1", outbox, factory, new UplinkOptions(), NullLogger.Instance, TimeProvider.System);
+        var acked = new ConcurrentDictionary<Guid, string>();
+        uplink.AckReceived += a =>
+        {
+            acked[a.EventId] = a.By;
+            return Task.CompletedTask;
+        };
+        using var stop = new CancellationTokenSource(Patience);
+        var run = uplink.RunAsync(stop.Token);
+        await Eventually.UntilAsync(() => seen.Count == events.Count, Patience, () => $"the centre saw {seen.Count} of {events.Count} events");
+
+        await centre.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Acks("batch-1"))
+            .WithPayload(EventAck.ToJson(events.Take(5).Select(e => e.Id).ToList(), "central-new"))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        await Eventually.UntilAsync(() => acked.Count == 5, Patience, () => $"{acked.Count} of the batch's 5 ids released; outbox depth {outbox.Depth}");
+        Assert.Equal(1, outbox.Depth);
+        Assert.All(events.Take(5), e => Assert.Equal("central-new", acked[e.Id]));
+
+        await centre.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Acks("batch-1"))
+            .WithPayload(new EventAck(events[5].Id, "central-old").ToJson())
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        await Eventually.UntilAsync(() => outbox.Depth == 0, Patience, () => $"the single ack did not release {events[5].Id}");
+        Assert.Equal("central-old", acked[events[5].Id]);
+        Assert.Equal(0, uplink.InFlightCount);
+        await stop.CancelAsync();
+        await run;
+    }
+}
