@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Uplink.Tests;
 
-[Trait("Category", "Integration")]
 /// <summary>An event published by the gateway reaches the centre at QoS 1, is acked back, and survives a broker outage.</summary>
+[Trait("Category", "Integration")]
 public sealed class PublisherDeliveryTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
