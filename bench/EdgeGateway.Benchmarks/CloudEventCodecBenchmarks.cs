@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
-using EdgeGateway.Uplink.Contract;
 
 namespace EdgeGateway.Benchmarks;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
+using EdgeGateway.Contract;
 using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Mqtt;
 using MQTTnet;

@@ -2,10 +2,11 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using EdgeGateway.Centre;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 using EdgeGateway.TestSupport;
-using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,19 +19,11 @@ namespace EdgeGateway.Uplink.Tests;
 [Trait("Category", "Integration")]
 public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly UplinkOptions Fast = new()
-    {
-        KeepAlive = TimeSpan.FromSeconds(2),
-        AckTimeout = TimeSpan.FromSeconds(1),
-        MaxRetransmitDelay = TimeSpan.FromSeconds(2),
-        ReconnectInitial = TimeSpan.FromMilliseconds(50),
-        ReconnectMax = TimeSpan.FromMilliseconds(500),
-        ConnectTimeout = TimeSpan.FromSeconds(2),
-    };
+    private static readonly UplinkOptions Fast = UplinkTestBed.FastOptions(reconnectMax: TimeSpan.FromMilliseconds(500));
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("chaos-").FullName;
+    private readonly UplinkTestBed _bed = new("chaos");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _bed.Dispose();
 
     [Fact]
     public async Task Broker_sigkilled_and_restarted_three_times_mid_stream_every_event_reaches_the_centre()
@@ -38,7 +31,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         const int Count = 3000;
         await using var broker = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("chaos-1", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, NullLogger.Instance);
         var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "chaos-1", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
         var received = new ConcurrentDictionary<Guid, int>();
         await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-chaos", "g", NullLogger.Instance);
@@ -119,7 +112,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
 
         // A centre that is slow to ack (ack timeout on the gateway side short) is not needed: kill while events are still being injected.
         var acceptedBeforeKill = 0;
-        await using (var loadgen = CliProcess.Start("loadgen", "--broker", broker.Url, "--data-dir", _dir, "--count", Count.ToString(CultureInfo.InvariantCulture), "--rate", "1000", "--ack-timeout", "1", "--plain-loopback-demo"))
+        await using (var loadgen = CliProcess.Start("loadgen", "--broker", broker.Url, "--data-dir", _bed.DataDirectory, "--count", Count.ToString(CultureInfo.InvariantCulture), "--rate", "1000", "--ack-timeout", "1", "--plain-loopback-demo"))
         {
             using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await foreach (var line in loadgen.Lines.ReadAllAsync(patience.Token))
@@ -139,7 +132,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
 
         Assert.InRange(acceptedBeforeKill, 800, Count - 1);
         var beforeRun = got.Count;
-        await using var run = CliProcess.Start("run", "--broker", broker.Url, "--data-dir", _dir, "--ack-timeout", "1", "--plain-loopback-demo");
+        await using var run = CliProcess.Start("run", "--broker", broker.Url, "--data-dir", _bed.DataDirectory, "--ack-timeout", "1", "--plain-loopback-demo");
         var clock = Stopwatch.StartNew();
         while (Enumerable.Range(0, acceptedBeforeKill).Any(n => !got.ContainsKey(n)) && clock.Elapsed < TimeSpan.FromSeconds(30))
         {
@@ -166,7 +159,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         await using var broker = await MosquittoBroker.StartAsync();
         await using var proxy = BlackholeProxy.Start(broker.Port);
         var factory = new CareEventFactory("chaos-3", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, NullLogger.Instance);
         var uplink = new ReliableUplink(MqttEndpoint.Parse(proxy.Url), "chaos-3", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
         var received = new ConcurrentDictionary<Guid, bool>();
         await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-proxy", null, NullLogger.Instance);
@@ -207,7 +200,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("beat-1", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, NullLogger.Instance);
         await outbox.AcceptAsync(factory.Create(CareEventKind.FlowTotals, "flow", "x"));
         var options = Fast with
         {
@@ -249,7 +242,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("retx-1", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, NullLogger.Instance);
         var evt = factory.Create(CareEventKind.Fall, "wrist", "fall");
         await outbox.AcceptAsync(evt);
 

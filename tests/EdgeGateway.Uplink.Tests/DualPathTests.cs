@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using EdgeGateway.Centre;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 using EdgeGateway.TestSupport;
@@ -14,20 +16,14 @@ namespace EdgeGateway.Uplink.Tests;
 [Trait("Category", "Integration")]
 public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly UplinkOptions Fast = new()
+    private static readonly UplinkOptions Fast = UplinkTestBed.FastOptions(reconnectMax: TimeSpan.FromMilliseconds(300)) with
     {
-        KeepAlive = TimeSpan.FromSeconds(2),
-        AckTimeout = TimeSpan.FromSeconds(1),
-        MaxRetransmitDelay = TimeSpan.FromSeconds(2),
-        ReconnectInitial = TimeSpan.FromMilliseconds(50),
-        ReconnectMax = TimeSpan.FromMilliseconds(300),
-        ConnectTimeout = TimeSpan.FromSeconds(2),
         FailBackHold = TimeSpan.FromSeconds(1),
     };
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("dual-").FullName;
+    private readonly UplinkTestBed _bed = new("dual");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _bed.Dispose();
 
     [Fact]
     public async Task Primary_killed_fails_over_to_secondary_and_back_with_path_events_and_no_event_lost()
@@ -35,7 +31,7 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
         await using var primary = await MosquittoBroker.StartAsync();
         await using var secondary = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("dual-1", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, NullLogger.Instance);
         var uplink = new ReliableUplink(
             [
                 new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(primary.Url), LinkSecurity.LoopbackDemo),
@@ -132,7 +128,7 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
         await using var primary = await MosquittoBroker.StartAsync();
         await using var secondary = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("dual-2", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, NullLogger.Instance);
         var uplink = new ReliableUplink(
             [
                 new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(primary.Url), LinkSecurity.LoopbackDemo),

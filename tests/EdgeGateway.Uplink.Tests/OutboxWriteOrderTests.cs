@@ -1,6 +1,6 @@
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
-using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,10 +1,11 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
+using EdgeGateway.Centre;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 using EdgeGateway.TestSupport;
-using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging.Abstractions;

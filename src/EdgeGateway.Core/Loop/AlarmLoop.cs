@@ -138,21 +138,21 @@ public sealed class AlarmLoop : IRuleContext
     public EventTime Now => _events.Now();
 
     /// <summary>Queues a reading without waiting; false if the queue is full.</summary>
-    public bool TryPost(SensorReading reading) => Enqueue(new LoopInput(InputKind.Reading) { Reading = reading });
+    public bool TryPost(SensorReading reading) => Enqueue(new ReadingInput(reading));
 
     /// <summary>Queues the centre's acknowledgement of an alarm.</summary>
     public bool TryAcknowledge(Guid alarmId, string by) =>
-        Enqueue(new LoopInput(InputKind.Acknowledge) { AlarmId = alarmId, By = by });
+        Enqueue(new AcknowledgeInput(alarmId, by));
 
     /// <summary>Queues a clear of an alarm (local reset or centre).</summary>
     public bool TryClear(Guid alarmId, ClearReason reason) =>
-        Enqueue(new LoopInput(InputKind.Clear) { AlarmId = alarmId, Reason = reason });
+        Enqueue(new ClearInput(alarmId, reason));
 
     /// <summary>Queues a fall detection (from the fall detector or any other source) for the fall rule.</summary>
     public bool TryPostFall(string sensorId, double confidence, IReadOnlyDictionary<string, string>? features = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(sensorId);
-        return Enqueue(new LoopInput(InputKind.Fall) { Fall = new FallSignal(sensorId, confidence, features, Now) });
+        return Enqueue(new FallInput(new FallSignal(sensorId, confidence, features, Now)));
     }
 
     /// <summary>Queues a technical event (sensor silent/faulted/flapping/restored, mains, uplink paths) to send and show on the LED.</summary>
@@ -164,11 +164,11 @@ public sealed class AlarmLoop : IRuleContext
             throw new ArgumentException($"{kind} is {CareEventCatalog.Get(kind).Class}, not a technical event", nameof(kind));
         }
 
-        return Enqueue(new LoopInput(InputKind.Technical) { TechnicalKind = kind, SensorId = sensorId, By = message });
+        return Enqueue(new TechnicalInput(kind, sensorId, message));
     }
 
     /// <summary>Queues the uplink's verdict: false when no path to the centre works, so a raised alarm sounds as undeliverable.</summary>
-    public bool TrySetUplinkState(bool anyPathUp) => Enqueue(new LoopInput(InputKind.Uplink) { UplinkUp = anyPathUp });
+    public bool TrySetUplinkState(bool anyPathUp) => Enqueue(new UplinkInput(anyPathUp));
 
     /// <summary>
     /// Raises a test alarm on the loop (technician or centre), sent end to end like any alarm; it clears itself once the
@@ -177,7 +177,7 @@ public sealed class AlarmLoop : IRuleContext
     public Task<Guid> RaiseTestAlarmAsync(string by, CancellationToken cancellationToken = default)
     {
         var raised = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!Enqueue(new LoopInput(InputKind.TestAlarm) { By = by, TestAlarm = raised }))
+        if (!Enqueue(new TestAlarmInput(by, raised)))
         {
             raised.SetException(new InvalidOperationException("the alarm loop's input queue is full"));
         }
@@ -187,7 +187,7 @@ public sealed class AlarmLoop : IRuleContext
 
     /// <summary>Queues a liveness probe; once the loop has handled it, <see cref="AnsweredProbe"/> equals <paramref name="token"/>.</summary>
     /// <remarks>The watchdog pets systemd only while probes come back: proof that the loop turns, not just that the process lives.</remarks>
-    public bool TryProbe(long token) => Enqueue(new LoopInput(InputKind.Probe) { Token = token });
+    public bool TryProbe(long token) => Enqueue(new ProbeInput(token));
 
     /// <summary>The token of the last probe the loop handled (0 before any).</summary>
     public long AnsweredProbe => Interlocked.Read(ref _answeredProbe);
@@ -280,7 +280,7 @@ public sealed class AlarmLoop : IRuleContext
     public IDisposable Schedule(ICareRule rule, TimeSpan delay, long token)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        var input = new LoopInput(InputKind.Timer) { Rule = rule, Token = token };
+        var input = new TimerInput(rule, token);
         return _time.CreateTimer(_ => Enqueue(input), null, delay, Timeout.InfiniteTimeSpan);
     }
 
@@ -295,17 +295,17 @@ public sealed class AlarmLoop : IRuleContext
         return false;
     }
 
-    private void Handle(in LoopInput input)
+    private void Handle(LoopInput input)
     {
-        switch (input.Kind)
+        switch (input)
         {
-            case InputKind.Reading:
-                Report(new LoopHappening(LoopHappeningKind.Reading, input.Reading.ToString()) { Reading = input.Reading });
+            case ReadingInput reading:
+                Report(new LoopHappening(LoopHappeningKind.Reading, reading.Reading.ToString()) { Reading = reading.Reading });
                 foreach (var rule in _rules)
                 {
                     try
                     {
-                        rule.OnReading(input.Reading, this);
+                        rule.OnReading(reading.Reading, this);
                     }
                     catch (Exception ex)
                     {
@@ -314,20 +314,20 @@ public sealed class AlarmLoop : IRuleContext
                 }
 
                 break;
-            case InputKind.Timer:
-                var timerRule = input.Rule!;
-                var token = input.Token;
+            case TimerInput timer:
+                var timerRule = timer.Rule;
+                var token = timer.Token;
                 Guard(timerRule, ctx => timerRule.OnTimer(token, ctx));
                 break;
-            case InputKind.Fall:
-                Report(new LoopHappening(LoopHappeningKind.Reading, string.Create(CultureInfo.InvariantCulture, $"{input.Fall.SensorId} fall detected (confidence {input.Fall.Confidence:0.00})")));
+            case FallInput fall:
+                Report(new LoopHappening(LoopHappeningKind.Reading, string.Create(CultureInfo.InvariantCulture, $"{fall.Fall.SensorId} fall detected (confidence {fall.Fall.Confidence:0.00})")));
                 foreach (var rule in _rules)
                 {
                     if (rule is IFallRule fallRule)
                     {
                         try
                         {
-                            fallRule.OnFall(input.Fall, this);
+                            fallRule.OnFall(fall.Fall, this);
                         }
                         catch (Exception ex)
                         {
@@ -337,35 +337,35 @@ public sealed class AlarmLoop : IRuleContext
                 }
 
                 break;
-            case InputKind.Technical:
-                Technical(input.TechnicalKind, input.SensorId, input.By ?? "");
+            case TechnicalInput technical:
+                Technical(technical.Kind, technical.SensorId, technical.Message ?? "");
                 break;
-            case InputKind.Uplink:
-                if (_uplinkUp != input.UplinkUp)
+            case UplinkInput uplink:
+                if (_uplinkUp != uplink.AnyPathUp)
                 {
-                    _uplinkUp = input.UplinkUp;
+                    _uplinkUp = uplink.AnyPathUp;
                     Report(new LoopHappening(LoopHappeningKind.UplinkStateChanged, _uplinkUp ? "uplink: a path to the centre works" : "uplink: no path to the centre works"));
                 }
 
                 break;
-            case InputKind.Probe:
-                Interlocked.Exchange(ref _answeredProbe, input.Token);
+            case ProbeInput probe:
+                Interlocked.Exchange(ref _answeredProbe, probe.Token);
                 break;
-            case InputKind.TestAlarm:
-                input.TestAlarm!.TrySetResult(RaiseAlarm(
-                    CareEventKind.TestAlarm, null, $"test alarm from {input.By}", new Dictionary<string, string> { ["by"] = input.By ?? "" }).Id);
+            case TestAlarmInput test:
+                test.Raised.TrySetResult(RaiseAlarm(
+                    CareEventKind.TestAlarm, null, $"test alarm from {test.By}", new Dictionary<string, string> { ["by"] = test.By ?? "" }).Id);
                 break;
-            case InputKind.Acknowledge:
-                Acknowledge(input.AlarmId, input.By ?? "centre");
+            case AcknowledgeInput ack:
+                Acknowledge(ack.AlarmId, ack.By ?? "centre");
                 break;
-            case InputKind.Clear:
-                if (_alarms.ContainsKey(input.AlarmId))
+            case ClearInput clear:
+                if (_alarms.ContainsKey(clear.AlarmId))
                 {
-                    ClearAlarm(input.AlarmId, input.Reason);
+                    ClearAlarm(clear.AlarmId, clear.Reason);
                 }
                 else
                 {
-                    Report(new LoopHappening(LoopHappeningKind.CommandRefused, $"clear refused: no active alarm {input.AlarmId}", AlarmId: input.AlarmId));
+                    Report(new LoopHappening(LoopHappeningKind.CommandRefused, $"clear refused: no active alarm {clear.AlarmId}", AlarmId: clear.AlarmId));
                 }
 
                 break;
@@ -475,41 +475,24 @@ public sealed class AlarmLoop : IRuleContext
 
     private void Report(LoopHappening happening) => Happened?.Invoke(happening);
 
-    private enum InputKind
-    {
-        Reading,
-        Timer,
-        Acknowledge,
-        Clear,
-        Fall,
-        Technical,
-        Uplink,
-        Probe,
-        TestAlarm,
-    }
+    // One sealed record per kind of input: each carries only what it means, no field stands in for another.
+    private abstract record LoopInput;
 
-    private readonly record struct LoopInput(InputKind Kind)
-    {
-        public SensorReading Reading { get; init; }
+    private sealed record ReadingInput(SensorReading Reading) : LoopInput;
 
-        public Guid AlarmId { get; init; }
+    private sealed record TimerInput(ICareRule Rule, long Token) : LoopInput;
 
-        public string? By { get; init; }
+    private sealed record AcknowledgeInput(Guid AlarmId, string By) : LoopInput;
 
-        public ClearReason Reason { get; init; }
+    private sealed record ClearInput(Guid AlarmId, ClearReason Reason) : LoopInput;
 
-        public ICareRule? Rule { get; init; }
+    private sealed record FallInput(FallSignal Fall) : LoopInput;
 
-        public long Token { get; init; }
+    private sealed record TechnicalInput(CareEventKind Kind, string? SensorId, string Message) : LoopInput;
 
-        public FallSignal Fall { get; init; }
+    private sealed record UplinkInput(bool AnyPathUp) : LoopInput;
 
-        public CareEventKind TechnicalKind { get; init; }
+    private sealed record ProbeInput(long Token) : LoopInput;
 
-        public string? SensorId { get; init; }
-
-        public bool UplinkUp { get; init; }
-
-        public TaskCompletionSource<Guid>? TestAlarm { get; init; }
-    }
+    private sealed record TestAlarmInput(string By, TaskCompletionSource<Guid> Raised) : LoopInput;
 }

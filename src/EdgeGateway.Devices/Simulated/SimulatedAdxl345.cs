@@ -1,4 +1,3 @@
-using System.Device.I2c;
 using EdgeGateway.Devices.Accelerometers.Adxl345;
 
 namespace EdgeGateway.Devices.Simulated;
@@ -8,52 +7,24 @@ namespace EdgeGateway.Devices.Simulated;
 /// rate from a <see cref="TimeProvider"/>, a 32-entry FIFO plus the output registers (bypass, FIFO and stream modes),
 /// overrun in stream mode, DATA_READY/watermark/overrun cleared by reading data, and playback of a recorded trace.
 /// </summary>
-public sealed class SimulatedAdxl345 : SimulatedI2cRegisterDevice
+public sealed class SimulatedAdxl345 : SimulatedAccelerometer
 {
     private const int FifoDepth = 32;
-    private readonly TimeProvider _time;
     private readonly byte[] _registers = new byte[0x40];
     private readonly Queue<(short X, short Y, short Z)> _fifo = new();
     private (short X, short Y, short Z) _output;
-    private AccelerationTrace _trace;
-    private long _measureStart;
-    private long _produced;
-    private long _traceIndex;
     private bool _overrun;
     private bool _measuring;
 
     /// <summary>A chip at <paramref name="address"/> on bus 1, playing <paramref name="trace"/> (a body at rest by default).</summary>
     public SimulatedAdxl345(TimeProvider time, AccelerationTrace? trace = null, int address = Adxl345.DefaultAddress)
-        : base(new I2cConnectionSettings(1, address))
+        : base(time, trace, address)
     {
-        ArgumentNullException.ThrowIfNull(time);
-        _time = time;
-        _trace = trace ?? AccelerationTrace.AtRest();
         Reset();
     }
 
-    /// <summary>Answer DEVID with this value instead of 0xE5 (another chip at the address); null for the real ID.</summary>
-    public byte? WrongDeviceId { get; set; }
-
-    /// <summary>When true the FIFO stops filling, as a chip whose sampling clock stalled.</summary>
-    public bool StuckFifo { get; set; }
-
-    /// <summary>When true every new sample repeats the last one exactly, as a chip with a frozen signal chain.</summary>
-    public bool FrozenData { get; set; }
-
-    /// <summary>Samples produced since measurement started.</summary>
-    public long SamplesProduced => _produced;
-
     /// <summary>Entries waiting now (FIFO plus output registers), as FIFO_STATUS would report.</summary>
     public int Entries => _fifo.Count;
-
-    /// <summary>Replaces the trace; playback continues from its start.</summary>
-    public void Play(AccelerationTrace trace)
-    {
-        ArgumentNullException.ThrowIfNull(trace);
-        _trace = trace;
-        _traceIndex = 0;
-    }
 
     /// <summary>The power-on state (datasheet Table 19 reset values); the FIFO empties.</summary>
     public void Reset()
@@ -68,38 +39,16 @@ public sealed class SimulatedAdxl345 : SimulatedI2cRegisterDevice
     }
 
     /// <inheritdoc />
-    protected override void CatchUp()
-    {
-        if (!_measuring)
-        {
-            return;
-        }
+    protected override bool Sampling => _measuring;
 
-        var rate = Adxl345Codec.DecodeRate(_registers[(int)Adxl345Register.BwRate]);
-        // The epsilon keeps a sample due exactly at a period boundary from being lost to rounding (0.04 s × 200 = 7.999…).
-        var due = (long)Math.Floor((_time.GetElapsedTime(_measureStart).TotalSeconds * rate) + 1e-6);
-        var missing = due - _produced;
-        if (missing <= 0)
-        {
-            return;
-        }
+    /// <inheritdoc />
+    protected override double SampleRateHz => Adxl345Codec.DecodeRate(_registers[(int)Adxl345Register.BwRate]);
 
-        // After a very long gap only the newest samples can still be in the chip; the rest were overwritten.
-        var keep = FifoDepth + 1;
-        if (missing > keep)
-        {
-            _traceIndex += missing - keep;
-            _overrun |= Mode is Adxl345FifoMode.Stream or Adxl345FifoMode.Trigger;
-            missing = keep;
-        }
+    /// <inheritdoc />
+    protected override int SamplesHeld => FifoDepth + 1;
 
-        for (var i = 0; i < missing; i++)
-        {
-            Produce();
-        }
-
-        _produced = due;
-    }
+    /// <inheritdoc />
+    protected override void OnSamplesOverwritten() => _overrun |= Mode is Adxl345FifoMode.Stream or Adxl345FifoMode.Trigger;
 
     /// <inheritdoc />
     protected override byte ReadRegister(byte address)
@@ -138,15 +87,13 @@ public sealed class SimulatedAdxl345 : SimulatedI2cRegisterDevice
                 var measure = (value & Adxl345Codec.MeasureBit) != 0;
                 if (measure && !_measuring)
                 {
-                    _measureStart = _time.GetTimestamp();
-                    _produced = 0;
+                    RestartSampling();
                 }
 
                 _measuring = measure;
                 break;
             case Adxl345Register.BwRate when _measuring:
-                _measureStart = _time.GetTimestamp();
-                _produced = 0;
+                RestartSampling();
                 break;
             case Adxl345Register.FifoCtl when (Adxl345FifoMode)(value >> 6) == Adxl345FifoMode.Bypass:
                 // Entering bypass clears the FIFO (datasheet, FIFO section).
@@ -191,21 +138,17 @@ public sealed class SimulatedAdxl345 : SimulatedI2cRegisterDevice
         return (byte)value;
     }
 
-    private void Produce()
+    /// <inheritdoc />
+    protected override void Produce()
     {
-        if (StuckFifo)
-        {
-            return;
-        }
-
         (short, short, short) sample;
-        if (FrozenData && _fifo.Count + _produced > 0)
+        if (FrozenData && _fifo.Count + SamplesProduced > 0)
         {
             sample = _fifo.Count > 0 ? _fifo.Last() : _output;
         }
         else
         {
-            var g = _trace[_traceIndex++];
+            var g = NextTracePoint();
             var format = _registers[(int)Adxl345Register.DataFormat];
             sample = (Adxl345Codec.EncodeAxis(g.X, format), Adxl345Codec.EncodeAxis(g.Y, format), Adxl345Codec.EncodeAxis(g.Z, format));
         }

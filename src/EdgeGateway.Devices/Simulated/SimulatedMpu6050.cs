@@ -1,4 +1,3 @@
-using System.Device.I2c;
 using EdgeGateway.Devices.Accelerometers.Mpu6050;
 
 namespace EdgeGateway.Devices.Simulated;
@@ -9,52 +8,24 @@ namespace EdgeGateway.Devices.Simulated;
 /// FIFO_EN.ACCEL are set (oldest bytes lost on overflow, FIFO_OFLOW_INT raised), INT_STATUS cleared on read,
 /// FIFO_R_W popping without auto-increment, FIFO_RESET and DEVICE_RESET.
 /// </summary>
-public sealed class SimulatedMpu6050 : SimulatedI2cRegisterDevice
+public sealed class SimulatedMpu6050 : SimulatedAccelerometer
 {
-    private readonly TimeProvider _time;
     private readonly byte[] _registers = new byte[0x80];
     private readonly byte[] _fifo = new byte[Mpu6050Codec.FifoBytes];
     private int _fifoHead;
     private int _fifoCount;
-    private AccelerationTrace _trace;
-    private long _sampleStart;
-    private long _produced;
-    private long _traceIndex;
     private (short X, short Y, short Z) _last;
     private bool _haveLast;
 
     /// <summary>A chip at <paramref name="address"/> on bus 1, playing <paramref name="trace"/> (a body at rest by default).</summary>
     public SimulatedMpu6050(TimeProvider time, AccelerationTrace? trace = null, int address = Mpu6050.DefaultAddress)
-        : base(new I2cConnectionSettings(1, address))
+        : base(time, trace, address)
     {
-        ArgumentNullException.ThrowIfNull(time);
-        _time = time;
-        _trace = trace ?? AccelerationTrace.AtRest();
         Reset();
     }
 
-    /// <summary>Answer WHO_AM_I with this value instead of 0x68; null for the real ID.</summary>
-    public byte? WrongDeviceId { get; set; }
-
-    /// <summary>When true no new samples are taken, as a chip whose clock stalled.</summary>
-    public bool StuckFifo { get; set; }
-
-    /// <summary>When true every new sample repeats the last one exactly.</summary>
-    public bool FrozenData { get; set; }
-
-    /// <summary>Samples taken since sampling (re)started.</summary>
-    public long SamplesProduced => _produced;
-
     /// <summary>Bytes waiting in the FIFO.</summary>
     public int FifoCount => _fifoCount;
-
-    /// <summary>Replaces the trace; playback continues from its start.</summary>
-    public void Play(AccelerationTrace trace)
-    {
-        ArgumentNullException.ThrowIfNull(trace);
-        _trace = trace;
-        _traceIndex = 0;
-    }
 
     /// <summary>The power-on state: all registers 0 except PWR_MGMT_1 = 0x40 (asleep) and WHO_AM_I = 0x68.</summary>
     public void Reset()
@@ -67,41 +38,21 @@ public sealed class SimulatedMpu6050 : SimulatedI2cRegisterDevice
     }
 
     /// <inheritdoc />
-    protected override void CatchUp()
+    protected override bool Sampling => !Asleep;
+
+    /// <inheritdoc />
+    protected override double SampleRateHz => Mpu6050Codec.SampleRateHz(_registers[(int)Mpu6050Register.SmplrtDiv], _registers[(int)Mpu6050Register.Config]);
+
+    /// <inheritdoc />
+    protected override int SamplesHeld => (Mpu6050Codec.FifoBytes / Mpu6050Codec.BytesPerSample) + 2;
+
+    /// <inheritdoc />
+    protected override void OnSamplesOverwritten()
     {
-        if (Asleep)
+        if (FifoFilling)
         {
-            return;
+            _registers[(int)Mpu6050Register.IntStatus] |= Mpu6050Codec.FifoOverflowBit;
         }
-
-        var rate = Mpu6050Codec.SampleRateHz(_registers[(int)Mpu6050Register.SmplrtDiv], _registers[(int)Mpu6050Register.Config]);
-        // The epsilon keeps a sample due exactly at a period boundary from being lost to rounding (0.04 s × 200 = 7.999…).
-        var due = (long)Math.Floor((_time.GetElapsedTime(_sampleStart).TotalSeconds * rate) + 1e-6);
-        var missing = due - _produced;
-        if (missing <= 0)
-        {
-            return;
-        }
-
-        // A gap longer than the FIFO holds: what would have been written and overwritten is skipped, the overflow kept.
-        var keep = (Mpu6050Codec.FifoBytes / Mpu6050Codec.BytesPerSample) + 2;
-        if (missing > keep)
-        {
-            _traceIndex += missing - keep;
-            if (FifoFilling)
-            {
-                _registers[(int)Mpu6050Register.IntStatus] |= Mpu6050Codec.FifoOverflowBit;
-            }
-
-            missing = keep;
-        }
-
-        for (var i = 0; i < missing; i++)
-        {
-            Produce();
-        }
-
-        _produced = due;
     }
 
     /// <inheritdoc />
@@ -188,19 +139,9 @@ public sealed class SimulatedMpu6050 : SimulatedI2cRegisterDevice
         (_registers[(int)Mpu6050Register.UserCtrl] & Mpu6050Codec.UserFifoEnableBit) != 0
         && (_registers[(int)Mpu6050Register.FifoEn] & Mpu6050Codec.AccelFifoBit) != 0;
 
-    private void RestartSampling()
+    /// <inheritdoc />
+    protected override void Produce()
     {
-        _sampleStart = _time.GetTimestamp();
-        _produced = 0;
-    }
-
-    private void Produce()
-    {
-        if (StuckFifo)
-        {
-            return;
-        }
-
         (short X, short Y, short Z) sample;
         if (FrozenData && _haveLast)
         {
@@ -208,7 +149,7 @@ public sealed class SimulatedMpu6050 : SimulatedI2cRegisterDevice
         }
         else
         {
-            var g = _trace[_traceIndex++];
+            var g = NextTracePoint();
             var range = Mpu6050Codec.DecodeAccelConfig(_registers[(int)Mpu6050Register.AccelConfig]);
             sample = (Mpu6050Codec.EncodeAxis(g.X, range), Mpu6050Codec.EncodeAxis(g.Y, range), Mpu6050Codec.EncodeAxis(g.Z, range));
         }

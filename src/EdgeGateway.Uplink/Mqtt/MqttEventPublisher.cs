@@ -1,7 +1,7 @@
 using System.Threading.Channels;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
-using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
-using EdgeGateway.Uplink.Contract;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -215,23 +215,6 @@ internal sealed partial class PathLink
         var client = _factory.CreateMqttClient();
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
         client.DisconnectedAsync += OnDisconnectedAsync;
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_path.Endpoint.Host, _path.Endpoint.Port)
-            .WithClientId(_clientId)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithKeepAlivePeriod(_options.KeepAlive)
-            .WithTimeout(_options.ConnectTimeout)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(24 * 3600)
-            .WithWillTopic(_statusTopic)
-            .WithWillPayload(GatewayStatus.Offline(_boot.BootId))
-            .WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-        if (_security.Username is not null)
-        {
-            builder = builder.WithCredentials(_security.Username, _security.Password);
-        }
-
         // Files are read again on every attempt: a renewed certificate on disk is picked up at the next reconnect.
         _security = _path.Security.Load(_path.Endpoint);
         if (_security.ClientCertificate is { } own && own.NotAfter.ToUniversalTime() < _time.GetUtcNow().UtcDateTime)
@@ -239,19 +222,12 @@ internal sealed partial class PathLink
             throw new LinkSecurityException($"our client certificate '{own.Subject}' expired at {own.NotAfter.ToUniversalTime():u}: the broker will refuse it; install a renewed certificate at --cert-file '{_path.Security.CertFile}'");
         }
 
-        string? rejected = null;
-        if (_path.Endpoint.Tls)
-        {
-            builder = builder.WithTlsOptions(o => o
-                .UseTls()
-                .WithSslProtocols(LoadedSecurity.Protocols)
-                .WithClientCertificates([_security.ClientCertificate!])
-                .WithCertificateValidationHandler(args =>
-                {
-                    rejected = _security.ValidateServer(args.Certificate, args.SslPolicyErrors);
-                    return rejected is null;
-                }));
-        }
+        var refusal = new TlsRefusal();
+        var builder = BrokerClientOptions.For(_path.Endpoint, _security, new BrokerSession(_clientId, _options.KeepAlive, _options.ConnectTimeout, TimeSpan.FromHours(24)), refusal)
+            .WithWillTopic(_statusTopic)
+            .WithWillPayload(GatewayStatus.Offline(_boot.BootId))
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
 
         try
         {
@@ -261,7 +237,7 @@ internal sealed partial class PathLink
             {
                 await client.ConnectAsync(builder.Build(), timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (rejected is not null && !ct.IsCancellationRequested)
+            catch (Exception ex) when (refusal.Reason is { } rejected && !ct.IsCancellationRequested)
             {
                 throw new LinkSecurityException($"TLS handshake refused by us: {rejected}", ex);
             }

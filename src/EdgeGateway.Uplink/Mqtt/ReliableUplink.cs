@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
-using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging;
 using MQTTnet;

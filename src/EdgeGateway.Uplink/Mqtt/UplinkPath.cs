@@ -1,3 +1,5 @@
+using EdgeGateway.Contract;
+
 namespace EdgeGateway.Uplink.Mqtt;
 
 /// <summary>Which of the two uplink paths.</summary>

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Logging;

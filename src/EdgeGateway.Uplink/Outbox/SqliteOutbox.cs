@@ -10,8 +10,8 @@
 // Every step is exercised interrupted in tests/EdgeGateway.Uplink.Tests/OutboxWriteOrderTests.cs.
 using System.Globalization;
 using System.Threading.Channels;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
-using EdgeGateway.Uplink.Contract;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 

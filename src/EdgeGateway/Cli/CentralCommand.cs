@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
-using EdgeGateway.Uplink.Contract;
+using EdgeGateway.Centre;
+using EdgeGateway.Contract;
 using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeGateway.Contract;
 using EdgeGateway.Hosting;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;

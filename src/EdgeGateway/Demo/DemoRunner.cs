@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
+using EdgeGateway.Centre;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Hosting;
 using EdgeGateway.TechnicianConsole;
 using EdgeGateway.TechnicianConsole.Security;
 using EdgeGateway.TechnicianConsole.Services;
 using EdgeGateway.TechnicianConsole.Transport;
-using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Server;

@@ -1,8 +1,8 @@
 using EdgeGateway.Configuration;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Uplink.Commands;
-using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Logging;
 

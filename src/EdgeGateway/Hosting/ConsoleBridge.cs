@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeGateway.Cli;
 using EdgeGateway.Configuration;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Loop;
@@ -28,7 +29,7 @@ internal interface IRunningGateway
 
     TimeSpan? OldestPendingAge { get; }
 
-    event Func<Uplink.Contract.EventAck, Task>? AckReceived;
+    event Func<EventAck, Task>? AckReceived;
 }
 
 /// <summary>
@@ -123,7 +124,7 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         var seen = new ConcurrentDictionary<Guid, byte>();
         var raised = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
         var acked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Task OnAck(Uplink.Contract.EventAck ack)
+        Task OnAck(EventAck ack)
         {
             seen[ack.EventId] = 0;
             if (raised.Task.IsCompletedSuccessfully && raised.Task.Result == ack.EventId)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeGateway.Cli;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Devices.Accelerometers.Adxl345;
 using EdgeGateway.Devices.Accelerometers.Mpu6050;
@@ -66,7 +67,7 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
         }
     }
 
-    event Func<Uplink.Contract.EventAck, Task>? IRunningGateway.AckReceived
+    event Func<EventAck, Task>? IRunningGateway.AckReceived
     {
         add => Uplink.AckReceived += value;
         remove => Uplink.AckReceived -= value;

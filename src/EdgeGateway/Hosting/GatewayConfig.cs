@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EdgeGateway.Configuration;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Rules;
 using EdgeGateway.Devices.Configuration;
@@ -85,7 +86,7 @@ internal sealed partial class GatewayConfig
     /// <summary>The uplink paths (primary, and secondary when configured) with this gateway's TLS identity.</summary>
     public IReadOnlyList<EdgeGateway.Uplink.Mqtt.UplinkPath> UplinkPaths()
     {
-        var security = new EdgeGateway.Uplink.Mqtt.LinkSecurity
+        var security = new EdgeGateway.Contract.LinkSecurity
         {
             CaFile = Uplink.CaFile,
             CertFile = Uplink.CertFile,
@@ -95,8 +96,8 @@ internal sealed partial class GatewayConfig
             PlainLoopbackDemo = Uplink.PlainLoopbackDemo,
         };
         return EdgeGateway.Uplink.Mqtt.UplinkPath.For(
-            EdgeGateway.Uplink.Mqtt.MqttEndpoint.Parse(Uplink.Broker!),
-            Uplink.SecondaryBroker is { Length: > 0 } secondary ? EdgeGateway.Uplink.Mqtt.MqttEndpoint.Parse(secondary) : null,
+            EdgeGateway.Contract.MqttEndpoint.Parse(Uplink.Broker!),
+            Uplink.SecondaryBroker is { Length: > 0 } secondary ? EdgeGateway.Contract.MqttEndpoint.Parse(secondary) : null,
             security);
     }
 
@@ -182,7 +183,7 @@ internal sealed partial class GatewayConfig
             {
                 errors.Add($"{key}: '{url}' is not an mqtt:// or mqtts:// URL");
             }
-            else if (uri.Scheme == "mqtt" && !(Uplink.PlainLoopbackDemo && EdgeGateway.Uplink.Mqtt.LinkSecurity.IsLoopback(uri.Host)))
+            else if (uri.Scheme == "mqtt" && !(Uplink.PlainLoopbackDemo && EdgeGateway.Contract.LinkSecurity.IsLoopback(uri.Host)))
             {
                 errors.Add($"{key}: '{url}' is plain TCP; the link to the centre must be mqtts:// (plain TCP only with Uplink:PlainLoopbackDemo to a loopback broker)");
             }

@@ -1,11 +1,11 @@
 using System.Threading.Channels;
 using EdgeGateway.Cli;
 using EdgeGateway.Configuration;
+using EdgeGateway.Platform;
 using EdgeGateway.TechnicianConsole;
 using EdgeGateway.TechnicianConsole.Security;
 using EdgeGateway.TechnicianConsole.Services;
 using EdgeGateway.TechnicianConsole.Transport;
-using EdgeGateway.Uplink.Contract;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;

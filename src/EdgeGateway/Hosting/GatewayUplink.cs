@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
-using EdgeGateway.Uplink.Contract;
+using EdgeGateway.Platform;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging;

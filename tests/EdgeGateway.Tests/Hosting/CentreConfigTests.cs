@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeGateway.Contract;
 using EdgeGateway.Demo;
 using EdgeGateway.Hosting;
 using EdgeGateway.TechnicianConsole.Security;
@@ -199,7 +200,7 @@ public sealed class CentreConfigTests : IAsyncDisposable
 
         public static async Task<Centre> ConnectAsync(string url)
         {
-            var endpoint = Uplink.Mqtt.MqttEndpoint.Parse(url);
+            var endpoint = EdgeGateway.Contract.MqttEndpoint.Parse(url);
             var client = new MqttClientFactory().CreateMqttClient();
             var centre = new Centre(client);
             await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(endpoint.Host, endpoint.Port).WithClientId("centre-" + Guid.NewGuid().ToString("N")).Build());

@@ -1,12 +1,13 @@
 using System.Device.Gpio;
 using System.Diagnostics;
+using EdgeGateway.Centre;
+using EdgeGateway.Contract;
 using EdgeGateway.Demo;
 using EdgeGateway.Hosting;
 using EdgeGateway.TechnicianConsole;
 using EdgeGateway.TechnicianConsole.Security;
 using EdgeGateway.TechnicianConsole.Transport;
 using EdgeGateway.TestSupport;
-using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;

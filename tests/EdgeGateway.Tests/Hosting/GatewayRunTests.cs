@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using EdgeGateway.Contract;
 using EdgeGateway.Demo;
 using EdgeGateway.Hosting;
 using EdgeGateway.TestSupport;
@@ -28,7 +29,7 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
 
     private static async Task<string> RetainedStatusAsync(string url, Func<string, bool> until)
     {
-        var endpoint = Uplink.Mqtt.MqttEndpoint.Parse(url);
+        var endpoint = EdgeGateway.Contract.MqttEndpoint.Parse(url);
         using var client = new MqttClientFactory().CreateMqttClient();
         var latest = "";
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -200,7 +201,7 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
 
     private static async Task<(string Reply, string Event)> CommandAsync(string url, string type, string eventTopicSuffix)
     {
-        var endpoint = Uplink.Mqtt.MqttEndpoint.Parse(url);
+        var endpoint = EdgeGateway.Contract.MqttEndpoint.Parse(url);
         using var client = new MqttClientFactory().CreateMqttClient();
         var reply = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var evt = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,6 +1,7 @@
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Hosting;
-using EdgeGateway.Uplink.Contract;
+using EdgeGateway.Platform;
 using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 using EdgeGateway.TestSupport;
-using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace EdgeGateway.Uplink.Mqtt;
+namespace EdgeGateway.Contract;
 
 /// <summary>A broker address: <c>mqtt://host:port</c> (plain TCP) or <c>mqtts://host:port</c> (TLS).</summary>
 public sealed record MqttEndpoint(string Host, int Port, bool Tls = false)

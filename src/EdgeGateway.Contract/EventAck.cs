@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace EdgeGateway.Uplink.Contract;
+namespace EdgeGateway.Contract;
 
 /// <summary>The centre's application-level acknowledgement of one event, by id.</summary>
 /// <param name="EventId">The acknowledged event's id.</param>

@@ -1,17 +1,16 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
-using EdgeGateway.TestSupport;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-namespace EdgeGateway.Uplink.Tests.Contract;
+namespace EdgeGateway.TestSupport;
 
 /// <summary>One message seen on the wire.</summary>
-internal sealed record WireMessage(string Topic, string Payload, bool Retained);
+public sealed record WireMessage(string Topic, string Payload, bool Retained);
 
 /// <summary>A passive subscriber to <c>edgegateway/v1/#</c> that records every message, to check the wire against the contract.</summary>
-internal sealed class MqttTap : IAsyncDisposable
+public sealed class MqttTap : IAsyncDisposable
 {
     private readonly IMqttClient _client;
     private readonly ConcurrentQueue<WireMessage> _messages = new();

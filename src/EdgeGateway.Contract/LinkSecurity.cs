@@ -4,7 +4,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace EdgeGateway.Uplink.Mqtt;
+namespace EdgeGateway.Contract;
 
 /// <summary>A link security setting that cannot be used; the message names the file or setting and the problem.</summary>
 public sealed class LinkSecurityException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,4 +1,4 @@
-namespace EdgeGateway.Uplink.Mqtt;
+namespace EdgeGateway.Contract;
 
 /// <summary>Exponential back-off with full jitter, so a fleet of gateways does not reconnect in lock-step after a broker restart.</summary>
 public sealed class Backoff(TimeSpan initial, TimeSpan max)

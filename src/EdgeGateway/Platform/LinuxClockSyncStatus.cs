@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using EdgeGateway.Core.Time;
 
-namespace EdgeGateway.Uplink.Contract;
+namespace EdgeGateway.Platform;
 
 /// <summary>
 /// Whether the Linux wall clock is synchronised, for the <c>clocksynced</c> attribute of every event: true when

@@ -4,7 +4,7 @@ using System.Text.Json;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 
-namespace EdgeGateway.Uplink.Contract;
+namespace EdgeGateway.Contract;
 
 /// <summary>Writes and reads care events as CloudEvents 1.0 structured JSON with our extension attributes.</summary>
 /// <remarks>Hand-written over Utf8JsonWriter/JsonDocument: no reflection, so it trims and stays allocation-lean on the Pi.</remarks>

@@ -1,7 +1,7 @@
+using EdgeGateway.Contract;
 using EdgeGateway.TestSupport;
-using EdgeGateway.Uplink.Mqtt;
 
-namespace EdgeGateway.Uplink.Tests;
+namespace EdgeGateway.Contract.Tests;
 
 public sealed class LinkSecurityTests : IDisposable
 {

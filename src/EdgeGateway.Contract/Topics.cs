@@ -1,6 +1,6 @@
 using EdgeGateway.Core.Events;
 
-namespace EdgeGateway.Uplink.Contract;
+namespace EdgeGateway.Contract;
 
 /// <summary>The MQTT topic scheme (see docs/asyncapi.yaml): everything of one gateway lives under <c>edgegateway/v1/{gatewayId}/</c>.</summary>
 /// <remarks>One prefix per gateway lets the broker's ACL keep gateways apart with a single pattern rule.</remarks>

@@ -1,7 +1,7 @@
-using EdgeGateway.Uplink.Contract;
+using EdgeGateway.Platform;
 using Microsoft.Extensions.Time.Testing;
 
-namespace EdgeGateway.Uplink.Tests.Contract;
+namespace EdgeGateway.Tests.Platform;
 
 public sealed class ClockSyncTests
 {

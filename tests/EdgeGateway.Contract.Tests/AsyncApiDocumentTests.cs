@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using EdgeGateway.TestSupport;
 
-namespace EdgeGateway.Uplink.Tests.Contract;
+namespace EdgeGateway.Contract.Tests;
 
 /// <summary>docs/asyncapi.yaml is valid under the official AsyncAPI parser (tests/asyncapi/validate.mjs) and agrees with the contract validator.</summary>
 public sealed partial class AsyncApiDocumentTests

@@ -1,15 +1,17 @@
 using System.Threading.Channels;
+using EdgeGateway.Centre;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 using EdgeGateway.TestSupport;
-using EdgeGateway.Uplink.Contract;
 using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Uplink.Tests;
 
+/// <summary>An event published by the gateway reaches the centre at QoS 1, is acked back, and survives a broker outage.</summary>
 [Trait("Category", "Integration")]
-public sealed class SkeletonIntegrationTests
+public sealed class PublisherDeliveryTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 

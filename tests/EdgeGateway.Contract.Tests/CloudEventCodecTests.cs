@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
-using EdgeGateway.Uplink.Contract;
 using Microsoft.Extensions.Time.Testing;
 
-namespace EdgeGateway.Uplink.Tests;
+namespace EdgeGateway.Contract.Tests;
 
 public class CloudEventCodecTests
 {

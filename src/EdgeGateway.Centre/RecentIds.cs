@@ -1,4 +1,4 @@
-namespace EdgeGateway.Uplink.Mqtt;
+namespace EdgeGateway.Centre;
 
 /// <summary>A bounded set of recently seen ids for de-duplication; the oldest id is forgotten first.</summary>
 internal sealed class RecentIds(int capacity)

@@ -1,12 +1,12 @@
 using System.Buffers;
 using System.Threading.Channels;
+using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
-using EdgeGateway.Uplink.Contract;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-namespace EdgeGateway.Uplink.Mqtt;
+namespace EdgeGateway.Centre;
 
 /// <summary>
 /// The reference central-side consumer: receives every gateway's events, de-duplicates them by id and acknowledges each,
@@ -77,38 +77,13 @@ public sealed partial class CentralConsumer : IAsyncDisposable
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(_endpoint.Host, _endpoint.Port)
-            .WithClientId(_clientId)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(10))
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(3600);
-        if (_security.Username is not null)
-        {
-            options = options.WithCredentials(_security.Username, _security.Password);
-        }
-
-        string? rejected = null;
-        if (_endpoint.Tls)
-        {
-            options = options.WithTlsOptions(o => o
-                .UseTls()
-                .WithSslProtocols(LoadedSecurity.Protocols)
-                .WithClientCertificates([_security.ClientCertificate!])
-                .WithCertificateValidationHandler(args =>
-                {
-                    rejected = _security.ValidateServer(args.Certificate, args.SslPolicyErrors);
-                    return rejected is null;
-                }));
-        }
-
+        var refusal = new TlsRefusal();
+        var options = BrokerClientOptions.For(_endpoint, _security, new BrokerSession(_clientId, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), TimeSpan.FromHours(1)), refusal);
         try
         {
             await _client.ConnectAsync(options.Build(), cancellationToken).ConfigureAwait(false);
         }
-        catch (MQTTnet.Exceptions.MqttCommunicationException ex) when (rejected is not null)
+        catch (MQTTnet.Exceptions.MqttCommunicationException ex) when (refusal.Reason is { } rejected)
         {
             throw new MQTTnet.Exceptions.MqttCommunicationException($"TLS handshake refused by us: {rejected}", ex);
         }
