@@ -52,7 +52,15 @@ public sealed class PathLinkHealthTests
         await Eventually.UntilAsync(() => link.Health == PathHealth.Up, Patience, () => $"health {link.Health}, last error {link.LastError}");
 
         await stop.CancelAsync();
-        await supervise;
+        try
+        {
+            await supervise;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping mid-wait ends the supervisor with the token's cancellation, as ReliableUplink.RunAsync expects.
+        }
+
         await link.GoodbyeAsync();
 
         var seen = reports.ToArray();
