@@ -12,7 +12,10 @@ namespace EdgeGateway.Uplink.Mqtt;
 /// One path's connection and its supervisor: connects (TLS or the loopback demo), subscribes to acks, publishes the
 /// retained birth and the heartbeats, pings to notice half-open links, and reconnects forever with back-off and jitter.
 /// </summary>
-/// <remarks>Reconnection happens only in the supervisor loop, never in MQTTnet's DisconnectedAsync handler (MQTTnet #2243).</remarks>
+/// <remarks>
+/// Reconnection happens only in the supervisor loop, never in MQTTnet's DisconnectedAsync handler (MQTTnet #2243).
+/// The link owns its <see cref="Health"/>: only its supervisor changes it, and reports each change through <see cref="HealthChanged"/>.
+/// </remarks>
 internal sealed partial class PathLink
 {
     private readonly UplinkPath _path;
@@ -27,13 +30,13 @@ internal sealed partial class PathLink
     private readonly MqttClientFactory _factory = new();
     private readonly Channel<bool> _kick = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Func<EventAck, bool> _onAck;
-    private readonly Action<PathLink, bool, string?> _onHealth;
     private readonly Func<CancellationToken, Task<byte[]>> _heartbeat;
     private readonly Action<byte[]> _onCommand;
     private IMqttClient? _client;
     private long _connects;
     private long _attempts;
     private string? _lastError;
+    private volatile PathHealth _health = PathHealth.Unknown;
 
     public PathLink(
         UplinkPath path,
@@ -45,7 +48,6 @@ internal sealed partial class PathLink
         ILogger logger,
         TimeProvider time,
         Func<EventAck, bool> onAck,
-        Action<PathLink, bool, string?> onHealth,
         Func<CancellationToken, Task<byte[]>> heartbeat,
         Action<byte[]> onCommand)
     {
@@ -63,13 +65,16 @@ internal sealed partial class PathLink
         _logger = logger;
         _time = time;
         _onAck = onAck;
-        _onHealth = onHealth;
         _heartbeat = heartbeat;
     }
 
     public UplinkPath Path => _path;
 
-    public PathHealth Health { get; set; } = PathHealth.Unknown;
+    /// <summary>Raised on the supervisor's thread when <see cref="Health"/> changed: the link, its new health, and why it went down (null when up).</summary>
+    public event Action<PathLink, PathHealth, string?>? HealthChanged;
+
+    /// <summary>Whether this path is up, down, or not tried yet; written only by this link's supervisor.</summary>
+    public PathHealth Health => _health;
 
     /// <summary>The connected client, or null.</summary>
     public IMqttClient? Client => Volatile.Read(ref _client) is { IsConnected: true } c ? c : null;
@@ -109,7 +114,7 @@ internal sealed partial class PathLink
                     var reason = Describe(ex);
                     Volatile.Write(ref _lastError, reason);
                     LogConnectFailed(_logger, _path.Name, _path.Endpoint, reason, delay.TotalSeconds);
-                    _onHealth(this, false, reason);
+                    SetHealth(PathHealth.Down, reason);
                     await Task.Delay(delay, _time, ct).ConfigureAwait(false);
                 }
                 catch (Exception) when (ct.IsCancellationRequested)
@@ -284,7 +289,18 @@ internal sealed partial class PathLink
         Volatile.Write(ref _lastError, null);
         Interlocked.Increment(ref _connects);
         LogConnected(_logger, _path.Name, _path.Endpoint);
-        _onHealth(this, true, null);
+        SetHealth(PathHealth.Up, null);
+    }
+
+    private void SetHealth(PathHealth now, string? reason)
+    {
+        if (_health == now)
+        {
+            return;
+        }
+
+        _health = now;
+        HealthChanged?.Invoke(this, now, reason);
     }
 
     private static string Describe(Exception ex)
@@ -324,7 +340,7 @@ internal sealed partial class PathLink
         if (Interlocked.CompareExchange(ref _client, null, client) == client)
         {
             Volatile.Write(ref _lastError, reason);
-            _onHealth(this, false, reason);
+            SetHealth(PathHealth.Down, reason);
         }
 
         Release(client);

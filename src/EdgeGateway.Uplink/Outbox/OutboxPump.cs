@@ -10,7 +10,7 @@ namespace EdgeGateway.Uplink.Outbox;
 public static partial class OutboxPump
 {
     /// <summary>Accepts every event from <paramref name="events"/> into <paramref name="outbox"/>, retrying one event with back-off while storage is faulted.</summary>
-    public static async Task RunAsync(ChannelReader<CareEvent> events, SqliteOutbox outbox, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task RunAsync(ChannelReader<CareEvent> events, IOutboxWriter outbox, ILogger logger, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(outbox);

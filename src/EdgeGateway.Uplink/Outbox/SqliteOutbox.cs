@@ -7,6 +7,7 @@
 //                 them at QoS 1. The row stays: a crash after the publish resends it under the same id.
 //   3. mark acked — only the centre's application ack deletes the row. A crash before that delete commits costs one
 //                 retransmission, which the centre drops as a duplicate by id; after it, the event is never sent again.
+// The seam: IOutboxWriter is step 1, IOutboxReader steps 2 and 3 (with the delivery cursor kept here, not by the deliverer).
 // Every step is exercised interrupted in tests/EdgeGateway.Uplink.Tests/OutboxWriteOrderTests.cs.
 using System.Globalization;
 using System.Threading.Channels;
@@ -18,7 +19,7 @@ using Microsoft.Extensions.Logging;
 namespace EdgeGateway.Uplink.Outbox;
 
 /// <summary>The durable store-and-forward queue on SQLite (WAL): one writer task group-commits whatever is queued.</summary>
-public sealed partial class SqliteOutbox : IAsyncDisposable
+public sealed partial class SqliteOutbox : IOutboxWriter, IOutboxReader, IAsyncDisposable
 {
     private const int ApplicationId = 0x45474F42; // "EGOB": tells our store from any other SQLite file.
     private const int SchemaVersion = 1;
@@ -35,6 +36,8 @@ public sealed partial class SqliteOutbox : IAsyncDisposable
     private readonly Lock _unstoredLock = new();
     private readonly List<(CareEvent Event, byte[] Payload)> _unstored = [];
     private readonly Task _writer;
+    private readonly Lock _cursorLock = new();
+    private readonly long[] _cursor = new long[4];
     private long _depth;
     private long _evictedUnreported;
     private DateTimeOffset? _lastEvictionReport;
@@ -76,7 +79,8 @@ public sealed partial class SqliteOutbox : IAsyncDisposable
     /// <summary>Opens (or creates) the store in <see cref="OutboxOptions.DataDirectory"/>; a damaged store is set aside, reported and replaced.</summary>
     /// <exception cref="OutboxStorageException">The data directory cannot be created or written.</exception>
     /// <exception cref="InvalidOperationException">The store belongs to another gateway id.</exception>
-    public static SqliteOutbox Open(OutboxOptions options, CareEventFactory events, TimeProvider time, ILogger logger)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired while the replacement report was being stored.</exception>
+    public static SqliteOutbox Open(OutboxOptions options, CareEventFactory events, TimeProvider time, ILogger logger, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(events);
@@ -142,7 +146,16 @@ public sealed partial class SqliteOutbox : IAsyncDisposable
             outbox._requests.Writer.TryWrite(new InsertRequest(replaced, CloudEventCodec.Serialize(replaced), reported));
 
             // Open returns a store that already holds the report, so nothing can overtake or lose it.
-            reported.Task.GetAwaiter().GetResult();
+            try
+            {
+                reported.Task.WaitAsync(cancellationToken).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                // Disposing drains the queue: the report is still committed, only this caller stopped waiting for it.
+                outbox.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                throw;
+            }
         }
 
         LogOpened(logger, path, outbox.Depth);
@@ -193,7 +206,8 @@ public sealed partial class SqliteOutbox : IAsyncDisposable
     }
 
     /// <summary>The first <paramref name="max"/> pending events in delivery order: alarms, technical, info, telemetry; FIFO within a class.</summary>
-    public async Task<IReadOnlyList<OutboxEntry>> PeekAsync(int max, CancellationToken cancellationToken = default)
+    /// <remarks>For tests only (they inspect what survived a crash); delivery reads through <see cref="ReadNewAsync"/>.</remarks>
+    internal async Task<IReadOnlyList<OutboxEntry>> PeekAsync(int max, CancellationToken cancellationToken = default)
     {
         var result = new List<OutboxEntry>(Math.Min(max, 1024));
         lock (_unstoredLock)
@@ -230,15 +244,13 @@ public sealed partial class SqliteOutbox : IAsyncDisposable
         return result.Count > max ? result.OrderBy(e => e.Class).Take(max).ToList() : result.OrderBy(e => e.Class).ToList();
     }
 
-    /// <summary>
-    /// Pending events not yet handed out, in delivery order: per class only rows after <paramref name="after"/>[class]
-    /// (the deliverer's cursor; rows commit in sequence order, so nothing appears behind it), at most
-    /// <paramref name="maxAlarms"/> alarms and <paramref name="maxOthers"/> others; memory-held events not in <paramref name="skip"/> come first.
-    /// </summary>
-    /// <remarks>Reads only the new rows: a deliverer with hundreds of events in flight no longer re-reads them on every wake-up.</remarks>
-    public async Task<IReadOnlyList<OutboxEntry>> PeekNewAsync(long[] after, int maxAlarms, int maxOthers, Func<Guid, bool> skip, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    /// <remarks>
+    /// Per class only rows after the cursor (rows commit in sequence order, so nothing appears behind it): a deliverer with
+    /// hundreds of events in flight does not re-read them on every wake-up. Memory-held events not skipped come first.
+    /// </remarks>
+    public async Task<IReadOnlyList<OutboxEntry>> ReadNewAsync(int maxAlarms, int maxOthers, Func<Guid, bool> skip, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(after);
         ArgumentNullException.ThrowIfNull(skip);
         var result = new List<OutboxEntry>();
         lock (_unstoredLock)
@@ -270,7 +282,11 @@ public sealed partial class SqliteOutbox : IAsyncDisposable
                 }
 
                 pClass.Value = (int)cls;
-                pAfter.Value = after[(int)cls];
+                lock (_cursorLock)
+                {
+                    pAfter.Value = _cursor[(int)cls];
+                }
+
                 pMax.Value = max;
                 using var reader = cmd.ExecuteReader();
                 while (reader.Read())
@@ -281,7 +297,13 @@ public sealed partial class SqliteOutbox : IAsyncDisposable
                         continue;
                     }
 
-                    result.Add(new OutboxEntry(reader.GetInt64(0), id, cls, (byte[])reader.GetValue(4), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
+                    var seq = reader.GetInt64(0);
+                    result.Add(new OutboxEntry(seq, id, cls, (byte[])reader.GetValue(4), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
+                    lock (_cursorLock)
+                    {
+                        _cursor[(int)cls] = Math.Max(_cursor[(int)cls], seq);
+                    }
+
                     if (cls != EventClass.Alarm)
                     {
                         others--;
@@ -295,6 +317,15 @@ public sealed partial class SqliteOutbox : IAsyncDisposable
         }
 
         return result;
+    }
+
+    /// <inheritdoc />
+    public void Rewind()
+    {
+        lock (_cursorLock)
+        {
+            Array.Clear(_cursor);
+        }
     }
 
     /// <summary>How long the oldest pending event has waited, or null when nothing is pending.</summary>
@@ -462,7 +493,7 @@ public sealed partial class SqliteOutbox : IAsyncDisposable
             }
 
             var reason = $"outbox '{_options.DatabasePath}' cannot be written: {ex.Message.TrimEnd('.')} (SQLite error {ex.SqliteErrorCode}); free space or fix permissions on '{_options.DataDirectory}'";
-            OnStorageFault(reason, batch);
+            OnStorageFault(reason);
             foreach (var request in batch)
             {
                 request.Done?.TrySetException(new OutboxStorageException(reason, ex));
@@ -516,7 +547,7 @@ public sealed partial class SqliteOutbox : IAsyncDisposable
         return evicted;
     }
 
-    private void OnStorageFault(string reason, List<Request> batch)
+    private void OnStorageFault(string reason)
     {
         if (Interlocked.Exchange(ref _fault, reason) is not null)
         {
@@ -534,7 +565,6 @@ public sealed partial class SqliteOutbox : IAsyncDisposable
         }
 
         // Acks that failed here are retried by the deliverer; nothing to keep from the batch.
-        _ = batch;
         Accepted?.Invoke();
     }
 
