@@ -401,7 +401,7 @@ public sealed class ConfigStore
                 history.Add(JsonSerializer.Deserialize(line, ConfigHistoryJson.Default.ConfigVersion)
                     ?? throw new InvalidDataException($"config history {path} line {lineNumber}: empty entry"));
             }
-            catch (JsonException) when (lineNumber > 0 && File.ReadLines(path).Skip(lineNumber).All(l => l.Length == 0))
+            catch (JsonException) when (File.ReadLines(path).Skip(lineNumber).All(l => l.Length == 0))
             {
                 // A torn last line from a crash mid-append: that apply never reached config.json; ignore it.
             }

@@ -31,6 +31,7 @@ public sealed class CentreConfigTests : IAsyncDisposable
         {
             GatewayId = "run-test",
             Simulated = true,
+            DataDirectory = home.DataDirectory,
             Devices = home.Devices,
             Rules = home.Rules,
             Uplink = new UplinkConfig { Broker = brokerUrl, HeartbeatSeconds = 1, KeepAliveSeconds = 2, PlainLoopbackDemo = true },
