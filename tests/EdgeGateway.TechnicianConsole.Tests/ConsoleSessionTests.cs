@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Alarms;
 using EdgeGateway.TechnicianConsole.Engine;
 using EdgeGateway.TechnicianConsole.Security;
 using EdgeGateway.TechnicianConsole.Services;
@@ -132,6 +133,7 @@ public sealed class ConsoleSessionTests : IAsyncLifetime
     {
         await LoginAsync();
         Assert.Contains("PASS test alarm acknowledged by the centre in 312 ms", await RunAsync("test alarm"));
+        Assert.Equal(new TestAlarmRequest("technician console", AwaitCentreAck: true), Assert.Single(_h.TestAlarm.Requests));
         _h.TestAlarm.Behaviour = async ct =>
         {
             await Task.Delay(Timeout.Infinite, ct);

@@ -1,7 +1,7 @@
 namespace EdgeGateway.Core.Units;
 
 /// <summary>A water flow rate in litres per minute.</summary>
-public readonly record struct FlowRate(double LitresPerMinute) : IComparable<FlowRate>
+public readonly record struct FlowRate(double LitresPerMinute)
 {
     /// <summary>No flow.</summary>
     public static FlowRate Zero => default;
@@ -15,21 +15,6 @@ public readonly record struct FlowRate(double LitresPerMinute) : IComparable<Flo
 
     /// <summary>True when water is flowing at all.</summary>
     public bool IsFlowing => LitresPerMinute > 0;
-
-    /// <summary>Compares two flow rates.</summary>
-    public static bool operator <(FlowRate a, FlowRate b) => a.LitresPerMinute < b.LitresPerMinute;
-
-    /// <summary>Compares two flow rates.</summary>
-    public static bool operator >(FlowRate a, FlowRate b) => a.LitresPerMinute > b.LitresPerMinute;
-
-    /// <summary>Compares two flow rates.</summary>
-    public static bool operator <=(FlowRate a, FlowRate b) => a.LitresPerMinute <= b.LitresPerMinute;
-
-    /// <summary>Compares two flow rates.</summary>
-    public static bool operator >=(FlowRate a, FlowRate b) => a.LitresPerMinute >= b.LitresPerMinute;
-
-    /// <inheritdoc />
-    public int CompareTo(FlowRate other) => LitresPerMinute.CompareTo(other.LitresPerMinute);
 
     /// <inheritdoc />
     public override string ToString() => $"{LitresPerMinute:0.###} L/min";

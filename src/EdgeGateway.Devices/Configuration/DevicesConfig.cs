@@ -29,8 +29,8 @@ public sealed class DevicesConfig
     /// <summary>Buzzer, LED and valve relay.</summary>
     public OutputsConfig Outputs { get; set; } = new();
 
-    /// <summary>Where flow totals are kept.</summary>
-    public string DataDirectory { get; set; } = "/var/lib/edgegateway";
+    /// <summary>The old place of the gateway-wide <c>data_directory</c>: still read from an old file (with a warning naming the new key), never written.</summary>
+    public string? DataDirectory { get; set; }
 
     /// <summary>Every problem, each naming its key ("Devices:Contacts:1:Pin") and what is wrong; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -169,22 +169,7 @@ public sealed class DevicesConfig
         Pin($"{SectionName}:Outputs:BuzzerPin", Outputs.BuzzerPin, required: false);
         Pin($"{SectionName}:Outputs:LedPin", Outputs.LedPin, required: false);
         Pin($"{SectionName}:Outputs:ValveRelayPin", Outputs.ValveRelayPin, required: false);
-        if (FlowMeters.Count > 0 && string.IsNullOrWhiteSpace(DataDirectory))
-        {
-            errors.Add($"{SectionName}:DataDirectory: missing; flow totals must survive a power cut");
-        }
-
         return errors;
-    }
-
-    /// <summary>Throws <see cref="DevicesConfigException"/> listing every problem; nothing is opened from a bad config.</summary>
-    public void ThrowIfInvalid()
-    {
-        var errors = Validate();
-        if (errors.Count > 0)
-        {
-            throw new DevicesConfigException(errors);
-        }
     }
 }
 
@@ -295,30 +280,4 @@ public sealed class OutputsConfig
 
     /// <summary>False for the common active-low relay boards.</summary>
     public bool ValveRelayActiveHigh { get; set; } = true;
-}
-
-/// <summary>A devices config that cannot be used; <see cref="Errors"/> names each key and problem.</summary>
-public sealed class DevicesConfigException : Exception
-{
-    /// <summary>Creates the exception from the validation errors.</summary>
-    public DevicesConfigException(IReadOnlyList<string> errors)
-        : base("Invalid device configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  " + e))) =>
-        Errors = errors;
-
-    /// <summary>Creates an exception with one message.</summary>
-    public DevicesConfigException()
-        : this([])
-    {
-    }
-
-    /// <summary>Creates an exception with one message.</summary>
-    public DevicesConfigException(string message)
-        : base(message) => Errors = [message];
-
-    /// <summary>Creates an exception with one message and a cause.</summary>
-    public DevicesConfigException(string message, Exception innerException)
-        : base(message, innerException) => Errors = [message];
-
-    /// <summary>Every problem found.</summary>
-    public IReadOnlyList<string> Errors { get; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
+using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Events;
 using EdgeGateway.TechnicianConsole.Services;
 
@@ -174,7 +175,7 @@ internal sealed class ConsoleCommands
         TestAlarmResult result;
         try
         {
-            result = await _ctx.Services.TestAlarm.SendAsync(linked.Token).ConfigureAwait(false);
+            result = await _ctx.Services.TestAlarm.SendAsync(new TestAlarmRequest("technician console", AwaitCentreAck: true), linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !ct.IsCancellationRequested)
         {

@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Events;
 
 namespace EdgeGateway.TechnicianConsole.Services;
@@ -72,26 +73,6 @@ public interface ISensorDirectory
 
     /// <summary>Calls <paramref name="onValue"/> for every new value of <paramref name="sensorId"/> until disposed; may be called on any thread.</summary>
     IDisposable Subscribe(string sensorId, Action<SensorValue> onValue);
-}
-
-/// <summary>The outcome of an end-to-end test alarm.</summary>
-/// <param name="Acknowledged">True when the centre acknowledged the test alarm.</param>
-/// <param name="RoundTrip">Time from sending to the centre's acknowledgement.</param>
-/// <param name="FailureReason">Why it failed, for the technician; null when acknowledged.</param>
-public sealed record TestAlarmResult(bool Acknowledged, TimeSpan RoundTrip, string? FailureReason)
-{
-    /// <summary>A test alarm the centre acknowledged.</summary>
-    public static TestAlarmResult Ok(TimeSpan roundTrip) => new(true, roundTrip, null);
-
-    /// <summary>A test alarm that did not come back.</summary>
-    public static TestAlarmResult Failed(string reason) => new(false, TimeSpan.Zero, reason);
-}
-
-/// <summary>Implemented by the host: sends a test alarm (SCAIP test transmission) end to end.</summary>
-public interface ITestAlarm
-{
-    /// <summary>Sends one test alarm and waits for the centre's acknowledgement or until <paramref name="cancellationToken"/> fires.</summary>
-    Task<TestAlarmResult> SendAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>One alarm as the <c>alarm list</c> command shows it.</summary>

@@ -3,6 +3,19 @@ using System.Text;
 
 namespace EdgeGateway.Uplink.Commands;
 
+/// <summary>Why <see cref="CommandReplayWindow.TryRemember(string, DateTimeOffset, DateTimeOffset, out CommandReplayRefusal, out string?)"/> refused an id.</summary>
+public enum CommandReplayRefusal
+{
+    /// <summary>Not refused.</summary>
+    None,
+
+    /// <summary>The id was already accepted: a replay.</summary>
+    Replayed,
+
+    /// <summary>The window holds its capacity of unexpired ids.</summary>
+    WindowFull,
+}
+
 /// <summary>
 /// Remembers the ids of accepted commands until their expiry, so a replayed command is refused; optionally kept in a file so
 /// a restart does not reopen the window.
@@ -45,24 +58,31 @@ public sealed class CommandReplayWindow
     public bool Contains(string id, DateTimeOffset now) => _until.TryGetValue(id, out var until) && until >= now;
 
     /// <summary>Remembers <paramref name="id"/> until <paramref name="until"/>; false with the reason when it is a replay or the window is full.</summary>
-    public bool TryRemember(string id, DateTimeOffset until, DateTimeOffset now, out string? refusal)
+    public bool TryRemember(string id, DateTimeOffset until, DateTimeOffset now, out string? refusal) =>
+        TryRemember(id, until, now, out _, out refusal);
+
+    /// <summary>Remembers <paramref name="id"/> until <paramref name="until"/>; false with the kind of refusal and its reason when it is a replay or the window is full.</summary>
+    public bool TryRemember(string id, DateTimeOffset until, DateTimeOffset now, out CommandReplayRefusal reason, out string? refusal)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         Prune(now);
         if (_until.ContainsKey(id))
         {
+            reason = CommandReplayRefusal.Replayed;
             refusal = $"command id '{id}' was already accepted; a command is carried out at most once";
             return false;
         }
 
         if (_until.Count >= _capacity)
         {
+            reason = CommandReplayRefusal.WindowFull;
             refusal = $"the replay window is full ({_capacity} unexpired command ids); retry after the oldest expire";
             return false;
         }
 
         _until[id] = until;
         Persist();
+        reason = CommandReplayRefusal.None;
         refusal = null;
         return true;
     }

@@ -26,13 +26,6 @@ public interface IAlarmCommands
     CommandActionResult Clear(Guid alarmId, string by);
 }
 
-/// <summary>Raises a test alarm (SCAIP test transmission) that travels the whole path like a real one.</summary>
-public interface ITestAlarm
-{
-    /// <summary>Raises it and returns the id of its event, or a refusal.</summary>
-    CommandActionResult Send(string by, string? message, out Guid eventId);
-}
-
 /// <summary>One alarm as the status reply lists it.</summary>
 /// <param name="Id">The alarm's id.</param>
 /// <param name="Type">Its CloudEvents type.</param>

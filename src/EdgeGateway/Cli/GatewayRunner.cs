@@ -26,7 +26,7 @@ internal static class GatewayRunner
 
             if (result.GetResult(shared.DataDir) is { Implicit: false })
             {
-                c.Devices.DataDirectory = result.GetValue(shared.DataDir)!;
+                c.DataDirectory = result.GetValue(shared.DataDir)!;
             }
 
             c.Uplink.PlainLoopbackDemo |= result.GetValue(shared.PlainLoopbackDemo);
@@ -43,7 +43,12 @@ internal static class GatewayRunner
             return 2;
         }
 
-        var dataDir = config.Devices.DataDirectory;
+        foreach (var warning in config.Warnings)
+        {
+            await Console.Error.WriteLineAsync($"warning: {configPath}: {warning}").ConfigureAwait(false);
+        }
+
+        var dataDir = config.DataDirectory;
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSystemd();
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeGateway.Uplink.Commands;
 
@@ -16,7 +15,7 @@ public sealed class CentreConfiguration(ConfigStore store) : IRemoteConfiguratio
     {
         // Version and values from one read: another apply may land between two property reads.
         var (version, shown) = store.Snapshot();
-        return new ConfigSnapshot(version, Flatten(shown));
+        return new ConfigSnapshot(version, ConfigDiff.Flatten(shown));
     }
 
     /// <inheritdoc />
@@ -57,10 +56,10 @@ public sealed class CentreConfiguration(ConfigStore store) : IRemoteConfiguratio
 
         try
         {
-            var applied = store.Apply(draft, Actor(audit));
+            var applied = store.Apply(draft, audit.By, audit.Via, audit.Reason);
             return ConfigChangeResult.Ok(applied.Version, applied.Previous ?? current);
         }
-        catch (ConfigRejectedException ex) when (ex.Errors.Any(e => e.Key == "(version)"))
+        catch (ConfigRejectedException ex) when (ex.Reason == ConfigRejection.Stale)
         {
             // Another apply landed between the draft and its commit: the centre's ifversion is as stale as it can be.
             return ConfigChangeResult.Conflict(store.Version, ifVersion ?? current);
@@ -83,10 +82,10 @@ public sealed class CentreConfiguration(ConfigStore store) : IRemoteConfiguratio
 
         try
         {
-            var applied = store.Rollback(Actor(audit), (int)version);
+            var applied = store.Rollback(audit.By, (int)version, audit.Via, audit.Reason);
             return ConfigChangeResult.Ok(applied.Version, applied.Previous ?? current);
         }
-        catch (ConfigRejectedException ex) when (ex.Errors.Any(e => e.Problem.Contains("not kept", StringComparison.Ordinal)))
+        catch (ConfigRejectedException ex) when (ex.Reason == ConfigRejection.UnknownVersion)
         {
             return ConfigChangeResult.UnknownVersion(current, version);
         }
@@ -100,41 +99,6 @@ public sealed class CentreConfiguration(ConfigStore store) : IRemoteConfiguratio
     public IReadOnlyList<ConfigHistoryEntry> History(int limit) =>
         [.. store.History(limit).Select(v => new ConfigHistoryEntry(
             v.Version,
-            new ConfigAudit(v.Actor, v.Time, v.Action, null),
+            new ConfigAudit(v.Actor, v.Time, v.Via ?? v.Action, v.Reason),
             v.Changes.ToDictionary(c => c.Key, c => new ConfigValueChange(c.Before, c.After))))];
-
-    private static string Actor(ConfigAudit audit) =>
-        string.Create(CultureInfo.InvariantCulture, $"{audit.By} via {audit.Via}{(audit.Reason is { Length: > 0 } r ? $" ({r})" : "")}");
-
-    /// <summary>Dotted keys to JSON values, as the file spells them (devices.contacts.0.pin).</summary>
-    private static Dictionary<string, string> Flatten(JsonObject root)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Walk(JsonNode? node, string prefix)
-        {
-            switch (node)
-            {
-                case JsonObject obj:
-                    foreach (var (k, v) in obj)
-                    {
-                        Walk(v, prefix.Length == 0 ? k : $"{prefix}.{k}");
-                    }
-
-                    break;
-                case JsonArray array:
-                    for (var i = 0; i < array.Count; i++)
-                    {
-                        Walk(array[i], string.Create(CultureInfo.InvariantCulture, $"{prefix}.{i}"));
-                    }
-
-                    break;
-                default:
-                    values[prefix] = node?.ToJsonString() ?? "null";
-                    break;
-            }
-        }
-
-        Walk(root, "");
-        return values;
-    }
 }

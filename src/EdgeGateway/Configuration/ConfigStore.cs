@@ -51,16 +51,57 @@ public sealed record ConfigVersion
     /// <summary>initial, apply or rollback.</summary>
     public required string Action { get; init; }
 
+    /// <summary>The channel it came through, e.g. "centre command 7f3c…"; null when <see cref="Actor"/> says it (the console's line).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Via { get; init; }
+
+    /// <summary>The operator's reason, if given.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reason { get; init; }
+
+    /// <summary>Who, through what and why, as one line for a person: "nurse-1 via centre command 7f3c (new PIN)".</summary>
+    [JsonIgnore]
+    public string Author =>
+        Actor + (Via is { Length: > 0 } via ? $" via {via}" : "") + (Reason is { Length: > 0 } reason ? $" ({reason})" : "");
+
     /// <summary>The changes against <see cref="Previous"/>.</summary>
     public required IReadOnlyList<ConfigChange> Changes { get; init; }
 }
 
+/// <summary>Why the store refused a change, so callers tell refusals apart without reading their text.</summary>
+public enum ConfigRejection
+{
+    /// <summary>The resulting configuration failed validation.</summary>
+    Invalid,
+
+    /// <summary>Another version was applied after the edits began.</summary>
+    Stale,
+
+    /// <summary>The draft holds no change.</summary>
+    NothingStaged,
+
+    /// <summary>There is no earlier version to roll back to.</summary>
+    NothingToRollBack,
+
+    /// <summary>The version to roll back to is the one in force.</summary>
+    AlreadyApplied,
+
+    /// <summary>The version to roll back to is not kept (or never existed).</summary>
+    UnknownVersion,
+
+    /// <summary>The files could not be written.</summary>
+    Storage,
+}
+
 /// <summary>Thrown when a configuration cannot be applied; nothing was changed.</summary>
-public sealed class ConfigRejectedException(IReadOnlyList<ConfigError> errors)
+public sealed class ConfigRejectedException(IReadOnlyList<ConfigError> errors, ConfigRejection reason = ConfigRejection.Invalid)
     : Exception(string.Join("; ", errors))
 {
     /// <summary>Every problem found, each naming its key.</summary>
     public IReadOnlyList<ConfigError> Errors { get; } = errors;
+
+    /// <summary>What kind of refusal it is.</summary>
+    public ConfigRejection Reason { get; } = reason;
 }
 
 /// <summary>Staged edits on a copy of one configuration version; apply with <see cref="ConfigStore.Apply"/>.</summary>
@@ -235,8 +276,8 @@ public sealed class ConfigStore
         return errors;
     }
 
-    /// <summary>Validates and applies <paramref name="draft"/> as a new version; throws <see cref="ConfigRejectedException"/> and changes nothing when it cannot.</summary>
-    public ConfigVersion Apply(ConfigDraft draft, string actor)
+    /// <summary>Validates and applies <paramref name="draft"/> as a new version, audited as <paramref name="actor"/> (through <paramref name="via"/>, for <paramref name="reason"/>); throws <see cref="ConfigRejectedException"/> and changes nothing when it cannot.</summary>
+    public ConfigVersion Apply(ConfigDraft draft, string actor, string? via = null, string? reason = null)
     {
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
@@ -245,42 +286,42 @@ public sealed class ConfigStore
             var latest = _history[^1];
             if (draft.BaseVersion != latest.Version)
             {
-                throw new ConfigRejectedException([new ConfigError("(version)", $"version {latest.Version} was applied by {latest.Actor} after these edits began on version {draft.BaseVersion}: discard and edit again")]);
+                throw new ConfigRejectedException([new ConfigError("(version)", $"version {latest.Version} was applied by {latest.Author} after these edits began on version {draft.BaseVersion}: discard and edit again")], ConfigRejection.Stale);
             }
 
             var changes = ConfigDiff.Compare(_current, draft.Candidate, _secrets);
             if (changes.Count == 0)
             {
-                throw new ConfigRejectedException([new ConfigError("(draft)", "nothing staged: expected at least one change")]);
+                throw new ConfigRejectedException([new ConfigError("(draft)", "nothing staged: expected at least one change")], ConfigRejection.NothingStaged);
             }
 
-            return Commit(draft.Candidate, actor, "apply", latest.Version, changes);
+            return Commit(draft.Candidate, (actor, via, reason), "apply", latest.Version, changes);
         }
     }
 
-    /// <summary>Restores <paramref name="version"/> (default: the one the applied version replaced) as a new version.</summary>
-    public ConfigVersion Rollback(string actor, int? version = null)
+    /// <summary>Restores <paramref name="version"/> (default: the one the applied version replaced) as a new version, audited like <see cref="Apply"/>.</summary>
+    public ConfigVersion Rollback(string actor, int? version = null, string? via = null, string? reason = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         lock (_lock)
         {
             var latest = _history[^1];
             var target = version ?? latest.Previous
-                ?? throw new ConfigRejectedException([new ConfigError("(version)", $"version {latest.Version} is the first: nothing to roll back to")]);
+                ?? throw new ConfigRejectedException([new ConfigError("(version)", $"version {latest.Version} is the first: nothing to roll back to")], ConfigRejection.NothingToRollBack);
             if (target == latest.Version)
             {
-                throw new ConfigRejectedException([new ConfigError("(version)", $"version {target} is already applied")]);
+                throw new ConfigRejectedException([new ConfigError("(version)", $"version {target} is already applied")], ConfigRejection.AlreadyApplied);
             }
 
             var file = VersionPath(_path, target);
             if (!File.Exists(file))
             {
-                throw new ConfigRejectedException([new ConfigError("(version)", $"version {target} is not kept (only the last {_keepVersions} are): expected one of {string.Join(", ", KeptVersions())}")]);
+                throw new ConfigRejectedException([new ConfigError("(version)", $"version {target} is not kept (only the last {_keepVersions} are): expected one of {string.Join(", ", KeptVersions())}")], ConfigRejection.UnknownVersion);
             }
 
             var restored = ReadObject(file);
             var previous = _history.FirstOrDefault(h => h.Version == target)?.Previous;
-            return Commit(restored, actor, $"rollback to v{target}", previous, ConfigDiff.Compare(_current, restored, _secrets));
+            return Commit(restored, (actor, via, reason), $"rollback to v{target}", previous, ConfigDiff.Compare(_current, restored, _secrets));
         }
     }
 
@@ -301,7 +342,7 @@ public sealed class ConfigStore
     private IEnumerable<int> KeptVersions() =>
         _history.Select(h => h.Version).Where(v => File.Exists(VersionPath(_path, v)));
 
-    private ConfigVersion Commit(JsonObject candidate, string actor, string action, int? previous, IReadOnlyList<ConfigChange> changes)
+    private ConfigVersion Commit(JsonObject candidate, (string Actor, string? Via, string? Reason) audit, string action, int? previous, IReadOnlyList<ConfigChange> changes)
     {
         var errors = Validate(candidate);
         if (errors.Count > 0)
@@ -314,7 +355,9 @@ public sealed class ConfigStore
             Version = _history[^1].Version + 1,
             Previous = previous,
             Time = _time.GetUtcNow(),
-            Actor = actor,
+            Actor = audit.Actor,
+            Via = audit.Via,
+            Reason = audit.Reason,
             Action = action,
             Changes = changes,
         };
@@ -331,7 +374,7 @@ public sealed class ConfigStore
         {
             AtomicFile.TryTruncate(_historyPath, historyLength);
             AtomicFile.TryDelete(versionFile);
-            throw new ConfigRejectedException([new ConfigError("(file)", $"could not write {_path}: {ex.Message}; the configuration is unchanged")]);
+            throw new ConfigRejectedException([new ConfigError("(file)", $"could not write {_path}: {ex.Message}; the configuration is unchanged")], ConfigRejection.Storage);
         }
 
         _history.Add(entry);
@@ -401,7 +444,7 @@ public sealed class ConfigStore
                 history.Add(JsonSerializer.Deserialize(line, ConfigHistoryJson.Default.ConfigVersion)
                     ?? throw new InvalidDataException($"config history {path} line {lineNumber}: empty entry"));
             }
-            catch (JsonException) when (lineNumber > 0 && File.ReadLines(path).Skip(lineNumber).All(l => l.Length == 0))
+            catch (JsonException) when (File.ReadLines(path).Skip(lineNumber).All(l => l.Length == 0))
             {
                 // A torn last line from a crash mid-append: that apply never reached config.json; ignore it.
             }
@@ -526,7 +569,11 @@ public static class ConfigDiff
         return changes;
     }
 
-    private static Dictionary<string, string> Flatten(JsonObject root)
+    /// <summary>
+    /// Dotted keys to JSON values, as the file spells them (devices.contacts.0.pin): the one flattening of a config, used
+    /// by the diff and by the centre's <c>config.get</c>. An empty object or array is a value ("[]"), so emptying a list shows.
+    /// </summary>
+    public static Dictionary<string, string> Flatten(JsonObject root)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         Walk(root, string.Empty, result);

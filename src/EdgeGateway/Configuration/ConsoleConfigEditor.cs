@@ -144,7 +144,7 @@ public sealed class ConsoleConfigEditor(ConfigStore store, string? applyNotice =
         var lines = new List<string>();
         foreach (var v in store.History(count))
         {
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"v{v.Version}  {v.Time:yyyy-MM-dd HH:mm:ss}Z  {v.Actor}  {v.Action}"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"v{v.Version}  {v.Time:yyyy-MM-dd HH:mm:ss}Z  {v.Author}  {v.Action}"));
             lines.AddRange(v.Changes.Select(c => $"    {c}"));
         }
 

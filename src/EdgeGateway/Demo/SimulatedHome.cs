@@ -70,10 +70,10 @@ internal sealed class SimulatedHome : IDisposable
     {
         GatewayId = GatewayId,
         Simulated = true,
+        DataDirectory = dataDir,
         Uplink = new UplinkConfig { Broker = "mqtt://127.0.0.1:1883", PlainLoopbackDemo = true },
         Devices = new DevicesConfig
         {
-            DataDirectory = dataDir,
             Contacts =
             [
                 new() { SensorId = FrontDoor, Kind = nameof(SensorKind.DoorContact), Pin = FrontDoorPin, Wiring = ContactWiring.NormallyClosed },

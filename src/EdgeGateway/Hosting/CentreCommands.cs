@@ -42,19 +42,8 @@ internal sealed class CentreCommands : ITestAlarm, IStatusProvider, ICommandRepl
     public Task PublishReplyAsync(ReadOnlyMemory<byte> reply, CancellationToken cancellationToken) =>
         _gateway.Uplink.PublishReplyAsync(reply.ToArray(), cancellationToken);
 
-    public CommandActionResult Send(string by, string? message, out Guid eventId)
-    {
-        // The loop answers in microseconds; a second means it is wedged, and the watchdog will restart the gateway.
-        var raised = _gateway.Home.Loop.RaiseTestAlarmAsync(string.IsNullOrWhiteSpace(message) ? $"centre ({by})" : $"centre ({by}): {message}");
-        if (raised.Wait(TimeSpan.FromSeconds(1)))
-        {
-            eventId = raised.Result;
-            return CommandActionResult.Done;
-        }
-
-        eventId = Guid.Empty;
-        return CommandActionResult.Refused("the alarm loop did not take the test alarm within 1 s");
-    }
+    public Task<TestAlarmResult> SendAsync(TestAlarmRequest request, CancellationToken cancellationToken) =>
+        ConsoleBridge.SendTestAlarmAsync(_gateway, request with { By = $"centre ({request.By})" }, cancellationToken);
 
     public GatewayStatusReport GetStatus()
     {

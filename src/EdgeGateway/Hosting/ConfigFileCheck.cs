@@ -64,6 +64,9 @@ internal sealed class ConfigFileCheck
     /// <summary>Every problem found, in file order.</summary>
     public IReadOnlyList<ConfigIssue> Issues => [.. _issues.OrderBy(i => i.Line ?? int.MaxValue).ThenBy(i => i.Column ?? 0)];
 
+    /// <summary>True when the file spells out <paramref name="path"/> (a key or an array item).</summary>
+    public bool Has(string path) => _positions.ContainsKey(path);
+
     /// <summary>True when <paramref name="path"/> is, or lies inside, a key already reported as broken (its value was not read).</summary>
     public bool IsBroken(string path) =>
         _broken.Any(b => path == b.Path || path.StartsWith(b.Path + ".", StringComparison.Ordinal));

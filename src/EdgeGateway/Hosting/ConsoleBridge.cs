@@ -118,8 +118,19 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         return new Unsubscriber(() => _subscribers.AddOrUpdate(sensorId, _ => new([]), (_, s) => new([.. s.Handlers.Where(h => h != onValue)])));
     }
 
-    public async Task<TestAlarmResult> SendAsync(CancellationToken cancellationToken)
+    public Task<TestAlarmResult> SendAsync(TestAlarmRequest request, CancellationToken cancellationToken) =>
+        SendTestAlarmAsync(_gateway, request, cancellationToken);
+
+    /// <summary>Raises a test alarm on <paramref name="gateway"/>'s loop and, when asked, waits for the centre's acknowledgement of its event.</summary>
+    internal static async Task<TestAlarmResult> SendTestAlarmAsync(IRunningGateway gateway, TestAlarmRequest request, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var by = string.IsNullOrWhiteSpace(request.Message) ? request.By : $"{request.By}: {request.Message}";
+        if (!request.AwaitCentreAck)
+        {
+            return TestAlarmResult.Raised(await gateway.Home.Loop.RaiseTestAlarmAsync(by, cancellationToken).ConfigureAwait(false));
+        }
+
         // Acks may race the id's return from the loop: remember every ack until the id is known.
         var seen = new ConcurrentDictionary<Guid, byte>();
         var raised = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -136,24 +147,24 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         }
 
         var started = Stopwatch.GetTimestamp();
-        var gateway = _gateway;
         gateway.AckReceived += OnAck;
+        Guid? id = null;
         try
         {
-            var id = await gateway.Home.Loop.RaiseTestAlarmAsync("technician console", cancellationToken).ConfigureAwait(false);
-            raised.SetResult(id);
-            if (seen.ContainsKey(id))
+            id = await gateway.Home.Loop.RaiseTestAlarmAsync(by, cancellationToken).ConfigureAwait(false);
+            raised.SetResult(id.Value);
+            if (seen.ContainsKey(id.Value))
             {
                 acked.TrySetResult();
             }
 
             await acked.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return TestAlarmResult.Ok(Stopwatch.GetElapsedTime(started));
+            return TestAlarmResult.Delivered(id.Value, Stopwatch.GetElapsedTime(started));
         }
         catch (OperationCanceledException)
         {
             var why = gateway.UplinkConnected ? "the centre did not acknowledge in time" : "no uplink path to the centre works";
-            return TestAlarmResult.Failed($"{why}; the test alarm stays in the outbox and will be delivered");
+            return TestAlarmResult.Failed($"{why}; the test alarm stays in the outbox and will be delivered", id);
         }
         finally
         {

@@ -71,6 +71,13 @@ internal sealed partial class GatewayConfig
     /// <summary>Run on simulated GPIO and I2C (the demo home, tests); never on a real installation.</summary>
     public bool Simulated { get; set; }
 
+    /// <summary>Where the gateway keeps its state: outbox, flow totals, config versions, replay window, audit log.</summary>
+    public string DataDirectory { get; set; } = "/var/lib/edgegateway";
+
+    /// <summary>What loaded but should be changed in the file (an old key), each naming the key to use instead.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<ConfigIssue> Warnings { get; private set; } = [];
+
     /// <summary>The sensors and outputs wired to the Pi.</summary>
     public DevicesConfig Devices { get; set; } = new();
 
@@ -156,6 +163,11 @@ internal sealed partial class GatewayConfig
         }
 
         errors.AddRange(Devices.Validate());
+        if (Devices.FlowMeters.Count > 0 && string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            errors.Add("DataDirectory: missing; flow totals must survive a power cut");
+        }
+
         if (Devices.Outputs.BuzzerPin is null)
         {
             errors.Add("Devices:Outputs:BuzzerPin: missing; the gateway must be able to alarm locally");
@@ -253,8 +265,11 @@ internal sealed partial class GatewayConfig
             throw new GatewayConfigException(origin, check.Issues);
         }
 
-        return JsonSerializer.Deserialize(json, GatewayConfigJson.Default.GatewayConfig)
+        var config = JsonSerializer.Deserialize(json, GatewayConfigJson.Default.GatewayConfig)
             ?? throw new GatewayConfigException(origin, [new ConfigIssue("", null, null, "the file holds null: expected a JSON object { … }")]);
+        var issues = new List<ConfigIssue>();
+        config.Warnings = config.MoveOldKeys(check, issues);
+        return issues.Count == 0 ? config : throw new GatewayConfigException(origin, issues);
     }
 
     /// <summary>
@@ -288,6 +303,7 @@ internal sealed partial class GatewayConfig
             return [.. issues, new ConfigIssue("", null, null, "the file holds null: expected a JSON object { … }")];
         }
 
+        var warnings = parsed.MoveOldKeys(check, issues);
         overrides?.Invoke(parsed);
         foreach (var error in parsed.Validate())
         {
@@ -301,11 +317,34 @@ internal sealed partial class GatewayConfig
 
         if (issues.Count == 0)
         {
+            parsed.Warnings = warnings;
             config = parsed;
         }
 
         // In file order, as the technician goes through the file; problems without a place in it come last.
         return [.. issues.OrderBy(i => i.Line ?? int.MaxValue).ThenBy(i => i.Column ?? 0)];
+    }
+
+    /// <summary>
+    /// Takes <c>devices.data_directory</c> of an older file as the top-level <c>data_directory</c>, with a warning naming
+    /// the new key; the same directory given in both places with two values is a problem, since either could be meant.
+    /// </summary>
+    private List<ConfigIssue> MoveOldKeys(ConfigFileCheck check, List<ConfigIssue> issues)
+    {
+        if (Devices.DataDirectory is not { } old)
+        {
+            return [];
+        }
+
+        Devices.DataDirectory = null;
+        if (check.Has("data_directory") && DataDirectory != old)
+        {
+            issues.Add(check.Locate("devices.data_directory", $"the data directory moved to the top-level key data_directory, which says '{DataDirectory}'; remove devices.data_directory"));
+            return [];
+        }
+
+        DataDirectory = old;
+        return [check.Locate("devices.data_directory", "is the old place of the data directory; move it to the top-level key data_directory")];
     }
 
     /// <summary>Serialises the config as indented JSON.</summary>

@@ -24,7 +24,6 @@ public sealed class DevicesConfigTests
     {
         var config = Valid();
         Assert.Empty(config.Validate());
-        config.ThrowIfInvalid();
         var door = config.Contacts[0].ToOptions();
         Assert.Equal(SensorKind.DoorContact, door.Kind);
         Assert.Equal(ContactWiring.NormallyClosed, door.Wiring);
@@ -99,10 +98,10 @@ public sealed class DevicesConfigTests
             Accelerometers = valid.Accelerometers,
             Outputs = new OutputsConfig { BuzzerPin = 18, LedPin = 18 },
         };
-        var ex = Assert.Throws<DevicesConfigException>(config.ThrowIfInvalid);
-        Assert.Equal(3, ex.Errors.Count);
-        Assert.Contains("Devices:Contacts:3:SensorId: sensor id 'front-door' is already used by Devices:Contacts:0:SensorId", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("Devices:Contacts:3:Pin: missing", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("Devices:Outputs:LedPin: GPIO 18 is already used by Devices:Outputs:BuzzerPin", ex.Message, StringComparison.Ordinal);
+        var errors = config.Validate();
+        Assert.Equal(3, errors.Count);
+        Assert.Contains(errors, e => e.Contains("Devices:Contacts:3:SensorId: sensor id 'front-door' is already used by Devices:Contacts:0:SensorId", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Devices:Contacts:3:Pin: missing", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Devices:Outputs:LedPin: GPIO 18 is already used by Devices:Outputs:BuzzerPin", StringComparison.Ordinal));
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Device.Gpio;
 using System.Text;
 using System.Threading.Channels;
+using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Devices.Contacts;
@@ -157,9 +158,15 @@ public sealed class SimulatedDoors : ISensorDirectory, IDisposable
 public sealed class FakeTestAlarm : ITestAlarm
 {
     public Func<CancellationToken, Task<TestAlarmResult>> Behaviour { get; set; } =
-        _ => Task.FromResult(TestAlarmResult.Ok(TimeSpan.FromMilliseconds(312)));
+        _ => Task.FromResult(TestAlarmResult.Delivered(Guid.CreateVersion7(), TimeSpan.FromMilliseconds(312)));
 
-    public Task<TestAlarmResult> SendAsync(CancellationToken cancellationToken) => Behaviour(cancellationToken);
+    public List<TestAlarmRequest> Requests { get; } = [];
+
+    public Task<TestAlarmResult> SendAsync(TestAlarmRequest request, CancellationToken cancellationToken)
+    {
+        Requests.Add(request);
+        return Behaviour(cancellationToken);
+    }
 }
 
 public sealed class FakeAlarms : IAlarmControl

@@ -32,6 +32,7 @@ public sealed class CentreConfigTests : IAsyncDisposable
         {
             GatewayId = "run-test",
             Simulated = true,
+            DataDirectory = home.DataDirectory,
             Devices = home.Devices,
             Rules = home.Rules,
             Uplink = new UplinkConfig { Broker = brokerUrl, HeartbeatSeconds = 1, KeepAliveSeconds = 2, PlainLoopbackDemo = true },
@@ -109,8 +110,10 @@ public sealed class CentreConfigTests : IAsyncDisposable
         var history = (await centre.OkAsync("config.history", """{"limit":5}""")).GetProperty("entries");
         Assert.Equal([3, 2, 1], history.EnumerateArray().Select(e => e.GetProperty("version").GetInt64()));
         var v3 = history[0];
-        Assert.StartsWith("nurse-1 via centre command ", v3.GetProperty("by").GetString(), StringComparison.Ordinal);
-        Assert.EndsWith("(new technician PIN)", v3.GetProperty("by").GetString(), StringComparison.Ordinal);
+        // The audit is kept as fields: who, through what, why (not one string to parse back).
+        Assert.Equal("nurse-1", v3.GetProperty("by").GetString());
+        Assert.StartsWith("centre command ", v3.GetProperty("via").GetString(), StringComparison.Ordinal);
+        Assert.Equal("new technician PIN", v3.GetProperty("reason").GetString());
         Assert.Equal("\"(secret)\"", v3.GetProperty("changes").GetProperty("console.pin_hash").GetProperty("from").GetString());
         Assert.Equal("\"(secret)\"", v3.GetProperty("changes").GetProperty("console.pin_hash").GetProperty("to").GetString());
         Assert.Equal(("1", "2"), (v3.GetProperty("changes").GetProperty("uplink.heartbeat_seconds").GetProperty("from").GetString(), v3.GetProperty("changes").GetProperty("uplink.heartbeat_seconds").GetProperty("to").GetString()));

@@ -100,7 +100,7 @@ public class GatewayConfigTests
 
         Assert.Equal(
             string.Join('\n',
-                "line 2, column 46: unknown key 'bogus' (known here: gateway_id, simulated, devices, rules, uplink, console)",
+                "line 2, column 46: unknown key 'bogus' (known here: gateway_id, simulated, data_directory, devices, rules, uplink, console)",
                 "line 4, column 65: devices.contacts.0: unknown key 'pinn' (known here: sensor_id, kind, pin, pull, wiring, debounce, flapping_max_changes_per_minute, silent_after)",
                 "line 4, column 119: devices.contacts.1.pin: expected a whole number, found \"seventeen\"",
                 "line 7, column 25: rules.night.start: expected a time of day \"HH:mm\" such as \"23:00\", found \"25:99\"",
@@ -135,7 +135,7 @@ public class GatewayConfigTests
     public void An_unknown_key_on_one_line_is_reported_as_the_technician_reads_it()
     {
         var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Parse("""{"gateway_id":"home-1","simulated":true,"uplink":{},"bogus":1}""", "config.json"));
-        Assert.Equal("config.json: line 1, column 53: unknown key 'bogus' (known here: gateway_id, simulated, devices, rules, uplink, console)", Assert.Single(ex.Errors));
+        Assert.Equal("config.json: line 1, column 53: unknown key 'bogus' (known here: gateway_id, simulated, data_directory, devices, rules, uplink, console)", Assert.Single(ex.Errors));
     }
 
     [Fact]
@@ -149,5 +149,58 @@ public class GatewayConfigTests
         var errors = config.Validate();
         Assert.Contains("devices.flow_meters.0.pin: GPIO 17 is already used by devices.contacts.0.pin", errors);
         Assert.Contains(errors, e => e.StartsWith("uplink.broker: ", StringComparison.Ordinal) && e.Contains("uplink.plain_loopback_demo", StringComparison.Ordinal));
+    }
+
+    private const string Home = """
+        "gateway_id": "home-1", "simulated": true,
+          "uplink": { "broker": "mqtt://127.0.0.1:1883", "plain_loopback_demo": true },
+          "devices": { "outputs": { "buzzer_pin": 18, "led_pin": 23 }
+        """;
+
+    [Fact]
+    public void An_old_file_with_devices_data_directory_still_loads_into_the_top_level_key_with_a_warning_naming_it()
+    {
+        var dir = Directory.CreateTempSubdirectory("eg-config-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "config.json");
+            File.WriteAllText(path, "{ " + Home + ",\n    \"data_directory\": \"/srv/eg\" } }");
+            var config = GatewayConfig.Load(path);
+            Assert.Equal("/srv/eg", config.DataDirectory);
+            Assert.Null(config.Devices.DataDirectory);
+            var warning = Assert.Single(config.Warnings);
+            Assert.Equal("devices.data_directory", warning.Path);
+            Assert.Equal((4, 5), (warning.Line, warning.Column));
+            Assert.Equal("line 4, column 5: devices.data_directory: is the old place of the data directory; move it to the top-level key data_directory", warning.ToString());
+
+            // Written back, the directory sits at the top level only, and the new file loads without a warning.
+            var back = GatewayConfig.Parse(config.ToJson(), "written");
+            Assert.Equal("/srv/eg", back.DataDirectory);
+            Assert.Empty(back.Warnings);
+            Assert.DoesNotContain("\"data_directory\"", System.Text.Json.Nodes.JsonNode.Parse(config.ToJson())!["devices"]!.ToJsonString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_data_directory_is_a_top_level_key_and_two_different_places_for_it_are_refused()
+    {
+        var config = GatewayConfig.Parse("{ \"data_directory\": \"/srv/new\", " + Home + " } }", "config.json");
+        Assert.Equal("/srv/new", config.DataDirectory);
+        Assert.Empty(config.Warnings);
+        Assert.Equal("/var/lib/edgegateway", GatewayConfig.Parse("{ " + Home + " } }", "config.json").DataDirectory);
+
+        var same = GatewayConfig.Parse("{ \"data_directory\": \"/srv/new\", " + Home + ", \"data_directory\": \"/srv/new\" } }", "config.json");
+        Assert.Equal("/srv/new", same.DataDirectory);
+        Assert.Equal("devices.data_directory", Assert.Single(same.Warnings).Path);
+
+        var issues = GatewayConfig.Check("{ \"data_directory\": \"/srv/new\", " + Home + ", \"data_directory\": \"/srv/old\" } }", null, out var refused);
+        Assert.Null(refused);
+        var issue = Assert.Single(issues);
+        Assert.Equal("devices.data_directory", issue.Path);
+        Assert.Contains("moved to the top-level key data_directory, which says '/srv/new'; remove devices.data_directory", issue.Problem, StringComparison.Ordinal);
     }
 }

@@ -20,7 +20,7 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var dataDir = Path.Combine(_dir, "data");
         var config = SimulatedHome.Config(Oslo, dataDir);
-        config = new GatewayConfig { GatewayId = "run-test", Simulated = true, Devices = config.Devices, Rules = config.Rules, Uplink = new UplinkConfig { Broker = brokerUrl, HeartbeatSeconds = 1, KeepAliveSeconds = 2, PlainLoopbackDemo = true } };
+        config = new GatewayConfig { GatewayId = "run-test", Simulated = true, DataDirectory = config.DataDirectory, Devices = config.Devices, Rules = config.Rules, Uplink = new UplinkConfig { Broker = brokerUrl, HeartbeatSeconds = 1, KeepAliveSeconds = 2, PlainLoopbackDemo = true } };
         config = change?.Invoke(config) ?? config;
         var path = Path.Combine(_dir, "config.json");
         File.WriteAllText(path, config.ToJson());

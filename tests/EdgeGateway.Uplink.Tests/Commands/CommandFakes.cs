@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Uplink.Commands;
 using Microsoft.Extensions.Time.Testing;
@@ -47,11 +48,11 @@ internal sealed class FakeTestAlarm : ITestAlarm
 {
     public List<(string By, string? Message, Guid Id)> Sent { get; } = [];
 
-    public CommandActionResult Send(string by, string? message, out Guid eventId)
+    public Task<TestAlarmResult> SendAsync(TestAlarmRequest request, CancellationToken cancellationToken)
     {
-        eventId = Guid.CreateVersion7();
-        Sent.Add((by, message, eventId));
-        return CommandActionResult.Done;
+        var eventId = Guid.CreateVersion7();
+        Sent.Add((request.By, request.Message, eventId));
+        return Task.FromResult(TestAlarmResult.Raised(eventId));
     }
 }
 

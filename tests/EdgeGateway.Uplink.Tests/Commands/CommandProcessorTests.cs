@@ -144,6 +144,10 @@ public sealed class CommandProcessorTests
         Assert.True(window.TryRemember("b", now.AddMinutes(5), now, out _));
         Assert.False(window.TryRemember("c", now.AddMinutes(5), now, out var refusal));
         Assert.Contains("full", refusal, StringComparison.Ordinal);
+        Assert.False(window.TryRemember("c", now.AddMinutes(5), now, out var reason, out _));
+        Assert.Equal(CommandReplayRefusal.WindowFull, reason);
+        Assert.False(window.TryRemember("a", now.AddMinutes(5), now, out reason, out _));
+        Assert.Equal(CommandReplayRefusal.Replayed, reason);
         Assert.True(window.TryRemember("c", now.AddMinutes(10), now.AddMinutes(6), out _));
     }
 
