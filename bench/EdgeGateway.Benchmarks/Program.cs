@@ -33,5 +33,6 @@ if (args is ["latency", ..])
     return await LoopLatency.RunAsync(args);
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// typeof(Program) would be ambiguous: the runners build through the gateway project, which has its own Program.
+BenchmarkSwitcher.FromAssembly(typeof(LoopLatency).Assembly).Run(args);
 return 0;

@@ -4,6 +4,7 @@ using EdgeGateway.Centre;
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
+using EdgeGateway.Hosting;
 using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
@@ -216,13 +217,19 @@ internal static class UplinkE2ERunner
         return (seconds, messages);
     }
 
+    /// <summary>The gateway's delivery as <c>loadgen</c> and <c>run</c> build it (through <see cref="GatewayBuilder"/>), and a centre that acks it.</summary>
     private static async Task<(SqliteOutbox, ReliableUplink, CareEventFactory, CentralConsumer)> PipelineAsync(string url, LinkSecurity security, LinkSecurity centralSecurity, string dir, string gw, CentralAckOptions? acks = null)
     {
-        var factory = new CareEventFactory(gw, TimeProvider.System, new FixedClockSyncStatus(true));
-        var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = dir }, factory, TimeProvider.System, NullLogger.Instance);
-        var uplink = new ReliableUplink([new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(url), security)], gw, outbox, factory, new UplinkOptions(), NullLogger.Instance, TimeProvider.System);
+        var defaults = new UplinkOptions();
+        var options = new UplinkCliOptions(MqttEndpoint.Parse(url), dir, gw, defaults.KeepAlive, defaults.HeartbeatInterval, defaults.AckTimeout)
+        {
+            Security = security,
+            FailBackHold = defaults.FailBackHold,
+            ClockSync = new FixedClockSyncStatus(true),
+        };
+        var delivery = new GatewayBuilder(options.ClockSync, NullLoggerFactory.Instance, TimeProvider.System).BuildDeliveryOnly(options);
         var central = new CentralConsumer(MqttEndpoint.Parse(url), $"central-{gw}", shareGroup: null, NullLogger.Instance, centralSecurity, null, acks);
         await central.StartAsync(CancellationToken.None);
-        return (outbox, uplink, factory, central);
+        return (delivery.Outbox, delivery.Uplink, delivery.Factory, central);
     }
 }

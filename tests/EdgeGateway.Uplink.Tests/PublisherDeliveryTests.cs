@@ -36,7 +36,7 @@ public sealed class PublisherDeliveryTests
         await central.StartAsync(CancellationToken.None);
 
         var acked = new TaskCompletionSource<EventAck>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var publisher = new MqttEventPublisher(endpoint, "home-42", NullLogger.Instance, TimeProvider.System);
+        await using var publisher = new ChannelPublisher(endpoint, "home-42", NullLogger.Instance, TimeProvider.System);
         publisher.AckReceived += a =>
         {
             acked.TrySetResult(a);
@@ -76,7 +76,7 @@ public sealed class PublisherDeliveryTests
         var factory = new CareEventFactory("home-43", TimeProvider.System, new FixedClockSyncStatus(true));
         broker.Kill();
 
-        await using var publisher = new MqttEventPublisher(endpoint, "home-43", NullLogger.Instance, TimeProvider.System);
+        await using var publisher = new ChannelPublisher(endpoint, "home-43", NullLogger.Instance, TimeProvider.System);
         var published = new TaskCompletionSource<CareEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         publisher.Published += e => published.TrySetResult(e);
         var events = Channel.CreateUnbounded<CareEvent>();

@@ -4,8 +4,6 @@ using System.Globalization;
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Hosting;
-using EdgeGateway.Uplink.Mqtt;
-using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Cli;
@@ -46,20 +44,9 @@ internal static class LoadgenCommand
             }
 
             using var loggers = UplinkCliOptionSet.Loggers(LogLevel.Warning);
-            GatewayUplink gateway;
-            try
+            if (GatewayBuilder.TryBuildDeliveryOnly(options with { GatewayId = options.GatewayId ?? "loadgen" }, loggers, out var exitCode) is not { } gateway)
             {
-                gateway = GatewayUplink.Open(options with { GatewayId = options.GatewayId ?? "loadgen" }, loggers.CreateLogger("uplink"));
-            }
-            catch (Exception ex) when (ex is OutboxStorageException or InvalidOperationException)
-            {
-                Console.Error.WriteLine($"--data-dir: {ex.Message}");
-                return 3;
-            }
-            catch (LinkSecurityException ex)
-            {
-                Console.Error.WriteLine($"--broker: {ex.Message}");
-                return 2;
+                return exitCode;
             }
 
             await using (gateway.ConfigureAwait(false))
@@ -70,7 +57,7 @@ internal static class LoadgenCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(GatewayUplink gateway, int count, double rate, CancellationToken ct)
+    private static async Task<int> RunAsync(GatewayDelivery gateway, int count, double rate, CancellationToken ct)
     {
         var ours = new HashSet<Guid>();
         var acked = 0;

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using EdgeGateway.Contract;
 using EdgeGateway.Hosting;
-using EdgeGateway.Uplink.Mqtt;
-using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Cli;
@@ -32,21 +30,9 @@ internal static class RunCommand
             }
 
             using var loggers = UplinkCliOptionSet.Loggers(LogLevel.Information);
-            var logger = loggers.CreateLogger("uplink");
-            GatewayUplink gateway;
-            try
+            if (GatewayBuilder.TryBuildDeliveryOnly(options, loggers, out var exitCode) is not { } gateway)
             {
-                gateway = GatewayUplink.Open(options, logger);
-            }
-            catch (Exception ex) when (ex is OutboxStorageException or InvalidOperationException)
-            {
-                Console.Error.WriteLine($"--data-dir: {ex.Message}");
-                return 3;
-            }
-            catch (LinkSecurityException ex)
-            {
-                Console.Error.WriteLine($"--broker: {ex.Message}");
-                return 2;
+                return exitCode;
             }
 
             await using (gateway.ConfigureAwait(false))

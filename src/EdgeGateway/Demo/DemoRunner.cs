@@ -44,8 +44,14 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         void Show(string category, string text) => view.Show(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Zone), category, text);
         Show("broker", $"embedded MQTT broker listening on {endpoint}");
 
+        // The real gateway on simulated hardware, as `run --config` builds it on a Pi; the demo starts sampling the
+        // wearable itself, only while its clock runs in real time (a 32-sample FIFO overruns at 120x).
         var dataDir = Directory.CreateTempSubdirectory("edgegateway-demo-").FullName;
-        using var home = new SimulatedHome(clock, Zone, dataDir, loggers);
+        var config = SimulatedHome.Config(Zone, dataDir);
+        config.Uplink.Broker = endpoint.ToString();
+        var gateway = new GatewayBuilder(new Core.Time.FixedClockSyncStatus(true), loggers, clock) { SampleOnStart = false }.Build(config, dataDir);
+        await using var ownedGateway = gateway.ConfigureAwait(false);
+        using var home = new SimulatedHome(gateway.Home, clock);
         var flowing = new Dictionary<string, bool>();
         var falls = 0;
         home.Buzzer.Changed += p => Show("buzzer", p.ToString());
@@ -90,18 +96,16 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
             }
         };
 
-        await using var publisher = new MqttEventPublisher(endpoint, SimulatedHome.GatewayId, loggers.CreateLogger("uplink"), clock);
-        publisher.Published += e => Show("uplink", $"sent {CloudEventCodec.TypePrefix}{e.Spec.TypeName} #{e.Sequence} {e.Id}");
-        publisher.AckReceived += ack =>
+        gateway.Uplink.Published += e =>
+        {
+            var sent = CloudEventCodec.Deserialize(e.Payload.Span);
+            Show("uplink", $"sent {CloudEventCodec.TypePrefix}{sent.Spec.TypeName} #{sent.Sequence} {sent.Id}");
+        };
+
+        // The gateway moves an active alarm's lifecycle on its ack; the demo only shows it.
+        gateway.Uplink.AckReceived += ack =>
         {
             Show("ack", $"centre ({ack.By}) acknowledged {ack.EventId}");
-
-            // Every event is acknowledged for delivery; only an active alarm's ack moves its lifecycle.
-            if (home.Loop.ActiveAlarms.Any(a => a.Id == ack.EventId))
-            {
-                home.Loop.TryAcknowledge(ack.EventId, ack.By);
-            }
-
             return Task.CompletedTask;
         };
 
@@ -119,9 +123,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         await central.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var stage = new DemoStage(home, clock, tracker, start, options.Speed);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var loopTask = home.Loop.RunAsync(stop.Token);
-        var uplinkTask = publisher.RunAsync(home.Loop.Outbound, stop.Token);
+        await gateway.StartAsync(cancellationToken).ConfigureAwait(false);
 
         try
         {
@@ -173,8 +175,8 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         {
             Show("demo", $"the home keeps running; the technician console is on this terminal (demo PIN {PinPolicy.DemoPin}); Ctrl+C stops");
             var configPath = Path.Combine(dataDir, "config.json");
-            await File.WriteAllTextAsync(configPath, SimulatedHome.Config(Zone, dataDir).ToJson(), cancellationToken).ConfigureAwait(false);
-            using var bridge = new ConsoleBridge(new DemoGateway(home.Home, publisher), new Core.Time.FixedClockSyncStatus(true));
+            await File.WriteAllTextAsync(configPath, config.ToJson(), cancellationToken).ConfigureAwait(false);
+            using var bridge = new ConsoleBridge(gateway, new Core.Time.FixedClockSyncStatus(true));
             await using var console = new ConsoleServer(
                 ConsoleTransports.Open("-"),
                 bridge.Services(ConsoleBridge.OpenStore(configPath, TimeProvider.System), dataDir, new LogTail(TimeProvider.System), "the demo home keeps its start-up config (a real gateway rebuilds its home with it)"),
@@ -185,32 +187,10 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
             await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
 
-        await stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(loopTask, uplinkTask).ConfigureAwait(false);
+        await gateway.DisposeAsync().ConfigureAwait(false);
         await server.StopAsync().ConfigureAwait(false);
         Directory.Delete(dataDir, recursive: true);
         return missing.Count == 0 && failed.Count == 0 ? 0 : 1;
-    }
-
-    /// <summary>The demo's gateway parts as the console sees them.</summary>
-    private sealed class DemoGateway(Hosting.Home home, MqttEventPublisher publisher) : IRunningGateway
-    {
-        public Hosting.Home Home => home;
-
-        public bool UplinkConnected => publisher.IsConnected;
-
-        public IReadOnlyList<UplinkPathStatus> UplinkPaths =>
-            [new("primary (embedded demo broker)", publisher.IsConnected, publisher.IsConnected ? "connected" : "not connected")];
-
-        public long OutboxDepth => publisher.Outbox.Depth;
-
-        public TimeSpan? OldestPendingAge => null;
-
-        public event Func<EventAck, Task>? AckReceived
-        {
-            add => publisher.AckReceived += value;
-            remove => publisher.AckReceived -= value;
-        }
     }
 
     private static int FreeLoopbackPort()

@@ -32,20 +32,30 @@ internal sealed class SimulatedHome : IDisposable
     private const int ValvePin = 24;
 
     private readonly Home _home;
+    private readonly bool _owned;
     private readonly TimeProvider _time;
     private ITimer? _tap;
 
+    /// <summary>Builds the demo home alone (no outbox, no uplink) on the builder's simulated hardware; it is disposed with this.</summary>
     public SimulatedHome(TimeProvider time, TimeZoneInfo zone, string dataDir, ILoggerFactory loggers)
+        : this(new GatewayBuilder(new FixedClockSyncStatus(true), loggers, time).BuildHome(Config(zone, dataDir), dataDir), time, owned: true)
     {
-        _time = time;
-        Gpio = new SimulatedGpioDriver();
+    }
 
-        // The world before the gateway starts: door shut (reed held closed, to ground), cord hanging (open contact).
-        Gpio.SetInputLevel(FrontDoorPin, PinValue.Low);
-        Gpio.SetInputLevel(PullCordPin, PinValue.High);
-        Accelerometer = new SimulatedAdxl345(time, AccelerationTrace.AtRest());
-        var hardware = new HomeHardware(new GpioController(Gpio), _ => new Adxl345(Accelerometer));
-        _home = Home.Build(Config(zone, dataDir), hardware, time, new FixedClockSyncStatus(true), dataDir, loggers);
+    /// <summary>The scenario's hands on <paramref name="home"/>, a home built on simulated hardware (a running gateway's: it stays the gateway's).</summary>
+    public SimulatedHome(Home home, TimeProvider time)
+        : this(home, time, owned: false)
+    {
+    }
+
+    private SimulatedHome(Home home, TimeProvider time, bool owned)
+    {
+        _home = home;
+        _owned = owned;
+        _time = time;
+        Gpio = home.Hardware.SimulatedGpio ?? throw new ArgumentException("the home does not run on simulated hardware (simulated: true)", nameof(home));
+        Accelerometer = home.Hardware.SimulatedAccelerometers.GetValueOrDefault(Wearable) as SimulatedAdxl345
+            ?? throw new ArgumentException($"the home has no simulated ADXL345 '{Wearable}'", nameof(home));
     }
 
     public SimulatedGpioDriver Gpio { get; }
@@ -149,6 +159,9 @@ internal sealed class SimulatedHome : IDisposable
     public void Dispose()
     {
         _tap?.Dispose();
-        _home.Dispose();
+        if (_owned)
+        {
+            _home.Dispose();
+        }
     }
 }

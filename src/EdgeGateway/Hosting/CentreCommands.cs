@@ -55,11 +55,6 @@ internal sealed class CentreCommands : ITestAlarm, IStatusProvider, ICommandRepl
             _gateway.Outbox.Depth,
             _store.Version,
             [.. home.Loop.ActiveAlarms.Select(a => new ActiveAlarmInfo(a.Id, CloudEventCodec.TypePrefix + a.Event.Spec.TypeName, a.State.ToString().ToLowerInvariant()))],
-            new Dictionary<string, string>
-            {
-                ["uplink"] = _gateway.Uplink.AnyPathUp ? "up" : "down",
-                ["buzzer"] = home.Buzzer.Pattern.ToString(),
-                ["led"] = home.Led.Pattern.ToString(),
-            });
+            GatewayStates.Status(home, _gateway.Uplink.AnyPathUp));
     }
 }

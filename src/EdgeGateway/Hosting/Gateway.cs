@@ -2,9 +2,6 @@ using System.Diagnostics;
 using EdgeGateway.Cli;
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Time;
-using EdgeGateway.Devices.Accelerometers.Adxl345;
-using EdgeGateway.Devices.Accelerometers.Mpu6050;
-using EdgeGateway.Devices.Simulated;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
 using EdgeGateway.TechnicianConsole.Services;
@@ -25,8 +22,10 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private ITimer? _healthTimer;
+    private int _disposed;
 
-    private Gateway(Home home, SqliteOutbox outbox, ReliableUplink uplink, string dataDir, ILogger logger, TimeProvider time)
+    /// <summary>Assembles the parts <see cref="GatewayBuilder"/> built; the gateway owns them from here.</summary>
+    internal Gateway(Home home, SqliteOutbox outbox, ReliableUplink uplink, string dataDir, ILogger logger, TimeProvider time)
     {
         Home = home;
         Outbox = outbox;
@@ -79,44 +78,12 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
     /// <summary>Milliseconds from process start until the alarm loop was armed.</summary>
     public long ArmedAfterMs { get; private set; }
 
-    /// <summary>Builds the home and opens the outbox; nothing runs yet.</summary>
-    public static Gateway Create(GatewayConfig config, string dataDir, IClockSyncStatus clock, ILoggerFactory loggers, TimeProvider time)
-    {
-        Directory.CreateDirectory(dataDir);
-        var hardware = config.Simulated ? SimulatedHardware(config, time) : HomeHardware.RaspberryPi();
-        var home = Home.Build(config, hardware, time, clock, dataDir, loggers);
-        var logger = loggers.CreateLogger("gateway");
-        try
-        {
-            var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = dataDir }, home.Events, time, loggers.CreateLogger("outbox"));
-            var uplink = new ReliableUplink(
-                config.UplinkPaths(),
-                config.GatewayId,
-                outbox,
-                home.Events,
-                new UplinkOptions
-                {
-                    KeepAlive = TimeSpan.FromSeconds(config.Uplink.KeepAliveSeconds),
-                    HeartbeatInterval = TimeSpan.FromSeconds(config.Uplink.HeartbeatSeconds),
-                    FailBackHold = TimeSpan.FromSeconds(config.Uplink.FailBackHoldSeconds),
-                    ClockSync = clock,
-                    States = () => new Dictionary<string, string>
-                    {
-                        ["buzzer"] = home.Buzzer.Pattern.ToString(),
-                        ["led"] = home.Led.Pattern.ToString(),
-                        ["alarms"] = home.Loop.ActiveAlarms.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    },
-                },
-                loggers.CreateLogger("uplink"),
-                time);
-            return new Gateway(home, outbox, uplink, dataDir, logger, time);
-        }
-        catch
-        {
-            home.Dispose();
-            throw;
-        }
-    }
+    /// <summary>Builds the home and opens the outbox through <see cref="GatewayBuilder"/>; nothing runs yet.</summary>
+    public static Gateway Create(GatewayConfig config, string dataDir, IClockSyncStatus clock, ILoggerFactory loggers, TimeProvider time) =>
+        new GatewayBuilder(clock, loggers, time).Build(config, dataDir);
+
+    /// <summary>Whether <see cref="StartAsync"/> starts the accelerometers (see <see cref="GatewayBuilder.SampleOnStart"/>).</summary>
+    public bool SampleOnStart { get; init; } = true;
 
     /// <summary>Arms the local alarm loop and returns once it takes inputs; then starts sampling, storing and delivering.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -129,7 +96,10 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
         }
 
         LogArmed(_logger, ArmedAfterMs);
-        Home.StartSampling();
+        if (SampleOnStart)
+        {
+            Home.StartSampling();
+        }
 
         // When no path to the centre works, a raised alarm sounds as undeliverable: the resident is never left in silence.
         Home.Loop.TrySetUplinkState(Uplink.AnyPathUp);
@@ -178,28 +148,14 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
         }
     }
 
-    private static HomeHardware SimulatedHardware(GatewayConfig config, TimeProvider time)
-    {
-        // The simulated home starts at rest: normally-closed contacts (a shut door) are closed, pulling the pin to the
-        // rail opposite its bias; normally-open ones (a hanging cord, an empty mat) are open and read their pull.
-        var driver = new SimulatedGpioDriver();
-        foreach (var contact in config.Devices.Contacts.Where(c => c is { Pin: not null, Wiring: Devices.Contacts.ContactWiring.NormallyClosed }))
-        {
-            driver.SetInputLevel(contact.Pin!.Value, contact.Pull == Devices.Contacts.ContactPull.Up ? System.Device.Gpio.PinValue.Low : System.Device.Gpio.PinValue.High);
-        }
-
-        return new HomeHardware(
-            new System.Device.Gpio.GpioController(driver),
-            config => string.Equals(config.Chip, "MPU6050", StringComparison.OrdinalIgnoreCase)
-                ? new Mpu6050(new SimulatedMpu6050(time, AccelerationTrace.AtRest(), config.Address), config.SampleRateHz)
-                : new Adxl345(new SimulatedAdxl345(time, AccelerationTrace.AtRest(), config.Address), config.SampleRateHz))
-        {
-            SimulatedGpio = driver,
-        };
-    }
-
     public async ValueTask DisposeAsync()
     {
+        // The demo stops its gateway before removing the data dir, and again on the way out: only the first stops it.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (_healthTimer is not null)
         {
             await _healthTimer.DisposeAsync().ConfigureAwait(false);

@@ -80,7 +80,7 @@ internal sealed partial class GatewayService(
     /// <summary>Builds and arms a gateway for <paramref name="gatewayConfig"/>, with its watchdog; the process stops if it ever ends on its own.</summary>
     private async Task<Gateway> StartGatewayAsync(GatewayConfig gatewayConfig, CancellationToken cancellationToken)
     {
-        var gateway = Gateway.Create(gatewayConfig, run.DataDir, _clock, loggers, TimeProvider.System);
+        var gateway = new GatewayBuilder(_clock, loggers, TimeProvider.System).Build(gatewayConfig, run.DataDir);
         try
         {
             await gateway.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,3 @@
-using System.Device.Gpio;
-using System.Device.I2c;
 using System.Globalization;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Falls;
@@ -15,24 +13,6 @@ using EdgeGateway.Devices.Supervision;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Hosting;
-
-/// <summary>What a home runs on: the Pi's GPIO and I2C buses, or their simulated twins. Both go through the same drivers.</summary>
-internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfig, IAccelerometerChip> OpenAccelerometer)
-{
-    /// <summary>The simulated GPIO driver under <see cref="Gpio"/>, when the home is simulated (tests drive its pins).</summary>
-    public Devices.Simulated.SimulatedGpioDriver? SimulatedGpio { get; init; }
-
-    /// <summary>The real Raspberry Pi: libgpiod through System.Device.Gpio and /dev/i2c-N.</summary>
-    public static HomeHardware RaspberryPi() => new(new GpioController(), OpenRealChip);
-
-    private static IAccelerometerChip OpenRealChip(AccelerometerConfig config)
-    {
-        var device = I2cDevice.Create(new I2cConnectionSettings(config.Bus, config.Address));
-        return string.Equals(config.Chip, "MPU6050", StringComparison.OrdinalIgnoreCase)
-            ? new Devices.Accelerometers.Mpu6050.Mpu6050(device, config.SampleRateHz)
-            : new Devices.Accelerometers.Adxl345.Adxl345(device, config.SampleRateHz);
-    }
-}
 
 /// <summary>
 /// A home assembled from its config: outputs first (safe state), then the alarm loop and its rules, then the inputs

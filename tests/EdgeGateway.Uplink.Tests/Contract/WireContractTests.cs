@@ -46,7 +46,7 @@ public sealed partial class WireContractTests
             ClockSync = new FixedClockSyncStatus(true),
             States = () => new Dictionary<string, string> { ["path.primary"] = "up", ["front-door"] = "closed" },
         };
-        await using var publisher = new MqttEventPublisher(endpoint, "home-wire", NullLogger.Instance, TimeProvider.System, null, options);
+        await using var publisher = new ChannelPublisher(endpoint, "home-wire", NullLogger.Instance, TimeProvider.System, null, options);
         var events = Channel.CreateUnbounded<CareEvent>();
         using var stop = new CancellationTokenSource();
         var run = publisher.RunAsync(events.Reader, stop.Token);

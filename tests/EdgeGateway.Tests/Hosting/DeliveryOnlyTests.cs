@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace EdgeGateway.Tests.Hosting;
 
 /// <summary><c>run</c> without <c>--config</c> and <c>loadgen</c> stamp their events with the system's real clock sync.</summary>
-public sealed class GatewayUplinkTests : IDisposable
+public sealed class DeliveryOnlyTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("gateway-uplink-").FullName;
 
@@ -30,7 +30,8 @@ public sealed class GatewayUplinkTests : IDisposable
         await File.WriteAllTextAsync(marker, "");
         var clock = new LinuxClockSyncStatus(TimeProvider.System, marker, askKernel: false, recheck: TimeSpan.Zero);
 
-        await using var gateway = GatewayUplink.Open(Options() with { ClockSync = clock }, NullLogger.Instance);
+        var options = Options() with { ClockSync = clock };
+        await using var gateway = new GatewayBuilder(options.ClockSync, NullLoggerFactory.Instance, TimeProvider.System).BuildDeliveryOnly(options);
         var synced = gateway.Factory.Create(CareEventKind.TestAlarm, "loadgen", "synced", new Dictionary<string, string>());
         File.Delete(marker);
         var unsynced = gateway.Factory.Create(CareEventKind.TestAlarm, "loadgen", "lost sync", new Dictionary<string, string>());

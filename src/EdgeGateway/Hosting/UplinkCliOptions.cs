@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
@@ -9,64 +8,6 @@ using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Hosting;
-
-/// <summary>The gateway's uplink as the <c>run</c> and <c>loadgen</c> commands host it: the outbox in the data dir and its deliverer.</summary>
-internal sealed partial class GatewayUplink : IAsyncDisposable
-{
-    private GatewayUplink(CareEventFactory factory, SqliteOutbox outbox, ReliableUplink uplink)
-    {
-        Factory = factory;
-        Outbox = outbox;
-        Uplink = uplink;
-    }
-
-    public CareEventFactory Factory { get; }
-
-    public SqliteOutbox Outbox { get; }
-
-    public ReliableUplink Uplink { get; }
-
-    /// <summary>Opens the outbox in <paramref name="options"/>' data dir and prepares delivery to the broker.</summary>
-    public static GatewayUplink Open(UplinkCliOptions options, ILogger logger)
-    {
-        var clock = options.ClockSync;
-        var gatewayId = options.GatewayId ?? SqliteOutbox.StoredGatewayId(options.DataDirectory) ?? DefaultGatewayId();
-        var factory = new CareEventFactory(gatewayId, TimeProvider.System, clock);
-        var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = options.DataDirectory }, factory, TimeProvider.System, logger);
-        var paths = UplinkPath.For(options.Broker, options.SecondaryBroker, options.Security);
-
-        ReliableUplink uplink;
-        try
-        {
-            uplink = new ReliableUplink(
-            paths,
-            gatewayId,
-            outbox,
-            factory,
-            new UplinkOptions { KeepAlive = options.KeepAlive, HeartbeatInterval = options.Heartbeat, AckTimeout = options.AckTimeout, FailBackHold = options.FailBackHold, ClockSync = clock },
-            logger,
-            TimeProvider.System);
-        }
-        catch
-        {
-            outbox.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw;
-        }
-
-        return new GatewayUplink(factory, outbox, uplink);
-    }
-
-    public ValueTask DisposeAsync() => Outbox.DisposeAsync();
-
-    private static string DefaultGatewayId()
-    {
-        var host = InvalidIdChars().Replace(Environment.MachineName.ToLowerInvariant(), "-");
-        return host.Length is > 0 and <= 64 ? host : "edgegateway";
-    }
-
-    [GeneratedRegex("[^a-z0-9_-]")]
-    private static partial Regex InvalidIdChars();
-}
 
 /// <summary>The options <c>run</c>, <c>loadgen</c> and <c>central</c> share.</summary>
 internal sealed record UplinkCliOptions(MqttEndpoint Broker, string DataDirectory, string? GatewayId, TimeSpan KeepAlive, TimeSpan Heartbeat, TimeSpan AckTimeout)

@@ -2,16 +2,18 @@ using System.Threading.Channels;
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
+using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGateway.Uplink.Mqtt;
+namespace EdgeGateway.Uplink.Tests;
 
 /// <summary>
-/// Publishes care events with acknowledged delivery: a thin wrapper over <see cref="SqliteOutbox"/> + <see cref="ReliableUplink"/>
-/// for callers that have a channel of events (the demo). Without a data directory it keeps its outbox in a private temp directory.
+/// Publishes care events with acknowledged delivery: <see cref="SqliteOutbox"/> + <see cref="ReliableUplink"/> fed from a
+/// channel, for the uplink's own tests (the gateway assembles these through its GatewayBuilder). Without a data directory
+/// it keeps its outbox in a private temp directory.
 /// </summary>
-public sealed class MqttEventPublisher : IAsyncDisposable
+public sealed class ChannelPublisher : IAsyncDisposable
 {
     private readonly string? _tempDirectory;
     private readonly SqliteOutbox _outbox;
@@ -20,13 +22,13 @@ public sealed class MqttEventPublisher : IAsyncDisposable
     private readonly TimeProvider _time;
 
     /// <summary>Creates a publisher for <paramref name="gatewayId"/> towards <paramref name="endpoint"/>, with an outbox in a private temp directory.</summary>
-    public MqttEventPublisher(MqttEndpoint endpoint, string gatewayId, ILogger logger, TimeProvider time)
+    public ChannelPublisher(MqttEndpoint endpoint, string gatewayId, ILogger logger, TimeProvider time)
         : this(endpoint, gatewayId, logger, time, dataDirectory: null, options: null)
     {
     }
 
     /// <summary>Creates a publisher whose outbox lives in <paramref name="dataDirectory"/> (null: a private temp directory).</summary>
-    public MqttEventPublisher(MqttEndpoint endpoint, string gatewayId, ILogger logger, TimeProvider time, string? dataDirectory, UplinkOptions? options)
+    public ChannelPublisher(MqttEndpoint endpoint, string gatewayId, ILogger logger, TimeProvider time, string? dataDirectory, UplinkOptions? options)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(logger);

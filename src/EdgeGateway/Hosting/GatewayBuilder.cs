@@ -1,0 +1,171 @@
+using System.Text.RegularExpressions;
+using EdgeGateway.Contract;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Time;
+using EdgeGateway.Uplink.Mqtt;
+using EdgeGateway.Uplink.Outbox;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway.Hosting;
+
+/// <summary>
+/// The one way a gateway is assembled: the hardware its config names (Pi or simulated), the home with its rules, the
+/// outbox in the data dir and the uplink that delivers it. <c>run</c> (with and without a config), <c>loadgen</c>, the
+/// demo and the benchmarks all build through here, so what they exercise is what a Pi runs.
+/// </summary>
+internal sealed partial class GatewayBuilder(IClockSyncStatus clock, ILoggerFactory loggers, TimeProvider time)
+{
+    /// <summary>Start the accelerometers as soon as the loop is armed (the demo starts them itself, only while its clock runs in real time).</summary>
+    public bool SampleOnStart { get; init; } = true;
+
+    /// <summary>The hardware <paramref name="config"/> names: the real Pi, or its simulated twin at rest on <c>simulated: true</c>.</summary>
+    public HomeHardware Hardware(GatewayConfig config) => HomeHardware.For(config, time);
+
+    /// <summary>Builds the home alone (outputs, loop and rules, inputs) on the hardware its config names; nothing runs yet.</summary>
+    public Home BuildHome(GatewayConfig config, string dataDir)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        Directory.CreateDirectory(dataDir);
+        return Home.Build(config, Hardware(config), time, clock, dataDir, loggers);
+    }
+
+    /// <summary>Builds the whole gateway for <paramref name="config"/>: home, outbox and uplink; nothing runs until <see cref="Gateway.StartAsync"/>.</summary>
+    public Gateway Build(GatewayConfig config, string dataDir)
+    {
+        var home = BuildHome(config, dataDir);
+        try
+        {
+            var options = new UplinkOptions
+            {
+                KeepAlive = TimeSpan.FromSeconds(config.Uplink.KeepAliveSeconds),
+                HeartbeatInterval = TimeSpan.FromSeconds(config.Uplink.HeartbeatSeconds),
+                FailBackHold = TimeSpan.FromSeconds(config.Uplink.FailBackHoldSeconds),
+                ClockSync = clock,
+                States = () => GatewayStates.Heartbeat(home),
+            };
+            var delivery = OpenDelivery(config.UplinkPaths(), config.GatewayId, home.Events, dataDir, options, loggers.CreateLogger("outbox"), loggers.CreateLogger("uplink"));
+            return new Gateway(home, delivery.Outbox, delivery.Uplink, dataDir, loggers.CreateLogger("gateway"), time) { SampleOnStart = SampleOnStart };
+        }
+        catch
+        {
+            home.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Builds delivery alone, for <c>run</c> without a config and <c>loadgen</c>: the outbox in the options' data dir
+    /// (including what a killed process left) and its deliverer; the gateway id is the option's, else the stored one, else the host's.
+    /// </summary>
+    public GatewayDelivery BuildDeliveryOnly(UplinkCliOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var gatewayId = options.GatewayId ?? SqliteOutbox.StoredGatewayId(options.DataDirectory) ?? DefaultGatewayId();
+        var factory = new CareEventFactory(gatewayId, time, clock);
+        var logger = loggers.CreateLogger("uplink");
+        return OpenDelivery(
+            UplinkPath.For(options.Broker, options.SecondaryBroker, options.Security),
+            gatewayId,
+            factory,
+            options.DataDirectory,
+            new UplinkOptions { KeepAlive = options.KeepAlive, HeartbeatInterval = options.Heartbeat, AckTimeout = options.AckTimeout, FailBackHold = options.FailBackHold, ClockSync = clock },
+            logger,
+            logger);
+    }
+
+    /// <summary>
+    /// <see cref="BuildDeliveryOnly"/> for a command: a failure is said on stderr naming the option, and the exit code is
+    /// set (3 when the data dir cannot hold the outbox, 2 when the link's settings are refused); null then.
+    /// </summary>
+    public static GatewayDelivery? TryBuildDeliveryOnly(UplinkCliOptions options, ILoggerFactory loggers, out int exitCode)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        exitCode = 0;
+        try
+        {
+            return new GatewayBuilder(options.ClockSync, loggers, TimeProvider.System).BuildDeliveryOnly(options);
+        }
+        catch (Exception ex) when (ex is OutboxStorageException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"--data-dir: {ex.Message}");
+            exitCode = 3;
+        }
+        catch (LinkSecurityException ex)
+        {
+            Console.Error.WriteLine($"--broker: {ex.Message}");
+            exitCode = 2;
+        }
+
+        return null;
+    }
+
+    /// <summary>Opens the outbox in <paramref name="dataDir"/> and the uplink over <paramref name="paths"/>; the outbox is closed again if the uplink is refused.</summary>
+    public GatewayDelivery OpenDelivery(IReadOnlyList<UplinkPath> paths, string gatewayId, CareEventFactory events, string dataDir, UplinkOptions options, ILogger outboxLogger, ILogger uplinkLogger)
+    {
+        var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = dataDir }, events, time, outboxLogger);
+        try
+        {
+            return new GatewayDelivery(events, outbox, new ReliableUplink(paths, gatewayId, outbox, events, options, uplinkLogger, time));
+        }
+        catch
+        {
+            outbox.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    private static string DefaultGatewayId()
+    {
+        var host = InvalidIdChars().Replace(Environment.MachineName.ToLowerInvariant(), "-");
+        return host.Length is > 0 and <= 64 ? host : "edgegateway";
+    }
+
+    [GeneratedRegex("[^a-z0-9_-]")]
+    private static partial Regex InvalidIdChars();
+}
+
+/// <summary>A gateway's delivery: the factory that stamps its events, the outbox that keeps them and the uplink that delivers them.</summary>
+internal sealed class GatewayDelivery(CareEventFactory factory, SqliteOutbox outbox, ReliableUplink uplink) : IAsyncDisposable
+{
+    /// <summary>Stamps the events with this gateway's id, boot and clock sync.</summary>
+    public CareEventFactory Factory { get; } = factory;
+
+    /// <summary>The durable outbox in the data dir.</summary>
+    public SqliteOutbox Outbox { get; } = outbox;
+
+    /// <summary>Delivers the outbox to the centre and hands its acks back.</summary>
+    public ReliableUplink Uplink { get; } = uplink;
+
+    /// <summary>Closes the outbox (the uplink stops with its run's token).</summary>
+    public ValueTask DisposeAsync() => Outbox.DisposeAsync();
+}
+
+/// <summary>The states a heartbeat and a status reply carry, built here only: the outputs both report, and what each adds.</summary>
+internal static class GatewayStates
+{
+    /// <summary>The heartbeat's states: buzzer, LED, number of active alarms.</summary>
+    public static Dictionary<string, string> Heartbeat(Home home)
+    {
+        var states = Outputs(home);
+        states["alarms"] = home.Loop.ActiveAlarms.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return states;
+    }
+
+    /// <summary>The status reply's states: the uplink, then buzzer and LED.</summary>
+    public static Dictionary<string, string> Status(Home home, bool uplinkUp)
+    {
+        var states = new Dictionary<string, string> { ["uplink"] = uplinkUp ? "up" : "down" };
+        foreach (var (key, value) in Outputs(home))
+        {
+            states[key] = value;
+        }
+
+        return states;
+    }
+
+    private static Dictionary<string, string> Outputs(Home home) => new()
+    {
+        ["buzzer"] = home.Buzzer.Pattern.ToString(),
+        ["led"] = home.Led.Pattern.ToString(),
+    };
+}

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Device.Gpio;
+using System.Device.I2c;
+using EdgeGateway.Devices.Accelerometers;
+using EdgeGateway.Devices.Accelerometers.Adxl345;
+using EdgeGateway.Devices.Accelerometers.Mpu6050;
+using EdgeGateway.Devices.Configuration;
+using EdgeGateway.Devices.Contacts;
+using EdgeGateway.Devices.Simulated;
+
+namespace EdgeGateway.Hosting;
+
+/// <summary>What a home runs on: the Pi's GPIO and I2C buses, or their simulated twins. Both go through the same drivers.</summary>
+internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfig, IAccelerometerChip> OpenAccelerometer)
+{
+    /// <summary>The simulated GPIO driver under <see cref="Gpio"/>, when the home is simulated (tests and the demo drive its pins).</summary>
+    public SimulatedGpioDriver? SimulatedGpio { get; init; }
+
+    /// <summary>The simulated chips opened so far, by sensor id, when the home is simulated (the demo moves the wearer's body through them).</summary>
+    public IReadOnlyDictionary<string, SimulatedI2cRegisterDevice> SimulatedAccelerometers { get; init; } = new Dictionary<string, SimulatedI2cRegisterDevice>();
+
+    /// <summary>The hardware <paramref name="config"/> names: the real Raspberry Pi, or on <c>simulated: true</c> its simulated twin at rest.</summary>
+    public static HomeHardware For(GatewayConfig config, TimeProvider time) =>
+        config.Simulated ? Simulated(config.Devices, time) : RaspberryPi();
+
+    /// <summary>The real Raspberry Pi: libgpiod through System.Device.Gpio and /dev/i2c-N.</summary>
+    public static HomeHardware RaspberryPi() => new(
+        new GpioController(),
+        config => AccelerometerChips.Find(config).Driver(I2cDevice.Create(new I2cConnectionSettings(config.Bus, config.Address)), config.SampleRateHz));
+
+    /// <summary>Simulated GPIO and I2C for <paramref name="devices"/>, with the home at rest: doors shut, cords hanging, the wearer still.</summary>
+    public static HomeHardware Simulated(DevicesConfig devices, TimeProvider time)
+    {
+        // Normally-closed contacts (a shut door) are closed, pulling the pin to the rail opposite its bias; normally-open
+        // ones (a hanging cord, an empty mat) are open and read their pull.
+        var driver = new SimulatedGpioDriver();
+        foreach (var contact in devices.Contacts.Where(c => c is { Pin: not null, Wiring: ContactWiring.NormallyClosed }))
+        {
+            driver.SetInputLevel(contact.Pin!.Value, contact.Pull == ContactPull.Up ? PinValue.Low : PinValue.High);
+        }
+
+        var chips = new ConcurrentDictionary<string, SimulatedI2cRegisterDevice>(StringComparer.Ordinal);
+        return new HomeHardware(
+            new GpioController(driver),
+            config =>
+            {
+                var chip = AccelerometerChips.Find(config);
+                var simulated = chip.Simulated(time, config.Address);
+                chips[config.SensorId ?? ""] = simulated;
+                return chip.Driver(simulated, config.SampleRateHz);
+            })
+        {
+            SimulatedGpio = driver,
+            SimulatedAccelerometers = chips,
+        };
+    }
+}
+
+/// <summary>The accelerometer chips a config may name, each with its driver and its register-level simulation: the one place a chip name is read.</summary>
+internal static class AccelerometerChips
+{
+    private static readonly Chip AdxlChip = new(
+        (device, hz) => new Adxl345(device, hz),
+        (time, address) => new SimulatedAdxl345(time, AccelerationTrace.AtRest(), address));
+
+    private static readonly Chip MpuChip = new(
+        (device, hz) => new Mpu6050(device, hz),
+        (time, address) => new SimulatedMpu6050(time, AccelerationTrace.AtRest(), address));
+
+    // The spellings DevicesConfig accepts; a name it accepts must never fall through to another chip's driver.
+    private static readonly Dictionary<string, Chip> ByName = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ADXL345"] = AdxlChip,
+        ["MPU6050"] = MpuChip,
+        ["MPU-6050"] = MpuChip,
+    };
+
+    /// <summary>The chip <paramref name="config"/> names; a name no driver knows is refused, naming it.</summary>
+    public static Chip Find(AccelerometerConfig config) =>
+        config.Chip is { } name && ByName.TryGetValue(name, out var chip)
+            ? chip
+            : throw new ArgumentException($"accelerometer {config.SensorId}: unknown chip '{config.Chip}'; expected {string.Join(" or ", ByName.Keys)}", nameof(config));
+
+    /// <summary>A chip's driver over an I2C device, and its simulated twin at an address.</summary>
+    internal sealed record Chip(Func<I2cDevice, double, IAccelerometerChip> Driver, Func<TimeProvider, int, SimulatedI2cRegisterDevice> Simulated);
+}
