@@ -54,6 +54,27 @@ public sealed class LaptopTerminal : IDisposable
     /// <summary>Waits for <paramref name="text"/> after what was already matched; returns the screen up to and including it.</summary>
     public Task<string> ExpectAsync(string text, double seconds = 10) => _expect.ExpectAsync(text, seconds);
 
+    /// <summary>Logs in to a gateway's console with <paramref name="pin"/>: the gateway offers the console again every 5 s, and its banner may predate this end opening, so Enter is pressed until the PIN prompt shows.</summary>
+    public async Task LogInAsync(string pin)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            Type("\r");
+            try
+            {
+                await ExpectAsync("PIN: ", 1);
+                break;
+            }
+            catch (TimeoutException) when (attempt < 15)
+            {
+            }
+        }
+
+        Type(pin + "\r");
+        await ExpectAsync("logged in");
+        await ExpectAsync("> ");
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

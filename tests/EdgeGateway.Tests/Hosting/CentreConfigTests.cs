@@ -60,7 +60,7 @@ public sealed class CentreConfigTests : IAsyncDisposable
         // The technician: the hash is shown as "(secret)" everywhere, and can still be replaced.
         using (var laptop = new LaptopTerminal(cable.LaptopEnd))
         {
-            await LogInAsync(laptop, "2468");
+            await laptop.LogInAsync("2468");
             async Task<string> RunAsync(string line)
             {
                 // The whole prompt: a diff's "->" must not end the answer.
@@ -145,26 +145,6 @@ public sealed class CentreConfigTests : IAsyncDisposable
     }
 
     private string PinHashInFile() => JsonNode.Parse(File.ReadAllText(ConfigPath))!["console"]!["pin_hash"]!.GetValue<string>();
-
-    private static async Task LogInAsync(LaptopTerminal laptop, string pin)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            laptop.Type("\r");
-            try
-            {
-                await laptop.ExpectAsync("PIN: ", 1);
-                break;
-            }
-            catch (TimeoutException) when (attempt < 15)
-            {
-            }
-        }
-
-        laptop.Type(pin + "\r");
-        await laptop.ExpectAsync("logged in");
-        await laptop.ExpectAsync("> ");
-    }
 
     public ValueTask DisposeAsync()
     {

@@ -102,7 +102,7 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
             await WaitForLineAsync(gateway, "Alarm loop armed");
             using (var laptop = new LaptopTerminal(cable.LaptopEnd))
             {
-                await LogInAsync(laptop);
+                await laptop.LogInAsync(TechnicianConsole.Security.PinPolicy.DemoPin);
                 laptop.Type("watch front-door\r");
                 await laptop.ExpectAsync("Ctrl-C");
 
@@ -115,7 +115,7 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
             cable = await PtyPair.StartAsync(cableDir);
             using (var laptop = new LaptopTerminal(cable.LaptopEnd))
             {
-                await LogInAsync(laptop);
+                await laptop.LogInAsync(TechnicianConsole.Security.PinPolicy.DemoPin);
                 laptop.Type("status\r");
                 var status = await laptop.ExpectAsync("> ");
                 Assert.Contains("run-test", status, StringComparison.Ordinal);
@@ -146,7 +146,7 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
         await using var gateway = CliProcess.Start("run", "--config", config, "--console", cable.GatewayEnd);
         await WaitForLineAsync(gateway, "Alarm loop armed");
         using var laptop = new LaptopTerminal(cable.LaptopEnd);
-        await LogInAsync(laptop);
+        await laptop.LogInAsync(TechnicianConsole.Security.PinPolicy.DemoPin);
 
         async Task<string> RunAsync(string line)
         {
@@ -176,27 +176,6 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
         // The rebuilt home is the one that delivers: the centre's test alarm goes through its uplink.
         var reply = await CommandAsync(broker.Url, "alarm.test", "run-test/events/alarm");
         Assert.Contains("\"status\":\"ok\"", reply.Reply, StringComparison.Ordinal);
-    }
-
-    /// <summary>Logs in with the demo PIN; the gateway offers the console again every 5 s, and the banner may predate the laptop opening its end.</summary>
-    private static async Task LogInAsync(LaptopTerminal laptop)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            laptop.Type("\r");
-            try
-            {
-                await laptop.ExpectAsync("PIN: ", 1);
-                break;
-            }
-            catch (TimeoutException) when (attempt < 15)
-            {
-            }
-        }
-
-        laptop.Type(TechnicianConsole.Security.PinPolicy.DemoPin + "\r");
-        await laptop.ExpectAsync("logged in");
-        await laptop.ExpectAsync("> ");
     }
 
     private static async Task<(string Reply, string Event)> CommandAsync(string url, string type, string eventTopicSuffix)
