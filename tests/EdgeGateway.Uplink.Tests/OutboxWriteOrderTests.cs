@@ -1,6 +1,7 @@
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
+using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -32,7 +33,7 @@ public sealed class OutboxWriteOrderTests : IDisposable
         }
 
         await using var reopened = Open();
-        var pending = await reopened.PeekAsync(10);
+        var pending = await reopened.PendingAsync(10);
         var entry = Assert.Single(pending);
         Assert.Equal(evt.Id, entry.Id);
         Assert.Equal(evt.Id, CloudEventCodec.Deserialize(entry.Payload.Span).Id);
@@ -45,11 +46,11 @@ public sealed class OutboxWriteOrderTests : IDisposable
         await using (var outbox = Open())
         {
             await outbox.AcceptAsync(evt);
-            Assert.Single(await outbox.PeekAsync(10)); // forwarded: read for publishing, but no ack arrived
+            Assert.Single(await outbox.PendingAsync(10)); // forwarded: read for publishing, but no ack arrived
         }
 
         await using var reopened = Open();
-        Assert.Equal(evt.Id, Assert.Single(await reopened.PeekAsync(10)).Id);
+        Assert.Equal(evt.Id, Assert.Single(await reopened.PendingAsync(10)).Id);
         Assert.Equal(1, reopened.Depth);
     }
 
@@ -66,7 +67,7 @@ public sealed class OutboxWriteOrderTests : IDisposable
         }
 
         await using var reopened = Open();
-        Assert.Equal(other.Id, Assert.Single(await reopened.PeekAsync(10)).Id);
+        Assert.Equal(other.Id, Assert.Single(await reopened.PendingAsync(10)).Id);
     }
 
     [Fact]
@@ -80,7 +81,7 @@ public sealed class OutboxWriteOrderTests : IDisposable
         var a2 = _factory.Create(CareEventKind.HelpButton, "cord", "a2");
         var t2 = _factory.Create(CareEventKind.FlowTotals, "flow", "t2");
         await Task.WhenAll(new[] { t1, i1, a1, x1, a2, t2 }.Select(e => outbox.AcceptAsync(e)));
-        var order = (await outbox.PeekAsync(10)).Select(e => e.Id).ToList();
+        var order = (await outbox.PendingAsync(10)).Select(e => e.Id).ToList();
 
         // FIFO within a class follows acceptance order; concurrent accepts land in one group commit in submission order.
         Assert.Equal([a1.Id, a2.Id, x1.Id, i1.Id, t1.Id, t2.Id], order);
@@ -115,7 +116,7 @@ public sealed class OutboxWriteOrderTests : IDisposable
             await outbox.AcceptAsync(e);
         }
 
-        var pending = await outbox.PeekAsync(100);
+        var pending = await outbox.PendingAsync(100);
         var ids = pending.Select(p => p.Id).ToHashSet();
         Assert.All(alarms.Concat(more), a => Assert.Contains(a.Id, ids));
         Assert.DoesNotContain(pending, p => p.Class == EventClass.Telemetry);
@@ -127,7 +128,7 @@ public sealed class OutboxWriteOrderTests : IDisposable
 
         _time.Advance(TimeSpan.FromMinutes(1));
         await outbox.AcceptAsync(_factory.Create(CareEventKind.HelpButton, "cord", "last"));
-        var reports = (await outbox.PeekAsync(100))
+        var reports = (await outbox.PendingAsync(100))
             .Where(p => p.Class == EventClass.Technical)
             .Select(p => CloudEventCodec.Deserialize(p.Payload.Span))
             .ToList();
@@ -180,7 +181,7 @@ public sealed class OutboxWriteOrderTests : IDisposable
         Assert.NotNull(replaced.SetAsidePath);
         Assert.True(File.Exists(replaced.SetAsidePath), "the damaged file is kept for analysis");
         Assert.Contains(".damaged-20260301T120000Z", replaced.SetAsidePath, StringComparison.Ordinal);
-        var entry = Assert.Single(await replaced.PeekAsync(10));
+        var entry = Assert.Single(await replaced.PendingAsync(10));
         var evt = CloudEventCodec.Deserialize(entry.Payload.Span);
         Assert.Equal(CareEventKind.OutboxReplaced, evt.Kind);
         Assert.Equal(replaced.SetAsidePath, evt.Data["setaside"]);
@@ -231,7 +232,7 @@ public sealed class OutboxWriteOrderTests : IDisposable
         Assert.NotNull(outbox.Fault);
 
         // The fault is reported from memory, first among technical events, while nothing can be written.
-        var pending = await outbox.PeekAsync(1000);
+        var pending = await outbox.PendingAsync(1000);
         var fault = CloudEventCodec.Deserialize(Assert.Single(pending, p => p.Class == EventClass.Technical).Payload.Span);
         Assert.Equal(CareEventKind.StorageFault, fault.Kind);
         Assert.Equal(accepted.Count + 1, pending.Count);
@@ -242,7 +243,7 @@ public sealed class OutboxWriteOrderTests : IDisposable
         Assert.Null(outbox.Fault);
         await using var again = Open();
         Assert.Null(again.Fault);
-        Assert.Contains((await outbox.PeekAsync(10)).Select(p => CloudEventCodec.Deserialize(p.Payload.Span).Kind), k => k == CareEventKind.StorageFault);
+        Assert.Contains((await outbox.PendingAsync(10)).Select(p => CloudEventCodec.Deserialize(p.Payload.Span).Kind), k => k == CareEventKind.StorageFault);
     }
 
     [Fact]

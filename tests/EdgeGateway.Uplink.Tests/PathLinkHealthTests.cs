@@ -62,7 +62,7 @@ public sealed class PathLinkHealthTests
             // Stopping mid-wait ends the supervisor with the token's cancellation, as ReliableUplink.RunAsync expects.
         }
 
-        await link.GoodbyeAsync();
+        await link.GoodbyeAsync(CancellationToken.None);
 
         var seen = reports.ToArray();
         Assert.Equal([PathHealth.Up, PathHealth.Down, PathHealth.Up], seen.Select(r => r.Health));

@@ -121,9 +121,9 @@ public sealed class TlsLinkTests(ITestOutputHelper output) : IDisposable
                 var uplink = new ReliableUplink([new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(broker.TlsUrl), security)], "gw-a", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
                 using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
                 var run = uplink.RunAsync(stop.Token);
-                await Eventually.UntilAsync(() => uplink.AttemptsOver(PathRole.Primary) >= 3, TimeSpan.FromSeconds(10), () => "broker log: " + broker.Log);
+                await Eventually.UntilAsync(() => uplink.AttemptsOf(PathRole.Primary) >= 3, TimeSpan.FromSeconds(10), () => "broker log: " + broker.Log);
                 var error = uplink.LastErrorOf(PathRole.Primary);
-                output.WriteLine($"{name}: {uplink.AttemptsOver(PathRole.Primary)} attempts, last error: {error}");
+                output.WriteLine($"{name}: {uplink.AttemptsOf(PathRole.Primary)} attempts, last error: {error}");
                 Assert.False(run.IsCompleted, $"{name}: the uplink stopped");
                 Assert.Equal(0, uplink.Connects);
                 Assert.False(uplink.AnyPathUp);
@@ -147,7 +147,7 @@ public sealed class TlsLinkTests(ITestOutputHelper output) : IDisposable
         var uplink = new ReliableUplink([new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(broker.TlsUrl), Security("gw-a"))], "gw-a", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var run = uplink.RunAsync(stop.Token);
-        await Eventually.UntilAsync(() => uplink.AttemptsOver(PathRole.Primary) >= 2, TimeSpan.FromSeconds(10), () => "broker log: " + broker.Log);
+        await Eventually.UntilAsync(() => uplink.AttemptsOf(PathRole.Primary) >= 2, TimeSpan.FromSeconds(10), () => "broker log: " + broker.Log);
         var error = uplink.LastErrorOf(PathRole.Primary);
         output.WriteLine(error);
         Assert.Contains("NotTimeValid", error, StringComparison.Ordinal);

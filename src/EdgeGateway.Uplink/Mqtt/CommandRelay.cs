@@ -5,20 +5,74 @@ using MQTTnet.Protocol;
 namespace EdgeGateway.Uplink.Mqtt;
 
 /// <summary>Command relay: hands the centre's commands to the handler off the receive thread, and publishes its replies on the path in use.</summary>
+/// <remarks>
+/// The persistent session delivers commands queued while we were away right after the CONNACK, which can be before
+/// the host has attached its handler (a start, a config rebuild). The broker counts a command as delivered once we
+/// have it, so it is held here until a handler attaches, never dropped.
+/// </remarks>
 internal sealed class CommandRelay(string gatewayId, Func<IMqttClient?> activeClient)
 {
-    /// <summary>A command from the centre arrived (raw payload).</summary>
-    public event Func<byte[], Task>? CommandReceived;
+    /// <summary>At most this many commands wait for a handler; more than that many unhandled means none is coming.</summary>
+    internal const int MaxWaiting = 64;
 
-    /// <summary>Passes <paramref name="payload"/> on to the handler without waiting for it.</summary>
-    public void Relay(byte[] payload)
+    private readonly Lock _gate = new();
+    private readonly Queue<byte[]> _waiting = new();
+    private Func<byte[], Task>? _handler;
+
+    /// <summary>A command from the centre arrived (raw payload); commands that came before the first handler are handed to it.</summary>
+    public event Func<byte[], Task>? CommandReceived
     {
-        // Commands are handled off the MQTT receive thread: a slow command (config apply) must not stall acks.
-        if (CommandReceived is { } handler)
+        add
         {
-            _ = Task.Run(() => handler(payload));
+            ArgumentNullException.ThrowIfNull(value);
+            byte[][] early;
+            lock (_gate)
+            {
+                _handler += value;
+                early = [.. _waiting];
+                _waiting.Clear();
+            }
+
+            foreach (var payload in early)
+            {
+                Dispatch(value, payload);
+            }
+        }
+
+        remove
+        {
+            lock (_gate)
+            {
+                _handler -= value;
+            }
         }
     }
+
+    /// <summary>Passes <paramref name="payload"/> on to the handler without waiting for it, or keeps it until one attaches.</summary>
+    public void Relay(byte[] payload)
+    {
+        Func<byte[], Task>? handler;
+        lock (_gate)
+        {
+            handler = _handler;
+            if (handler is null)
+            {
+                // A host that never attaches one (loadgen) must not grow without end: the oldest has expired first.
+                if (_waiting.Count == MaxWaiting)
+                {
+                    _waiting.Dequeue();
+                }
+
+                _waiting.Enqueue(payload);
+                return;
+            }
+        }
+
+        Dispatch(handler, payload);
+    }
+
+    // Commands are handled off the MQTT receive thread: a slow command (config apply) must not stall acks.
+    private static void Dispatch(Func<byte[], Task> handler, byte[] payload) => _ = Task.Run(() => handler(payload));
 
     /// <summary>Publishes a command reply (QoS 1, not retained) on the path in use.</summary>
     /// <exception cref="InvalidOperationException">No path is connected.</exception>

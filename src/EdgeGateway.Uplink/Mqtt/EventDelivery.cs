@@ -45,9 +45,6 @@ internal sealed partial class EventDelivery
     /// <summary>Raised after the broker confirmed (PUBACK) a transmission of an event.</summary>
     public event Action<OutboxEntry>? Published;
 
-    /// <summary>Events sent and waiting for the centre's ack.</summary>
-    public int InFlightCount => _inFlight.Count;
-
     /// <summary>Makes the delivery loop look again now (an accept, an ack, a path change).</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
 

@@ -152,8 +152,8 @@ internal sealed partial class PathLink
         }
     }
 
-    /// <summary>A clean stop is not a failure: say offline ourselves, then disconnect normally (the broker drops the will).</summary>
-    public async Task GoodbyeAsync()
+    /// <summary>A clean stop is not a failure: say offline ourselves, then disconnect normally (the broker drops the will); at most 2 s or until <paramref name="cancellationToken"/>.</summary>
+    public async Task GoodbyeAsync(CancellationToken cancellationToken)
     {
         var client = Volatile.Read(ref _client);
         if (client is not { IsConnected: true })
@@ -162,7 +162,8 @@ internal sealed partial class PathLink
             return;
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
         try
         {
             await client.PublishAsync(

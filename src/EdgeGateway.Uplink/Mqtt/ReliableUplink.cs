@@ -125,14 +125,8 @@ public sealed class ReliableUplink
     /// <summary>How many times a connection was established, over all paths.</summary>
     public long Connects => _paths.Sum(p => p.Connects);
 
-    /// <summary>Connects established over <paramref name="role"/> (tests).</summary>
-    internal long ConnectsOver(PathRole role) => Path(role).Connects;
-
-    /// <summary>Connection attempts over <paramref name="role"/>, successful or not (tests).</summary>
-    internal long AttemptsOver(PathRole role) => Path(role).Attempts;
-
-    /// <summary>Events sent and waiting for the centre's ack (tests).</summary>
-    internal int InFlightCount => _delivery.InFlightCount;
+    /// <summary>Connection attempts over <paramref name="role"/> since start, successful or not: a technician sees a link that keeps trying.</summary>
+    public long AttemptsOf(PathRole role) => Path(role).Attempts;
 
     /// <summary>Why the last connect over <paramref name="role"/> failed or its link was dropped, or null.</summary>
     public string? LastErrorOf(PathRole role) => Path(role).LastError;
@@ -161,7 +155,9 @@ public sealed class ReliableUplink
             }
 
             _router.Stop();
-            await Task.WhenAll(_paths.Select(p => p.GoodbyeAsync())).ConfigureAwait(false);
+
+            // The run's token has fired by now; the goodbye is bounded by its own deadline instead.
+            await Task.WhenAll(_paths.Select(p => p.GoodbyeAsync(CancellationToken.None))).ConfigureAwait(false);
         }
     }
 

@@ -205,45 +205,6 @@ public sealed partial class SqliteOutbox : IOutboxWriter, IOutboxReader, IAsyncD
         return done.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>The first <paramref name="max"/> pending events in delivery order: alarms, technical, info, telemetry; FIFO within a class.</summary>
-    /// <remarks>For tests only (they inspect what survived a crash); delivery reads through <see cref="ReadNewAsync"/>.</remarks>
-    internal async Task<IReadOnlyList<OutboxEntry>> PeekAsync(int max, CancellationToken cancellationToken = default)
-    {
-        var result = new List<OutboxEntry>(Math.Min(max, 1024));
-        lock (_unstoredLock)
-        {
-            foreach (var (evt, payload) in _unstored)
-            {
-                result.Add(new OutboxEntry(0, evt.Id, evt.Class, payload, evt.Time.Wall));
-            }
-        }
-
-        await _readLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var cmd = _read.CreateCommand();
-            cmd.CommandText = "SELECT seq, id, class, accepted_ms, payload FROM events ORDER BY class, seq LIMIT $max";
-            cmd.Parameters.AddWithValue("$max", max);
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
-            {
-                result.Add(new OutboxEntry(
-                    reader.GetInt64(0),
-                    new Guid((byte[])reader.GetValue(1)),
-                    (EventClass)reader.GetInt32(2),
-                    (byte[])reader.GetValue(4),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
-            }
-        }
-        finally
-        {
-            _readLock.Release();
-        }
-
-        // Memory-held technical events sort in among the stored ones by class (stable: they stay ahead within their class).
-        return result.Count > max ? result.OrderBy(e => e.Class).Take(max).ToList() : result.OrderBy(e => e.Class).ToList();
-    }
-
     /// <inheritdoc />
     /// <remarks>
     /// Per class only rows after the cursor (rows commit in sequence order, so nothing appears behind it): a deliverer with

@@ -49,8 +49,15 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         var dataDir = Directory.CreateTempSubdirectory("edgegateway-demo-").FullName;
         var config = SimulatedHome.Config(Zone, dataDir);
         config.Uplink.Broker = endpoint.ToString();
-        var gateway = new GatewayBuilder(new Core.Time.FixedClockSyncStatus(true), loggers, clock) { SampleOnStart = false }.Build(config, dataDir);
+        var builder = new GatewayBuilder(new Core.Time.FixedClockSyncStatus(true), loggers, clock) { SampleOnStart = false };
+        var gateway = builder.Build(config, dataDir);
         await using var ownedGateway = gateway.ConfigureAwait(false);
+
+        // The centre's commands as on a Pi: the store over the home's config file answers config.*, the loop alarm.*.
+        var configPath = Path.Combine(dataDir, "config.json");
+        await File.WriteAllTextAsync(configPath, config.ToJson(), cancellationToken).ConfigureAwait(false);
+        var store = builder.OpenConfigStore(configPath);
+        builder.AttachCentreCommands(gateway, store, dataDir);
         using var home = new SimulatedHome(gateway.Home, clock);
         var flowing = new Dictionary<string, bool>();
         var falls = 0;
@@ -174,12 +181,10 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         if (!options.Headless && !cancellationToken.IsCancellationRequested)
         {
             Show("demo", $"the home keeps running; the technician console is on this terminal (demo PIN {PinPolicy.DemoPin}); Ctrl+C stops");
-            var configPath = Path.Combine(dataDir, "config.json");
-            await File.WriteAllTextAsync(configPath, config.ToJson(), cancellationToken).ConfigureAwait(false);
-            using var bridge = new ConsoleBridge(gateway, new Core.Time.FixedClockSyncStatus(true));
+            using var bridge = builder.ConsoleBridge(gateway);
             await using var console = new ConsoleServer(
                 ConsoleTransports.Open("-"),
-                bridge.Services(ConsoleBridge.OpenStore(configPath, TimeProvider.System), dataDir, new LogTail(TimeProvider.System), "the demo home keeps its start-up config (a real gateway rebuilds its home with it)"),
+                bridge.Services(store, dataDir, new LogTail(TimeProvider.System), "the demo home keeps its start-up config (a real gateway rebuilds its home with it)"),
                 TimeProvider.System,
                 new ConsoleOptions { PinHash = PinHash.Create(PinPolicy.DemoPin).ToString(), Banner = "EdgeGateway demo home: technician console" },
                 loggers.CreateLogger<ConsoleServer>());

@@ -59,7 +59,7 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
                 {
                     PathHealth.Up => carries ? "connected, carries the events" : "connected, standing by",
                     PathHealth.Down => $"down: {error ?? "no connection"}",
-                    _ => error is null ? "connecting" : $"connecting; last try: {error}",
+                    _ => error is null ? "connecting" : $"connecting ({Uplink.AttemptsOf(p.Role)} attempts); last try: {error}",
                 };
                 return new UplinkPathStatus($"{p.Name} ({p.Endpoint})", health == PathHealth.Up, detail);
             })];

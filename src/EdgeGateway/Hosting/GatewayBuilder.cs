@@ -1,16 +1,18 @@
 using System.Text.RegularExpressions;
+using EdgeGateway.Configuration;
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Hosting;
 
 /// <summary>
 /// The one way a gateway is assembled: the hardware its config names (Pi or simulated), the home with its rules, the
-/// outbox in the data dir and the uplink that delivers it. <c>run</c> (with and without a config), <c>loadgen</c>, the
+/// outbox in the data dir and the uplink that delivers it, the centre's commands, the console's view and the watchdog. <c>run</c> (with and without a config), <c>loadgen</c>, the
 /// demo and the benchmarks all build through here, so what they exercise is what a Pi runs.
 /// </summary>
 internal sealed partial class GatewayBuilder(IClockSyncStatus clock, ILoggerFactory loggers, TimeProvider time)
@@ -52,6 +54,22 @@ internal sealed partial class GatewayBuilder(IClockSyncStatus clock, ILoggerFact
             throw;
         }
     }
+
+    /// <summary>The versioned config store over <paramref name="configPath"/>: every edit is validated as the whole config, secrets masked.</summary>
+    public ConfigStore OpenConfigStore(string configPath) => Hosting.ConsoleBridge.OpenStore(configPath, time);
+
+    /// <summary>Subscribes <paramref name="gateway"/> to the centre's commands over <paramref name="store"/>; commands that arrived first wait for this.</summary>
+    public void AttachCentreCommands(Gateway gateway, ConfigStore store, string dataDir) =>
+        CentreCommands.Attach(gateway, clock, store, dataDir, loggers.CreateLogger("commands"), time);
+
+    /// <summary>The technician console's view of <paramref name="gateway"/> (rebound to the new gateway after a config rebuild).</summary>
+    public ConsoleBridge ConsoleBridge(IRunningGateway gateway) => new(gateway, clock);
+
+    /// <summary>The systemd watchdog over <paramref name="gateway"/>'s loop, when systemd asked for one (WATCHDOG_USEC); null otherwise.</summary>
+    public LoopWatchdog? Watchdog(Gateway gateway, ISystemdNotifier notifier) =>
+        notifier.IsEnabled && LoopWatchdog.IntervalFromEnvironment() is { } interval
+            ? new LoopWatchdog(gateway.Home.Loop, notifier, time, interval)
+            : null;
 
     /// <summary>
     /// Builds delivery alone, for <c>run</c> without a config and <c>loadgen</c>: the outbox in the options' data dir

@@ -38,8 +38,8 @@ internal sealed partial class GatewayService(
     private static readonly TimeSpan AlarmRecheck = TimeSpan.FromSeconds(1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Channel<ConfigVersion> _applied = Channel.CreateUnbounded<ConfigVersion>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly LinuxClockSyncStatus _clock = new(TimeProvider.System);
     private readonly ILogger _logger = loggers.CreateLogger("gateway");
+    private readonly GatewayBuilder _builder = new(new LinuxClockSyncStatus(TimeProvider.System), loggers, TimeProvider.System);
     private volatile Gateway? _gateway;
     private volatile GatewayConfig _config = config;
     private ConfigStore? _store;
@@ -55,7 +55,7 @@ internal sealed partial class GatewayService(
         var gateway = await StartGatewayAsync(_config, cancellationToken).ConfigureAwait(false);
         try
         {
-            _store = ConsoleBridge.OpenStore(run.ConfigPath, TimeProvider.System);
+            _store = _builder.OpenConfigStore(run.ConfigPath);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
@@ -64,12 +64,12 @@ internal sealed partial class GatewayService(
             return;
         }
 
-        CentreCommands.Attach(gateway, _clock, _store, run.DataDir, loggers.CreateLogger("commands"), TimeProvider.System);
+        _builder.AttachCentreCommands(gateway, _store, run.DataDir);
         _store.Applied += version => _applied.Writer.TryWrite(version);
         _reloads = ReloadOnApplyAsync(_stop.Token);
         if (run.Console is { } consoleArg)
         {
-            _bridge = new ConsoleBridge(gateway, _clock);
+            _bridge = _builder.ConsoleBridge(gateway);
             var services = _bridge.Services(_store, run.DataDir, logTail, ReloadNotice);
             _console = OfferConsoleAsync(consoleArg, services, _stop.Token);
         }
@@ -80,7 +80,7 @@ internal sealed partial class GatewayService(
     /// <summary>Builds and arms a gateway for <paramref name="gatewayConfig"/>, with its watchdog; the process stops if it ever ends on its own.</summary>
     private async Task<Gateway> StartGatewayAsync(GatewayConfig gatewayConfig, CancellationToken cancellationToken)
     {
-        var gateway = new GatewayBuilder(_clock, loggers, TimeProvider.System).Build(gatewayConfig, run.DataDir);
+        var gateway = _builder.Build(gatewayConfig, run.DataDir);
         try
         {
             await gateway.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -92,10 +92,7 @@ internal sealed partial class GatewayService(
         }
 
         _gateway = gateway;
-        if (notifier.IsEnabled && LoopWatchdog.IntervalFromEnvironment() is { } interval)
-        {
-            _watchdog = new LoopWatchdog(gateway.Home.Loop, notifier, TimeProvider.System, interval);
-        }
+        _watchdog = _builder.Watchdog(gateway, notifier);
 
         // A part that stops on its own (it should not) stops the process, so systemd restarts it; a replaced one does not.
         _ = gateway.Completion.ContinueWith(
@@ -185,7 +182,7 @@ internal sealed partial class GatewayService(
             }
         }
 
-        CentreCommands.Attach(gateway, _clock, _store!, run.DataDir, loggers.CreateLogger("commands"), TimeProvider.System);
+        _builder.AttachCentreCommands(gateway, _store!, run.DataDir);
         _bridge?.Rebind(gateway);
         if (inForce)
         {

@@ -1,5 +1,6 @@
 using EdgeGateway.Demo;
 using EdgeGateway.Hosting;
+using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,7 +32,7 @@ public sealed class GatewayStopTests : IDisposable
 
         await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, gateway.Home.Events, TimeProvider.System, NullLogger.Instance);
         var stored = new HashSet<Guid>();
-        foreach (var e in await outbox.PeekAsync(10_000))
+        foreach (var e in await outbox.PendingAsync(10_000))
         {
             stored.Add(e.Id);
         }

@@ -20,6 +20,7 @@ namespace EdgeGateway.Uplink.Tests.Contract;
 public sealed class AckBatchTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan AckTimeout = TimeSpan.FromMilliseconds(300);
     private readonly string _dir = Directory.CreateTempSubdirectory("ack-batch-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -39,16 +40,16 @@ public sealed class AckBatchTests : IDisposable
 
         // A hand-driven centre: receives, acks only when told to.
         using var centre = new MqttClientFactory().CreateMqttClient();
-        var seen = new ConcurrentDictionary<Guid, bool>();
+        var seen = new ConcurrentDictionary<Guid, int>();
         centre.ApplicationMessageReceivedAsync += a =>
         {
-            seen[CloudEventCodec.Deserialize(a.ApplicationMessage.Payload.ToArray()).Id] = true;
+            seen.AddOrUpdate(CloudEventCodec.Deserialize(a.ApplicationMessage.Payload.ToArray()).Id, 1, (_, n) => n + 1);
             return Task.CompletedTask;
         };
         await centre.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).Build());
         await centre.SubscribeAsync(Topics.AllEvents, MqttQualityOfServiceLevel.AtLeastOnce);
 
-        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "batch-1", outbox, factory, new UplinkOptions(), NullLogger.Instance, TimeProvider.System);
+        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "batch-1", outbox, factory, new UplinkOptions { AckTimeout = AckTimeout }, NullLogger.Instance, TimeProvider.System);
         var acked = new ConcurrentDictionary<Guid, string>();
         uplink.AckReceived += a =>
         {
@@ -71,7 +72,11 @@ public sealed class AckBatchTests : IDisposable
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
         await Eventually.UntilAsync(() => outbox.Depth == 0, Patience, () => $"the single ack did not release {events[5].Id}");
         Assert.Equal("central-old", acked[events[5].Id]);
-        Assert.Equal(0, uplink.InFlightCount);
+
+        // Released means no longer in flight: with every id acked, nothing is sent again however many ack timeouts pass.
+        var sent = seen.Values.Sum();
+        await Task.Delay(AckTimeout * 5);
+        Assert.Equal(sent, seen.Values.Sum());
         await stop.CancelAsync();
         await run;
     }
