@@ -59,6 +59,7 @@ public sealed record LoopHappening(LoopHappeningKind Kind, string Text, CareEven
 /// a faulted sensor or lost mains → Fault; else Heartbeat.
 /// </para>
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The wake-up event never reads its WaitHandle, so it holds no kernel handle to release.")]
 public sealed class AlarmLoop : IRuleContext
 {
     private readonly CareEventFactory _events;
@@ -78,6 +79,7 @@ public sealed class AlarmLoop : IRuleContext
     private long _lastTurnTimestamp;
     private long _answeredProbe;
     private bool _armed;
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
     private readonly TaskCompletionSource _armedOnce = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _uplinkUp = true;
     private bool _mainsLost;
@@ -201,6 +203,82 @@ public sealed class AlarmLoop : IRuleContext
     /// <summary>Runs the loop until <paramref name="cancellationToken"/> fires; outputs go to their safe state first.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        Arm();
+        try
+        {
+            await foreach (var input in _inputs.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Turn(input);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            Disarm();
+        }
+    }
+
+    /// <summary>
+    /// Runs the loop as <see cref="RunAsync"/> does, on a thread of its own; <paramref name="threadStarted"/> runs on it
+    /// first (to raise its scheduling priority). Completes when the loop ends.
+    /// </summary>
+    /// <remarks>
+    /// A reading posted from a device thread then wakes exactly this thread; on the thread pool the channel's
+    /// continuation waits for a pool worker, a second wake-up that a loaded CPU delays by a whole scheduler slice.
+    /// </remarks>
+    public Task RunOnDedicatedThread(Action? threadStarted, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    threadStarted?.Invoke();
+                    RunBlocking(cancellationToken);
+                    done.TrySetResult();
+                }
+                catch (Exception ex)
+                {
+                    done.TrySetException(ex);
+                }
+            },
+            maxStackSize: 1024 * 1024)
+        { IsBackground = true, Name = "alarm loop" };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void RunBlocking(CancellationToken cancellationToken)
+    {
+        Arm();
+        try
+        {
+            while (true)
+            {
+                // Reset before draining: a post after the last TryRead has set it again, so no wake-up is missed.
+                _wake.Reset();
+                while (!cancellationToken.IsCancellationRequested && _inputs.Reader.TryRead(out var input))
+                {
+                    Turn(input);
+                }
+
+                _wake.Wait(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            Disarm();
+        }
+    }
+
+    private void Arm()
+    {
         _buzzer.Set(BuzzerPattern.Off);
         _led.Set(LedPattern.Heartbeat);
         foreach (var rule in _rules)
@@ -214,23 +292,19 @@ public sealed class AlarmLoop : IRuleContext
         UpdateOutputs();
         Volatile.Write(ref _armed, true);
         _armedOnce.TrySetResult();
-        try
-        {
-            await foreach (var input in _inputs.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                Handle(input);
-                UpdateOutputs();
-                Interlocked.Exchange(ref _lastTurnTimestamp, _time.GetTimestamp());
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            Volatile.Write(ref _armed, false);
-            _outbound.Writer.TryComplete();
-        }
+    }
+
+    private void Turn(LoopInput input)
+    {
+        Handle(input);
+        UpdateOutputs();
+        Interlocked.Exchange(ref _lastTurnTimestamp, _time.GetTimestamp());
+    }
+
+    private void Disarm()
+    {
+        Volatile.Write(ref _armed, false);
+        _outbound.Writer.TryComplete();
     }
 
     /// <inheritdoc />
@@ -288,6 +362,8 @@ public sealed class AlarmLoop : IRuleContext
     {
         if (_inputs.Writer.TryWrite(input))
         {
+            // Only a loop on its own thread waits on it; setting it when none waits costs a read of its state.
+            _wake.Set();
             return true;
         }
 

@@ -7,9 +7,6 @@ namespace EdgeGateway.Devices.Accelerometers;
 /// </summary>
 internal sealed class FifoReaderThread : IDisposable
 {
-    /// <summary>About nine times a normal thread's CPU share when both want it: woken promptly, without starving anyone.</summary>
-    public const int Nice = -10;
-
     private readonly Action _read;
     private readonly Action<string>? _started;
     private readonly TimeProvider _time;
@@ -33,7 +30,7 @@ internal sealed class FifoReaderThread : IDisposable
         _intervalTicks = (long)(interval.TotalSeconds * time.TimestampFrequency);
         _wait = new DeadlineWait(time);
 
-        // Highest is honoured on Windows; Linux ignores it, see ThreadNice.
+        // Highest is honoured on Windows; Linux ignores it, see ThreadPriorities.
         _thread = new Thread(Run) { IsBackground = true, Name = name, Priority = ThreadPriority.Highest };
     }
 
@@ -86,7 +83,9 @@ internal sealed class FifoReaderThread : IDisposable
 
     private void Run()
     {
-        ThreadNice.TryRaiseCurrentThread(Nice, out var priority);
+        // Nice, not real time: about nine times a normal thread's CPU share when both want it, woken promptly without
+        // starving anyone, and a 32-entry FIFO leaves tens of ms of slack.
+        ThreadPriorities.TryNice(ThreadPriorities.RaisedNice, out var priority);
         _started?.Invoke(priority);
         var deadline = Interlocked.Read(ref _firstDeadline);
         while (true)

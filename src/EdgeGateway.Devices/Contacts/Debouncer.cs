@@ -82,6 +82,8 @@ internal abstract class Debouncer : IDisposable
 
         private void Run()
         {
+            // Between a press and the buzzer: this thread must run the moment its deadline comes (it sleeps otherwise).
+            ThreadPriorities.TryRealtime(ThreadPriorities.AlarmPathRealtime, out _);
             while (true)
             {
                 _edge.Wait();

@@ -88,8 +88,10 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
     /// <summary>Arms the local alarm loop and returns once it takes inputs; then starts sampling, storing and delivering.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _tasks.Add(Home.Loop.RunAsync(_stop.Token));
+        _tasks.Add(StartLoop(Home.Loop, _time, out var loopPriority, _stop.Token));
         await Home.Loop.Armed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var runsAt = loopPriority();
+        LogLoopThread(_logger, runsAt);
         using (var self = Process.GetCurrentProcess())
         {
             ArmedAfterMs = (long)(_time.GetUtcNow() - self.StartTime.ToUniversalTime()).TotalMilliseconds;
@@ -117,6 +119,30 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
         _tasks.Add(OutboxPump.RunAsync(Home.Loop.Outbound, Outbox, _logger, _time, _stop.Token));
         _tasks.Add(Uplink.RunAsync(_stop.Token));
         _healthTimer = _time.CreateTimer(_ => ReportHealth(), null, TimeSpan.Zero, HealthInterval);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="loop"/> on the system clock on a thread of its own at the alarm path's real-time priority
+    /// (a press wakes the debounce thread and this one, nothing else); on any other clock (tests, the demo's scenario
+    /// clock) on the thread pool, as the clock's timers are. <paramref name="priority"/> tells, once armed, what it got.
+    /// </summary>
+    internal static Task StartLoop(Core.Loop.AlarmLoop loop, TimeProvider time, out Func<string> priority, CancellationToken cancellationToken)
+    {
+        if (!ReferenceEquals(time, TimeProvider.System))
+        {
+            priority = () => "on the thread pool (not the system clock)";
+            return loop.RunAsync(cancellationToken);
+        }
+
+        string outcome = "starting";
+        priority = () => Volatile.Read(ref outcome);
+        return loop.RunOnDedicatedThread(
+            () =>
+            {
+                Devices.ThreadPriorities.TryRealtime(Devices.ThreadPriorities.AlarmPathRealtime, out var got);
+                Volatile.Write(ref outcome, $"on its own thread at {got}");
+            },
+            cancellationToken);
     }
 
     /// <summary>Completes when the gateway stops (or one of its parts fails).</summary>
@@ -190,6 +216,9 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Alarm loop armed {ArmedAfterMs} ms after process start; outputs in their safe state")]
     private static partial void LogArmed(ILogger logger, long armedAfterMs);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Alarm loop runs {Priority}")]
+    private static partial void LogLoopThread(ILogger logger, string priority);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Critical, Message = "Event {EventId} could not be stored while stopping: {Reason}")]
     private static partial void LogUnstoredAtStop(ILogger logger, Guid eventId, string reason);
