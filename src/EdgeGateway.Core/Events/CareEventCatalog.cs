@@ -37,6 +37,7 @@ public static class CareEventCatalog
             new(CareEventKind.SlowLeak, A, 5, ScaipCodes.Device.Water, null, "alarm.slow-leak"),
             new(CareEventKind.DoorLeftOpen, A, 5, ScaipCodes.Device.Door, ScaipCodes.Status.OpenTooLong, "alarm.door-left-open"),
             new(CareEventKind.TestAlarm, A, 9, null, ScaipCodes.Status.TestTransmission, "alarm.test"),
+            new(CareEventKind.PowerShutdown, A, 3, ScaipCodes.Device.Power, null, "alarm.power-shutdown"),
             new(CareEventKind.InactivityWarning, I, 6, null, null, "info.inactivity-warning"),
             new(CareEventKind.FallCancelled, I, 6, ScaipCodes.Device.FallDetector, null, "info.fall-cancelled"),
             new(CareEventKind.AlarmCleared, I, 6, null, null, "info.alarm-cleared"),
@@ -46,6 +47,12 @@ public static class CareEventCatalog
             new(CareEventKind.SensorRestored, T, 7, null, null, "technical.sensor-restored"),
             new(CareEventKind.MainsLost, T, 6, ScaipCodes.Device.Power, ScaipCodes.Status.MainsFail, "technical.mains-lost"),
             new(CareEventKind.MainsRestored, T, 7, ScaipCodes.Device.Power, ScaipCodes.Status.MainsRestored, "technical.mains-restored"),
+
+            // SCAIP has battery low (0016); for critical, fault, restored and shutdown our sources give no status code.
+            new(CareEventKind.BatteryLow, T, 5, ScaipCodes.Device.Power, ScaipCodes.Status.BatteryLow, "technical.battery-low"),
+            new(CareEventKind.BatteryCritical, T, 4, ScaipCodes.Device.Power, ScaipCodes.Status.BatteryLow, "technical.battery-critical"),
+            new(CareEventKind.BatteryFault, T, 6, ScaipCodes.Device.Power, null, "technical.battery-fault"),
+            new(CareEventKind.BatteryRestored, T, 7, ScaipCodes.Device.Power, null, "technical.battery-restored"),
             new(CareEventKind.PrimaryPathLost, T, 6, null, ScaipCodes.Status.PrimaryPathFail, "technical.primary-path-lost"),
             new(CareEventKind.PrimaryPathRestored, T, 7, null, ScaipCodes.Status.PrimaryPathRestored, "technical.primary-path-restored"),
             new(CareEventKind.SecondaryPathLost, T, 6, null, ScaipCodes.Status.SecondaryPathFail, "technical.secondary-path-lost"),

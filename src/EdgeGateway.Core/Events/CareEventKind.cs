@@ -60,6 +60,21 @@ public enum CareEventKind
     /// <summary>Mains power back.</summary>
     MainsRestored,
 
+    /// <summary>On battery, the charge fell to the low threshold (or the UPS's battery-low signal came on).</summary>
+    BatteryLow,
+
+    /// <summary>On battery, the charge reached the reserve: the gateway ends gracefully.</summary>
+    BatteryCritical,
+
+    /// <summary>The battery is missing or faulty, or the power board does not answer: a power cut would not be ridden out.</summary>
+    BatteryFault,
+
+    /// <summary>A battery fault or low battery cleared.</summary>
+    BatteryRestored,
+
+    /// <summary>The gateway is powering off on low battery: the home is unprotected until mains returns.</summary>
+    PowerShutdown,
+
     /// <summary>The primary uplink path failed.</summary>
     PrimaryPathLost,
 

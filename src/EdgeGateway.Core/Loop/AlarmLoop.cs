@@ -169,6 +169,12 @@ public sealed class AlarmLoop : IRuleContext
         return Enqueue(new TechnicalInput(kind, sensorId, message));
     }
 
+    /// <summary>
+    /// Queues the notice that the gateway is powering off on low battery: sent with an alarm's priority, since the home is
+    /// unprotected from then on, but without a local alarm (nobody at home can act on it; the buzzer stays as it is).
+    /// </summary>
+    public bool TryPostShutdownNotice(string message) => Enqueue(new ShutdownNoticeInput(message));
+
     /// <summary>Queues the uplink's verdict: false when no path to the centre works, so a raised alarm sounds as undeliverable.</summary>
     public bool TrySetUplinkState(bool anyPathUp) => Enqueue(new UplinkInput(anyPathUp));
 
@@ -416,6 +422,11 @@ public sealed class AlarmLoop : IRuleContext
             case TechnicalInput technical:
                 Technical(technical.Kind, technical.SensorId, technical.Message ?? "");
                 break;
+            case ShutdownNoticeInput notice:
+                var shutdown = _events.Create(CareEventKind.PowerShutdown, "power", notice.Message);
+                Send(shutdown);
+                Report(new LoopHappening(LoopHappeningKind.EventEmitted, notice.Message, shutdown));
+                break;
             case UplinkInput uplink:
                 if (_uplinkUp != uplink.AnyPathUp)
                 {
@@ -482,6 +493,12 @@ public sealed class AlarmLoop : IRuleContext
                 break;
             case CareEventKind.MainsRestored:
                 _mainsLost = false;
+                break;
+            case CareEventKind.BatteryFault:
+                _faults.Add("power");
+                break;
+            case CareEventKind.BatteryRestored:
+                _faults.Remove("power");
                 break;
         }
 
@@ -565,6 +582,8 @@ public sealed class AlarmLoop : IRuleContext
     private sealed record FallInput(FallSignal Fall) : LoopInput;
 
     private sealed record TechnicalInput(CareEventKind Kind, string? SensorId, string Message) : LoopInput;
+
+    private sealed record ShutdownNoticeInput(string Message) : LoopInput;
 
     private sealed record UplinkInput(bool AnyPathUp) : LoopInput;
 

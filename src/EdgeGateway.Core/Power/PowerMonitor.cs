@@ -1,0 +1,264 @@
+using EdgeGateway.Core.Events;
+using UnitsNet;
+
+namespace EdgeGateway.Core.Power;
+
+/// <summary>How <see cref="PowerMonitor"/> judges its source.</summary>
+public sealed record PowerMonitorOptions
+{
+    /// <summary>How often the source is read.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long mains must stay gone (or back) before it counts: a flicker is not an event.</summary>
+    public TimeSpan MainsSettle { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>On battery at or below this charge: battery low (prepare: the centre is told while there is time).</summary>
+    public Ratio LowCharge { get; init; } = Ratio.FromPercent(30);
+
+    /// <summary>On battery at or below this charge: battery critical, and the gateway ends gracefully while it still can.</summary>
+    public Ratio ReserveCharge { get; init; } = Ratio.FromPercent(10);
+
+    /// <summary>The battery's usable capacity, for the time left from the measured draw; null when not configured.</summary>
+    public ElectricCharge? Capacity { get; init; }
+
+    /// <summary>Every problem with these options, each naming its key; empty when valid.</summary>
+    public IReadOnlyList<string> Validate(string section)
+    {
+        var errors = new List<string>();
+        if (PollInterval < TimeSpan.FromSeconds(1) || PollInterval > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"{section}:PollSeconds: {PollInterval.TotalSeconds:0.###} s is out of range (1–300 s)");
+        }
+
+        if (MainsSettle < TimeSpan.Zero || MainsSettle > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"{section}:MainsSettleSeconds: {MainsSettle.TotalSeconds:0.###} s is out of range (0–600 s)");
+        }
+
+        if (ReserveCharge.Percent is < 1 or > 50)
+        {
+            errors.Add($"{section}:ReservePercent: {ReserveCharge.Percent:0.#} % is out of range (1–50 %)");
+        }
+
+        if (LowCharge.Percent > 90 || LowCharge <= ReserveCharge)
+        {
+            errors.Add($"{section}:LowPercent: {LowCharge.Percent:0.#} % must be above the reserve ({ReserveCharge.Percent:0.#} %) and at most 90 %");
+        }
+
+        if (Capacity is { } capacity && capacity.MilliampereHours <= 0)
+        {
+            errors.Add($"{section}:CapacityMah: must be positive");
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>The power state as the monitor has judged it (mains settled, battery thresholds), for heartbeat, status and console.</summary>
+/// <param name="Supply">Mains or battery, settled (a flicker does not change it).</param>
+/// <param name="Battery">The battery's condition.</param>
+/// <param name="Charge">State of charge, when the source gives one.</param>
+/// <param name="TimeLeft">Estimated time on battery until the reserve, from the measured draw; null on mains or without the figures.</param>
+/// <param name="Reading">The last raw reading.</param>
+public sealed record PowerState(PowerSupply Supply, BatteryCondition Battery, Ratio? Charge, TimeSpan? TimeLeft, PowerStatus Reading)
+{
+    /// <summary>One short line: "mains, battery 87 %" or "battery 41 %, ~5.2 h left".</summary>
+    public override string ToString()
+    {
+        var supply = Supply switch { PowerSupply.Mains => "mains", PowerSupply.Battery => "on battery", _ => "unknown" };
+        var charge = Charge is { } c ? System.FormattableString.Invariant($", battery {c.Percent:0} %") : "";
+        var battery = Battery is BatteryCondition.Normal ? "" : $", battery {Battery.ToString().ToLowerInvariant()}";
+        var left = TimeLeft is { } t ? System.FormattableString.Invariant($", ~{t.TotalHours:0.0} h left") : "";
+        var fault = Reading.Fault is { } f ? $" ({f})" : "";
+        return supply + charge + battery + left + fault;
+    }
+}
+
+/// <summary>
+/// Reads a power source on a timer and turns what it reports into the home's power events: mains lost and restored
+/// once they have held for the settle time, battery low, battery critical (and then a request to end gracefully), and
+/// battery faults. Reading and judging run on the timer, never on the alarm loop, so an alarm raised on battery is
+/// never delayed by them.
+/// </summary>
+public sealed class PowerMonitor : IDisposable
+{
+    /// <summary>Percentage points the charge must climb back above a threshold before it counts as cleared.</summary>
+    private const double HysteresisPercent = 5;
+
+    private readonly IPowerSource _source;
+    private readonly PowerMonitorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Action<CareEventKind, string> _report;
+    private readonly Lock _gate = new();
+    private ITimer? _timer;
+    private PowerSupply _settled = PowerSupply.Unknown;
+    private PowerSupply _pending = PowerSupply.Unknown;
+    private long _pendingSince;
+    private bool _low;
+    private bool _critical;
+    private bool _faulted;
+    private volatile PowerState _state;
+
+    /// <summary>Creates the monitor; <paramref name="report"/> takes each power event (kind and text) to the alarm loop.</summary>
+    public PowerMonitor(IPowerSource source, PowerMonitorOptions options, TimeProvider time, Action<CareEventKind, string> report)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(report);
+        _source = source;
+        _options = options;
+        _time = time;
+        _report = report;
+        _state = new PowerState(PowerSupply.Unknown, BatteryCondition.Normal, null, null, new PowerStatus(PowerSupply.Unknown, BatteryCondition.Normal));
+    }
+
+    /// <summary>Raised once when the battery reaches the reserve on battery: the host ends the gateway gracefully.</summary>
+    public event Action<PowerState>? ShutdownRequested;
+
+    /// <summary>The power state as judged at the last reading.</summary>
+    public PowerState State => _state;
+
+    /// <summary>What the source is.</summary>
+    public string Description => _source.Description;
+
+    /// <summary>Reads now, then every poll interval.</summary>
+    public void Start() => _timer ??= _time.CreateTimer(_ => Check(), null, TimeSpan.Zero, _options.PollInterval);
+
+    /// <summary>One reading and its judgement (the timer's step; tests call it directly).</summary>
+    public void Check()
+    {
+        PowerStatus reading;
+        try
+        {
+            reading = _source.Read();
+        }
+#pragma warning disable CA1031 // A source that throws anyway (a binding's own bug) is a fault to report, not the end of power monitoring.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            reading = PowerStatus.Unreadable(ex.Message);
+        }
+
+        PowerState? shutdown = null;
+        lock (_gate)
+        {
+            JudgeSupply(reading.Supply);
+            JudgeBattery(reading);
+            var timeLeft = _settled == PowerSupply.Battery ? TimeLeft(reading) : null;
+            _state = new PowerState(_settled, reading.Battery, reading.Charge, timeLeft, reading);
+            if (_settled == PowerSupply.Battery && !_critical && ReserveReached(reading))
+            {
+                _critical = true;
+                _report(CareEventKind.BatteryCritical, $"battery at the reserve on battery ({_state}): the gateway ends gracefully now");
+                shutdown = _state;
+            }
+        }
+
+        if (shutdown is not null)
+        {
+            ShutdownRequested?.Invoke(shutdown);
+        }
+    }
+
+    private void JudgeSupply(PowerSupply now)
+    {
+        if (now == PowerSupply.Unknown)
+        {
+            return; // an unreadable source keeps the last settled supply; the fault is reported by JudgeBattery
+        }
+
+        if (_settled == PowerSupply.Unknown)
+        {
+            // The first reading: starting on battery is news (the gateway booted during a power cut), on mains is not.
+            _settled = now;
+            _pending = now;
+            if (now == PowerSupply.Battery)
+            {
+                _report(CareEventKind.MainsLost, "started on battery: mains is not present");
+            }
+
+            return;
+        }
+
+        if (now == _settled)
+        {
+            _pending = now;
+            return;
+        }
+
+        if (now != _pending)
+        {
+            _pending = now;
+            _pendingSince = _time.GetTimestamp();
+        }
+
+        if (_time.GetElapsedTime(_pendingSince) < _options.MainsSettle)
+        {
+            return;
+        }
+
+        _settled = now;
+        if (now == PowerSupply.Battery)
+        {
+            _report(CareEventKind.MainsLost, $"mains lost for {_options.MainsSettle.TotalSeconds:0} s: running on battery");
+        }
+        else
+        {
+            _report(CareEventKind.MainsRestored, "mains restored");
+            _critical = false;
+        }
+    }
+
+    private void JudgeBattery(PowerStatus reading)
+    {
+        var faulty = reading.Battery is BatteryCondition.Missing or BatteryCondition.Fault || reading.Fault is not null;
+        if (faulty && !_faulted)
+        {
+            _faulted = true;
+            var why = reading.Fault ?? (reading.Battery == BatteryCondition.Missing ? "no battery connected" : "the power board reports a battery fault");
+            _report(CareEventKind.BatteryFault, $"{why}: the gateway cannot ride out a power cut");
+        }
+        else if (!faulty && _faulted)
+        {
+            _faulted = false;
+            _report(CareEventKind.BatteryRestored, "battery fault cleared");
+        }
+
+        var charge = reading.Charge?.Percent;
+        var low = reading.Battery == BatteryCondition.Low || charge <= _options.LowCharge.Percent;
+        if (_settled == PowerSupply.Battery && low && !_low)
+        {
+            _low = true;
+            _report(CareEventKind.BatteryLow, charge is { } c ? System.FormattableString.Invariant($"battery low on battery: {c:0} %") : "battery low on battery (the UPS's battery-low signal)");
+        }
+        else if (_low && reading.Battery != BatteryCondition.Low && (charge is null ? _settled == PowerSupply.Mains : charge > _options.LowCharge.Percent + HysteresisPercent))
+        {
+            _low = false;
+            _report(CareEventKind.BatteryRestored, charge is { } c ? System.FormattableString.Invariant($"battery charged again: {c:0} %") : "battery-low signal cleared");
+        }
+    }
+
+    private bool ReserveReached(PowerStatus reading) =>
+        reading.Charge is { } charge
+            ? charge <= _options.ReserveCharge
+            : reading.Battery == BatteryCondition.Low; // a DC-UPS's battery-low relay is its reserve signal
+
+    private TimeSpan? TimeLeft(PowerStatus reading)
+    {
+        if (_options.Capacity is not { } capacity || reading.Charge is not { } charge || reading.BatteryCurrent is not { } current || current.Amperes >= 0)
+        {
+            return null;
+        }
+
+        var usable = (charge.DecimalFractions - _options.ReserveCharge.DecimalFractions) * capacity.AmpereHours;
+        return usable <= 0 ? TimeSpan.Zero : TimeSpan.FromHours(usable / -current.Amperes);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        _source.Dispose();
+    }
+}
