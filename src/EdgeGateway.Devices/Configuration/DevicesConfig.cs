@@ -29,6 +29,9 @@ public sealed class DevicesConfig
     /// <summary>Buzzer, LED and valve relay.</summary>
     public OutputsConfig Outputs { get; set; } = new();
 
+    /// <summary>The home's power source (mains and battery), or null when the gateway is not told about its power.</summary>
+    public PowerConfig? Power { get; set; }
+
     /// <summary>The old place of the gateway-wide <c>data_directory</c>: still read from an old file (with a warning naming the new key), never written.</summary>
     public string? DataDirectory { get; set; }
 
@@ -169,6 +172,20 @@ public sealed class DevicesConfig
         Pin($"{SectionName}:Outputs:BuzzerPin", Outputs.BuzzerPin, required: false);
         Pin($"{SectionName}:Outputs:LedPin", Outputs.LedPin, required: false);
         Pin($"{SectionName}:Outputs:ValveRelayPin", Outputs.ValveRelayPin, required: false);
+        if (Power is { } power)
+        {
+            errors.AddRange(power.Validate($"{SectionName}:Power"));
+            if (power.Source == "dc-ups")
+            {
+                Pin($"{SectionName}:Power:AcOkPin", power.AcOkPin, required: false);
+                Pin($"{SectionName}:Power:BatteryLowPin", power.BatteryLowPin, required: false);
+            }
+            else if (power.Source is "ina219" or "pijuice" && Accelerometers.Any(a => a.Bus == power.Bus && a.Address == power.EffectiveAddress))
+            {
+                errors.Add($"{SectionName}:Power:Address: 0x{power.EffectiveAddress:X2} on bus {power.Bus} is already used by an accelerometer");
+            }
+        }
+
         return errors;
     }
 }

@@ -116,6 +116,10 @@ internal sealed class ConsoleCommands
             ? "outbox   empty"
             : $"outbox   {s.OutboxDepth} unacknowledged, oldest {(s.OldestUnackedAge is { } age ? Duration(age) : "unknown")}");
         lines.Add($"alarms   {s.AlarmsRaised} raised since start");
+        if (s.Power is { } power)
+        {
+            lines.Add($"power    {power}");
+        }
         var sensors = _ctx.Services.Sensors.List();
         for (var i = 0; i < sensors.Count; i++)
         {

@@ -26,7 +26,11 @@ public sealed record GatewayStatusSnapshot(
     IReadOnlyList<UplinkPathStatus> UplinkPaths,
     int OutboxDepth,
     TimeSpan? OldestUnackedAge,
-    int AlarmsRaised);
+    int AlarmsRaised)
+{
+    /// <summary>The power state in one line ("on battery, battery 41 %, ~5.2 h left"), or null when no power source is configured.</summary>
+    public string? Power { get; init; }
+}
 
 /// <summary>Implemented by the host: the gateway's status.</summary>
 public interface IGatewayStatus

@@ -22,6 +22,7 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private ITimer? _healthTimer;
+    private GracefulShutdown? _shutdown;
     private int _disposed;
 
     /// <summary>Assembles the parts <see cref="GatewayBuilder"/> built; the gateway owns them from here.</summary>
@@ -101,6 +102,12 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
         if (SampleOnStart)
         {
             Home.StartSampling();
+        }
+
+        if (Home.Power is { } power)
+        {
+            _shutdown = new GracefulShutdown(power, Home.Loop, Outbox, Uplink, Home.Config.Devices.Power!, _logger, _time);
+            power.Start();
         }
 
         // When no path to the centre works, a raised alarm sounds as undeliverable: the resident is never left in silence.
@@ -187,6 +194,7 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
             await _healthTimer.DisposeAsync().ConfigureAwait(false);
         }
 
+        _shutdown?.Dispose();
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {

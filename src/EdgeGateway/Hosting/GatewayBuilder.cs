@@ -181,9 +181,30 @@ internal static class GatewayStates
         return states;
     }
 
-    private static Dictionary<string, string> Outputs(Home home) => new()
+    private static Dictionary<string, string> Outputs(Home home)
     {
-        ["buzzer"] = home.Buzzer.Pattern.ToString(),
-        ["led"] = home.Led.Pattern.ToString(),
-    };
+        var states = new Dictionary<string, string>
+        {
+            ["buzzer"] = home.Buzzer.Pattern.ToString(),
+            ["led"] = home.Led.Pattern.ToString(),
+        };
+
+        // Power as a line a person reads, and its parts for a centre to chart or alarm on.
+        if (home.Power?.State is { } power)
+        {
+            states["power"] = power.ToString();
+            states["power.supply"] = power.Supply.ToString().ToLowerInvariant();
+            if (power.Charge is { } charge)
+            {
+                states["power.charge_percent"] = charge.Percent.ToString("0", System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (power.TimeLeft is { } left)
+            {
+                states["power.time_left_h"] = left.TotalHours.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return states;
+    }
 }

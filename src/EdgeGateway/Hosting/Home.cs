@@ -3,6 +3,7 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Falls;
 using EdgeGateway.Core.Loop;
 using EdgeGateway.Core.Outputs;
+using EdgeGateway.Core.Power;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Devices.Accelerometers;
 using EdgeGateway.Devices.Configuration;
@@ -59,6 +60,12 @@ internal sealed class Home : IDisposable
             FlowMeters.Add(Own(new FlowMeter(hardware.Gpio, options, dataDir, time, Events.Now, r => Loop.TryPost(r), Supervise, loggers.CreateLogger("flow-meters"))));
         }
 
+        if (config.Devices.Power is { } power)
+        {
+            // Power events go through the loop like every technical event (LED, outbox); judging them never blocks it.
+            Power = Own(new PowerMonitor(hardware.OpenPower(power), power.ToMonitorOptions(), time, (kind, text) => Loop.TryPostTechnical(kind, "power", text)));
+        }
+
         foreach (var accel in config.Devices.Accelerometers)
         {
             var chip = hardware.OpenAccelerometer(accel);
@@ -97,6 +104,9 @@ internal sealed class Home : IDisposable
     public IShutOffValve? Valve { get; }
 
     public List<FlowMeter> FlowMeters { get; } = [];
+
+    /// <summary>The power monitor, when the config names a power source.</summary>
+    public PowerMonitor? Power { get; }
 
     /// <summary>The latest reading of each sensor that has reported (contacts report their state at start).</summary>
     public IReadOnlyDictionary<string, SensorReading> LastReadings => _lastReadings;

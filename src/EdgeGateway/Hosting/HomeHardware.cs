@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using System.Device.Gpio;
 using System.Device.I2c;
+using EdgeGateway.Core.Power;
 using EdgeGateway.Devices.Accelerometers;
 using EdgeGateway.Devices.Accelerometers.Adxl345;
 using EdgeGateway.Devices.Accelerometers.Mpu6050;
 using EdgeGateway.Devices.Configuration;
 using EdgeGateway.Devices.Contacts;
+using EdgeGateway.Devices.Power;
 using EdgeGateway.Devices.Simulated;
 
 namespace EdgeGateway.Hosting;
@@ -13,6 +15,12 @@ namespace EdgeGateway.Hosting;
 /// <summary>What a home runs on: the Pi's GPIO and I2C buses, or their simulated twins. Both go through the same drivers.</summary>
 internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfig, IAccelerometerChip> OpenAccelerometer)
 {
+    /// <summary>Opens the power source a config names, on this hardware's GPIO and I2C.</summary>
+    public Func<PowerConfig, IPowerSource> OpenPower { get; init; } = config => PowerSources.Open(config, null);
+
+    /// <summary>The simulated power board (an INA219 or PiJuice twin), when the home is simulated and names one.</summary>
+    public I2cDevice? SimulatedPowerBoard { get; private set; }
+
     /// <summary>The simulated GPIO driver under <see cref="Gpio"/>, when the home is simulated (tests and the demo drive its pins).</summary>
     public SimulatedGpioDriver? SimulatedGpio { get; init; }
 
@@ -24,9 +32,16 @@ internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfi
         config.Simulated ? Simulated(config.Devices, time) : RaspberryPi();
 
     /// <summary>The real Raspberry Pi: libgpiod through System.Device.Gpio and /dev/i2c-N.</summary>
-    public static HomeHardware RaspberryPi() => new(
-        new GpioController(),
-        config => AccelerometerChips.Find(config).Driver(I2cDevice.Create(new I2cConnectionSettings(config.Bus, config.Address)), config.SampleRateHz));
+    public static HomeHardware RaspberryPi()
+    {
+        var gpio = new GpioController();
+        return new(
+            gpio,
+            config => AccelerometerChips.Find(config).Driver(I2cDevice.Create(new I2cConnectionSettings(config.Bus, config.Address)), config.SampleRateHz))
+        {
+            OpenPower = config => PowerSources.Open(config, gpio),
+        };
+    }
 
     /// <summary>Simulated GPIO and I2C for <paramref name="devices"/>, with the home at rest: doors shut, cords hanging, the wearer still.</summary>
     public static HomeHardware Simulated(DevicesConfig devices, TimeProvider time)
@@ -39,9 +54,21 @@ internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfi
             driver.SetInputLevel(contact.Pin!.Value, contact.Pull == ContactPull.Up ? PinValue.Low : PinValue.High);
         }
 
+        // The UPS at rest: mains present (AC-OK pulls its pin low), the battery full and charging slowly.
+        if (devices.Power is { Source: "dc-ups", AcOkPin: { } acOk } ups)
+        {
+            driver.SetInputLevel(acOk, ups.AcOkActiveLow ? PinValue.Low : PinValue.High);
+            if (ups.BatteryLowPin is { } low)
+            {
+                driver.SetInputLevel(low, ups.BatteryLowActiveLow ? PinValue.High : PinValue.Low);
+            }
+        }
+
         var chips = new ConcurrentDictionary<string, SimulatedI2cRegisterDevice>(StringComparer.Ordinal);
-        return new HomeHardware(
-            new GpioController(driver),
+        var gpio = new GpioController(driver);
+        HomeHardware? hardware = null;
+        hardware = new HomeHardware(
+            gpio,
             config =>
             {
                 var chip = AccelerometerChips.Find(config);
@@ -52,7 +79,23 @@ internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfi
         {
             SimulatedGpio = driver,
             SimulatedAccelerometers = chips,
+            OpenPower = config =>
+            {
+                I2cDevice? board = config.Source switch
+                {
+                    "ina219" => new SimulatedIna219(new I2cConnectionSettings(config.Bus, config.EffectiveAddress), UnitsNet.ElectricResistance.FromOhms(config.ShuntOhms))
+                    {
+                        BusVoltage = UnitsNet.ElectricPotential.FromVolts(4.15 * config.CellsInSeries),
+                        Current = UnitsNet.ElectricCurrent.FromMilliamperes(100),
+                    },
+                    "pijuice" => new SimulatedPiJuice(new I2cConnectionSettings(config.Bus, config.EffectiveAddress)),
+                    _ => null,
+                };
+                hardware!.SimulatedPowerBoard = board;
+                return PowerSources.Open(config, gpio, board);
+            },
         };
+        return hardware;
     }
 }
 
@@ -83,4 +126,17 @@ internal static class AccelerometerChips
 
     /// <summary>A chip's driver over an I2C device, and its simulated twin at an address.</summary>
     internal sealed record Chip(Func<I2cDevice, double, IAccelerometerChip> Driver, Func<TimeProvider, int, SimulatedI2cRegisterDevice> Simulated);
+}
+
+/// <summary>The power sources a config may name: the one place <c>devices.power.source</c> is read.</summary>
+internal static class PowerSources
+{
+    /// <summary>Opens the source <paramref name="config"/> names, on <paramref name="gpio"/> or over <paramref name="board"/> (else the Pi's I2C bus).</summary>
+    public static IPowerSource Open(PowerConfig config, GpioController? gpio, I2cDevice? board = null) => config.Source switch
+    {
+        "dc-ups" => new DcUpsSignals(gpio ?? throw new InvalidOperationException("a DC-UPS needs the GPIO controller"), config.ToWiring()),
+        "ina219" => new Ina219UpsHat(board ?? I2cDevice.Create(new I2cConnectionSettings(config.Bus, config.EffectiveAddress)), config.ToIna219()),
+        "pijuice" => new PiJuicePowerSource(board ?? I2cDevice.Create(new I2cConnectionSettings(config.Bus, config.EffectiveAddress))),
+        _ => throw new ArgumentException($"devices.power.source: unknown power source '{config.Source}'; expected one of {string.Join(", ", PowerConfig.Sources)}", nameof(config)),
+    };
 }
