@@ -66,7 +66,7 @@ public sealed class CentreConfiguration(ConfigStore store) : IRemoteConfiguratio
         }
         catch (ConfigRejectedException ex)
         {
-            return ConfigChangeResult.Rejected(current, [.. ex.Errors.Select(e => new ConfigProblem(e.Key, e.Problem))]);
+            return ConfigChangeResult.Rejected(current, [.. ex.Issues.Select(e => new ConfigProblem(e.Path, e.Problem))]);
         }
     }
 
@@ -91,7 +91,7 @@ public sealed class CentreConfiguration(ConfigStore store) : IRemoteConfiguratio
         }
         catch (ConfigRejectedException ex)
         {
-            return ConfigChangeResult.Rejected(current, [.. ex.Errors.Select(e => new ConfigProblem(e.Key, e.Problem))]);
+            return ConfigChangeResult.Rejected(current, [.. ex.Issues.Select(e => new ConfigProblem(e.Path, e.Problem))]);
         }
     }
 

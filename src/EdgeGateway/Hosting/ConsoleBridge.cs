@@ -7,6 +7,7 @@ using EdgeGateway.Cli;
 using EdgeGateway.Configuration;
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Loop;
 using EdgeGateway.Core.Time;
@@ -200,8 +201,11 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
 
     /// <summary>An edit is validated as the whole gateway config, exactly as start-up would, before anything is written.</summary>
     /// <remarks>Lines and columns are left out: the candidate is the edited config, not the file the technician sees.</remarks>
-    private static IEnumerable<ConfigError> ValidateWholeConfig(JsonObject candidate) =>
-        GatewayConfig.Check(candidate.ToJsonString(), null, out _).Select(i => new ConfigError(i.Path.Length > 0 ? i.Path : "config", i.Problem));
+    private static IEnumerable<ConfigIssue> ValidateWholeConfig(JsonObject candidate) =>
+        GatewayConfig.Check(candidate.ToJsonString(), null, out _)
+            .Select(i => i with { Key = i.Key.IsRoot ? WholeConfig : i.Key, Line = null, Column = null });
+
+    private static readonly ConfigKey WholeConfig = ConfigKey.Of("config");
 
     private void OnHappening(LoopHappening h)
     {
