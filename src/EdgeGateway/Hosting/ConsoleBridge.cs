@@ -39,6 +39,8 @@ internal interface IRunningGateway
 /// </summary>
 internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAlarm, IAlarmControl, IDisposable
 {
+    // The key an edit's problem of the whole config is reported at, so the console and the centre have a key to name.
+    private static readonly ConfigKey WholeConfig = ConfigKey.Of("config");
     private readonly IClockSyncStatus _clock;
     private readonly ConcurrentDictionary<string, SensorValue> _last = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ImmutableSubscribers> _subscribers = new(StringComparer.Ordinal);
@@ -204,8 +206,6 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
     private static IEnumerable<ConfigIssue> ValidateWholeConfig(JsonObject candidate) =>
         GatewayConfig.Check(candidate.ToJsonString(), null, out _)
             .Select(i => i with { Key = i.Key.IsRoot ? WholeConfig : i.Key, Line = null, Column = null });
-
-    private static readonly ConfigKey WholeConfig = ConfigKey.Of("config");
 
     private void OnHappening(LoopHappening h)
     {

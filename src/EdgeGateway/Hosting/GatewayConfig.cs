@@ -139,7 +139,7 @@ internal sealed class GatewayConfig
             errors.Add(new(outputs.Field(nameof(OutputsConfig.LedPin)), "missing; the status LED shows the resident and the technician that the gateway is armed"));
         }
 
-        errors.AddRange(EffectiveRules.Validate(HomeRulesConfig.Key));
+        errors.AddRange(EffectiveRules.Validate(Key(nameof(Rules))));
         var uplink = Key(nameof(Uplink));
         if (string.IsNullOrWhiteSpace(Uplink.Broker))
         {
