@@ -298,14 +298,15 @@ internal sealed class GatewayConfig
 
         Devices.DataDirectory = null;
         var oldKey = DevicesConfig.Key.Field(nameof(DevicesConfig.DataDirectory));
-        if (check.Has(Key(nameof(DataDirectory))) && DataDirectory != old)
+        var newKey = Key(nameof(DataDirectory));
+        if (check.Has(newKey) && DataDirectory != old)
         {
-            issues.Add(check.Locate(new ConfigIssue(oldKey, $"the data directory moved to the top-level key data_directory, which says '{DataDirectory}'; remove devices.data_directory")));
+            issues.Add(check.Locate(ConfigIssue.Naming(oldKey, newKey, key => $"the data directory moved to the top-level key {key}, which says '{DataDirectory}'; remove {oldKey}")));
             return [];
         }
 
         DataDirectory = old;
-        return [check.Locate(new ConfigIssue(oldKey, "is the old place of the data directory; move it to the top-level key data_directory"))];
+        return [check.Locate(ConfigIssue.Naming(oldKey, newKey, key => $"is the old place of the data directory; move it to the top-level key {key}"))];
     }
 
     private static ConfigIssue NullFile => new(ConfigKey.Root, "the file holds null: expected a JSON object { … }");
