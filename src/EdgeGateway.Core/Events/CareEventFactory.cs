@@ -67,12 +67,17 @@ public sealed partial class CareEventFactory
     /// <exception cref="ArgumentException">The id is empty, too long or has other characters.</exception>
     public static void ValidateGatewayId(string gatewayId)
     {
-        if (string.IsNullOrEmpty(gatewayId) || !IdPattern().IsMatch(gatewayId))
+        if (GatewayIdProblem(gatewayId) is { } problem)
         {
-            throw new ArgumentException(
-                $"gateway id '{gatewayId}' is invalid: expected 1–64 characters of a–z, 0–9, '-' or '_'.", nameof(gatewayId));
+            throw new ArgumentException(problem, nameof(gatewayId));
         }
     }
+
+    /// <summary>What is wrong with <paramref name="gatewayId"/> as a gateway id, or null when it is valid.</summary>
+    public static string? GatewayIdProblem(string? gatewayId) =>
+        string.IsNullOrEmpty(gatewayId) || !IdPattern().IsMatch(gatewayId)
+            ? $"gateway id '{gatewayId}' is invalid: expected 1–64 characters of a–z, 0–9, '-' or '_'."
+            : null;
 
     [GeneratedRegex("^[a-z0-9_-]{1,64}$")]
     private static partial Regex IdPattern();

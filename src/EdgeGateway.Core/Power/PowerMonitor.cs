@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using UnitsNet;
 
@@ -21,33 +22,35 @@ public sealed record PowerMonitorOptions
     /// <summary>The battery's usable capacity, for the time left from the measured draw; null when not configured.</summary>
     public ElectricCharge? Capacity { get; init; }
 
-    /// <summary>Every problem with these options, each naming its key; empty when valid.</summary>
-    public IReadOnlyList<string> Validate(string section)
+    /// <summary>Every problem with these options, each naming its key in <paramref name="section"/> as the config file spells it; empty when valid.</summary>
+    public IReadOnlyList<ConfigIssue> Validate(ConfigKey section)
     {
-        var errors = new List<string>();
+        ArgumentNullException.ThrowIfNull(section);
+        var errors = new List<ConfigIssue>();
+        void Add(string field, string problem) => errors.Add(new(section.Field(field), problem));
         if (PollInterval < TimeSpan.FromSeconds(1) || PollInterval > TimeSpan.FromMinutes(5))
         {
-            errors.Add($"{section}:PollSeconds: {PollInterval.TotalSeconds:0.###} s is out of range (1–300 s)");
+            Add("PollSeconds", $"{PollInterval.TotalSeconds:0.###} s is out of range (1–300 s)");
         }
 
         if (MainsSettle < TimeSpan.Zero || MainsSettle > TimeSpan.FromMinutes(10))
         {
-            errors.Add($"{section}:MainsSettleSeconds: {MainsSettle.TotalSeconds:0.###} s is out of range (0–600 s)");
+            Add("MainsSettleSeconds", $"{MainsSettle.TotalSeconds:0.###} s is out of range (0–600 s)");
         }
 
         if (ReserveCharge.Percent is < 1 or > 50)
         {
-            errors.Add($"{section}:ReservePercent: {ReserveCharge.Percent:0.#} % is out of range (1–50 %)");
+            Add("ReservePercent", $"{ReserveCharge.Percent:0.#} % is out of range (1–50 %)");
         }
 
         if (LowCharge.Percent > 90 || LowCharge <= ReserveCharge)
         {
-            errors.Add($"{section}:LowPercent: {LowCharge.Percent:0.#} % must be above the reserve ({ReserveCharge.Percent:0.#} %) and at most 90 %");
+            Add("LowPercent", $"{LowCharge.Percent:0.#} % must be above the reserve ({ReserveCharge.Percent:0.#} %) and at most 90 %");
         }
 
         if (Capacity is { } capacity && capacity.MilliampereHours <= 0)
         {
-            errors.Add($"{section}:CapacityMah: must be positive");
+            Add("CapacityMah", $"must be positive");
         }
 
         return errors;

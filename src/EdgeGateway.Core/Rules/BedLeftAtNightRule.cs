@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 
 namespace EdgeGateway.Core.Rules;
@@ -14,12 +15,12 @@ public sealed class BedLeftAtNightRule : ICareRule
     private Guid? _alarm;
 
     /// <summary>Creates the rule.</summary>
-    /// <exception cref="RuleConfigurationException">The options are invalid.</exception>
+    /// <exception cref="ConfigurationException">The options are invalid.</exception>
     public BedLeftAtNightRule(BedLeftAtNightOptions options, NightWindow night)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(night);
-        RuleConfigurationException.ThrowIfAny(options.Validate());
+        ConfigurationException.ThrowIfAny(options.Validate());
         _options = options;
         _night = night;
     }

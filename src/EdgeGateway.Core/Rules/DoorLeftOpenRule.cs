@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 
 namespace EdgeGateway.Core.Rules;
@@ -21,12 +22,12 @@ public sealed class DoorLeftOpenRule : ICareRule
     private readonly Dictionary<string, Door> _doors = new(StringComparer.Ordinal);
 
     /// <summary>Creates the rule.</summary>
-    /// <exception cref="RuleConfigurationException">The options are invalid.</exception>
+    /// <exception cref="ConfigurationException">The options are invalid.</exception>
     public DoorLeftOpenRule(DoorLeftOpenOptions options, NightWindow night)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(night);
-        RuleConfigurationException.ThrowIfAny(options.Validate());
+        ConfigurationException.ThrowIfAny(options.Validate());
         _options = options;
         _night = night;
         foreach (var id in options.DoorSensorIds)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 
 namespace EdgeGateway.Core.Rules;
@@ -17,11 +18,11 @@ public sealed class FallRule : IFallRule, ILocalWarningRule
     private int _detections;
 
     /// <summary>Creates the rule.</summary>
-    /// <exception cref="RuleConfigurationException">The options are invalid.</exception>
+    /// <exception cref="ConfigurationException">The options are invalid.</exception>
     public FallRule(FallOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        RuleConfigurationException.ThrowIfAny(options.Validate());
+        ConfigurationException.ThrowIfAny(options.Validate());
         _options = options;
     }
 

@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 
 namespace EdgeGateway.Core.Rules;
@@ -22,11 +23,11 @@ public sealed class HelpButtonRule : ICareRule
     private string? _heldButton;
 
     /// <summary>Creates the rule; <paramref name="warnings"/> are the rules whose warnings a press cancels.</summary>
-    /// <exception cref="RuleConfigurationException">The options are invalid.</exception>
+    /// <exception cref="ConfigurationException">The options are invalid.</exception>
     public HelpButtonRule(HelpButtonOptions options, IReadOnlyList<ILocalWarningRule>? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        RuleConfigurationException.ThrowIfAny(options.Validate());
+        ConfigurationException.ThrowIfAny(options.Validate());
         _options = options;
         _warnings = warnings ?? [];
     }

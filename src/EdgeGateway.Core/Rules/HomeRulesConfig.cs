@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Outputs;
 
@@ -14,13 +15,13 @@ public sealed record SensorDeclaration
 }
 
 /// <summary>
-/// Every rule's parameters and schedules for one home, as bound from the gateway config (section <see cref="Section"/>).
+/// Every rule's parameters and schedules for one home, as bound from the gateway config (at <see cref="Key"/>).
 /// A rule section left out (null) switches that rule off; fall and help-button rules are on by default.
 /// </summary>
 public sealed record HomeRulesConfig
 {
-    /// <summary>The config section name.</summary>
-    public const string Section = "HomeRules";
+    /// <summary>Where the rules sit in the gateway's config file.</summary>
+    public static ConfigKey Key { get; } = ConfigKey.Of("rules");
 
     /// <summary>IANA time zone of the home; windows follow its daylight-saving rules.</summary>
     public string TimeZone { get; set; } = "Europe/Oslo";
@@ -58,14 +59,14 @@ public sealed record HomeRulesConfig
     /// <summary>Help button / pull cord.</summary>
     public HelpButtonOptions? HelpButton { get; set; } = new();
 
-    /// <summary>Every problem, each starting with its full config key (e.g. <c>HomeRules:DoorLeftOpen:NightLimit</c>).</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>Every problem, each naming its full config key under <paramref name="at"/> (by default <see cref="Key"/>: rules.door_left_open.night_limit).</summary>
+    public IReadOnlyList<ConfigIssue> Validate(ConfigKey? at = null)
     {
-        List<string> errors = [];
-        const string p = Section + ":";
+        var p = at ?? Key;
+        List<ConfigIssue> errors = [];
         if (string.IsNullOrWhiteSpace(TimeZone) || !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
         {
-            errors.Add($"{p}{nameof(TimeZone)}: unknown time zone '{TimeZone}' (expected an IANA id such as Europe/Oslo)");
+            errors.Add(new(p.Field(nameof(TimeZone)), $"unknown time zone '{TimeZone}' (expected an IANA id such as Europe/Oslo)"));
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -73,46 +74,47 @@ public sealed record HomeRulesConfig
         for (var i = 0; i < sensors.Count; i++)
         {
             var s = sensors[i];
+            var key = p.Field(nameof(Sensors)).Then(i);
             if (string.IsNullOrWhiteSpace(s?.Id))
             {
-                errors.Add($"{p}{nameof(Sensors)}:{i}:Id: a sensor id is required");
+                errors.Add(new(key.Field(nameof(SensorDeclaration.Id)), "a sensor id is required"));
             }
             else if (!seen.Add(s.Id))
             {
-                errors.Add($"{p}{nameof(Sensors)}:{i}:Id: duplicate sensor id '{s.Id}'");
+                errors.Add(new(key.Field(nameof(SensorDeclaration.Id)), $"duplicate sensor id '{s.Id}'"));
             }
 
             if (s is not null && !Enum.IsDefined(s.Kind))
             {
-                errors.Add($"{p}{nameof(Sensors)}:{i}:Kind: unknown sensor kind '{s.Kind}'");
+                errors.Add(new(key.Field(nameof(SensorDeclaration.Kind)), $"unknown sensor kind '{s.Kind}'"));
             }
         }
 
         var catalog = new SensorCatalog(sensors.Where(s => s is not null && !string.IsNullOrWhiteSpace(s.Id)).Select(s => KeyValuePair.Create(s.Id, s.Kind)));
-        errors.AddRange(Night?.Validate(p + nameof(Night)) ?? [$"{p}{nameof(Night)}: required"]);
-        errors.AddRange(Day?.Validate(p + nameof(Day)) ?? [$"{p}{nameof(Day)}: required"]);
-        errors.AddRange(NightExit?.Validate(catalog, p + NightExitOptions.Section) ?? []);
-        errors.AddRange(BedLeftAtNight?.Validate(catalog, p + BedLeftAtNightOptions.Section) ?? []);
-        errors.AddRange(DoorLeftOpen?.Validate(catalog, p + DoorLeftOpenOptions.Section) ?? []);
-        errors.AddRange(TapLeftRunning?.Validate(catalog, p + TapLeftRunningOptions.Section) ?? []);
-        errors.AddRange(Leak?.Validate(catalog, p + LeakOptions.Section) ?? []);
-        errors.AddRange(Inactivity?.Validate(catalog, p + InactivityOptions.Section) ?? []);
-        errors.AddRange(Fall?.Validate(p + FallOptions.Section) ?? []);
-        errors.AddRange(HelpButton?.Validate(p + HelpButtonOptions.Section) ?? []);
+        errors.AddRange(Night?.Validate(p.Field(nameof(Night))) ?? [new(p.Field(nameof(Night)), "required")]);
+        errors.AddRange(Day?.Validate(p.Field(nameof(Day))) ?? [new(p.Field(nameof(Day)), "required")]);
+        errors.AddRange(NightExit?.Validate(catalog, p.Field(nameof(NightExit))) ?? []);
+        errors.AddRange(BedLeftAtNight?.Validate(catalog, p.Field(nameof(BedLeftAtNight))) ?? []);
+        errors.AddRange(DoorLeftOpen?.Validate(catalog, p.Field(nameof(DoorLeftOpen))) ?? []);
+        errors.AddRange(TapLeftRunning?.Validate(catalog, p.Field(nameof(TapLeftRunning))) ?? []);
+        errors.AddRange(Leak?.Validate(catalog, p.Field(nameof(Leak))) ?? []);
+        errors.AddRange(Inactivity?.Validate(catalog, p.Field(nameof(Inactivity))) ?? []);
+        errors.AddRange(Fall?.Validate(p.Field(nameof(Fall))) ?? []);
+        errors.AddRange(HelpButton?.Validate(p.Field(nameof(HelpButton))) ?? []);
         return errors;
     }
 
     /// <summary>Builds the enabled rules, in the order the loop must run them; refuses an invalid config as a whole.</summary>
-    /// <exception cref="RuleConfigurationException">The config is invalid (every problem listed) or needs a valve that is not given.</exception>
+    /// <exception cref="ConfigurationException">The config is invalid (every problem listed) or needs a valve that is not given.</exception>
     public IReadOnlyList<ICareRule> BuildRules(IShutOffValve? valve = null)
     {
         var errors = Validate().ToList();
         if (valve is null && Leak is { } leak && (leak.CloseValveOnBurst || leak.CloseValveOnSlowLeak))
         {
-            errors.Add($"{Section}:{LeakOptions.Section}:{(leak.CloseValveOnBurst ? nameof(LeakOptions.CloseValveOnBurst) : nameof(LeakOptions.CloseValveOnSlowLeak))}: the home has no shut-off valve");
+            errors.Add(LeakRule.NoValve(leak, Key.Field(nameof(Leak))));
         }
 
-        RuleConfigurationException.ThrowIfAny(errors);
+        ConfigurationException.ThrowIfAny(errors);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
         var night = Night.ToWindow(zone);
         var day = Day.ToWindow(zone);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 
 namespace EdgeGateway.Core.Rules;
@@ -28,12 +29,12 @@ public sealed class InactivityRule : IStartableRule, ILocalWarningRule
     private Guid? _alarm;
 
     /// <summary>Creates the rule; <paramref name="day"/> is the day window (a window type shared with the night rules).</summary>
-    /// <exception cref="RuleConfigurationException">The options are invalid.</exception>
+    /// <exception cref="ConfigurationException">The options are invalid.</exception>
     public InactivityRule(InactivityOptions options, NightWindow day)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(day);
-        RuleConfigurationException.ThrowIfAny(options.Validate());
+        ConfigurationException.ThrowIfAny(options.Validate());
         _options = options;
         _day = day;
         _activity = new HashSet<string>(options.ActivitySensorIds, StringComparer.Ordinal);

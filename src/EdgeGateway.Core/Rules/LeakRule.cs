@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Outputs;
 
@@ -23,17 +24,17 @@ public sealed class LeakRule : ICareRule
     private bool _valveClosedByRule;
 
     /// <summary>Creates the rule; <paramref name="valve"/> is required when the options ask to close it.</summary>
-    /// <exception cref="RuleConfigurationException">The options are invalid, or ask for a valve that is not there.</exception>
+    /// <exception cref="ConfigurationException">The options are invalid, or ask for a valve that is not there.</exception>
     public LeakRule(LeakOptions options, IShutOffValve? valve = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate().ToList();
         if (valve is null && (options.CloseValveOnBurst || options.CloseValveOnSlowLeak))
         {
-            errors.Add($"{LeakOptions.Section}:{(options.CloseValveOnBurst ? nameof(LeakOptions.CloseValveOnBurst) : nameof(LeakOptions.CloseValveOnSlowLeak))}: the home has no shut-off valve");
+            errors.Add(NoValve(options, ConfigKey.Root.Field(LeakOptions.Section)));
         }
 
-        RuleConfigurationException.ThrowIfAny(errors);
+        ConfigurationException.ThrowIfAny(errors);
         _options = options;
         _valve = valve;
         foreach (var id in options.FlowSensorIds)
@@ -41,6 +42,10 @@ public sealed class LeakRule : ICareRule
             _meters[id] = new Meter(id);
         }
     }
+
+    /// <summary>The issue of options under <paramref name="section"/> that ask to close a valve the home does not have.</summary>
+    internal static ConfigIssue NoValve(LeakOptions options, ConfigKey section) =>
+        new(section.Field(options.CloseValveOnBurst ? nameof(LeakOptions.CloseValveOnBurst) : nameof(LeakOptions.CloseValveOnSlowLeak)), "the home has no shut-off valve");
 
     /// <inheritdoc />
     public string Name => "leak";

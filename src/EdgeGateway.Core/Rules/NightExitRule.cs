@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 
 namespace EdgeGateway.Core.Rules;
@@ -26,12 +27,12 @@ public sealed class NightExitRule : ICareRule
     private Guid? _alarm;
 
     /// <summary>Creates the rule.</summary>
-    /// <exception cref="RuleConfigurationException">The options are invalid (the message names each key).</exception>
+    /// <exception cref="ConfigurationException">The options are invalid (the message names each key).</exception>
     public NightExitRule(NightExitOptions options, NightWindow night)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(night);
-        RuleConfigurationException.ThrowIfAny(options.Validate());
+        ConfigurationException.ThrowIfAny(options.Validate());
         _options = options;
         _night = night;
         _indoor = new HashSet<string>(options.IndoorSensorIds, StringComparer.Ordinal);

@@ -1,43 +1,8 @@
 using System.Globalization;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 
 namespace EdgeGateway.Core.Rules;
-
-/// <summary>Rule configuration was refused; <see cref="Errors"/> lists every problem with its config key.</summary>
-public sealed class RuleConfigurationException : ArgumentException
-{
-    /// <summary>Creates the exception from the list of problems.</summary>
-    public RuleConfigurationException(IReadOnlyList<string> errors)
-        : base("invalid rule configuration: " + string.Join("; ", errors ?? []))
-    {
-        Errors = errors ?? [];
-    }
-
-    /// <summary>Creates the exception with a message.</summary>
-    public RuleConfigurationException() : this([]) { }
-
-    /// <summary>Creates the exception with a message.</summary>
-    public RuleConfigurationException(string message) : this([message]) { }
-
-    /// <summary>Creates the exception with a message and inner exception.</summary>
-    public RuleConfigurationException(string message, Exception inner) : base(message, inner)
-    {
-        Errors = [message];
-    }
-
-    /// <summary>Every problem found, each starting with its config key.</summary>
-    public IReadOnlyList<string> Errors { get; }
-
-    /// <summary>Throws when <paramref name="errors"/> is not empty, so nothing is half-applied.</summary>
-    public static void ThrowIfAny(IReadOnlyList<string> errors)
-    {
-        ArgumentNullException.ThrowIfNull(errors);
-        if (errors.Count > 0)
-        {
-            throw new RuleConfigurationException(errors);
-        }
-    }
-}
 
 /// <summary>The home's sensors by id, so rule options can be checked for references to sensors that do not exist.</summary>
 public sealed class SensorCatalog
@@ -58,30 +23,30 @@ public sealed class SensorCatalog
     public bool TryGetKind(string id, out SensorKind kind) => _sensors.TryGetValue(id, out kind);
 }
 
-/// <summary>Shared checks that produce "key: problem (was value)" messages.</summary>
+/// <summary>Shared checks that produce "problem (was value)" issues at their key.</summary>
 internal static class OptionChecks
 {
-    public static void NotNegative(List<string> errors, string key, TimeSpan value)
+    public static void NotNegative(List<ConfigIssue> errors, ConfigKey key, TimeSpan value)
     {
         if (value < TimeSpan.Zero)
         {
-            errors.Add(Invariant($"{key}: must not be negative (was {value})"));
+            errors.Add(new(key, Invariant($"must not be negative (was {value})")));
         }
     }
 
-    public static void Positive(List<string> errors, string key, TimeSpan value)
+    public static void Positive(List<ConfigIssue> errors, ConfigKey key, TimeSpan value)
     {
         if (value <= TimeSpan.Zero)
         {
-            errors.Add(Invariant($"{key}: must be greater than zero (was {value})"));
+            errors.Add(new(key, Invariant($"must be greater than zero (was {value})")));
         }
     }
 
-    public static void SensorRef(List<string> errors, string key, string? id, SensorCatalog? sensors, params SensorKind[] kinds)
+    public static void SensorRef(List<ConfigIssue> errors, ConfigKey key, string? id, SensorCatalog? sensors, params SensorKind[] kinds)
     {
         if (string.IsNullOrWhiteSpace(id))
         {
-            errors.Add($"{key}: a sensor id is required");
+            errors.Add(new(key, "a sensor id is required"));
             return;
         }
 
@@ -92,21 +57,21 @@ internal static class OptionChecks
 
         if (!sensors.TryGetKind(id, out var kind))
         {
-            errors.Add($"{key}: unknown sensor '{id}' (not in the home's sensor list)");
+            errors.Add(new(key, $"unknown sensor '{id}' (not in the home's sensor list)"));
         }
         else if (kinds.Length > 0 && Array.IndexOf(kinds, kind) < 0)
         {
-            errors.Add($"{key}: sensor '{id}' is a {kind}, expected {string.Join(" or ", kinds)}");
+            errors.Add(new(key, $"sensor '{id}' is a {kind}, expected {string.Join(" or ", kinds)}"));
         }
     }
 
-    public static void SensorRefs(List<string> errors, string key, IReadOnlyList<string>? ids, SensorCatalog? sensors, bool required, params SensorKind[] kinds)
+    public static void SensorRefs(List<ConfigIssue> errors, ConfigKey key, IReadOnlyList<string>? ids, SensorCatalog? sensors, bool required, params SensorKind[] kinds)
     {
         if (ids is null || ids.Count == 0)
         {
             if (required)
             {
-                errors.Add($"{key}: at least one sensor id is required");
+                errors.Add(new(key, "at least one sensor id is required"));
             }
 
             return;
@@ -114,7 +79,7 @@ internal static class OptionChecks
 
         for (var i = 0; i < ids.Count; i++)
         {
-            SensorRef(errors, $"{key}:{i}", ids[i], sensors, kinds);
+            SensorRef(errors, key.Then(i), ids[i], sensors, kinds);
         }
     }
 
@@ -131,12 +96,13 @@ public sealed record TimeWindowOptions
     public TimeOnly End { get; set; }
 
     /// <summary>Problems with this window, each naming its key under <paramref name="section"/>.</summary>
-    public IReadOnlyList<string> Validate(string section)
+    public IReadOnlyList<ConfigIssue> Validate(ConfigKey section)
     {
-        List<string> errors = [];
+        ArgumentNullException.ThrowIfNull(section);
+        List<ConfigIssue> errors = [];
         if (Start == End)
         {
-            errors.Add($"{section}:End: the window {Start:HH\\:mm}–{End:HH\\:mm} has zero length (Start and End must differ)");
+            errors.Add(new(section.Field(nameof(End)), $"the window {Start:HH\\:mm}–{End:HH\\:mm} has zero length (Start and End must differ)"));
         }
 
         return errors;
@@ -165,18 +131,19 @@ public sealed record NightExitOptions
     public TimeSpan ReturnConfirmWindow { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Problems, each naming its key.</summary>
-    public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
+    public IReadOnlyList<ConfigIssue> Validate(SensorCatalog? sensors = null, ConfigKey? section = null)
     {
-        List<string> errors = [];
-        OptionChecks.SensorRef(errors, $"{section}:{nameof(DoorSensorId)}", DoorSensorId, sensors, SensorKind.DoorContact);
-        OptionChecks.NotNegative(errors, $"{section}:{nameof(GracePeriod)}", GracePeriod);
-        OptionChecks.SensorRefs(errors, $"{section}:{nameof(IndoorSensorIds)}", IndoorSensorIds, sensors, required: false);
+        var at = section ?? ConfigKey.Root.Field(Section);
+        List<ConfigIssue> errors = [];
+        OptionChecks.SensorRef(errors, at.Field(nameof(DoorSensorId)), DoorSensorId, sensors, SensorKind.DoorContact);
+        OptionChecks.NotNegative(errors, at.Field(nameof(GracePeriod)), GracePeriod);
+        OptionChecks.SensorRefs(errors, at.Field(nameof(IndoorSensorIds)), IndoorSensorIds, sensors, required: false);
         if (IndoorSensorIds?.Contains(DoorSensorId, StringComparer.Ordinal) == true)
         {
-            errors.Add($"{section}:{nameof(IndoorSensorIds)}: must not contain the outer door '{DoorSensorId}'");
+            errors.Add(new(at.Field(nameof(IndoorSensorIds)), $"must not contain the outer door '{DoorSensorId}'"));
         }
 
-        OptionChecks.Positive(errors, $"{section}:{nameof(ReturnConfirmWindow)}", ReturnConfirmWindow);
+        OptionChecks.Positive(errors, at.Field(nameof(ReturnConfirmWindow)), ReturnConfirmWindow);
         return errors;
     }
 }
@@ -194,11 +161,12 @@ public sealed record BedLeftAtNightOptions
     public TimeSpan ReturnWithin { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Problems, each naming its key.</summary>
-    public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
+    public IReadOnlyList<ConfigIssue> Validate(SensorCatalog? sensors = null, ConfigKey? section = null)
     {
-        List<string> errors = [];
-        OptionChecks.SensorRef(errors, $"{section}:{nameof(BedSensorId)}", BedSensorId, sensors, SensorKind.BedMat);
-        OptionChecks.NotNegative(errors, $"{section}:{nameof(ReturnWithin)}", ReturnWithin);
+        var at = section ?? ConfigKey.Root.Field(Section);
+        List<ConfigIssue> errors = [];
+        OptionChecks.SensorRef(errors, at.Field(nameof(BedSensorId)), BedSensorId, sensors, SensorKind.BedMat);
+        OptionChecks.NotNegative(errors, at.Field(nameof(ReturnWithin)), ReturnWithin);
         return errors;
     }
 }
@@ -219,12 +187,13 @@ public sealed record DoorLeftOpenOptions
     public TimeSpan NightLimit { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Problems, each naming its key.</summary>
-    public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
+    public IReadOnlyList<ConfigIssue> Validate(SensorCatalog? sensors = null, ConfigKey? section = null)
     {
-        List<string> errors = [];
-        OptionChecks.SensorRefs(errors, $"{section}:{nameof(DoorSensorIds)}", DoorSensorIds, sensors, required: true, SensorKind.DoorContact);
-        OptionChecks.NotNegative(errors, $"{section}:{nameof(DayLimit)}", DayLimit);
-        OptionChecks.NotNegative(errors, $"{section}:{nameof(NightLimit)}", NightLimit);
+        var at = section ?? ConfigKey.Root.Field(Section);
+        List<ConfigIssue> errors = [];
+        OptionChecks.SensorRefs(errors, at.Field(nameof(DoorSensorIds)), DoorSensorIds, sensors, required: true, SensorKind.DoorContact);
+        OptionChecks.NotNegative(errors, at.Field(nameof(DayLimit)), DayLimit);
+        OptionChecks.NotNegative(errors, at.Field(nameof(NightLimit)), NightLimit);
         return errors;
     }
 }
@@ -245,14 +214,15 @@ public sealed record TapLeftRunningOptions
     public double MinimumFlowLitresPerMinute { get; set; } = 1.0;
 
     /// <summary>Problems, each naming its key.</summary>
-    public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
+    public IReadOnlyList<ConfigIssue> Validate(SensorCatalog? sensors = null, ConfigKey? section = null)
     {
-        List<string> errors = [];
-        OptionChecks.SensorRefs(errors, $"{section}:{nameof(FlowSensorIds)}", FlowSensorIds, sensors, required: true, SensorKind.FlowMeter);
-        OptionChecks.NotNegative(errors, $"{section}:{nameof(Limit)}", Limit);
+        var at = section ?? ConfigKey.Root.Field(Section);
+        List<ConfigIssue> errors = [];
+        OptionChecks.SensorRefs(errors, at.Field(nameof(FlowSensorIds)), FlowSensorIds, sensors, required: true, SensorKind.FlowMeter);
+        OptionChecks.NotNegative(errors, at.Field(nameof(Limit)), Limit);
         if (!(MinimumFlowLitresPerMinute > 0) || double.IsInfinity(MinimumFlowLitresPerMinute))
         {
-            errors.Add(OptionChecks.Invariant($"{section}:{nameof(MinimumFlowLitresPerMinute)}: must be a positive number (was {MinimumFlowLitresPerMinute})"));
+            errors.Add(new(at.Field(nameof(MinimumFlowLitresPerMinute)), OptionChecks.Invariant($"must be a positive number (was {MinimumFlowLitresPerMinute})")));
         }
 
         return errors;
@@ -281,14 +251,15 @@ public sealed record LeakOptions
     public bool CloseValveOnSlowLeak { get; set; }
 
     /// <summary>Problems, each naming its key.</summary>
-    public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
+    public IReadOnlyList<ConfigIssue> Validate(SensorCatalog? sensors = null, ConfigKey? section = null)
     {
-        List<string> errors = [];
-        OptionChecks.SensorRefs(errors, $"{section}:{nameof(FlowSensorIds)}", FlowSensorIds, sensors, required: true, SensorKind.FlowMeter);
-        OptionChecks.Positive(errors, $"{section}:{nameof(SlowLeakWindow)}", SlowLeakWindow);
+        var at = section ?? ConfigKey.Root.Field(Section);
+        List<ConfigIssue> errors = [];
+        OptionChecks.SensorRefs(errors, at.Field(nameof(FlowSensorIds)), FlowSensorIds, sensors, required: true, SensorKind.FlowMeter);
+        OptionChecks.Positive(errors, at.Field(nameof(SlowLeakWindow)), SlowLeakWindow);
         if (BurstFlowLitresPerMinute is { } burst && (!(burst > 0) || double.IsInfinity(burst)))
         {
-            errors.Add(OptionChecks.Invariant($"{section}:{nameof(BurstFlowLitresPerMinute)}: must be a positive number or absent (was {burst})"));
+            errors.Add(new(at.Field(nameof(BurstFlowLitresPerMinute)), OptionChecks.Invariant($"must be a positive number or absent (was {burst})")));
         }
 
         return errors;
@@ -314,13 +285,14 @@ public sealed record InactivityOptions
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Problems, each naming its key.</summary>
-    public IReadOnlyList<string> Validate(SensorCatalog? sensors = null, string section = Section)
+    public IReadOnlyList<ConfigIssue> Validate(SensorCatalog? sensors = null, ConfigKey? section = null)
     {
-        List<string> errors = [];
-        OptionChecks.SensorRefs(errors, $"{section}:{nameof(ActivitySensorIds)}", ActivitySensorIds, sensors, required: false);
-        OptionChecks.Positive(errors, $"{section}:{nameof(Limit)}", Limit);
-        OptionChecks.NotNegative(errors, $"{section}:{nameof(WarningDuration)}", WarningDuration);
-        OptionChecks.Positive(errors, $"{section}:{nameof(CheckInterval)}", CheckInterval);
+        var at = section ?? ConfigKey.Root.Field(Section);
+        List<ConfigIssue> errors = [];
+        OptionChecks.SensorRefs(errors, at.Field(nameof(ActivitySensorIds)), ActivitySensorIds, sensors, required: false);
+        OptionChecks.Positive(errors, at.Field(nameof(Limit)), Limit);
+        OptionChecks.NotNegative(errors, at.Field(nameof(WarningDuration)), WarningDuration);
+        OptionChecks.Positive(errors, at.Field(nameof(CheckInterval)), CheckInterval);
         return errors;
     }
 }
@@ -338,13 +310,14 @@ public sealed record FallOptions
     public double MinimumConfidence { get; set; }
 
     /// <summary>Problems, each naming its key.</summary>
-    public IReadOnlyList<string> Validate(string section = Section)
+    public IReadOnlyList<ConfigIssue> Validate(ConfigKey? section = null)
     {
-        List<string> errors = [];
-        OptionChecks.NotNegative(errors, $"{section}:{nameof(CancelWindow)}", CancelWindow);
+        var at = section ?? ConfigKey.Root.Field(Section);
+        List<ConfigIssue> errors = [];
+        OptionChecks.NotNegative(errors, at.Field(nameof(CancelWindow)), CancelWindow);
         if (!(MinimumConfidence is >= 0 and <= 1))
         {
-            errors.Add(OptionChecks.Invariant($"{section}:{nameof(MinimumConfidence)}: must be between 0 and 1 (was {MinimumConfidence})"));
+            errors.Add(new(at.Field(nameof(MinimumConfidence)), OptionChecks.Invariant($"must be between 0 and 1 (was {MinimumConfidence})")));
         }
 
         return errors;
@@ -361,10 +334,11 @@ public sealed record HelpButtonOptions
     public TimeSpan LongPress { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Problems, each naming its key.</summary>
-    public IReadOnlyList<string> Validate(string section = Section)
+    public IReadOnlyList<ConfigIssue> Validate(ConfigKey? section = null)
     {
-        List<string> errors = [];
-        OptionChecks.Positive(errors, $"{section}:{nameof(LongPress)}", LongPress);
+        var at = section ?? ConfigKey.Root.Field(Section);
+        List<ConfigIssue> errors = [];
+        OptionChecks.Positive(errors, at.Field(nameof(LongPress)), LongPress);
         return errors;
     }
 }

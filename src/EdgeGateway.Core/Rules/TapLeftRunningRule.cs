@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 
 namespace EdgeGateway.Core.Rules;
@@ -12,11 +13,11 @@ public sealed class TapLeftRunningRule : ICareRule
     private readonly Dictionary<string, Meter> _meters = new(StringComparer.Ordinal);
 
     /// <summary>Creates the rule.</summary>
-    /// <exception cref="RuleConfigurationException">The options are invalid.</exception>
+    /// <exception cref="ConfigurationException">The options are invalid.</exception>
     public TapLeftRunningRule(TapLeftRunningOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        RuleConfigurationException.ThrowIfAny(options.Validate());
+        ConfigurationException.ThrowIfAny(options.Validate());
         _options = options;
         foreach (var id in options.FlowSensorIds)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Devices.Contacts;
 
@@ -8,8 +9,8 @@ namespace EdgeGateway.Devices.Configuration;
 /// <remarks>The host binds it from JSON; <see cref="Validate"/> refuses a bad one before anything is opened.</remarks>
 public sealed class DevicesConfig
 {
-    /// <summary>The config section name and the prefix of every key in error messages.</summary>
-    public const string SectionName = "Devices";
+    /// <summary>Where the devices sit in the gateway's config file: the prefix of every key in its issues.</summary>
+    public static ConfigKey Key { get; } = ConfigKey.Of("devices");
 
     /// <summary>BCM pins the Pi's I2C-1 uses (SDA, SCL): never free for contacts.</summary>
     public static readonly IReadOnlySet<int> I2cPins = new HashSet<int> { 2, 3 };
@@ -35,20 +36,20 @@ public sealed class DevicesConfig
     /// <summary>The old place of the gateway-wide <c>data_directory</c>: still read from an old file (with a warning naming the new key), never written.</summary>
     public string? DataDirectory { get; set; }
 
-    /// <summary>Every problem, each naming its key ("Devices:Contacts:1:Pin") and what is wrong; empty when valid.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <summary>Every problem, each naming its key (devices.contacts.1.pin) and what is wrong; empty when valid.</summary>
+    public IReadOnlyList<ConfigIssue> Validate()
     {
-        var errors = new List<string>();
-        var pins = new Dictionary<int, string>();
-        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        var errors = new List<ConfigIssue>();
+        var pins = new Dictionary<int, ConfigKey>();
+        var ids = new Dictionary<string, ConfigKey>(StringComparer.Ordinal);
 
-        void Pin(string key, int? pin, bool required = true)
+        void Pin(ConfigKey key, int? pin, bool required = true)
         {
             if (pin is not { } p)
             {
                 if (required)
                 {
-                    errors.Add($"{key}: missing; give the BCM GPIO number");
+                    errors.Add(new(key, "missing; give the BCM GPIO number"));
                 }
 
                 return;
@@ -56,89 +57,89 @@ public sealed class DevicesConfig
 
             if (p is < 0 or > 27)
             {
-                errors.Add($"{key}: GPIO {p} does not exist on the Pi header; use BCM 0–27");
+                errors.Add(new(key, $"GPIO {p} does not exist on the Pi header; use BCM 0–27"));
             }
             else if (I2cPins.Contains(p))
             {
-                errors.Add($"{key}: GPIO {p} is reserved for I2C (SDA1/SCL1, used by the accelerometer)");
+                errors.Add(new(key, $"GPIO {p} is reserved for I2C (SDA1/SCL1, used by the accelerometer)"));
             }
             else if (UartPins.Contains(p))
             {
-                errors.Add($"{key}: GPIO {p} is reserved for the UART (technician console)");
+                errors.Add(new(key, $"GPIO {p} is reserved for the UART (technician console)"));
             }
             else if (!pins.TryAdd(p, key))
             {
-                errors.Add($"{key}: GPIO {p} is already used by {pins[p]}");
+                errors.Add(ConfigIssue.Naming(key, pins[p], other => $"GPIO {p} is already used by {other}"));
             }
         }
 
-        void Id(string key, string? id)
+        void Id(ConfigKey key, string? id)
         {
             if (string.IsNullOrWhiteSpace(id))
             {
-                errors.Add($"{key}: missing; give a sensor id such as \"front-door\"");
+                errors.Add(new(key, "missing; give a sensor id such as \"front-door\""));
             }
             else if (id.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
             {
-                errors.Add($"{key}: '{id}' may contain only letters, digits, '-' and '_'");
+                errors.Add(new(key, $"'{id}' may contain only letters, digits, '-' and '_'"));
             }
             else if (!ids.TryAdd(id, key))
             {
-                errors.Add($"{key}: sensor id '{id}' is already used by {ids[id]}");
+                errors.Add(ConfigIssue.Naming(key, ids[id], other => $"sensor id '{id}' is already used by {other}"));
             }
         }
 
-        void Positive(string key, TimeSpan? value, bool allowZero = false)
+        void Positive(ConfigKey key, TimeSpan? value, bool allowZero = false)
         {
             if (value is { } v && (v < TimeSpan.Zero || (!allowZero && v == TimeSpan.Zero)))
             {
-                errors.Add($"{key}: {v} must be {(allowZero ? "zero or more" : "more than zero")}");
+                errors.Add(new(key, $"{v} must be {(allowZero ? "zero or more" : "more than zero")}"));
             }
         }
 
         for (var i = 0; i < Contacts.Count; i++)
         {
             var c = Contacts[i];
-            var key = $"{SectionName}:Contacts:{i}";
-            Id($"{key}:SensorId", c.SensorId);
+            var key = Key.Field(nameof(Contacts)).Then(i);
+            Id(key.Field(nameof(c.SensorId)), c.SensorId);
             if (!ContactConfig.TryParseKind(c.Kind, out _))
             {
-                errors.Add($"{key}:Kind: unknown sensor kind '{c.Kind}'; expected one of {string.Join(", ", ContactConfig.Kinds)}");
+                errors.Add(new(key.Field(nameof(c.Kind)), $"unknown sensor kind '{c.Kind}'; expected one of {string.Join(", ", ContactConfig.Kinds)}"));
             }
 
-            Pin($"{key}:Pin", c.Pin);
-            Positive($"{key}:Debounce", c.Debounce);
-            Positive($"{key}:SilentAfter", c.SilentAfter);
+            Pin(key.Field(nameof(c.Pin)), c.Pin);
+            Positive(key.Field(nameof(c.Debounce)), c.Debounce);
+            Positive(key.Field(nameof(c.SilentAfter)), c.SilentAfter);
             if (c.FlappingMaxChangesPerMinute is < 1)
             {
-                errors.Add($"{key}:FlappingMaxChangesPerMinute: {c.FlappingMaxChangesPerMinute} must be at least 1");
+                errors.Add(new(key.Field(nameof(c.FlappingMaxChangesPerMinute)), $"{c.FlappingMaxChangesPerMinute} must be at least 1"));
             }
         }
 
         for (var i = 0; i < FlowMeters.Count; i++)
         {
             var f = FlowMeters[i];
-            var key = $"{SectionName}:FlowMeters:{i}";
-            Id($"{key}:SensorId", f.SensorId);
-            Pin($"{key}:Pin", f.Pin);
+            var key = Key.Field(nameof(FlowMeters)).Then(i);
+            Id(key.Field(nameof(f.SensorId)), f.SensorId);
+            Pin(key.Field(nameof(f.Pin)), f.Pin);
             if (f.PulsesPerLitre is not { } k)
             {
-                errors.Add($"{key}:PulsesPerLitre: missing; about 450 for a YF-S201, 1 for a utility meter's reed output");
+                errors.Add(new(key.Field(nameof(f.PulsesPerLitre)), "missing; about 450 for a YF-S201, 1 for a utility meter's reed output"));
             }
             else if (!(k > 0) || double.IsInfinity(k))
             {
-                errors.Add($"{key}:PulsesPerLitre: {k.ToString(CultureInfo.InvariantCulture)} must be more than zero (pulses per litre from the meter's datasheet)");
+                errors.Add(new(key.Field(nameof(f.PulsesPerLitre)), $"{k.ToString(CultureInfo.InvariantCulture)} must be more than zero (pulses per litre from the meter's datasheet)"));
             }
 
-            Positive($"{key}:Debounce", f.Debounce, allowZero: true);
+            Positive(key.Field(nameof(f.Debounce)), f.Debounce, allowZero: true);
         }
 
-        var addresses = new Dictionary<(int, int), string>();
+        var addresses = new Dictionary<(int, int), ConfigKey>();
         for (var i = 0; i < Accelerometers.Count; i++)
         {
             var a = Accelerometers[i];
-            var key = $"{SectionName}:Accelerometers:{i}";
-            Id($"{key}:SensorId", a.SensorId);
+            var key = Key.Field(nameof(Accelerometers)).Then(i);
+            Id(key.Field(nameof(a.SensorId)), a.SensorId);
             int[]? valid = a.Chip?.ToUpperInvariant() switch
             {
                 "ADXL345" => [0x53, 0x1D],
@@ -147,42 +148,43 @@ public sealed class DevicesConfig
             };
             if (valid is null)
             {
-                errors.Add($"{key}:Chip: unknown sensor kind '{a.Chip}'; expected ADXL345 or MPU6050");
+                errors.Add(new(key.Field(nameof(a.Chip)), $"unknown sensor kind '{a.Chip}'; expected ADXL345 or MPU6050"));
             }
             else if (!valid.Contains(a.Address))
             {
-                errors.Add($"{key}:Address: 0x{a.Address:X2} is not an address the {a.Chip} can have; expected {string.Join(" or ", valid.Select(v => $"0x{v:X2}"))}");
+                errors.Add(new(key.Field(nameof(a.Address)), $"0x{a.Address:X2} is not an address the {a.Chip} can have; expected {string.Join(" or ", valid.Select(v => $"0x{v:X2}"))}"));
             }
 
             if (a.Bus < 0)
             {
-                errors.Add($"{key}:Bus: {a.Bus} is not an I2C bus number (/dev/i2c-1 is bus 1)");
+                errors.Add(new(key.Field(nameof(a.Bus)), $"{a.Bus} is not an I2C bus number (/dev/i2c-1 is bus 1)"));
             }
             else if (!addresses.TryAdd((a.Bus, a.Address), key))
             {
-                errors.Add($"{key}:Address: 0x{a.Address:X2} on bus {a.Bus} is already used by {addresses[(a.Bus, a.Address)]}");
+                errors.Add(ConfigIssue.Naming(key.Field(nameof(a.Address)), addresses[(a.Bus, a.Address)], other => $"0x{a.Address:X2} on bus {a.Bus} is already used by {other}"));
             }
 
             if (a.SampleRateHz is not (50 or 100 or 200 or 400))
             {
-                errors.Add($"{key}:SampleRateHz: {a.SampleRateHz.ToString(CultureInfo.InvariantCulture)} is not supported; use 50, 100, 200 or 400");
+                errors.Add(new(key.Field(nameof(a.SampleRateHz)), $"{a.SampleRateHz.ToString(CultureInfo.InvariantCulture)} is not supported; use 50, 100, 200 or 400"));
             }
         }
 
-        Pin($"{SectionName}:Outputs:BuzzerPin", Outputs.BuzzerPin, required: false);
-        Pin($"{SectionName}:Outputs:LedPin", Outputs.LedPin, required: false);
-        Pin($"{SectionName}:Outputs:ValveRelayPin", Outputs.ValveRelayPin, required: false);
+        Pin(Key.Field(nameof(Outputs)).Field(nameof(OutputsConfig.BuzzerPin)), Outputs.BuzzerPin, required: false);
+        Pin(Key.Field(nameof(Outputs)).Field(nameof(OutputsConfig.LedPin)), Outputs.LedPin, required: false);
+        Pin(Key.Field(nameof(Outputs)).Field(nameof(OutputsConfig.ValveRelayPin)), Outputs.ValveRelayPin, required: false);
         if (Power is { } power)
         {
-            errors.AddRange(power.Validate($"{SectionName}:Power"));
+            var key = Key.Field(nameof(Power));
+            errors.AddRange(power.Validate(key));
             if (power.Source == "dc-ups")
             {
-                Pin($"{SectionName}:Power:AcOkPin", power.AcOkPin, required: false);
-                Pin($"{SectionName}:Power:BatteryLowPin", power.BatteryLowPin, required: false);
+                Pin(key.Field(nameof(power.AcOkPin)), power.AcOkPin, required: false);
+                Pin(key.Field(nameof(power.BatteryLowPin)), power.BatteryLowPin, required: false);
             }
-            else if (power.Source is "ina219" or "pijuice" && Accelerometers.Any(a => a.Bus == power.Bus && a.Address == power.EffectiveAddress))
+            else if (power.Source is "ina219" or "pijuice" && addresses.TryGetValue((power.Bus, power.EffectiveAddress), out var taken))
             {
-                errors.Add($"{SectionName}:Power:Address: 0x{power.EffectiveAddress:X2} on bus {power.Bus} is already used by an accelerometer");
+                errors.Add(ConfigIssue.Naming(key.Field(nameof(power.Address)), taken, other => $"0x{power.EffectiveAddress:X2} on bus {power.Bus} is already used by {other}"));
             }
         }
 

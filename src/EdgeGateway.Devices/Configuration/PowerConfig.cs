@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Power;
 using EdgeGateway.Devices.Power;
 using UnitsNet;
@@ -90,52 +91,54 @@ public sealed class PowerConfig
         Shunt = ElectricResistance.FromOhms(ShuntOhms),
     };
 
-    /// <summary>Every problem except pin clashes (the devices section checks those across all pins), each naming its key.</summary>
-    public IReadOnlyList<string> Validate(string section)
+    /// <summary>Every problem except pin and address clashes (the devices section checks those across all devices), each naming its key.</summary>
+    public IReadOnlyList<ConfigIssue> Validate(ConfigKey section)
     {
-        var errors = new List<string>();
+        ArgumentNullException.ThrowIfNull(section);
+        var errors = new List<ConfigIssue>();
+        void Add(string field, string problem) => errors.Add(new(section.Field(field), problem));
         if (Source is null || !Sources.Contains(Source))
         {
-            errors.Add($"{section}:Source: {(Source is null ? "missing" : $"unknown power source '{Source}'")}; expected one of {string.Join(", ", Sources)}");
+            Add(nameof(Source), $"{(Source is null ? "missing" : $"unknown power source '{Source}'")}; expected one of {string.Join(", ", Sources)}");
             return errors;
         }
 
         if (Source == "dc-ups" && AcOkPin is null)
         {
-            errors.Add($"{section}:AcOkPin: missing; give the BCM pin the UPS's AC-OK output drives (hardware/README.md: 26)");
+            Add(nameof(AcOkPin), $"missing; give the BCM pin the UPS's AC-OK output drives (hardware/README.md: 26)");
         }
 
         if (Source != "dc-ups" && (EffectiveAddress is < 0x03 or > 0x77))
         {
-            errors.Add($"{section}:Address: 0x{EffectiveAddress:X2} is not a 7-bit I2C address (0x03–0x77)");
+            Add(nameof(Address), $"0x{EffectiveAddress:X2} is not a 7-bit I2C address (0x03–0x77)");
         }
 
         if (Source == "ina219")
         {
             if (CellsInSeries is < 1 or > 4)
             {
-                errors.Add($"{section}:CellsInSeries: {CellsInSeries} is out of range (1–4 Li-ion cells)");
+                Add(nameof(CellsInSeries), $"{CellsInSeries} is out of range (1–4 Li-ion cells)");
             }
 
             if (!(ShuntOhms > 0) || ShuntOhms > 1)
             {
-                errors.Add($"{section}:ShuntOhms: {ShuntOhms.ToString(CultureInfo.InvariantCulture)} is out of range (above 0, at most 1 Ω; Waveshare HATs use 0.1)");
+                Add(nameof(ShuntOhms), $"{ShuntOhms.ToString(CultureInfo.InvariantCulture)} is out of range (above 0, at most 1 Ω; Waveshare HATs use 0.1)");
             }
         }
 
         if (CapacityMah is <= 0)
         {
-            errors.Add($"{section}:CapacityMah: {CapacityMah} must be more than zero");
+            Add(nameof(CapacityMah), $"{CapacityMah} must be more than zero");
         }
 
         if (!(DeliverBeforeShutdownSeconds >= 0) || DeliverBeforeShutdownSeconds > 600)
         {
-            errors.Add($"{section}:DeliverBeforeShutdownSeconds: {DeliverBeforeShutdownSeconds.ToString(CultureInfo.InvariantCulture)} is out of range (0–600 s)");
+            Add(nameof(DeliverBeforeShutdownSeconds), $"{DeliverBeforeShutdownSeconds.ToString(CultureInfo.InvariantCulture)} is out of range (0–600 s)");
         }
 
         if (ShutdownCommand.Count == 0 || string.IsNullOrWhiteSpace(ShutdownCommand[0]))
         {
-            errors.Add($"{section}:ShutdownCommand: missing; give the command that powers the Pi off, e.g. [\"systemctl\", \"poweroff\"]");
+            Add(nameof(ShutdownCommand), $"missing; give the command that powers the Pi off, e.g. [\"systemctl\", \"poweroff\"]");
         }
 
         if (double.IsFinite(PollSeconds) && double.IsFinite(MainsSettleSeconds) && double.IsFinite(LowPercent) && double.IsFinite(ReservePercent))
@@ -144,7 +147,7 @@ public sealed class PowerConfig
         }
         else
         {
-            errors.Add($"{section}: poll_seconds, mains_settle_seconds, low_percent and reserve_percent must be numbers");
+            errors.Add(new(section, "poll_seconds, mains_settle_seconds, low_percent and reserve_percent must be numbers"));
         }
 
         return errors;

@@ -51,21 +51,23 @@ public sealed class PinHash
             throw new FormatException($"PIN hash iterations '{parts[1]}': expected a whole number of at least 1000");
         }
 
+        byte[] salt, hash;
         try
         {
-            var salt = Convert.FromBase64String(parts[2]);
-            var hash = Convert.FromBase64String(parts[3]);
-            if (salt.Length < 8 || hash.Length != HashBytes)
-            {
-                throw new FormatException($"PIN hash: expected a salt of at least 8 bytes and a {HashBytes}-byte hash");
-            }
-
-            return new PinHash(iterations, salt, hash);
+            salt = Convert.FromBase64String(parts[2]);
+            hash = Convert.FromBase64String(parts[3]);
         }
-        catch (FormatException ex) when (ex.Message.StartsWith("PIN hash", StringComparison.Ordinal) is false)
+        catch (FormatException ex)
         {
             throw new FormatException("PIN hash: salt and hash must be base64", ex);
         }
+
+        if (salt.Length < 8 || hash.Length != HashBytes)
+        {
+            throw new FormatException($"PIN hash: expected a salt of at least 8 bytes and a {HashBytes}-byte hash");
+        }
+
+        return new PinHash(iterations, salt, hash);
     }
 
     /// <summary>True when <paramref name="pin"/> matches; compares in constant time.</summary>
@@ -103,9 +105,21 @@ public static class PinPolicy
     /// <summary>Throws <see cref="InvalidOperationException"/> when <paramref name="encodedHash"/> is missing, malformed or the demo PIN.</summary>
     public static void EnsureNotDefault(string? encodedHash)
     {
+        if (Check(encodedHash, out var malformed) is { } problem)
+        {
+            throw malformed is null ? new InvalidOperationException(problem) : new InvalidOperationException(problem, malformed);
+        }
+    }
+
+    /// <summary>Why <paramref name="encodedHash"/> cannot be a real installation's PIN hash (missing, malformed, the demo PIN), or null when it can.</summary>
+    public static string? DefaultPinProblem(string? encodedHash) => Check(encodedHash, out _);
+
+    private static string? Check(string? encodedHash, out FormatException? malformed)
+    {
+        malformed = null;
         if (string.IsNullOrWhiteSpace(encodedHash))
         {
-            throw new InvalidOperationException("not set: a real installation needs its own technician PIN, stored as its hash pbkdf2-sha256$ITERATIONS$SALT$HASH");
+            return "not set: a real installation needs its own technician PIN, stored as its hash pbkdf2-sha256$ITERATIONS$SALT$HASH";
         }
 
         PinHash hash;
@@ -115,13 +129,13 @@ public static class PinPolicy
         }
         catch (FormatException ex)
         {
-            throw new InvalidOperationException($"malformed: {ex.Message}", ex);
+            malformed = ex;
+            return $"malformed: {ex.Message}";
         }
 
-        if (hash.Verify(DemoPin))
-        {
-            throw new InvalidOperationException($"the hash of the demo PIN {DemoPin}: a real installation refuses to start with it; set the home's own technician PIN");
-        }
+        return hash.Verify(DemoPin)
+            ? $"the hash of the demo PIN {DemoPin}: a real installation refuses to start with it; set the home's own technician PIN"
+            : null;
     }
 }
 

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using EdgeGateway.Core.Configuration;
 
 namespace EdgeGateway.Uplink.Commands;
 
 /// <summary>Why a command gets an error reply; thrown by the envelope checks, the binders and the actions, caught once by <see cref="CommandProcessor"/>.</summary>
-internal sealed class CommandRejection(string code, string? field, string message, IReadOnlyList<ConfigProblem>? problems = null) : Exception(message)
+internal sealed class CommandRejection(string code, string? field, string message, IReadOnlyList<ConfigIssue>? problems = null) : Exception(message)
 {
     /// <summary>A <see cref="CommandErrorCodes"/> value.</summary>
     public string Code { get; } = code;
@@ -13,7 +14,7 @@ internal sealed class CommandRejection(string code, string? field, string messag
     public string? Field { get; } = field;
 
     /// <summary>The configuration problems of a refused change.</summary>
-    public IReadOnlyList<ConfigProblem>? Problems { get; } = problems;
+    public IReadOnlyList<ConfigIssue>? Problems { get; } = problems;
 }
 
 /// <summary>Reading and checking command JSON, with error messages that never echo more than a few characters.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Time;
 
 namespace EdgeGateway.Uplink.Commands;
@@ -14,7 +15,7 @@ internal sealed class CommandReplyWriter(string gatewayId, TimeProvider time, IC
     public CommandOutcome Error(Context ctx, CommandRejection rejection) =>
         Write(ctx, rejection.Code, rejection.Field, rejection.Message, rejection.Problems, null);
 
-    private CommandOutcome Write(Context ctx, string? code, string? field, string? message, IReadOnlyList<ConfigProblem>? problems, Action<Utf8JsonWriter>? result)
+    private CommandOutcome Write(Context ctx, string? code, string? field, string? message, IReadOnlyList<ConfigIssue>? problems, Action<Utf8JsonWriter>? result)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer))
@@ -48,7 +49,7 @@ internal sealed class CommandReplyWriter(string gatewayId, TimeProvider time, IC
                     foreach (var p in problems)
                     {
                         w.WriteStartObject();
-                        w.WriteString("key", p.Key);
+                        w.WriteString("key", p.Path);
                         w.WriteString("problem", p.Problem);
                         w.WriteEndObject();
                     }

@@ -1,3 +1,5 @@
+using EdgeGateway.Core.Configuration;
+
 namespace EdgeGateway.Uplink.Commands;
 
 /// <summary>Who changed the configuration, when, through what and why: written to the audit trail with each version.</summary>
@@ -7,33 +9,37 @@ namespace EdgeGateway.Uplink.Commands;
 /// <param name="Reason">The operator's reason, if given.</param>
 public sealed record ConfigAudit(string By, DateTimeOffset At, string Via, string? Reason);
 
-/// <summary>One key that failed validation, and why (e.g. "expected minutes between 1 and 120, got 0").</summary>
-/// <param name="Key">The configuration key.</param>
-/// <param name="Problem">What is wrong and what was expected.</param>
-public sealed record ConfigProblem(string Key, string Problem);
-
 /// <summary>The outcome of a change or a rollback: applied as a new version, or nothing applied.</summary>
 /// <param name="Applied">True when the new version is in force.</param>
 /// <param name="Version">The new version when applied; the version still in force otherwise.</param>
 /// <param name="Previous">The version in force before.</param>
 /// <param name="ErrorCode"><see cref="CommandErrorCodes.Rejected"/>, <see cref="CommandErrorCodes.Conflict"/> or <see cref="CommandErrorCodes.NotFound"/> when not applied.</param>
-/// <param name="Problems">Every problem found (validation reports all keys, not only the first).</param>
-public sealed record ConfigChangeResult(bool Applied, long Version, long Previous, string? ErrorCode, IReadOnlyList<ConfigProblem> Problems)
+/// <param name="Problems">Every problem found, each naming its key (validation reports all keys, not only the first).</param>
+public sealed record ConfigChangeResult(bool Applied, long Version, long Previous, string? ErrorCode, IReadOnlyList<ConfigIssue> Problems)
 {
     /// <summary>Applied as <paramref name="version"/>.</summary>
     public static ConfigChangeResult Ok(long version, long previous) => new(true, version, previous, null, []);
 
     /// <summary>Not applied: validation failed.</summary>
-    public static ConfigChangeResult Rejected(long current, IReadOnlyList<ConfigProblem> problems) =>
+    public static ConfigChangeResult Rejected(long current, IReadOnlyList<ConfigIssue> problems) =>
         new(false, current, current, CommandErrorCodes.Rejected, problems);
 
     /// <summary>Not applied: the caller expected another version.</summary>
     public static ConfigChangeResult Conflict(long current, long expected) =>
-        new(false, current, current, CommandErrorCodes.Conflict, [new ConfigProblem("ifversion", $"expected version {expected}, but {current} is in force")]);
+        new(false, current, current, CommandErrorCodes.Conflict, [new ConfigIssue(IfVersionKey, $"expected version {expected}, but {current} is in force")]);
 
     /// <summary>Not applied: the version to roll back to does not exist.</summary>
     public static ConfigChangeResult UnknownVersion(long current, long wanted) =>
-        new(false, current, current, CommandErrorCodes.NotFound, [new ConfigProblem("version", $"version {wanted} does not exist")]);
+        new(false, current, current, CommandErrorCodes.NotFound, [new ConfigIssue(VersionKey, $"version {wanted} does not exist")]);
+
+    /// <summary>The key a conflict names: the command's expected version.</summary>
+    public static ConfigKey IfVersionKey { get; } = ConfigKey.Of("ifversion");
+
+    /// <summary>The key an unknown or refused rollback names: the version asked for.</summary>
+    public static ConfigKey VersionKey { get; } = ConfigKey.Of("version");
+
+    /// <summary>The key a refusal of the change as a whole names.</summary>
+    public static ConfigKey ChangesKey { get; } = ConfigKey.Of("changes");
 }
 
 /// <summary>The configuration in force: its version and values (secrets masked by the implementation as <c>"(secret)"</c>).</summary>

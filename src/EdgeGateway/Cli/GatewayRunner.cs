@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Hosting;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,7 +38,7 @@ internal static class GatewayRunner
         {
             config = Load();
         }
-        catch (GatewayConfigException ex)
+        catch (ConfigurationException ex)
         {
             await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
             return 2;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Uplink.Commands;
 
 namespace EdgeGateway.Configuration;
@@ -30,14 +31,14 @@ public sealed class CentreConfiguration(ConfigStore store) : IRemoteConfiguratio
             return ConfigChangeResult.Conflict(current, expected);
         }
 
-        var problems = new List<ConfigProblem>();
+        var problems = new List<ConfigIssue>();
         foreach (var (key, value) in changes)
         {
             try
             {
                 if (value is null)
                 {
-                    problems.Add(new ConfigProblem(key, "removing a key is not supported; set it to the value you want instead"));
+                    problems.Add(new ConfigIssue(ConfigKey.Parse(key), "removing a key is not supported; set it to the value you want instead"));
                     continue;
                 }
 
@@ -45,7 +46,7 @@ public sealed class CentreConfiguration(ConfigStore store) : IRemoteConfiguratio
             }
             catch (Exception ex) when (ex is KeyNotFoundException or FormatException or ArgumentException or InvalidOperationException)
             {
-                problems.Add(new ConfigProblem(key, ex.Message));
+                problems.Add(new ConfigIssue(ConfigKey.Parse(key), ex.Message));
             }
         }
 
@@ -66,7 +67,7 @@ public sealed class CentreConfiguration(ConfigStore store) : IRemoteConfiguratio
         }
         catch (ConfigRejectedException ex)
         {
-            return ConfigChangeResult.Rejected(current, [.. ex.Errors.Select(e => new ConfigProblem(e.Key, e.Problem))]);
+            return ConfigChangeResult.Rejected(current, ex.Issues);
         }
     }
 
@@ -91,7 +92,7 @@ public sealed class CentreConfiguration(ConfigStore store) : IRemoteConfiguratio
         }
         catch (ConfigRejectedException ex)
         {
-            return ConfigChangeResult.Rejected(current, [.. ex.Errors.Select(e => new ConfigProblem(e.Key, e.Problem))]);
+            return ConfigChangeResult.Rejected(current, ex.Issues);
         }
     }
 

@@ -3,20 +3,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using EdgeGateway.Core.Configuration;
 
 namespace EdgeGateway.Configuration;
 
-/// <summary>A problem a validator found: the dotted key and what is wrong with it.</summary>
-/// <param name="Key">The dotted key, e.g. "sensors.front-door.pin".</param>
-/// <param name="Problem">What is wrong and what was expected.</param>
-public sealed record ConfigError(string Key, string Problem)
-{
-    /// <inheritdoc />
-    public override string ToString() => $"{Key}: {Problem}";
-}
-
 /// <summary>Checks a whole candidate configuration before it is applied (the host registers devices, rules, uplink validators).</summary>
-public delegate IEnumerable<ConfigError> ConfigValidator(JsonObject candidate);
+public delegate IEnumerable<ConfigIssue> ConfigValidator(JsonObject candidate);
 
 /// <summary>One line of a configuration diff.</summary>
 /// <param name="Key">The dotted key.</param>
@@ -93,15 +85,36 @@ public enum ConfigRejection
     Storage,
 }
 
-/// <summary>Thrown when a configuration cannot be applied; nothing was changed.</summary>
-public sealed class ConfigRejectedException(IReadOnlyList<ConfigError> errors, ConfigRejection reason = ConfigRejection.Invalid)
-    : Exception(string.Join("; ", errors))
+/// <summary>Thrown when a configuration cannot be applied; nothing was changed. <see cref="Reason"/> says why, the issues what.</summary>
+public sealed class ConfigRejectedException : ConfigurationException
 {
-    /// <summary>Every problem found, each naming its key.</summary>
-    public IReadOnlyList<ConfigError> Errors { get; } = errors;
+    /// <summary>Refuses a change for <paramref name="issues"/>.</summary>
+    public ConfigRejectedException(IReadOnlyList<ConfigIssue> issues, ConfigRejection reason = ConfigRejection.Invalid)
+        : base("configuration not applied", issues)
+    {
+        Reason = reason;
+    }
+
+    /// <summary>Refuses a change for one problem of the whole configuration.</summary>
+    public ConfigRejectedException(string message)
+        : this([new ConfigIssue(ConfigKey.Root, message)])
+    {
+    }
+
+    /// <summary>Refuses a change for one problem, caused by <paramref name="inner"/>.</summary>
+    public ConfigRejectedException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    /// <summary>Refuses a change without naming a problem (for serializers; prefer the list).</summary>
+    public ConfigRejectedException()
+        : this([])
+    {
+    }
 
     /// <summary>What kind of refusal it is.</summary>
-    public ConfigRejection Reason { get; } = reason;
+    public ConfigRejection Reason { get; }
 }
 
 /// <summary>Staged edits on a copy of one configuration version; apply with <see cref="ConfigStore.Apply"/>.</summary>
@@ -257,10 +270,10 @@ public sealed class ConfigStore
     }
 
     /// <summary>All validation problems of <paramref name="candidate"/>; empty when it may be applied.</summary>
-    public IReadOnlyList<ConfigError> Validate(JsonObject candidate)
+    public IReadOnlyList<ConfigIssue> Validate(JsonObject candidate)
     {
         ArgumentNullException.ThrowIfNull(candidate);
-        var errors = new List<ConfigError>();
+        var errors = new List<ConfigIssue>();
         foreach (var validator in _validators)
         {
             try
@@ -269,7 +282,7 @@ public sealed class ConfigStore
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                errors.Add(new ConfigError("(validator)", $"a validator failed: {ex.Message}"));
+                errors.Add(new ConfigIssue(ConfigKey.Of("(validator)"), $"a validator failed: {ex.Message}"));
             }
         }
 
@@ -286,13 +299,13 @@ public sealed class ConfigStore
             var latest = _history[^1];
             if (draft.BaseVersion != latest.Version)
             {
-                throw new ConfigRejectedException([new ConfigError("(version)", $"version {latest.Version} was applied by {latest.Author} after these edits began on version {draft.BaseVersion}: discard and edit again")], ConfigRejection.Stale);
+                throw new ConfigRejectedException([new ConfigIssue(ConfigKey.Of("(version)"), $"version {latest.Version} was applied by {latest.Author} after these edits began on version {draft.BaseVersion}: discard and edit again")], ConfigRejection.Stale);
             }
 
             var changes = ConfigDiff.Compare(_current, draft.Candidate, _secrets);
             if (changes.Count == 0)
             {
-                throw new ConfigRejectedException([new ConfigError("(draft)", "nothing staged: expected at least one change")], ConfigRejection.NothingStaged);
+                throw new ConfigRejectedException([new ConfigIssue(ConfigKey.Of("(draft)"), "nothing staged: expected at least one change")], ConfigRejection.NothingStaged);
             }
 
             return Commit(draft.Candidate, (actor, via, reason), "apply", latest.Version, changes);
@@ -307,16 +320,16 @@ public sealed class ConfigStore
         {
             var latest = _history[^1];
             var target = version ?? latest.Previous
-                ?? throw new ConfigRejectedException([new ConfigError("(version)", $"version {latest.Version} is the first: nothing to roll back to")], ConfigRejection.NothingToRollBack);
+                ?? throw new ConfigRejectedException([new ConfigIssue(ConfigKey.Of("(version)"), $"version {latest.Version} is the first: nothing to roll back to")], ConfigRejection.NothingToRollBack);
             if (target == latest.Version)
             {
-                throw new ConfigRejectedException([new ConfigError("(version)", $"version {target} is already applied")], ConfigRejection.AlreadyApplied);
+                throw new ConfigRejectedException([new ConfigIssue(ConfigKey.Of("(version)"), $"version {target} is already applied")], ConfigRejection.AlreadyApplied);
             }
 
             var file = VersionPath(_path, target);
             if (!File.Exists(file))
             {
-                throw new ConfigRejectedException([new ConfigError("(version)", $"version {target} is not kept (only the last {_keepVersions} are): expected one of {string.Join(", ", KeptVersions())}")], ConfigRejection.UnknownVersion);
+                throw new ConfigRejectedException([new ConfigIssue(ConfigKey.Of("(version)"), $"version {target} is not kept (only the last {_keepVersions} are): expected one of {string.Join(", ", KeptVersions())}")], ConfigRejection.UnknownVersion);
             }
 
             var restored = ReadObject(file);
@@ -374,7 +387,7 @@ public sealed class ConfigStore
         {
             AtomicFile.TryTruncate(_historyPath, historyLength);
             AtomicFile.TryDelete(versionFile);
-            throw new ConfigRejectedException([new ConfigError("(file)", $"could not write {_path}: {ex.Message}; the configuration is unchanged")], ConfigRejection.Storage);
+            throw new ConfigRejectedException([new ConfigIssue(ConfigKey.Of("(file)"), $"could not write {_path}: {ex.Message}; the configuration is unchanged")], ConfigRejection.Storage);
         }
 
         _history.Add(entry);

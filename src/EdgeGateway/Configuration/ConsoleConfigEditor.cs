@@ -97,7 +97,7 @@ public sealed class ConsoleConfigEditor(ConfigStore store, string? applyNotice =
             }
             catch (ConfigRejectedException ex)
             {
-                return ConfigResult.Failure([.. ex.Errors.Select(e => $"not applied: {e}")]);
+                return ConfigResult.Failure([.. ex.Issues.Select(e => $"not applied: {e}")]);
             }
         }
     }
@@ -131,7 +131,7 @@ public sealed class ConsoleConfigEditor(ConfigStore store, string? applyNotice =
             }
             catch (ConfigRejectedException ex)
             {
-                return ConfigResult.Failure([.. ex.Errors.Select(e => $"not rolled back: {e}")]);
+                return ConfigResult.Failure([.. ex.Issues.Select(e => $"not rolled back: {e}")]);
             }
         }
     }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
 
 namespace EdgeGateway.Hosting;
 
@@ -18,9 +19,9 @@ internal sealed class ConfigFileCheck
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
     private readonly byte[] _utf8;
     private readonly List<int> _lineStarts = [0];
-    private readonly Dictionary<string, (int Line, int Column)> _positions = new(StringComparer.Ordinal);
+    private readonly Dictionary<ConfigKey, (int Line, int Column)> _positions = [];
     private readonly List<ConfigIssue> _issues = [];
-    private readonly List<(string Path, bool WantsObject)> _broken = [];
+    private readonly List<(ConfigKey Path, bool WantsObject)> _broken = [];
     private readonly ConfigSecrets _secrets;
 
     private ConfigFileCheck(string json, ConfigSecrets secrets)
@@ -50,11 +51,11 @@ internal sealed class ConfigFileCheck
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
-                check.Add("", "", $"expected a JSON object {{ … }} at the top level, found {check.Describe(doc.RootElement, "")}");
+                check.Add(ConfigKey.Root, ConfigKey.Root, $"expected a JSON object {{ … }} at the top level, found {check.Describe(doc.RootElement, ConfigKey.Root)}");
                 return check;
             }
 
-            check.Walk(doc.RootElement, GatewayConfigJson.Default.GatewayConfig, "");
+            check.Walk(doc.RootElement, GatewayConfigJson.Default.GatewayConfig, ConfigKey.Root);
         }
 
         cleaned = check.Clean(json);
@@ -64,36 +65,33 @@ internal sealed class ConfigFileCheck
     /// <summary>Every problem found, in file order.</summary>
     public IReadOnlyList<ConfigIssue> Issues => [.. _issues.OrderBy(i => i.Line ?? int.MaxValue).ThenBy(i => i.Column ?? 0)];
 
-    /// <summary>True when the file spells out <paramref name="path"/> (a key or an array item).</summary>
-    public bool Has(string path) => _positions.ContainsKey(path);
+    /// <summary>True when the file spells out <paramref name="key"/> (a key or an array item).</summary>
+    public bool Has(ConfigKey key) => _positions.ContainsKey(key);
 
-    /// <summary>True when <paramref name="path"/> is, or lies inside, a key already reported as broken (its value was not read).</summary>
-    public bool IsBroken(string path) =>
-        _broken.Any(b => path == b.Path || path.StartsWith(b.Path + ".", StringComparison.Ordinal));
+    /// <summary>True when <paramref name="key"/> is, or lies inside, a key already reported as broken (its value was not read).</summary>
+    public bool IsBroken(ConfigKey key) => _broken.Any(b => key.IsWithin(b.Path));
 
-    /// <summary>Locates <paramref name="problem"/> at <paramref name="path"/>, or at its nearest enclosing key the file has (where a missing key belongs).</summary>
-    public ConfigIssue Locate(string path, string problem)
+    /// <summary><paramref name="issue"/> with the line and column of its key, or of its nearest enclosing key the file has (where a missing key belongs).</summary>
+    public ConfigIssue Locate(ConfigIssue issue)
     {
-        for (var key = path; ; key = key[..key.LastIndexOf('.')])
+        ArgumentNullException.ThrowIfNull(issue);
+        for (var key = issue.Key; !key.IsRoot; key = key.Parent)
         {
             if (_positions.TryGetValue(key, out var at))
             {
-                return new ConfigIssue(path, at.Line, at.Column, problem);
-            }
-
-            if (!key.Contains('.', StringComparison.Ordinal))
-            {
-                return new ConfigIssue(path, null, null, problem);
+                return issue with { Line = at.Line, Column = at.Column };
             }
         }
+
+        return issue;
     }
 
     /// <summary>Pass 1: the line and column of every key and array item; false (with the issue) when the text is not JSON.</summary>
     private bool MapPositions()
     {
         var reader = new Utf8JsonReader(_utf8, ReaderOptions);
-        var frames = new List<(string Path, bool IsArray, int Next)>();
-        var pendingKey = "";
+        var frames = new List<(ConfigKey Path, bool IsArray, int Next)>();
+        var pendingKey = ConfigKey.Root;
         try
         {
             while (reader.Read())
@@ -102,7 +100,7 @@ internal sealed class ConfigFileCheck
                 {
                     case JsonTokenType.PropertyName:
                         var name = reader.GetString()!;
-                        var key = Join(frames[^1].Path, name);
+                        var key = frames[^1].Path.Then(name);
                         var at = Position(checked((int)reader.TokenStartIndex));
                         if (!_positions.TryAdd(key, at))
                         {
@@ -133,16 +131,16 @@ internal sealed class ConfigFileCheck
             var lineStart = line < _lineStarts.Count ? _lineStarts[line] : _utf8.Length;
             var bytes = (int)Math.Clamp(ex.BytePositionInLine ?? 0, 0, _utf8.Length - lineStart);
             var message = ex.Message.Split(" LineNumber:", 2)[0].Split(" Path:", 2)[0].Trim();
-            _issues.Add(new ConfigIssue("", line + 1, Encoding.UTF8.GetCharCount(_utf8, lineStart, bytes) + 1, $"not valid JSON: {message}"));
+            _issues.Add(new ConfigIssue(ConfigKey.Root, $"not valid JSON: {message}") { Line = line + 1, Column = Encoding.UTF8.GetCharCount(_utf8, lineStart, bytes) + 1 });
             return false;
         }
     }
 
-    private string ValuePath(List<(string Path, bool IsArray, int Next)> frames, string pendingKey, int tokenStart)
+    private ConfigKey ValuePath(List<(ConfigKey Path, bool IsArray, int Next)> frames, ConfigKey pendingKey, int tokenStart)
     {
         if (frames.Count == 0)
         {
-            return "";
+            return ConfigKey.Root;
         }
 
         var top = frames[^1];
@@ -151,14 +149,14 @@ internal sealed class ConfigFileCheck
             return pendingKey;
         }
 
-        var path = Join(top.Path, top.Next.ToString(CultureInfo.InvariantCulture));
+        var path = top.Path.Then(top.Next);
         frames[^1] = top with { Next = top.Next + 1 };
         _positions.TryAdd(path, Position(tokenStart));
         return path;
     }
 
     /// <summary>Pass 2: the values against the config's shape.</summary>
-    private void Walk(JsonElement element, JsonTypeInfo info, string path)
+    private void Walk(JsonElement element, JsonTypeInfo info, ConfigKey path)
     {
         switch (info.Kind)
         {
@@ -169,7 +167,7 @@ internal sealed class ConfigFileCheck
                 var known = info.Properties.Where(p => p.Set is not null).ToList();
                 foreach (var member in element.EnumerateObject())
                 {
-                    var key = Join(path, member.Name);
+                    var key = path.Then(member.Name);
                     var property = known.FirstOrDefault(p => p.Name == member.Name);
                     if (property is null)
                     {
@@ -198,7 +196,7 @@ internal sealed class ConfigFileCheck
                 var i = 0;
                 foreach (var child in element.EnumerateArray())
                 {
-                    Walk(child, item, Join(path, (i++).ToString(CultureInfo.InvariantCulture)));
+                    Walk(child, item, path.Then(i++));
                 }
 
                 break;
@@ -251,8 +249,8 @@ internal sealed class ConfigFileCheck
     }
 
     /// <summary>What the file has, without ever echoing a secret and clipped to a few characters.</summary>
-    private string Describe(JsonElement element, string path) =>
-        _secrets.IsSecret(path) ? $"{Kind(element)} (not shown: it is a secret)" : element.ValueKind switch
+    private string Describe(JsonElement element, ConfigKey path) =>
+        _secrets.IsSecret(path.ToString()) ? $"{Kind(element)} (not shown: it is a secret)" : element.ValueKind switch
         {
             JsonValueKind.String => $"\"{Clip(element.GetString()!)}\"",
             JsonValueKind.Number => Clip(element.GetRawText()),
@@ -272,20 +270,17 @@ internal sealed class ConfigFileCheck
 
     private static string Clip(string s) => s.Length <= 40 ? s : string.Concat(s.AsSpan(0, 40), "…");
 
-    private void Broken(string path, string problem, bool wantsObject)
+    private void Broken(ConfigKey path, string problem, bool wantsObject)
     {
         _broken.Add((path, wantsObject));
         Add(path, path, problem);
     }
 
-    private void Add(string path, string at, string problem)
-    {
-        var located = Locate(at, problem);
-        _issues.Add(located with { Path = path });
-    }
+    private void Add(ConfigKey path, ConfigKey at, string problem) =>
+        _issues.Add(Locate(new ConfigIssue(at, problem)) with { Key = path });
 
-    private void Add(string path, (int Line, int Column) at, string problem) =>
-        _issues.Add(new ConfigIssue(path, at.Line, at.Column, problem));
+    private void Add(ConfigKey path, (int Line, int Column) at, string problem) =>
+        _issues.Add(new ConfigIssue(path, problem) { Line = at.Line, Column = at.Column });
 
     /// <summary>The file without its broken keys, so that the checks of values can still run on the rest.</summary>
     private JsonNode? Clean(string json)
@@ -300,11 +295,11 @@ internal sealed class ConfigFileCheck
             return null;
         }
 
-        foreach (var (path, wantsObject) in _broken.OrderByDescending(p => p.Path, StringComparer.Ordinal))
+        foreach (var (path, wantsObject) in _broken.OrderByDescending(p => p.Path.ToString(), StringComparer.Ordinal))
         {
-            var segments = path.Split('.');
+            var segments = path.Segments;
             JsonNode? parent = root;
-            foreach (var segment in segments[..^1])
+            foreach (var segment in segments.Take(segments.Count - 1))
             {
                 parent = parent switch
                 {
@@ -340,6 +335,4 @@ internal sealed class ConfigFileCheck
         line = line >= 0 ? line : ~line - 1;
         return (line + 1, Encoding.UTF8.GetCharCount(_utf8, _lineStarts[line], offset - _lineStarts[line]) + 1);
     }
-
-    private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 }

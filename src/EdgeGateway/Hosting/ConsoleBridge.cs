@@ -7,6 +7,7 @@ using EdgeGateway.Cli;
 using EdgeGateway.Configuration;
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Loop;
 using EdgeGateway.Core.Time;
@@ -38,6 +39,8 @@ internal interface IRunningGateway
 /// </summary>
 internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAlarm, IAlarmControl, IDisposable
 {
+    // The key an edit's problem of the whole config is reported at, so the console and the centre have a key to name.
+    private static readonly ConfigKey WholeConfig = ConfigKey.Of("config");
     private readonly IClockSyncStatus _clock;
     private readonly ConcurrentDictionary<string, SensorValue> _last = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ImmutableSubscribers> _subscribers = new(StringComparer.Ordinal);
@@ -203,8 +206,9 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
 
     /// <summary>An edit is validated as the whole gateway config, exactly as start-up would, before anything is written.</summary>
     /// <remarks>Lines and columns are left out: the candidate is the edited config, not the file the technician sees.</remarks>
-    private static IEnumerable<ConfigError> ValidateWholeConfig(JsonObject candidate) =>
-        GatewayConfig.Check(candidate.ToJsonString(), null, out _).Select(i => new ConfigError(i.Path.Length > 0 ? i.Path : "config", i.Problem));
+    private static IEnumerable<ConfigIssue> ValidateWholeConfig(JsonObject candidate) =>
+        GatewayConfig.Check(candidate.ToJsonString(), null, out _)
+            .Select(i => i with { Key = i.Key.IsRoot ? WholeConfig : i.Key, Line = null, Column = null });
 
     private void OnHappening(LoopHappening h)
     {

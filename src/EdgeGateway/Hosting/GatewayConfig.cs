@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using EdgeGateway.Configuration;
 using EdgeGateway.Contract;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Rules;
 using EdgeGateway.Devices.Configuration;
@@ -56,7 +57,7 @@ internal sealed class ConsoleConfig
 }
 
 /// <summary>The whole gateway configuration: one JSON file, validated as a whole before anything starts.</summary>
-internal sealed partial class GatewayConfig
+internal sealed class GatewayConfig
 {
     /// <summary>
     /// The keys whose values never leave the gateway (command replies, history, console, audit, logs), shown as "(secret)".
@@ -113,78 +114,39 @@ internal sealed partial class GatewayConfig
     public HomeRulesConfig EffectiveRules => Rules with { Sensors = [.. DeclaredSensors()] };
 
     /// <summary>Every problem in the config, each naming its key as the file spells it (devices.contacts.0.pin); empty when it can be started.</summary>
-    public IReadOnlyList<string> Validate() => [.. ValidateSections().Select(ToFileKeys)];
-
-    /// <summary>"HomeRules:NightExit:GracePeriod: …" → "rules.night_exit.grace_period: …": errors name the key the technician edits.</summary>
-    private static string ToFileKeys(string error)
+    public IReadOnlyList<ConfigIssue> Validate()
     {
-        var colon = error.IndexOf(": ", StringComparison.Ordinal);
-        if (colon <= 0 || error[..colon].Contains(' ', StringComparison.Ordinal))
+        var errors = new List<ConfigIssue>();
+        if (CareEventFactory.GatewayIdProblem(GatewayId) is { } idProblem)
         {
-            return error;
-        }
-
-        // Keys named inside the message too ("already used by Devices:Contacts:0:Pin"), so every key reads as in the file.
-        return FileKey(error[..colon]) + SectionKey().Replace(error[colon..], m => FileKey(m.Value));
-    }
-
-    private static string FileKey(string key) =>
-        string.Join('.', key.Split(':').Select(seg => seg == HomeRulesConfig.Section ? "rules" : SnakeCase(seg)));
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:Devices|HomeRules|Uplink|Console)(?::[A-Za-z0-9]+)+")]
-    private static partial System.Text.RegularExpressions.Regex SectionKey();
-
-    private static string SnakeCase(string name)
-    {
-        var sb = new System.Text.StringBuilder(name.Length + 4);
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0)
-            {
-                sb.Append('_');
-            }
-
-            sb.Append(char.ToLowerInvariant(name[i]));
-        }
-
-        return sb.ToString();
-    }
-
-    private List<string> ValidateSections()
-    {
-        var errors = new List<string>();
-        try
-        {
-            CareEventFactory.ValidateGatewayId(GatewayId);
-        }
-        catch (ArgumentException ex)
-        {
-            errors.Add($"GatewayId: {ex.Message.Split(" (Parameter", 2)[0]}");
+            errors.Add(new(Key(nameof(GatewayId)), idProblem));
         }
 
         errors.AddRange(Devices.Validate());
         if (Devices.FlowMeters.Count > 0 && string.IsNullOrWhiteSpace(DataDirectory))
         {
-            errors.Add("DataDirectory: missing; flow totals must survive a power cut");
+            errors.Add(new(Key(nameof(DataDirectory)), "missing; flow totals must survive a power cut"));
         }
 
+        var outputs = DevicesConfig.Key.Field(nameof(DevicesConfig.Outputs));
         if (Devices.Outputs.BuzzerPin is null)
         {
-            errors.Add("Devices:Outputs:BuzzerPin: missing; the gateway must be able to alarm locally");
+            errors.Add(new(outputs.Field(nameof(OutputsConfig.BuzzerPin)), "missing; the gateway must be able to alarm locally"));
         }
 
         if (Devices.Outputs.LedPin is null)
         {
-            errors.Add("Devices:Outputs:LedPin: missing; the status LED shows the resident and the technician that the gateway is armed");
+            errors.Add(new(outputs.Field(nameof(OutputsConfig.LedPin)), "missing; the status LED shows the resident and the technician that the gateway is armed"));
         }
 
-        errors.AddRange(EffectiveRules.Validate());
+        errors.AddRange(EffectiveRules.Validate(Key(nameof(Rules))));
+        var uplink = Key(nameof(Uplink));
         if (string.IsNullOrWhiteSpace(Uplink.Broker))
         {
-            errors.Add("Uplink:Broker: missing; give the centre's broker URL (mqtts://host:8883)");
+            errors.Add(new(uplink.Field(nameof(UplinkConfig.Broker)), "missing; give the centre's broker URL (mqtts://host:8883)"));
         }
 
-        foreach (var (key, url) in new[] { ("Uplink:Broker", Uplink.Broker), ("Uplink:SecondaryBroker", Uplink.SecondaryBroker) })
+        foreach (var (key, url) in new[] { (nameof(UplinkConfig.Broker), Uplink.Broker), (nameof(UplinkConfig.SecondaryBroker), Uplink.SecondaryBroker) })
         {
             if (string.IsNullOrWhiteSpace(url))
             {
@@ -193,52 +155,52 @@ internal sealed partial class GatewayConfig
 
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("mqtt" or "mqtts"))
             {
-                errors.Add($"{key}: '{url}' is not an mqtt:// or mqtts:// URL");
+                errors.Add(new(uplink.Field(key), $"'{url}' is not an mqtt:// or mqtts:// URL"));
             }
             else if (uri.Scheme == "mqtt" && !(Uplink.PlainLoopbackDemo && EdgeGateway.Contract.LinkSecurity.IsLoopback(uri.Host)))
             {
-                errors.Add($"{key}: '{url}' is plain TCP; the link to the centre must be mqtts:// (plain TCP only with Uplink:PlainLoopbackDemo to a loopback broker)");
+                errors.Add(ConfigIssue.Naming(
+                    uplink.Field(key),
+                    uplink.Field(nameof(UplinkConfig.PlainLoopbackDemo)),
+                    demo => $"'{url}' is plain TCP; the link to the centre must be mqtts:// (plain TCP only with {demo} to a loopback broker)"));
             }
         }
 
         if (Uplink.FailBackHoldSeconds is < 0 or > 3600)
         {
-            errors.Add($"Uplink:FailBackHoldSeconds: {Uplink.FailBackHoldSeconds} is out of range; expected 0–3600");
+            errors.Add(new(uplink.Field(nameof(UplinkConfig.FailBackHoldSeconds)), $"{Uplink.FailBackHoldSeconds} is out of range; expected 0–3600"));
         }
 
-        if (!Simulated)
+        var console = Key(nameof(Console));
+
+        // A real installation refuses the demo PIN (and a missing one): the console opens the whole home's config.
+        if (!Simulated && TechnicianConsole.Security.PinPolicy.DefaultPinProblem(Console.PinHash) is { } pinProblem)
         {
-            // A real installation refuses the demo PIN (and a missing one): the console opens the whole home's config.
-            try
-            {
-                TechnicianConsole.Security.PinPolicy.EnsureNotDefault(Console.PinHash);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
-            {
-                errors.Add($"Console:PinHash: {ex.Message}; make one with 'edgegateway pin-hash'");
-            }
+            errors.Add(new(console.Field(nameof(ConsoleConfig.PinHash)), $"{pinProblem}; make one with 'edgegateway pin-hash'"));
         }
 
         if (Console.IdleLogoutMinutes is < 1 or > 240)
         {
-            errors.Add($"Console:IdleLogoutMinutes: {Console.IdleLogoutMinutes} is out of range; expected 1–240");
+            errors.Add(new(console.Field(nameof(ConsoleConfig.IdleLogoutMinutes)), $"{Console.IdleLogoutMinutes} is out of range; expected 1–240"));
         }
 
         if (Uplink.HeartbeatSeconds is < 1 or > 3600)
         {
-            errors.Add($"Uplink:HeartbeatSeconds: {Uplink.HeartbeatSeconds} is out of range; expected 1–3600");
+            errors.Add(new(uplink.Field(nameof(UplinkConfig.HeartbeatSeconds)), $"{Uplink.HeartbeatSeconds} is out of range; expected 1–3600"));
         }
 
         if (Uplink.KeepAliveSeconds is < 1 or > 600)
         {
-            errors.Add($"Uplink:KeepAliveSeconds: {Uplink.KeepAliveSeconds} is out of range; expected 1–600");
+            errors.Add(new(uplink.Field(nameof(UplinkConfig.KeepAliveSeconds)), $"{Uplink.KeepAliveSeconds} is out of range; expected 1–600"));
         }
 
         return errors;
     }
 
+    private static ConfigKey Key(string property) => ConfigKey.Root.Field(property);
+
     /// <summary>Reads a config file, applies command-line <paramref name="overrides"/>, and validates the result; the exception lists every problem with its key, line and column.</summary>
-    /// <exception cref="GatewayConfigException">The file is missing, not JSON of this shape, or invalid.</exception>
+    /// <exception cref="ConfigurationException">The file is missing, not JSON of this shape, or invalid.</exception>
     public static GatewayConfig Load(string path, Action<GatewayConfig>? overrides = null)
     {
         string json;
@@ -248,28 +210,28 @@ internal sealed partial class GatewayConfig
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new GatewayConfigException([$"{path}: cannot be read: {ex.Message}"]);
+            throw new ConfigurationException([new ConfigIssue(ConfigKey.Root, $"cannot be read: {ex.Message}")], path);
         }
 
         var issues = Check(json, overrides, out var config);
-        return issues.Count == 0 ? config! : throw new GatewayConfigException(path, issues);
+        return issues.Count == 0 ? config! : throw new ConfigurationException(issues, path);
     }
 
     /// <summary>Parses config JSON without validating its values; every unknown key or value of the wrong kind is listed, with line and column, so a typo cannot silently disable a rule.</summary>
-    /// <exception cref="GatewayConfigException">The text is not JSON of this shape.</exception>
+    /// <exception cref="ConfigurationException">The text is not JSON of this shape.</exception>
     public static GatewayConfig Parse(string json, string origin)
     {
         var check = ConfigFileCheck.Run(json, Secrets, out _);
         if (check.Issues.Count > 0)
         {
-            throw new GatewayConfigException(origin, check.Issues);
+            throw new ConfigurationException(check.Issues, origin);
         }
 
         var config = JsonSerializer.Deserialize(json, GatewayConfigJson.Default.GatewayConfig)
-            ?? throw new GatewayConfigException(origin, [new ConfigIssue("", null, null, "the file holds null: expected a JSON object { … }")]);
+            ?? throw new ConfigurationException([NullFile], origin);
         var issues = new List<ConfigIssue>();
         config.Warnings = config.MoveOldKeys(check, issues);
-        return issues.Count == 0 ? config : throw new GatewayConfigException(origin, issues);
+        return issues.Count == 0 ? config : throw new ConfigurationException(issues, origin);
     }
 
     /// <summary>
@@ -300,18 +262,16 @@ internal sealed partial class GatewayConfig
 
         if (parsed is null)
         {
-            return [.. issues, new ConfigIssue("", null, null, "the file holds null: expected a JSON object { … }")];
+            return [.. issues, NullFile];
         }
 
         var warnings = parsed.MoveOldKeys(check, issues);
         overrides?.Invoke(parsed);
-        foreach (var error in parsed.Validate())
+        foreach (var issue in parsed.Validate())
         {
-            var colon = error.IndexOf(": ", StringComparison.Ordinal);
-            var (key, problem) = colon > 0 ? (error[..colon], error[(colon + 2)..]) : ("", error);
-            if (!check.IsBroken(key))
+            if (!check.IsBroken(issue.Key))
             {
-                issues.Add(check.Locate(key, problem));
+                issues.Add(check.Locate(issue));
             }
         }
 
@@ -337,15 +297,19 @@ internal sealed partial class GatewayConfig
         }
 
         Devices.DataDirectory = null;
-        if (check.Has("data_directory") && DataDirectory != old)
+        var oldKey = DevicesConfig.Key.Field(nameof(DevicesConfig.DataDirectory));
+        var newKey = Key(nameof(DataDirectory));
+        if (check.Has(newKey) && DataDirectory != old)
         {
-            issues.Add(check.Locate("devices.data_directory", $"the data directory moved to the top-level key data_directory, which says '{DataDirectory}'; remove devices.data_directory"));
+            issues.Add(check.Locate(ConfigIssue.Naming(oldKey, newKey, key => $"the data directory moved to the top-level key {key}, which says '{DataDirectory}'; remove {oldKey}")));
             return [];
         }
 
         DataDirectory = old;
-        return [check.Locate("devices.data_directory", "is the old place of the data directory; move it to the top-level key data_directory")];
+        return [check.Locate(ConfigIssue.Naming(oldKey, newKey, key => $"is the old place of the data directory; move it to the top-level key {key}"))];
     }
+
+    private static ConfigIssue NullFile => new(ConfigKey.Root, "the file holds null: expected a JSON object { … }");
 
     /// <summary>Serialises the config as indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, GatewayConfigJson.Default.GatewayConfig);
@@ -370,27 +334,6 @@ internal sealed partial class GatewayConfig
             yield return new SensorDeclaration { Id = a.SensorId!, Kind = SensorKind.Accelerometer };
         }
     }
-}
-
-/// <summary>The config cannot be used; every problem is listed, each naming its key (and line and column when from a file).</summary>
-internal sealed class GatewayConfigException(IReadOnlyList<string> errors, IReadOnlyList<ConfigIssue> issues)
-    : Exception("invalid configuration:\n  " + string.Join("\n  ", errors))
-{
-    public GatewayConfigException(IReadOnlyList<string> errors)
-        : this(errors, [.. errors.Select(e => new ConfigIssue("", null, null, e))])
-    {
-    }
-
-    public GatewayConfigException(string origin, IReadOnlyList<ConfigIssue> issues)
-        : this([.. issues.Select(i => $"{origin}: {i}")], issues)
-    {
-    }
-
-    /// <summary>Each problem as a line: origin, where, key, what.</summary>
-    public IReadOnlyList<string> Errors { get; } = errors;
-
-    /// <summary>Each problem with its key, line and column.</summary>
-    public IReadOnlyList<ConfigIssue> Issues { get; } = issues;
 }
 
 // Keys are snake_case so a dotted path (devices.contacts.0.debounce) is the same in the file, on the console and in

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using EdgeGateway.Cli;
 using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Platform;
 using EdgeGateway.TechnicianConsole;
 using EdgeGateway.TechnicianConsole.Security;
@@ -149,7 +150,7 @@ internal sealed partial class GatewayService(
         {
             next = reloadConfig();
         }
-        catch (Exception ex) when (ex is GatewayConfigException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is ConfigurationException or IOException or UnauthorizedAccessException)
         {
             // The store validated it; a file changed behind its back is refused here, and the running home stays.
             LogReloadRefused(_logger, version, ex.Message);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Falls;
 using EdgeGateway.Core.Loop;
@@ -118,7 +119,7 @@ internal sealed class Home : IDisposable
         var errors = config.Validate();
         return errors.Count == 0
             ? new Home(config, hardware, time, clock, dataDir, loggers)
-            : throw new GatewayConfigException(errors);
+            : throw new ConfigurationException(errors);
     }
 
     /// <summary>Starts sampling the accelerometers; call once the loop runs, so the first fall finds it armed.</summary>

@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Power;
 using Microsoft.Extensions.Time.Testing;
@@ -131,9 +132,9 @@ public sealed class PowerMonitorTests : IDisposable
     [Fact]
     public void Options_out_of_range_are_named()
     {
-        var errors = new PowerMonitorOptions { LowCharge = Ratio.FromPercent(5), ReserveCharge = Ratio.FromPercent(10), PollInterval = TimeSpan.Zero }.Validate("Devices:Power");
-        Assert.Contains(errors, e => e.StartsWith("Devices:Power:PollSeconds:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Devices:Power:LowPercent: 5 % must be above the reserve (10 %)", StringComparison.Ordinal));
+        var errors = new PowerMonitorOptions { LowCharge = Ratio.FromPercent(5), ReserveCharge = Ratio.FromPercent(10), PollInterval = TimeSpan.Zero }.Validate(ConfigKey.Of("devices", "power")).Select(e => e.ToString()).ToList();
+        Assert.Contains(errors, e => e.StartsWith("devices.power.poll_seconds:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("devices.power.low_percent: 5 % must be above the reserve (10 %)", StringComparison.Ordinal));
     }
 
     private sealed class ScriptedSource : IPowerSource

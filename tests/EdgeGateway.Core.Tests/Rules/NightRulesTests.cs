@@ -1,6 +1,8 @@
 using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Rules;
+using EdgeGateway.TestSupport;
 using static EdgeGateway.Core.Tests.Rules.RuleHarness;
 
 namespace EdgeGateway.Core.Tests.Rules;
@@ -171,17 +173,17 @@ public class NightExitRuleTests
     public void Invalid_options_are_refused_naming_the_key()
     {
         var sensors = new SensorCatalog([new("front-door", SensorKind.DoorContact), new("bed", SensorKind.BedMat)]);
-        var errors = new NightExitOptions { DoorSensorId = "back-door", GracePeriod = TimeSpan.FromMinutes(-1), IndoorSensorIds = ["bed", "hall"] }.Validate(sensors);
-        Assert.Contains(errors, e => e.StartsWith("NightExit:DoorSensorId: unknown sensor 'back-door'", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("NightExit:GracePeriod: must not be negative", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("NightExit:IndoorSensorIds:1: unknown sensor 'hall'", StringComparison.Ordinal));
+        var errors = new NightExitOptions { DoorSensorId = "back-door", GracePeriod = TimeSpan.FromMinutes(-1), IndoorSensorIds = ["bed", "hall"] }.Validate(sensors).Lines();
+        Assert.Contains(errors, e => e.StartsWith("night_exit.door_sensor_id: unknown sensor 'back-door'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("night_exit.grace_period: must not be negative", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("night_exit.indoor_sensor_ids.1: unknown sensor 'hall'", StringComparison.Ordinal));
         Assert.Equal(3, errors.Count);
 
-        var wrongKind = new NightExitOptions { DoorSensorId = "bed" }.Validate(sensors);
-        Assert.Contains("NightExit:DoorSensorId: sensor 'bed' is a BedMat, expected DoorContact", wrongKind);
+        var wrongKind = new NightExitOptions { DoorSensorId = "bed" }.Validate(sensors).Lines();
+        Assert.Contains("night_exit.door_sensor_id: sensor 'bed' is a BedMat, expected DoorContact", wrongKind);
 
-        var ex = Assert.Throws<RuleConfigurationException>(() => new NightExitRule(Plain with { GracePeriod = TimeSpan.FromSeconds(-5) }, Night));
-        Assert.Contains("NightExit:GracePeriod", ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<ConfigurationException>(() => new NightExitRule(Plain with { GracePeriod = TimeSpan.FromSeconds(-5) }, Night));
+        Assert.Contains("night_exit.grace_period", ex.Message, StringComparison.Ordinal);
     }
 }
 
@@ -242,9 +244,9 @@ public class BedLeftAtNightRuleTests
     public void Negative_limit_and_unknown_bed_are_refused_naming_the_key()
     {
         var errors = new BedLeftAtNightOptions { BedSensorId = "bed-2", ReturnWithin = TimeSpan.FromMinutes(-1) }
-            .Validate(new SensorCatalog([new("bed", SensorKind.BedMat)]));
-        Assert.Contains(errors, e => e.StartsWith("BedLeftAtNight:BedSensorId: unknown sensor 'bed-2'", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("BedLeftAtNight:ReturnWithin: must not be negative", StringComparison.Ordinal));
+            .Validate(new SensorCatalog([new("bed", SensorKind.BedMat)])).Lines();
+        Assert.Contains(errors, e => e.StartsWith("bed_left_at_night.bed_sensor_id: unknown sensor 'bed-2'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("bed_left_at_night.return_within: must not be negative", StringComparison.Ordinal));
     }
 }
 
@@ -330,12 +332,12 @@ public class DoorLeftOpenRuleTests
     public void Negative_limits_unknown_doors_and_an_empty_list_are_refused_naming_the_key()
     {
         var sensors = new SensorCatalog([new("front-door", SensorKind.DoorContact)]);
-        var errors = new DoorLeftOpenOptions { DoorSensorIds = ["front-door", "cellar"], DayLimit = TimeSpan.FromMinutes(-1), NightLimit = TimeSpan.FromMinutes(-2) }.Validate(sensors);
+        var errors = new DoorLeftOpenOptions { DoorSensorIds = ["front-door", "cellar"], DayLimit = TimeSpan.FromMinutes(-1), NightLimit = TimeSpan.FromMinutes(-2) }.Validate(sensors).Lines();
         Assert.Equal(
-            ["DoorLeftOpen:DoorSensorIds:1: unknown sensor 'cellar' (not in the home's sensor list)",
-             "DoorLeftOpen:DayLimit: must not be negative (was -00:01:00)",
-             "DoorLeftOpen:NightLimit: must not be negative (was -00:02:00)"],
+            ["door_left_open.door_sensor_ids.1: unknown sensor 'cellar' (not in the home's sensor list)",
+             "door_left_open.day_limit: must not be negative (was -00:01:00)",
+             "door_left_open.night_limit: must not be negative (was -00:02:00)"],
             errors);
-        Assert.Equal(["DoorLeftOpen:DoorSensorIds: at least one sensor id is required"], new DoorLeftOpenOptions().Validate());
+        Assert.Equal(["door_left_open.door_sensor_ids: at least one sensor id is required"], new DoorLeftOpenOptions().Validate().Lines());
     }
 }

@@ -1,6 +1,8 @@
 using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Rules;
+using EdgeGateway.TestSupport;
 using static EdgeGateway.Core.Tests.Rules.RuleHarness;
 
 namespace EdgeGateway.Core.Tests.Rules;
@@ -99,10 +101,10 @@ public class InactivityRuleTests
     public void Bad_values_are_refused_naming_the_key()
     {
         var errors = new InactivityOptions { ActivitySensorIds = ["ghost"], Limit = TimeSpan.Zero, WarningDuration = TimeSpan.FromMinutes(-1) }
-            .Validate(new SensorCatalog([]));
-        Assert.Contains(errors, e => e.StartsWith("Inactivity:ActivitySensorIds:0: unknown sensor 'ghost'", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Inactivity:Limit:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Inactivity:WarningDuration:", StringComparison.Ordinal));
+            .Validate(new SensorCatalog([])).Lines();
+        Assert.Contains(errors, e => e.StartsWith("inactivity.activity_sensor_ids.0: unknown sensor 'ghost'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("inactivity.limit:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("inactivity.warning_duration:", StringComparison.Ordinal));
     }
 }
 
@@ -214,9 +216,9 @@ public class FallAndHelpButtonRuleTests
     public void Bad_values_are_refused_naming_the_key()
     {
         Assert.Equal(
-            ["Fall:CancelWindow: must not be negative (was -00:00:01)", "Fall:MinimumConfidence: must be between 0 and 1 (was 1.5)"],
-            new FallOptions { CancelWindow = TimeSpan.FromSeconds(-1), MinimumConfidence = 1.5 }.Validate());
-        Assert.Equal(["HelpButton:LongPress: must be greater than zero (was 00:00:00)"], new HelpButtonOptions { LongPress = TimeSpan.Zero }.Validate());
+            ["fall.cancel_window: must not be negative (was -00:00:01)", "fall.minimum_confidence: must be between 0 and 1 (was 1.5)"],
+            new FallOptions { CancelWindow = TimeSpan.FromSeconds(-1), MinimumConfidence = 1.5 }.Validate().Lines());
+        Assert.Equal(["help_button.long_press: must be greater than zero (was 00:00:00)"], new HelpButtonOptions { LongPress = TimeSpan.Zero }.Validate().Lines());
     }
 }
 
@@ -261,17 +263,17 @@ public class HomeRulesConfigTests
             DoorLeftOpen = new() { DoorSensorIds = ["front-door"], NightLimit = TimeSpan.FromMinutes(-1) },
             Fall = new() { CancelWindow = TimeSpan.FromSeconds(-30) },
         };
-        var errors = bad.Validate();
+        var errors = bad.Validate().Lines();
         string[] keys =
         [
-            "HomeRules:TimeZone:",
-            "HomeRules:Sensors:4:Id: duplicate sensor id 'bed'",
-            "HomeRules:Night:End: the window 23:00–23:00 has zero length",
-            "HomeRules:NightExit:DoorSensorId: unknown sensor 'back-door'",
-            "HomeRules:BedLeftAtNight:BedSensorId: sensor 'bed' is a ChairMat, expected BedMat",
-            "HomeRules:NightExit:GracePeriod: must not be negative",
-            "HomeRules:DoorLeftOpen:NightLimit: must not be negative",
-            "HomeRules:Fall:CancelWindow: must not be negative",
+            "rules.time_zone:",
+            "rules.sensors.4.id: duplicate sensor id 'bed'",
+            "rules.night.end: the window 23:00–23:00 has zero length",
+            "rules.night_exit.door_sensor_id: unknown sensor 'back-door'",
+            "rules.bed_left_at_night.bed_sensor_id: sensor 'bed' is a ChairMat, expected BedMat",
+            "rules.night_exit.grace_period: must not be negative",
+            "rules.door_left_open.night_limit: must not be negative",
+            "rules.fall.cancel_window: must not be negative",
         ];
         foreach (var key in keys)
         {
@@ -279,7 +281,7 @@ public class HomeRulesConfigTests
         }
 
         Assert.Equal(keys.Length, errors.Count);
-        var ex = Assert.Throws<RuleConfigurationException>(() => bad.BuildRules());
+        var ex = Assert.Throws<ConfigurationException>(() => bad.BuildRules());
         Assert.Equal(errors, ex.Errors);
     }
 }

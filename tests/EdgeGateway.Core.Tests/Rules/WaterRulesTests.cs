@@ -1,7 +1,9 @@
 using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Outputs;
 using EdgeGateway.Core.Rules;
+using EdgeGateway.TestSupport;
 using static EdgeGateway.Core.Tests.Rules.RuleHarness;
 
 namespace EdgeGateway.Core.Tests.Rules;
@@ -73,10 +75,10 @@ public class TapLeftRunningRuleTests
     public void Bad_values_are_refused_naming_the_key()
     {
         var errors = new TapLeftRunningOptions { FlowSensorIds = ["bath"], Limit = TimeSpan.FromMinutes(-1), MinimumFlowLitresPerMinute = 0 }
-            .Validate(new SensorCatalog([new("bath", SensorKind.DoorContact)]));
-        Assert.Contains("TapLeftRunning:FlowSensorIds:0: sensor 'bath' is a DoorContact, expected FlowMeter", errors);
-        Assert.Contains(errors, e => e.StartsWith("TapLeftRunning:Limit:", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("TapLeftRunning:MinimumFlowLitresPerMinute:", StringComparison.Ordinal));
+            .Validate(new SensorCatalog([new("bath", SensorKind.DoorContact)])).Lines();
+        Assert.Contains("tap_left_running.flow_sensor_ids.0: sensor 'bath' is a DoorContact, expected FlowMeter", errors);
+        Assert.Contains(errors, e => e.StartsWith("tap_left_running.limit:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("tap_left_running.minimum_flow_litres_per_minute:", StringComparison.Ordinal));
     }
 }
 
@@ -166,11 +168,11 @@ public class LeakRuleTests
     [Fact]
     public void Bad_values_are_refused_naming_the_key_and_a_missing_valve_is_named()
     {
-        var errors = (Options with { SlowLeakWindow = TimeSpan.Zero, BurstFlowLitresPerMinute = -1 }).Validate();
-        Assert.Contains(errors, e => e.StartsWith("Leak:SlowLeakWindow: must be greater than zero", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Leak:BurstFlowLitresPerMinute:", StringComparison.Ordinal));
-        var ex = Assert.Throws<RuleConfigurationException>(() => new LeakRule(Options with { CloseValveOnBurst = true }));
-        Assert.Contains("Leak:CloseValveOnBurst: the home has no shut-off valve", ex.Errors);
+        var errors = (Options with { SlowLeakWindow = TimeSpan.Zero, BurstFlowLitresPerMinute = -1 }).Validate().Lines();
+        Assert.Contains(errors, e => e.StartsWith("leak.slow_leak_window: must be greater than zero", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("leak.burst_flow_litres_per_minute:", StringComparison.Ordinal));
+        var ex = Assert.Throws<ConfigurationException>(() => new LeakRule(Options with { CloseValveOnBurst = true }));
+        Assert.Contains("leak.close_valve_on_burst: the home has no shut-off valve", ex.Errors);
     }
 
     private sealed class RecordingValve(bool fails) : IShutOffValve

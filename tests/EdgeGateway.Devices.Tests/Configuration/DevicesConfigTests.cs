@@ -1,6 +1,8 @@
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Devices.Configuration;
 using EdgeGateway.Devices.Contacts;
+using EdgeGateway.TestSupport;
 
 namespace EdgeGateway.Devices.Tests.Configuration;
 
@@ -35,8 +37,8 @@ public sealed class DevicesConfigTests
     {
         var config = Valid();
         config.Contacts[1] = new ContactConfig { SensorId = "bed", Kind = "Bedmatt", Pin = 27 };
-        var error = Assert.Single(config.Validate());
-        Assert.Equal("Devices:Contacts:1:Kind: unknown sensor kind 'Bedmatt'; expected one of DoorContact, BedMat, ChairMat, HelpButton", error);
+        var error = Assert.Single(config.Validate().Lines());
+        Assert.Equal("devices.contacts.1.kind: unknown sensor kind 'Bedmatt'; expected one of DoorContact, BedMat, ChairMat, HelpButton", error);
     }
 
     [Fact]
@@ -44,7 +46,18 @@ public sealed class DevicesConfigTests
     {
         var config = Valid();
         config.FlowMeters[0] = new FlowMeterConfig { SensorId = "kitchen", Pin = 17, PulsesPerLitre = 450 };
-        Assert.Equal(["Devices:FlowMeters:0:Pin: GPIO 17 is already used by Devices:Contacts:0:Pin"], config.Validate());
+        Assert.Equal(["devices.flow_meters.0.pin: GPIO 17 is already used by devices.contacts.0.pin"], config.Validate().Lines());
+    }
+
+    [Fact]
+    public void The_key_already_holding_a_pin_or_an_id_is_kept_as_a_key_not_only_as_text()
+    {
+        var config = Valid();
+        config.FlowMeters[0] = new FlowMeterConfig { SensorId = "bed", Pin = 17, PulsesPerLitre = 450 };
+        var issues = config.Validate();
+        Assert.Equal(2, issues.Count);
+        Assert.Contains(issues, i => i.Key == ConfigKey.Parse("devices.flow_meters.0.sensor_id") && i.Other == ConfigKey.Parse("devices.contacts.1.sensor_id"));
+        Assert.Contains(issues, i => i.Key == ConfigKey.Parse("devices.flow_meters.0.pin") && i.Other == ConfigKey.Parse("devices.contacts.0.pin"));
     }
 
     [Theory]
@@ -57,8 +70,8 @@ public sealed class DevicesConfigTests
     {
         var config = Valid();
         config.Contacts[2] = new ContactConfig { SensorId = "pull-cord", Kind = "HelpButton", Pin = pin };
-        var error = Assert.Single(config.Validate());
-        Assert.StartsWith($"Devices:Contacts:2:Pin: GPIO {pin} ", error, StringComparison.Ordinal);
+        var error = Assert.Single(config.Validate().Lines());
+        Assert.StartsWith($"devices.contacts.2.pin: GPIO {pin} ", error, StringComparison.Ordinal);
         Assert.Contains(problem, error, StringComparison.Ordinal);
     }
 
@@ -70,8 +83,8 @@ public sealed class DevicesConfigTests
     {
         var config = Valid();
         config.FlowMeters[0] = new FlowMeterConfig { SensorId = "kitchen", Pin = 22, PulsesPerLitre = k };
-        var error = Assert.Single(config.Validate());
-        Assert.StartsWith("Devices:FlowMeters:0:PulsesPerLitre: ", error, StringComparison.Ordinal);
+        var error = Assert.Single(config.Validate().Lines());
+        Assert.StartsWith("devices.flow_meters.0.pulses_per_litre: ", error, StringComparison.Ordinal);
         Assert.Contains("must be more than zero", error, StringComparison.Ordinal);
     }
 
@@ -81,10 +94,10 @@ public sealed class DevicesConfigTests
         var config = Valid();
         config.Accelerometers.Add(new AccelerometerConfig { SensorId = "bedroom", Chip = "MPU6050", Address = 0x53, SampleRateHz = 150 });
         config.Accelerometers.Add(new AccelerometerConfig { SensorId = "bath", Chip = "LIS3DH", Address = 0x18 });
-        var errors = config.Validate();
-        Assert.Contains("Devices:Accelerometers:1:Address: 0x53 is not an address the MPU6050 can have; expected 0x68 or 0x69", errors);
-        Assert.Contains("Devices:Accelerometers:1:SampleRateHz: 150 is not supported; use 50, 100, 200 or 400", errors);
-        Assert.Contains("Devices:Accelerometers:2:Chip: unknown sensor kind 'LIS3DH'; expected ADXL345 or MPU6050", errors);
+        var errors = config.Validate().Lines();
+        Assert.Contains("devices.accelerometers.1.address: 0x53 is not an address the MPU6050 can have; expected 0x68 or 0x69", errors);
+        Assert.Contains("devices.accelerometers.1.sample_rate_hz: 150 is not supported; use 50, 100, 200 or 400", errors);
+        Assert.Contains("devices.accelerometers.2.chip: unknown sensor kind 'LIS3DH'; expected ADXL345 or MPU6050", errors);
     }
 
     [Fact]
@@ -98,10 +111,10 @@ public sealed class DevicesConfigTests
             Accelerometers = valid.Accelerometers,
             Outputs = new OutputsConfig { BuzzerPin = 18, LedPin = 18 },
         };
-        var errors = config.Validate();
+        var errors = config.Validate().Lines();
         Assert.Equal(3, errors.Count);
-        Assert.Contains(errors, e => e.Contains("Devices:Contacts:3:SensorId: sensor id 'front-door' is already used by Devices:Contacts:0:SensorId", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("Devices:Contacts:3:Pin: missing", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("Devices:Outputs:LedPin: GPIO 18 is already used by Devices:Outputs:BuzzerPin", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("devices.contacts.3.sensor_id: sensor id 'front-door' is already used by devices.contacts.0.sensor_id", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("devices.contacts.3.pin: missing", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("devices.outputs.led_pin: GPIO 18 is already used by devices.outputs.buzzer_pin", StringComparison.Ordinal));
     }
 }

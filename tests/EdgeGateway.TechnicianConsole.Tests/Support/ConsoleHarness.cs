@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.TechnicianConsole.Security;
 using EdgeGateway.TechnicianConsole.Services;
 using EdgeGateway.TechnicianConsole.Transport;
@@ -60,7 +61,7 @@ public sealed class ConsoleHarness : IAsyncDisposable
 
     public ConsoleServer Server { get; }
 
-    private static IEnumerable<ConfigError> Validate(JsonObject config)
+    private static IEnumerable<ConfigIssue> Validate(JsonObject config)
     {
         if (config["sensors"] is JsonObject sensors)
         {
@@ -69,7 +70,7 @@ public sealed class ConsoleHarness : IAsyncDisposable
                 var pin = sensor?["pin"];
                 if (pin is not JsonValue v || !v.TryGetValue<int>(out var n) || n is < 0 or > 27)
                 {
-                    yield return new ConfigError($"sensors.{id}.pin", $"'{pin?.ToJsonString()}' is not a BCM pin: expected 0 to 27");
+                    yield return new ConfigIssue(ConfigKey.Of("sensors", id, "pin"), $"'{pin?.ToJsonString()}' is not a BCM pin: expected 0 to 27");
                 }
             }
         }

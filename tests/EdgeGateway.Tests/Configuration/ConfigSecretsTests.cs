@@ -89,7 +89,7 @@ public sealed class ConfigSecretsTests : IDisposable
         var result = new CentreConfiguration(store).Apply(new Dictionary<string, string?> { ["uplink.heartbeat_seconds"] = null }, null, Audit);
         Assert.False(result.Applied);
         Assert.Equal(CommandErrorCodes.Rejected, result.ErrorCode);
-        Assert.Equal("uplink.heartbeat_seconds", Assert.Single(result.Problems).Key);
+        Assert.Equal("uplink.heartbeat_seconds", Assert.Single(result.Problems).Path);
         Assert.Equal(before, File.ReadAllText(ConfigFile));
         Assert.Equal(1, store.Version);
     }

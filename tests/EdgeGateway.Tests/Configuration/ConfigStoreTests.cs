@@ -1,4 +1,5 @@
 using EdgeGateway.Configuration;
+using EdgeGateway.Core.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Tests.Configuration;
@@ -42,12 +43,12 @@ public sealed class ConfigStoreTests : IDisposable
     {
         File.WriteAllText(Path, """{ "gateway_id": "home-1" }""");
         var time = new FakeTimeProvider();
-        var store = ConfigStore.Open(Path, time, [c => c["gateway_id"]!.GetValue<string>() == "bad" ? [new ConfigError("gateway_id", "bad id")] : []]);
+        var store = ConfigStore.Open(Path, time, [c => c["gateway_id"]!.GetValue<string>() == "bad" ? [new ConfigIssue(ConfigKey.Of("gateway_id"), "bad id")] : []]);
         var before = File.ReadAllText(Path);
         var draft = store.CreateDraft();
         draft.Set("gateway_id", "bad");
         var ex = Assert.Throws<ConfigRejectedException>(() => store.Apply(draft, "technician"));
-        Assert.Equal("gateway_id", Assert.Single(ex.Errors).Key);
+        Assert.Equal("gateway_id", Assert.Single(ex.Issues).Path);
         Assert.Equal(before, File.ReadAllText(Path));
         Assert.Equal(1, ConfigStore.Open(Path, time).Version);
     }

@@ -1,5 +1,7 @@
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Demo;
 using EdgeGateway.Hosting;
+using EdgeGateway.TestSupport;
 
 namespace EdgeGateway.Tests.Hosting;
 
@@ -30,7 +32,7 @@ public class GatewayConfigTests
     public void The_shipped_example_config_is_valid_once_it_has_its_own_pin_and_wires_every_rule()
     {
         var path = RepoFile("deploy/config.example.json");
-        var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Load(path));
+        var ex = Assert.Throws<ConfigurationException>(() => GatewayConfig.Load(path));
         var issue = Assert.Single(ex.Issues);
         Assert.Equal("console.pin_hash", issue.Path);
         Assert.NotNull(issue.Line);
@@ -40,7 +42,7 @@ public class GatewayConfigTests
         config.Console.PinHash = TechnicianConsole.Security.PinHash.Create("9513", 1000).ToString();
         Assert.Empty(config.Validate());
         config.Console.PinHash = TechnicianConsole.Security.PinHash.Create(TechnicianConsole.Security.PinPolicy.DemoPin, 1000).ToString();
-        Assert.Contains(config.Validate(), e => e.StartsWith("console.pin_hash:", StringComparison.Ordinal) && e.Contains("demo PIN", StringComparison.Ordinal));
+        Assert.Contains(config.Validate().Lines(), e => e.StartsWith("console.pin_hash:", StringComparison.Ordinal) && e.Contains("demo PIN", StringComparison.Ordinal));
         config.Console.PinHash = TechnicianConsole.Security.PinHash.Create("9513", 1000).ToString();
         Assert.Equal("home-0001", config.GatewayId);
         Assert.False(config.Simulated);
@@ -75,7 +77,7 @@ public class GatewayConfigTests
     [InlineData("""{ "gateway_id": """, "config")]
     public void Malformed_json_names_where_it_went_wrong(string json, string expected)
     {
-        var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Parse(json, "config"));
+        var ex = Assert.Throws<ConfigurationException>(() => GatewayConfig.Parse(json, "config"));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
@@ -96,7 +98,7 @@ public class GatewayConfigTests
             }
             """);
 
-        var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Load(path));
+        var ex = Assert.Throws<ConfigurationException>(() => GatewayConfig.Load(path));
 
         Assert.Equal(
             string.Join('\n',
@@ -124,7 +126,7 @@ public class GatewayConfigTests
     [Fact]
     public void A_syntax_error_names_its_line_and_column()
     {
-        var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Parse("{\n  \"gateway_id\": \"home-1\"\n  \"simulated\": true\n}", "config.json"));
+        var ex = Assert.Throws<ConfigurationException>(() => GatewayConfig.Parse("{\n  \"gateway_id\": \"home-1\"\n  \"simulated\": true\n}", "config.json"));
         var issue = Assert.Single(ex.Issues);
         Assert.Equal((3, 3), (issue.Line, issue.Column));
         Assert.StartsWith("config.json: line 3, column 3: not valid JSON: ", Assert.Single(ex.Errors), StringComparison.Ordinal);
@@ -134,7 +136,7 @@ public class GatewayConfigTests
     [Fact]
     public void An_unknown_key_on_one_line_is_reported_as_the_technician_reads_it()
     {
-        var ex = Assert.Throws<GatewayConfigException>(() => GatewayConfig.Parse("""{"gateway_id":"home-1","simulated":true,"uplink":{},"bogus":1}""", "config.json"));
+        var ex = Assert.Throws<ConfigurationException>(() => GatewayConfig.Parse("""{"gateway_id":"home-1","simulated":true,"uplink":{},"bogus":1}""", "config.json"));
         Assert.Equal("config.json: line 1, column 53: unknown key 'bogus' (known here: gateway_id, simulated, data_directory, devices, rules, uplink, console)", Assert.Single(ex.Errors));
     }
 
@@ -146,9 +148,27 @@ public class GatewayConfigTests
               "devices": { "contacts": [ { "sensor_id": "door", "kind": "DoorContact", "pin": 17 } ], "flow_meters": [ { "sensor_id": "tap", "pin": 17, "pulses_per_litre": 450 } ],
                            "outputs": { "buzzer_pin": 18, "led_pin": 23 } } }
             """, "config.json");
-        var errors = config.Validate();
+        var errors = config.Validate().Lines();
         Assert.Contains("devices.flow_meters.0.pin: GPIO 17 is already used by devices.contacts.0.pin", errors);
         Assert.Contains(errors, e => e.StartsWith("uplink.broker: ", StringComparison.Ordinal) && e.Contains("uplink.plain_loopback_demo", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_value_quoted_in_a_problem_is_shown_as_written_even_when_it_looks_like_a_key()
+    {
+        // The host is called Console: "Console:8883" once read as a key and was rewritten to "console.8883".
+        const string json = """
+            { "gateway_id": "home-1", "simulated": true, "uplink": { "broker": "tcp://Console:8883" },
+              "devices": { "outputs": { "buzzer_pin": 18, "led_pin": 23 } } }
+            """;
+        var config = GatewayConfig.Parse(json, "config.json");
+        Assert.Equal(["uplink.broker: 'tcp://Console:8883' is not an mqtt:// or mqtts:// URL"], config.Validate().Lines());
+
+        var issue = Assert.Single(GatewayConfig.Check(json, null, out var parsed));
+        Assert.Null(parsed);
+        Assert.Equal(ConfigKey.Parse("uplink.broker"), issue.Key);
+        Assert.Equal((1, 58), (issue.Line, issue.Column));
+        Assert.Equal("'tcp://Console:8883' is not an mqtt:// or mqtts:// URL", issue.Problem);
     }
 
     private const string Home = """

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using EdgeGateway.Core.Alarms;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Uplink.Commands;
 using Microsoft.Extensions.Time.Testing;
@@ -107,16 +108,16 @@ internal sealed class RecordingConfiguration : IRemoteConfiguration
         }
 
         var next = new Dictionary<string, string>(Values, StringComparer.Ordinal);
-        var problems = new List<ConfigProblem>();
+        var problems = new List<ConfigIssue>();
         foreach (var (key, value) in changes)
         {
             if (value is null)
             {
-                problems.Add(new ConfigProblem(key, "removing a key is not supported; set it to the value you want instead"));
+                problems.Add(new ConfigIssue(ConfigKey.Parse(key), "removing a key is not supported; set it to the value you want instead"));
             }
             else if (!Keys.ContainsKey(key))
             {
-                problems.Add(new ConfigProblem(key, "unknown key"));
+                problems.Add(new ConfigIssue(ConfigKey.Parse(key), "unknown key"));
             }
             else
             {
@@ -150,13 +151,13 @@ internal sealed class RecordingConfiguration : IRemoteConfiguration
         return ConfigChangeResult.Ok(Version, previous);
     }
 
-    private static IEnumerable<ConfigProblem> Validate(Dictionary<string, string> values)
+    private static IEnumerable<ConfigIssue> Validate(Dictionary<string, string> values)
     {
         foreach (var (key, (_, min, max)) in Keys)
         {
             if (!int.TryParse(values[key], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
             {
-                yield return new ConfigProblem(key, $"{values[key]} is out of range; expected {min}–{max}");
+                yield return new ConfigIssue(ConfigKey.Parse(key), $"{values[key]} is out of range; expected {min}–{max}");
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using EdgeGateway.Core.Configuration;
 using static EdgeGateway.Uplink.Commands.CommandJson;
 
 namespace EdgeGateway.Uplink.Commands.Binders;
@@ -114,20 +115,20 @@ internal static class ConfigChangeReply
             };
         }
 
-        var problems = result.Problems.Count > 0 ? result.Problems : [new ConfigProblem(rollback ? "version" : "changes", "refused by the configuration store")];
-        var field = problems[0].Key switch
-        {
-            "ifversion" => "args.ifversion",
-            "changes" => "args.changes",
-            _ when rollback => "args.version",
-            var key => $"args.changes.{key}",
-        };
+        var problems = result.Problems.Count > 0
+            ? result.Problems
+            : [new ConfigIssue(rollback ? ConfigChangeResult.VersionKey : ConfigChangeResult.ChangesKey, "refused by the configuration store")];
+        var key = problems[0].Key;
+        var field = key == ConfigChangeResult.IfVersionKey ? "args.ifversion"
+            : key == ConfigChangeResult.ChangesKey ? "args.changes"
+            : rollback ? "args.version"
+            : $"args.changes.{key}";
         var verb = result.ErrorCode == CommandErrorCodes.Rejected ? "rejected" : "not applied";
         throw new CommandRejection(
             result.ErrorCode ?? CommandErrorCodes.Rejected,
             field,
             $"configuration change {verb}, nothing changed (version {result.Version} stays in force): "
-                + string.Join("; ", problems.Select(p => $"{p.Key}: {p.Problem}")),
+                + string.Join("; ", problems),
             problems);
     }
 }
