@@ -46,6 +46,15 @@ SUBSYSTEM=="i2c-dev", GROUP="i2c", MODE="0660"
 # USB gadget serial console for the technician.
 KERNEL=="ttyGS[0-9]*", GROUP="dialout", MODE="0660"
 RULES
+# The graceful end on an empty battery runs `systemctl poweroff` as the service user (devices.power.shutdown_command).
+mkdir -p "$root/etc/polkit-1/rules.d"
+cat > "$root/etc/polkit-1/rules.d/50-edgegateway.rules" <<'RULES'
+polkit.addRule(function(action, subject) {
+    if (action.id == "org.freedesktop.login1.power-off" && subject.user == "edgegateway") {
+        return polkit.Result.YES;
+    }
+});
+RULES
 sys udevadm control --reload-rules
 sys udevadm trigger --subsystem-match=gpio --subsystem-match=i2c-dev --subsystem-match=tty
 sys systemctl daemon-reload
