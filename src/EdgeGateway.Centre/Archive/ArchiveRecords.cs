@@ -119,8 +119,8 @@ public sealed record AlarmRecord(
     public bool IsOpen => State != AlarmStates.Cleared;
 }
 
-/// <summary>A supervision alarm to raise once: <paramref name="Key"/> is unique in the archive while it matters, so several centre instances raise it once.</summary>
-/// <param name="Key">The de-duplication key, e.g. <c>offline:gw-1</c>.</param>
+/// <summary>A supervision alarm to raise once: <paramref name="Key"/> is unique in the archive, so several centre instances raise it once.</summary>
+/// <param name="Key">The de-duplication key naming the episode from what all instances agree on, e.g. <c>offline:gw-1:{offline since}</c>.</param>
 /// <param name="Gateway">The gateway.</param>
 /// <param name="Type">One of <see cref="SupervisionTypes"/>.</param>
 /// <param name="Priority">SCAIP-style priority.</param>

@@ -15,9 +15,6 @@ public abstract class SqlArchive : IArchive
     private const string AlarmColumns = "id, gateway, type, origin, state, priority, message, sensor, raised_ms, received_ms, delivered_ms, taken_ms, taken_by, cleared_ms, cleared_by, clear_reason, escalation, escalated_ms";
     private const int MaxPayloadChars = 64 * 1024;
 
-    /// <summary>The supervision alarms that stand for an episode (one open at a time): clearing frees their key for the next one.</summary>
-    private static readonly string EpisodicTypes = $"'{SupervisionTypes.Offline}', '{SupervisionTypes.Silent}'";
-
     /// <summary>Opens a connection to the archive.</summary>
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
@@ -388,8 +385,7 @@ public abstract class SqlArchive : IArchive
 
     private static async Task<bool> ClearInAsync(DbConnection conn, DbTransaction? tx, Guid id, string? by, string reason, long now, CancellationToken ct) =>
         await ExecAsync(conn, tx, $"""
-            UPDATE alarms SET state = '{AlarmStates.Cleared}', cleared_ms = @now, cleared_by = @by, clear_reason = @reason,
-              supervision_key = CASE WHEN type IN ({EpisodicTypes}) THEN supervision_key || '@' || id ELSE supervision_key END
+            UPDATE alarms SET state = '{AlarmStates.Cleared}', cleared_ms = @now, cleared_by = @by, clear_reason = @reason
             WHERE id = @id AND state <> '{AlarmStates.Cleared}'
             """, ct, ("now", now), ("by", by), ("reason", reason), ("id", Id(id))).ConfigureAwait(false) == 1;
 

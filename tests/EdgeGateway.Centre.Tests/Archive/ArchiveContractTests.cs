@@ -189,11 +189,11 @@ public abstract class ArchiveContractTests
     }
 
     [Fact]
-    public async Task A_supervision_alarm_is_raised_once_by_racing_instances_and_its_key_is_free_again_once_cleared()
+    public async Task A_supervision_alarm_is_raised_once_by_racing_instances_and_once_per_episode_even_after_a_clear()
     {
         await using var a = await OpenAsync();
         await using var b = await OpenAsync();
-        var alarm = new SupervisionAlarm("offline:gw-4", "gw-4", SupervisionTypes.Offline, 2, "gateway offline", T0);
+        var alarm = new SupervisionAlarm("offline:gw-4:1000", "gw-4", SupervisionTypes.Offline, 2, "gateway offline", T0);
 
         var raised = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => (i % 2 == 0 ? a : b).RaiseSupervisionAlarmAsync(alarm))));
 
@@ -202,8 +202,9 @@ public abstract class ArchiveContractTests
         var resolved = await b.ResolveSupervisionAsync("gw-4", [SupervisionTypes.Offline, SupervisionTypes.Silent], "gateway back online", T0.AddMinutes(2));
         Assert.Equal(("centre", "gateway back online"), (Assert.Single(resolved).ClearedBy, resolved[0].ClearReason));
 
-        // The next episode is a new alarm; a non-episodic key (a gap, a missed daily test) stays taken.
-        Assert.NotNull(await a.RaiseSupervisionAlarmAsync(alarm with { At = T0.AddMinutes(10) }));
+        // The same episode is not raised again once cleared (a nurse's clear is final); the next episode is a new alarm.
+        Assert.Null(await a.RaiseSupervisionAlarmAsync(alarm with { At = T0.AddMinutes(3) }));
+        Assert.NotNull(await a.RaiseSupervisionAlarmAsync(alarm with { Key = "offline:gw-4:2000", At = T0.AddMinutes(10) }));
         var gap = new SupervisionAlarm("gap:gw-4:b:5-7", "gw-4", SupervisionTypes.SequenceGap, 6, "events 5–7 missing", T0);
         Assert.NotNull(await a.RaiseSupervisionAlarmAsync(gap));
         Assert.True(await a.ClearAsync((await a.AlarmsAsync(true)).Single(x => x.Type == SupervisionTypes.SequenceGap).Id, "Tekniker Ola", "seen", T0));
