@@ -136,18 +136,6 @@ internal static class CentralCommand
                 return 2;
             }
 
-            var storeText = result.GetValue(store)!;
-            IArchive archive;
-            try
-            {
-                archive = await ArchiveStore.OpenAsync(storeText, ct).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is FormatException or System.Data.Common.DbException or IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                Console.Error.WriteLine($"--store {ArchiveStore.Redact(storeText)}: cannot open the archive: {ex.Message}");
-                return 2;
-            }
-
             using var loggers = LoggerFactory.Create(b => b
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
@@ -163,8 +151,25 @@ internal static class CentralCommand
             }
             catch (LinkSecurityException ex)
             {
-                await archive.DisposeAsync().ConfigureAwait(false);
                 Console.Error.WriteLine($"--broker: {ex.Message}");
+                return 2;
+            }
+
+            // Opened once every option is known good, so a refused option leaves no archive file behind.
+            var storeText = result.GetValue(store)!;
+            IArchive archive;
+            try
+            {
+                archive = await ArchiveStore.OpenAsync(storeText, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is FormatException or System.Data.Common.DbException or IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                foreach (var c in centrals)
+                {
+                    await c.DisposeAsync().ConfigureAwait(false);
+                }
+
+                Console.Error.WriteLine($"--store {ArchiveStore.Redact(storeText)}: cannot open the archive: {ex.Message}");
                 return 2;
             }
 

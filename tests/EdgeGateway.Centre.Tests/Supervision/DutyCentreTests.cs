@@ -23,6 +23,15 @@ public sealed class SqliteDutyCentreTests : DutyCentreTests
 
     protected override async Task<IArchive> OpenArchiveAsync() => await SqliteArchive.OpenAsync(Path.Combine(_dir, "centre.db"));
 
+    protected override async Task ExecuteAsync(string sql)
+    {
+        await using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir, "centre.db")};Pooling=false");
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
@@ -41,6 +50,14 @@ public sealed class PostgresDutyCentreTests(PostgresFixture pg) : DutyCentreTest
     {
         _database ??= await pg.Server.CreateDatabaseAsync();
         return await PostgresArchive.OpenAsync(_database);
+    }
+
+    protected override async Task ExecuteAsync(string sql)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(_database);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     [Fact]
@@ -95,6 +112,9 @@ public abstract class DutyCentreTests : IAsyncLifetime
     protected TimeOnly? DailyTestBy { get; set; }
 
     protected abstract Task<IArchive> OpenArchiveAsync();
+
+    /// <summary>Runs <paramref name="sql"/> on the archive's database from outside the centre (to take a table away and give it back).</summary>
+    protected abstract Task ExecuteAsync(string sql);
 
     public async Task InitializeAsync()
     {
@@ -254,6 +274,32 @@ public abstract class DutyCentreTests : IAsyncLifetime
         var missing = Assert.Single(await OpenOfAsync(centre, SupervisionTypes.DailyTestMissing));
         Assert.Equal("gw-untested", missing.Gateway);
         Assert.DoesNotContain(await centre.Archive.AlarmsAsync(openOnly: false), a => a.Origin == "gateway");
+    }
+
+    [Fact]
+    public async Task An_event_the_archive_cannot_store_is_not_acked_and_its_retransmission_is_stored_once_and_acked()
+    {
+        var centre = await StartCentreAsync();
+        await using var tap = await MqttTap.ConnectAsync("127.0.0.1", _broker!.Port, Topics.Acks("gw-7"));
+        var gateway = new CareEventFactory("gw-7", Time, new FixedClockSyncStatus(true));
+        var first = gateway.Create(CareEventKind.FlowTotals, "kitchen", "before");
+        await PublishAsync(Topics.Events("gw-7", first.Class), CloudEventCodec.Serialize(first));
+        await tap.WaitUntilAsync(ms => ms.Any(m => m.Payload.Contains(first.Id.ToString(), StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the first ack");
+
+        await ExecuteAsync("ALTER TABLE events RENAME TO events_away");
+        var lost = gateway.Create(CareEventKind.HelpButton, "pendant", "help");
+        await PublishAsync(Topics.Events("gw-7", lost.Class), CloudEventCodec.Serialize(lost));
+
+        // A marker published after it on the same connection: once the centre has handled the marker (rejected), it has handled the alarm too.
+        await PublishAsync(Topics.Events("gw-7", EventClass.Alarm), Encoding.UTF8.GetBytes("{marker"));
+        await UntilAsync(async () => (await centre.Archive.RejectedAsync(10)).Count == 1, "the marker handled");
+        Assert.DoesNotContain(tap.Messages, m => m.Payload.Contains(lost.Id.ToString(), StringComparison.Ordinal));
+
+        await ExecuteAsync("ALTER TABLE events_away RENAME TO events");
+        await PublishAsync(Topics.Events("gw-7", lost.Class), CloudEventCodec.Serialize(lost));
+        await tap.WaitUntilAsync(ms => ms.Any(m => m.Payload.Contains(lost.Id.ToString(), StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the retransmission's ack");
+        Assert.Equal(2, await centre.Archive.EventCountAsync());
+        Assert.Equal(AlarmStates.Delivered, (await centre.Archive.AlarmAsync(lost.Id))!.State);
     }
 
     [Fact]
