@@ -87,6 +87,9 @@ public sealed partial class DutyCentre : IAsyncDisposable
     /// <summary>The archive.</summary>
     public IArchive Archive { get; }
 
+    /// <summary>The zone of local times (daily test deadline, the report's weeks and nights).</summary>
+    public TimeZoneInfo Zone => _options.Zone;
+
     /// <summary>This instance's live changes.</summary>
     public ChangeFeed Changes { get; } = new();
 

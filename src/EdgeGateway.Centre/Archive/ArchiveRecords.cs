@@ -175,3 +175,9 @@ public sealed record HeartbeatInfo(Guid BootId, DateTimeOffset Time, long Outbox
 /// <param name="IsNew">False when the event (source + id) was already recorded.</param>
 /// <param name="Alarm">The alarm it opened or changed, if any.</param>
 public sealed record RecordedEvent(bool IsNew, AlarmRecord? Alarm);
+
+/// <summary>One recorded event, as the gains report counts it.</summary>
+/// <param name="Gateway">The gateway.</param>
+/// <param name="Type">The CloudEvents type.</param>
+/// <param name="ReceivedAt">When the centre stored it.</param>
+public sealed record EventSummary(string Gateway, string Type, DateTimeOffset ReceivedAt);

@@ -74,6 +74,9 @@ public interface IArchive : IAsyncDisposable
     /// <summary>The number of events recorded (each once).</summary>
     Task<long> EventCountAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The events received in [<paramref name="from"/>, <paramref name="to"/>), of one gateway or all (for the gains report).</summary>
+    Task<IReadOnlyList<EventSummary>> EventsAsync(DateTimeOffset from, DateTimeOffset to, string? gateway, CancellationToken cancellationToken = default);
+
     /// <summary>The gaps in <c>sequence</c> per boot, between the first and the last event seen of each boot.</summary>
     Task<IReadOnlyList<SequenceGap>> GapsAsync(CancellationToken cancellationToken = default);
 }

@@ -361,6 +361,15 @@ public abstract class SqlArchive : IArchive
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<EventSummary>> EventsAsync(DateTimeOffset from, DateTimeOffset to, string? gateway, CancellationToken cancellationToken = default)
+    {
+        await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var filter = gateway is null ? "" : " AND gateway = @gateway";
+        return await QueryAsync(conn, null, $"SELECT gateway, type, received_ms FROM events WHERE received_ms >= @from AND received_ms < @to{filter} ORDER BY received_ms",
+            r => new EventSummary(r.GetString(0), r.GetString(1), At(r, 2)), cancellationToken, ("from", Ms(from)), ("to", Ms(to)), ("gateway", gateway)).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<SequenceGap>> GapsAsync(CancellationToken cancellationToken = default)
     {
         await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);

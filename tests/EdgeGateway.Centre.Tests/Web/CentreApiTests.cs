@@ -130,6 +130,14 @@ public sealed class CentreApiTests : IAsyncLifetime
         using var bad = await _http.GetAsync(new Uri("api/alarms?state=closed", UriKind.Relative));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("\"field\":\"state\"", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        foreach (var (query, field) in new[] { ("from=yesterday&to=2026-03-30", "from"), ("from=2026-03-23", "to"), ("from=2026-03-30&to=2026-03-23", "to"), ("from=2026-03-23&to=2026-03-30&minutes_per_visit=-1", "minutes_per_visit") })
+        {
+            using var report = await _http.GetAsync(new Uri($"api/report?{query}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.BadRequest, report.StatusCode);
+            Assert.Contains($"\"field\":\"{field}\"", await report.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(JsonValueKind.Array, (await GetAsync("api/report?from=2026-03-23&to=2026-03-30")).GetProperty("homes").ValueKind);
         Assert.Throws<FormatException>(() => CentreWeb.ParseAddress("0.0.0.0:8080"));
         Assert.Throws<FormatException>(() => CentreWeb.ParseAddress("localhost"));
     }
