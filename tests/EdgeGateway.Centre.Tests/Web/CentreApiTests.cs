@@ -173,6 +173,24 @@ public sealed class CentreApiTests : IAsyncLifetime
             Assert.Equal("alarm.test", test.GetProperty("command").GetProperty("reply").GetProperty("type").GetString());
             Assert.True(test.GetProperty("round_trip_ms").GetDouble() > 0, test.ToString());
             Assert.Equal(test.GetProperty("event").GetString(), test.GetProperty("command").GetProperty("reply").GetProperty("result").GetProperty("event").GetString());
+
+            // An alarm event the real gateway never raised (published in its name): take and clear still reach the gateway
+            // as alarm.acknowledge / alarm.clear with the nurse's name, and its refusal is what the API shows.
+            var foreign = new EdgeGateway.Core.Events.CareEventFactory("api-home", TimeProvider.System, new EdgeGateway.Core.Time.FixedClockSyncStatus(true)).Create(EdgeGateway.Core.Events.CareEventKind.HelpButton, "pendant", "help");
+            using (var client = new MQTTnet.MqttClientFactory().CreateMqttClient())
+            {
+                await client.ConnectAsync(new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _broker!.Port).WithClientId("foreign").Build());
+                await client.PublishAsync(new MQTTnet.MqttApplicationMessageBuilder().WithTopic(Topics.Events("api-home", foreign.Class)).WithPayload(CloudEventCodec.Serialize(foreign)).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            }
+
+            await UntilAsync(async () => (await GetAsync("api/alarms?state=open")).EnumerateArray().Any(a => a.GetProperty("id").GetString() == foreign.Id.ToString()), "the alarm on the API");
+            var (fStatus, _, fTake) = await PostAsync($"api/alarms/{foreign.Id}/take", """{"operator":"Nurse Berit"}""");
+            Assert.Equal(HttpStatusCode.OK, fStatus);
+            Assert.Equal("taken", fTake.GetProperty("alarm").GetProperty("state").GetString());
+            var command = fTake.GetProperty("command");
+            Assert.Equal(("error", "alarm.acknowledge", "not_found"), (command.GetProperty("status").GetString(), command.GetProperty("reply").GetProperty("type").GetString(), command.GetProperty("reply").GetProperty("error").GetProperty("code").GetString()));
+            var (_, _, fClear) = await PostAsync($"api/alarms/{foreign.Id}/clear", """{"operator":"Nurse Berit","reason":"false alarm"}""");
+            Assert.Equal(("cleared", "alarm.clear"), (fClear.GetProperty("alarm").GetProperty("state").GetString(), fClear.GetProperty("command").GetProperty("reply").GetProperty("type").GetString()));
             gateway.Kill();
         }
 
@@ -196,7 +214,8 @@ public sealed class CentreApiTests : IAsyncLifetime
         Assert.Contains((await GetAsync("api/alarms?state=all")).EnumerateArray(), a => a.GetProperty("id").GetString() == id);
 
         var actions = await _archive!.ActionsAsync(10);
-        Assert.Equal(["clear", "take", "test"], actions.Select(a => a.Action));
+        Assert.Equal(["clear", "take", "clear", "take", "test"], actions.Select(a => a.Action));
+        Assert.Equal("not_found", actions[3].Outcome == "error" ? JsonDocument.Parse(actions[3].Detail!).RootElement.GetProperty("error").GetProperty("code").GetString() : actions[3].Outcome);
         Assert.All(actions, a => Assert.Equal("Nurse Berit", a.Operator));
 
         // The live feed carried the gateway's changes and the alarm's steps, without any reload.
