@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of the solution. Installs what the tests need (mosquitto, socat) when it is missing.
+# Runs every test of the solution. Installs what the tests need (mosquitto, socat, nodejs, postgresql) when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -8,6 +8,8 @@ command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mos
 command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# The centre's archive tests start a real PostgreSQL (initdb into a temp dir; PostgresServer in TestSupport).
+command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

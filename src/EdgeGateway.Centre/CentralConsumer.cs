@@ -66,6 +66,36 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     /// <summary>Raised for each event; the flag is true the first time its id is seen.</summary>
     public event Func<CareEvent, bool, Task>? EventReceived;
 
+    /// <summary>
+    /// Raised for each decoded event with its payload as received, before its ack: the ack is sent only when every handler
+    /// returned, so an event the archive could not store is not acked and the gateway retransmits it.
+    /// </summary>
+    public event Func<CareEvent, byte[], Task>? EventArrived;
+
+    /// <summary>Raised for a status, heartbeat or reply message of any gateway (topic, payload, retained); only with <see cref="FollowGateways"/>.</summary>
+    public event Func<string, byte[], bool, Task>? GatewayMessageReceived;
+
+    /// <summary>Raised for an event that cannot be decoded (topic, payload, reason); it is not acked (there is no id to ack).</summary>
+    public event Func<string, byte[], string, Task>? Rejected;
+
+    /// <summary>Also subscribe (not shared: every instance follows every gateway) to status, heartbeats and command replies.</summary>
+    public bool FollowGateways { get; init; }
+
+    /// <summary>True while connected to the broker.</summary>
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Publishes a command for <paramref name="gatewayId"/> (QoS 1).</summary>
+    /// <exception cref="MQTTnet.Exceptions.MqttCommunicationException">Not connected or the broker did not take it.</exception>
+    public async Task PublishCommandAsync(string gatewayId, byte[] payload, CancellationToken cancellationToken)
+    {
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(Topics.Commands(gatewayId))
+            .WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Connects and subscribes, then keeps the connection up (reconnecting with back-off) until disposed.</summary>
     /// <exception cref="MQTTnet.Exceptions.MqttCommunicationException">The first connection failed.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -89,9 +119,16 @@ public sealed partial class CentralConsumer : IAsyncDisposable
         }
 
         var filter = _shareGroup is null ? Topics.AllEvents : $"$share/{_shareGroup}/{Topics.AllEvents}";
-        var subscribe = _factory.CreateSubscribeOptionsBuilder()
-            .WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
+        var builder = _factory.CreateSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
+        if (FollowGateways)
+        {
+            foreach (var follow in new[] { Topics.Root + "/+/status", Topics.Root + "/+/heartbeat", Topics.AllReplies })
+            {
+                builder = builder.WithTopicFilter(follow, MqttQualityOfServiceLevel.AtLeastOnce);
+            }
+        }
+
+        var subscribe = builder.Build();
         await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
         LogSubscribed(_logger, _endpoint, filter);
     }
@@ -135,14 +172,41 @@ public sealed partial class CentralConsumer : IAsyncDisposable
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
     {
+        var topic = args.ApplicationMessage.Topic;
+        var payload = args.ApplicationMessage.Payload.ToArray();
+        if (!topic.Contains("/events/", StringComparison.Ordinal))
+        {
+            if (GatewayMessageReceived is { } follow)
+            {
+                await GuardAsync(() => follow(topic, payload, args.ApplicationMessage.Retain), topic).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         CareEvent evt;
         try
         {
-            evt = CloudEventCodec.Deserialize(args.ApplicationMessage.Payload.ToArray());
+            evt = CloudEventCodec.Deserialize(payload);
+            if (Topics.GatewayIdOf(topic) is { } inTopic && inTopic != evt.GatewayId)
+            {
+                throw new FormatException($"source names gateway '{evt.GatewayId}' but the topic is of '{inTopic}'");
+            }
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
         {
-            LogMalformed(_logger, args.ApplicationMessage.Topic, ex.Message);
+            LogMalformed(_logger, topic, ex.Message);
+            if (Rejected is { } rejected)
+            {
+                await GuardAsync(() => rejected(topic, payload, ex.Message), topic).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (EventArrived is { } arrived && !await GuardAsync(() => arrived(evt, payload), topic).ConfigureAwait(false))
+        {
+            // Not stored, so not acked: the gateway retransmits and the next copy is stored.
             return;
         }
 
@@ -155,6 +219,21 @@ public sealed partial class CentralConsumer : IAsyncDisposable
         // Acknowledge duplicates too: the gateway retransmits until it hears an ack. After the handler, so an ack
         // never runs ahead of what the handler did with the event. A closed queue (disposing) drops it: the gateway retransmits.
         _toAck.Writer.TryWrite((evt.GatewayId, evt.Id));
+    }
+
+    // One gateway's bad message or a failing handler must never stop the consumer (MQTTnet would drop the connection).
+    private async Task<bool> GuardAsync(Func<Task> handler, string topic)
+    {
+        try
+        {
+            await handler().ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogHandlerFailed(_logger, topic, ex.Message);
+            return false;
+        }
     }
 
     /// <summary>
@@ -284,6 +363,9 @@ public sealed partial class CentralConsumer : IAsyncDisposable
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Ack for {Count} event(s) from {EventId} on not sent ({Reason}); the gateway will retransmit and they are acked then")]
     private static partial void LogAckFailed(ILogger logger, int count, Guid eventId, string reason);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Error, Message = "Message on {Topic} not handled (not acked; the gateway retransmits events): {Error}")]
+    private static partial void LogHandlerFailed(ILogger logger, string topic, string error);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Ignored a malformed event on {Topic}: {Error}")]
     private static partial void LogMalformed(ILogger logger, string topic, string error);

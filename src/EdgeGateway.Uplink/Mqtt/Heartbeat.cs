@@ -12,6 +12,7 @@ namespace EdgeGateway.Uplink.Mqtt;
 /// <param name="ClockSynced">Whether the wall clock is synchronised.</param>
 /// <param name="Time">Wall-clock time of the heartbeat.</param>
 /// <param name="States">Path and sensor states.</param>
+/// <param name="Interval">How often heartbeats are sent, so the centre knows when silence means trouble (null: not stated).</param>
 public sealed record Heartbeat(
     Guid BootId,
     TimeSpan Uptime,
@@ -19,7 +20,8 @@ public sealed record Heartbeat(
     TimeSpan? OldestUnacked,
     bool ClockSynced,
     DateTimeOffset Time,
-    IReadOnlyDictionary<string, string> States)
+    IReadOnlyDictionary<string, string> States,
+    TimeSpan? Interval = null)
 {
     /// <summary>The JSON published on <c>edgegateway/v1/{gw}/heartbeat</c>.</summary>
     public byte[] ToJson()
@@ -42,6 +44,11 @@ public sealed record Heartbeat(
             }
 
             w.WriteBoolean("clocksynced", ClockSynced);
+            if (Interval is { } interval)
+            {
+                w.WriteNumber("interval_s", (long)Math.Ceiling(interval.TotalSeconds));
+            }
+
             w.WriteStartObject("states");
             foreach (var (k, v) in States)
             {

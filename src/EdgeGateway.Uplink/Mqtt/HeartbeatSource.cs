@@ -18,6 +18,7 @@ internal sealed class HeartbeatSource(CareEventFactory boot, IOutboxReader outbo
             await outbox.OldestPendingAgeAsync(ct).ConfigureAwait(false),
             options.ClockSync?.IsSynchronised ?? false,
             time.GetUtcNow(),
-            states).ToJson();
+            states,
+            options.HeartbeatInterval).ToJson();
     }
 }

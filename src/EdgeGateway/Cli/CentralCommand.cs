@@ -1,13 +1,17 @@
 using System.CommandLine;
 using System.Text;
+using System.Globalization;
+using System.Net;
 using EdgeGateway.Centre;
+using EdgeGateway.Centre.Archive;
+using EdgeGateway.Centre.Web;
 using EdgeGateway.Contract;
 using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Cli;
 
-/// <summary><c>edgegateway central</c>: the reference centre-side consumer; one JSON line per new event on stdout.</summary>
+/// <summary><c>edgegateway central</c>: the reference duty centre (archive, supervision, escalation, JSON API); one JSON line per new event on stdout.</summary>
 internal static class CentralCommand
 {
     public static Command Create()
@@ -23,8 +27,18 @@ internal static class CentralCommand
         var passwordFile = new Option<string?>("--password-file") { Description = "Optional file with the MQTT password on its first line (mode 0600)." };
         var ackBatch = new Option<int>("--ack-batch") { Description = $"Most event ids per ack message, 1 to {EventAck.MaxBatch} (default 256); 1 sends one ack per event, for gateways older than batched acks.", DefaultValueFactory = _ => new CentralAckOptions().MaxBatch };
         var demo = new Option<bool>("--plain-loopback-demo") { Description = "Allow plain TCP (mqtt://) to a loopback broker: demos and tests only." };
-        var command = new Command("central", "Receive every gateway's events, acknowledge each, de-duplicate by id and print each new one as a JSON line.")
+        var store = new Option<string>("--store") { Description = "The archive: a SQLite file (default centre.db), or postgres://user:password@host:port/db or an Npgsql connection string (several instances share one).", DefaultValueFactory = _ => "centre.db" };
+        var web = new Option<string?>("--web") { Description = "Serve the JSON API on ADDRESS:PORT (loopback only), e.g. 127.0.0.1:8080." };
+        var webhook = new Option<string?>("--escalation-webhook") { Description = "POST each escalation as JSON to this http(s) URL." };
+        var offlineGrace = new Option<int>("--offline-grace") { Description = "Seconds a gateway may be offline (last will) before the gateway-offline alarm (default 60).", DefaultValueFactory = _ => 60 };
+        var dailyTest = new Option<string?>("--daily-test-by") { Description = "Local HH:MM by which each gateway's daily test must have arrived; flagged when it has not (default: not checked)." };
+        var command = new Command("central", "The duty centre: store every event once and acknowledge it, supervise every gateway, escalate untaken alarms, serve the JSON API; print each new event as a JSON line.")
         {
+            store,
+            web,
+            webhook,
+            offlineGrace,
+            dailyTest,
             broker,
             group,
             clientId,
@@ -82,6 +96,46 @@ internal static class CentralCommand
                 return 2;
             }
 
+            IPEndPoint? webAt = null;
+            if (result.GetValue(web) is { } webAddress)
+            {
+                try
+                {
+                    webAt = CentreWeb.ParseAddress(webAddress);
+                }
+                catch (FormatException ex)
+                {
+                    Console.Error.WriteLine($"--web: {ex.Message}");
+                    return 2;
+                }
+            }
+
+            Uri? hook = null;
+            if (result.GetValue(webhook) is { } hookText && (!Uri.TryCreate(hookText, UriKind.Absolute, out hook) || hook.Scheme is not ("http" or "https")))
+            {
+                Console.Error.WriteLine($"--escalation-webhook '{hookText}' is invalid: expected an http:// or https:// URL");
+                return 2;
+            }
+
+            TimeOnly? dailyBy = null;
+            if (result.GetValue(dailyTest) is { } dailyText)
+            {
+                if (!TimeOnly.TryParseExact(dailyText, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var by))
+                {
+                    Console.Error.WriteLine($"--daily-test-by '{dailyText}' is invalid: expected a local time HH:MM, e.g. 11:00");
+                    return 2;
+                }
+
+                dailyBy = by;
+            }
+
+            var grace = result.GetValue(offlineGrace);
+            if (grace < 0)
+            {
+                Console.Error.WriteLine($"--offline-grace {grace} is invalid: expected 0 or more seconds");
+                return 2;
+            }
+
             using var loggers = LoggerFactory.Create(b => b
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
@@ -92,7 +146,7 @@ internal static class CentralCommand
             {
                 foreach (var endpoint in endpoints)
                 {
-                    centrals.Add(new CentralConsumer(endpoint, centrals.Count == 0 ? id : $"{id}-2", share, loggers.CreateLogger("central"), security, dedup, new CentralAckOptions { MaxBatch = batch }));
+                    centrals.Add(new CentralConsumer(endpoint, centrals.Count == 0 ? id : $"{id}-2", share, loggers.CreateLogger("central"), security, dedup, new CentralAckOptions { MaxBatch = batch }) { FollowGateways = true });
                 }
             }
             catch (LinkSecurityException ex)
@@ -101,59 +155,92 @@ internal static class CentralCommand
                 return 2;
             }
 
+            // Opened once every option is known good, so a refused option leaves no archive file behind.
+            var storeText = result.GetValue(store)!;
+            IArchive archive;
             try
             {
-                return await RunAsync(centrals, ct).ConfigureAwait(false);
+                archive = await ArchiveStore.OpenAsync(storeText, ct).ConfigureAwait(false);
             }
-            finally
+            catch (Exception ex) when (ex is FormatException or System.Data.Common.DbException or IOException or UnauthorizedAccessException or ArgumentException)
             {
                 foreach (var c in centrals)
                 {
                     await c.DisposeAsync().ConfigureAwait(false);
+                }
+
+                Console.Error.WriteLine($"--store {ArchiveStore.Redact(storeText)}: cannot open the archive: {ex.Message}");
+                return 2;
+            }
+
+            var options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy };
+            await using (archive.ConfigureAwait(false))
+            {
+                var centre = new DutyCentre(archive, centrals, options, loggers.CreateLogger("centre"));
+                await using (centre.ConfigureAwait(false))
+                {
+                    return await RunAsync(centre, webAt, ct).ConfigureAwait(false);
                 }
             }
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(List<CentralConsumer> centrals, CancellationToken ct)
+    private static async Task<int> RunAsync(DutyCentre centre, IPEndPoint? webAt, CancellationToken ct)
     {
         var stdout = Console.Out;
         var gate = new Lock();
-        foreach (var central in centrals)
+        centre.EventRecorded += evt =>
         {
-            central.EventReceived += (evt, isNew) =>
+            var line = Encoding.UTF8.GetString(CloudEventCodec.Serialize(evt));
+            lock (gate)
             {
-                if (isNew)
-                {
-                    var line = Encoding.UTF8.GetString(CloudEventCodec.Serialize(evt));
-                    lock (gate)
-                    {
-                        stdout.WriteLine(line);
-                        stdout.Flush();
-                    }
-                }
-
-                return Task.CompletedTask;
-            };
-
-            try
-            {
-                await central.StartAsync(ct).ConfigureAwait(false);
+                stdout.WriteLine(line);
+                stdout.Flush();
             }
-            catch (MQTTnet.Exceptions.MqttCommunicationException ex)
-            {
-                Console.Error.WriteLine($"--broker {central.Endpoint}: cannot connect: {ex.Message}");
-                return 3;
-            }
-        }
+
+            return Task.CompletedTask;
+        };
 
         try
         {
+            await centre.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException ex)
+        {
+            Console.Error.WriteLine($"--broker: cannot connect: {ex.Message}");
+            return 3;
+        }
+
+        CentreWeb? webHost = null;
+        try
+        {
+            if (webAt is not null)
+            {
+                try
+                {
+                    webHost = await CentreWeb.StartAsync(centre, webAt, ct).ConfigureAwait(false);
+                }
+                catch (IOException ex)
+                {
+                    Console.Error.WriteLine($"--web {webAt}: cannot listen: {ex.Message}");
+                    return 3;
+                }
+
+                Console.Error.WriteLine($"central: JSON API on {webHost.Url}api/ (live feed: {webHost.Url}api/events/stream)");
+            }
+
             await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
+        }
+        finally
+        {
+            if (webHost is not null)
+            {
+                await webHost.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         return 0;

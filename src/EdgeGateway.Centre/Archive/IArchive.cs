@@ -1,0 +1,82 @@
+using EdgeGateway.Core.Events;
+
+namespace EdgeGateway.Centre.Archive;
+
+/// <summary>
+/// The duty centre's archive: every event once (unique on source + id), each alarm's lifecycle, every gateway, operator
+/// actions, notes and rejected messages. SQLite (<see cref="SqliteArchive"/>) and PostgreSQL (<see cref="PostgresArchive"/>)
+/// keep the same schema and semantics; the constraints, not the callers, make several centre instances safe on one database.
+/// </summary>
+public interface IArchive : IAsyncDisposable
+{
+    /// <summary>Records <paramref name="evt"/> (before its ack is sent): opens the alarm it raises, closes the one it clears, notes a test.</summary>
+    /// <param name="evt">The decoded event.</param>
+    /// <param name="payload">The event as received.</param>
+    /// <param name="periodicTest">The event is a periodic (daily) test transmission.</param>
+    /// <param name="at">When the centre received it.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    Task<RecordedEvent> RecordEventAsync(CareEvent evt, string payload, bool periodicTest, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps a message that could not be used, with the reason.</summary>
+    Task RecordRejectedAsync(RejectedMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a status message; returns the gateway as it now is, or null when the status was stale (an older boot's will after a newer birth).</summary>
+    Task<GatewayRecord?> RecordStatusAsync(string gateway, string state, Guid bootId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a heartbeat (the gateway is online again if it was not).</summary>
+    Task<GatewayRecord> RecordHeartbeatAsync(string gateway, HeartbeatInfo heartbeat, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves <paramref name="gateway"/> from online to silent; false when it was not online (any more).</summary>
+    Task<bool> MarkSilentAsync(string gateway, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Every gateway ever seen.</summary>
+    Task<IReadOnlyList<GatewayRecord>> GatewaysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>One gateway, or null.</summary>
+    Task<GatewayRecord?> GatewayAsync(string gateway, CancellationToken cancellationToken = default);
+
+    /// <summary>Alarms, the open ones only when <paramref name="openOnly"/>; oldest first.</summary>
+    Task<IReadOnlyList<AlarmRecord>> AlarmsAsync(bool openOnly, CancellationToken cancellationToken = default);
+
+    /// <summary>One alarm, or null.</summary>
+    Task<AlarmRecord?> AlarmAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>Raises a supervision alarm unless one with its key exists; returns it when this call raised it, else null.</summary>
+    Task<AlarmRecord?> RaiseSupervisionAlarmAsync(SupervisionAlarm alarm, CancellationToken cancellationToken = default);
+
+    /// <summary>Clears the open supervision alarms of <paramref name="types"/> for <paramref name="gateway"/> (it is back); returns those cleared.</summary>
+    Task<IReadOnlyList<AlarmRecord>> ResolveSupervisionAsync(string gateway, IReadOnlyCollection<string> types, string reason, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks an open alarm taken by <paramref name="operatorName"/>; false when it is not open or already taken.</summary>
+    Task<bool> TakeAsync(Guid id, string operatorName, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Clears an open alarm; false when it was already cleared.</summary>
+    Task<bool> ClearAsync(Guid id, string? by, string reason, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Raises an untaken alarm's escalation to <paramref name="level"/>; true only for the one call (of any instance) that did.</summary>
+    Task<bool> EscalateAsync(Guid id, int level, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Records an operator action.</summary>
+    Task RecordActionAsync(OperatorAction action, CancellationToken cancellationToken = default);
+
+    /// <summary>Operator actions, newest first.</summary>
+    Task<IReadOnlyList<OperatorAction>> ActionsAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a note to an alarm.</summary>
+    Task AddNoteAsync(AlarmNote note, CancellationToken cancellationToken = default);
+
+    /// <summary>The notes on an alarm, oldest first.</summary>
+    Task<IReadOnlyList<AlarmNote>> NotesAsync(Guid alarm, CancellationToken cancellationToken = default);
+
+    /// <summary>Rejected messages, newest first.</summary>
+    Task<IReadOnlyList<RejectedMessage>> RejectedAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The number of events recorded (each once).</summary>
+    Task<long> EventCountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The events received in [<paramref name="from"/>, <paramref name="to"/>), of one gateway or all (for the gains report).</summary>
+    Task<IReadOnlyList<EventSummary>> EventsAsync(DateTimeOffset from, DateTimeOffset to, string? gateway, CancellationToken cancellationToken = default);
+
+    /// <summary>The gaps in <c>sequence</c> per boot, between the first and the last event seen of each boot.</summary>
+    Task<IReadOnlyList<SequenceGap>> GapsAsync(CancellationToken cancellationToken = default);
+}

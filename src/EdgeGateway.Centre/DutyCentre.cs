@@ -1,0 +1,656 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EdgeGateway.Centre.Archive;
+using EdgeGateway.Centre.Supervision;
+using EdgeGateway.Contract;
+using EdgeGateway.Core.Events;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway.Centre;
+
+/// <summary>What became of a command sent to a gateway.</summary>
+/// <param name="CommandId">The command's id.</param>
+/// <param name="Status"><c>ok</c>, <c>error</c> (the gateway refused; see the reply), <c>no_reply</c> (none within the timeout) or <c>not_sent</c> (no broker).</param>
+/// <param name="Reply">The gateway's reply as JSON, when one came.</param>
+public sealed record CommandOutcome(string CommandId, string Status, string? Reply);
+
+/// <summary>The result of a take or clear.</summary>
+/// <param name="Alarm">The alarm as it now is.</param>
+/// <param name="Command">The command sent to the gateway (null for the centre's own supervision alarms).</param>
+public sealed record AlarmActionResult(AlarmRecord Alarm, CommandOutcome? Command);
+
+/// <summary>The result of a test alarm through the whole chain.</summary>
+/// <param name="Command">The alarm.test command.</param>
+/// <param name="Event">The test alarm's event id, from the reply.</param>
+/// <param name="RoundTrip">From sending the command to storing the test alarm's event, when it arrived in time.</param>
+public sealed record TestRoundTrip(CommandOutcome Command, Guid? Event, TimeSpan? RoundTrip);
+
+/// <summary>Why an operator action was refused.</summary>
+public sealed class CentreActionException(int status, string field, string message) : Exception(message)
+{
+    /// <summary>The HTTP status that fits: 404 not found, 409 conflict.</summary>
+    public int Status { get; } = status;
+
+    /// <summary>The field the refusal is about.</summary>
+    public string Field { get; } = field;
+}
+
+/// <summary>
+/// The duty centre: stores every event before it is acked, follows every gateway's status and heartbeats, raises the
+/// supervision alarms, escalates untaken alarms and carries the nurses' actions to the gateways. The facade the web API
+/// (and the page on top of it) uses; everything it knows is in <see cref="Archive"/>, so several instances share one PostgreSQL.
+/// </summary>
+public sealed partial class DutyCentre : IAsyncDisposable
+{
+    private static readonly string[] BackTypes = [SupervisionTypes.Offline, SupervisionTypes.Silent];
+    private readonly IReadOnlyList<CentralConsumer> _consumers;
+    private readonly DutyCentreOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly HttpClient? _webhook;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _replies = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Guid, TaskCompletionSource<DateTimeOffset>> _tests = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _checking = new(1, 1);
+    private DateTimeOffset _connectedSince;
+    private DateTimeOffset _lastGapCheck = DateTimeOffset.MinValue;
+    private Task? _loop;
+
+    /// <summary>Creates the centre over <paramref name="archive"/>, reading from <paramref name="consumers"/> (primary path first).</summary>
+    public DutyCentre(IArchive archive, IReadOnlyList<CentralConsumer> consumers, DutyCentreOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(consumers);
+        ArgumentNullException.ThrowIfNull(logger);
+        Archive = archive;
+        _consumers = consumers;
+        _options = (options ?? new DutyCentreOptions()).Validated();
+        _time = _options.Time;
+        _logger = logger;
+        _connectedSince = _time.GetUtcNow();
+        if (_options.EscalationWebhook is not null)
+        {
+            _webhook = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        }
+
+        foreach (var c in consumers)
+        {
+            c.EventArrived += OnEventAsync;
+            c.GatewayMessageReceived += OnGatewayMessageAsync;
+            c.Rejected += (topic, payload, reason) => RejectAsync(topic, payload, reason);
+        }
+    }
+
+    /// <summary>The archive.</summary>
+    public IArchive Archive { get; }
+
+    /// <summary>The zone of local times (daily test deadline, the report's weeks and nights).</summary>
+    public TimeZoneInfo Zone => _options.Zone;
+
+    /// <summary>This instance's live changes.</summary>
+    public ChangeFeed Changes { get; } = new();
+
+    /// <summary>Raised once per event the archive had not recorded before (the CLI prints it).</summary>
+    public event Func<CareEvent, Task>? EventRecorded;
+
+    /// <summary>Connects the consumers and starts supervision and escalation.</summary>
+    /// <exception cref="MQTTnet.Exceptions.MqttCommunicationException">A broker could not be reached.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var c in _consumers)
+        {
+            await c.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _connectedSince = _time.GetUtcNow();
+        _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
+    }
+
+    private async Task LoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.CheckInterval, _time, ct).ConfigureAwait(false);
+                await CheckAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+            {
+                LogCheckFailed(_logger, ex.Message);
+            }
+        }
+    }
+
+    private bool AnyConnected => _consumers.Count == 0 || _consumers.Any(c => c.IsConnected);
+
+    /// <summary>One pass of supervision and escalation as of now (the loop runs it every <see cref="DutyCentreOptions.CheckInterval"/>; tests call it directly).</summary>
+    public async Task CheckAsync(CancellationToken cancellationToken = default)
+    {
+        await _checking.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var now = _time.GetUtcNow();
+            if (!AnyConnected)
+            {
+                // Our own link is down: every gateway would look silent. Count silence again from the reconnect.
+                _connectedSince = now;
+            }
+
+            foreach (var g in await Archive.GatewaysAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await SuperviseAsync(g, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (now - _lastGapCheck >= TimeSpan.FromSeconds(30) || now < _lastGapCheck)
+            {
+                _lastGapCheck = now;
+                foreach (var gap in await Archive.GapsAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (gap.NextReceivedAt + _options.GapGrace <= now)
+                    {
+                        var range = gap.First == gap.Last ? $"event {gap.First}" : $"events {gap.First}–{gap.Last}";
+                        await RaiseAsync(new SupervisionAlarm($"gap:{gap.Gateway}:{gap.BootId:D}:{gap.First}-{gap.Last}", gap.Gateway, SupervisionTypes.SequenceGap, 6,
+                            $"{range} of boot {gap.BootId.ToString("D")[..8]} never arrived", now), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            await EscalateAsync(now, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _checking.Release();
+        }
+    }
+
+    private async Task SuperviseAsync(GatewayRecord g, DateTimeOffset now, CancellationToken ct)
+    {
+        if (g.State == GatewayStates.Offline && g.OfflineSince is { } since && since + _options.OfflineGrace <= now)
+        {
+            // The episode is named by what every instance agrees on (the first recorded offline instant), so it is raised once.
+            await RaiseAsync(new SupervisionAlarm($"offline:{g.Id}:{since.ToUnixTimeMilliseconds()}", g.Id, SupervisionTypes.Offline, 2,
+                $"gateway {g.Id} offline since {Clock(since)} (its last will) and not back", now), ct).ConfigureAwait(false);
+        }
+
+        if (g.State == GatewayStates.Online)
+        {
+            var last = Max(g.LastHeartbeatAt ?? g.StatusAt ?? g.FirstSeen, _connectedSince);
+            if (last + (_options.SilentIntervals * g.HeartbeatInterval) + _options.SilentMargin <= now)
+            {
+                // Raise before marking: an instance dying in between leaves the gateway online and the next pass finishes.
+                await RaiseAsync(new SupervisionAlarm($"silent:{g.Id}:{g.BootId:D}:{HeartbeatTime(g)}", g.Id, SupervisionTypes.Silent, 2,
+                    $"gateway {g.Id} silent: no heartbeat since {Clock(g.LastHeartbeatAt ?? g.StatusAt ?? g.FirstSeen)} (every {g.HeartbeatInterval.TotalSeconds:0} s expected), no last will", now), ct).ConfigureAwait(false);
+                if (await Archive.MarkSilentAsync(g.Id, now, ct).ConfigureAwait(false))
+                {
+                    Changes.Publish(new CentreChange("gateway", null, await Archive.GatewayAsync(g.Id, ct).ConfigureAwait(false)));
+                }
+            }
+        }
+
+        if (_options.DailyTestBy is { } by)
+        {
+            var deadline = LastDeadline(now, by);
+            var windowStart = deadline - TimeSpan.FromDays(1);
+            if (g.FirstSeen <= windowStart && (g.LastDailyTestAt is not { } last || last <= windowStart))
+            {
+                var day = TimeZoneInfo.ConvertTime(deadline, _options.Zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                await RaiseAsync(new SupervisionAlarm($"daily-test:{g.Id}:{day}", g.Id, SupervisionTypes.DailyTestMissing, 5,
+                    $"no daily test from {g.Id} by {by:HH\\:mm} on {day}" + (g.LastDailyTestAt is { } t ? $" (last {Clock(t)})" : " (never)"), now), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static string HeartbeatTime(GatewayRecord g)
+    {
+        if (g.Heartbeat is null)
+        {
+            return "none";
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(g.Heartbeat);
+            return doc.RootElement.TryGetProperty("time", out var t) ? t.GetString() ?? "none" : "none";
+        }
+        catch (JsonException)
+        {
+            return "none";
+        }
+    }
+
+    private DateTimeOffset LastDeadline(DateTimeOffset now, TimeOnly by)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, _options.Zone);
+        var date = DateOnly.FromDateTime(local.DateTime);
+        for (var i = 0; i < 3; i++, date = date.AddDays(-1))
+        {
+            var wall = date.ToDateTime(by);
+            var offset = _options.Zone.IsInvalidTime(wall) ? _options.Zone.GetUtcOffset(wall.AddHours(1)) : _options.Zone.GetUtcOffset(wall);
+            var deadline = new DateTimeOffset(wall, offset);
+            if (deadline <= now)
+            {
+                return deadline;
+            }
+        }
+
+        return now;
+    }
+
+    private async Task EscalateAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var alarm in await Archive.AlarmsAsync(openOnly: true, ct).ConfigureAwait(false))
+        {
+            if (alarm.State is not (AlarmStates.Raised or AlarmStates.Delivered))
+            {
+                continue;
+            }
+
+            var level = _options.Escalations.Count(e => alarm.ReceivedAt + e <= now);
+            if (level > alarm.Escalation && await Archive.EscalateAsync(alarm.Id, level, now, ct).ConfigureAwait(false))
+            {
+                var escalated = (await Archive.AlarmAsync(alarm.Id, ct).ConfigureAwait(false))!;
+                LogEscalated(_logger, alarm.Id, alarm.Gateway, level);
+                Changes.Publish(new CentreChange("escalation", escalated, null));
+                await PostWebhookAsync(escalated, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task PostWebhookAsync(AlarmRecord alarm, CancellationToken ct)
+    {
+        if (_webhook is null || _options.EscalationWebhook is not { } url)
+        {
+            return;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("event", "escalation");
+            w.WriteString("alarm", alarm.Id);
+            w.WriteString("gateway", alarm.Gateway);
+            w.WriteString("type", alarm.Type);
+            w.WriteString("state", alarm.State);
+            w.WriteNumber("level", alarm.Escalation);
+            w.WriteNumber("priority", alarm.Priority);
+            w.WriteString("message", alarm.Message);
+            w.WriteString("raised_at", Wire(alarm.RaisedAt));
+            w.WriteString("received_at", Wire(alarm.ReceivedAt));
+            w.WriteString("escalated_at", Wire(alarm.EscalatedAt ?? _time.GetUtcNow()));
+            w.WriteEndObject();
+        }
+
+        try
+        {
+            using var content = new ByteArrayContent(buffer.WrittenSpan.ToArray());
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await _webhook.PostAsync(url, content, ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                LogWebhookFailed(_logger, alarm.Id, $"HTTP {(int)response.StatusCode}");
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            // The page shows the escalation anyway; the webhook is a second channel, not the record.
+            LogWebhookFailed(_logger, alarm.Id, ex.Message);
+        }
+    }
+
+    private async Task RaiseAsync(SupervisionAlarm alarm, CancellationToken ct)
+    {
+        if (await Archive.RaiseSupervisionAlarmAsync(alarm, ct).ConfigureAwait(false) is { } raised)
+        {
+            LogSupervisionAlarm(_logger, raised.Type, raised.Gateway, raised.Message);
+            Changes.Publish(new CentreChange("alarm", raised, null));
+        }
+    }
+
+    private async Task OnEventAsync(CareEvent evt, byte[] payload)
+    {
+        var now = _time.GetUtcNow();
+        var recorded = await Archive.RecordEventAsync(evt, Encoding.UTF8.GetString(payload), IsPeriodicTest(payload), now).ConfigureAwait(false);
+        if (!recorded.IsNew)
+        {
+            return;
+        }
+
+        if (evt.Kind == CareEventKind.TestAlarm || evt.Spec.ScaipStatus is ScaipCodes.Status.TestTransmission or ScaipCodes.Status.TestTransmissionPeriodic)
+        {
+            _tests.GetOrAdd(evt.Id, _ => new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(now);
+            if (_tests.Count > 1000)
+            {
+                _tests.Clear();
+            }
+        }
+
+        if (recorded.Alarm is { } alarm)
+        {
+            Changes.Publish(new CentreChange("alarm", alarm, null));
+        }
+
+        if (EventRecorded is { } handler)
+        {
+            await handler(evt).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A periodic (daily) test transmission is recognised on the wire by its SCAIP status code, whatever the gateway calls
+    /// the kind: <c>scaipstatus</c> = <see cref="ScaipCodes.Status.TestTransmissionPeriodic"/>.
+    /// </summary>
+    internal static bool IsPeriodicTest(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            using var doc = JsonDocument.ParseValue(ref reader);
+            return doc.RootElement.TryGetProperty("scaipstatus", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() == ScaipCodes.Status.TestTransmissionPeriodic;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private async Task OnGatewayMessageAsync(string topic, byte[] payload, bool retained)
+    {
+        var gateway = Topics.GatewayIdOf(topic);
+        var kind = topic[(topic.LastIndexOf('/') + 1)..];
+        if (gateway is null)
+        {
+            return;
+        }
+
+        if (kind == "replies")
+        {
+            OnReply(payload);
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        try
+        {
+            if (kind == "status")
+            {
+                if (payload.Length == 0)
+                {
+                    return; // A cleared retained status (decommissioned gateway).
+                }
+
+                var (state, boot) = GatewayMessages.ReadStatus(payload);
+                var known = await Archive.GatewayAsync(gateway).ConfigureAwait(false);
+
+                // The retained birth is replayed on every reconnect of ours; it says nothing new about a boot we already follow.
+                if (retained && state == GatewayStates.Online && known is { BootId: { } b, StatusAt: not null } && b == boot)
+                {
+                    return;
+                }
+
+                var record = await Archive.RecordStatusAsync(gateway, state, boot, now).ConfigureAwait(false);
+                if (record is null)
+                {
+                    return;
+                }
+
+                Changes.Publish(new CentreChange("gateway", null, record));
+                if (state == GatewayStates.Online)
+                {
+                    await BackAsync(gateway, now).ConfigureAwait(false);
+                }
+            }
+            else if (kind == "heartbeat")
+            {
+                var heartbeat = GatewayMessages.ReadHeartbeat(payload);
+                var before = await Archive.GatewayAsync(gateway).ConfigureAwait(false);
+                var record = await Archive.RecordHeartbeatAsync(gateway, heartbeat, now).ConfigureAwait(false);
+                Changes.Publish(new CentreChange("gateway", null, record));
+                if (before is null || before.State != GatewayStates.Online)
+                {
+                    await BackAsync(gateway, now).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (FormatException ex)
+        {
+            await RejectAsync(topic, payload, $"{kind}: {ex.Message}").ConfigureAwait(false);
+        }
+    }
+
+    private async Task BackAsync(string gateway, DateTimeOffset now)
+    {
+        foreach (var cleared in await Archive.ResolveSupervisionAsync(gateway, BackTypes, "gateway back online", now).ConfigureAwait(false))
+        {
+            Changes.Publish(new CentreChange("alarm", cleared, null));
+        }
+    }
+
+    private async Task RejectAsync(string topic, byte[] payload, string reason)
+    {
+        LogRejected(_logger, topic, reason);
+        await Archive.RecordRejectedAsync(new RejectedMessage(_time.GetUtcNow(), topic, Topics.GatewayIdOf(topic), reason, Encoding.UTF8.GetString(payload))).ConfigureAwait(false);
+    }
+
+    private void OnReply(byte[] payload)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(payload);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("command", out var id) && id.ValueKind == JsonValueKind.String
+                && _replies.TryRemove(id.GetString()!, out var waiter))
+            {
+                waiter.TrySetResult(doc.RootElement.GetRawText());
+            }
+        }
+        catch (JsonException)
+        {
+            // A reply nobody can read answers nothing we wait for; the command then times out and says so.
+        }
+    }
+
+    /// <summary>Takes an alarm on for <paramref name="operatorName"/>; for a gateway alarm sends <c>alarm.acknowledge</c> ("help is coming").</summary>
+    /// <exception cref="CentreActionException">No such alarm (404) or it is cleared or already taken (409).</exception>
+    public async Task<AlarmActionResult> TakeAsync(Guid alarmId, string operatorName, CancellationToken cancellationToken = default)
+    {
+        var alarm = await Archive.AlarmAsync(alarmId, cancellationToken).ConfigureAwait(false) ?? throw new CentreActionException(404, "id", $"no alarm {alarmId}");
+        var now = _time.GetUtcNow();
+        if (!await Archive.TakeAsync(alarmId, operatorName, now, cancellationToken).ConfigureAwait(false))
+        {
+            var current = await Archive.AlarmAsync(alarmId, cancellationToken).ConfigureAwait(false);
+            throw new CentreActionException(409, "id", current!.State == AlarmStates.Cleared ? $"alarm {alarmId} is already cleared" : $"alarm {alarmId} is already taken by {current.TakenBy}");
+        }
+
+        // Taken at the centre first: escalation stops for a nurse who has it even when the gateway cannot be reached.
+        var outcome = alarm.Origin == "gateway"
+            ? await SendAsync(alarm.Gateway, "alarm.acknowledge", operatorName, w => w.WriteString("alarm", alarmId), cancellationToken).ConfigureAwait(false)
+            : null;
+        return await FinishAsync("take", operatorName, alarm, outcome, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Clears an alarm with <paramref name="reason"/>; for a gateway alarm sends <c>alarm.clear</c>.</summary>
+    /// <exception cref="CentreActionException">No such alarm (404) or already cleared (409).</exception>
+    public async Task<AlarmActionResult> ClearAsync(Guid alarmId, string operatorName, string reason, CancellationToken cancellationToken = default)
+    {
+        var alarm = await Archive.AlarmAsync(alarmId, cancellationToken).ConfigureAwait(false) ?? throw new CentreActionException(404, "id", $"no alarm {alarmId}");
+        if (!await Archive.ClearAsync(alarmId, operatorName, reason, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            throw new CentreActionException(409, "id", $"alarm {alarmId} is already cleared");
+        }
+
+        var outcome = alarm.Origin == "gateway"
+            ? await SendAsync(alarm.Gateway, "alarm.clear", operatorName, w => w.WriteString("alarm", alarmId), cancellationToken).ConfigureAwait(false)
+            : null;
+        return await FinishAsync("clear", operatorName, alarm, outcome, cancellationToken, reason).ConfigureAwait(false);
+    }
+
+    private async Task<AlarmActionResult> FinishAsync(string action, string operatorName, AlarmRecord alarm, CommandOutcome? outcome, CancellationToken ct, string? reason = null)
+    {
+        await Archive.RecordActionAsync(new OperatorAction(_time.GetUtcNow(), operatorName, action, alarm.Gateway, alarm.Id, outcome?.CommandId, outcome?.Status ?? "ok", outcome?.Reply ?? reason), ct).ConfigureAwait(false);
+        var now = (await Archive.AlarmAsync(alarm.Id, ct).ConfigureAwait(false))!;
+        Changes.Publish(new CentreChange("alarm", now, null));
+        return new AlarmActionResult(now, outcome);
+    }
+
+    /// <summary>Sends an <c>alarm.test</c> through the whole chain and waits for its event: the round trip.</summary>
+    /// <exception cref="CentreActionException">No such gateway (404).</exception>
+    public async Task<TestRoundTrip> TestAsync(string gateway, string operatorName, CancellationToken cancellationToken = default)
+    {
+        _ = await Archive.GatewayAsync(gateway, cancellationToken).ConfigureAwait(false) ?? throw new CentreActionException(404, "id", $"no gateway {gateway}");
+        var sent = _time.GetTimestamp();
+        var sentAt = _time.GetUtcNow();
+        var outcome = await SendAsync(gateway, "alarm.test", operatorName, w => w.WriteString("message", $"test from the duty centre ({operatorName})"), cancellationToken).ConfigureAwait(false);
+        Guid? eventId = null;
+        TimeSpan? roundTrip = null;
+        if (outcome is { Status: "ok", Reply: { } reply })
+        {
+            using var doc = JsonDocument.Parse(reply);
+            if (doc.RootElement.TryGetProperty("result", out var result) && result.TryGetProperty("event", out var ev) && ev.TryGetGuid(out var id))
+            {
+                eventId = id;
+                var arrived = _tests.GetOrAdd(id, _ => new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously));
+                try
+                {
+                    await arrived.Task.WaitAsync(_options.CommandTimeout, _time, cancellationToken).ConfigureAwait(false);
+                    roundTrip = _time.GetElapsedTime(sent);
+                }
+                catch (TimeoutException)
+                {
+                    // Another instance may have stored it (shared subscription): the gateway row says when the last test arrived.
+                    if ((await Archive.GatewayAsync(gateway, cancellationToken).ConfigureAwait(false))?.LastTestAt is { } at && at >= sentAt)
+                    {
+                        roundTrip = at - sentAt;
+                    }
+                }
+                finally
+                {
+                    _tests.TryRemove(id, out _);
+                }
+            }
+        }
+
+        await Archive.RecordActionAsync(new OperatorAction(_time.GetUtcNow(), operatorName, "test", gateway, eventId, outcome.CommandId, outcome.Status,
+            roundTrip is { } rt ? $"round trip {rt.TotalMilliseconds:0} ms" : outcome.Reply), cancellationToken).ConfigureAwait(false);
+        return new TestRoundTrip(outcome, eventId, roundTrip);
+    }
+
+    /// <summary>Adds a note to an alarm under the operator's name.</summary>
+    /// <exception cref="CentreActionException">No such alarm (404).</exception>
+    public async Task<AlarmNote> AddNoteAsync(Guid alarmId, string operatorName, string text, CancellationToken cancellationToken = default)
+    {
+        _ = await Archive.AlarmAsync(alarmId, cancellationToken).ConfigureAwait(false) ?? throw new CentreActionException(404, "id", $"no alarm {alarmId}");
+        var note = new AlarmNote(alarmId, _time.GetUtcNow(), operatorName, text);
+        await Archive.AddNoteAsync(note, cancellationToken).ConfigureAwait(false);
+        await Archive.RecordActionAsync(new OperatorAction(note.At, operatorName, "note", null, alarmId, null, "ok", text), cancellationToken).ConfigureAwait(false);
+        return note;
+    }
+
+    private async Task<CommandOutcome> SendAsync(string gateway, string type, string by, Action<Utf8JsonWriter> args, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7(_time.GetUtcNow()).ToString("D");
+        var now = _time.GetUtcNow();
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("id", id);
+            w.WriteString("type", type);
+            w.WriteString("by", by);
+            w.WriteString("issued", Wire(now));
+            w.WriteString("expires", Wire(now + TimeSpan.FromMinutes(5)));
+            w.WriteStartObject("args");
+            args(w);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        var waiter = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _replies[id] = waiter;
+        try
+        {
+            var consumer = _consumers.FirstOrDefault(c => c.IsConnected);
+            if (consumer is null)
+            {
+                return new CommandOutcome(id, "not_sent", null);
+            }
+
+            try
+            {
+                await consumer.PublishCommandAsync(gateway, buffer.WrittenSpan.ToArray(), ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+            {
+                LogCommandFailed(_logger, type, gateway, ex.Message);
+                return new CommandOutcome(id, "not_sent", null);
+            }
+
+            try
+            {
+                var reply = await waiter.Task.WaitAsync(_options.CommandTimeout, _time, ct).ConfigureAwait(false);
+                using var doc = JsonDocument.Parse(reply);
+                var status = doc.RootElement.TryGetProperty("status", out var s) && s.GetString() == "ok" ? "ok" : "error";
+                return new CommandOutcome(id, status, reply);
+            }
+            catch (TimeoutException)
+            {
+                return new CommandOutcome(id, "no_reply", null);
+            }
+        }
+        finally
+        {
+            _replies.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>The wire form of an instant (UTC, milliseconds).</summary>
+    internal static string Wire(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static string Clock(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        foreach (var c in _consumers)
+        {
+            await c.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _webhook?.Dispose();
+        _stop.Dispose();
+        _checking.Dispose();
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Supervision: {Type} for {Gateway}: {Message}")]
+    private static partial void LogSupervisionAlarm(ILogger logger, string type, string gateway, string message);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Alarm {Alarm} of {Gateway} not taken: escalated to level {Level}")]
+    private static partial void LogEscalated(ILogger logger, Guid alarm, string gateway, int level);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "Escalation webhook for alarm {Alarm} failed: {Reason}")]
+    private static partial void LogWebhookFailed(ILogger logger, Guid alarm, string reason);
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Rejected a message on {Topic}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 3205, Level = LogLevel.Error, Message = "Supervision pass failed (retried next pass): {Reason}")]
+    private static partial void LogCheckFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3206, Level = LogLevel.Warning, Message = "Command {Type} to {Gateway} not sent: {Reason}")]
+    private static partial void LogCommandFailed(ILogger logger, string type, string gateway, string reason);
+}

@@ -1,0 +1,60 @@
+using EdgeGateway.Centre.Archive;
+
+namespace EdgeGateway.Centre;
+
+/// <summary>The duty centre's timings (docs/operations.md, "The duty centre").</summary>
+public sealed class DutyCentreOptions
+{
+    /// <summary>The clock of supervision, escalation and every timestamp.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How long a gateway may be offline (last will) before the <c>gateway offline</c> alarm.</summary>
+    public TimeSpan OfflineGrace { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Heartbeat intervals without a heartbeat before a gateway is silent (plus <see cref="SilentMargin"/>).</summary>
+    public int SilentIntervals { get; init; } = 3;
+
+    /// <summary>Added to <see cref="SilentIntervals"/> intervals, for transport jitter.</summary>
+    public TimeSpan SilentMargin { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long after the event that follows a gap the gap may still fill (retransmissions arrive late) before it is flagged.</summary>
+    public TimeSpan GapGrace { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Untaken alarm age at which it reaches escalation level 1, 2, 3.</summary>
+    public IReadOnlyList<TimeSpan> Escalations { get; init; } = [TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(180), TimeSpan.FromSeconds(300)];
+
+    /// <summary>Where each escalation is POSTed as JSON, or null.</summary>
+    public Uri? EscalationWebhook { get; init; }
+
+    /// <summary>The local time by which each gateway's daily test must have arrived, or null to not check.</summary>
+    public TimeOnly? DailyTestBy { get; init; }
+
+    /// <summary>The zone of <see cref="DailyTestBy"/>.</summary>
+    public TimeZoneInfo Zone { get; init; } = TimeZoneInfo.Local;
+
+    /// <summary>How long to wait for a gateway's reply to a command.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often supervision and escalation run.</summary>
+    public TimeSpan CheckInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The heartbeat interval a gateway that states none is held to.</summary>
+    public TimeSpan DefaultHeartbeatInterval { get; init; } = SqlArchive.DefaultInterval;
+
+    internal DutyCentreOptions Validated()
+    {
+        ArgumentNullException.ThrowIfNull(Time);
+        ArgumentNullException.ThrowIfNull(Zone);
+        if (OfflineGrace < TimeSpan.Zero || SilentIntervals < 1 || SilentMargin < TimeSpan.Zero || GapGrace < TimeSpan.Zero || CommandTimeout <= TimeSpan.Zero || CheckInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(OfflineGrace), "centre timings must be positive");
+        }
+
+        if (Escalations.Count == 0 || Escalations.Zip(Escalations.Skip(1)).Any(p => p.Second <= p.First) || Escalations[0] <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Escalations), "escalation times must be positive and increasing");
+        }
+
+        return this;
+    }
+}

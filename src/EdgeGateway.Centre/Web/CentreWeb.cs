@@ -1,0 +1,347 @@
+using System.Buffers;
+using System.Net;
+using System.Text.Json;
+using EdgeGateway.Centre.Archive;
+using EdgeGateway.Centre.Report;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGateway.Centre.Web;
+
+/// <summary>
+/// The duty centre's JSON API and live feed (docs/centre-api.yaml) over a <see cref="DutyCentre"/>: what the nurses' page
+/// calls. Loopback only for now: a non-loopback address (which needs TLS and operator accounts) is refused.
+/// </summary>
+public sealed class CentreWeb : IAsyncDisposable
+{
+    private const int MaxBody = 16 * 1024;
+    private readonly WebApplication _app;
+
+    private CentreWeb(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    /// <summary>The base URL, e.g. http://127.0.0.1:8080/.</summary>
+    public Uri Url { get; }
+
+    /// <summary>Reads <c>--web ADDRESS:PORT</c>.</summary>
+    /// <exception cref="FormatException">Not an address:port, or not a loopback address; the message says which.</exception>
+    public static IPEndPoint ParseAddress(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (!IPEndPoint.TryParse(address, out var endpoint) || !address.Contains(':', StringComparison.Ordinal))
+        {
+            throw new FormatException($"'{address}' is not ADDRESS:PORT, e.g. 127.0.0.1:8080");
+        }
+
+        if (!IPAddress.IsLoopback(endpoint.Address))
+        {
+            throw new FormatException($"'{address}' is not a loopback address: serving other hosts needs TLS (--web-cert/--web-key) and operator accounts, which this centre does not have yet; use 127.0.0.1 behind a TLS reverse proxy with login");
+        }
+
+        return endpoint;
+    }
+
+    /// <summary>Starts serving <paramref name="centre"/> on <paramref name="endpoint"/> (port 0: a free one).</summary>
+    public static async Task<CentreWeb> StartAsync(DutyCentre centre, IPEndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(centre);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (!IPAddress.IsLoopback(endpoint.Address))
+        {
+            throw new ArgumentException($"{endpoint} is not a loopback address", nameof(endpoint));
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+
+        // Stdout is the event stream of `central` (one JSON line per event); the web host logs nothing there.
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
+        var app = builder.Build();
+        Map(app, centre);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new CentreWeb(app, new Uri(address.EndsWith('/') ? address : address + "/"));
+    }
+
+    private static void Map(IEndpointRouteBuilder app, DutyCentre centre)
+    {
+        app.MapGet("/api/gateways", async ctx =>
+        {
+            var gateways = await centre.Archive.GatewaysAsync(ctx.RequestAborted).ConfigureAwait(false);
+            await WriteJsonAsync(ctx, 200, w =>
+            {
+                w.WriteStartArray();
+                foreach (var g in gateways)
+                {
+                    CentreJson.Gateway(w, g);
+                }
+
+                w.WriteEndArray();
+            }).ConfigureAwait(false);
+        });
+        app.MapGet("/api/alarms", async ctx =>
+        {
+            var state = ctx.Request.Query["state"].ToString();
+            if (state is not ("" or "open" or "all"))
+            {
+                await ProblemAsync(ctx, 400, "state", $"state must be 'open' or 'all', got '{state}'").ConfigureAwait(false);
+                return;
+            }
+
+            var alarms = await centre.Archive.AlarmsAsync(openOnly: state != "all", ctx.RequestAborted).ConfigureAwait(false);
+
+            // Most urgent first (priority 0 is the highest), then oldest.
+            var ordered = alarms.OrderBy(a => a.IsOpen ? 0 : 1).ThenBy(a => a.Priority).ThenBy(a => a.ReceivedAt).ToList();
+            await WriteJsonAsync(ctx, 200, w =>
+            {
+                w.WriteStartArray();
+                foreach (var a in ordered)
+                {
+                    CentreJson.Alarm(w, a);
+                }
+
+                w.WriteEndArray();
+            }).ConfigureAwait(false);
+        });
+        app.MapGet("/api/alarms/{id}", async ctx =>
+        {
+            if (await AlarmIdAsync(ctx) is not { } id)
+            {
+                return;
+            }
+
+            var alarm = await centre.Archive.AlarmAsync(id, ctx.RequestAborted).ConfigureAwait(false);
+            if (alarm is null)
+            {
+                await ProblemAsync(ctx, 404, "id", $"no alarm {id}").ConfigureAwait(false);
+                return;
+            }
+
+            var notes = await centre.Archive.NotesAsync(id, ctx.RequestAborted).ConfigureAwait(false);
+            await WriteJsonAsync(ctx, 200, w => CentreJson.Alarm(w, alarm, notes)).ConfigureAwait(false);
+        });
+        app.MapPost("/api/alarms/{id}/take", ctx => ActAsync(ctx, ["operator"], async (id, body) =>
+            CentreJson.ActionResult(await centre.TakeAsync(id, body["operator"], ctx.RequestAborted).ConfigureAwait(false))));
+        app.MapPost("/api/alarms/{id}/clear", ctx => ActAsync(ctx, ["operator", "reason"], async (id, body) =>
+            CentreJson.ActionResult(await centre.ClearAsync(id, body["operator"], body["reason"], ctx.RequestAborted).ConfigureAwait(false))));
+        app.MapPost("/api/alarms/{id}/notes", ctx => ActAsync(ctx, ["operator", "text"], async (id, body) =>
+        {
+            var note = await centre.AddNoteAsync(id, body["operator"], body["text"], ctx.RequestAborted).ConfigureAwait(false);
+            return (Action<Utf8JsonWriter>)(w => CentreJson.Note(w, note));
+        }));
+        app.MapPost("/api/gateways/{id}/test", async ctx =>
+        {
+            var gateway = (string)ctx.Request.RouteValues["id"]!;
+            if (await ReadBodyAsync(ctx, ["operator"]).ConfigureAwait(false) is not { } body)
+            {
+                return;
+            }
+
+            try
+            {
+                var result = await centre.TestAsync(gateway, body["operator"], ctx.RequestAborted).ConfigureAwait(false);
+                await WriteJsonAsync(ctx, 200, w => CentreJson.Test(w, result)).ConfigureAwait(false);
+            }
+            catch (CentreActionException ex)
+            {
+                await ProblemAsync(ctx, ex.Status, ex.Field, ex.Message).ConfigureAwait(false);
+            }
+        });
+        app.MapGet("/api/report", async ctx =>
+        {
+            var q = ctx.Request.Query;
+            DateTimeOffset from = default, to = default;
+            foreach (var (name, set) in new (string, Action<DateTimeOffset>)[] { ("from", v => from = v), ("to", v => to = v) })
+            {
+                var text = q[name].ToString();
+                if (!GainsReport.TryParseInstant(text, centre.Zone, out var at))
+                {
+                    await ProblemAsync(ctx, 400, name, $"'{name}' is required: a date (yyyy-MM-dd, local midnight) or an ISO 8601 instant, got '{text}'").ConfigureAwait(false);
+                    return;
+                }
+
+                set(at);
+            }
+
+            if (to <= from)
+            {
+                await ProblemAsync(ctx, 400, "to", "'to' must be after 'from'").ConfigureAwait(false);
+                return;
+            }
+
+            var minutes = 15.0;
+            if (q.ContainsKey("minutes_per_visit") && (!double.TryParse(q["minutes_per_visit"].ToString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out minutes) || minutes is < 0 or > 600))
+            {
+                await ProblemAsync(ctx, 400, "minutes_per_visit", "'minutes_per_visit' must be a number of minutes from 0 to 600").ConfigureAwait(false);
+                return;
+            }
+
+            var gateway = q.ContainsKey("gateway") ? q["gateway"].ToString() : null;
+            var query = new GainsQuery(from, to, gateway, centre.Zone, new TimeOnly(22, 0), new TimeOnly(7, 0), minutes);
+            var buffer = new ArrayBufferWriter<byte>(4096);
+            await using (var w = new Utf8JsonWriter(buffer))
+            {
+                await GainsReport.WriteAsync(centre.Archive, query, w, ctx.RequestAborted).ConfigureAwait(false);
+            }
+
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.Body.WriteAsync(buffer.WrittenMemory, ctx.RequestAborted).ConfigureAwait(false);
+        });
+        app.MapGet("/api/rejected", async ctx =>
+        {
+            var rejected = await centre.Archive.RejectedAsync(100, ctx.RequestAborted).ConfigureAwait(false);
+            await WriteJsonAsync(ctx, 200, w =>
+            {
+                w.WriteStartArray();
+                foreach (var r in rejected)
+                {
+                    CentreJson.Rejected(w, r);
+                }
+
+                w.WriteEndArray();
+            }).ConfigureAwait(false);
+        });
+        app.MapGet("/api/events/stream", async ctx =>
+        {
+            using var subscription = centre.Changes.Subscribe();
+            ctx.Response.ContentType = "text/event-stream";
+            ctx.Response.Headers.CacheControl = "no-cache";
+            await ctx.Response.WriteAsync(": connected\n\n", ctx.RequestAborted).ConfigureAwait(false);
+            await ctx.Response.Body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                while (await subscription.Reader.WaitToReadAsync(ctx.RequestAborted).ConfigureAwait(false))
+                {
+                    while (subscription.Reader.TryRead(out var change))
+                    {
+                        var data = CentreJson.Write(w => CentreJson.Change(w, change));
+                        await ctx.Response.WriteAsync($"event: {change.Kind}\ndata: {System.Text.Encoding.UTF8.GetString(data)}\n\n", ctx.RequestAborted).ConfigureAwait(false);
+                    }
+
+                    await ctx.Response.Body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The page went away.
+            }
+        });
+    }
+
+    private static async Task ActAsync(HttpContext ctx, string[] fields, Func<Guid, IReadOnlyDictionary<string, string>, Task<Action<Utf8JsonWriter>>> act)
+    {
+        if (await AlarmIdAsync(ctx).ConfigureAwait(false) is not { } id || await ReadBodyAsync(ctx, fields).ConfigureAwait(false) is not { } body)
+        {
+            return;
+        }
+
+        try
+        {
+            var write = await act(id, body).ConfigureAwait(false);
+            await WriteJsonAsync(ctx, 200, write).ConfigureAwait(false);
+        }
+        catch (CentreActionException ex)
+        {
+            await ProblemAsync(ctx, ex.Status, ex.Field, ex.Message).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<Guid?> AlarmIdAsync(HttpContext ctx)
+    {
+        var text = (string)ctx.Request.RouteValues["id"]!;
+        if (Guid.TryParseExact(text, "D", out var id))
+        {
+            return id;
+        }
+
+        await ProblemAsync(ctx, 400, "id", $"alarm id must be a UUID, got '{text}'").ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>Reads a JSON object body with the given string fields (each required, 1–256 characters); writes the problem and returns null when it is not.</summary>
+    private static async Task<Dictionary<string, string>?> ReadBodyAsync(HttpContext ctx, string[] fields)
+    {
+        if (ctx.Request.ContentLength > MaxBody)
+        {
+            await ProblemAsync(ctx, 413, "$", $"body larger than {MaxBody} bytes").ConfigureAwait(false);
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted).ConfigureAwait(false);
+        if (buffer.Length > MaxBody)
+        {
+            await ProblemAsync(ctx, 413, "$", $"body larger than {MaxBody} bytes").ConfigureAwait(false);
+            return null;
+        }
+
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(buffer.ToArray());
+        }
+        catch (JsonException ex)
+        {
+            await ProblemAsync(ctx, 400, "$", $"body is not valid JSON: {ex.Message}").ConfigureAwait(false);
+            return null;
+        }
+
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                await ProblemAsync(ctx, 400, "$", "body must be a JSON object").ConfigureAwait(false);
+                return null;
+            }
+
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var field in fields)
+            {
+                if (!doc.RootElement.TryGetProperty(field, out var v) || v.ValueKind != JsonValueKind.String || v.GetString()!.Trim().Length == 0 || v.GetString()!.Length > 256)
+                {
+                    await ProblemAsync(ctx, 400, field, $"'{field}' is required: a non-empty string of at most 256 characters").ConfigureAwait(false);
+                    return null;
+                }
+
+                values[field] = v.GetString()!.Trim();
+            }
+
+            return values;
+        }
+    }
+
+    private static async Task WriteJsonAsync(HttpContext ctx, int status, Action<Utf8JsonWriter> write, string contentType = "application/json")
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = contentType;
+        await ctx.Response.Body.WriteAsync(CentreJson.Write(write), ctx.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static Task ProblemAsync(HttpContext ctx, int status, string field, string detail) =>
+        WriteJsonAsync(ctx, status, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "about:blank");
+            w.WriteString("title", status switch { 400 => "Bad request", 404 => "Not found", 409 => "Conflict", 413 => "Payload too large", _ => "Error" });
+            w.WriteNumber("status", status);
+            w.WriteString("detail", detail);
+            w.WriteString("field", field);
+            w.WriteEndObject();
+        }, "application/problem+json");
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,264 @@
+using System.Text;
+using EdgeGateway.Centre.Archive;
+using EdgeGateway.Contract;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Time;
+using EdgeGateway.TestSupport;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EdgeGateway.Centre.Tests.Archive;
+
+/// <summary>One PostgreSQL server for all PostgreSQL-backed test classes of the assembly run (one per class, started once).</summary>
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    private PostgresServer? _server;
+
+    /// <summary>The running server.</summary>
+    public PostgresServer Server => _server ?? throw new InvalidOperationException("not started");
+
+    public async Task InitializeAsync() => _server = await PostgresServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The archive contract on SQLite.</summary>
+public sealed class SqliteArchiveTests : ArchiveContractTests, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("archive-").FullName;
+
+    protected override async Task<IArchive> OpenAsync() => await SqliteArchive.OpenAsync(Path.Combine(_dir, "centre.db"));
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
+
+/// <summary>The archive contract on a real PostgreSQL.</summary>
+[Trait("Category", "Integration")]
+public sealed class PostgresArchiveTests(PostgresFixture pg) : ArchiveContractTests, IClassFixture<PostgresFixture>
+{
+    private string? _database;
+
+    protected override async Task<IArchive> OpenAsync()
+    {
+        _database ??= await pg.Server.CreateDatabaseAsync();
+        return await PostgresArchive.OpenAsync(_database);
+    }
+}
+
+/// <summary>
+/// What any archive must do, run against SQLite and PostgreSQL alike. Each test opens two archive objects on the same
+/// database where it matters, as two centre instances would.
+/// </summary>
+public abstract class ArchiveContractTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 28, 22, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _time = new(T0);
+
+    /// <summary>Opens an archive on this test's database (a second call: a second instance on the same one).</summary>
+    protected abstract Task<IArchive> OpenAsync();
+
+    private CareEventFactory Gateway(string id = "gw-1") => new(id, _time, new FixedClockSyncStatus(true));
+
+    private static string Payload(CareEvent e) => Encoding.UTF8.GetString(CloudEventCodec.Serialize(e));
+
+    [Fact]
+    public async Task Every_event_is_recorded_once_and_an_alarm_opens_delivered()
+    {
+        await using var archive = await OpenAsync();
+        var evt = Gateway().Create(CareEventKind.Fall, "hall", "fall in the hall");
+        var first = await archive.RecordEventAsync(evt, Payload(evt), false, T0);
+        var again = await archive.RecordEventAsync(evt, Payload(evt), false, T0.AddSeconds(5));
+
+        Assert.True(first.IsNew);
+        Assert.False(again.IsNew);
+        Assert.Equal(1, await archive.EventCountAsync());
+        var alarm = Assert.Single(await archive.AlarmsAsync(openOnly: true));
+        Assert.Equal((evt.Id, "gw-1", "org.edgegateway.alarm.fall", AlarmStates.Delivered, "hall"), (alarm.Id, alarm.Gateway, alarm.Type, alarm.State, alarm.Sensor));
+        Assert.Equal(T0, alarm.DeliveredAt);
+        Assert.Equal(first.Alarm, alarm);
+        var gateway = Assert.Single(await archive.GatewaysAsync());
+        Assert.Equal((GatewayStates.Online, T0), (gateway.State, gateway.LastEventAt));
+    }
+
+    [Fact]
+    public async Task Two_instances_recording_the_same_events_at_once_record_each_exactly_once()
+    {
+        await using var a = await OpenAsync();
+        await using var b = await OpenAsync();
+        var gateway = Gateway();
+        var events = Enumerable.Range(0, 40).Select(i => gateway.Create(i % 4 == 0 ? CareEventKind.HelpButton : CareEventKind.FlowTotals, "s", $"e{i}")).ToList();
+
+        var results = await Task.WhenAll(events.SelectMany(e => new[] { a, b }.Select(archive => Task.Run(() => archive.RecordEventAsync(e, Payload(e), false, T0)))));
+
+        Assert.Equal(events.Count, results.Count(r => r.IsNew));
+        Assert.Equal(events.Count, await a.EventCountAsync());
+        Assert.Equal(10, (await b.AlarmsAsync(openOnly: false)).Count);
+    }
+
+    [Fact]
+    public async Task An_alarm_goes_delivered_then_taken_by_a_named_nurse_then_cleared_with_reason_and_times()
+    {
+        await using var archive = await OpenAsync();
+        var evt = Gateway().Create(CareEventKind.HelpButton, "pendant", "help");
+        await archive.RecordEventAsync(evt, Payload(evt), false, T0);
+
+        Assert.True(await archive.TakeAsync(evt.Id, "Nurse Berit", T0.AddSeconds(40)));
+        Assert.False(await archive.TakeAsync(evt.Id, "Nurse Kari", T0.AddSeconds(41)));
+        Assert.True(await archive.ClearAsync(evt.Id, "Nurse Berit", "help given", T0.AddMinutes(20)));
+        Assert.False(await archive.ClearAsync(evt.Id, "Nurse Kari", "false alarm", T0.AddMinutes(21)));
+
+        var alarm = (await archive.AlarmAsync(evt.Id))!;
+        Assert.Equal(AlarmStates.Cleared, alarm.State);
+        Assert.Equal(("Nurse Berit", T0.AddSeconds(40)), (alarm.TakenBy, alarm.TakenAt));
+        Assert.Equal(("Nurse Berit", "help given", T0.AddMinutes(20)), (alarm.ClearedBy, alarm.ClearReason, alarm.ClearedAt));
+        Assert.Empty(await archive.AlarmsAsync(openOnly: true));
+        Assert.Single(await archive.AlarmsAsync(openOnly: false));
+    }
+
+    [Fact]
+    public async Task The_gateways_clear_closes_its_alarm_even_when_it_arrives_first()
+    {
+        await using var archive = await OpenAsync();
+        var gateway = Gateway();
+        var alarm = gateway.Create(CareEventKind.DoorLeftOpen, "front-door", "door open");
+        var clear = gateway.Create(CareEventKind.AlarmCleared, "front-door", "reset at the gateway", relatesTo: alarm.Id);
+
+        await archive.RecordEventAsync(clear, Payload(clear), false, T0);
+        var recorded = await archive.RecordEventAsync(alarm, Payload(alarm), false, T0.AddSeconds(1));
+
+        Assert.Equal(AlarmStates.Cleared, recorded.Alarm!.State);
+        Assert.Equal(("cleared at the gateway", (string?)null), (recorded.Alarm.ClearReason, recorded.Alarm.ClearedBy));
+        Assert.Empty(await archive.AlarmsAsync(openOnly: true));
+    }
+
+    [Fact]
+    public async Task A_test_transmission_opens_no_alarm_for_the_nurses_and_is_noted_on_the_gateway()
+    {
+        await using var archive = await OpenAsync();
+        var gateway = Gateway();
+        var test = gateway.Create(CareEventKind.TestAlarm, null, "test alarm from centre");
+        var daily = gateway.Create(CareEventKind.TestAlarm, null, "daily test");
+        await archive.RecordEventAsync(test, Payload(test), false, T0);
+        await archive.RecordEventAsync(daily, Payload(daily), true, T0.AddHours(1));
+
+        Assert.Empty(await archive.AlarmsAsync(openOnly: false));
+        var record = (await archive.GatewayAsync("gw-1"))!;
+        Assert.Equal((T0.AddHours(1), T0.AddHours(1)), (record.LastTestAt, record.LastDailyTestAt));
+    }
+
+    [Fact]
+    public async Task Status_and_heartbeats_keep_the_gateways_state_boot_and_last_heartbeat_content()
+    {
+        await using var archive = await OpenAsync();
+        var boot = Guid.NewGuid();
+        var online = await archive.RecordStatusAsync("gw-2", GatewayStates.Online, boot, T0);
+        const string Json = """{"bootid":"x","outbox_depth":3,"states":{"path.primary":"up","sensor.hall":"ok"}}""";
+        var beat = await archive.RecordHeartbeatAsync("gw-2", new HeartbeatInfo(boot, T0, 3, false, TimeSpan.FromSeconds(30), Json), T0.AddSeconds(30));
+        var offline = await archive.RecordStatusAsync("gw-2", GatewayStates.Offline, boot, T0.AddSeconds(45));
+        var stillOffline = await archive.RecordStatusAsync("gw-2", GatewayStates.Offline, boot, T0.AddSeconds(50));
+
+        Assert.Equal((GatewayStates.Online, boot), (online!.State, online.BootId));
+        Assert.Equal((T0.AddSeconds(30), Json, TimeSpan.FromSeconds(30), 3L, false), (beat.LastHeartbeatAt, beat.Heartbeat, beat.HeartbeatInterval, beat.OutboxDepth, beat.ClockSynced));
+        Assert.Equal((GatewayStates.Offline, T0.AddSeconds(45)), (offline!.State, offline.OfflineSince));
+        Assert.Equal(T0.AddSeconds(45), stillOffline!.OfflineSince);
+        Assert.True((await archive.RecordHeartbeatAsync("gw-2", new HeartbeatInfo(boot, T0, 0, true, null, "{}"), T0.AddSeconds(60))) is { State: GatewayStates.Online, OfflineSince: null });
+        Assert.True(await archive.MarkSilentAsync("gw-2", T0.AddSeconds(300)));
+        Assert.False(await archive.MarkSilentAsync("gw-2", T0.AddSeconds(301)));
+        Assert.Equal(GatewayStates.Silent, (await archive.GatewayAsync("gw-2"))!.State);
+    }
+
+    [Fact]
+    public async Task An_old_boots_will_after_the_new_boots_birth_does_not_take_the_gateway_offline()
+    {
+        await using var archive = await OpenAsync();
+        var (old, current) = (Guid.NewGuid(), Guid.NewGuid());
+        await archive.RecordStatusAsync("gw-3", GatewayStates.Online, old, T0);
+        await archive.RecordStatusAsync("gw-3", GatewayStates.Online, current, T0.AddSeconds(1));
+
+        Assert.Null(await archive.RecordStatusAsync("gw-3", GatewayStates.Offline, old, T0.AddSeconds(2)));
+        Assert.Equal((GatewayStates.Online, current), ((await archive.GatewayAsync("gw-3"))!.State, (await archive.GatewayAsync("gw-3"))!.BootId));
+    }
+
+    [Fact]
+    public async Task A_supervision_alarm_is_raised_once_by_racing_instances_and_once_per_episode_even_after_a_clear()
+    {
+        await using var a = await OpenAsync();
+        await using var b = await OpenAsync();
+        var alarm = new SupervisionAlarm("offline:gw-4:1000", "gw-4", SupervisionTypes.Offline, 2, "gateway offline", T0);
+
+        var raised = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => (i % 2 == 0 ? a : b).RaiseSupervisionAlarmAsync(alarm))));
+
+        var only = Assert.Single(raised, r => r is not null)!;
+        Assert.Equal((AlarmStates.Raised, "supervision", SupervisionTypes.Offline), (only.State, only.Origin, only.Type));
+        var resolved = await b.ResolveSupervisionAsync("gw-4", [SupervisionTypes.Offline, SupervisionTypes.Silent], "gateway back online", T0.AddMinutes(2));
+        Assert.Equal(("centre", "gateway back online"), (Assert.Single(resolved).ClearedBy, resolved[0].ClearReason));
+
+        // The same episode is not raised again once cleared (a nurse's clear is final); the next episode is a new alarm.
+        Assert.Null(await a.RaiseSupervisionAlarmAsync(alarm with { At = T0.AddMinutes(3) }));
+        Assert.NotNull(await a.RaiseSupervisionAlarmAsync(alarm with { Key = "offline:gw-4:2000", At = T0.AddMinutes(10) }));
+        var gap = new SupervisionAlarm("gap:gw-4:b:5-7", "gw-4", SupervisionTypes.SequenceGap, 6, "events 5–7 missing", T0);
+        Assert.NotNull(await a.RaiseSupervisionAlarmAsync(gap));
+        Assert.True(await a.ClearAsync((await a.AlarmsAsync(true)).Single(x => x.Type == SupervisionTypes.SequenceGap).Id, "Tekniker Ola", "seen", T0));
+        Assert.Null(await b.RaiseSupervisionAlarmAsync(gap with { At = T0.AddMinutes(1) }));
+    }
+
+    [Fact]
+    public async Task Escalation_to_a_level_is_won_by_exactly_one_caller_and_stops_once_taken()
+    {
+        await using var a = await OpenAsync();
+        await using var b = await OpenAsync();
+        var evt = Gateway().Create(CareEventKind.HelpButton, "pendant", "help");
+        await a.RecordEventAsync(evt, Payload(evt), false, T0);
+
+        var wins = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => (i % 2 == 0 ? a : b).EscalateAsync(evt.Id, 1, T0.AddSeconds(60)))));
+
+        Assert.Single(wins, w => w);
+        Assert.False(await a.EscalateAsync(evt.Id, 1, T0.AddSeconds(61)));
+        Assert.True(await b.EscalateAsync(evt.Id, 2, T0.AddSeconds(180)));
+        await a.TakeAsync(evt.Id, "Nurse Berit", T0.AddSeconds(200));
+        Assert.False(await a.EscalateAsync(evt.Id, 3, T0.AddSeconds(300)));
+        Assert.Equal((2, T0.AddSeconds(180)), ((await a.AlarmAsync(evt.Id))!.Escalation, (await a.AlarmAsync(evt.Id))!.EscalatedAt));
+    }
+
+    [Fact]
+    public async Task Operator_actions_notes_and_rejected_messages_are_kept()
+    {
+        await using var archive = await OpenAsync();
+        var alarm = Guid.NewGuid();
+        await archive.RecordActionAsync(new OperatorAction(T0, "Nurse Berit", "take", "gw-1", alarm, "cmd-1", "ok", """{"status":"ok"}"""));
+        await archive.AddNoteAsync(new AlarmNote(alarm, T0.AddSeconds(1), "Nurse Berit", "called her daughter"));
+        await archive.RecordRejectedAsync(new RejectedMessage(T0, "edgegateway/v1/gw-1/events/alarm", "gw-1", "event is not valid JSON", "{nope"));
+
+        Assert.Equal(new OperatorAction(T0, "Nurse Berit", "take", "gw-1", alarm, "cmd-1", "ok", """{"status":"ok"}"""), Assert.Single(await archive.ActionsAsync(10)));
+        Assert.Equal("called her daughter", Assert.Single(await archive.NotesAsync(alarm)).Text);
+        Assert.Equal(("gw-1", "event is not valid JSON", "{nope"), (Assert.Single(await archive.RejectedAsync(10)).Gateway, (await archive.RejectedAsync(10))[0].Reason, (await archive.RejectedAsync(10))[0].Payload));
+    }
+
+    [Fact]
+    public async Task A_gap_in_a_boots_sequence_is_found_and_a_filled_one_is_not()
+    {
+        await using var archive = await OpenAsync();
+        var gateway = Gateway();
+        var events = Enumerable.Range(0, 9).Select(i => gateway.Create(CareEventKind.FlowTotals, "kitchen", $"e{i}")).ToList();
+        foreach (var e in events.Where(e => e.Sequence is not (3 or 4 or 7)))
+        {
+            await archive.RecordEventAsync(e, Payload(e), false, T0);
+        }
+
+        var gaps = await archive.GapsAsync();
+        Assert.Equal([(3L, 4L), (7L, 7L)], gaps.Select(g => (g.First, g.Last)));
+        Assert.All(gaps, g => Assert.Equal(gateway.BootId, g.BootId));
+
+        await archive.RecordEventAsync(events[6], Payload(events[6]), false, T0);
+        Assert.Equal([(3L, 4L)], (await archive.GapsAsync()).Select(g => (g.First, g.Last)));
+    }
+}

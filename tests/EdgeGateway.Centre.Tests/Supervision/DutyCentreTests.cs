@@ -1,0 +1,395 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using EdgeGateway.Centre.Archive;
+using EdgeGateway.Centre.Tests.Archive;
+using EdgeGateway.Contract;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Time;
+using EdgeGateway.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace EdgeGateway.Centre.Tests.Supervision;
+
+/// <summary>Supervision and escalation on SQLite.</summary>
+[Trait("Category", "Integration")]
+public sealed class SqliteDutyCentreTests : DutyCentreTests
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("duty-").FullName;
+
+    protected override async Task<IArchive> OpenArchiveAsync() => await SqliteArchive.OpenAsync(Path.Combine(_dir, "centre.db"));
+
+    protected override async Task ExecuteAsync(string sql)
+    {
+        await using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir, "centre.db")};Pooling=false");
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
+
+/// <summary>Supervision and escalation on a real PostgreSQL, including two centre instances on one database.</summary>
+[Trait("Category", "Integration")]
+public sealed class PostgresDutyCentreTests(PostgresFixture pg) : DutyCentreTests, IClassFixture<PostgresFixture>
+{
+    private string? _database;
+
+    protected override async Task<IArchive> OpenArchiveAsync()
+    {
+        _database ??= await pg.Server.CreateDatabaseAsync();
+        return await PostgresArchive.OpenAsync(_database);
+    }
+
+    protected override async Task ExecuteAsync(string sql)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(_database);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task Two_instances_on_one_database_record_each_event_once_and_raise_each_supervision_alarm_once()
+    {
+        var a = await StartCentreAsync();
+        var b = await StartCentreAsync();
+        var gateway = new CareEventFactory("gw-two", Time, new FixedClockSyncStatus(true));
+        var events = Enumerable.Range(0, 30).Select(i => gateway.Create(i % 3 == 0 ? CareEventKind.HelpButton : CareEventKind.FlowTotals, "s", $"e{i}")).ToList();
+
+        // Each event twice (a retransmission), spread over both instances by the shared subscription.
+        foreach (var e in events.Concat(events))
+        {
+            await PublishAsync(Topics.Events("gw-two", e.Class), CloudEventCodec.Serialize(e));
+        }
+
+        await UntilAsync(async () => await a.Archive.EventCountAsync() == events.Count, "all events stored");
+        await PublishAsync(Topics.Status("gw-two"), Status("offline", gateway.BootId));
+        await UntilAsync(async () => (await b.Archive.GatewayAsync("gw-two"))?.State == GatewayStates.Offline, "offline at both");
+        await UntilAsync(async () => (await a.Archive.GatewayAsync("gw-two"))?.State == GatewayStates.Offline, "offline at both");
+        Time.Advance(TimeSpan.FromSeconds(61));
+        await Task.WhenAll(a.CheckAsync(), b.CheckAsync(), a.CheckAsync(), b.CheckAsync());
+
+        Assert.Equal(events.Count, await b.Archive.EventCountAsync());
+        var alarms = await a.Archive.AlarmsAsync(openOnly: true);
+        Assert.Single(alarms, x => x.Type == SupervisionTypes.Offline);
+        Assert.Equal(10, alarms.Count(x => x.Origin == "gateway"));
+
+        // Escalation of the same alarm is also won once: one webhook call per level, not one per instance.
+        Time.Advance(TimeSpan.FromSeconds(60));
+        await Task.WhenAll(a.CheckAsync(), b.CheckAsync());
+        Assert.All(await a.Archive.AlarmsAsync(openOnly: true), x => Assert.Equal(1, x.Escalation));
+    }
+}
+
+/// <summary>
+/// The duty centre against a real mosquitto and a real archive: gateways are played by an MQTT client publishing what a
+/// gateway publishes (status, heartbeats, events); time is a FakeTimeProvider, so each deadline is checked to the second.
+/// </summary>
+public abstract class DutyCentreTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 27, 8, 0, 0, TimeSpan.Zero);
+    private readonly List<DutyCentre> _centres = [];
+    private readonly List<IArchive> _archives = [];
+    private MosquittoBroker? _broker;
+    private IMqttClient? _gateway;
+
+    protected FakeTimeProvider Time { get; } = new(T0);
+
+    protected Uri? Webhook { get; set; }
+
+    protected TimeOnly? DailyTestBy { get; set; }
+
+    protected abstract Task<IArchive> OpenArchiveAsync();
+
+    /// <summary>Runs <paramref name="sql"/> on the archive's database from outside the centre (to take a table away and give it back).</summary>
+    protected abstract Task ExecuteAsync(string sql);
+
+    public async Task InitializeAsync()
+    {
+        _broker = await MosquittoBroker.StartAsync();
+        _gateway = new MqttClientFactory().CreateMqttClient();
+        await _gateway.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _broker.Port).WithClientId("fake-gateways").WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var c in _centres)
+        {
+            await c.DisposeAsync();
+        }
+
+        foreach (var a in _archives)
+        {
+            await a.DisposeAsync();
+        }
+
+        _gateway?.Dispose();
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
+        }
+    }
+
+    protected async Task<DutyCentre> StartCentreAsync(Func<DutyCentreOptions, DutyCentreOptions>? change = null)
+    {
+        var archive = await OpenArchiveAsync();
+        _archives.Add(archive);
+        var consumer = new CentralConsumer(MqttEndpoint.Parse(_broker!.Url), $"centre-{_centres.Count}", "central", NullLogger.Instance) { FollowGateways = true };
+        var options = new DutyCentreOptions { Time = Time, EscalationWebhook = Webhook, DailyTestBy = DailyTestBy, Zone = TimeZoneInfo.Utc, CheckInterval = TimeSpan.FromHours(1) };
+        var centre = new DutyCentre(archive, [consumer], change?.Invoke(options) ?? options, NullLogger.Instance);
+        _centres.Add(centre);
+        await centre.StartAsync(CancellationToken.None);
+        return centre;
+    }
+
+    protected async Task PublishAsync(string topic, byte[] payload) =>
+        await _gateway!.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+    protected static byte[] Status(string state, Guid boot) => Encoding.UTF8.GetBytes($$"""{"state":"{{state}}","bootid":"{{boot:D}}"}""");
+
+    private byte[] Heartbeat(Guid boot, int intervalSeconds) => Encoding.UTF8.GetBytes($$$"""
+        {"bootid":"{{{boot:D}}}","time":"{{{DutyCentre.Wire(Time.GetUtcNow())}}}","uptime_s":5,"outbox_depth":2,"oldest_unacked_s":1.5,"clocksynced":true,"interval_s":{{{intervalSeconds}}},"states":{"path.primary":"up","sensor.hall":"ok"}}
+        """);
+
+    protected static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"never happened: {what}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task<IReadOnlyList<AlarmRecord>> OpenOfAsync(DutyCentre centre, string type) =>
+        [.. (await centre.Archive.AlarmsAsync(openOnly: true)).Where(a => a.Type == type)];
+
+    [Fact]
+    public async Task A_last_will_makes_the_gateway_offline_at_once_and_raises_the_offline_alarm_after_the_grace_and_back_online_clears_it()
+    {
+        var centre = await StartCentreAsync();
+        var boot = Guid.NewGuid();
+        await PublishAsync(Topics.Status("gw-1"), Status("online", boot));
+        await UntilAsync(async () => (await centre.Archive.GatewayAsync("gw-1"))?.State == GatewayStates.Online, "online");
+        await PublishAsync(Topics.Status("gw-1"), Status("offline", boot));
+        await UntilAsync(async () => (await centre.Archive.GatewayAsync("gw-1"))?.State == GatewayStates.Offline, "offline at once");
+
+        Time.Advance(TimeSpan.FromSeconds(59));
+        await centre.CheckAsync();
+        Assert.Empty(await OpenOfAsync(centre, SupervisionTypes.Offline));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await centre.CheckAsync();
+        await centre.CheckAsync();
+        var alarm = Assert.Single(await OpenOfAsync(centre, SupervisionTypes.Offline));
+        Assert.Equal((AlarmStates.Raised, "gw-1", T0.AddSeconds(60)), (alarm.State, alarm.Gateway, alarm.RaisedAt));
+
+        await PublishAsync(Topics.Status("gw-1"), Status("online", Guid.NewGuid()));
+        await UntilAsync(async () => (await OpenOfAsync(centre, SupervisionTypes.Offline)).Count == 0, "the offline alarm cleared when it came back");
+        var cleared = (await centre.Archive.AlarmAsync(alarm.Id))!;
+        Assert.Equal(("centre", "gateway back online"), (cleared.ClearedBy, cleared.ClearReason));
+    }
+
+    [Fact]
+    public async Task Heartbeats_stopping_without_a_will_make_the_gateway_silent_after_three_stated_intervals_and_ten_seconds()
+    {
+        var centre = await StartCentreAsync();
+        var boot = Guid.NewGuid();
+        await PublishAsync(Topics.Status("gw-2"), Status("online", boot));
+        await PublishAsync(Topics.Heartbeat("gw-2"), Heartbeat(boot, 5));
+        await UntilAsync(async () => (await centre.Archive.GatewayAsync("gw-2"))?.HeartbeatInterval == TimeSpan.FromSeconds(5), "heartbeat stored");
+        var stored = (await centre.Archive.GatewayAsync("gw-2"))!;
+        Assert.Equal((2L, true), (stored.OutboxDepth, stored.ClockSynced));
+
+        Time.Advance(TimeSpan.FromSeconds(24));
+        await centre.CheckAsync();
+        Assert.Equal(GatewayStates.Online, (await centre.Archive.GatewayAsync("gw-2"))!.State);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await centre.CheckAsync();
+        await centre.CheckAsync();
+        Assert.Equal(GatewayStates.Silent, (await centre.Archive.GatewayAsync("gw-2"))!.State);
+        Assert.Single(await OpenOfAsync(centre, SupervisionTypes.Silent));
+
+        await PublishAsync(Topics.Heartbeat("gw-2"), Heartbeat(boot, 5));
+        await UntilAsync(async () => (await OpenOfAsync(centre, SupervisionTypes.Silent)).Count == 0 && (await centre.Archive.GatewayAsync("gw-2"))!.State == GatewayStates.Online, "back from silent");
+    }
+
+    [Fact]
+    public async Task A_gap_in_a_boots_sequence_is_flagged_once_it_has_not_filled_within_the_grace()
+    {
+        var centre = await StartCentreAsync();
+        var gateway = new CareEventFactory("gw-3", Time, new FixedClockSyncStatus(true));
+        var events = Enumerable.Range(0, 6).Select(i => gateway.Create(CareEventKind.FlowTotals, "kitchen", $"e{i}")).ToList();
+        foreach (var e in events.Where(e => e.Sequence is not (3 or 4)))
+        {
+            await PublishAsync(Topics.Events("gw-3", e.Class), CloudEventCodec.Serialize(e));
+        }
+
+        await UntilAsync(async () => await centre.Archive.EventCountAsync() == 4, "events stored");
+        Time.Advance(TimeSpan.FromSeconds(30));
+        await centre.CheckAsync();
+        Assert.Empty(await OpenOfAsync(centre, SupervisionTypes.SequenceGap));
+        Time.Advance(TimeSpan.FromSeconds(30));
+        await centre.CheckAsync();
+        var gap = Assert.Single(await OpenOfAsync(centre, SupervisionTypes.SequenceGap));
+        Assert.Contains("events 3–4", gap.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_gateway_without_its_daily_test_by_the_deadline_is_flagged_and_one_with_it_is_not()
+    {
+        DailyTestBy = new TimeOnly(11, 0);
+        var centre = await StartCentreAsync();
+        await PublishAsync(Topics.Status("gw-tested"), Status("online", Guid.NewGuid()));
+        await PublishAsync(Topics.Status("gw-untested"), Status("online", Guid.NewGuid()));
+        await UntilAsync(async () => (await centre.Archive.GatewaysAsync()).Count == 2, "both seen");
+
+        // A day later, at 10:00: gw-tested sends its periodic test transmission (SCAIP 0103 on the wire).
+        Time.Advance(TimeSpan.FromHours(26));
+        var gateway = new CareEventFactory("gw-tested", Time, new FixedClockSyncStatus(true));
+        var json = Encoding.UTF8.GetString(CloudEventCodec.Serialize(gateway.Create(CareEventKind.TestAlarm, null, "daily test")))
+            .Replace($"\"scaipstatus\":\"{ScaipCodes.Status.TestTransmission}\"", $"\"scaipstatus\":\"{ScaipCodes.Status.TestTransmissionPeriodic}\"", StringComparison.Ordinal);
+        await PublishAsync(Topics.Events("gw-tested", EventClass.Alarm), Encoding.UTF8.GetBytes(json));
+        await UntilAsync(async () => (await centre.Archive.GatewayAsync("gw-tested"))!.LastDailyTestAt is not null, "daily test stored");
+        await centre.CheckAsync();
+        Assert.Empty(await OpenOfAsync(centre, SupervisionTypes.DailyTestMissing));
+
+        Time.Advance(TimeSpan.FromHours(1));
+        await centre.CheckAsync();
+        var missing = Assert.Single(await OpenOfAsync(centre, SupervisionTypes.DailyTestMissing));
+        Assert.Equal("gw-untested", missing.Gateway);
+        Assert.DoesNotContain(await centre.Archive.AlarmsAsync(openOnly: false), a => a.Origin == "gateway");
+    }
+
+    [Fact]
+    public async Task An_event_the_archive_cannot_store_is_not_acked_and_its_retransmission_is_stored_once_and_acked()
+    {
+        var centre = await StartCentreAsync();
+        await using var tap = await MqttTap.ConnectAsync("127.0.0.1", _broker!.Port, Topics.Acks("gw-7"));
+        var gateway = new CareEventFactory("gw-7", Time, new FixedClockSyncStatus(true));
+        var first = gateway.Create(CareEventKind.FlowTotals, "kitchen", "before");
+        await PublishAsync(Topics.Events("gw-7", first.Class), CloudEventCodec.Serialize(first));
+        await tap.WaitUntilAsync(ms => ms.Any(m => m.Payload.Contains(first.Id.ToString(), StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the first ack");
+
+        await ExecuteAsync("ALTER TABLE events RENAME TO events_away");
+        var lost = gateway.Create(CareEventKind.HelpButton, "pendant", "help");
+        await PublishAsync(Topics.Events("gw-7", lost.Class), CloudEventCodec.Serialize(lost));
+
+        // A marker published after it on the same connection: once the centre has handled the marker (rejected), it has handled the alarm too.
+        await PublishAsync(Topics.Events("gw-7", EventClass.Alarm), Encoding.UTF8.GetBytes("{marker"));
+        await UntilAsync(async () => (await centre.Archive.RejectedAsync(10)).Count == 1, "the marker handled");
+        Assert.DoesNotContain(tap.Messages, m => m.Payload.Contains(lost.Id.ToString(), StringComparison.Ordinal));
+
+        await ExecuteAsync("ALTER TABLE events_away RENAME TO events");
+        await PublishAsync(Topics.Events("gw-7", lost.Class), CloudEventCodec.Serialize(lost));
+        await tap.WaitUntilAsync(ms => ms.Any(m => m.Payload.Contains(lost.Id.ToString(), StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the retransmission's ack");
+        Assert.Equal(2, await centre.Archive.EventCountAsync());
+        Assert.Equal(AlarmStates.Delivered, (await centre.Archive.AlarmAsync(lost.Id))!.State);
+    }
+
+    [Fact]
+    public async Task Malformed_and_schema_invalid_messages_are_kept_as_rejected_and_the_next_good_event_is_stored_and_acked()
+    {
+        var centre = await StartCentreAsync();
+        await using var tap = await MqttTap.ConnectAsync("127.0.0.1", _broker!.Port, Topics.Acks("gw-4"));
+        await PublishAsync(Topics.Events("gw-4", EventClass.Alarm), Encoding.UTF8.GetBytes("{not json"));
+        await PublishAsync(Topics.Events("gw-4", EventClass.Alarm), Encoding.UTF8.GetBytes("""{"specversion":"1.0","type":"org.edgegateway.alarm.fall"}"""));
+        await PublishAsync(Topics.Heartbeat("gw-4"), Encoding.UTF8.GetBytes("""{"bootid":"nope"}"""));
+        await PublishAsync(Topics.Status("gw-4"), Encoding.UTF8.GetBytes("""{"state":"sleeping","bootid":"0197a000-0000-7000-8000-000000000000"}"""));
+        var good = new CareEventFactory("gw-4", Time, new FixedClockSyncStatus(true)).Create(CareEventKind.HelpButton, "pendant", "help");
+        await PublishAsync(Topics.Events("gw-4", EventClass.Alarm), CloudEventCodec.Serialize(good));
+
+        await tap.WaitUntilAsync(ms => ms.Any(m => m.Payload.Contains(good.Id.ToString(), StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the good event's ack");
+        await UntilAsync(async () => (await centre.Archive.RejectedAsync(10)).Count == 4, "four rejected");
+        var reasons = (await centre.Archive.RejectedAsync(10)).Select(r => r.Reason).ToList();
+        Assert.Contains(reasons, r => r.Contains("not valid JSON", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.Contains("source", StringComparison.Ordinal) || r.Contains("id", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.StartsWith("heartbeat: bootid", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.StartsWith("status: state", StringComparison.Ordinal));
+        Assert.Equal(AlarmStates.Delivered, (await centre.Archive.AlarmAsync(good.Id))!.State);
+    }
+
+    [Fact]
+    public async Task An_untaken_alarm_escalates_at_60_180_and_300_seconds_each_posted_to_the_webhook_and_taking_it_stops_that()
+    {
+        var port = MosquittoBroker.FreePort();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
+        listener.Start();
+        var posts = Channel.CreateUnbounded<JsonDocument>();
+        var serve = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                HttpListenerContext ctx;
+                try
+                {
+                    ctx = await listener.GetContextAsync();
+                }
+                catch (HttpListenerException)
+                {
+                    return;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
+
+                using var reader = new StreamReader(ctx.Request.InputStream);
+                posts.Writer.TryWrite(JsonDocument.Parse(await reader.ReadToEndAsync()));
+                ctx.Response.StatusCode = 204;
+                ctx.Response.Close();
+            }
+        });
+        Webhook = new Uri($"http://127.0.0.1:{port}/hook/");
+        var centre = await StartCentreAsync();
+        var alarm = new CareEventFactory("gw-5", Time, new FixedClockSyncStatus(true)).Create(CareEventKind.Fall, "hall", "fall");
+        var other = new CareEventFactory("gw-6", Time, new FixedClockSyncStatus(true)).Create(CareEventKind.HelpButton, "pendant", "help");
+        await PublishAsync(Topics.Events("gw-5", EventClass.Alarm), CloudEventCodec.Serialize(alarm));
+        await PublishAsync(Topics.Events("gw-6", EventClass.Alarm), CloudEventCodec.Serialize(other));
+        await UntilAsync(async () => (await centre.Archive.AlarmsAsync(true)).Count == 2, "alarms stored");
+
+        async Task<int> LevelAfterAsync(int seconds)
+        {
+            Time.Advance(TimeSpan.FromSeconds(seconds));
+            await centre.CheckAsync();
+            return (await centre.Archive.AlarmAsync(alarm.Id))!.Escalation;
+        }
+
+        Assert.Equal(0, await LevelAfterAsync(59));
+        Assert.Equal(1, await LevelAfterAsync(1));
+        Assert.Equal(1, await LevelAfterAsync(119));
+        Assert.Equal(2, await LevelAfterAsync(1));
+        Assert.True(await centre.Archive.TakeAsync(other.Id, "Nurse Berit", Time.GetUtcNow()));
+        Assert.Equal(3, await LevelAfterAsync(120));
+
+        var received = new List<(string Alarm, int Level)>();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (received.Count < 5)
+        {
+            var doc = await posts.Reader.ReadAsync(patience.Token);
+            received.Add((doc.RootElement.GetProperty("alarm").GetString()!, doc.RootElement.GetProperty("level").GetInt32()));
+        }
+
+        Assert.Equal([(alarm.Id.ToString(), 1), (alarm.Id.ToString(), 2), (alarm.Id.ToString(), 3)], received.Where(r => r.Alarm == alarm.Id.ToString()).OrderBy(r => r.Level));
+        Assert.Equal([(other.Id.ToString(), 1), (other.Id.ToString(), 2)], received.Where(r => r.Alarm == other.Id.ToString()).OrderBy(r => r.Level));
+        Assert.Equal(2, (await centre.Archive.AlarmAsync(other.Id))!.Escalation);
+        listener.Stop();
+        await serve;
+    }
+}
