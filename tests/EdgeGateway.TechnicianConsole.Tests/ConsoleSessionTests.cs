@@ -186,7 +186,7 @@ public sealed class ConsoleSessionTests : IAsyncLifetime
     public async Task Alarm_list_and_reset_are_audited()
     {
         await LoginAsync();
-        Assert.Contains("a-17  acknowledged", await RunAsync("alarm list"));
+        Assert.Contains("a-17  taken", await RunAsync("alarm list"));
         Assert.Contains("error: alarm reset a-99: no active alarm 'a-99'", await RunAsync("alarm reset a-99"));
         Assert.Contains("alarm a-17 reset", await RunAsync("alarm reset a-17"));
         Assert.Contains(_h.Audit.Entries, e => e.Action == "alarm-reset" && e.Detail == "a-17");

@@ -173,7 +173,7 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
     }
 
     IReadOnlyList<AlarmSummary> IAlarmControl.List() =>
-        [.. _gateway.Home.Loop.ActiveAlarms.Select(a => new AlarmSummary(a.Id.ToString(), $"{a.Event.Spec.TypeName} {a.Event.SensorId}: {a.Event.Message}", a.State.ToString(), a.Event.Time.Wall))];
+        [.. _gateway.Home.Loop.ActiveAlarms.Select(a => new AlarmSummary(a.Id.ToString(), $"{a.Event.Spec.TypeName} {a.Event.SensorId}: {a.Event.Message}", a.State.ToWire(), a.Event.Time.Wall))];
 
     public bool TryReset(string id, string actor, out string? error)
     {

@@ -106,10 +106,11 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
         Uplink.AnyPathUpChanged += up => Home.Loop.TrySetUplinkState(up);
         Uplink.AckReceived += ack =>
         {
-            // Every event is acked for delivery; only an active alarm's ack moves its lifecycle.
+            // Every event is acked for delivery; an active alarm's ack makes it delivered ("received"), never taken:
+            // only a person's alarm.acknowledge says help is coming.
             if (Home.Loop.ActiveAlarms.Any(a => a.Id == ack.EventId))
             {
-                Home.Loop.TryAcknowledge(ack.EventId, ack.By);
+                Home.Loop.TryMarkDelivered(ack.EventId, ack.By);
             }
 
             return Task.CompletedTask;

@@ -172,7 +172,7 @@ public sealed class FakeTestAlarm : ITestAlarm
 public sealed class FakeAlarms : IAlarmControl
 {
     public List<AlarmSummary> Active { get; } =
-        [new("a-17", "night exit front-door", "acknowledged", new DateTimeOffset(2026, 11, 23, 0, 12, 0, TimeSpan.Zero))];
+        [new("a-17", "night exit front-door", "taken", new DateTimeOffset(2026, 11, 23, 0, 12, 0, TimeSpan.Zero))];
 
     public IReadOnlyList<AlarmSummary> List() => Active.ToList();
 
