@@ -131,6 +131,12 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         };
         await central.StartAsync(cancellationToken).ConfigureAwait(false);
 
+        // The centre's commands (the nurse's take) reach the home as on a Pi; on the scenario clock, which their expiry is checked against.
+        var configPath = Path.Combine(dataDir, "config.json");
+        await File.WriteAllTextAsync(configPath, config.ToJson(), cancellationToken).ConfigureAwait(false);
+        var store = ConsoleBridge.OpenStore(configPath, TimeProvider.System);
+        CentreCommands.Attach(gateway, new Core.Time.FixedClockSyncStatus(true), store, dataDir, loggers.CreateLogger("commands"), clock);
+
         var stage = new DemoStage(home, clock, tracker, start, options.Speed);
         await gateway.StartAsync(cancellationToken).ConfigureAwait(false);
 
@@ -183,12 +189,10 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         if (!options.Headless && !cancellationToken.IsCancellationRequested)
         {
             Show("demo", $"the home keeps running; the technician console is on this terminal (demo PIN {PinPolicy.DemoPin}); Ctrl+C stops");
-            var configPath = Path.Combine(dataDir, "config.json");
-            await File.WriteAllTextAsync(configPath, config.ToJson(), cancellationToken).ConfigureAwait(false);
             using var bridge = new ConsoleBridge(gateway, new Core.Time.FixedClockSyncStatus(true));
             await using var console = new ConsoleServer(
                 ConsoleTransports.Open("-"),
-                bridge.Services(ConsoleBridge.OpenStore(configPath, TimeProvider.System), dataDir, new LogTail(TimeProvider.System), "the demo home keeps its start-up config (a real gateway rebuilds its home with it)"),
+                bridge.Services(store, dataDir, new LogTail(TimeProvider.System), "the demo home keeps its start-up config (a real gateway rebuilds its home with it)"),
                 TimeProvider.System,
                 new ConsoleOptions { PinHash = PinHash.Create(PinPolicy.DemoPin).ToString(), Banner = "EdgeGateway demo home: technician console" },
                 loggers.CreateLogger<ConsoleServer>());

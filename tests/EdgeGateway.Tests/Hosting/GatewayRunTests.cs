@@ -178,6 +178,58 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("\"status\":\"ok\"", reply.Reply, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_receipt_ack_says_received_only_a_named_nurse_says_help_is_coming_and_a_clear_ends_it()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+
+        // A real alarm in a real process: inactivity with second-long limits, counted only on the front door (which stays
+        // shut), in a day window around now, so the alarm comes by itself a few seconds after start.
+        var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Oslo).DateTime);
+        var config = WriteConfig(broker.Url, c =>
+        {
+            c.Rules.Day = new Core.Rules.TimeWindowOptions { Start = local.AddHours(-1), End = local.AddHours(2) };
+            c.Rules.Inactivity = new Core.Rules.InactivityOptions
+            {
+                ActivitySensorIds = [SimulatedHome.FrontDoor],
+                Limit = TimeSpan.FromSeconds(1),
+                WarningDuration = TimeSpan.FromSeconds(1),
+                CheckInterval = TimeSpan.FromSeconds(1),
+            };
+            return c;
+        });
+        await using var centre = await TestCentre.ConnectAsync(broker.Url, "run-test");
+        await using var gateway = CliProcess.Start("run", "--config", config);
+        await WaitForLineAsync(gateway, "Alarm loop armed");
+
+        var alarm = await centre.NextEventAsync("org.edgegateway.alarm.inactivity");
+        var raised = await centre.StatusUntilAsync(s => Alarm(s, alarm) == "raised");
+        Assert.Equal("Alarm", raised.GetProperty("states").GetProperty("buzzer").GetString());
+
+        // The centre has stored it: "your alarm has been received", and nothing more.
+        await centre.AckAsync(alarm, "central-test");
+        var delivered = await centre.StatusUntilAsync(s => Alarm(s, alarm) == "delivered");
+        Assert.Equal(("AlarmDelivered", "AlarmDelivered"), Outputs(delivered));
+
+        // A person takes it on: only now "help is coming". A repeated ack afterwards changes nothing.
+        var take = await centre.CommandAsync("alarm.acknowledge", "Nurse Berit", new { alarm });
+        Assert.Equal("ok", take.GetProperty("status").GetString());
+        await centre.AckAsync(alarm, "central-test");
+        var taken = await centre.StatusUntilAsync(s => Alarm(s, alarm) == "taken");
+        Assert.Equal(("AlarmTaken", "AlarmTaken"), Outputs(taken));
+
+        var clear = await centre.CommandAsync("alarm.clear", "Nurse Berit", new { alarm });
+        Assert.Equal("ok", clear.GetProperty("status").GetString());
+        var idle = await centre.StatusUntilAsync(s => Alarm(s, alarm) is null);
+        Assert.Equal("Off", idle.GetProperty("states").GetProperty("buzzer").GetString());
+        await centre.NextEventAsync("org.edgegateway.info.alarm-cleared");
+
+        static string? Alarm(JsonElement status, Guid id) =>
+            status.GetProperty("alarms").EnumerateArray().Where(a => a.GetProperty("id").GetGuid() == id).Select(a => a.GetProperty("state").GetString()).FirstOrDefault();
+        static (string?, string?) Outputs(JsonElement status) =>
+            (status.GetProperty("states").GetProperty("buzzer").GetString(), status.GetProperty("states").GetProperty("led").GetString());
+    }
+
     private static async Task<(string Reply, string Event)> CommandAsync(string url, string type, string eventTopicSuffix)
     {
         var endpoint = EdgeGateway.Contract.MqttEndpoint.Parse(url);
