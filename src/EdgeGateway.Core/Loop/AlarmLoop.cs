@@ -186,13 +186,6 @@ public sealed class AlarmLoop : IRuleContext
     public Task<Guid> RaiseTestAlarmAsync(string by, CancellationToken cancellationToken = default) =>
         RaiseTest(new TestAlarmInput(CareEventKind.TestAlarm, by, $"test alarm from {by}", new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously)), cancellationToken);
 
-    /// <summary>
-    /// Raises the daily end-to-end test alarm: sent like any alarm, but silent (neither buzzer nor LED changes, the
-    /// resident is not woken by a test), and cleared once the centre has it. Completes with the alarm's id.
-    /// </summary>
-    public Task<Guid> RaiseDailyTestAsync(string message, CancellationToken cancellationToken = default) =>
-        RaiseTest(new TestAlarmInput(CareEventKind.DailyTest, "daily test", message, new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously)), cancellationToken);
-
     private Task<Guid> RaiseTest(TestAlarmInput input, CancellationToken cancellationToken)
     {
         var raised = input.Raised;

@@ -52,6 +52,9 @@ public sealed record HomeRulesConfig
     /// <summary>Inactivity, or null for off.</summary>
     public InactivityOptions? Inactivity { get; set; }
 
+    /// <summary>The daily end-to-end test alarm (silent at home); null: none.</summary>
+    public DailyTestOptions? DailyTest { get; set; }
+
     /// <summary>Fall pre-alarm and alarm.</summary>
     public FallOptions? Fall { get; set; } = new();
 
@@ -97,6 +100,7 @@ public sealed record HomeRulesConfig
         errors.AddRange(TapLeftRunning?.Validate(catalog, p + TapLeftRunningOptions.Section) ?? []);
         errors.AddRange(Leak?.Validate(catalog, p + LeakOptions.Section) ?? []);
         errors.AddRange(Inactivity?.Validate(catalog, p + InactivityOptions.Section) ?? []);
+        errors.AddRange(DailyTest?.Validate(p + DailyTestOptions.Section) ?? []);
         errors.AddRange(Fall?.Validate(p + FallOptions.Section) ?? []);
         errors.AddRange(HelpButton?.Validate(p + HelpButtonOptions.Section) ?? []);
         return errors;
@@ -166,6 +170,11 @@ public sealed record HomeRulesConfig
         if (inactivity is not null)
         {
             rules.Add(inactivity);
+        }
+
+        if (DailyTest is { } daily)
+        {
+            rules.Add(new DailyTestRule(daily, zone));
         }
 
         return rules;

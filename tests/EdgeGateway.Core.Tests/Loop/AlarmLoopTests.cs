@@ -198,30 +198,6 @@ public sealed class AlarmLoopTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task The_daily_test_alarm_travels_silently_and_clears_once_delivered()
-    {
-        var id = await _loop.RaiseDailyTestAsync("daily test 10:00").WaitAsync(TimeSpan.FromSeconds(10));
-        var sent = await NextEventAsync();
-        Assert.Equal((id, CareEventKind.DailyTest, EventClass.Alarm), (sent.Id, sent.Kind, sent.Class));
-        Assert.Equal(ScaipCodes.Status.TestTransmissionPeriodic, sent.Spec.ScaipStatus);
-        Assert.True(_loop.TryProbe(3));
-        await UntilAsync(() => _loop.AnsweredProbe == 3);
-        Assert.Equal((BuzzerPattern.Off, LedPattern.Heartbeat), (_buzzer.Pattern, _led.Pattern));
-
-        // Silent even when it cannot leave the home: a test never wakes the resident.
-        _loop.TrySetUplinkState(false);
-        await UntilAsync(() => _led.Pattern == LedPattern.NoUplink);
-        Assert.Equal(BuzzerPattern.Off, _buzzer.Pattern);
-        _loop.TrySetUplinkState(true);
-
-        _loop.TryMarkDelivered(id, "central-1");
-        var cleared = await NextEventAsync();
-        Assert.Equal((CareEventKind.AlarmCleared, id), (cleared.Kind, cleared.RelatesTo));
-        await UntilAsync(() => _loop.ActiveAlarms.Count == 0);
-        Assert.Equal((BuzzerPattern.Off, LedPattern.Heartbeat), (_buzzer.Pattern, _led.Pattern));
-    }
-
-    [Fact]
     public async Task Door_opened_by_day_raises_nothing()
     {
         _time.Advance(TimeSpan.FromHours(12));

@@ -183,21 +183,7 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         await using var broker = await MosquittoBroker.StartAsync();
 
-        // A real alarm in a real process: inactivity with second-long limits, counted only on the front door (which stays
-        // shut), in a day window around now, so the alarm comes by itself a few seconds after start.
-        var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Oslo).DateTime);
-        var config = WriteConfig(broker.Url, c =>
-        {
-            c.Rules.Day = new Core.Rules.TimeWindowOptions { Start = local.AddHours(-1), End = local.AddHours(2) };
-            c.Rules.Inactivity = new Core.Rules.InactivityOptions
-            {
-                ActivitySensorIds = [SimulatedHome.FrontDoor],
-                Limit = TimeSpan.FromSeconds(1),
-                WarningDuration = TimeSpan.FromSeconds(1),
-                CheckInterval = TimeSpan.FromSeconds(1),
-            };
-            return c;
-        });
+        var config = WriteConfig(broker.Url, RaisesAnAlarmSoon);
         await using var centre = await TestCentre.ConnectAsync(broker.Url, "run-test");
         await using var gateway = CliProcess.Start("run", "--config", config);
         await WaitForLineAsync(gateway, "Alarm loop armed");
@@ -228,6 +214,49 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
             status.GetProperty("alarms").EnumerateArray().Where(a => a.GetProperty("id").GetGuid() == id).Select(a => a.GetProperty("state").GetString()).FirstOrDefault();
         static (string?, string?) Outputs(JsonElement status) =>
             (status.GetProperty("states").GetProperty("buzzer").GetString(), status.GetProperty("states").GetProperty("led").GetString());
+    }
+
+    // A real alarm in a real process: inactivity with second-long limits, counted only on the front door (which stays
+    // shut), in a day window around now, so the alarm comes by itself a few seconds after start.
+    private static GatewayConfig RaisesAnAlarmSoon(GatewayConfig c)
+    {
+        var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Oslo).DateTime);
+        c.Rules.Day = new Core.Rules.TimeWindowOptions { Start = local.AddHours(-1), End = local.AddHours(2) };
+        c.Rules.Inactivity = new Core.Rules.InactivityOptions
+        {
+            ActivitySensorIds = [SimulatedHome.FrontDoor],
+            Limit = TimeSpan.FromSeconds(1),
+            WarningDuration = TimeSpan.FromSeconds(1),
+            CheckInterval = TimeSpan.FromSeconds(1),
+        };
+        return c;
+    }
+
+    [Fact]
+    public async Task Central_take_as_acks_an_alarm_and_then_takes_it_on_as_the_named_nurse()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var watcher = await TestCentre.ConnectAsync(broker.Url, "run-test");
+        await using var central = CliProcess.Start("central", "--broker", broker.Url, "--plain-loopback-demo", "--take-as", "Nurse Berit");
+        await using var gateway = CliProcess.Start("run", "--config", WriteConfig(broker.Url, RaisesAnAlarmSoon));
+        await WaitForLineAsync(gateway, "Alarm loop armed");
+
+        // The central prints the alarm as today, acks it (delivered), then takes it on (taken).
+        var alarm = await watcher.NextEventAsync("org.edgegateway.alarm.inactivity");
+        Assert.Contains(alarm.ToString(), await WaitForLineAsync(central, "org.edgegateway.alarm.inactivity"), StringComparison.Ordinal);
+        var taken = await watcher.StatusUntilAsync(s => s.GetProperty("alarms").EnumerateArray().Any(a => a.GetProperty("id").GetGuid() == alarm && a.GetProperty("state").GetString() == "taken"));
+        Assert.Equal("AlarmTaken", taken.GetProperty("states").GetProperty("buzzer").GetString());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task Central_refuses_an_empty_take_as_name(string name)
+    {
+        var result = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "--take-as", name);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--take-as", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("expected the operator's name", result.StdErr, StringComparison.Ordinal);
     }
 
     private static async Task<(string Reply, string Event)> CommandAsync(string url, string type, string eventTopicSuffix)
