@@ -176,6 +176,24 @@ public sealed class AlarmLoop : IRuleContext
         return Enqueue(new TechnicalInput(kind, sensorId, message));
     }
 
+    /// <summary>Queues an info event from outside the rules (the technician's commissioning record); completes with its id.</summary>
+    /// <exception cref="ArgumentException"><paramref name="kind"/> is not an info event.</exception>
+    public Task<Guid> EmitInfoAsync(CareEventKind kind, string message, IReadOnlyDictionary<string, string>? data, CancellationToken cancellationToken = default)
+    {
+        if (CareEventCatalog.Get(kind).Class != EventClass.Info)
+        {
+            throw new ArgumentException($"{kind} is {CareEventCatalog.Get(kind).Class}, not an info event", nameof(kind));
+        }
+
+        var emitted = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!Enqueue(new InfoInput(kind, message, data, emitted)))
+        {
+            emitted.SetException(new InvalidOperationException("the alarm loop's input queue is full"));
+        }
+
+        return emitted.Task.WaitAsync(cancellationToken);
+    }
+
     /// <summary>Queues the uplink's verdict: false when no path to the centre works, so a raised alarm sounds as undeliverable.</summary>
     public bool TrySetUplinkState(bool anyPathUp) => Enqueue(new UplinkInput(anyPathUp));
 
@@ -366,6 +384,9 @@ public sealed class AlarmLoop : IRuleContext
             case TestAlarmInput test:
                 test.Raised.TrySetResult(RaiseAlarm(test.Kind, null, test.Message, new Dictionary<string, string> { ["by"] = test.By ?? "" }).Id);
                 break;
+            case InfoInput info:
+                info.Emitted.TrySetResult(Emit(info.Kind, null, info.Message, info.Data).Id);
+                break;
             case DeliveredInput delivered:
                 Deliver(delivered.AlarmId, delivered.By ?? "centre");
                 break;
@@ -529,6 +550,8 @@ public sealed class AlarmLoop : IRuleContext
     private sealed record TimerInput(ICareRule Rule, long Token) : LoopInput;
 
     private sealed record DeliveredInput(Guid AlarmId, string By) : LoopInput;
+
+    private sealed record InfoInput(CareEventKind Kind, string Message, IReadOnlyDictionary<string, string>? Data, TaskCompletionSource<Guid> Emitted) : LoopInput;
 
     private sealed record TakeInput(Guid AlarmId, string By) : LoopInput;
 

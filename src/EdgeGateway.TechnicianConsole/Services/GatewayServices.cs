@@ -179,4 +179,7 @@ public sealed record ConsoleServices
 
     /// <summary>Audit log.</summary>
     public required IAuditLog Audit { get; init; }
+
+    /// <summary>The commissioning record sent to the centre by <c>commission finish</c>.</summary>
+    public required ICommissioningRecord Commissioning { get; init; }
 }

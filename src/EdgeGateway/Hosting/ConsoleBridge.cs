@@ -36,7 +36,7 @@ internal interface IRunningGateway
 /// The console's view of the running gateway: status, live sensors, test alarm, alarms, log, config. When a new config
 /// rebuilds the home, <see cref="Rebind"/> moves the bridge to it, so a console session (and a running watch) goes on.
 /// </summary>
-internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAlarm, IAlarmControl, IDisposable
+internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAlarm, IAlarmControl, ICommissioningRecord, IDisposable
 {
     private readonly IClockSyncStatus _clock;
     private readonly ConcurrentDictionary<string, SensorValue> _last = new(StringComparer.Ordinal);
@@ -64,7 +64,15 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         Log = log,
         Config = new ConsoleConfigEditor(store, applyNotice),
         Audit = new FileAuditLog(Path.Combine(dataDir, "audit.log")),
+        Commissioning = this,
     };
+
+    /// <summary>The technician's commissioning record, as one info event through the loop and the outbox like any other.</summary>
+    public Task<Guid> SendAsync(CommissioningReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return _gateway.Home.Loop.EmitInfoAsync(CareEventKind.Commissioned, report.Summary, report.ToEventData(), cancellationToken);
+    }
 
     /// <summary>Follows the home rebuilt from a new config: its sensors, its loop, its uplink.</summary>
     public void Rebind(IRunningGateway gateway)
