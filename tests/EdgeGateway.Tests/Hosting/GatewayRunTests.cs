@@ -189,25 +189,26 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
         await WaitForLineAsync(gateway, "Alarm loop armed");
 
         var alarm = await centre.NextEventAsync("org.edgegateway.alarm.inactivity");
-        var raised = await centre.StatusUntilAsync(s => Alarm(s, alarm) == "raised");
-        Assert.Equal("Alarm", raised.GetProperty("states").GetProperty("buzzer").GetString());
+        // Each step is waited for in state and outputs together: the loop moves the alarm, then sets the outputs.
+        var raised = await centre.StatusUntilAsync(s => Alarm(s, alarm) == "raised" && Outputs(s).Item1 == "Alarm");
+        Assert.Equal("Alarm", Outputs(raised).Item2);
 
         // The centre has stored it: "your alarm has been received", and nothing more.
         await centre.AckAsync(alarm, "central-test");
-        var delivered = await centre.StatusUntilAsync(s => Alarm(s, alarm) == "delivered");
+        var delivered = await centre.StatusUntilAsync(s => Alarm(s, alarm) == "delivered" && Outputs(s).Item1 != "Alarm");
         Assert.Equal(("AlarmDelivered", "AlarmDelivered"), Outputs(delivered));
 
         // A person takes it on: only now "help is coming". A repeated ack afterwards changes nothing.
         var take = await centre.CommandAsync("alarm.acknowledge", "Nurse Berit", new { alarm });
         Assert.Equal("ok", take.GetProperty("status").GetString());
         await centre.AckAsync(alarm, "central-test");
-        var taken = await centre.StatusUntilAsync(s => Alarm(s, alarm) == "taken");
+        var taken = await centre.StatusUntilAsync(s => Alarm(s, alarm) == "taken" && Outputs(s).Item1 != "AlarmDelivered");
         Assert.Equal(("AlarmTaken", "AlarmTaken"), Outputs(taken));
 
         var clear = await centre.CommandAsync("alarm.clear", "Nurse Berit", new { alarm });
         Assert.Equal("ok", clear.GetProperty("status").GetString());
-        var idle = await centre.StatusUntilAsync(s => Alarm(s, alarm) is null);
-        Assert.Equal("Off", idle.GetProperty("states").GetProperty("buzzer").GetString());
+        var idle = await centre.StatusUntilAsync(s => Alarm(s, alarm) is null && Outputs(s).Item1 != "AlarmTaken");
+        Assert.Equal("Off", Outputs(idle).Item1);
         await centre.NextEventAsync("org.edgegateway.info.alarm-cleared");
 
         static string? Alarm(JsonElement status, Guid id) =>
@@ -244,7 +245,8 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
         // The central prints the alarm as today, acks it (delivered), then takes it on (taken).
         var alarm = await watcher.NextEventAsync("org.edgegateway.alarm.inactivity");
         Assert.Contains(alarm.ToString(), await WaitForLineAsync(central, "org.edgegateway.alarm.inactivity"), StringComparison.Ordinal);
-        var taken = await watcher.StatusUntilAsync(s => s.GetProperty("alarms").EnumerateArray().Any(a => a.GetProperty("id").GetGuid() == alarm && a.GetProperty("state").GetString() == "taken"));
+        var taken = await watcher.StatusUntilAsync(s => s.GetProperty("alarms").EnumerateArray().Any(a => a.GetProperty("id").GetGuid() == alarm && a.GetProperty("state").GetString() == "taken")
+            && s.GetProperty("states").GetProperty("buzzer").GetString() is not ("Alarm" or "AlarmDelivered" or "PreAlarm"));
         Assert.Equal("AlarmTaken", taken.GetProperty("states").GetProperty("buzzer").GetString());
     }
 
