@@ -24,7 +24,7 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     private readonly LoadedSecurity _security;
     private readonly CancellationTokenSource _stop = new();
     private readonly CentralAckOptions _ackOptions;
-    private readonly Channel<(string GatewayId, Guid EventId)> _toAck = Channel.CreateUnbounded<(string, Guid)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(string GatewayId, Guid EventId, bool Take)> _toAck = Channel.CreateUnbounded<(string, Guid, bool)>(new UnboundedChannelOptions { SingleReader = true });
     private Task? _supervisor;
     private Task? _acker;
     private long _ackMessages;
@@ -62,6 +62,12 @@ public sealed partial class CentralConsumer : IAsyncDisposable
 
     /// <summary>Ack messages published so far (one per batch; equal to the events acked when batching is off).</summary>
     public long AckMessagesSent => Interlocked.Read(ref _ackMessages);
+
+    /// <summary>
+    /// When set, every new alarm (tests excepted: they clear on delivery) is taken on as this operator once its ack has
+    /// gone out: an <c>alarm.acknowledge</c> with <c>by</c> = this name, so the gateway shows delivered, then taken.
+    /// </summary>
+    public string? TakeAs { get; init; }
 
     /// <summary>Raised for each event; the flag is true the first time its id is seen.</summary>
     public event Func<CareEvent, bool, Task>? EventReceived;
@@ -218,7 +224,8 @@ public sealed partial class CentralConsumer : IAsyncDisposable
 
         // Acknowledge duplicates too: the gateway retransmits until it hears an ack. After the handler, so an ack
         // never runs ahead of what the handler did with the event. A closed queue (disposing) drops it: the gateway retransmits.
-        _toAck.Writer.TryWrite((evt.GatewayId, evt.Id));
+        var take = isNew && TakeAs is not null && evt.Class == EventClass.Alarm && evt.Kind is not (CareEventKind.TestAlarm or CareEventKind.DailyTest);
+        _toAck.Writer.TryWrite((evt.GatewayId, evt.Id, take));
     }
 
     // One gateway's bad message or a failing handler must never stop the consumer (MQTTnet would drop the connection).
@@ -248,6 +255,7 @@ public sealed partial class CentralConsumer : IAsyncDisposable
         var reader = _toAck.Reader;
         var time = _ackOptions.Time;
         var pending = new Dictionary<string, List<Guid>>(StringComparer.Ordinal);
+        var takes = new Dictionary<string, List<Guid>>(StringComparer.Ordinal);
         long? lastFlush = null;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -264,6 +272,16 @@ public sealed partial class CentralConsumer : IAsyncDisposable
                     }
 
                     ids.Add(a.EventId);
+                    if (a.Take)
+                    {
+                        if (!takes.TryGetValue(a.GatewayId, out var toTake))
+                        {
+                            takes[a.GatewayId] = toTake = [];
+                        }
+
+                        toTake.Add(a.EventId);
+                    }
+
                     count++;
                 }
 
@@ -289,15 +307,16 @@ public sealed partial class CentralConsumer : IAsyncDisposable
 
             foreach (var (gatewayId, ids) in pending)
             {
-                PublishAck(gatewayId, ids);
+                PublishAck(gatewayId, ids, takes.GetValueOrDefault(gatewayId));
             }
 
             pending.Clear();
+            takes.Clear();
             lastFlush = time.GetTimestamp();
         }
     }
 
-    private void PublishAck(string gatewayId, List<Guid> ids)
+    private void PublishAck(string gatewayId, List<Guid> ids, List<Guid>? take)
     {
         var ack = new MqttApplicationMessageBuilder()
             .WithTopic(Topics.Acks(gatewayId))
@@ -307,20 +326,51 @@ public sealed partial class CentralConsumer : IAsyncDisposable
         Interlocked.Increment(ref _ackMessages);
 
         // Not awaited: waiting for each ack's PUBACK would serialise the consumer on round trips.
-        _ = SendAckAsync(ack, ids.Count, ids[0]);
+        _ = SendAckAsync(ack, ids.Count, ids[0], gatewayId, take);
     }
 
     // A failure, also one thrown before the publish got going (not connected), ends here and never in the ack loop.
-    private async Task SendAckAsync(MqttApplicationMessage ack, int count, Guid first)
+    private async Task SendAckAsync(MqttApplicationMessage ack, int count, Guid first, string gatewayId, List<Guid>? take)
     {
         try
         {
             await _client.PublishAsync(ack).ConfigureAwait(false);
+
+            // The take follows the ack's PUBACK, so the gateway hears "received" before "taken" (it would also accept
+            // them the other way round: a late ack leaves a taken alarm taken).
+            foreach (var alarm in take ?? [])
+            {
+                await _client.PublishAsync(new MqttApplicationMessageBuilder()
+                    .WithTopic(Topics.Commands(gatewayId))
+                    .WithPayload(TakeCommand(alarm, TakeAs!, _ackOptions.Time.GetUtcNow()))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .Build()).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
         {
             LogAckFailed(_logger, count, first, ex.Message);
         }
+    }
+
+    /// <summary>The <c>alarm.acknowledge</c> command that takes <paramref name="alarm"/> on as <paramref name="by"/>, valid for 5 minutes.</summary>
+    public static byte[] TakeCommand(Guid alarm, string by, DateTimeOffset now)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("id", Guid.CreateVersion7(now));
+            w.WriteString("type", "alarm.acknowledge");
+            w.WriteString("by", by);
+            w.WriteString("expires", now.AddMinutes(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteStartObject("args");
+            w.WriteString("alarm", alarm);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <inheritdoc />

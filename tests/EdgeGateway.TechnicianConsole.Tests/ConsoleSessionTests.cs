@@ -172,6 +172,45 @@ public sealed class ConsoleSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Commission_finish_sends_what_this_visit_verified_and_refuses_when_nothing_was()
+    {
+        await LoginAsync();
+        Assert.Contains("error: commission finish: nothing verified yet", await RunAsync("commission finish"));
+        Assert.Empty(_h.Commissioning.Sent);
+
+        // front-door passes, back-door fails, then the test alarm comes back in 312 ms.
+        _terminal.Type("test front-door\r");
+        await _screen.ExpectAsync("open front-door now");
+        _h.Doors.Open("front-door");
+        await _screen.ExpectAsync("close front-door now");
+        _h.Doors.Close("front-door");
+        await _screen.ExpectAsync("PASS front-door");
+        await _screen.ExpectAsync("eg> ");
+        _terminal.Type("test back-door\r");
+        await _screen.ExpectAsync("open back-door now… (60 s)");
+        await Task.Delay(50);
+        _h.Time.Advance(TimeSpan.FromSeconds(60));
+        await _screen.ExpectAsync("FAIL back-door");
+        await _screen.ExpectAsync("eg> ");
+        await RunAsync("test alarm");
+
+        var status = await RunAsync("commission status");
+        Assert.Matches(@"walktest\.front-door\s+pass", status);
+        Assert.Matches(@"walktest\.back-door\s+fail: not open within 60 s", status);
+        Assert.Matches(@"testalarm_roundtrip_ms\s+312", status);
+
+        var finish = await RunAsync("commission finish");
+        var (id, report) = Assert.Single(_h.Commissioning.Sent);
+        Assert.Contains($"commissioning record sent to the centre (event {id})", finish);
+        Assert.Contains("1 of 2 sensors walk-tested ok, test alarm received by the centre in 312 ms", finish);
+        var data = report.ToEventData();
+        Assert.Equal("pass", data["walktest.front-door"]);
+        Assert.Equal("fail: not open within 60 s", data["walktest.back-door"]);
+        Assert.Equal(("1/2", "pass", "312"), (data["walktests_passed"], data["testalarm"], data["testalarm_roundtrip_ms"]));
+        Assert.Contains(_h.Audit.Entries, e => e.Action == "commission-finish" && e.Detail.Contains(id.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Idle_sessions_are_logged_out_and_audited()
     {
         await LoginAsync();
@@ -186,7 +225,7 @@ public sealed class ConsoleSessionTests : IAsyncLifetime
     public async Task Alarm_list_and_reset_are_audited()
     {
         await LoginAsync();
-        Assert.Contains("a-17  acknowledged", await RunAsync("alarm list"));
+        Assert.Contains("a-17  taken", await RunAsync("alarm list"));
         Assert.Contains("error: alarm reset a-99: no active alarm 'a-99'", await RunAsync("alarm reset a-99"));
         Assert.Contains("alarm a-17 reset", await RunAsync("alarm reset a-17"));
         Assert.Contains(_h.Audit.Entries, e => e.Action == "alarm-reset" && e.Detail == "a-17");

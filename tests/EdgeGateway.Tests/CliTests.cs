@@ -25,16 +25,20 @@ public class CliTests
         Assert.True(lines.Count(l => l.Contains("sensor", StringComparison.Ordinal) && l.Contains("front-door open", StringComparison.Ordinal)) >= 2);
         Assert.Single(lines, l => l.Contains("central", StringComparison.Ordinal) && l.Contains("alarm.night-exit", StringComparison.Ordinal));
         Assert.True(Has("uplink", "org.edgegateway.alarm.night-exit"));
-        Assert.True(Has("alarm", "NightExit acknowledged by"));
+        Assert.True(Has("alarm", "NightExit received by the centre"));
+        Assert.True(Has("alarm", "NightExit taken by Nurse Berit"));
+        Assert.True(Has("buzzer", "AlarmDelivered"));
+        Assert.True(Has("buzzer", "AlarmTaken"));
         Assert.True(Has("central", "alarm.tap-left-running"));
         Assert.True(Has("sensor", "kitchen-flow flow 0 L/min"), "the pulse meter saw the tap stop");
         Assert.Equal(2, lines.Count(l => l.Contains("sensor", StringComparison.Ordinal) && l.Contains("wearable fall detected", StringComparison.Ordinal)));
         Assert.True(Has("buzzer", "PreAlarm"));
         Assert.True(Has("central", "info.fall-cancelled"));
         Assert.True(Has("central", "alarm.fall "));
-        Assert.True(Has("alarm", "Fall acknowledged by"));
+        Assert.True(Has("alarm", "Fall received by the centre"));
+        Assert.True(Has("alarm", "Fall taken by Nurse Berit"));
         Assert.True(Has("alarm", "Fall cleared (LocalReset)"));
-        Assert.Contains(lines, l => l.Contains("10/10 expected happenings observed, 0 failed checks", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("13/13 expected happenings observed, 0 failed checks", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("MISSING", StringComparison.Ordinal) || l.Contains("CHECK FAILED", StringComparison.Ordinal));
     }
 

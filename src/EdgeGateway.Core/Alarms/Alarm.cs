@@ -24,14 +24,23 @@ public sealed class Alarm
     /// <summary>The event that raised it.</summary>
     public CareEvent Event { get; }
 
+    /// <summary>True for an alarm that must not sound or light anything (the daily end-to-end test).</summary>
+    public bool Silent { get; init; }
+
     /// <summary>Where it is in its lifecycle.</summary>
     public AlarmState State { get; private set; } = AlarmState.Raised;
 
-    /// <summary>When the centre first acknowledged it.</summary>
-    public EventTime? AcknowledgedAt { get; private set; }
+    /// <summary>When the centre first acked its event (stored it).</summary>
+    public EventTime? DeliveredAt { get; private set; }
 
-    /// <summary>Who acknowledged it (operator or centre id).</summary>
-    public string? AcknowledgedBy { get; private set; }
+    /// <summary>Which centre instance acked it first.</summary>
+    public string? DeliveredBy { get; private set; }
+
+    /// <summary>When a person first accepted it.</summary>
+    public EventTime? TakenAt { get; private set; }
+
+    /// <summary>Who accepted it (the operator named in <c>alarm.acknowledge</c>).</summary>
+    public string? TakenBy { get; private set; }
 
     /// <summary>When it was cleared.</summary>
     public EventTime? ClearedAt { get; private set; }
@@ -39,18 +48,38 @@ public sealed class Alarm
     /// <summary>Why it was cleared.</summary>
     public ClearReason? ClearReason { get; private set; }
 
-    /// <summary>Records the centre's acknowledgement; a repeat changes nothing.</summary>
+    /// <summary>Records the centre's receipt ack; a repeat, or one arriving after the take, changes nothing.</summary>
+    /// <returns>True when this moved the alarm (its first delivery, while still raised).</returns>
     /// <exception cref="InvalidAlarmTransitionException">The alarm is already cleared.</exception>
-    public void Acknowledge(string by, EventTime at)
+    public bool Deliver(string by, EventTime at)
     {
-        var next = AlarmStateMachine.Next(State, AlarmTrigger.Acknowledge);
-        if (State == AlarmState.Raised)
+        var next = AlarmStateMachine.Next(State, AlarmTrigger.Deliver);
+        if (DeliveredAt is null)
         {
-            AcknowledgedAt = at;
-            AcknowledgedBy = by;
+            DeliveredAt = at;
+            DeliveredBy = by;
+        }
+
+        var moved = next != State;
+        State = next;
+        return moved;
+    }
+
+    /// <summary>Records that <paramref name="by"/> accepted the alarm; a repeat keeps the first person.</summary>
+    /// <returns>True when this moved the alarm (its first take).</returns>
+    /// <exception cref="InvalidAlarmTransitionException">The alarm is already cleared.</exception>
+    public bool Take(string by, EventTime at)
+    {
+        var next = AlarmStateMachine.Next(State, AlarmTrigger.Take);
+        var moved = next != State;
+        if (moved)
+        {
+            TakenAt = at;
+            TakenBy = by;
         }
 
         State = next;
+        return moved;
     }
 
     /// <summary>Clears the alarm.</summary>

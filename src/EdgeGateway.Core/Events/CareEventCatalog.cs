@@ -9,7 +9,11 @@ namespace EdgeGateway.Core.Events;
 /// <param name="ScaipDevice">SCAIP device type, or null when the domain gives none.</param>
 /// <param name="ScaipStatus">SCAIP status code, or null when the domain gives none.</param>
 /// <param name="TypeName">The CloudEvents type suffix, e.g. "alarm.fall".</param>
-public sealed record CareEventSpec(CareEventKind Kind, EventClass Class, int Priority, string? ScaipDevice, string? ScaipStatus, string TypeName);
+public sealed record CareEventSpec(CareEventKind Kind, EventClass Class, int Priority, string? ScaipDevice, string? ScaipStatus, string TypeName)
+{
+    /// <summary>True for an alarm that travels the whole chain but sounds and lights nothing at home (the daily test).</summary>
+    public bool Silent { get; init; }
+}
 
 /// <summary>One table for every event kind's class, priority and SCAIP codes, so they cannot drift apart across the code.</summary>
 public static class CareEventCatalog
@@ -38,9 +42,11 @@ public static class CareEventCatalog
             new(CareEventKind.DoorLeftOpen, A, 5, ScaipCodes.Device.Door, ScaipCodes.Status.OpenTooLong, "alarm.door-left-open"),
             new(CareEventKind.TestAlarm, A, 9, null, ScaipCodes.Status.TestTransmission, "alarm.test"),
             new(CareEventKind.PowerShutdown, A, 3, ScaipCodes.Device.Power, null, "alarm.power-shutdown"),
+            new(CareEventKind.DailyTest, A, 9, null, ScaipCodes.Status.TestTransmissionPeriodic, "alarm.daily-test") { Silent = true },
             new(CareEventKind.InactivityWarning, I, 6, null, null, "info.inactivity-warning"),
             new(CareEventKind.FallCancelled, I, 6, ScaipCodes.Device.FallDetector, null, "info.fall-cancelled"),
             new(CareEventKind.AlarmCleared, I, 6, null, null, "info.alarm-cleared"),
+            new(CareEventKind.Commissioned, I, 7, null, null, "info.commissioned"),
             new(CareEventKind.SensorSilent, T, 6, null, null, "technical.sensor-silent"),
             new(CareEventKind.SensorFault, T, 6, null, null, "technical.sensor-fault"),
             new(CareEventKind.SensorFlapping, T, 6, null, ScaipCodes.Status.Tamper, "technical.sensor-flapping"),

@@ -39,6 +39,12 @@ public enum CareEventKind
     /// <summary>A test alarm sent on purpose (technician or centre).</summary>
     TestAlarm,
 
+    /// <summary>The automatic daily end-to-end test alarm: silent at home, SCAIP periodic test transmission.</summary>
+    DailyTest,
+
+    /// <summary>A technician finished commissioning: which sensors were walk-tested and the test alarm's round trip.</summary>
+    Commissioned,
+
     /// <summary>An alarm was reset locally or its condition ended.</summary>
     AlarmCleared,
 

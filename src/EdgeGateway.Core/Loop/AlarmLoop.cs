@@ -17,8 +17,11 @@ public enum LoopHappeningKind
     /// <summary>An alarm was raised.</summary>
     AlarmRaised,
 
-    /// <summary>The centre acknowledged an alarm.</summary>
-    AlarmAcknowledged,
+    /// <summary>The centre acked an alarm's event: it is stored there ("your alarm has been received").</summary>
+    AlarmDelivered,
+
+    /// <summary>A named person at the centre took an alarm on ("help is coming").</summary>
+    AlarmTaken,
 
     /// <summary>An alarm was cleared.</summary>
     AlarmCleared,
@@ -54,9 +57,11 @@ public sealed record LoopHappening(LoopHappeningKind Kind, string Text, CareEven
 /// Buzzer, most urgent first: an alarm raised while no uplink path works → <see cref="BuzzerPattern.AlarmUndeliverable"/>
 /// (never a silent failure); a local warning the resident can cancel (fall pre-alarm, inactivity warning) →
 /// <see cref="BuzzerPattern.PreAlarm"/>, since it asks the resident to act now; a raised alarm → <see cref="BuzzerPattern.Alarm"/>;
-/// an acknowledged one → <see cref="BuzzerPattern.AlarmAcknowledged"/>; else silent. Technical faults show on the LED only,
-/// so a lost mains supply does not wake the resident at night. LED: alarm or warning → Alarm; no uplink → NoUplink;
-/// a faulted sensor or lost mains → Fault; else Heartbeat.
+/// a delivered one (the centre has it, no person yet) → <see cref="BuzzerPattern.AlarmDelivered"/>; a taken one →
+/// <see cref="BuzzerPattern.AlarmTaken"/> ("help is coming", only once every alarm has been taken by a person); else silent.
+/// Technical faults show on the LED only, so a lost mains supply does not wake the resident at night. LED, likewise:
+/// raised alarm or warning → Alarm; delivered → AlarmDelivered; taken → AlarmTaken; no uplink → NoUplink; a faulted
+/// sensor or lost mains → Fault; else Heartbeat. A silent alarm (the daily end-to-end test) changes neither.
 /// </para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The wake-up event never reads its WaitHandle, so it holds no kernel handle to release.")]
@@ -142,9 +147,13 @@ public sealed class AlarmLoop : IRuleContext
     /// <summary>Queues a reading without waiting; false if the queue is full.</summary>
     public bool TryPost(SensorReading reading) => Enqueue(new ReadingInput(reading));
 
-    /// <summary>Queues the centre's acknowledgement of an alarm.</summary>
-    public bool TryAcknowledge(Guid alarmId, string by) =>
-        Enqueue(new AcknowledgeInput(alarmId, by));
+    /// <summary>Queues the centre's receipt ack of an alarm's event: delivered, not yet taken on by a person.</summary>
+    public bool TryMarkDelivered(Guid alarmId, string by) =>
+        Enqueue(new DeliveredInput(alarmId, by));
+
+    /// <summary>Queues the centre's <c>alarm.acknowledge</c>: operator <paramref name="by"/> has taken the alarm on.</summary>
+    public bool TryTake(Guid alarmId, string by) =>
+        Enqueue(new TakeInput(alarmId, by));
 
     /// <summary>Queues a clear of an alarm (local reset or centre).</summary>
     public bool TryClear(Guid alarmId, ClearReason reason) =>
@@ -175,17 +184,38 @@ public sealed class AlarmLoop : IRuleContext
     /// </summary>
     public bool TryPostShutdownNotice(string message) => Enqueue(new ShutdownNoticeInput(message));
 
+    /// <summary>Queues an info event from outside the rules (the technician's commissioning record); completes with its id.</summary>
+    /// <exception cref="ArgumentException"><paramref name="kind"/> is not an info event.</exception>
+    public Task<Guid> EmitInfoAsync(CareEventKind kind, string message, IReadOnlyDictionary<string, string>? data, CancellationToken cancellationToken = default)
+    {
+        if (CareEventCatalog.Get(kind).Class != EventClass.Info)
+        {
+            throw new ArgumentException($"{kind} is {CareEventCatalog.Get(kind).Class}, not an info event", nameof(kind));
+        }
+
+        var emitted = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!Enqueue(new InfoInput(kind, message, data, emitted)))
+        {
+            emitted.SetException(new InvalidOperationException("the alarm loop's input queue is full"));
+        }
+
+        return emitted.Task.WaitAsync(cancellationToken);
+    }
+
     /// <summary>Queues the uplink's verdict: false when no path to the centre works, so a raised alarm sounds as undeliverable.</summary>
     public bool TrySetUplinkState(bool anyPathUp) => Enqueue(new UplinkInput(anyPathUp));
 
     /// <summary>
     /// Raises a test alarm on the loop (technician or centre), sent end to end like any alarm; it clears itself once the
-    /// centre acknowledges it, so a test never leaves the buzzer sounding. Completes with the alarm's id.
+    /// centre has it (delivered, or taken), so a test never leaves the buzzer sounding. Completes with the alarm's id.
     /// </summary>
-    public Task<Guid> RaiseTestAlarmAsync(string by, CancellationToken cancellationToken = default)
+    public Task<Guid> RaiseTestAlarmAsync(string by, CancellationToken cancellationToken = default) =>
+        RaiseTest(new TestAlarmInput(CareEventKind.TestAlarm, by, $"test alarm from {by}", new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously)), cancellationToken);
+
+    private Task<Guid> RaiseTest(TestAlarmInput input, CancellationToken cancellationToken)
     {
-        var raised = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!Enqueue(new TestAlarmInput(by, raised)))
+        var raised = input.Raised;
+        if (!Enqueue(input))
         {
             raised.SetException(new InvalidOperationException("the alarm loop's input queue is full"));
         }
@@ -317,7 +347,7 @@ public sealed class AlarmLoop : IRuleContext
     public Alarm RaiseAlarm(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null)
     {
         var evt = _events.Create(kind, sensorId, message, data);
-        var alarm = new Alarm(evt);
+        var alarm = new Alarm(evt) { Silent = CareEventCatalog.Get(kind).Silent };
         _alarms.Add(alarm.Id, alarm);
         PublishSnapshot();
         Send(evt);
@@ -439,11 +469,16 @@ public sealed class AlarmLoop : IRuleContext
                 Interlocked.Exchange(ref _answeredProbe, probe.Token);
                 break;
             case TestAlarmInput test:
-                test.Raised.TrySetResult(RaiseAlarm(
-                    CareEventKind.TestAlarm, null, $"test alarm from {test.By}", new Dictionary<string, string> { ["by"] = test.By ?? "" }).Id);
+                test.Raised.TrySetResult(RaiseAlarm(test.Kind, null, test.Message, new Dictionary<string, string> { ["by"] = test.By ?? "" }).Id);
                 break;
-            case AcknowledgeInput ack:
-                Acknowledge(ack.AlarmId, ack.By ?? "centre");
+            case InfoInput info:
+                info.Emitted.TrySetResult(Emit(info.Kind, null, info.Message, info.Data).Id);
+                break;
+            case DeliveredInput delivered:
+                Deliver(delivered.AlarmId, delivered.By ?? "centre");
+                break;
+            case TakeInput take:
+                Take(take.AlarmId, take.By ?? "centre");
                 break;
             case ClearInput clear:
                 if (_alarms.ContainsKey(clear.AlarmId))
@@ -505,35 +540,62 @@ public sealed class AlarmLoop : IRuleContext
         Emit(kind, sensorId, message);
     }
 
-    private void Acknowledge(Guid alarmId, string by)
+    private void Deliver(Guid alarmId, string by)
     {
+        // A late ack for an alarm already cleared is normal (QoS 1 redelivery, a centre retry) and means nothing.
         if (!_alarms.TryGetValue(alarmId, out var alarm))
         {
-            Report(new LoopHappening(LoopHappeningKind.CommandRefused, $"acknowledge refused: no active alarm {alarmId}", AlarmId: alarmId));
             return;
         }
 
-        var first = alarm.State == AlarmState.Raised;
-        alarm.Acknowledge(by, Now);
-        if (first)
+        if (alarm.Deliver(by, Now))
         {
-            Report(new LoopHappening(LoopHappeningKind.AlarmAcknowledged, $"{alarm.Event.Kind} acknowledged by {by}", alarm.Event, alarmId));
+            Report(new LoopHappening(LoopHappeningKind.AlarmDelivered, $"{alarm.Event.Kind} received by the centre ({by})", alarm.Event, alarmId));
         }
 
-        if (alarm.Event.Kind == CareEventKind.TestAlarm)
+        ClearIfTest(alarm);
+    }
+
+    private void Take(Guid alarmId, string by)
+    {
+        if (!_alarms.TryGetValue(alarmId, out var alarm))
         {
-            ClearAlarm(alarmId, ClearReason.ConditionEnded);
+            Report(new LoopHappening(LoopHappeningKind.CommandRefused, $"take refused: no active alarm {alarmId}", AlarmId: alarmId));
+            return;
+        }
+
+        if (alarm.Take(by, Now))
+        {
+            Report(new LoopHappening(LoopHappeningKind.AlarmTaken, $"{alarm.Event.Kind} taken by {by}", alarm.Event, alarmId));
+        }
+
+        ClearIfTest(alarm);
+    }
+
+    // A test has done its job once the centre has it: clearing it keeps a test from leaving the buzzer sounding.
+    private void ClearIfTest(Alarm alarm)
+    {
+        if (alarm.Event.Kind is CareEventKind.TestAlarm or CareEventKind.DailyTest)
+        {
+            ClearAlarm(alarm.Id, ClearReason.ConditionEnded);
         }
     }
 
     private void UpdateOutputs()
     {
         var anyRaised = false;
-        var anyAcknowledged = false;
+        var anyDelivered = false;
+        var anyTaken = false;
         foreach (var alarm in _alarms.Values)
         {
+            if (alarm.Silent)
+            {
+                continue;
+            }
+
             anyRaised |= alarm.State == AlarmState.Raised;
-            anyAcknowledged |= alarm.State == AlarmState.Acknowledged;
+            anyDelivered |= alarm.State == AlarmState.Delivered;
+            anyTaken |= alarm.State == AlarmState.Taken;
         }
 
         var warning = false;
@@ -546,10 +608,15 @@ public sealed class AlarmLoop : IRuleContext
             anyRaised && !_uplinkUp ? BuzzerPattern.AlarmUndeliverable
             : warning ? BuzzerPattern.PreAlarm
             : anyRaised ? BuzzerPattern.Alarm
-            : anyAcknowledged ? BuzzerPattern.AlarmAcknowledged
+
+            // "Help is coming" only when no alarm still waits for a person: a second, untaken alarm must not be masked.
+            : anyDelivered ? BuzzerPattern.AlarmDelivered
+            : anyTaken ? BuzzerPattern.AlarmTaken
             : BuzzerPattern.Off);
         _led.Set(
-            anyRaised || anyAcknowledged || warning ? LedPattern.Alarm
+            anyRaised || warning ? LedPattern.Alarm
+            : anyDelivered ? LedPattern.AlarmDelivered
+            : anyTaken ? LedPattern.AlarmTaken
             : !_uplinkUp ? LedPattern.NoUplink
             : _faults.Count > 0 || _mainsLost ? LedPattern.Fault
             : LedPattern.Heartbeat);
@@ -575,7 +642,11 @@ public sealed class AlarmLoop : IRuleContext
 
     private sealed record TimerInput(ICareRule Rule, long Token) : LoopInput;
 
-    private sealed record AcknowledgeInput(Guid AlarmId, string By) : LoopInput;
+    private sealed record DeliveredInput(Guid AlarmId, string By) : LoopInput;
+
+    private sealed record InfoInput(CareEventKind Kind, string Message, IReadOnlyDictionary<string, string>? Data, TaskCompletionSource<Guid> Emitted) : LoopInput;
+
+    private sealed record TakeInput(Guid AlarmId, string By) : LoopInput;
 
     private sealed record ClearInput(Guid AlarmId, ClearReason Reason) : LoopInput;
 
@@ -589,5 +660,5 @@ public sealed class AlarmLoop : IRuleContext
 
     private sealed record ProbeInput(long Token) : LoopInput;
 
-    private sealed record TestAlarmInput(string By, TaskCompletionSource<Guid> Raised) : LoopInput;
+    private sealed record TestAlarmInput(CareEventKind Kind, string By, string Message, TaskCompletionSource<Guid> Raised) : LoopInput;
 }

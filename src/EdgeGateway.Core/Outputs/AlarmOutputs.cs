@@ -12,8 +12,11 @@ public enum BuzzerPattern
     /// <summary>Continuous alternating tone: an alarm is raised and not yet answered.</summary>
     Alarm,
 
-    /// <summary>One long beep every few seconds: the centre has answered, help is coming.</summary>
-    AlarmAcknowledged,
+    /// <summary>Two short beeps every ten seconds: "your alarm has been received" — the centre has it, nobody has taken it on yet.</summary>
+    AlarmDelivered,
+
+    /// <summary>One long beep every few seconds: a person at the centre has taken the alarm on, help is coming.</summary>
+    AlarmTaken,
 
     /// <summary>Triple beep repeated: an alarm cannot leave the home (no uplink path works).</summary>
     AlarmUndeliverable,
@@ -31,8 +34,14 @@ public enum LedPattern
     /// <summary>A short blink every few seconds: all is well.</summary>
     Heartbeat,
 
-    /// <summary>Fast blinking: an alarm is raised.</summary>
+    /// <summary>Fast blinking: an alarm is raised (or a local warning asks the resident to act).</summary>
     Alarm,
+
+    /// <summary>Mostly on, dark once a second: the centre has received the alarm, nobody has taken it on yet.</summary>
+    AlarmDelivered,
+
+    /// <summary>Steady on: a person has taken the alarm on, help is coming.</summary>
+    AlarmTaken,
 
     /// <summary>Double blink: a sensor or the gateway has a fault.</summary>
     Fault,

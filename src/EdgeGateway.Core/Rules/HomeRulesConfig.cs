@@ -53,6 +53,9 @@ public sealed record HomeRulesConfig
     /// <summary>Inactivity, or null for off.</summary>
     public InactivityOptions? Inactivity { get; set; }
 
+    /// <summary>The daily end-to-end test alarm (silent at home); null: none.</summary>
+    public DailyTestOptions? DailyTest { get; set; }
+
     /// <summary>Fall pre-alarm and alarm.</summary>
     public FallOptions? Fall { get; set; } = new();
 
@@ -99,6 +102,7 @@ public sealed record HomeRulesConfig
         errors.AddRange(TapLeftRunning?.Validate(catalog, p.Field(nameof(TapLeftRunning))) ?? []);
         errors.AddRange(Leak?.Validate(catalog, p.Field(nameof(Leak))) ?? []);
         errors.AddRange(Inactivity?.Validate(catalog, p.Field(nameof(Inactivity))) ?? []);
+        errors.AddRange(DailyTest?.Validate(p.Field(nameof(DailyTest))) ?? []);
         errors.AddRange(Fall?.Validate(p.Field(nameof(Fall))) ?? []);
         errors.AddRange(HelpButton?.Validate(p.Field(nameof(HelpButton))) ?? []);
         return errors;
@@ -168,6 +172,11 @@ public sealed record HomeRulesConfig
         if (inactivity is not null)
         {
             rules.Add(inactivity);
+        }
+
+        if (DailyTest is { } daily)
+        {
+            rules.Add(new DailyTestRule(daily, zone));
         }
 
         return rules;

@@ -39,6 +39,10 @@ internal sealed class ConsoleCommands
     private readonly ICommandContext _ctx;
     private readonly List<Spec> _specs;
 
+    // What this session verified, for the commissioning record: the last walk-test of each sensor and the last test alarm.
+    private readonly Dictionary<string, WalkTestResult> _walkTests = new(StringComparer.Ordinal);
+    private TestAlarmResult? _testAlarm;
+
     public ConsoleCommands(ICommandContext ctx)
     {
         _ctx = ctx;
@@ -51,7 +55,8 @@ internal sealed class ConsoleCommands
             new("test", "test SENSOR | test alarm", "walk-test a sensor, or send a test alarm to the centre", "test SENSOR guides you: make the sensor active, then idle; each step times out.\ntest alarm sends a test transmission and prints the round trip to the centre's acknowledgement.", TestAsync),
             new("config", "config show|get KEY|set KEY VALUE|diff|apply|discard|rollback [VERSION]|history [N]", "view and change the configuration", "Changes are staged with set, checked with diff, validated and written as a new version by apply.\nrollback restores the previous version (or VERSION) as a new version. Values are JSON (42, true, \"text\", {...}) or plain text.", ConfigAsync),
             new("log", "log [N]", "the last N log lines (default 20)", "N is 1 to 500.", LogAsync),
-            new("alarm", "alarm list | alarm reset ID", "list active alarms, or reset one", "reset clears an alarm locally and is audited.", AlarmAsync),
+            new("alarm", "alarm list | alarm reset ID", "list active alarms (raised, delivered or taken), or reset one", "delivered: the centre has it, nobody has taken it on yet; taken: a nurse has (help is coming).\nreset clears an alarm locally and is audited.", AlarmAsync),
+            new("commission", "commission status | commission finish", "what this visit verified; send it to the centre", "status lists each sensor's walk-test (pass, fail, not tested) and the test alarm's round trip.\nfinish sends that record to the centre as one commissioning event and audits it.", CommissionAsync),
             new("color", "color on|off", "turn ANSI colours on or off", "Off by default: dumb terminals show escape codes as garbage.", ColorAsync),
             new("logout", "logout", "end the session", "The console goes back to the PIN prompt.", LogoutAsync),
         ];
@@ -186,6 +191,7 @@ internal sealed class ConsoleCommands
             result = TestAlarmResult.Failed($"no acknowledgement from the centre within {timeout.TotalSeconds:0} s");
         }
 
+        _testAlarm = result;
         if (result.Acknowledged)
         {
             _ctx.Audit("test-alarm", $"acknowledged in {result.RoundTrip.TotalMilliseconds:0} ms");
@@ -242,12 +248,14 @@ internal sealed class ConsoleCommands
         }
 
         var idleAfter = _ctx.Time.GetElapsedTime(started);
+        _walkTests[id] = new WalkTestResult(id, true, "");
         _ctx.Audit("walk-test", $"{id} pass");
         await _ctx.WriteLineAsync($"{isIdle} after {idleAfter.TotalSeconds:0.0} s. {_ctx.Paint("PASS", ConsoleColor.Green)} {id}").ConfigureAwait(false);
     }
 
     private async Task FailAsync(string id, string reason)
     {
+        _walkTests[id] = new WalkTestResult(id, false, reason);
         _ctx.Audit("walk-test", $"{id} fail: {reason}");
         await _ctx.WriteLineAsync($"{_ctx.Paint("FAIL", ConsoleColor.Red)} {id}: {reason}").ConfigureAwait(false);
     }
@@ -381,6 +389,35 @@ internal sealed class ConsoleCommands
                 return;
             default:
                 throw new CommandUsageException($"alarm {args[0]}: expected {usage}");
+        }
+    }
+
+    private async Task CommissionAsync(IReadOnlyList<string> args, CancellationToken ct)
+    {
+        const string usage = "commission status | commission finish";
+        Expect(args, 1, 1, usage);
+        var report = new CommissioningReport(_ctx.ActorName, [.. _ctx.Services.Sensors.List().Select(s => s.SensorId)], new Dictionary<string, WalkTestResult>(_walkTests), _testAlarm);
+        switch (args[0].ToLowerInvariant())
+        {
+            case "status":
+                foreach (var (key, value) in report.ToEventData().Where(kv => kv.Key != "technician"))
+                {
+                    await _ctx.WriteLineAsync($"{key,-28} {value}").ConfigureAwait(false);
+                }
+
+                return;
+            case "finish":
+                if (_walkTests.Count == 0 && _testAlarm is null)
+                {
+                    throw new CommandUsageException("commission finish: nothing verified yet: walk-test the sensors (test SENSOR) and send a test alarm (test alarm) first");
+                }
+
+                var id = await _ctx.Services.Commissioning.SendAsync(report, ct).ConfigureAwait(false);
+                _ctx.Audit("commission-finish", $"{report.Summary} (event {id})");
+                await _ctx.WriteLineAsync($"{report.Summary}\ncommissioning record sent to the centre (event {id})").ConfigureAwait(false);
+                return;
+            default:
+                throw new CommandUsageException($"commission {args[0]}: expected {usage}");
         }
     }
 

@@ -82,7 +82,7 @@ public interface ISensorDirectory
 /// <summary>One alarm as the <c>alarm list</c> command shows it.</summary>
 /// <param name="Id">The alarm id the technician types for <c>alarm reset</c>.</param>
 /// <param name="Description">What raised it, e.g. "night exit front-door".</param>
-/// <param name="State">Its lifecycle state, e.g. "raised" or "acknowledged".</param>
+/// <param name="State">Its lifecycle state: "raised", "delivered" (the centre has it) or "taken" (a person took it on).</param>
 /// <param name="RaisedAt">When it was raised.</param>
 public sealed record AlarmSummary(string Id, string Description, string State, DateTimeOffset RaisedAt);
 
@@ -183,4 +183,7 @@ public sealed record ConsoleServices
 
     /// <summary>Audit log.</summary>
     public required IAuditLog Audit { get; init; }
+
+    /// <summary>The commissioning record sent to the centre by <c>commission finish</c>.</summary>
+    public required ICommissioningRecord Commissioning { get; init; }
 }

@@ -16,7 +16,7 @@ public sealed class AlarmLoopCommands(AlarmLoop loop) : IAlarmCommands
     {
         ArgumentNullException.ThrowIfNull(loop);
         return Active(alarmId) is { } refusal ? refusal
-            : loop.TryAcknowledge(alarmId, by) ? CommandActionResult.Done
+            : loop.TryTake(alarmId, by) ? CommandActionResult.Done
             : CommandActionResult.Refused("the alarm loop's input queue is full; try again");
     }
 

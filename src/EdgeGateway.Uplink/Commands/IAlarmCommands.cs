@@ -19,7 +19,7 @@ public sealed record CommandActionResult(bool Ok, string? ErrorCode = null, stri
 /// <summary>The alarm actions the centre may take; the host implements it over the alarm loop.</summary>
 public interface IAlarmCommands
 {
-    /// <summary>The centre has taken alarm <paramref name="alarmId"/> on (operator <paramref name="by"/>).</summary>
+    /// <summary>Operator <paramref name="by"/> at the centre has taken alarm <paramref name="alarmId"/> on (<c>alarm.acknowledge</c>): "help is coming".</summary>
     CommandActionResult Acknowledge(Guid alarmId, string by);
 
     /// <summary>The centre closes alarm <paramref name="alarmId"/> (operator <paramref name="by"/>).</summary>
@@ -29,7 +29,7 @@ public interface IAlarmCommands
 /// <summary>One alarm as the status reply lists it.</summary>
 /// <param name="Id">The alarm's id.</param>
 /// <param name="Type">Its CloudEvents type.</param>
-/// <param name="State">raised, acknowledged or cleared.</param>
+/// <param name="State">raised, delivered or taken (<see cref="Core.Alarms.AlarmStateNames"/>; gateways before contract 1.2 said acknowledged).</param>
 public sealed record ActiveAlarmInfo(Guid Id, string Type, string State);
 
 /// <summary>The gateway's state as the reply to <c>status.request</c> carries it.</summary>

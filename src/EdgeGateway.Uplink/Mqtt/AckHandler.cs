@@ -15,8 +15,18 @@ internal sealed class AckHandler(IOutboxReader outbox, EventDelivery delivery, T
     /// <summary>Raised after the centre's ack for an event was committed to the outbox.</summary>
     public event Func<EventAck, Task>? AckReceived;
 
+    /// <summary>
+    /// Raised on the MQTT receive thread as each ack arrives, before it is committed: the centre has the event whatever
+    /// becomes of our commit, and acks and commands are seen here in the order the broker delivered them. Must be quick.
+    /// </summary>
+    public event Action<EventAck>? AckArrived;
+
     /// <summary>Queues an ack that arrived on any path (called on the MQTT receive thread, so it never blocks).</summary>
-    public bool Post(EventAck ack) => _acks.Writer.TryWrite(ack);
+    public bool Post(EventAck ack)
+    {
+        AckArrived?.Invoke(ack);
+        return _acks.Writer.TryWrite(ack);
+    }
 
     public async Task RunAsync(CancellationToken ct)
     {

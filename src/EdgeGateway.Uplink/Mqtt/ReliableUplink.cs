@@ -68,6 +68,13 @@ public sealed class ReliableUplink
         _router.Changed += _delivery.Wake;
     }
 
+    /// <summary>Raised on the receive thread as each of the centre's acks arrives, before its commit; handlers must be quick and must not throw.</summary>
+    public event Action<EventAck>? AckArrived
+    {
+        add => _acks.AckArrived += value;
+        remove => _acks.AckArrived -= value;
+    }
+
     /// <summary>Raised after the centre's ack for an event was committed to the outbox.</summary>
     public event Func<EventAck, Task>? AckReceived
     {

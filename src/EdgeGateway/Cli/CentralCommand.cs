@@ -26,6 +26,7 @@ internal static class CentralCommand
         var username = new Option<string?>("--username") { Description = "Optional MQTT username." };
         var passwordFile = new Option<string?>("--password-file") { Description = "Optional file with the MQTT password on its first line (mode 0600)." };
         var ackBatch = new Option<int>("--ack-batch") { Description = $"Most event ids per ack message, 1 to {EventAck.MaxBatch} (default 256); 1 sends one ack per event, for gateways older than batched acks.", DefaultValueFactory = _ => new CentralAckOptions().MaxBatch };
+        var takeAs = new Option<string?>("--take-as") { Description = "After acking each new alarm (= delivered), take it on as this operator: send alarm.acknowledge with by=NAME (= taken, \"help is coming\"). For demos and tests; a duty centre has a person do it." };
         var demo = new Option<bool>("--plain-loopback-demo") { Description = "Allow plain TCP (mqtt://) to a loopback broker: demos and tests only." };
         var store = new Option<string>("--store") { Description = "The archive: a SQLite file (default centre.db), or postgres://user:password@host:port/db or an Npgsql connection string (several instances share one).", DefaultValueFactory = _ => "centre.db" };
         var web = new Option<string?>("--web") { Description = "Serve the JSON API on ADDRESS:PORT (loopback only), e.g. 127.0.0.1:8080." };
@@ -49,6 +50,7 @@ internal static class CentralCommand
             username,
             passwordFile,
             ackBatch,
+            takeAs,
             demo,
         };
         command.SetAction(async (result, ct) =>
@@ -136,6 +138,13 @@ internal static class CentralCommand
                 return 2;
             }
 
+            var operatorName = result.GetValue(takeAs);
+            if (operatorName is not null && (operatorName.Trim().Length == 0 || operatorName.Length > 128 || operatorName.Any(char.IsControl)))
+            {
+                Console.Error.WriteLine($"--take-as '{operatorName}' is invalid: expected the operator's name, 1 to 128 printable characters");
+                return 2;
+            }
+
             using var loggers = LoggerFactory.Create(b => b
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
@@ -146,7 +155,7 @@ internal static class CentralCommand
             {
                 foreach (var endpoint in endpoints)
                 {
-                    centrals.Add(new CentralConsumer(endpoint, centrals.Count == 0 ? id : $"{id}-2", share, loggers.CreateLogger("central"), security, dedup, new CentralAckOptions { MaxBatch = batch }) { FollowGateways = true });
+                    centrals.Add(new CentralConsumer(endpoint, centrals.Count == 0 ? id : $"{id}-2", share, loggers.CreateLogger("central"), security, dedup, new CentralAckOptions { MaxBatch = batch }) { FollowGateways = true, TakeAs = operatorName });
                 }
             }
             catch (LinkSecurityException ex)

@@ -24,6 +24,9 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
 {
     private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo");
 
+    /// <summary>The duty nurse who takes the scenario's alarms on.</summary>
+    public const string Nurse = "Nurse Berit";
+
     /// <summary>Plays the scenario; returns 0 only if every expected happening was observed.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -53,7 +56,8 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         var gateway = builder.Build(config, dataDir);
         await using var ownedGateway = gateway.ConfigureAwait(false);
 
-        // The centre's commands as on a Pi: the store over the home's config file answers config.*, the loop alarm.*.
+        // The centre's commands (the nurse's take) reach the home as on a Pi: the store over the home's config file answers
+        // config.*, the loop alarm.*; on the scenario clock (the builder's), which their expiry is checked against.
         var configPath = Path.Combine(dataDir, "config.json");
         await File.WriteAllTextAsync(configPath, config.ToJson(), cancellationToken).ConfigureAwait(false);
         var store = builder.OpenConfigStore(configPath);
@@ -87,9 +91,13 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
                 case Core.Loop.LoopHappeningKind.AlarmRaised:
                     Show("alarm", $"raised: {h.Text}");
                     break;
-                case Core.Loop.LoopHappeningKind.AlarmAcknowledged:
+                case Core.Loop.LoopHappeningKind.AlarmDelivered:
                     Show("alarm", h.Text);
-                    tracker.Observe(Observation.Acknowledged(h.Event!.Kind));
+                    tracker.Observe(Observation.Delivered(h.Event!.Kind));
+                    break;
+                case Core.Loop.LoopHappeningKind.AlarmTaken:
+                    Show("alarm", h.Text);
+                    tracker.Observe(Observation.Taken(h.Event!.Kind));
                     break;
                 case Core.Loop.LoopHappeningKind.AlarmCleared:
                     Show("alarm", h.Text);
@@ -109,14 +117,16 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
             Show("uplink", $"sent {CloudEventCodec.TypePrefix}{sent.Spec.TypeName} #{sent.Sequence} {sent.Id}");
         };
 
-        // The gateway moves an active alarm's lifecycle on its ack; the demo only shows it.
+        // The gateway makes an active alarm delivered on its ack; the demo only shows it.
         gateway.Uplink.AckReceived += ack =>
         {
-            Show("ack", $"centre ({ack.By}) acknowledged {ack.EventId}");
+            Show("ack", $"centre ({ack.By}) has stored {ack.EventId}");
             return Task.CompletedTask;
         };
 
-        await using var central = new CentralConsumer(endpoint, "central-demo", shareGroup: null, loggers.CreateLogger("central"));
+        // The scenario's nurse takes each alarm on after the centre has stored it: the two steps the resident hears.
+        // On the scenario's clock: a take command's expiry must make sense to the gateway's (fast, stepped) clock.
+        await using var central = new CentralConsumer(endpoint, "central-demo", shareGroup: null, loggers.CreateLogger("central"), LinkSecurity.LoopbackDemo, dedup: null, new CentralAckOptions { Time = clock }) { TakeAs = Nurse };
         central.EventReceived += (e, isNew) =>
         {
             if (isNew)

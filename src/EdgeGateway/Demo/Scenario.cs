@@ -2,15 +2,33 @@ using EdgeGateway.Core.Events;
 
 namespace EdgeGateway.Demo;
 
-/// <summary>Something the demo watches for: an event reaching the centre, or the centre's ack reaching the home.</summary>
-internal readonly record struct Observation(CareEventKind Kind, bool IsAck, int Detection = 0)
+/// <summary>Where in the chain an observation is made.</summary>
+internal enum ObservationStep
+{
+    /// <summary>The event reached the centre.</summary>
+    Received,
+
+    /// <summary>The home heard the centre's receipt ack: "your alarm has been received".</summary>
+    Delivered,
+
+    /// <summary>The home heard a nurse take the alarm on: "help is coming".</summary>
+    Taken,
+
+    /// <summary>The fall detector fired in the home.</summary>
+    Detected,
+}
+
+/// <summary>Something the demo watches for: an event reaching the centre, or the alarm's next step reaching the home.</summary>
+internal readonly record struct Observation(CareEventKind Kind, ObservationStep Step, int Detection = 0)
 {
     /// <summary>The fall detector's n-th detection in the home.</summary>
-    public static Observation Detected(int n) => new(CareEventKind.Fall, false, n);
+    public static Observation Detected(int n) => new(CareEventKind.Fall, ObservationStep.Detected, n);
 
-    public static Observation Received(CareEventKind kind) => new(kind, false);
+    public static Observation Received(CareEventKind kind) => new(kind, ObservationStep.Received);
 
-    public static Observation Acknowledged(CareEventKind kind) => new(kind, true);
+    public static Observation Delivered(CareEventKind kind) => new(kind, ObservationStep.Delivered);
+
+    public static Observation Taken(CareEventKind kind) => new(kind, ObservationStep.Taken);
 }
 
 /// <summary>One expected observation, described for the closing summary.</summary>
@@ -27,26 +45,29 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
 {
     /// <summary>
     /// A short day in the life of the resident: a peek out of the door at night (no alarm), a real night exit (alarm,
-    /// acknowledged by the centre), a tap left running in the morning, and before noon a fall she cancels and one she cannot.
+    /// received by the centre, then taken on by the nurse), a tap left running in the morning, and before noon a fall she
+    /// cancels and one she cannot. Each alarm shows both steps at home: delivered ("received"), then taken ("help is
+    /// coming"); the loop reports a delivery only while the alarm is still raised, so seeing both means in that order.
     /// Quiet hours are skipped by stepping the wall clock, as NTP would.
     /// </summary>
     public static Scenario DayInTheLife()
     {
         static Expectation At(string d, CareEventKind k) => new(d, Observation.Received(k));
-        static Expectation Ack(string d, CareEventKind k) => new(d, Observation.Acknowledged(k));
-        var nightExitAck = Ack("centre acknowledges the night exit", CareEventKind.NightExit);
+        static Expectation Delivered(string d, CareEventKind k) => new($"the home hears the centre has received {d}", Observation.Delivered(k));
+        static Expectation Taken(string d, CareEventKind k) => new($"the nurse takes {d} on (help is coming)", Observation.Taken(k));
+        var nightExitAck = Taken("the night exit", CareEventKind.NightExit);
         var cleared = At("alarm-cleared reaches the centre", CareEventKind.AlarmCleared);
-        var tapAck = Ack("centre acknowledges the tap left running", CareEventKind.TapLeftRunning);
+        var tapAck = Taken("the tap left running", CareEventKind.TapLeftRunning);
         var fallCancelled = At("cancelled fall reaches the centre as info", CareEventKind.FallCancelled);
         var fallDetected = new Expectation("the fall detector sees the first fall", Observation.Detected(1));
         var fallDetected2 = new Expectation("the fall detector sees the second fall", Observation.Detected(2));
-        var fallAck = Ack("centre acknowledges the fall", CareEventKind.Fall);
+        var fallAck = Taken("the fall", CareEventKind.Fall);
         Expectation[] expected =
         [
-            At("night-exit alarm reaches the centre", CareEventKind.NightExit), nightExitAck, cleared,
-            At("tap-left-running alarm reaches the centre", CareEventKind.TapLeftRunning), tapAck,
+            At("night-exit alarm reaches the centre", CareEventKind.NightExit), Delivered("the night exit", CareEventKind.NightExit), nightExitAck, cleared,
+            At("tap-left-running alarm reaches the centre", CareEventKind.TapLeftRunning), Delivered("the tap left running", CareEventKind.TapLeftRunning), tapAck,
             fallDetected, fallCancelled, fallDetected2,
-            At("fall alarm reaches the centre", CareEventKind.Fall), fallAck,
+            At("fall alarm reaches the centre", CareEventKind.Fall), Delivered("the fall", CareEventKind.Fall), fallAck,
         ];
         static TimeSpan T(int h, int m, int s = 0) => new TimeSpan(h, m, s) + TimeSpan.FromMinutes(1); // start is 23:59
         return new Scenario(

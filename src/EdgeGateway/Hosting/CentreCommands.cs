@@ -54,7 +54,7 @@ internal sealed class CentreCommands : ITestAlarm, IStatusProvider, ICommandRepl
             _clock.IsSynchronised,
             _gateway.Outbox.Depth,
             _store.Version,
-            [.. home.Loop.ActiveAlarms.Select(a => new ActiveAlarmInfo(a.Id, CloudEventCodec.TypePrefix + a.Event.Spec.TypeName, a.State.ToString().ToLowerInvariant()))],
+            [.. home.Loop.ActiveAlarms.Select(a => new ActiveAlarmInfo(a.Id, CloudEventCodec.TypePrefix + a.Event.Spec.TypeName, a.State.ToWire()))],
             GatewayStates.Status(home, _gateway.Uplink.AnyPathUp));
     }
 }

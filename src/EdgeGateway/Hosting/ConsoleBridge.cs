@@ -37,7 +37,7 @@ internal interface IRunningGateway
 /// The console's view of the running gateway: status, live sensors, test alarm, alarms, log, config. When a new config
 /// rebuilds the home, <see cref="Rebind"/> moves the bridge to it, so a console session (and a running watch) goes on.
 /// </summary>
-internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAlarm, IAlarmControl, IDisposable
+internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAlarm, IAlarmControl, ICommissioningRecord, IDisposable
 {
     // The key an edit's problem of the whole config is reported at, so the console and the centre have a key to name.
     private static readonly ConfigKey WholeConfig = ConfigKey.Of("config");
@@ -67,7 +67,15 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         Log = log,
         Config = new ConsoleConfigEditor(store, applyNotice),
         Audit = new FileAuditLog(Path.Combine(dataDir, "audit.log")),
+        Commissioning = this,
     };
+
+    /// <summary>The technician's commissioning record, as one info event through the loop and the outbox like any other.</summary>
+    public Task<Guid> SendAsync(CommissioningReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return _gateway.Home.Loop.EmitInfoAsync(CareEventKind.Commissioned, report.Summary, report.ToEventData(), cancellationToken);
+    }
 
     /// <summary>Follows the home rebuilt from a new config: its sensors, its loop, its uplink.</summary>
     public void Rebind(IRunningGateway gateway)
@@ -179,7 +187,7 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
     }
 
     IReadOnlyList<AlarmSummary> IAlarmControl.List() =>
-        [.. _gateway.Home.Loop.ActiveAlarms.Select(a => new AlarmSummary(a.Id.ToString(), $"{a.Event.Spec.TypeName} {a.Event.SensorId}: {a.Event.Message}", a.State.ToString(), a.Event.Time.Wall))];
+        [.. _gateway.Home.Loop.ActiveAlarms.Select(a => new AlarmSummary(a.Id.ToString(), $"{a.Event.Spec.TypeName} {a.Event.SensorId}: {a.Event.Message}", a.State.ToWire(), a.Event.Time.Wall))];
 
     public bool TryReset(string id, string actor, out string? error)
     {

@@ -113,15 +113,15 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
         // When no path to the centre works, a raised alarm sounds as undeliverable: the resident is never left in silence.
         Home.Loop.TrySetUplinkState(Uplink.AnyPathUp);
         Uplink.AnyPathUpChanged += up => Home.Loop.TrySetUplinkState(up);
-        Uplink.AckReceived += ack =>
+        Uplink.AckArrived += ack =>
         {
-            // Every event is acked for delivery; only an active alarm's ack moves its lifecycle.
+            // Every event is acked for delivery; an active alarm's ack makes it delivered ("received"), never taken:
+            // only a person's alarm.acknowledge says help is coming. Taken as it arrives, not after the outbox commit, so
+            // a take the centre sent after its ack reaches the loop after the ack (the loop accepts either order).
             if (Home.Loop.ActiveAlarms.Any(a => a.Id == ack.EventId))
             {
-                Home.Loop.TryAcknowledge(ack.EventId, ack.By);
+                Home.Loop.TryMarkDelivered(ack.EventId, ack.By);
             }
-
-            return Task.CompletedTask;
         };
         _tasks.Add(OutboxPump.RunAsync(Home.Loop.Outbound, Outbox, _logger, _time, _stop.Token));
         _tasks.Add(Uplink.RunAsync(_stop.Token));

@@ -97,8 +97,8 @@ public sealed class AlarmLoopTests : IAsyncDisposable
         Assert.Equal(LedPattern.Alarm, _led.Pattern);
         Assert.Single(_loop.ActiveAlarms);
 
-        Assert.True(_loop.TryAcknowledge(alarm.Id, "nurse-1"));
-        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.AlarmAcknowledged);
+        Assert.True(_loop.TryTake(alarm.Id, "nurse-1"));
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.AlarmTaken);
 
         Assert.True(_loop.TryPost(Door(false)));
         var cleared = await NextEventAsync();
@@ -119,12 +119,82 @@ public sealed class AlarmLoopTests : IAsyncDisposable
         Assert.Equal("technician 7", sent.Data["by"]);
         await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.Alarm);
 
-        _loop.TryAcknowledge(id, "centre");
+        _loop.TryMarkDelivered(id, "centre");
         var cleared = await NextEventAsync();
         Assert.Equal(CareEventKind.AlarmCleared, cleared.Kind);
         Assert.Equal(id, cleared.RelatesTo);
         await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.Off);
         Assert.Empty(_loop.ActiveAlarms);
+    }
+
+    [Fact]
+    public async Task The_receipt_ack_says_received_and_only_a_named_nurse_says_help_is_coming()
+    {
+        await PostAsync(Button(true));
+        var alarm = await NextEventAsync();
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.Alarm);
+
+        // The centre has stored it: "your alarm has been received", not yet "help is coming".
+        Assert.True(_loop.TryMarkDelivered(alarm.Id, "central-1"));
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.AlarmDelivered);
+        Assert.Equal(LedPattern.AlarmDelivered, _led.Pattern);
+        Assert.Equal(AlarmState.Delivered, _loop.ActiveAlarms.Single().State);
+        Assert.Null(_loop.ActiveAlarms.Single().TakenBy);
+
+        // A retransmitted ack changes nothing and reports nothing new.
+        _loop.TryMarkDelivered(alarm.Id, "central-2");
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.True(_loop.TryTake(alarm.Id, "Nurse Berit"));
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.AlarmTaken);
+        Assert.Equal(LedPattern.AlarmTaken, _led.Pattern);
+        var taken = _loop.ActiveAlarms.Single();
+        Assert.Equal(("Nurse Berit", "central-1"), (taken.TakenBy, taken.DeliveredBy));
+        Assert.Equal(_time.GetUtcNow(), taken.TakenAt!.Value.Wall);
+
+        // A late ack after the take leaves it taken.
+        _loop.TryMarkDelivered(alarm.Id, "central-3");
+        _loop.TryClear(alarm.Id, ClearReason.Centre);
+        Assert.Equal(CareEventKind.AlarmCleared, (await NextEventAsync()).Kind);
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.Off && _led.Pattern == LedPattern.Heartbeat);
+        lock (_happenings)
+        {
+            Assert.Equal(
+                [LoopHappeningKind.AlarmRaised, LoopHappeningKind.AlarmDelivered, LoopHappeningKind.AlarmTaken, LoopHappeningKind.AlarmCleared],
+                _happenings.Where(h => h.AlarmId == alarm.Id).Select(h => h.Kind));
+        }
+    }
+
+    [Fact]
+    public async Task A_take_that_overtakes_the_ack_says_help_is_coming_and_the_late_ack_changes_nothing()
+    {
+        await PostAsync(Button(true));
+        var alarm = await NextEventAsync();
+        Assert.True(_loop.TryTake(alarm.Id, "Nurse Berit"));
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.AlarmTaken);
+        Assert.True(_loop.TryMarkDelivered(alarm.Id, "central-1"));
+        Assert.True(_loop.TryProbe(42));
+        await UntilAsync(() => _loop.AnsweredProbe == 42);
+        Assert.Equal(BuzzerPattern.AlarmTaken, _buzzer.Pattern);
+        Assert.Equal(AlarmState.Taken, _loop.ActiveAlarms.Single().State);
+    }
+
+    [Fact]
+    public async Task Help_is_coming_only_once_every_alarm_is_taken()
+    {
+        await PostAsync(Button(true));
+        var first = await NextEventAsync();
+        await PostAsync(Button(false));
+        await PostAsync(Button(true));
+        var second = await NextEventAsync();
+        Assert.NotEqual(first.Id, second.Id);
+        _loop.TryMarkDelivered(first.Id, "central-1");
+        _loop.TryMarkDelivered(second.Id, "central-1");
+        _loop.TryTake(first.Id, "Nurse Berit");
+        Assert.True(_loop.TryProbe(7));
+        await UntilAsync(() => _loop.AnsweredProbe == 7);
+        Assert.Equal(BuzzerPattern.AlarmDelivered, _buzzer.Pattern);
+        _loop.TryTake(second.Id, "Nurse Berit");
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.AlarmTaken);
     }
 
     [Fact]
@@ -146,7 +216,7 @@ public sealed class AlarmLoopTests : IAsyncDisposable
         var alarm = await NextEventAsync();
         _loop.TryPost(Door(false));
         await NextEventAsync();
-        _loop.TryAcknowledge(alarm.Id, "late nurse");
+        _loop.TryTake(alarm.Id, "late nurse");
         await UntilAsync(() => _happenings.Any(h => h.Kind == LoopHappeningKind.CommandRefused));
         Assert.Contains(_happenings, h => h.Kind == LoopHappeningKind.CommandRefused && h.AlarmId == alarm.Id);
 
@@ -233,8 +303,10 @@ public sealed class AlarmLoopTests : IAsyncDisposable
 
         _loop.TrySetUplinkState(true);
         await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.Alarm);
-        _loop.TryAcknowledge(alarm.Id, "nurse-2");
-        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.AlarmAcknowledged);
+        _loop.TryMarkDelivered(alarm.Id, "central-1");
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.AlarmDelivered);
+        _loop.TryTake(alarm.Id, "nurse-2");
+        await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.AlarmTaken);
         _loop.TryClear(alarm.Id, ClearReason.Centre);
         await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.Off && _led.Pattern == LedPattern.Heartbeat);
     }

@@ -83,6 +83,23 @@ public sealed class OutputTests : IDisposable
         Assert.Equal(PinValue.Low, _writes[^1].Value);
     }
 
+    [Fact]
+    public void Received_and_help_is_coming_sound_and_show_differently_from_each_other_and_from_every_other_pattern()
+    {
+        using var buzzer = new GpioBuzzer(_gpio, BuzzerPin, _time);
+        buzzer.Set(BuzzerPattern.AlarmDelivered);
+        Pass(TimeSpan.FromSeconds(20));
+        var beeps = _writes.Where(w => w.Pin == BuzzerPin && w.Value == PinValue.High).Select(w => w.At).ToList();
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(10_300), TimeSpan.FromSeconds(20)], beeps);
+
+        // Every pattern of each output is its own timing: none of them can be mistaken for another.
+        var buzzerTimings = Enum.GetValues<BuzzerPattern>().Select(p => string.Join(",", GpioBuzzer.Timing(p))).ToList();
+        Assert.Equal(buzzerTimings.Count, buzzerTimings.Distinct().Count());
+        var ledTimings = Enum.GetValues<LedPattern>().Select(p => string.Join(",", GpioStatusLed.Timing(p))).ToList();
+        Assert.Equal(ledTimings.Count, ledTimings.Distinct().Count());
+        Assert.Equal([TimeSpan.FromSeconds(1)], GpioStatusLed.Timing(LedPattern.AlarmTaken)); // steady on
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

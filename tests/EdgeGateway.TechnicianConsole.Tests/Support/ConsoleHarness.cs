@@ -31,6 +31,7 @@ public sealed class ConsoleHarness : IAsyncDisposable
             Log = new FakeLog(),
             Config = new ConsoleConfigEditor(Store),
             Audit = Audit,
+            Commissioning = Commissioning,
         };
         Server = new ConsoleServer(transport, Services, Time, new ConsoleOptions
         {
@@ -54,6 +55,8 @@ public sealed class ConsoleHarness : IAsyncDisposable
     public FakeAlarms Alarms { get; } = new();
 
     public ListAudit Audit { get; } = new();
+
+    public FakeCommissioning Commissioning { get; } = new();
 
     public ConfigStore Store { get; }
 

@@ -169,10 +169,23 @@ public sealed class FakeTestAlarm : ITestAlarm
     }
 }
 
+/// <summary>Keeps the records the console sends, as the host's outbox would take them.</summary>
+public sealed class FakeCommissioning : ICommissioningRecord
+{
+    public List<(Guid Id, CommissioningReport Report)> Sent { get; } = [];
+
+    public Task<Guid> SendAsync(CommissioningReport report, CancellationToken cancellationToken)
+    {
+        var id = Guid.CreateVersion7();
+        Sent.Add((id, report));
+        return Task.FromResult(id);
+    }
+}
+
 public sealed class FakeAlarms : IAlarmControl
 {
     public List<AlarmSummary> Active { get; } =
-        [new("a-17", "night exit front-door", "acknowledged", new DateTimeOffset(2026, 11, 23, 0, 12, 0, TimeSpan.Zero))];
+        [new("a-17", "night exit front-door", "taken", new DateTimeOffset(2026, 11, 23, 0, 12, 0, TimeSpan.Zero))];
 
     public IReadOnlyList<AlarmSummary> List() => Active.ToList();
 

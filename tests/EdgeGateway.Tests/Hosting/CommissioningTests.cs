@@ -30,6 +30,16 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         await using var broker = await MosquittoBroker.StartAsync();
         var endpoint = MqttEndpoint.Parse(broker.Url);
         await using var central = new CentralConsumer(endpoint, "central-commissioning", null, NullLogger.Instance);
+        var commissioned = new TaskCompletionSource<Core.Events.CareEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        central.EventReceived += (e, isNew) =>
+        {
+            if (e.Kind == Core.Events.CareEventKind.Commissioned)
+            {
+                commissioned.TrySetResult(e);
+            }
+
+            return Task.CompletedTask;
+        };
         await central.StartAsync(CancellationToken.None);
 
         var dataDir = Path.Combine(_dir, "data");
@@ -130,6 +140,16 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         var roundTrip = await laptop.ExpectAsync(" ms");
         Assert.Matches(@"^ \d+ ms$", roundTrip);
         output.WriteLine($"test alarm round trip:{roundTrip}");
+
+        // The visit's record goes to the centre: what was walk-tested, and the test alarm's round trip.
+        await SendAsync(laptop, "commission finish");
+        await laptop.ExpectAsync("commissioning record sent to the centre (event ");
+        var record = await commissioned.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("org.edgegateway.info.commissioned", CloudEventCodec.TypePrefix + record.Spec.TypeName);
+        Assert.Equal(("pass", "pass", "pass"), (record.Data["walktest.front-door"], record.Data["walktest.pull-cord"], record.Data["walktest.kitchen-flow"]));
+        Assert.Equal("not tested", record.Data["walktest.wearable"]);
+        Assert.Equal(("3/4", "pass"), (record.Data["walktests_passed"], record.Data["testalarm"]));
+        Assert.Equal(roundTrip.Trim().Replace(" ms", "", StringComparison.Ordinal), record.Data["testalarm_roundtrip_ms"]);
         await SendAsync(laptop, "logout");
         await laptop.ExpectAsync("PIN:");
         started.Stop();
@@ -139,6 +159,7 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         var audit = await File.ReadAllTextAsync(Path.Combine(dataDir, "audit.log"));
         Assert.Contains("walk-test", audit, StringComparison.Ordinal);
         Assert.Contains("test-alarm", audit, StringComparison.Ordinal);
+        Assert.Contains("commission-finish", audit, StringComparison.Ordinal);
     }
 
     /// <summary>Types a line once the console shows its prompt, as a technician would.</summary>

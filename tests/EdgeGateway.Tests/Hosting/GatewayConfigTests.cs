@@ -46,7 +46,8 @@ public class GatewayConfigTests
         config.Console.PinHash = TechnicianConsole.Security.PinHash.Create("9513", 1000).ToString();
         Assert.Equal("home-0001", config.GatewayId);
         Assert.False(config.Simulated);
-        Assert.Equal(8, config.EffectiveRules.BuildRules(new Valve()).Count);
+        Assert.Equal(9, config.EffectiveRules.BuildRules(new Valve()).Count);
+        Assert.Equal(new TimeOnly(10, 0), config.Rules.DailyTest!.Time);
     }
 
     [Fact]
@@ -67,6 +68,19 @@ public class GatewayConfigTests
         Assert.Equal(Devices.Contacts.ContactPull.Up, config.Devices.Contacts[0].Pull);
         Assert.Empty(config.Devices.FlowMeters);
         Assert.Equal(60, config.Uplink.HeartbeatSeconds);
+    }
+
+    [Theory]
+    [InlineData("\"25:00\"", "expected a time of day \"HH:mm\" such as \"23:00\", found \"25:00\"")]
+    [InlineData("\"10:00:30\"", "expected a whole minute such as 10:00, found 10:00:30.000")]
+    [InlineData("10", "expected a time of day")]
+    public void A_bad_daily_test_time_is_refused_naming_the_key(string value, string expected)
+    {
+        var issues = GatewayConfig.Check(
+            $$"""{ "gateway_id": "home-1", "simulated": true, "uplink": { "broker": "mqtt://127.0.0.1:1883", "plain_loopback_demo": true }, "rules": { "daily_test": { "time": {{value}} } } }""", null, out var config);
+        Assert.Null(config);
+        var issue = Assert.Single(issues, i => i.Path == "rules.daily_test.time");
+        Assert.Contains(expected, issue.Problem, StringComparison.Ordinal);
     }
 
     [Theory]

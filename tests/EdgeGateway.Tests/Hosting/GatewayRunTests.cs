@@ -178,6 +178,89 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("\"status\":\"ok\"", reply.Reply, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_receipt_ack_says_received_only_a_named_nurse_says_help_is_coming_and_a_clear_ends_it()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+
+        var config = WriteConfig(broker.Url, RaisesAnAlarmSoon);
+        await using var centre = await TestCentre.ConnectAsync(broker.Url, "run-test");
+        await using var gateway = CliProcess.Start("run", "--config", config);
+        await WaitForLineAsync(gateway, "Alarm loop armed");
+
+        var alarm = await centre.NextEventAsync("org.edgegateway.alarm.inactivity");
+        // Each step is waited for in state and outputs together: the loop moves the alarm, then sets the outputs.
+        var raised = await centre.StatusUntilAsync(s => Alarm(s, alarm) == "raised" && Outputs(s).Item1 == "Alarm");
+        Assert.Equal("Alarm", Outputs(raised).Item2);
+
+        // The centre has stored it: "your alarm has been received", and nothing more.
+        await centre.AckAsync(alarm, "central-test");
+        var delivered = await centre.StatusUntilAsync(s => Alarm(s, alarm) == "delivered" && Outputs(s).Item1 != "Alarm");
+        Assert.Equal(("AlarmDelivered", "AlarmDelivered"), Outputs(delivered));
+
+        // A person takes it on: only now "help is coming". A repeated ack afterwards changes nothing.
+        var take = await centre.CommandAsync("alarm.acknowledge", "Nurse Berit", new { alarm });
+        Assert.Equal("ok", take.GetProperty("status").GetString());
+        await centre.AckAsync(alarm, "central-test");
+        var taken = await centre.StatusUntilAsync(s => Alarm(s, alarm) == "taken" && Outputs(s).Item1 != "AlarmDelivered");
+        Assert.Equal(("AlarmTaken", "AlarmTaken"), Outputs(taken));
+
+        var clear = await centre.CommandAsync("alarm.clear", "Nurse Berit", new { alarm });
+        Assert.Equal("ok", clear.GetProperty("status").GetString());
+        var idle = await centre.StatusUntilAsync(s => Alarm(s, alarm) is null && Outputs(s).Item1 != "AlarmTaken");
+        Assert.Equal("Off", Outputs(idle).Item1);
+        await centre.NextEventAsync("org.edgegateway.info.alarm-cleared");
+
+        static string? Alarm(JsonElement status, Guid id) =>
+            status.GetProperty("alarms").EnumerateArray().Where(a => a.GetProperty("id").GetGuid() == id).Select(a => a.GetProperty("state").GetString()).FirstOrDefault();
+        static (string?, string?) Outputs(JsonElement status) =>
+            (status.GetProperty("states").GetProperty("buzzer").GetString(), status.GetProperty("states").GetProperty("led").GetString());
+    }
+
+    // A real alarm in a real process: inactivity with second-long limits, counted only on the front door (which stays
+    // shut), in a day window around now, so the alarm comes by itself a few seconds after start.
+    private static GatewayConfig RaisesAnAlarmSoon(GatewayConfig c)
+    {
+        var local = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Oslo).DateTime);
+        c.Rules.Day = new Core.Rules.TimeWindowOptions { Start = local.AddHours(-1), End = local.AddHours(2) };
+        c.Rules.Inactivity = new Core.Rules.InactivityOptions
+        {
+            ActivitySensorIds = [SimulatedHome.FrontDoor],
+            Limit = TimeSpan.FromSeconds(1),
+            WarningDuration = TimeSpan.FromSeconds(1),
+            CheckInterval = TimeSpan.FromSeconds(1),
+        };
+        return c;
+    }
+
+    [Fact]
+    public async Task Central_take_as_acks_an_alarm_and_then_takes_it_on_as_the_named_nurse()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var watcher = await TestCentre.ConnectAsync(broker.Url, "run-test");
+        await using var central = CliProcess.Start("central", "--broker", broker.Url, "--plain-loopback-demo", "--take-as", "Nurse Berit");
+        await using var gateway = CliProcess.Start("run", "--config", WriteConfig(broker.Url, RaisesAnAlarmSoon));
+        await WaitForLineAsync(gateway, "Alarm loop armed");
+
+        // The central prints the alarm as today, acks it (delivered), then takes it on (taken).
+        var alarm = await watcher.NextEventAsync("org.edgegateway.alarm.inactivity");
+        Assert.Contains(alarm.ToString(), await WaitForLineAsync(central, "org.edgegateway.alarm.inactivity"), StringComparison.Ordinal);
+        var taken = await watcher.StatusUntilAsync(s => s.GetProperty("alarms").EnumerateArray().Any(a => a.GetProperty("id").GetGuid() == alarm && a.GetProperty("state").GetString() == "taken")
+            && s.GetProperty("states").GetProperty("buzzer").GetString() is not ("Alarm" or "AlarmDelivered" or "PreAlarm"));
+        Assert.Equal("AlarmTaken", taken.GetProperty("states").GetProperty("buzzer").GetString());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task Central_refuses_an_empty_take_as_name(string name)
+    {
+        var result = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "--take-as", name);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--take-as", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("expected the operator's name", result.StdErr, StringComparison.Ordinal);
+    }
+
     private static async Task<(string Reply, string Event)> CommandAsync(string url, string type, string eventTopicSuffix)
     {
         var endpoint = EdgeGateway.Contract.MqttEndpoint.Parse(url);

@@ -24,8 +24,8 @@ public sealed class AlarmLoopCommandsTests
         var alarm = await Until(() => loop.ActiveAlarms.SingleOrDefault(), stop.Token);
 
         Assert.True(commands.Acknowledge(alarm.Id, "nurse-anna").Ok);
-        await Until(() => alarm.State == AlarmState.Acknowledged ? alarm : null, stop.Token);
-        Assert.Equal("nurse-anna", alarm.AcknowledgedBy);
+        await Until(() => alarm.State == AlarmState.Taken ? alarm : null, stop.Token);
+        Assert.Equal("nurse-anna", alarm.TakenBy);
 
         Assert.True(commands.Clear(alarm.Id, "nurse-anna").Ok);
         await Until(() => loop.ActiveAlarms.Count == 0 ? alarm : null, stop.Token);

@@ -23,7 +23,7 @@ internal sealed class FakeAlarms : IAlarmCommands
             return CommandActionResult.NotFound($"no active alarm {alarmId}");
         }
 
-        States[alarmId] = "acknowledged";
+        States[alarmId] = "taken";
         return state == "cleared" ? CommandActionResult.Refused($"alarm {alarmId} is already cleared") : CommandActionResult.Done;
     }
 

@@ -65,7 +65,7 @@ public sealed class CommandProcessorTests
         Assert.Equal(("nurse-anna", "daily test"), (_rig.TestAlarm.Sent[0].By, _rig.TestAlarm.Sent[0].Message));
 
         var alarm = Guid.CreateVersion7();
-        _rig.Alarms.States[alarm] = "acknowledged";
+        _rig.Alarms.States[alarm] = "taken";
         var status = Ok(_rig.Send(Valid(CommandRig.Command(CommandTypes.StatusRequest))));
         Assert.Equal(FakeStatus.Boot.ToString(), status.GetProperty("bootid").GetString());
         Assert.Equal(5400, status.GetProperty("uptime_s").GetInt64());

@@ -23,7 +23,7 @@ internal sealed class AlarmActionBinder(IAlarmCommands alarms) : ICommandBinder
             var result = acknowledge ? alarms.Acknowledge(alarm, command.By) : alarms.Clear(alarm, command.By);
             return result.Ok
                 ? w => w.WriteString("alarm", alarm)
-                : throw new CommandRejection(result.ErrorCode ?? CommandErrorCodes.Refused, "args.alarm", result.Message ?? $"alarm {alarm} was not {(acknowledge ? "acknowledged" : "cleared")}");
+                : throw new CommandRejection(result.ErrorCode ?? CommandErrorCodes.Refused, "args.alarm", result.Message ?? $"alarm {alarm} was not {(acknowledge ? "taken" : "cleared")}");
         };
     }
 }
