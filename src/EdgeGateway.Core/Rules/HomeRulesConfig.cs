@@ -58,6 +58,9 @@ public sealed record HomeRulesConfig
     /// <summary>Help button / pull cord.</summary>
     public HelpButtonOptions? HelpButton { get; set; } = new();
 
+    /// <summary>Wearable not worn (technical event, day window only), or null for off.</summary>
+    public NotWornOptions? NotWorn { get; set; } = new();
+
     /// <summary>Every problem, each starting with its full config key (e.g. <c>HomeRules:DoorLeftOpen:NightLimit</c>).</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -99,6 +102,7 @@ public sealed record HomeRulesConfig
         errors.AddRange(Inactivity?.Validate(catalog, p + InactivityOptions.Section) ?? []);
         errors.AddRange(Fall?.Validate(p + FallOptions.Section) ?? []);
         errors.AddRange(HelpButton?.Validate(p + HelpButtonOptions.Section) ?? []);
+        errors.AddRange(NotWorn?.Validate(p + NotWornOptions.Section) ?? []);
         return errors;
     }
 
@@ -156,6 +160,11 @@ public sealed record HomeRulesConfig
         if (TapLeftRunning is { } tap)
         {
             rules.Add(new TapLeftRunningRule(tap));
+        }
+
+        if (NotWorn is { } notWorn)
+        {
+            rules.Add(new NotWornRule(notWorn, day));
         }
 
         if (Leak is { } l)

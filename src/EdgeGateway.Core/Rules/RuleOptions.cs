@@ -337,16 +337,46 @@ public sealed record FallOptions
     /// <summary>Detections below this confidence (0–1) are ignored.</summary>
     public double MinimumConfidence { get; set; }
 
+    /// <summary>After a fall alarm, a wearer still down this long after the detection raises a long lie; zero switches the check off.</summary>
+    public TimeSpan LongLieAfter { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Problems, each naming its key.</summary>
     public IReadOnlyList<string> Validate(string section = Section)
     {
         List<string> errors = [];
         OptionChecks.NotNegative(errors, $"{section}:{nameof(CancelWindow)}", CancelWindow);
+        OptionChecks.NotNegative(errors, $"{section}:{nameof(LongLieAfter)}", LongLieAfter);
+        if (LongLieAfter > TimeSpan.Zero && LongLieAfter <= CancelWindow)
+        {
+            errors.Add(OptionChecks.Invariant($"{section}:{nameof(LongLieAfter)}: must be longer than {nameof(CancelWindow)} ({CancelWindow}) or zero for off (was {LongLieAfter})"));
+        }
         if (!(MinimumConfidence is >= 0 and <= 1))
         {
             errors.Add(OptionChecks.Invariant($"{section}:{nameof(MinimumConfidence)}: must be between 0 and 1 (was {MinimumConfidence})"));
         }
 
+        return errors;
+    }
+}
+
+/// <summary>Wearable not worn: a worn accelerometer found lifeless (see <c>WearerMonitor</c>) for <see cref="After"/>, checked in the day window only.</summary>
+public sealed record NotWornOptions
+{
+    /// <summary>The config section name.</summary>
+    public const string Section = "NotWorn";
+
+    /// <summary>How long the wearable must stay lifeless (counted from the lifeless report) before it is reported as not worn.</summary>
+    public TimeSpan After { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Outside the day window the check is repeated this often, so a wearable left off overnight is reported when the day starts.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Problems, each naming its key.</summary>
+    public IReadOnlyList<string> Validate(string section = Section)
+    {
+        List<string> errors = [];
+        OptionChecks.Positive(errors, $"{section}:{nameof(After)}", After);
+        OptionChecks.Positive(errors, $"{section}:{nameof(CheckInterval)}", CheckInterval);
         return errors;
     }
 }

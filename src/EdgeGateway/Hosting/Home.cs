@@ -63,6 +63,7 @@ internal sealed class Home : IDisposable
         {
             var chip = hardware.OpenAccelerometer(accel);
             var detector = new FallDetector(new FallDetectorOptions(), chip.SampleRateHz);
+            var wearer = new WearerMonitor(new WearerMonitorOptions());
             var sensorId = accel.SensorId!;
             var accelerometer = Own(new Accelerometer(
                 chip,
@@ -74,6 +75,13 @@ internal sealed class Home : IDisposable
                     if (detector.Process(sample, out var fall))
                     {
                         Loop.TryPostFall(sensorId, fall.Confidence, FallFeatures(fall));
+                    }
+
+                    // Posture and wear state reach the rules as readings: the fall rule watches for a long lie, the
+                    // not-worn rule for a wearable left lying.
+                    if (wearer.Process(sample, out var change))
+                    {
+                        Loop.TryPost(WearerReading(sensorId, change, Events.Now()));
                     }
                 },
                 Supervise,
@@ -130,6 +138,14 @@ internal sealed class Home : IDisposable
     }
 
     private void Supervise(SupervisionChange change) => Loop.TryPostTechnical(change.Event, change.SensorId, change.Reason);
+
+    private static SensorReading WearerReading(string sensorId, WearerChange change, EventTime now) => change.Kind switch
+    {
+        WearerChangeKind.Upright => SensorReading.Contact(sensorId, SensorKind.WearerPosture, true, now),
+        WearerChangeKind.Down => SensorReading.Contact(sensorId, SensorKind.WearerPosture, false, now),
+        WearerChangeKind.Lifeless => SensorReading.Contact(sensorId, SensorKind.WearableWorn, false, now),
+        _ => SensorReading.Contact(sensorId, SensorKind.WearableWorn, true, now),
+    };
 
     private static Dictionary<string, string> FallFeatures(FallDetection fall) => new()
     {

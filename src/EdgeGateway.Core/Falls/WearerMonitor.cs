@@ -1,0 +1,348 @@
+using EdgeGateway.Core.Units;
+
+namespace EdgeGateway.Core.Falls;
+
+/// <summary>What <see cref="WearerMonitor"/> reports: the wearer's posture settled, or the wearable became lifeless or moves again.</summary>
+public enum WearerChangeKind
+{
+    /// <summary>Upright (standing or sitting up) for <see cref="WearerMonitorOptions.UprightTime"/>.</summary>
+    Upright,
+
+    /// <summary>Not upright (lying, slumped) for <see cref="WearerMonitorOptions.DownTime"/>.</summary>
+    Down,
+
+    /// <summary>No human movement, flat and unmoved, for <see cref="WearerMonitorOptions.LifelessTime"/>: as on a table.</summary>
+    Lifeless,
+
+    /// <summary>Movement again after <see cref="Lifeless"/>.</summary>
+    Moving,
+}
+
+/// <summary>One change reported by <see cref="WearerMonitor"/>.</summary>
+/// <param name="Kind">What changed.</param>
+/// <param name="Timestamp">Sample time at which the change was decided.</param>
+/// <param name="TiltDeg">Tilt of the last one-second mean from upright (the sensor's y axis along gravity).</param>
+/// <param name="MovementG">Largest spread (g) of one-second means on any axis in the last window: breathing shows here.</param>
+public readonly record struct WearerChange(WearerChangeKind Kind, TimeSpan Timestamp, double TiltDeg, double MovementG);
+
+/// <summary>Parameters of <see cref="WearerMonitor"/>; design values, not tuned on data (see <c>Falls/README.md</c>).</summary>
+public sealed record WearerMonitorOptions
+{
+    /// <summary>A one-second mean tilted at most this far from upright counts as upright.</summary>
+    public double UprightMaxTiltDeg { get; init; } = 35;
+
+    /// <summary>Upright this long in a row (one-second means) before <see cref="WearerChangeKind.Upright"/> is reported.</summary>
+    public TimeSpan UprightTime { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Not upright this long in a row before <see cref="WearerChangeKind.Down"/> is reported.</summary>
+    public TimeSpan DownTime { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Length of the window over which the one-second means must stay within <see cref="MaxLifelessMovementG"/>.</summary>
+    public TimeSpan MovementWindow { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Largest spread (g) of one-second means on any axis within a window that is still "no human movement".</summary>
+    /// <remarks>
+    /// A person lying still breathes: on SisFall the spread over 5 s of lying still after a fall is at least 3.4 mg (0.5 s
+    /// means) and usually above 14 mg. A sensor at rest averages its noise down to well under 1 mg per second.
+    /// </remarks>
+    public double MaxLifelessMovementG { get; init; } = 0.0025;
+
+    /// <summary>A lifeless sensor must also lie tilted at least this far from upright (flat, as on a table); someone sitting very still is upright.</summary>
+    public double MinLifelessTiltDeg { get; init; } = 60;
+
+    /// <summary>The one-second means of a lifeless run may drift at most this far from where the run started; more means somebody moved it.</summary>
+    public double MaxLifelessDriftDeg { get; init; } = 3;
+
+    /// <summary>Lifeless windows in a row for this long before <see cref="WearerChangeKind.Lifeless"/> is reported.</summary>
+    public TimeSpan LifelessTime { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A timestamp jump larger than this restarts the one-second block and the movement window.</summary>
+    public TimeSpan MaxGap { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first parameter that makes no sense.</summary>
+    public void Validate()
+    {
+        Angle(UprightMaxTiltDeg, nameof(UprightMaxTiltDeg));
+        Angle(MinLifelessTiltDeg, nameof(MinLifelessTiltDeg));
+        Angle(MaxLifelessDriftDeg, nameof(MaxLifelessDriftDeg));
+        Positive(UprightTime, nameof(UprightTime));
+        Positive(DownTime, nameof(DownTime));
+        Positive(LifelessTime, nameof(LifelessTime));
+        Positive(MaxGap, nameof(MaxGap));
+        if (MovementWindow < TimeSpan.FromSeconds(2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MovementWindow), MovementWindow, "must be at least 2 s (two one-second means)");
+        }
+
+        if (!(MaxLifelessMovementG >= 0) || double.IsInfinity(MaxLifelessMovementG))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxLifelessMovementG), MaxLifelessMovementG, "must be a finite number of g, zero or more");
+        }
+    }
+
+    private static void Angle(double value, string name)
+    {
+        if (!(value is >= 0 and <= 180))
+        {
+            throw new ArgumentOutOfRangeException(name, value, "must be between 0 and 180 degrees");
+        }
+    }
+
+    private static void Positive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(name, value, "must be longer than zero");
+        }
+    }
+}
+
+/// <summary>
+/// Watches a worn accelerometer's stream for what the fall detector does not judge: whether the wearer is upright or
+/// down (so a long lie after a fall can be told from getting up), and whether the wearable is worn at all.
+/// </summary>
+/// <remarks>
+/// Works on one-second means of the raw axes, so its cost per sample is a few additions and its state is fixed-size:
+/// <see cref="Process"/> allocates nothing. Posture is the tilt of the mean from upright, with separate run lengths for
+/// upright and down so a posture in between (reclined) keeps the last report. "Lifeless" needs three things at once for
+/// <see cref="WearerMonitorOptions.LifelessTime"/>: no window with more spread of the one-second means than breathing gives,
+/// the sensor flat (not upright) and no drift of its orientation. A person at rest fails the first within seconds; a
+/// device on a table passes all three.
+/// </remarks>
+public sealed class WearerMonitor
+{
+    private static readonly TimeSpan Block = TimeSpan.FromSeconds(1);
+
+    private readonly WearerMonitorOptions _options;
+    private readonly int _windowBlocks;
+
+    private bool _hasLast;
+    private TimeSpan _last;
+    private TimeSpan _blockStart;
+    private int _n;
+    private double _sx;
+    private double _sy;
+    private double _sz;
+
+    private int _blocksInWindow;
+    private TimeSpan _windowDuration;
+    private double _movement;
+    private double _minX;
+    private double _maxX;
+    private double _minY;
+    private double _maxY;
+    private double _minZ;
+    private double _maxZ;
+
+    private TimeSpan _uprightRun;
+    private TimeSpan _downRun;
+    private bool? _upright;
+
+    private TimeSpan _lifelessRun;
+    private bool _hasAnchor;
+    private double _anchorX;
+    private double _anchorY;
+    private double _anchorZ;
+    private bool _lifeless;
+
+    /// <summary>Creates a monitor; the options are validated.</summary>
+    public WearerMonitor(WearerMonitorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _windowBlocks = (int)Math.Round(options.MovementWindow / Block);
+    }
+
+    /// <summary>The last posture reported: true upright, false down, null not yet settled.</summary>
+    public bool? Upright => _upright;
+
+    /// <summary>Whether <see cref="WearerChangeKind.Lifeless"/> was reported and no movement since.</summary>
+    public bool Lifeless => _lifeless;
+
+    /// <summary>Feeds one sample; returns true when something changed at this sample and fills <paramref name="change"/>.</summary>
+    /// <remarks>At most one change per sample: a posture change and a lifeless change never fall on the same block end in practice, and a lifeless change wins if they do.</remarks>
+    public bool Process(in AccelerationSample sample, out WearerChange change)
+    {
+        change = default;
+        var x = sample.X.G;
+        var y = sample.Y.G;
+        var z = sample.Z.G;
+        var t = sample.Timestamp;
+        if (!double.IsFinite(x) || !double.IsFinite(y) || !double.IsFinite(z))
+        {
+            Restart();
+            return false;
+        }
+
+        if (_hasLast && (t < _last || t - _last > _options.MaxGap))
+        {
+            // A hole in the signal says nothing about movement; start the block and the window again.
+            Restart();
+        }
+
+        if (!_hasLast || _n == 0)
+        {
+            _blockStart = t;
+        }
+
+        _hasLast = true;
+        _last = t;
+        _n++;
+        _sx += x;
+        _sy += y;
+        _sz += z;
+        if (t - _blockStart < Block)
+        {
+            return false;
+        }
+
+        var duration = t - _blockStart;
+        var mx = _sx / _n;
+        var my = _sy / _n;
+        var mz = _sz / _n;
+        _n = 0;
+        _sx = _sy = _sz = 0;
+        return EndOfBlock(t, duration, mx, my, mz, out change);
+    }
+
+    private bool EndOfBlock(TimeSpan t, TimeSpan duration, double mx, double my, double mz, out WearerChange change)
+    {
+        change = default;
+        var tilt = AngleDeg(0, -1, 0, mx, my, mz);
+
+        // Tumbling window of one-second means: its spread is the movement measure, judged once the window is full so a
+        // breath (several seconds) is always inside it.
+        if (_blocksInWindow == 0)
+        {
+            _minX = _maxX = mx;
+            _minY = _maxY = my;
+            _minZ = _maxZ = mz;
+            _windowDuration = TimeSpan.Zero;
+        }
+        else
+        {
+            _minX = Math.Min(_minX, mx);
+            _maxX = Math.Max(_maxX, mx);
+            _minY = Math.Min(_minY, my);
+            _maxY = Math.Max(_maxY, my);
+            _minZ = Math.Min(_minZ, mz);
+            _maxZ = Math.Max(_maxZ, mz);
+        }
+
+        _blocksInWindow++;
+        _windowDuration += duration;
+        var lifelessChange = false;
+        if (_blocksInWindow >= _windowBlocks)
+        {
+            _movement = Math.Max(_maxX - _minX, Math.Max(_maxY - _minY, _maxZ - _minZ));
+            _blocksInWindow = 0;
+            lifelessChange = JudgeWindow(t, tilt, mx, my, mz, out change);
+        }
+
+        var postureChange = Posture(duration, tilt);
+        if (lifelessChange)
+        {
+            return true;
+        }
+
+        if (postureChange)
+        {
+            change = new WearerChange(_upright == true ? WearerChangeKind.Upright : WearerChangeKind.Down, t, tilt, _movement);
+            return true;
+        }
+
+        return false;
+    }
+
+    private bool JudgeWindow(TimeSpan t, double tilt, double mx, double my, double mz, out WearerChange change)
+    {
+        change = default;
+        var moving = _movement > _options.MaxLifelessMovementG;
+        if (!moving && !_hasAnchor)
+        {
+            _hasAnchor = true;
+            _anchorX = mx;
+            _anchorY = my;
+            _anchorZ = mz;
+        }
+
+        var still = !moving
+            && tilt >= _options.MinLifelessTiltDeg
+            && AngleDeg(_anchorX, _anchorY, _anchorZ, mx, my, mz) <= _options.MaxLifelessDriftDeg;
+        if (!still)
+        {
+            _lifelessRun = TimeSpan.Zero;
+            _hasAnchor = false;
+            if (_lifeless)
+            {
+                _lifeless = false;
+                change = new WearerChange(WearerChangeKind.Moving, t, tilt, _movement);
+                return true;
+            }
+
+            return false;
+        }
+
+        _lifelessRun += _windowDuration;
+        if (!_lifeless && _lifelessRun >= _options.LifelessTime)
+        {
+            _lifeless = true;
+            change = new WearerChange(WearerChangeKind.Lifeless, t, tilt, _movement);
+            return true;
+        }
+
+        return false;
+    }
+
+    private bool Posture(TimeSpan duration, double tilt)
+    {
+        if (tilt <= _options.UprightMaxTiltDeg)
+        {
+            _uprightRun += duration;
+            _downRun = TimeSpan.Zero;
+            if (_upright != true && _uprightRun >= _options.UprightTime)
+            {
+                _upright = true;
+                return true;
+            }
+        }
+        else
+        {
+            _downRun += duration;
+            _uprightRun = TimeSpan.Zero;
+            if (_upright != false && _downRun >= _options.DownTime)
+            {
+                _upright = false;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Restart()
+    {
+        _hasLast = false;
+        _n = 0;
+        _sx = _sy = _sz = 0;
+        _blocksInWindow = 0;
+        _lifelessRun = TimeSpan.Zero;
+        _hasAnchor = false;
+        _uprightRun = TimeSpan.Zero;
+        _downRun = TimeSpan.Zero;
+    }
+
+    private static double AngleDeg(double ax, double ay, double az, double bx, double by, double bz)
+    {
+        var na = Math.Sqrt((ax * ax) + (ay * ay) + (az * az));
+        var nb = Math.Sqrt((bx * bx) + (by * by) + (bz * bz));
+        if (na == 0 || nb == 0)
+        {
+            return 0;
+        }
+
+        var cos = Math.Clamp(((ax * bx) + (ay * by) + (az * bz)) / (na * nb), -1, 1);
+        return Math.Acos(cos) * 180 / Math.PI;
+    }
+}
