@@ -1,4 +1,3 @@
-using System.Globalization;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Falls;
 using EdgeGateway.Core.Loop;
@@ -62,28 +61,14 @@ internal sealed class Home : IDisposable
         foreach (var accel in config.Devices.Accelerometers)
         {
             var chip = hardware.OpenAccelerometer(accel);
-            var detector = new FallDetector(new FallDetectorOptions(), chip.SampleRateHz);
-            var wearer = new WearerMonitor(new WearerMonitorOptions());
             var sensorId = accel.SensorId!;
+            var feed = new WearableFeed(sensorId, new FallDetector(new FallDetectorOptions(), chip.SampleRateHz), new WearerMonitor(new WearerMonitorOptions()), Loop);
             var accelerometer = Own(new Accelerometer(
                 chip,
                 new AccelerometerOptions { SensorId = sensorId },
                 time,
                 Events.Now,
-                sample =>
-                {
-                    if (detector.Process(sample, out var fall))
-                    {
-                        Loop.TryPostFall(sensorId, fall.Confidence, FallFeatures(fall));
-                    }
-
-                    // Posture and wear state reach the rules as readings: the fall rule watches for a long lie, the
-                    // not-worn rule for a wearable left lying.
-                    if (wearer.Process(sample, out var change))
-                    {
-                        Loop.TryPost(WearerReading(sensorId, change, Events.Now()));
-                    }
-                },
+                sample => feed.Process(sample),
                 Supervise,
                 loggers.CreateLogger("accelerometer")));
             _accelerometers.Add(accelerometer);
@@ -138,22 +123,6 @@ internal sealed class Home : IDisposable
     }
 
     private void Supervise(SupervisionChange change) => Loop.TryPostTechnical(change.Event, change.SensorId, change.Reason);
-
-    private static SensorReading WearerReading(string sensorId, WearerChange change, EventTime now) => change.Kind switch
-    {
-        WearerChangeKind.Upright => SensorReading.Contact(sensorId, SensorKind.WearerPosture, true, now),
-        WearerChangeKind.Down => SensorReading.Contact(sensorId, SensorKind.WearerPosture, false, now),
-        WearerChangeKind.Lifeless => SensorReading.Contact(sensorId, SensorKind.WearableWorn, false, now),
-        _ => SensorReading.Contact(sensorId, SensorKind.WearableWorn, true, now),
-    };
-
-    private static Dictionary<string, string> FallFeatures(FallDetection fall) => new()
-    {
-        ["confidence"] = fall.Confidence.ToString("0.00", CultureInfo.InvariantCulture),
-        ["peakG"] = fall.PeakImpactG.ToString("0.0", CultureInfo.InvariantCulture),
-        ["orientationChangeDeg"] = fall.OrientationChangeDeg.ToString("0", CultureInfo.InvariantCulture),
-        ["stillnessG"] = fall.StillnessG.ToString("0.000", CultureInfo.InvariantCulture),
-    };
 
     private T Own<T>(T disposable)
         where T : IDisposable
