@@ -42,6 +42,11 @@ var subjectIndex = subjects.Select((s, i) => (s, i)).ToDictionary(p => p.s, p =>
 var trialSubject = trials.Select(t => subjectIndex[t.Subject]).ToArray();
 Console.WriteLine($"{trials.Count} recordings, {subjects.Length} subjects, {trials.Sum(t => (long)t.Samples)} samples; chip {profile.Name}");
 
+if (args.Contains("--wearer"))
+{
+    return WearerCheck.Run(trials, profile, parallel: new ParallelOptions { MaxDegreeOfParallelism = threads });
+}
+
 var stage1 = Grid.Stage1().ToArray();
 var stage2 = Grid.Stage2().ToArray();
 Console.WriteLine($"grid: {stage1.Length} signal settings x {stage2.Length} gate settings = {stage1.Length * stage2.Length} settings");
@@ -248,6 +253,74 @@ internal sealed record Chip(string Name, int Decimation, double ClipG, double Sa
     public static readonly Chip Mpu6050 = new("MPU-6050 (100 Hz, ±8 g)", 2, 8, 7.9);
 
     public double SampleRateHz => SisFallFormat.SampleRateHz / Decimation;
+}
+
+/// <summary>
+/// How the not-worn test fares on worn sensors: every SisFall recording through a WearerMonitor whose lifeless time is one
+/// movement window (the shortest possible, so any single window passing all three criteria counts), and the movement
+/// measure over the last 5 s of each fall recording, where the subject lies still on the mat (SisFall trials are too
+/// short for a whole 10 s window after the fall; a shorter window holds less breathing, so this errs low).
+/// </summary>
+internal static class WearerCheck
+{
+    public static int Run(List<Trial> trials, Chip chip, ParallelOptions parallel)
+    {
+        var defaults = new WearerMonitorOptions();
+        var options = defaults with { LifelessTime = defaults.MovementWindow };
+        var lifeless = new int[trials.Count];
+        var windows = new long[trials.Count];
+        var lastMovement = new double[trials.Count];
+        Parallel.For(0, trials.Count, parallel, i =>
+        {
+            var monitor = new WearerMonitor(options);
+            var raw = trials[i].Raw;
+            for (long k = 0, n = 0; k < raw.Length; k += 3 * chip.Decimation, n += chip.Decimation)
+            {
+                var sample = AccelerationSample.FromG(
+                    Math.Clamp(raw[k] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
+                    Math.Clamp(raw[k + 1] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
+                    Math.Clamp(raw[k + 2] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
+                    SisFallFormat.TimestampOf(n));
+                if (monitor.Process(sample, out var change) && change.Kind == WearerChangeKind.Lifeless)
+                {
+                    lifeless[i]++;
+                }
+            }
+
+            windows[i] = monitor.Windows;
+            if (trials[i].IsFall)
+            {
+                var tail = new WearerMonitor(defaults with { MovementWindow = TimeSpan.FromSeconds(5) });
+                var first = Math.Max(0, (trials[i].Samples - (int)(5.2 * SisFallFormat.SampleRateHz)) / chip.Decimation * chip.Decimation);
+                for (long k = first * 3L, n = first; k < raw.Length; k += 3 * chip.Decimation, n += chip.Decimation)
+                {
+                    tail.Process(
+                        AccelerationSample.FromG(
+                            Math.Clamp(raw[k] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
+                            Math.Clamp(raw[k + 1] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
+                            Math.Clamp(raw[k + 2] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
+                            SisFallFormat.TimestampOf(n)),
+                        out _);
+                }
+
+                lastMovement[i] = tail.Windows > 0 ? tail.LastWindowMovementG : double.NaN;
+            }
+        });
+
+        Console.WriteLine($"## Not-worn test on worn sensors ({chip.Name})");
+        Console.WriteLine();
+        Console.WriteLine($"movement windows judged: {windows.Sum()} ({windows.Sum() * defaults.MovementWindow.TotalHours:0.00} h) in {trials.Count} recordings");
+        Console.WriteLine($"windows passing every lifeless criterion (would start a not-worn count): {lifeless.Sum()} in {lifeless.Count(x => x > 0)} recordings");
+        foreach (var i in Enumerable.Range(0, trials.Count).Where(i => lifeless[i] > 0))
+        {
+            Console.WriteLine($"- {trials[i].RelativePath}: {lifeless[i]}");
+        }
+
+        var lying = Enumerable.Range(0, trials.Count).Where(i => trials[i].IsFall && double.IsFinite(lastMovement[i])).Select(i => lastMovement[i]).Order().ToArray();
+        string Q(double q) => $"{lying[(int)(q * (lying.Length - 1))] * 1000:0.00} mg";
+        Console.WriteLine($"movement over the last 5 s of the {lying.Length} fall recordings (lying still on the mat): min {Q(0)}, 1% {Q(0.01)}, 5% {Q(0.05)}, median {Q(0.5)}; threshold {defaults.MaxLifelessMovementG * 1000:0.00} mg");
+        return 0;
+    }
 }
 
 internal readonly record struct Candidate(double ConfirmS, double Stillness, double Change, double LyingTilt, double PriorTilt);

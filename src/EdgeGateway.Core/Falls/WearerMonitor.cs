@@ -22,7 +22,7 @@ public enum WearerChangeKind
 /// <param name="Kind">What changed.</param>
 /// <param name="Timestamp">Sample time at which the change was decided.</param>
 /// <param name="TiltDeg">Tilt of the last one-second mean from upright (the sensor's y axis along gravity).</param>
-/// <param name="MovementG">Largest spread (g) of one-second means on any axis in the last window: breathing shows here.</param>
+/// <param name="MovementG">Largest standard deviation (g) of the one-second means on any axis in the last window: breathing shows here.</param>
 public readonly record struct WearerChange(WearerChangeKind Kind, TimeSpan Timestamp, double TiltDeg, double MovementG);
 
 /// <summary>Parameters of <see cref="WearerMonitor"/>; design values, not tuned on data (see <c>Falls/README.md</c>).</summary>
@@ -37,15 +37,15 @@ public sealed record WearerMonitorOptions
     /// <summary>Not upright this long in a row before <see cref="WearerChangeKind.Down"/> is reported.</summary>
     public TimeSpan DownTime { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Length of the window over which the one-second means must stay within <see cref="MaxLifelessMovementG"/>.</summary>
+    /// <summary>Length of the window whose one-second means must vary by no more than <see cref="MaxLifelessMovementG"/>.</summary>
     public TimeSpan MovementWindow { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Largest spread (g) of one-second means on any axis within a window that is still "no human movement".</summary>
+    /// <summary>Largest standard deviation (g) of the one-second means on any axis within a window that is still "no human movement".</summary>
     /// <remarks>
-    /// A person lying still breathes: on SisFall the spread over 5 s of lying still after a fall is at least 3.4 mg (0.5 s
-    /// means) and usually above 14 mg. A sensor at rest averages its noise down to well under 1 mg per second.
+    /// A person at rest breathes; a sensor at rest averages its noise (ADXL345 about 4 mg, MPU-6050 about 3 mg per sample)
+    /// down to about 0.5 mg per one-second mean. How the SisFall recordings compare is in <c>Falls/README.md</c>.
     /// </remarks>
-    public double MaxLifelessMovementG { get; init; } = 0.0025;
+    public double MaxLifelessMovementG { get; init; } = 0.0012;
 
     /// <summary>A lifeless sensor must also lie tilted at least this far from upright (flat, as on a table); someone sitting very still is upright.</summary>
     public double MinLifelessTiltDeg { get; init; } = 60;
@@ -127,12 +127,13 @@ public sealed class WearerMonitor
     private int _blocksInWindow;
     private TimeSpan _windowDuration;
     private double _movement;
-    private double _minX;
-    private double _maxX;
-    private double _minY;
-    private double _maxY;
-    private double _minZ;
-    private double _maxZ;
+    private long _windows;
+    private double _wx;
+    private double _wy;
+    private double _wz;
+    private double _wxx;
+    private double _wyy;
+    private double _wzz;
 
     private TimeSpan _uprightRun;
     private TimeSpan _downRun;
@@ -156,6 +157,12 @@ public sealed class WearerMonitor
 
     /// <summary>The last posture reported: true upright, false down, null not yet settled.</summary>
     public bool? Upright => _upright;
+
+    /// <summary>The movement measure (g) of the last full window: the largest standard deviation of its one-second means on any axis.</summary>
+    public double LastWindowMovementG => _movement;
+
+    /// <summary>How many full movement windows have been judged; with <see cref="LastWindowMovementG"/> it lets an evaluation see every window.</summary>
+    public long Windows => _windows;
 
     /// <summary>Whether <see cref="WearerChangeKind.Lifeless"/> was reported and no movement since.</summary>
     public bool Lifeless => _lifeless;
@@ -211,32 +218,33 @@ public sealed class WearerMonitor
         change = default;
         var tilt = AngleDeg(0, -1, 0, mx, my, mz);
 
-        // Tumbling window of one-second means: its spread is the movement measure, judged once the window is full so a
-        // breath (several seconds) is always inside it.
+        // Tumbling window of one-second means: their standard deviation is the movement measure, judged once the window
+        // is full so a breath (several seconds) is always inside it. The deviation rather than the range, because the
+        // range of noise-only means has a long tail that would break a lifeless run now and then.
         if (_blocksInWindow == 0)
         {
-            _minX = _maxX = mx;
-            _minY = _maxY = my;
-            _minZ = _maxZ = mz;
+            _wx = _wy = _wz = _wxx = _wyy = _wzz = 0;
             _windowDuration = TimeSpan.Zero;
         }
-        else
-        {
-            _minX = Math.Min(_minX, mx);
-            _maxX = Math.Max(_maxX, mx);
-            _minY = Math.Min(_minY, my);
-            _maxY = Math.Max(_maxY, my);
-            _minZ = Math.Min(_minZ, mz);
-            _maxZ = Math.Max(_maxZ, mz);
-        }
 
+        _wx += mx;
+        _wy += my;
+        _wz += mz;
+        _wxx += mx * mx;
+        _wyy += my * my;
+        _wzz += mz * mz;
         _blocksInWindow++;
         _windowDuration += duration;
         var lifelessChange = false;
         if (_blocksInWindow >= _windowBlocks)
         {
-            _movement = Math.Max(_maxX - _minX, Math.Max(_maxY - _minY, _maxZ - _minZ));
+            var n = (double)_blocksInWindow;
+            var varX = (_wxx / n) - ((_wx / n) * (_wx / n));
+            var varY = (_wyy / n) - ((_wy / n) * (_wy / n));
+            var varZ = (_wzz / n) - ((_wz / n) * (_wz / n));
+            _movement = Math.Sqrt(Math.Max(0, Math.Max(varX, Math.Max(varY, varZ))));
             _blocksInWindow = 0;
+            _windows++;
             lifelessChange = JudgeWindow(t, tilt, mx, my, mz, out change);
         }
 

@@ -122,15 +122,16 @@ public sealed class FallRule : IFallRule, ILocalWarningRule
             var alarm = context.RaiseAlarm(CareEventKind.Fall, _pending.SensorId, text, Data(context));
             if (_options.LongLieAfter > TimeSpan.Zero && _upright.ContainsKey(_pending.SensorId))
             {
-                _watchedAlarm = alarm.Id;
                 _longLieRaised = false;
                 if (_uprightSinceDetection && _upright[_pending.SensorId])
                 {
+                    _watchedAlarm = alarm.Id;
                     GotUp(context, "upright again during the pre-alarm");
                 }
                 else
                 {
                     _longLie.Arm(this, context, _options.LongLieAfter - DownFor(context));
+                    _watchedAlarm = alarm.Id;
                 }
             }
         }
