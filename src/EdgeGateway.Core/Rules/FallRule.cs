@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Events;
 
 namespace EdgeGateway.Core.Rules;
@@ -15,7 +16,7 @@ namespace EdgeGateway.Core.Rules;
 /// checks <see cref="FallOptions.LongLieAfter"/> after the detection whether the wearer is still down; if so it raises
 /// <see cref="CareEventKind.LongLie"/> (priority 0: the same fall, more urgent). The wearer upright again after the alarm is
 /// reported as <see cref="CareEventKind.FallGotUp"/>. A sensor without posture readings gets no long-lie check: no
-/// evidence either way.
+/// evidence either way. A fall alarm already cleared (reset on site, or by the centre) ends the watch silently.
 /// </para>
 /// </remarks>
 public sealed class FallRule : IFallRule, ILocalWarningRule
@@ -27,7 +28,7 @@ public sealed class FallRule : IFallRule, ILocalWarningRule
     private FallSignal _pending;
     private int _detections;
     private bool _uprightSinceDetection;
-    private Guid? _watchedAlarm;
+    private Alarm? _watched;
     private bool _longLieRaised;
 
     /// <summary>Creates the rule.</summary>
@@ -64,14 +65,14 @@ public sealed class FallRule : IFallRule, ILocalWarningRule
         {
             _uprightSinceDetection = true;
         }
-        else if (_watchedAlarm is not null)
+        else if (_watched is not null)
         {
             GotUp(context, "upright again");
         }
     }
 
     /// <summary>True while a raised fall alarm is watched for a long lie or for getting up.</summary>
-    public bool WatchingLongLie => _watchedAlarm is not null;
+    public bool WatchingLongLie => _watched is not null;
 
     /// <inheritdoc />
     public void OnFall(in FallSignal fall, IRuleContext context)
@@ -125,18 +126,25 @@ public sealed class FallRule : IFallRule, ILocalWarningRule
                 _longLieRaised = false;
                 if (_uprightSinceDetection && _upright[_pending.SensorId])
                 {
-                    _watchedAlarm = alarm.Id;
+                    _watched = alarm;
                     GotUp(context, "upright again during the pre-alarm");
                 }
                 else
                 {
                     _longLie.Arm(this, context, _options.LongLieAfter - DownFor(context));
-                    _watchedAlarm = alarm.Id;
+                    _watched = alarm;
                 }
             }
         }
-        else if (_longLie.Fired(token) && _watchedAlarm is { } fallAlarm)
+        else if (_longLie.Fired(token) && _watched is { } fallAlarm)
         {
+            if (fallAlarm.State == AlarmState.Cleared)
+            {
+                // Reset on site or by the centre: somebody has dealt with the fall.
+                EndWatch();
+                return;
+            }
+
             if (_upright.GetValueOrDefault(_pending.SensorId))
             {
                 GotUp(context, "upright at the long-lie check");
@@ -144,7 +152,7 @@ public sealed class FallRule : IFallRule, ILocalWarningRule
             }
 
             _longLieRaised = true;
-            var data = WatchData(context, fallAlarm);
+            var data = WatchData(context, fallAlarm.Id);
             var text = string.Create(CultureInfo.InvariantCulture, $"still down {DownFor(context).TotalMinutes:0.#} min after the fall (not upright since)");
             context.RaiseAlarm(CareEventKind.LongLie, _pending.SensorId, text, data);
         }
@@ -152,7 +160,13 @@ public sealed class FallRule : IFallRule, ILocalWarningRule
 
     private void GotUp(IRuleContext context, string how)
     {
-        var data = WatchData(context, _watchedAlarm!.Value);
+        if (_watched!.State == AlarmState.Cleared)
+        {
+            EndWatch();
+            return;
+        }
+
+        var data = WatchData(context, _watched.Id);
         data["longLie"] = _longLieRaised ? "true" : "false";
         var text = string.Create(CultureInfo.InvariantCulture, $"wearer {how} {DownFor(context).TotalMinutes:0.#} min after the fall{(_longLieRaised ? ", after a long lie" : string.Empty)}");
         context.Emit(CareEventKind.FallGotUp, _pending.SensorId, text, data);
@@ -162,7 +176,7 @@ public sealed class FallRule : IFallRule, ILocalWarningRule
     private void EndWatch()
     {
         _longLie.Cancel();
-        _watchedAlarm = null;
+        _watched = null;
         _longLieRaised = false;
     }
 

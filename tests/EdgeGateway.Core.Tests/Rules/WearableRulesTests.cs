@@ -1,3 +1,4 @@
+using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Rules;
 using static EdgeGateway.Core.Tests.Rules.RuleHarness;
@@ -121,6 +122,24 @@ public class LongLieTests
         off.Fall("pendant", 0.9);
         off.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal([CareEventKind.Fall], off.Raised.Select(e => e.Kind));
+    }
+
+    [Fact]
+    public void A_fall_alarm_reset_on_site_before_the_long_lie_time_ends_the_watch_silently()
+    {
+        var (h, rule) = Home();
+        Posture(h, "pendant", false);
+        h.Fall("pendant", 0.9);
+        h.Advance(TimeSpan.FromSeconds(30));
+        var fall = Assert.Single(h.Raised);
+        h.Advance(TimeSpan.FromMinutes(3));
+        h.ClearAlarm(fall.Id, ClearReason.LocalReset);
+
+        h.Advance(TimeSpan.FromMinutes(5));
+        Posture(h, "pendant", true);
+        Assert.Single(h.Raised);
+        Assert.Empty(h.Emitted);
+        Assert.False(rule.WatchingLongLie);
     }
 
     [Fact]
