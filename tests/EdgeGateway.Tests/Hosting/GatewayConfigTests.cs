@@ -44,7 +44,7 @@ public class GatewayConfigTests
         config.Console.PinHash = TechnicianConsole.Security.PinHash.Create("9513", 1000).ToString();
         Assert.Equal("home-0001", config.GatewayId);
         Assert.False(config.Simulated);
-        Assert.Equal(8, config.EffectiveRules.BuildRules(new Valve()).Count);
+        Assert.Equal(9, config.EffectiveRules.BuildRules(new Valve()).Count);
     }
 
     [Fact]
