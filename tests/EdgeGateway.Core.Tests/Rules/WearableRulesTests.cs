@@ -231,3 +231,23 @@ public class NotWornTests
             new NotWornOptions { After = TimeSpan.Zero, CheckInterval = TimeSpan.FromSeconds(-1) }.Validate());
     }
 }
+
+public class WearableReadingsAndInactivityTests
+{
+    [Fact]
+    public void A_wearable_found_lifeless_is_no_activity_but_its_wearer_standing_up_is()
+    {
+        var h = new RuleHarness(OsloTime(2026, 1, 15, 9, 0));
+        var rule = h.Add(new InactivityRule(new InactivityOptions { Limit = TimeSpan.FromHours(3), WarningDuration = TimeSpan.FromMinutes(5) }, Day));
+        h.Start();
+        h.AdvanceMinutes(120);
+        var quiet = rule.QuietTime;
+        Assert.True(quiet >= TimeSpan.FromMinutes(119), $"quiet {quiet}");
+
+        h.Post(SensorReading.Contact("pendant", SensorKind.WearableWorn, false, h.Now));
+        Assert.Equal(quiet, rule.QuietTime);
+
+        h.Post(SensorReading.Contact("pendant", SensorKind.WearerPosture, true, h.Now));
+        Assert.Equal(TimeSpan.Zero, rule.QuietTime);
+    }
+}
