@@ -5,48 +5,71 @@ using EdgeGateway.Core.Units;
 using EdgeGateway.FallTuning;
 
 // Reproduces the subject-wise tuning of FallDetector on the SisFall training subjects:
-//   dotnet run -c Release --project bench/EdgeGateway.FallTuning -- /tmp/sisfall [--cache DIR] [--threads N]
+//   dotnet run -c Release --project bench/EdgeGateway.FallTuning -- /tmp/sisfall [--chip adxl345|mpu6050] [--cache DIR] [--threads N] [--list-errors]
 // Stage 1 runs the real streaming detector once per signal configuration with the post-impact gates open and
 // records every candidate; stage 2 applies the gate thresholds to those candidates, which is exact for
-// "did this recording alarm" and lets leave-one-subject-out selection try thousands of settings in seconds.
+// "did this recording alarm" and lets leave-one-subject-out selection try every setting in seconds.
 // The chosen parameters are then run through the real detector again for the final numbers.
+// --chip mpu6050 feeds the same recordings as an MPU-6050 would deliver them: every other sample (100 Hz) and each
+// axis clipped at ±8 g, with the detector's SaturationG set to that rail.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 if (args.Length < 1 || !Directory.Exists(args[0]))
 {
-    Console.Error.WriteLine("usage: EdgeGateway.FallTuning <extracted-sisfall-dir> [--cache DIR] [--threads N]");
+    Console.Error.WriteLine("usage: EdgeGateway.FallTuning <extracted-sisfall-dir> [--chip adxl345|mpu6050] [--cache DIR] [--threads N] [--list-errors]");
     return 2;
 }
 
 var cacheDir = Option(args, "--cache") ?? "/tmp/sisfall-cache";
 var threads = int.Parse(Option(args, "--threads") ?? "2", CultureInfo.InvariantCulture);
+var chip = Option(args, "--chip") ?? "adxl345";
+var profile = chip.ToLowerInvariant() switch
+{
+    "adxl345" => Chip.Adxl345,
+    "mpu6050" or "mpu-6050" => Chip.Mpu6050,
+    _ => null,
+};
+if (profile is null)
+{
+    Console.Error.WriteLine($"--chip: unknown chip '{chip}'; expected adxl345 or mpu6050");
+    return 2;
+}
+
 var trials = SisFallCache.Load(args[0], cacheDir);
 var subjects = trials.Select(t => t.Subject).Distinct().Order(StringComparer.Ordinal).ToArray();
 var subjectIndex = subjects.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i);
-Console.WriteLine($"{trials.Count} recordings, {subjects.Length} subjects, {trials.Sum(t => (long)t.Samples)} samples");
+var trialSubject = trials.Select(t => subjectIndex[t.Subject]).ToArray();
+Console.WriteLine($"{trials.Count} recordings, {subjects.Length} subjects, {trials.Sum(t => (long)t.Samples)} samples; chip {profile.Name}");
+
+if (args.Contains("--wearer"))
+{
+    return WearerCheck.Run(trials, profile, parallel: new ParallelOptions { MaxDegreeOfParallelism = threads });
+}
 
 var stage1 = Grid.Stage1().ToArray();
 var stage2 = Grid.Stage2().ToArray();
-Console.WriteLine($"grid: {stage1.Length} signal settings x {stage2.Length} gate settings = {stage1.Length * stage2.Length} candidates");
+Console.WriteLine($"grid: {stage1.Length} signal settings x {stage2.Length} gate settings = {stage1.Length * stage2.Length} settings");
 
-// counts[s1][s2][subject]
+// candidates[s1][trial]; counts[s1][s2][subject]
+var candidates = new Candidate[stage1.Length][][];
 var counts = new Counts[stage1.Length][][];
 var sw = Stopwatch.StartNew();
+var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
 for (var a = 0; a < stage1.Length; a++)
 {
-    var candidates = new Candidate[trials.Count][];
-    var options = stage1[a].Permissive();
-    Parallel.For(0, trials.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
-        candidates[i] = Runner.Candidates(trials[i], options));
+    var perTrial = new Candidate[trials.Count][];
+    var options = stage1[a].Permissive(profile);
+    Parallel.For(0, trials.Count, parallel, i => perTrial[i] = Runner.Candidates(trials[i], options, profile));
+    candidates[a] = perTrial;
     counts[a] = new Counts[stage2.Length][];
-    Parallel.For(0, stage2.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, b =>
+    Parallel.For(0, stage2.Length, parallel, b =>
     {
         var perSubject = new Counts[subjects.Length];
         for (var i = 0; i < trials.Count; i++)
         {
-            var (detected, alarms) = stage2[b].Apply(candidates[i]);
-            ref var c = ref perSubject[subjectIndex[trials[i].Subject]];
+            var (detected, alarms) = stage2[b].Apply(perTrial[i]);
+            ref var c = ref perSubject[trialSubject[i]];
             c = c.Add(trials[i], detected, alarms);
         }
 
@@ -59,12 +82,13 @@ Console.Error.WriteLine();
 
 // Leave one subject out: choose on the other subjects, score on the one left out.
 Console.WriteLine();
-Console.WriteLine("## Leave-one-subject-out cross-validation");
+Console.WriteLine($"## Leave-one-subject-out cross-validation ({profile.Name})");
 Console.WriteLine();
 Console.WriteLine("| held out | chosen parameters | falls detected | ADL trials without alarm | ADL alarms | ADL hours | accuracy |");
 Console.WriteLine("|---|---|---|---|---|---|---|");
 var pooled = new Dictionary<bool, Counts> { [false] = default, [true] = default };
 var chosenCount = new Dictionary<string, int>();
+var cvPerCode = new PerCode();
 for (var held = 0; held < subjects.Length; held++)
 {
     var (a, b) = Select(counts, s => s != held, subjects);
@@ -73,6 +97,15 @@ for (var held = 0; held < subjects.Length; held++)
     chosenCount[name] = chosenCount.GetValueOrDefault(name) + 1;
     var elderly = subjects[held].StartsWith("SE", StringComparison.Ordinal);
     pooled[elderly] = pooled[elderly].Plus(test);
+    for (var i = 0; i < trials.Count; i++)
+    {
+        if (trialSubject[i] == held)
+        {
+            var (detected, alarms) = stage2[b].Apply(candidates[a][i]);
+            cvPerCode.Add(trials[i], detected, alarms);
+        }
+    }
+
     Console.WriteLine($"| {subjects[held]} | {name} | {test.Detected}/{test.Falls} | {test.AdlClean}/{test.Adl} | {test.AdlAlarms} | {test.AdlSeconds / 3600:0.000} | {Metrics.Accuracy(test)} |");
 }
 
@@ -83,6 +116,10 @@ Metrics.PrintHeader();
 Metrics.PrintRow("young (SA), CV", pooled[false]);
 Metrics.PrintRow("elderly (SE), CV", pooled[true]);
 Console.WriteLine();
+Console.WriteLine("Per fall / activity code, each recording scored by the fold that held its subject out:");
+Console.WriteLine();
+cvPerCode.Print();
+Console.WriteLine();
 Console.WriteLine("Parameters chosen per fold:");
 foreach (var (name, n) in chosenCount.OrderByDescending(p => p.Value))
 {
@@ -91,57 +128,34 @@ foreach (var (name, n) in chosenCount.OrderByDescending(p => p.Value))
 
 // Final parameters: the same selection on all training subjects, then the real detector.
 var (fa, fb) = Select(counts, _ => true, subjects);
-var final = stage1[fa].With(stage2[fb]);
+var final = stage1[fa].With(stage2[fb], profile);
 Console.WriteLine();
-Console.WriteLine($"## Final parameters (selected on all {subjects.Length} subjects)");
+Console.WriteLine($"## Final parameters (selected on all {subjects.Length} subjects, {profile.Name})");
 Console.WriteLine();
 Console.WriteLine(Describe(stage1[fa], stage2[fb]));
 Console.WriteLine();
-Console.WriteLine(final == new FallDetectorOptions() ? "These are the defaults of FallDetectorOptions." : "NOTE: these differ from the defaults of FallDetectorOptions.");
+var defaults = new FallDetectorOptions() with { SaturationG = profile.SaturationG };
+Console.WriteLine(final == defaults ? "These are the defaults of FallDetectorOptions." : "NOTE: these differ from the defaults of FallDetectorOptions.");
 Console.WriteLine();
-var finalCounts = new Dictionary<string, Counts>();
-var perCode = new SortedDictionary<string, (int Trials, int Alarmed)>(StringComparer.Ordinal);
-var results = new (bool Detected, int Alarms)[trials.Count];
-Parallel.For(0, trials.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i => results[i] = Runner.Alarms(trials[i], final));
-for (var i = 0; i < trials.Count; i++)
-{
-    var t = trials[i];
-    finalCounts[t.Subject] = finalCounts.GetValueOrDefault(t.Subject).Add(t, results[i].Detected, results[i].Alarms);
-    var c = perCode.GetValueOrDefault(t.Code);
-    perCode[t.Code] = (c.Trials + 1, c.Alarmed + (results[i].Detected ? 1 : 0));
-}
-
-Console.WriteLine("Real detector, final parameters, all training subjects (resubstitution, optimistic):");
+Console.WriteLine("Real detector, all training subjects (resubstitution, optimistic):");
 Console.WriteLine();
 Metrics.PrintHeader();
-Metrics.PrintRow("young (SA), stage-2 estimate", Enumerable.Range(0, subjects.Length).Where(s => !subjects[s].StartsWith("SE", StringComparison.Ordinal)).Aggregate(default(Counts), (c, s) => c.Plus(counts[fa][fb][s])));
-Metrics.PrintRow("elderly (SE), stage-2 estimate", Enumerable.Range(0, subjects.Length).Where(s => subjects[s].StartsWith("SE", StringComparison.Ordinal)).Aggregate(default(Counts), (c, s) => c.Plus(counts[fa][fb][s])));
-Metrics.PrintRow("young (SA)", finalCounts.Where(p => !p.Key.StartsWith("SE", StringComparison.Ordinal)).Aggregate(default(Counts), (s, p) => s.Plus(p.Value)));
-Metrics.PrintRow("elderly (SE)", finalCounts.Where(p => p.Key.StartsWith("SE", StringComparison.Ordinal)).Aggregate(default(Counts), (s, p) => s.Plus(p.Value)));
-// The MPU-6050 delivers 100 Hz: keep every other sample (the 4 Hz low-pass makes aliasing irrelevant).
-var at100 = new Dictionary<bool, Counts> { [false] = default, [true] = default };
-var results100 = new (bool Detected, int Alarms)[trials.Count];
-Parallel.For(0, trials.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i => results100[i] = Runner.Alarms(trials[i], final, decimation: 2));
-for (var i = 0; i < trials.Count; i++)
-{
-    at100[trials[i].IsElderly] = at100[trials[i].IsElderly].Add(trials[i], results100[i].Detected, results100[i].Alarms);
-}
-
-Metrics.PrintRow("young (SA), decimated to 100 Hz", at100[false]);
-Metrics.PrintRow("elderly (SE), decimated to 100 Hz", at100[true]);
+var finalRun = RealRun(final);
+Metrics.PrintRow("young (SA), final", finalRun.Group(false));
+Metrics.PrintRow("elderly (SE), final", finalRun.Group(true));
+var defaultRun = final == defaults ? finalRun : RealRun(defaults);
+Metrics.PrintRow("young (SA), FallDetectorOptions defaults", defaultRun.Group(false));
+Metrics.PrintRow("elderly (SE), FallDetectorOptions defaults", defaultRun.Group(true));
 Console.WriteLine();
-Console.WriteLine("Per activity code (share of recordings with an alarm):");
+Console.WriteLine("Per code, FallDetectorOptions defaults, real detector (resubstitution):");
 Console.WriteLine();
-Console.WriteLine(string.Join("  ", perCode.Select(p => $"{p.Key} {p.Value.Alarmed}/{p.Value.Trials}")));
+defaultRun.PerCode.Print();
 if (args.Contains("--list-errors"))
 {
     Console.WriteLine();
-    for (var i = 0; i < trials.Count; i++)
+    foreach (var error in defaultRun.Errors)
     {
-        if (results[i].Detected != trials[i].IsFall)
-        {
-            Console.WriteLine($"error: {trials[i].RelativePath} detected={results[i].Detected}");
-        }
+        Console.WriteLine($"error (defaults): {error}");
     }
 }
 
@@ -149,18 +163,36 @@ if (Option(args, "--dump") is { } dumpPath)
 {
     // Every candidate under the final signal settings with the gates open, for looking at the feature spread.
     using var dump = new StreamWriter(dumpPath);
-    dump.WriteLine("file,code,fall,confirm_s,stillness,change,free_fall,prior_tilt");
-    foreach (var t in trials)
+    dump.WriteLine("file,code,fall,confirm_s,stillness,change,lying_tilt,prior_tilt");
+    for (var i = 0; i < trials.Count; i++)
     {
-        foreach (var c in Runner.Candidates(t, stage1[fa].Permissive()))
+        foreach (var c in candidates[fa][i])
         {
-            dump.WriteLine($"{t.RelativePath},{t.Code},{(t.IsFall ? 1 : 0)},{c.ConfirmS:0.000},{c.Stillness:0.0000},{c.Change:0.0},{c.FreeFall:0.000},{c.PriorTilt:0.0}");
+            dump.WriteLine($"{trials[i].RelativePath},{trials[i].Code},{(trials[i].IsFall ? 1 : 0)},{c.ConfirmS:0.000},{c.Stillness:0.0000},{c.Change:0.0},{c.LyingTilt:0.0},{c.PriorTilt:0.0}");
         }
     }
 }
 
 Console.Error.WriteLine($"total {sw.Elapsed.TotalSeconds:0} s");
 return 0;
+
+RealResult RealRun(FallDetectorOptions options)
+{
+    var results = new (bool Detected, int Alarms)[trials.Count];
+    Parallel.For(0, trials.Count, parallel, i => results[i] = Runner.Alarms(trials[i], options, profile));
+    var perCode = new PerCode();
+    var errors = new List<string>();
+    for (var i = 0; i < trials.Count; i++)
+    {
+        perCode.Add(trials[i], results[i].Detected, results[i].Alarms);
+        if (results[i].Detected != trials[i].IsFall)
+        {
+            errors.Add($"{trials[i].RelativePath} detected={results[i].Detected}");
+        }
+    }
+
+    return new RealResult(perCode, errors);
+}
 
 static (int A, int B) Select(Counts[][][] counts, Func<int, bool> include, string[] subjects)
 {
@@ -205,7 +237,7 @@ static (int A, int B) Select(Counts[][][] counts, Func<int, bool> include, strin
 }
 
 static string Describe(Stage1 a, Stage2 b) =>
-    $"cutoff {a.CutoffHz} Hz, impact {a.ImpactG} g, settle {a.SettleS} s, observe {a.ObserveS} s, stillness <= {b.StillMax} g, turn >= {b.MinChange} deg, free fall <= {b.FreeFallMax} g, prior tilt <= {b.MaxPriorTilt} deg";
+    $"impact {a.ImpactG} g, settle {a.SettleS} s, lookback {a.LookbackS} s, stillness <= {b.StillMax} g, turn >= {b.MinChange} deg, lying tilt >= {b.MinLyingTilt} deg";
 
 static string? Option(string[] args, string name)
 {
@@ -213,36 +245,116 @@ static string? Option(string[] args, string name)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
-internal readonly record struct Candidate(double ConfirmS, double Stillness, double Change, double FreeFall, double PriorTilt);
-
-internal sealed record Stage1(double CutoffHz, double ImpactG, double SettleS, double ObserveS)
+/// <summary>What a chip delivers from a SisFall recording: its rate (as a decimation of 200 Hz) and the rail it clips at.</summary>
+internal sealed record Chip(string Name, int Decimation, double ClipG, double SaturationG)
 {
-    public FallDetectorOptions Permissive() => new()
+    public static readonly Chip Adxl345 = new("ADXL345 (200 Hz, ±16 g)", 1, 16, new FallDetectorOptions().SaturationG);
+
+    public static readonly Chip Mpu6050 = new("MPU-6050 (100 Hz, ±8 g)", 2, 8, 7.9);
+
+    public double SampleRateHz => SisFallFormat.SampleRateHz / Decimation;
+}
+
+/// <summary>
+/// How the not-worn test fares on worn sensors: every SisFall recording through a WearerMonitor whose lifeless time is one
+/// movement window (the shortest possible, so any single window passing all three criteria counts), and the movement
+/// measure over the last 5 s of each fall recording, where the subject lies still on the mat (SisFall trials are too
+/// short for a whole 10 s window after the fall; a shorter window holds less breathing, so this errs low).
+/// </summary>
+internal static class WearerCheck
+{
+    public static int Run(List<Trial> trials, Chip chip, ParallelOptions parallel)
     {
-        LowPassCutoffHz = CutoffHz,
+        var defaults = new WearerMonitorOptions();
+        var options = defaults with { LifelessTime = defaults.MovementWindow };
+        var lifeless = new int[trials.Count];
+        var windows = new long[trials.Count];
+        var lastMovement = new double[trials.Count];
+        Parallel.For(0, trials.Count, parallel, i =>
+        {
+            var monitor = new WearerMonitor(options);
+            var raw = trials[i].Raw;
+            for (long k = 0, n = 0; k < raw.Length; k += 3 * chip.Decimation, n += chip.Decimation)
+            {
+                var sample = AccelerationSample.FromG(
+                    Math.Clamp(raw[k] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
+                    Math.Clamp(raw[k + 1] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
+                    Math.Clamp(raw[k + 2] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
+                    SisFallFormat.TimestampOf(n));
+                if (monitor.Process(sample, out var change) && change.Kind == WearerChangeKind.Lifeless)
+                {
+                    lifeless[i]++;
+                }
+            }
+
+            windows[i] = monitor.Windows;
+            if (trials[i].IsFall)
+            {
+                var tail = new WearerMonitor(defaults with { MovementWindow = TimeSpan.FromSeconds(5) });
+                var first = Math.Max(0, (trials[i].Samples - (int)(5.2 * SisFallFormat.SampleRateHz)) / chip.Decimation * chip.Decimation);
+                for (long k = first * 3L, n = first; k < raw.Length; k += 3 * chip.Decimation, n += chip.Decimation)
+                {
+                    tail.Process(
+                        AccelerationSample.FromG(
+                            Math.Clamp(raw[k] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
+                            Math.Clamp(raw[k + 1] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
+                            Math.Clamp(raw[k + 2] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
+                            SisFallFormat.TimestampOf(n)),
+                        out _);
+                }
+
+                lastMovement[i] = tail.Windows > 0 ? tail.LastWindowMovementG : double.NaN;
+            }
+        });
+
+        Console.WriteLine($"## Not-worn test on worn sensors ({chip.Name})");
+        Console.WriteLine();
+        Console.WriteLine($"movement windows judged: {windows.Sum()} ({windows.Sum() * defaults.MovementWindow.TotalHours:0.00} h) in {trials.Count} recordings");
+        Console.WriteLine($"windows passing every lifeless criterion (would start a not-worn count): {lifeless.Sum()} in {lifeless.Count(x => x > 0)} recordings");
+        foreach (var i in Enumerable.Range(0, trials.Count).Where(i => lifeless[i] > 0))
+        {
+            Console.WriteLine($"- {trials[i].RelativePath}: {lifeless[i]}");
+        }
+
+        var lying = Enumerable.Range(0, trials.Count).Where(i => trials[i].IsFall && double.IsFinite(lastMovement[i])).Select(i => lastMovement[i]).Order().ToArray();
+        string Q(double q) => $"{lying[(int)(q * (lying.Length - 1))] * 1000:0.00} mg";
+        Console.WriteLine($"movement over the last 5 s of the {lying.Length} fall recordings (lying still on the mat): min {Q(0)}, 1% {Q(0.01)}, 5% {Q(0.05)}, median {Q(0.5)}; threshold {defaults.MaxLifelessMovementG * 1000:0.00} mg");
+        return 0;
+    }
+}
+
+internal readonly record struct Candidate(double ConfirmS, double Stillness, double Change, double LyingTilt, double PriorTilt);
+
+/// <summary>Signal settings: everything that changes which candidates the streaming detector opens.</summary>
+internal sealed record Stage1(double ImpactG, double SettleS, double LookbackS)
+{
+    private static readonly FallDetectorOptions Defaults = new();
+
+    public FallDetectorOptions Permissive(Chip chip) => Defaults with
+    {
         ImpactThresholdG = ImpactG,
         SettleTime = TimeSpan.FromSeconds(SettleS),
-        ObservationWindow = TimeSpan.FromSeconds(ObserveS),
+        ReferenceLookback = TimeSpan.FromSeconds(LookbackS),
         StillnessMaxG = double.PositiveInfinity,
         MinOrientationChangeDeg = 0,
-        FreeFallMaxG = double.PositiveInfinity,
-        MaxPriorTiltDeg = 180,
+        MinLyingTiltDeg = 0,
         RefractoryPeriod = TimeSpan.Zero,
+        SaturationG = chip.SaturationG,
     };
 
-    public FallDetectorOptions With(Stage2 gates) => Permissive() with
+    public FallDetectorOptions With(Stage2 gates, Chip chip) => Permissive(chip) with
     {
         StillnessMaxG = gates.StillMax,
         MinOrientationChangeDeg = gates.MinChange,
-        FreeFallMaxG = gates.FreeFallMax,
-        MaxPriorTiltDeg = gates.MaxPriorTilt,
-        RefractoryPeriod = new FallDetectorOptions().RefractoryPeriod,
+        MinLyingTiltDeg = gates.MinLyingTilt,
+        RefractoryPeriod = Defaults.RefractoryPeriod,
     };
 }
 
-internal readonly record struct Stage2(double StillMax, double MinChange, double FreeFallMax, double MaxPriorTilt)
+/// <summary>Gate settings, applied to recorded candidates; the prior-tilt gate and free fall stay at the defaults (see Grid).</summary>
+internal readonly record struct Stage2(double StillMax, double MinChange, double MinLyingTilt)
 {
-    private static readonly double Refractory = new FallDetectorOptions().RefractoryPeriod.TotalSeconds;
+    private static readonly FallDetectorOptions Defaults = new();
 
     public (bool Detected, int Alarms) Apply(Candidate[] candidates)
     {
@@ -250,7 +362,8 @@ internal readonly record struct Stage2(double StillMax, double MinChange, double
         var last = double.NegativeInfinity;
         foreach (var c in candidates)
         {
-            if (c.Stillness <= StillMax && c.Change >= MinChange && c.FreeFall <= FreeFallMax && c.PriorTilt <= MaxPriorTilt && c.ConfirmS - last >= Refractory)
+            if (c.Stillness <= StillMax && c.Change >= MinChange && c.LyingTilt >= MinLyingTilt && c.PriorTilt <= Defaults.MaxPriorTiltDeg
+                && c.ConfirmS - last >= Defaults.RefractoryPeriod.TotalSeconds)
             {
                 alarms++;
                 last = c.ConfirmS;
@@ -263,18 +376,18 @@ internal readonly record struct Stage2(double StillMax, double MinChange, double
 
 internal static class Grid
 {
+    // A small search over the parameters that matter, around the first round's choice: cut-off 4 Hz and a 1 s
+    // observation window were chosen by 19 of 20 folds then and stay fixed; the prior-tilt gate (85°) is a design rule
+    // and free fall was never chosen.
     public static IEnumerable<Stage1> Stage1()
     {
-        foreach (var cutoff in new[] { 3.0, 4.0, 5.0 })
+        foreach (var impact in new[] { 1.4, 1.5, 1.6, 1.7, 1.8 })
         {
-            foreach (var impact in new[] { 1.5, 1.6, 1.7, 1.8, 1.9, 2.0, 2.2 })
+            foreach (var settle in new[] { 1.0, 1.5 })
             {
-                foreach (var settle in new[] { 0.5, 1.0, 1.5, 2.0 })
+                foreach (var lookback in new[] { 0.5, 2.0, 4.0 })
                 {
-                    foreach (var observe in new[] { 1.0, 1.5, 2.0 })
-                    {
-                        yield return new Stage1(cutoff, impact, settle, observe);
-                    }
+                    yield return new Stage1(impact, settle, lookback);
                 }
             }
         }
@@ -282,17 +395,13 @@ internal static class Grid
 
     public static IEnumerable<Stage2> Stage2()
     {
-        // The stillness gate is always on: without it a stumble followed by bending over would alarm, and the
-        // training data cannot show that case, so only its level is tuned.
-        foreach (var still in new[] { 0.05, 0.07, 0.1, 0.15, 0.2, 0.3 })
+        foreach (var still in new[] { 0.05, 0.07, 0.1, 0.15 })
         {
-            for (var turn = 20; turn <= 80; turn += 5)
+            for (var turn = 30; turn <= 50; turn += 5)
             {
-                foreach (var freeFall in new[] { double.PositiveInfinity, 0.8, 0.6 })
+                foreach (var lying in new[] { 0.0, 40, 45, 50, 55, 60 })
                 {
-                    // Not tuned: "already lying" is a design rule. Turning over in bed (SE08 D14) is the only ADL it
-                    // concerns, and a fold that leaves SE08 out cannot learn it.
-                    yield return new Stage2(still, turn, freeFall, new FallDetectorOptions().MaxPriorTiltDeg);
+                    yield return new Stage2(still, turn, lying);
                 }
             }
         }
@@ -301,40 +410,81 @@ internal static class Grid
 
 internal static class Runner
 {
-    private static readonly long TicksPerSample = TimeSpan.TicksPerSecond / (long)SisFallFormat.SampleRateHz;
-
-    public static Candidate[] Candidates(Trial trial, FallDetectorOptions options)
+    public static Candidate[] Candidates(Trial trial, FallDetectorOptions options, Chip chip)
     {
-        var detector = new FallDetector(options, SisFallFormat.SampleRateHz);
         var list = new List<Candidate>();
-        Run(trial, detector, d => list.Add(new Candidate(d.Timestamp.TotalSeconds, d.StillnessG, d.OrientationChangeDeg, d.FreeFallMinG, d.PriorTiltDeg)));
+        Run(trial, options, chip, d => list.Add(new Candidate(d.Timestamp.TotalSeconds, d.StillnessG, d.OrientationChangeDeg, d.TiltFromUprightDeg, d.PriorTiltDeg)));
         return [.. list];
     }
 
-    public static (bool Detected, int Alarms) Alarms(Trial trial, FallDetectorOptions options, int decimation = 1)
+    public static (bool Detected, int Alarms) Alarms(Trial trial, FallDetectorOptions options, Chip chip)
     {
-        var detector = new FallDetector(options, SisFallFormat.SampleRateHz / decimation);
         var alarms = 0;
-        Run(trial, detector, _ => alarms++, decimation);
+        Run(trial, options, chip, _ => alarms++);
         return (alarms > 0, alarms);
     }
 
-    private static void Run(Trial trial, FallDetector detector, Action<FallDetection> onAlarm, int decimation = 1)
+    private static void Run(Trial trial, FallDetectorOptions options, Chip chip, Action<FallDetection> onAlarm)
     {
+        var detector = new FallDetector(options, chip.SampleRateHz);
         var raw = trial.Raw;
-        for (int i = 0, n = 0; i < raw.Length; i += 3 * decimation, n += decimation)
+        var clip = chip.ClipG;
+        for (long i = 0, n = 0; i < raw.Length; i += 3 * chip.Decimation, n += chip.Decimation)
         {
             var sample = AccelerationSample.FromG(
-                raw[i] * SisFallFormat.AdxlGPerCount,
-                raw[i + 1] * SisFallFormat.AdxlGPerCount,
-                raw[i + 2] * SisFallFormat.AdxlGPerCount,
-                TimeSpan.FromTicks(n * TicksPerSample));
+                Math.Clamp(raw[i] * SisFallFormat.AdxlGPerCount, -clip, clip),
+                Math.Clamp(raw[i + 1] * SisFallFormat.AdxlGPerCount, -clip, clip),
+                Math.Clamp(raw[i + 2] * SisFallFormat.AdxlGPerCount, -clip, clip),
+                SisFallFormat.TimestampOf(n));
             if (detector.Process(sample, out var detection))
             {
                 onAlarm(detection);
             }
         }
     }
+}
+
+internal sealed record RealResult(PerCode PerCode, List<string> Errors)
+{
+    public Counts Group(bool elderly) => PerCode.Group(elderly);
+}
+
+/// <summary>Counts per code and subject group, so a regression on one kind of fall or activity is visible.</summary>
+internal sealed class PerCode
+{
+    private readonly SortedDictionary<string, Counts[]> _codes = new(StringComparer.Ordinal);
+
+    public void Add(Trial trial, bool detected, int alarms)
+    {
+        if (!_codes.TryGetValue(trial.Code, out var c))
+        {
+            _codes[trial.Code] = c = new Counts[2];
+        }
+
+        var g = trial.IsElderly ? 1 : 0;
+        c[g] = c[g].Add(trial, detected, alarms);
+    }
+
+    public Counts Group(bool elderly) => _codes.Values.Aggregate(default(Counts), (s, c) => s.Plus(c[elderly ? 1 : 0]));
+
+    public void Print()
+    {
+        Console.WriteLine("| code | young: recordings with alarm | elderly: recordings with alarm | false alarms / ADL hour (young, elderly) |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var (code, c) in _codes)
+        {
+            var rates = code.StartsWith('D') ? $"{Rate(c[0])}, {Rate(c[1])}" : string.Empty;
+            Console.WriteLine($"| {code} | {Share(c[0])} | {Share(c[1])} | {rates} |");
+        }
+    }
+
+    private static string Share(Counts c)
+    {
+        var n = c.Falls + c.Adl;
+        return n == 0 ? "–" : $"{c.Detected + (c.Adl - c.AdlClean)}/{n}";
+    }
+
+    private static string Rate(Counts c) => c.AdlSeconds > 0 ? $"{c.AdlAlarms / (c.AdlSeconds / 3600):0.0}" : "–";
 }
 
 internal struct Counts

@@ -33,6 +33,10 @@ public static class CareEventCatalog
         [
             new(CareEventKind.HelpButton, A, 0, null, null, "alarm.help-button"),
             new(CareEventKind.Fall, A, 1, ScaipCodes.Device.FallDetector, null, "alarm.fall"),
+
+            // No public SCAIP status code for a long lie, for getting up or for a wearable not worn: left empty, the type
+            // says it. The long lie goes out at priority 0: it raises the fall the centre already has.
+            new(CareEventKind.LongLie, A, 0, ScaipCodes.Device.FallDetector, null, "alarm.long-lie"),
             new(CareEventKind.NightExit, A, 2, ScaipCodes.Device.Wandering, ScaipCodes.Status.Absent, "alarm.night-exit"),
             new(CareEventKind.BedLeftAtNight, A, 2, ScaipCodes.Device.BedSensor, ScaipCodes.Status.Absent, "alarm.bed-left-at-night"),
             new(CareEventKind.Inactivity, A, 3, null, null, "alarm.inactivity"),
@@ -45,12 +49,15 @@ public static class CareEventCatalog
             new(CareEventKind.DailyTest, A, 9, null, ScaipCodes.Status.TestTransmissionPeriodic, "alarm.daily-test") { Silent = true },
             new(CareEventKind.InactivityWarning, I, 6, null, null, "info.inactivity-warning"),
             new(CareEventKind.FallCancelled, I, 6, ScaipCodes.Device.FallDetector, null, "info.fall-cancelled"),
+            new(CareEventKind.FallGotUp, I, 6, ScaipCodes.Device.FallDetector, null, "info.fall-got-up"),
             new(CareEventKind.AlarmCleared, I, 6, null, null, "info.alarm-cleared"),
             new(CareEventKind.Commissioned, I, 7, null, null, "info.commissioned"),
             new(CareEventKind.SensorSilent, T, 6, null, null, "technical.sensor-silent"),
             new(CareEventKind.SensorFault, T, 6, null, null, "technical.sensor-fault"),
             new(CareEventKind.SensorFlapping, T, 6, null, ScaipCodes.Status.Tamper, "technical.sensor-flapping"),
             new(CareEventKind.SensorRestored, T, 7, null, null, "technical.sensor-restored"),
+            new(CareEventKind.WearableNotWorn, T, 6, ScaipCodes.Device.FallDetector, null, "technical.wearable-not-worn"),
+            new(CareEventKind.WearableWorn, T, 7, ScaipCodes.Device.FallDetector, null, "technical.wearable-worn"),
             new(CareEventKind.MainsLost, T, 6, ScaipCodes.Device.Power, ScaipCodes.Status.MainsFail, "technical.mains-lost"),
             new(CareEventKind.MainsRestored, T, 7, ScaipCodes.Device.Power, ScaipCodes.Status.MainsRestored, "technical.mains-restored"),
 

@@ -12,6 +12,18 @@ public enum CareEventKind
     /// <summary>A fall pre-alarm the resident cancelled in time.</summary>
     FallCancelled,
 
+    /// <summary>After a fall alarm the wearer is still down (not upright) when the long-lie time has passed: the same fall, now more urgent.</summary>
+    LongLie,
+
+    /// <summary>After a fall alarm the wearer is upright again (after a long lie or before it).</summary>
+    FallGotUp,
+
+    /// <summary>A wearable has shown no human movement for the configured daytime period: it is probably not worn.</summary>
+    WearableNotWorn,
+
+    /// <summary>A wearable reported as not worn moves like a worn one again.</summary>
+    WearableWorn,
+
     /// <summary>The outer door opened at night and the resident did not come back.</summary>
     NightExit,
 

@@ -20,6 +20,12 @@ public enum SensorKind
 
     /// <summary>Three-axis accelerometer used for fall detection.</summary>
     Accelerometer,
+
+    /// <summary>The posture a worn accelerometer sees (<c>WearerMonitor</c>); active means upright (up), inactive means not upright (down).</summary>
+    WearerPosture,
+
+    /// <summary>Whether a worn accelerometer moves like a worn one (<c>WearerMonitor</c>); active means worn, inactive means lifeless.</summary>
+    WearableWorn,
 }
 
 /// <summary>What follows from a <see cref="SensorKind"/> for the parts that handle every kind alike.</summary>

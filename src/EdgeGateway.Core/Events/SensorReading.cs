@@ -39,6 +39,8 @@ public readonly record struct SensorReading
         SensorKind.FlowMeter => $"{SensorId} flow {Flow} total {Total}",
         SensorKind.DoorContact => $"{SensorId} {(Active ? "open" : "closed")}",
         SensorKind.HelpButton => $"{SensorId} {(Active ? "pressed" : "released")}",
+        SensorKind.WearerPosture => $"{SensorId} {(Active ? "wearer upright" : "wearer down")}",
+        SensorKind.WearableWorn => $"{SensorId} {(Active ? "worn" : "lifeless")}",
         _ => $"{SensorId} {(Active ? "occupied" : "empty")}",
     };
 }

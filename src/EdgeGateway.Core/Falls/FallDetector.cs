@@ -9,21 +9,18 @@ namespace EdgeGateway.Core.Falls;
 /// sample) opens a candidate and records the posture before it and the free-fall minimum just before it →
 /// <b>settling</b> while impacts continue (bounces, or jogging steps, keep it here) → <b>observing</b> for
 /// <see cref="FallDetectorOptions.ObservationWindow"/>; a new impact there starts a fresh candidate, otherwise the
-/// window is judged once: still enough, turned far enough from a posture before that was upright (standing or
-/// sitting, not lying), and (if enabled) free fall seen.
+/// window is judged once: still enough, lying (tilted far enough from upright: not sitting back in a chair), turned
+/// far enough from a posture before that was upright (standing or sitting, not lying), and (if enabled) free fall seen.
 /// A single threshold cannot separate a fall from jogging or dropping into a chair; the post-impact phase can.
 /// </para>
 /// <para>
 /// All state is fixed-size and allocated in the constructor: <see cref="Process"/> allocates nothing. The posture
-/// before the event is the mean filtered vector over <see cref="ReferenceSpan"/> just before the pre-impact window,
-/// taken from a ring buffer sized from the nominal sample rate.
+/// before the event is the most upright filtered vector in <see cref="FallDetectorOptions.ReferenceLookback"/> before
+/// the pre-impact window, taken from a ring buffer sized from the nominal sample rate.
 /// </para>
 /// </remarks>
 public sealed class FallDetector
 {
-    /// <summary>How much history before the pre-impact window is averaged to get the posture before the event.</summary>
-    public static readonly TimeSpan ReferenceSpan = TimeSpan.FromSeconds(0.5);
-
     private readonly FallDetectorOptions _options;
     private readonly double _sampleRateHz;
     private readonly int _preSamples;
@@ -68,7 +65,7 @@ public sealed class FallDetector
         _options = options;
         _sampleRateHz = sampleRateHz;
         _preSamples = Math.Max(1, (int)Math.Ceiling(options.PreImpactWindow.TotalSeconds * sampleRateHz));
-        _refSamples = Math.Max(1, (int)Math.Ceiling(ReferenceSpan.TotalSeconds * sampleRateHz));
+        _refSamples = Math.Max(1, (int)Math.Ceiling(options.ReferenceLookback.TotalSeconds * sampleRateHz));
         var length = _preSamples + _refSamples + 1;
         _histX = new double[length];
         _histY = new double[length];
@@ -252,18 +249,25 @@ public sealed class FallDetector
             first = last = _count - 1;
         }
 
-        double sx = 0, sy = 0, sz = 0;
+        // The most upright posture in the lookback: someone bent forward to get up, or slumped in a chair, was
+        // sitting upright a moment before, and that is the posture the fall turns them away from.
+        var best = IndexOfAge(first);
+        var bestCos = double.NegativeInfinity;
         for (var age = first; age <= last; age++)
         {
             var i = IndexOfAge(age);
-            sx += _histX[i];
-            sy += _histY[i];
-            sz += _histZ[i];
+            var norm = Math.Sqrt((_histX[i] * _histX[i]) + (_histY[i] * _histY[i]) + (_histZ[i] * _histZ[i]));
+            var cos = norm > 0 ? -_histY[i] / norm : -1;
+            if (cos > bestCos)
+            {
+                bestCos = cos;
+                best = i;
+            }
         }
 
-        _refX = sx;
-        _refY = sy;
-        _refZ = sz;
+        _refX = _histX[best];
+        _refY = _histY[best];
+        _refZ = _histZ[best];
     }
 
     private void AddImpact(TimeSpan t, double magnitude, bool clipped)
@@ -311,6 +315,7 @@ public sealed class FallDetector
         var tilt = AngleDeg(0, -1, 0, _sumX, _sumY, _sumZ);
         if (stillness > _options.StillnessMaxG
             || change < _options.MinOrientationChangeDeg
+            || tilt < _options.MinLyingTiltDeg
             || prior > _options.MaxPriorTiltDeg
             || _freeFallMin > _options.FreeFallMaxG)
         {

@@ -16,6 +16,9 @@ public sealed record FallDetectorOptions
     /// <summary>How far before an impact the free-fall minimum is looked for; the posture before the event is taken just before this window.</summary>
     public TimeSpan PreImpactWindow { get; init; } = TimeSpan.FromSeconds(1.0);
 
+    /// <summary>How far before the pre-impact window the detector looks for the most upright posture, which is the posture "before" the event.</summary>
+    public TimeSpan ReferenceLookback { get; init; } = TimeSpan.FromSeconds(2.0);
+
     /// <summary>Quiet time after the last impact before stillness is judged; later impacts inside it belong to the same fall (bounces).</summary>
     public TimeSpan SettleTime { get; init; } = TimeSpan.FromSeconds(1.5);
 
@@ -26,7 +29,10 @@ public sealed record FallDetectorOptions
     public double StillnessMaxG { get; init; } = 0.1;
 
     /// <summary>Smallest angle (degrees) between the posture before the event and the posture in the observation window.</summary>
-    public double MinOrientationChangeDeg { get; init; } = 40.0;
+    public double MinOrientationChangeDeg { get; init; } = 50.0;
+
+    /// <summary>Smallest tilt (degrees) from upright of the posture after the event: lying on the floor, not sitting or slumped back in a chair. 0 disables the gate.</summary>
+    public double MinLyingTiltDeg { get; init; }
 
     /// <summary>Largest tilt (degrees) of the posture before the event from upright; someone already lying (turning over in bed) is not falling. 180 disables the gate.</summary>
     public double MaxPriorTiltDeg { get; init; } = 85.0;
@@ -60,6 +66,7 @@ public sealed record FallDetectorOptions
         RequirePositive(SaturationG, nameof(SaturationG));
         RequirePositive(PreImpactWindow, nameof(PreImpactWindow));
         RequirePositive(ObservationWindow, nameof(ObservationWindow));
+        RequirePositive(ReferenceLookback, nameof(ReferenceLookback));
         RequirePositive(MaxGap, nameof(MaxGap));
         RequireNonNegative(SettleTime, nameof(SettleTime));
         RequireNonNegative(RefractoryPeriod, nameof(RefractoryPeriod));
@@ -71,6 +78,11 @@ public sealed record FallDetectorOptions
         if (double.IsNaN(MinOrientationChangeDeg) || MinOrientationChangeDeg < 0 || MinOrientationChangeDeg > 180)
         {
             throw OutOfRange(nameof(MinOrientationChangeDeg), MinOrientationChangeDeg, "must be between 0 and 180 degrees");
+        }
+
+        if (double.IsNaN(MinLyingTiltDeg) || MinLyingTiltDeg < 0 || MinLyingTiltDeg > 180)
+        {
+            throw OutOfRange(nameof(MinLyingTiltDeg), MinLyingTiltDeg, "must be between 0 and 180 degrees");
         }
 
         if (double.IsNaN(MaxPriorTiltDeg) || MaxPriorTiltDeg < 0 || MaxPriorTiltDeg > 180)

@@ -1,5 +1,5 @@
-using EdgeGateway.Core.Configuration;
 using System.Globalization;
+using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 

@@ -62,6 +62,9 @@ public sealed record HomeRulesConfig
     /// <summary>Help button / pull cord.</summary>
     public HelpButtonOptions? HelpButton { get; set; } = new();
 
+    /// <summary>Wearable not worn (technical event, day window only), or null for off.</summary>
+    public NotWornOptions? NotWorn { get; set; } = new();
+
     /// <summary>Every problem, each naming its full config key under <paramref name="at"/> (by default <see cref="Key"/>: rules.door_left_open.night_limit).</summary>
     public IReadOnlyList<ConfigIssue> Validate(ConfigKey? at = null)
     {
@@ -105,6 +108,7 @@ public sealed record HomeRulesConfig
         errors.AddRange(DailyTest?.Validate(p.Field(nameof(DailyTest))) ?? []);
         errors.AddRange(Fall?.Validate(p.Field(nameof(Fall))) ?? []);
         errors.AddRange(HelpButton?.Validate(p.Field(nameof(HelpButton))) ?? []);
+        errors.AddRange(NotWorn?.Validate(p.Field(nameof(NotWorn))) ?? []);
         return errors;
     }
 
@@ -162,6 +166,11 @@ public sealed record HomeRulesConfig
         if (TapLeftRunning is { } tap)
         {
             rules.Add(new TapLeftRunningRule(tap));
+        }
+
+        if (NotWorn is { } notWorn)
+        {
+            rules.Add(new NotWornRule(notWorn, day));
         }
 
         if (Leak is { } l)

@@ -76,7 +76,10 @@ public sealed class InactivityRule : IStartableRule, ILocalWarningRule
         ArgumentNullException.ThrowIfNull(context);
 
         // The help button reaches this rule through CancelByButton, so one press is not counted twice.
-        if (reading.Kind == SensorKind.HelpButton || (_activity.Count > 0 && !_activity.Contains(reading.SensorId)))
+        // A wearable found lifeless is the absence of activity, not activity.
+        if (reading.Kind == SensorKind.HelpButton
+            || (reading.Kind == SensorKind.WearableWorn && !reading.Active)
+            || (_activity.Count > 0 && !_activity.Contains(reading.SensorId)))
         {
             return;
         }

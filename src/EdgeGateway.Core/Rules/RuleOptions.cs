@@ -332,17 +332,48 @@ public sealed record FallOptions
     /// <summary>Detections below this confidence (0–1) are ignored.</summary>
     public double MinimumConfidence { get; set; }
 
+    /// <summary>After a fall alarm, a wearer still down this long after the detection raises a long lie; zero switches the check off.</summary>
+    public TimeSpan LongLieAfter { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Problems, each naming its key.</summary>
     public IReadOnlyList<ConfigIssue> Validate(ConfigKey? section = null)
     {
         var at = section ?? ConfigKey.Root.Field(Section);
         List<ConfigIssue> errors = [];
         OptionChecks.NotNegative(errors, at.Field(nameof(CancelWindow)), CancelWindow);
+        OptionChecks.NotNegative(errors, at.Field(nameof(LongLieAfter)), LongLieAfter);
+        if (LongLieAfter > TimeSpan.Zero && LongLieAfter <= CancelWindow)
+        {
+            errors.Add(new(at.Field(nameof(LongLieAfter)), OptionChecks.Invariant($"must be longer than cancel_window ({CancelWindow}) or zero for off (was {LongLieAfter})")));
+        }
         if (!(MinimumConfidence is >= 0 and <= 1))
         {
             errors.Add(new(at.Field(nameof(MinimumConfidence)), OptionChecks.Invariant($"must be between 0 and 1 (was {MinimumConfidence})")));
         }
 
+        return errors;
+    }
+}
+
+/// <summary>Wearable not worn: a worn accelerometer found lifeless (see <c>WearerMonitor</c>) for <see cref="After"/>, checked in the day window only.</summary>
+public sealed record NotWornOptions
+{
+    /// <summary>The config section name.</summary>
+    public const string Section = "NotWorn";
+
+    /// <summary>How long the wearable must stay lifeless (counted from the lifeless report) before it is reported as not worn.</summary>
+    public TimeSpan After { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Outside the day window the check is repeated this often, so a wearable left off overnight is reported when the day starts.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Problems, each naming its key.</summary>
+    public IReadOnlyList<ConfigIssue> Validate(ConfigKey? section = null)
+    {
+        var at = section ?? ConfigKey.Root.Field(Section);
+        List<ConfigIssue> errors = [];
+        OptionChecks.Positive(errors, at.Field(nameof(After)), After);
+        OptionChecks.Positive(errors, at.Field(nameof(CheckInterval)), CheckInterval);
         return errors;
     }
 }

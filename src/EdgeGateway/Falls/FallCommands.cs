@@ -49,7 +49,7 @@ public static class FallCommands
     private static Command CreateEvaluate()
     {
         var paths = PathArgument();
-        var evaluate = new Command("evaluate", "Sensitivity, specificity, accuracy and false alarms per ADL hour per subject group (SA young, SE elderly)") { paths };
+        var evaluate = new Command("evaluate", "Sensitivity, specificity, accuracy and false alarms per ADL hour per subject group (SA young, SE elderly), then the same per fall / activity code") { paths };
         evaluate.SetAction((ParseResult r, CancellationToken ct) =>
         {
             var output = r.InvocationConfiguration.Output;
@@ -60,6 +60,8 @@ public static class FallCommands
             }
 
             var groups = new SortedDictionary<string, Score>(StringComparer.Ordinal) { ["SA"] = default, ["SE"] = default };
+            var codes = new SortedDictionary<(string Code, string Group), Score>(Comparer<(string Code, string Group)>.Create(
+                (a, b) => string.CompareOrdinal(a.Code, b.Code) is var c and not 0 ? c : string.CompareOrdinal(a.Group, b.Group)));
             foreach (var file in files)
             {
                 ct.ThrowIfCancellationRequested();
@@ -76,12 +78,22 @@ public static class FallCommands
                 var group = subject.Length >= 2 ? subject[..2].ToUpperInvariant() : "??";
                 var result = Replay(file, errors);
                 groups[group] = groups.GetValueOrDefault(group).Add(isFall, result);
+                var code = name.Split('_')[0].ToUpperInvariant();
+                codes[(code, group)] = codes.GetValueOrDefault((code, group)).Add(isFall, result);
             }
 
             output.WriteLine("group,falls,detected,sensitivity_pct,adl,adl_without_alarm,specificity_pct,accuracy_pct,adl_hours,false_alarms,false_alarms_per_adl_hour");
             foreach (var (group, s) in groups)
             {
                 output.WriteLine(s.ToCsv(group));
+            }
+
+            // Per code, so a regression on one kind of fall or activity does not hide in the totals.
+            output.WriteLine();
+            output.WriteLine("code,group,recordings,with_alarm,sensitivity_pct,specificity_pct,adl_hours,false_alarms,false_alarms_per_adl_hour");
+            foreach (var ((code, group), s) in codes)
+            {
+                output.WriteLine(s.ToCodeCsv(code, group));
             }
 
             return Task.FromResult(0);
@@ -159,6 +171,21 @@ public static class FallCommands
             return string.Create(
                 CultureInfo.InvariantCulture,
                 $"{group},{Falls},{Detected},{F(sensitivity)},{Adl},{AdlClean},{F(specificity)},{F(accuracy)},{hours:0.000},{FalseAlarms},{F(rate)}");
+        }
+
+        public string ToCodeCsv(string code, string group)
+        {
+            var recordings = Falls + Adl;
+            var withAlarm = Detected + (Adl - AdlClean);
+            double? sensitivity = Falls > 0 ? 100.0 * Detected / Falls : null;
+            double? specificity = Adl > 0 ? 100.0 * AdlClean / Adl : null;
+            var hours = AdlTime.TotalHours;
+            double? rate = hours > 0 ? FalseAlarms / hours : null;
+            var adlHours = Adl > 0 ? hours.ToString("0.000", CultureInfo.InvariantCulture) : string.Empty;
+            var falseAlarms = Adl > 0 ? FalseAlarms.ToString(CultureInfo.InvariantCulture) : string.Empty;
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"{code},{group},{recordings},{withAlarm},{F(sensitivity)},{F(specificity)},{adlHours},{falseAlarms},{F(rate)}");
         }
 
         private static string F(double? value) => value is { } v ? v.ToString("0.00", CultureInfo.InvariantCulture) : string.Empty;

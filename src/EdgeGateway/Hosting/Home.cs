@@ -70,20 +70,14 @@ internal sealed class Home : IDisposable
         foreach (var accel in config.Devices.Accelerometers)
         {
             var chip = hardware.OpenAccelerometer(accel);
-            var detector = new FallDetector(new FallDetectorOptions(), chip.SampleRateHz);
             var sensorId = accel.SensorId!;
+            var feed = new WearableFeed(sensorId, new FallDetector(new FallDetectorOptions(), chip.SampleRateHz), new WearerMonitor(new WearerMonitorOptions()), Loop);
             var accelerometer = Own(new Accelerometer(
                 chip,
                 new AccelerometerOptions { SensorId = sensorId },
                 time,
                 Events.Now,
-                sample =>
-                {
-                    if (detector.Process(sample, out var fall))
-                    {
-                        Loop.TryPostFall(sensorId, fall.Confidence, FallFeatures(fall));
-                    }
-                },
+                sample => feed.Process(sample),
                 Supervise,
                 loggers.CreateLogger("accelerometer")));
             _accelerometers.Add(accelerometer);
@@ -141,14 +135,6 @@ internal sealed class Home : IDisposable
     }
 
     private void Supervise(SupervisionChange change) => Loop.TryPostTechnical(change.Event, change.SensorId, change.Reason);
-
-    private static Dictionary<string, string> FallFeatures(FallDetection fall) => new()
-    {
-        ["confidence"] = fall.Confidence.ToString("0.00", CultureInfo.InvariantCulture),
-        ["peakG"] = fall.PeakImpactG.ToString("0.0", CultureInfo.InvariantCulture),
-        ["orientationChangeDeg"] = fall.OrientationChangeDeg.ToString("0", CultureInfo.InvariantCulture),
-        ["stillnessG"] = fall.StillnessG.ToString("0.000", CultureInfo.InvariantCulture),
-    };
 
     private T Own<T>(T disposable)
         where T : IDisposable

@@ -94,6 +94,52 @@ public class FallDetectorTests
         Assert.NotEmpty(Run(new FallDetector(open, 200), new SyntheticTrace(200).Still(2, Upright).Jog(10).Still(5).Samples));
     }
 
+    [Theory]
+    [InlineData(200)]
+    [InlineData(100)]
+    public void Falling_forward_while_getting_up_from_a_chair_is_a_fall(double rate)
+    {
+        // Seated upright, then bent forward 70° to stand up, then a soft fall onto the front: against the bent posture
+        // the turn is only 20°, against the seated one a moment before it is 100° (the SisFall F08 misses).
+        var t = new SyntheticTrace(rate).Still(4, Tilt(10)).Turn(0.5, Tilt(-70)).Still(1.6)
+            .FreeFall(0.3, LyingOnFront, 0.6).Impact(3.5).Still(6, LyingOnFront);
+
+        var d = Assert.Single(Run(t, rate));
+        Assert.InRange(d.OrientationChangeDeg, 80, 110);
+        Assert.InRange(d.PriorTiltDeg, 0, 20);
+    }
+
+    [Fact]
+    public void The_posture_before_is_looked_for_only_within_the_reference_lookback()
+    {
+        // The same fall with the bent posture held longer than the lookback: the seated posture is out of reach.
+        var t = new SyntheticTrace(200).Still(4, Tilt(10)).Turn(0.5, Tilt(-70)).Still(3.5)
+            .FreeFall(0.3, LyingOnFront, 0.6).Impact(3.5).Still(6, LyingOnFront);
+        Assert.Empty(Run(t));
+        Assert.Single(Run(new FallDetector(Defaults with { ReferenceLookback = TimeSpan.FromSeconds(5) }, 200), t.Samples));
+    }
+
+    [Fact]
+    public void The_lying_gate_when_switched_on_refuses_a_collapse_back_into_a_chair()
+    {
+        // Standing up, collapsing back into the chair reclined 55°: a turn and stillness, but sitting, not lying.
+        var t = new SyntheticTrace(200).Still(4, Upright).FreeFall(0.3, Tilt(55), 0.5).Impact(3).Still(6, Tilt(55));
+        Assert.Single(Run(t));
+        Assert.Empty(Run(new FallDetector(Defaults with { MinLyingTiltDeg = 60 }, 200), t.Samples));
+    }
+
+    [Theory]
+    [InlineData(nameof(FallDetectorOptions.MinLyingTiltDeg))]
+    [InlineData(nameof(FallDetectorOptions.ReferenceLookback))]
+    public void New_options_out_of_range_are_refused_with_their_name(string name)
+    {
+        var bad = name == nameof(FallDetectorOptions.MinLyingTiltDeg)
+            ? Defaults with { MinLyingTiltDeg = 181 }
+            : Defaults with { ReferenceLookback = TimeSpan.Zero };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new FallDetector(bad, 200));
+        Assert.Equal(name, e.ParamName);
+    }
+
     [Fact]
     public void Turning_over_while_already_lying_is_not_a_fall()
     {

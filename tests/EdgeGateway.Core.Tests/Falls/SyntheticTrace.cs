@@ -10,6 +10,7 @@ internal sealed class SyntheticTrace
     public static readonly Vec LyingOnBack = new(0, 0, 1);
     public static readonly Vec LyingOnSide = new(1, 0, 0);
     public static readonly Vec SeatedLeaningBack = Tilt(20);
+    public static readonly Vec LyingOnFront = new(0, 0, -1);
 
     private readonly double _rate;
     private readonly Random _noise = new(1234);
@@ -103,6 +104,22 @@ internal sealed class SyntheticTrace
         return this;
     }
 
+    /// <summary>Lying or sitting at rest: the posture rocks by ±<paramref name="amplitudeDeg"/> with each breath (0.25 Hz).</summary>
+    public SyntheticTrace Breathe(double seconds, Vec posture, double amplitudeDeg)
+    {
+        _posture = posture;
+        var start = _next.TotalSeconds;
+        var n = Count(seconds);
+        var axis = Math.Abs(posture.Y) > 0.9 ? new Vec(0, 0, 1) : new Vec(0, 1, 0);
+        for (var i = 0; i < n; i++)
+        {
+            var a = amplitudeDeg * Math.PI / 180 * Math.Sin(2 * Math.PI * 0.25 * (_next.TotalSeconds - start));
+            Add((posture * Math.Cos(a)) + (axis * Math.Sin(a)));
+        }
+
+        return this;
+    }
+
     /// <summary>Skips time without samples (a bus error, a dropped FIFO).</summary>
     public SyntheticTrace Gap(double seconds)
     {
@@ -146,6 +163,8 @@ internal sealed class SyntheticTrace
     internal readonly record struct Vec(double X, double Y, double Z)
     {
         public static Vec operator *(Vec v, double k) => new(v.X * k, v.Y * k, v.Z * k);
+
+        public static Vec operator +(Vec a, Vec b) => new(a.X + b.X, a.Y + b.Y, a.Z + b.Z);
 
         public static Vec Lerp(Vec a, Vec b, double f) => new(a.X + ((b.X - a.X) * f), a.Y + ((b.Y - a.Y) * f), a.Z + ((b.Z - a.Z) * f));
 

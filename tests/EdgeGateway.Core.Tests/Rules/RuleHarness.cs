@@ -36,7 +36,7 @@ internal sealed class RuleHarness : IRuleContext
     public static readonly NightWindow Day = new(new TimeOnly(7, 0), new TimeOnly(22, 0), Oslo);
 
     private readonly List<ICareRule> _rules = [];
-    private readonly Dictionary<Guid, CareEvent> _active = [];
+    private readonly Dictionary<Guid, Alarm> _active = [];
     private readonly FixedClockSyncStatus _sync;
 
     public RuleHarness(DateTimeOffset start, bool clockSynchronised = true)
@@ -59,7 +59,7 @@ internal sealed class RuleHarness : IRuleContext
 
     public List<(Guid Id, ClearReason Reason)> Cleared { get; } = [];
 
-    public IEnumerable<CareEvent> Active => _active.Values;
+    public IEnumerable<CareEvent> Active => _active.Values.Select(a => a.Event);
 
     public EventTime Now => Events.Now();
 
@@ -138,7 +138,7 @@ internal sealed class RuleHarness : IRuleContext
         var evt = Events.Create(kind, sensorId, message, data);
         var alarm = new Alarm(evt);
         Raised.Add(evt);
-        _active.Add(alarm.Id, evt);
+        _active.Add(alarm.Id, alarm);
         return alarm;
     }
 
@@ -152,8 +152,9 @@ internal sealed class RuleHarness : IRuleContext
 
     public void ClearAlarm(Guid alarmId, ClearReason reason)
     {
-        if (_active.Remove(alarmId))
+        if (_active.Remove(alarmId, out var alarm))
         {
+            alarm.Clear(reason, Now);
             Cleared.Add((alarmId, reason));
         }
     }

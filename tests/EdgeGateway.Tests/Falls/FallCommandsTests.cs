@@ -108,7 +108,30 @@ public sealed class FallCommandsTests : IDisposable
         // Young: 2 of 3 falls, 2 of 2 ADLs clean (24 s of ADL). Elderly: ADL only, so no sensitivity or accuracy.
         Assert.Equal("SA,3,2,66.67,2,2,100.00,83.33,0.007,0,0.00", lines[1]);
         Assert.Equal("SE,0,0,,1,1,100.00,,0.003,0,0.00", lines[2]);
-        Assert.Equal(3, lines.Length);
+        Assert.Equal(string.Empty, lines[3]);
+    }
+
+    [Fact]
+    public async Task Evaluate_also_scores_each_fall_and_activity_code_per_group()
+    {
+        var (exit, output, error) = await Run("fall", "evaluate", DataDir);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(string.Empty, error);
+        var lines = output.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        var header = Array.IndexOf(lines, "code,group,recordings,with_alarm,sensitivity_pct,specificity_pct,adl_hours,false_alarms,false_alarms_per_adl_hour");
+        Assert.Equal(4, header);
+        // The committed sample: F13 of SA05 is the soft fall from a chair the detector still misses; the rest are right.
+        Assert.Equal(
+            [
+                "D10,SA,1,0,,100.00,0.003,0,0.00",
+                "D14,SE,1,0,,100.00,0.003,0,0.00",
+                "D19,SA,1,0,,100.00,0.003,0,0.00",
+                "F01,SA,1,1,100.00,,,,",
+                "F06,SA,1,1,100.00,,,,",
+                "F13,SA,1,0,0.00,,,,",
+            ],
+            lines[(header + 1)..]);
     }
 
     [Fact]
