@@ -72,6 +72,12 @@ public enum CareEventKind
     /// <summary>The secondary uplink path is back.</summary>
     SecondaryPathRestored,
 
+    /// <summary>The 4G modem of the secondary path could not carry an alarm (no modem, SIM missing or locked, not registered, weak signal).</summary>
+    ModemFault,
+
+    /// <summary>The 4G modem is fit again.</summary>
+    ModemRestored,
+
     /// <summary>Events were dropped from a full store (never alarms).</summary>
     OutboxEvicted,
 

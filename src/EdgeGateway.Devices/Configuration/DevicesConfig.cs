@@ -29,6 +29,9 @@ public sealed class DevicesConfig
     /// <summary>Buzzer, LED and valve relay.</summary>
     public OutputsConfig Outputs { get; set; } = new();
 
+    /// <summary>The 4G modem of the secondary path, checked through ModemManager; null when the home has none (no check).</summary>
+    public ModemConfig? Modem { get; set; }
+
     /// <summary>The old place of the gateway-wide <c>data_directory</c>: still read from an old file (with a warning naming the new key), never written.</summary>
     public string? DataDirectory { get; set; }
 
@@ -166,6 +169,7 @@ public sealed class DevicesConfig
             }
         }
 
+        Modem?.Validate($"{SectionName}:Modem", errors);
         Pin($"{SectionName}:Outputs:BuzzerPin", Outputs.BuzzerPin, required: false);
         Pin($"{SectionName}:Outputs:LedPin", Outputs.LedPin, required: false);
         Pin($"{SectionName}:Outputs:ValveRelayPin", Outputs.ValveRelayPin, required: false);
@@ -264,6 +268,36 @@ public sealed class AccelerometerConfig
 
     /// <summary>Output data rate.</summary>
     public double SampleRateHz { get; set; } = 200;
+}
+
+/// <summary>The 4G modem check: how often, and the weakest signal that still counts as a working secondary path.</summary>
+public sealed class ModemConfig
+{
+    /// <summary>Minutes between checks (1–1440).</summary>
+    public int CheckMinutes { get; set; } = 10;
+
+    /// <summary>Signal quality in percent (0–100) below which the secondary path is reported faulty.</summary>
+    public double MinSignalPercent { get; set; } = 20;
+
+    /// <summary>The options of <see cref="Modem.ModemCheck"/>; call only on a validated config.</summary>
+    public Modem.ModemCheckOptions ToOptions() => new()
+    {
+        Interval = TimeSpan.FromMinutes(CheckMinutes),
+        MinSignal = UnitsNet.Ratio.FromPercent(MinSignalPercent),
+    };
+
+    internal void Validate(string key, List<string> errors)
+    {
+        if (CheckMinutes is < 1 or > 1440)
+        {
+            errors.Add($"{key}:CheckMinutes: {CheckMinutes} must be 1–1440 (minutes between modem checks; 10 is usual)");
+        }
+
+        if (!(MinSignalPercent is >= 0 and <= 100))
+        {
+            errors.Add($"{key}:MinSignalPercent: {MinSignalPercent.ToString(CultureInfo.InvariantCulture)} must be 0–100 (ModemManager's signal quality in percent)");
+        }
+    }
 }
 
 /// <summary>The alarm outputs; a missing pin means not fitted.</summary>

@@ -103,7 +103,10 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
             gateway.UplinkPaths,
             (int)Math.Min(int.MaxValue, gateway.OutboxDepth),
             gateway.OldestPendingAge,
-            Volatile.Read(ref _alarmsRaised));
+            Volatile.Read(ref _alarmsRaised))
+        {
+            Health = GatewayStates.Health(home),
+        };
     }
 
     public IReadOnlyList<SensorInfo> List() =>

@@ -20,8 +20,15 @@ internal sealed partial class GatewayBuilder(IClockSyncStatus clock, ILoggerFact
     /// <summary>Start the accelerometers as soon as the loop is armed (the demo starts them itself, only while its clock runs in real time).</summary>
     public bool SampleOnStart { get; init; } = true;
 
+    /// <summary>The modem to read instead of ModemManager (the demo's simulated modem); null for mmcli.</summary>
+    public Devices.Modem.IModemReader? Modem { get; init; }
+
     /// <summary>The hardware <paramref name="config"/> names: the real Pi, or its simulated twin at rest on <c>simulated: true</c>.</summary>
-    public HomeHardware Hardware(GatewayConfig config) => HomeHardware.For(config, time);
+    public HomeHardware Hardware(GatewayConfig config)
+    {
+        var hardware = HomeHardware.For(config, time);
+        return Modem is null ? hardware : hardware with { Modem = Modem };
+    }
 
     /// <summary>Builds the home alone (outputs, loop and rules, inputs) on the hardware its config names; nothing runs yet.</summary>
     public Home BuildHome(GatewayConfig config, string dataDir)
@@ -161,11 +168,12 @@ internal sealed class GatewayDelivery(CareEventFactory factory, SqliteOutbox out
 /// <summary>The states a heartbeat and a status reply carry, built here only: the outputs both report, and what each adds.</summary>
 internal static class GatewayStates
 {
-    /// <summary>The heartbeat's states: buzzer, LED, number of active alarms.</summary>
+    /// <summary>The heartbeat's states: buzzer, LED, number of active alarms, and the modem when the home has one.</summary>
     public static Dictionary<string, string> Heartbeat(Home home)
     {
         var states = Outputs(home);
         states["alarms"] = home.Loop.ActiveAlarms.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        AddModem(home, states);
         return states;
     }
 
@@ -178,7 +186,79 @@ internal static class GatewayStates
             states[key] = value;
         }
 
+        AddModem(home, states);
         return states;
+    }
+
+    /// <summary>The home's own health for the console's status: the modem (and whatever else the home checks).</summary>
+    public static IReadOnlyList<TechnicianConsole.Services.HealthStatus> Health(Home home)
+    {
+        var lines = new List<TechnicianConsole.Services.HealthStatus>();
+        if (home.Modem is { } modem)
+        {
+            var verdict = modem.Verdict;
+            var detail = verdict.Reason;
+            if (modem.LastStatus is { LteRsrp: { } rsrp } s)
+            {
+                var inv = System.Globalization.CultureInfo.InvariantCulture;
+                detail += $"; {(s.AccessTechnologies.Count > 0 ? string.Join(',', s.AccessTechnologies) : "?")} RSRP {rsrp.DecibelMilliwatts.ToString("0", inv)} dBm";
+                detail += s.LteRsrq is { } rsrq ? $", RSRQ {rsrq.Decibels.ToString("0", inv)} dB" : "";
+                detail += s.LteSnr is { } snr ? $", SNR {snr.Decibels.ToString("0.0", inv)} dB" : "";
+            }
+
+            lines.Add(new("4G modem", verdict.Problem == Devices.Modem.ModemProblem.None, detail));
+        }
+
+        return lines;
+    }
+
+    /// <summary>The modem's verdict, registration and signal: modem (ok or the problem's code), modem.registration, modem.signal_percent, modem.rsrp_dbm…; nothing when the home has no modem.</summary>
+    public static void AddModem(Home home, Dictionary<string, string> states)
+    {
+        if (home.Modem is not { } modem)
+        {
+            return;
+        }
+
+        var verdict = modem.Verdict;
+        states["modem"] = verdict.Problem == Devices.Modem.ModemProblem.None ? "ok" : Devices.Modem.ModemProblems.Code(verdict.Problem);
+        if (modem.LastStatus is not { } s)
+        {
+            return;
+        }
+
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        states["modem.state"] = s.State;
+        states["modem.registration"] = s.Registration ?? "unknown";
+        if (s.Operator is { } op)
+        {
+            states["modem.operator"] = op;
+        }
+
+        if (s.AccessTechnologies.Count > 0)
+        {
+            states["modem.access_tech"] = string.Join(',', s.AccessTechnologies);
+        }
+
+        if (s.SignalQuality is { } q)
+        {
+            states["modem.signal_percent"] = q.Percent.ToString("0", inv);
+        }
+
+        if (s.LteRsrp is { } rsrp)
+        {
+            states["modem.rsrp_dbm"] = rsrp.DecibelMilliwatts.ToString("0.0", inv);
+        }
+
+        if (s.LteRsrq is { } rsrq)
+        {
+            states["modem.rsrq_db"] = rsrq.Decibels.ToString("0.0", inv);
+        }
+
+        if (s.LteSnr is { } snr)
+        {
+            states["modem.snr_db"] = snr.Decibels.ToString("0.0", inv);
+        }
     }
 
     private static Dictionary<string, string> Outputs(Home home) => new()

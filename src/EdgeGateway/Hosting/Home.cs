@@ -8,6 +8,7 @@ using EdgeGateway.Devices.Accelerometers;
 using EdgeGateway.Devices.Configuration;
 using EdgeGateway.Devices.Contacts;
 using EdgeGateway.Devices.FlowMeters;
+using EdgeGateway.Devices.Modem;
 using EdgeGateway.Devices.Outputs;
 using EdgeGateway.Devices.Supervision;
 using Microsoft.Extensions.Logging;
@@ -80,7 +81,16 @@ internal sealed class Home : IDisposable
                 loggers.CreateLogger("accelerometer")));
             _accelerometers.Add(accelerometer);
         }
+
+        if (config.Devices.Modem is { } modem)
+        {
+            var reader = hardware.Modem ?? new MmcliModem(time);
+            Modem = Own(new ModemCheck(reader, modem.ToOptions(), time, c => Loop.TryPostTechnical(c.Event, ModemSensorId, $"4G modem (secondary path): {c.Verdict.Reason}"), loggers.CreateLogger("modem")));
+        }
     }
+
+    /// <summary>The subject of the modem's events.</summary>
+    public const string ModemSensorId = "modem";
 
     public GatewayConfig Config { get; }
 
@@ -97,6 +107,9 @@ internal sealed class Home : IDisposable
     public IShutOffValve? Valve { get; }
 
     public List<FlowMeter> FlowMeters { get; } = [];
+
+    /// <summary>The periodic 4G modem check, when the config has a <c>devices.modem</c>.</summary>
+    public ModemCheck? Modem { get; }
 
     /// <summary>The latest reading of each sensor that has reported (contacts report their state at start).</summary>
     public IReadOnlyDictionary<string, SensorReading> LastReadings => _lastReadings;
