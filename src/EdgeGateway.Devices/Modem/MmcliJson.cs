@@ -111,7 +111,7 @@ public static class MmcliJson
     {
         if (parent.ValueKind != JsonValueKind.Object)
         {
-            throw new FormatException($"{prefix.TrimEnd('.')}: not an object");
+            throw new FormatException(prefix.Length == 0 ? "the answer is not a JSON object" : $"{prefix.TrimEnd('.')}: not an object");
         }
 
         return parent.TryGetProperty(name, out var e) && e.ValueKind == kind

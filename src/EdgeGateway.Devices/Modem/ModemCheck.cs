@@ -78,9 +78,10 @@ public sealed partial class ModemCheck : IDisposable
     private readonly ITimer _timer;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
-    private int _running;
+    private readonly SemaphoreSlim _running = new(1, 1);
     private ModemVerdict _verdict = new(ModemProblem.None, "not checked yet");
     private ModemStatus? _last;
+    private bool _checked;
 
     /// <summary>Creates the check and starts it (first check now).</summary>
     public ModemCheck(IModemReader reader, ModemCheckOptions options, TimeProvider time, Action<ModemChange> sink, ILogger logger)
@@ -108,6 +109,18 @@ public sealed partial class ModemCheck : IDisposable
         }
     }
 
+    /// <summary>True once a check has ended (the verdict before it is only a placeholder).</summary>
+    public bool HasChecked
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _checked;
+            }
+        }
+    }
+
     /// <summary>The latest status the modem gave; null while it has never been read.</summary>
     public ModemStatus? LastStatus
     {
@@ -120,53 +133,61 @@ public sealed partial class ModemCheck : IDisposable
         }
     }
 
-    /// <summary>Checks now (also what the timer does); overlapping checks are skipped. Returns the verdict.</summary>
+    /// <summary>Checks now, after a check already running (the timer's); returns the verdict.</summary>
     public async Task<ModemVerdict> CheckAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _running, 1) == 1)
-        {
-            return Verdict;
-        }
-
+        await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-            var reading = await _reader.ReadAsync(both.Token).ConfigureAwait(false);
-            ModemChange? change = null;
-            ModemVerdict verdict;
-            lock (_gate)
-            {
-                var previous = _verdict;
-                verdict = ModemVerdict.Of(reading, _options, signalWasLow: previous.Problem == ModemProblem.SignalLow);
-                _verdict = verdict;
-                _last = reading.Status ?? _last;
-                if (verdict.Problem != previous.Problem)
-                {
-                    change = verdict.Problem == ModemProblem.None
-                        ? new ModemChange(CareEventKind.ModemRestored, verdict)
-                        : new ModemChange(CareEventKind.ModemFault, verdict);
-                }
-            }
-
-            if (change is { } c)
-            {
-                LogChange(_logger, c.Event, c.Verdict.Reason);
-                _sink(c);
-            }
-
-            return verdict;
+            return await CheckNowAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            Volatile.Write(ref _running, 0);
+            _running.Release();
         }
+    }
+
+    private async Task<ModemVerdict> CheckNowAsync(CancellationToken cancellationToken)
+    {
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        var reading = await _reader.ReadAsync(both.Token).ConfigureAwait(false);
+        ModemChange? change = null;
+        ModemVerdict verdict;
+        lock (_gate)
+        {
+            var previous = _verdict;
+            verdict = ModemVerdict.Of(reading, _options, signalWasLow: previous.Problem == ModemProblem.SignalLow);
+            _verdict = verdict;
+            _checked = true;
+            _last = reading.Status ?? _last;
+            if (verdict.Problem != previous.Problem)
+            {
+                change = verdict.Problem == ModemProblem.None
+                    ? new ModemChange(CareEventKind.ModemRestored, verdict)
+                    : new ModemChange(CareEventKind.ModemFault, verdict);
+            }
+        }
+
+        if (change is { } c)
+        {
+            LogChange(_logger, c.Event, c.Verdict.Reason);
+            _sink(c);
+        }
+
+        return verdict;
     }
 
     private async Task TickAsync()
     {
+        // A tick that finds a check still running (mmcli slow, an interval shorter than its time limit) is skipped.
+        if (!_running.Wait(0))
+        {
+            return;
+        }
+
         try
         {
-            await CheckAsync().ConfigureAwait(false);
+            await CheckNowAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -177,14 +198,18 @@ public sealed partial class ModemCheck : IDisposable
         {
             LogCheckFailed(_logger, ex);
         }
+        finally
+        {
+            _running.Release();
+        }
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
+        // The semaphore and the token source stay undisposed: a check still on its way out may release or read them.
         _timer.Dispose();
         _stop.Cancel();
-        _stop.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "4G modem: {Event}: {Reason}")]

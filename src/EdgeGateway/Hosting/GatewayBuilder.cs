@@ -206,7 +206,7 @@ internal static class GatewayStates
                 detail += s.LteSnr is { } snr ? $", SNR {snr.Decibels.ToString("0.0", inv)} dB" : "";
             }
 
-            lines.Add(new("4G modem", verdict.Problem == Devices.Modem.ModemProblem.None, detail));
+            lines.Add(new("4G modem", verdict.Problem == Devices.Modem.ModemProblem.None, modem.HasChecked ? detail : "not checked yet"));
         }
 
         return lines;
@@ -221,7 +221,7 @@ internal static class GatewayStates
         }
 
         var verdict = modem.Verdict;
-        states["modem"] = verdict.Problem == Devices.Modem.ModemProblem.None ? "ok" : Devices.Modem.ModemProblems.Code(verdict.Problem);
+        states["modem"] = !modem.HasChecked ? "unchecked" : verdict.Problem == Devices.Modem.ModemProblem.None ? "ok" : Devices.Modem.ModemProblems.Code(verdict.Problem);
         if (modem.LastStatus is not { } s)
         {
             return;
