@@ -78,6 +78,12 @@ public enum CareEventKind
     /// <summary>The 4G modem is fit again.</summary>
     ModemRestored,
 
+    /// <summary>The Pi itself needs the technician: too hot, under-voltage, or the data directory nearly full.</summary>
+    BoardFault,
+
+    /// <summary>That part of the Pi is back within its limits.</summary>
+    BoardRestored,
+
     /// <summary>Events were dropped from a full store (never alarms).</summary>
     OutboxEvicted,
 

@@ -32,6 +32,9 @@ public sealed class DevicesConfig
     /// <summary>The 4G modem of the secondary path, checked through ModemManager; null when the home has none (no check).</summary>
     public ModemConfig? Modem { get; set; }
 
+    /// <summary>The Pi's own health check (CPU temperature, under-voltage, free space); null for no check.</summary>
+    public BoardConfig? Board { get; set; }
+
     /// <summary>The old place of the gateway-wide <c>data_directory</c>: still read from an old file (with a warning naming the new key), never written.</summary>
     public string? DataDirectory { get; set; }
 
@@ -170,6 +173,7 @@ public sealed class DevicesConfig
         }
 
         Modem?.Validate($"{SectionName}:Modem", errors);
+        Board?.Validate($"{SectionName}:Board", errors);
         Pin($"{SectionName}:Outputs:BuzzerPin", Outputs.BuzzerPin, required: false);
         Pin($"{SectionName}:Outputs:LedPin", Outputs.LedPin, required: false);
         Pin($"{SectionName}:Outputs:ValveRelayPin", Outputs.ValveRelayPin, required: false);
@@ -296,6 +300,45 @@ public sealed class ModemConfig
         if (!(MinSignalPercent is >= 0 and <= 100))
         {
             errors.Add($"{key}:MinSignalPercent: {MinSignalPercent.ToString(CultureInfo.InvariantCulture)} must be 0–100 (ModemManager's signal quality in percent)");
+        }
+    }
+}
+
+/// <summary>The Pi's own health check: how often, and the limits that raise a board fault.</summary>
+public sealed class BoardConfig
+{
+    /// <summary>Seconds between checks (10–3600).</summary>
+    public int CheckSeconds { get; set; } = 60;
+
+    /// <summary>CPU temperature in °C (50–100) at which the board is too hot; restored 5 °C below.</summary>
+    public double MaxCpuCelsius { get; set; } = 80;
+
+    /// <summary>Free space of the data directory in percent (1–50) below which it is nearly full; restored 2 points above.</summary>
+    public double MinFreePercent { get; set; } = 10;
+
+    /// <summary>The options of <see cref="Board.BoardCheck"/>; call only on a validated config.</summary>
+    public Board.BoardCheckOptions ToOptions() => new()
+    {
+        Interval = TimeSpan.FromSeconds(CheckSeconds),
+        MaxCpuTemperature = UnitsNet.Temperature.FromDegreesCelsius(MaxCpuCelsius),
+        MinFreeSpace = UnitsNet.Ratio.FromPercent(MinFreePercent),
+    };
+
+    internal void Validate(string key, List<string> errors)
+    {
+        if (CheckSeconds is < 10 or > 3600)
+        {
+            errors.Add($"{key}:CheckSeconds: {CheckSeconds} must be 10–3600 (seconds between board checks; 60 is usual)");
+        }
+
+        if (!(MaxCpuCelsius is >= 50 and <= 100))
+        {
+            errors.Add($"{key}:MaxCpuCelsius: {MaxCpuCelsius.ToString(CultureInfo.InvariantCulture)} must be 50–100 °C (the Pi throttles from 80 °C)");
+        }
+
+        if (!(MinFreePercent is >= 1 and <= 50))
+        {
+            errors.Add($"{key}:MinFreePercent: {MinFreePercent.ToString(CultureInfo.InvariantCulture)} must be 1–50 (percent of the data directory's file system)");
         }
     }
 }

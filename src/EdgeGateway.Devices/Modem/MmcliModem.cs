@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 
 namespace EdgeGateway.Devices.Modem;
@@ -99,49 +97,15 @@ public sealed class MmcliModem(TimeProvider time, string command = "mmcli", Time
 
     private async Task<Run> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
         var line = $"mmcli {string.Join(' ', args)}";
-        Process process;
-        try
+        var run = await BoundedProcess.RunAsync(command, args, Timeout, time, cancellationToken).ConfigureAwait(false);
+        return run.Outcome switch
         {
-            process = Process.Start(psi) ?? throw new Win32Exception("no process started");
-        }
-        catch (Win32Exception ex)
-        {
-            return new Run(ModemProblem.MmcliMissing, "", $"{command} cannot be started: {ex.Message}");
-        }
-
-        using (process)
-        using (var limit = new CancellationTokenSource(Timeout, time))
-        using (var both = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, cancellationToken))
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(both.Token);
-            var stderr = process.StandardError.ReadToEndAsync(both.Token);
-            try
-            {
-                await process.WaitForExitAsync(both.Token).ConfigureAwait(false);
-                var output = await stdout.ConfigureAwait(false);
-                var error = await stderr.ConfigureAwait(false);
-                return process.ExitCode == 0
-                    ? new Run(ModemProblem.None, output, "")
-                    : new Run(Classify(error), "", $"{line}: {FirstLine(error, process.ExitCode)}");
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                Kill(process);
-                return new Run(ModemProblem.MmcliTimedOut, "", $"{line}: no answer within {Timeout.TotalSeconds:0} s");
-            }
-            catch (OperationCanceledException)
-            {
-                Kill(process);
-                throw;
-            }
-        }
+            BoundedProcess.Outcome.Missing => new Run(ModemProblem.MmcliMissing, "", $"{command} cannot be started: {run.Error}"),
+            BoundedProcess.Outcome.TimedOut => new Run(ModemProblem.MmcliTimedOut, "", $"{line}: no answer within {Timeout.TotalSeconds:0} s"),
+            _ when run.ExitCode == 0 => new Run(ModemProblem.None, run.Output, ""),
+            _ => new Run(Classify(run.Error), "", $"{line}: {FirstLine(run.Error, run.ExitCode)}"),
+        };
     }
 
     // mmcli's messages for "no such modem" (the modem went between -L and -m) and "no modems at all".
@@ -154,18 +118,6 @@ public sealed class MmcliModem(TimeProvider time, string command = "mmcli", Time
     {
         var first = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
         return first is null ? $"exit code {exitCode}" : first.Length > 200 ? first[..200] : first;
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
     }
 
     private readonly record struct Run(ModemProblem Problem, string Output, string Detail);

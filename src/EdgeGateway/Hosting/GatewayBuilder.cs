@@ -174,6 +174,7 @@ internal static class GatewayStates
         var states = Outputs(home);
         states["alarms"] = home.Loop.ActiveAlarms.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         AddModem(home, states);
+        AddBoard(home, states);
         return states;
     }
 
@@ -187,6 +188,7 @@ internal static class GatewayStates
         }
 
         AddModem(home, states);
+        AddBoard(home, states);
         return states;
     }
 
@@ -209,7 +211,54 @@ internal static class GatewayStates
             lines.Add(new("4G modem", verdict.Problem == Devices.Modem.ModemProblem.None, modem.HasChecked ? detail : "not checked yet"));
         }
 
+        if (home.Board is { } board)
+        {
+            var states = new Dictionary<string, string>();
+            AddBoard(home, states);
+            var faulted = board.Faulted;
+            var text = board.Last is null ? "not checked yet" : string.Join(", ", states.Where(kv => kv.Key != "board").Select(kv => $"{kv.Key["board.".Length..]} {kv.Value}"));
+            lines.Add(new("board", faulted.Count == 0, faulted.Count == 0 ? text : $"{string.Join(", ", faulted)}: {text}"));
+        }
+
         return lines;
+    }
+
+    /// <summary>The board's values: board (ok or the parts at fault), board.cpu_celsius, board.undervoltage, board.throttled, board.free_mb, board.free_percent; nothing when the home does not check its board.</summary>
+    public static void AddBoard(Home home, Dictionary<string, string> states)
+    {
+        if (home.Board is not { } board)
+        {
+            return;
+        }
+
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var faulted = board.Faulted;
+        states["board"] = board.Last is null ? "unchecked" : faulted.Count == 0 ? "ok" : string.Join(',', faulted);
+        if (board.Last is not { } r)
+        {
+            return;
+        }
+
+        if (r.CpuTemperature is { } t)
+        {
+            states["board.cpu_celsius"] = t.DegreesCelsius.ToString("0.0", inv);
+        }
+
+        if (r.Throttle is { } f)
+        {
+            states["board.undervoltage"] = (f & Devices.Board.ThrottleState.UnderVoltageNow) != 0 ? "yes" : "no";
+            states["board.throttled"] = (f & (Devices.Board.ThrottleState.ThrottledNow | Devices.Board.ThrottleState.FrequencyCappedNow)) != 0 ? "yes" : "no";
+        }
+
+        if (r.FreeSpace is { } free)
+        {
+            states["board.free_mb"] = free.Megabytes.ToString("0", inv);
+        }
+
+        if (r.FreeShare is { } share)
+        {
+            states["board.free_percent"] = share.Percent.ToString("0", inv);
+        }
     }
 
     /// <summary>The modem's verdict, registration and signal: modem (ok or the problem's code), modem.registration, modem.signal_percent, modem.rsrp_dbm…; nothing when the home has no modem.</summary>

@@ -87,7 +87,29 @@ internal sealed class Home : IDisposable
             var reader = hardware.Modem ?? new MmcliModem(time);
             Modem = Own(new ModemCheck(reader, modem.ToOptions(), time, c => Loop.TryPostTechnical(c.Event, ModemSensorId, $"4G modem (secondary path): {c.Verdict.Reason}"), loggers.CreateLogger("modem")));
         }
+
+        if (config.Devices.Board is { } board)
+        {
+            var cpu = hardware.CpuTemperature;
+            if (cpu is null)
+            {
+                var binding = Own(new Devices.Board.CpuTemperatureSource());
+                cpu = binding.Read;
+            }
+
+            Board = Own(new Devices.Board.BoardCheck(
+                cpu,
+                new Devices.Board.PiThrottling(time),
+                () => Devices.Board.BoardCheck.FreeSpaceOf(dataDir),
+                board.ToOptions(),
+                time,
+                c => Loop.TryPostTechnical(c.Event, "board." + c.Part, $"board: {c.Reason}"),
+                loggers.CreateLogger("board")));
+        }
     }
+
+    /// <summary>The Pi's own health check, when the config has a <c>devices.board</c>.</summary>
+    public Devices.Board.BoardCheck? Board { get; }
 
     /// <summary>The subject of the modem's events.</summary>
     public const string ModemSensorId = "modem";

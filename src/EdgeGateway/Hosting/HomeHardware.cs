@@ -23,6 +23,9 @@ internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfi
     /// <summary>The 4G modem, read only when the config has a <c>devices.modem</c>: ModemManager (mmcli on the PATH) on a Pi and on a simulated home alike, since it is a process, not a bus; the demo puts its simulated modem here.</summary>
     public IModemReader? Modem { get; init; }
 
+    /// <summary>The CPU temperature for the board check: Iot.Device.CpuTemperature on a Pi and on a simulated home alike (it reads sysfs); the demo puts its own here.</summary>
+    public Func<UnitsNet.Temperature?>? CpuTemperature { get; init; }
+
     /// <summary>The hardware <paramref name="config"/> names: the real Raspberry Pi, or on <c>simulated: true</c> its simulated twin at rest.</summary>
     public static HomeHardware For(GatewayConfig config, TimeProvider time) =>
         (config.Simulated ? Simulated(config.Devices, time) : RaspberryPi()) with { Modem = new MmcliModem(time) };
