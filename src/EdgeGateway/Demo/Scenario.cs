@@ -27,7 +27,8 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
 {
     /// <summary>
     /// A short day in the life of the resident: a peek out of the door at night (no alarm), a real night exit (alarm,
-    /// acknowledged by the centre), a tap left running in the morning, and before noon a fall she cancels and one she cannot.
+    /// acknowledged by the centre), a tap left running in the morning, a 4G signal loss (modem fault, then restored), and
+    /// before noon a fall she cancels and one she cannot.
     /// Quiet hours are skipped by stepping the wall clock, as NTP would.
     /// </summary>
     public static Scenario DayInTheLife()
@@ -41,10 +42,13 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
         var fallDetected = new Expectation("the fall detector sees the first fall", Observation.Detected(1));
         var fallDetected2 = new Expectation("the fall detector sees the second fall", Observation.Detected(2));
         var fallAck = Ack("centre acknowledges the fall", CareEventKind.Fall);
+        var modemFault = At("4G signal loss reaches the centre as a modem fault", CareEventKind.ModemFault);
+        var modemRestored = At("the modem's return reaches the centre", CareEventKind.ModemRestored);
         Expectation[] expected =
         [
             At("night-exit alarm reaches the centre", CareEventKind.NightExit), nightExitAck, cleared,
             At("tap-left-running alarm reaches the centre", CareEventKind.TapLeftRunning), tapAck,
+            modemFault, modemRestored,
             fallDetected, fallCancelled, fallDetected2,
             At("fall alarm reaches the centre", CareEventKind.Fall), fallAck,
         ];
@@ -62,6 +66,8 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
                 new(T(0, 9), "skipping the quiet hours to 08:00", s => s.Clock.SkipTo(s.Start + T(8, 0) - TimeSpan.FromSeconds(1))),
                 new(T(8, 0), "she starts the kitchen tap (7 L/min through the pulse meter) and forgets it", s => s.Home.SetKitchenTap(7), tapAck),
                 new(T(8, 7), "the tap is turned off", s => s.Home.SetKitchenTap(0)),
+                new(T(8, 7, 10), "the cleaner knocks the 4G antenna cable loose: signal 5 %", s => s.Home.Modem!.LoseSignal(5), modemFault),
+                new(T(8, 7, 40), "the technician, called by the centre, reseats it", s => s.Home.Modem!.Status = Devices.Simulated.SimulatedModem.Healthy, modemRestored),
                 new(T(8, 8), "skipping to 11:00", s => s.Clock.SkipTo(s.Start + T(11, 0) - TimeSpan.FromSeconds(1))),
                 new(T(11, 0), "she slips and falls (SisFall F01 replayed in real time through the simulated ADXL345)", s =>
                 {
