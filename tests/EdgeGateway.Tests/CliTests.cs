@@ -34,7 +34,9 @@ public class CliTests
         Assert.True(Has("central", "alarm.fall "));
         Assert.True(Has("alarm", "Fall acknowledged by"));
         Assert.True(Has("alarm", "Fall cleared (LocalReset)"));
-        Assert.Contains(lines, l => l.Contains("10/10 expected happenings observed, 0 failed checks", StringComparison.Ordinal));
+        Assert.True(Has("central", "technical.modem-fault"), "the 4G signal loss reached the centre");
+        Assert.True(Has("central", "technical.modem-restored"), "and so did its end");
+        Assert.Contains(lines, l => l.Contains("12/12 expected happenings observed, 0 failed checks", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("MISSING", StringComparison.Ordinal) || l.Contains("CHECK FAILED", StringComparison.Ordinal));
     }
 
