@@ -63,6 +63,11 @@ public static class CloudEventCodec
         // counters travel as strings, the sequence zero-padded so that string order is numeric order.
         w.WriteString("sequence", evt.Sequence.ToString("D19", CultureInfo.InvariantCulture));
         w.WriteBoolean("clocksynced", evt.Time.ClockSynchronised);
+        if (evt.Time.Source is { } source)
+        {
+            w.WriteString("timesource", TimeSourceName(source));
+        }
+
         w.WriteString("uptimems", ((long)evt.Time.SinceBoot.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
         if (evt.RelatesTo is { } related)
         {
@@ -151,13 +156,35 @@ public static class CloudEventCodec
                 Time = new EventTime(
                     RequiredTime(root, "time"),
                     root.TryGetProperty("clocksynced", out var synced) && synced.ValueKind == JsonValueKind.True,
-                    TimeSpan.FromMilliseconds(RequiredCounter(root, "uptimems"))),
+                    TimeSpan.FromMilliseconds(RequiredCounter(root, "uptimems")))
+                {
+                    Source = root.TryGetProperty("timesource", out var ts) ? ParseTimeSource(ts) : null,
+                },
                 RelatesTo = root.TryGetProperty("relatesto", out var rel) ? ParseGuid(rel, "relatesto") : null,
                 Message = message,
                 Data = data,
             };
         }
     }
+
+    /// <summary>The wire name of <paramref name="source"/>: ntp, rtc or none.</summary>
+    public static string TimeSourceName(TimeSource source) => source switch
+    {
+        TimeSource.Ntp => "ntp",
+        TimeSource.Rtc => "rtc",
+        TimeSource.None => "none",
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, null),
+    };
+
+    // Optional (older gateways leave it out), but a value that is there must be one of the three.
+    private static TimeSource ParseTimeSource(JsonElement e) => e.ValueKind == JsonValueKind.String ? e.GetString() switch
+    {
+        "ntp" => TimeSource.Ntp,
+        "rtc" => TimeSource.Rtc,
+        "none" => TimeSource.None,
+        var other => throw new FormatException($"attribute 'timesource' is '{other}'; expected ntp, rtc or none"),
+    }
+    : throw new FormatException("attribute 'timesource' is not a string");
 
     private static string RequiredString(JsonElement root, string name) =>
         root.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.String

@@ -78,8 +78,12 @@ public sealed class CliProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts <c>dotnet edgegateway.dll ARGS</c> from the test's output folder.</summary>
-    public static CliProcess Start(params string[] args)
+    public static CliProcess Start(params string[] args) => StartWith(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts <c>dotnet edgegateway.dll ARGS</c> with <paramref name="environment"/> set (e.g. a PATH with a fake tool first).</summary>
+    public static CliProcess StartWith(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var dll = Path.Combine(AppContext.BaseDirectory, "edgegateway.dll");
         if (!File.Exists(dll))
         {
@@ -91,6 +95,11 @@ public sealed class CliProcess : IAsyncDisposable
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            psi.Environment[key] = value;
         }
 
         return new CliProcess(Process.Start(psi)!);

@@ -38,7 +38,9 @@ public class CliTests
         Assert.True(Has("alarm", "Fall received by the centre"));
         Assert.True(Has("alarm", "Fall taken by Nurse Berit"));
         Assert.True(Has("alarm", "Fall cleared (LocalReset)"));
-        Assert.Contains(lines, l => l.Contains("13/13 expected happenings observed, 0 failed checks", StringComparison.Ordinal));
+        Assert.True(Has("central", "technical.modem-fault"), "the 4G signal loss reached the centre");
+        Assert.True(Has("central", "technical.modem-restored"), "and so did its end");
+        Assert.Contains(lines, l => l.Contains("15/15 expected happenings observed, 0 failed checks", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("MISSING", StringComparison.Ordinal) || l.Contains("CHECK FAILED", StringComparison.Ordinal));
     }
 

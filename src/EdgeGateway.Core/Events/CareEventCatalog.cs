@@ -70,6 +70,12 @@ public static class CareEventCatalog
             new(CareEventKind.PrimaryPathRestored, T, 7, null, ScaipCodes.Status.PrimaryPathRestored, "technical.primary-path-restored"),
             new(CareEventKind.SecondaryPathLost, T, 6, null, ScaipCodes.Status.SecondaryPathFail, "technical.secondary-path-lost"),
             new(CareEventKind.SecondaryPathRestored, T, 7, null, ScaipCodes.Status.SecondaryPathRestored, "technical.secondary-path-restored"),
+            // SCAIP has mobile-path status codes but no device type for a modem: the device stays empty rather than invented.
+            new(CareEventKind.ModemFault, T, 6, null, ScaipCodes.Status.MobilePathFail, "technical.modem-fault"),
+            new(CareEventKind.ModemRestored, T, 7, null, ScaipCodes.Status.MobilePathRestored, "technical.modem-restored"),
+            // SCAIP has no codes for the controller's own temperature, supply voltage or storage: both fields stay empty.
+            new(CareEventKind.BoardFault, T, 6, null, null, "technical.board-fault"),
+            new(CareEventKind.BoardRestored, T, 7, null, null, "technical.board-restored"),
             new(CareEventKind.OutboxEvicted, T, 7, null, null, "technical.outbox-evicted"),
             new(CareEventKind.OutboxReplaced, T, 6, null, null, "technical.outbox-replaced"),
             new(CareEventKind.StorageFault, T, 6, null, null, "technical.storage-fault"),

@@ -34,7 +34,7 @@ public sealed partial class CareEventFactory
     public TimeSpan Uptime => _time.GetElapsedTime(_bootTimestamp);
 
     /// <summary>The current time as events carry it.</summary>
-    public EventTime Now() => new(_time.GetUtcNow(), _clock.IsSynchronised, Uptime);
+    public EventTime Now() => new(_time.GetUtcNow(), _clock.IsSynchronised, Uptime) { Source = _clock.Source };
 
     /// <summary>Creates and stamps a new event of <paramref name="kind"/>.</summary>
     public CareEvent Create(

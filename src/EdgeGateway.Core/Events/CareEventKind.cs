@@ -105,6 +105,18 @@ public enum CareEventKind
     /// <summary>The secondary uplink path is back.</summary>
     SecondaryPathRestored,
 
+    /// <summary>The 4G modem of the secondary path could not carry an alarm (no modem, SIM missing or locked, not registered, weak signal).</summary>
+    ModemFault,
+
+    /// <summary>The 4G modem is fit again.</summary>
+    ModemRestored,
+
+    /// <summary>The Pi itself needs the technician: too hot, under-voltage, or the data directory nearly full.</summary>
+    BoardFault,
+
+    /// <summary>That part of the Pi is back within its limits.</summary>
+    BoardRestored,
+
     /// <summary>Events were dropped from a full store (never alarms).</summary>
     OutboxEvicted,
 

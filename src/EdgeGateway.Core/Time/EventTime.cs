@@ -5,4 +5,8 @@ namespace EdgeGateway.Core.Time;
 /// Wall time can jump (NTP, a dead RTC battery gives 1970); monotonic time cannot, so it orders events within a boot.
 /// Consumers must treat <see cref="Wall"/> as untrustworthy when <see cref="ClockSynchronised"/> is false.
 /// </remarks>
-public readonly record struct EventTime(DateTimeOffset Wall, bool ClockSynchronised, TimeSpan SinceBoot);
+public readonly record struct EventTime(DateTimeOffset Wall, bool ClockSynchronised, TimeSpan SinceBoot)
+{
+    /// <summary>Where <see cref="Wall"/> came from; null when not known (an event from a gateway that does not say).</summary>
+    public TimeSource? Source { get; init; }
+}

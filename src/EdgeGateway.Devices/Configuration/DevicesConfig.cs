@@ -33,6 +33,12 @@ public sealed class DevicesConfig
     /// <summary>The home's power source (mains and battery), or null when the gateway is not told about its power.</summary>
     public PowerConfig? Power { get; set; }
 
+    /// <summary>The 4G modem of the secondary path, checked through ModemManager; null when the home has none (no check).</summary>
+    public ModemConfig? Modem { get; set; }
+
+    /// <summary>The Pi's own health check (CPU temperature, under-voltage, free space); null for no check.</summary>
+    public BoardConfig? Board { get; set; }
+
     /// <summary>The old place of the gateway-wide <c>data_directory</c>: still read from an old file (with a warning naming the new key), never written.</summary>
     public string? DataDirectory { get; set; }
 
@@ -188,6 +194,8 @@ public sealed class DevicesConfig
             }
         }
 
+        Modem?.Validate(Key.Field(nameof(Modem)), errors);
+        Board?.Validate(Key.Field(nameof(Board)), errors);
         return errors;
     }
 }
@@ -283,6 +291,75 @@ public sealed class AccelerometerConfig
 
     /// <summary>Output data rate.</summary>
     public double SampleRateHz { get; set; } = 200;
+}
+
+/// <summary>The 4G modem check: how often, and the weakest signal that still counts as a working secondary path.</summary>
+public sealed class ModemConfig
+{
+    /// <summary>Minutes between checks (1–1440).</summary>
+    public int CheckMinutes { get; set; } = 10;
+
+    /// <summary>Signal quality in percent (0–100) below which the secondary path is reported faulty.</summary>
+    public double MinSignalPercent { get; set; } = 20;
+
+    /// <summary>The options of <see cref="Modem.ModemCheck"/>; call only on a validated config.</summary>
+    public Modem.ModemCheckOptions ToOptions() => new()
+    {
+        Interval = TimeSpan.FromMinutes(CheckMinutes),
+        MinSignal = UnitsNet.Ratio.FromPercent(MinSignalPercent),
+    };
+
+    internal void Validate(ConfigKey key, List<ConfigIssue> errors)
+    {
+        if (CheckMinutes is < 1 or > 1440)
+        {
+            errors.Add(new(key.Field(nameof(CheckMinutes)), $"{CheckMinutes} must be 1–1440 (minutes between modem checks; 10 is usual)"));
+        }
+
+        if (!(MinSignalPercent is >= 0 and <= 100))
+        {
+            errors.Add(new(key.Field(nameof(MinSignalPercent)), $"{MinSignalPercent.ToString(CultureInfo.InvariantCulture)} must be 0–100 (ModemManager's signal quality in percent)"));
+        }
+    }
+}
+
+/// <summary>The Pi's own health check: how often, and the limits that raise a board fault.</summary>
+public sealed class BoardConfig
+{
+    /// <summary>Seconds between checks (10–3600).</summary>
+    public int CheckSeconds { get; set; } = 60;
+
+    /// <summary>CPU temperature in °C (50–100) at which the board is too hot; restored 5 °C below.</summary>
+    public double MaxCpuCelsius { get; set; } = 80;
+
+    /// <summary>Free space of the data directory in percent (1–50) below which it is nearly full; restored 2 points above.</summary>
+    public double MinFreePercent { get; set; } = 10;
+
+    /// <summary>The options of <see cref="Board.BoardCheck"/>; call only on a validated config.</summary>
+    public Board.BoardCheckOptions ToOptions() => new()
+    {
+        Interval = TimeSpan.FromSeconds(CheckSeconds),
+        MaxCpuTemperature = UnitsNet.Temperature.FromDegreesCelsius(MaxCpuCelsius),
+        MinFreeSpace = UnitsNet.Ratio.FromPercent(MinFreePercent),
+    };
+
+    internal void Validate(ConfigKey key, List<ConfigIssue> errors)
+    {
+        if (CheckSeconds is < 10 or > 3600)
+        {
+            errors.Add(new(key.Field(nameof(CheckSeconds)), $"{CheckSeconds} must be 10–3600 (seconds between board checks; 60 is usual)"));
+        }
+
+        if (!(MaxCpuCelsius is >= 50 and <= 100))
+        {
+            errors.Add(new(key.Field(nameof(MaxCpuCelsius)), $"{MaxCpuCelsius.ToString(CultureInfo.InvariantCulture)} must be 50–100 °C (the Pi throttles from 80 °C)"));
+        }
+
+        if (!(MinFreePercent is >= 1 and <= 50))
+        {
+            errors.Add(new(key.Field(nameof(MinFreePercent)), $"{MinFreePercent.ToString(CultureInfo.InvariantCulture)} must be 1–50 (percent of the data directory's file system)"));
+        }
+    }
 }
 
 /// <summary>The alarm outputs; a missing pin means not fitted.</summary>

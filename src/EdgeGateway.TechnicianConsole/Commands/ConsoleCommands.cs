@@ -49,7 +49,7 @@ internal sealed class ConsoleCommands
         _specs =
         [
             new("help", "help [COMMAND]", "list the commands, or explain one", "help alone lists every command; help CMD shows its usage.", HelpAsync),
-            new("status", "status", "gateway id, version, uptime, clock, uplink, outbox, alarms, sensors", "One screen to check a home is healthy before leaving.", StatusAsync),
+            new("status", "status", "gateway id, version, uptime, clock, uplink, outbox, alarms, health, sensors", "One screen to check a home is healthy before leaving.", StatusAsync),
             new("sensors", "sensors", "every sensor with its live value", "A sensor without a value yet is shown as 'no value yet': check its wiring.", SensorsAsync),
             new("watch", "watch SENSOR", "print a sensor's values as they change, until Ctrl-C", "Example: watch front-door", WatchAsync),
             new("test", "test SENSOR | test alarm", "walk-test a sensor, or send a test alarm to the centre", "test SENSOR guides you: make the sensor active, then idle; each step times out.\ntest alarm sends a test transmission and prints the round trip to the centre's acknowledgement.", TestAsync),
@@ -121,10 +121,12 @@ internal sealed class ConsoleCommands
             ? "outbox   empty"
             : $"outbox   {s.OutboxDepth} unacknowledged, oldest {(s.OldestUnackedAge is { } age ? Duration(age) : "unknown")}");
         lines.Add($"alarms   {s.AlarmsRaised} raised since start");
-        if (s.Power is { } power)
+        for (var i = 0; i < s.Health.Count; i++)
         {
-            lines.Add($"power    {power}");
+            var h = s.Health[i];
+            lines.Add($"{(i == 0 ? "health" : string.Empty),-9}{h.Name}: {(h.Ok ? _ctx.Paint("ok", ConsoleColor.Green) : _ctx.Paint("FAULT", ConsoleColor.Red))} ({h.Detail})");
         }
+
         var sensors = _ctx.Services.Sensors.List();
         for (var i = 0; i < sensors.Count; i++)
         {

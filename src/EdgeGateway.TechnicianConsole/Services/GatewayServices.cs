@@ -28,9 +28,15 @@ public sealed record GatewayStatusSnapshot(
     TimeSpan? OldestUnackedAge,
     int AlarmsRaised)
 {
-    /// <summary>The power state in one line ("on battery, battery 41 %, ~5.2 h left"), or null when no power source is configured.</summary>
-    public string? Power { get; init; }
+    /// <summary>The home's own health, one line per part (4G modem, board…); empty when none is checked.</summary>
+    public IReadOnlyList<HealthStatus> Health { get; init; } = [];
 }
+
+/// <summary>The health of one part of the gateway as the status command shows it.</summary>
+/// <param name="Name">The part, e.g. "4G modem".</param>
+/// <param name="Ok">False when the part needs the technician.</param>
+/// <param name="Detail">What was found, e.g. "registered (home) on Telia, signal 67 %, LTE RSRP -95 dBm".</param>
+public sealed record HealthStatus(string Name, bool Ok, string Detail);
 
 /// <summary>Implemented by the host: the gateway's status.</summary>
 public interface IGatewayStatus

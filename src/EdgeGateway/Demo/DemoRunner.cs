@@ -52,7 +52,9 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         var dataDir = Directory.CreateTempSubdirectory("edgegateway-demo-").FullName;
         var config = SimulatedHome.Config(Zone, dataDir);
         config.Uplink.Broker = endpoint.ToString();
-        var builder = new GatewayBuilder(new Core.Time.FixedClockSyncStatus(true), loggers, clock) { SampleOnStart = false };
+        // The 4G modem of the secondary path, checked every scenario minute (a Pi checks every 10).
+        config.Devices.Modem = new Devices.Configuration.ModemConfig { CheckMinutes = 1 };
+        var builder = new GatewayBuilder(new Core.Time.FixedClockSyncStatus(true), loggers, clock) { SampleOnStart = false, Modem = new Devices.Simulated.SimulatedModem() };
         var gateway = builder.Build(config, dataDir);
         await using var ownedGateway = gateway.ConfigureAwait(false);
 

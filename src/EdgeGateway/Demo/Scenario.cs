@@ -47,7 +47,7 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
     /// A short day in the life of the resident: a peek out of the door at night (no alarm), a real night exit (alarm,
     /// received by the centre, then taken on by the nurse), a tap left running in the morning, and before noon a fall she
     /// cancels and one she cannot. Each alarm shows both steps at home: delivered ("received"), then taken ("help is
-    /// coming"); the loop reports a delivery only while the alarm is still raised, so seeing both means in that order.
+    /// coming"); a 4G signal loss (modem fault, then restored); the loop reports a delivery only while the alarm is still raised, so seeing both means in that order.
     /// Quiet hours are skipped by stepping the wall clock, as NTP would.
     /// </summary>
     public static Scenario DayInTheLife()
@@ -62,10 +62,13 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
         var fallDetected = new Expectation("the fall detector sees the first fall", Observation.Detected(1));
         var fallDetected2 = new Expectation("the fall detector sees the second fall", Observation.Detected(2));
         var fallAck = Taken("the fall", CareEventKind.Fall);
+        var modemFault = At("4G signal loss reaches the centre as a modem fault", CareEventKind.ModemFault);
+        var modemRestored = At("the modem's return reaches the centre", CareEventKind.ModemRestored);
         Expectation[] expected =
         [
             At("night-exit alarm reaches the centre", CareEventKind.NightExit), Delivered("the night exit", CareEventKind.NightExit), nightExitAck, cleared,
             At("tap-left-running alarm reaches the centre", CareEventKind.TapLeftRunning), Delivered("the tap left running", CareEventKind.TapLeftRunning), tapAck,
+            modemFault, modemRestored,
             fallDetected, fallCancelled, fallDetected2,
             At("fall alarm reaches the centre", CareEventKind.Fall), Delivered("the fall", CareEventKind.Fall), fallAck,
         ];
@@ -83,6 +86,8 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
                 new(T(0, 9), "skipping the quiet hours to 08:00", s => s.Clock.SkipTo(s.Start + T(8, 0) - TimeSpan.FromSeconds(1))),
                 new(T(8, 0), "she starts the kitchen tap (7 L/min through the pulse meter) and forgets it", s => s.Home.SetKitchenTap(7), tapAck),
                 new(T(8, 7), "the tap is turned off", s => s.Home.SetKitchenTap(0)),
+                new(T(8, 7, 10), "the cleaner knocks the 4G antenna cable loose: signal 5 %", s => s.Home.Modem!.LoseSignal(5), modemFault),
+                new(T(8, 7, 40), "the technician, called by the centre, reseats it", s => s.Home.Modem!.Status = Devices.Simulated.SimulatedModem.Healthy, modemRestored),
                 new(T(8, 8), "skipping to 11:00", s => s.Clock.SkipTo(s.Start + T(11, 0) - TimeSpan.FromSeconds(1))),
                 new(T(11, 0), "she slips and falls (SisFall F01 replayed in real time through the simulated ADXL345)", s =>
                 {

@@ -60,6 +60,9 @@ internal sealed class SimulatedHome : IDisposable
 
     public SimulatedGpioDriver Gpio { get; }
 
+    /// <summary>The simulated 4G modem, when the home checks one (the demo's does).</summary>
+    public SimulatedModem? Modem => _home.Hardware.Modem as SimulatedModem;
+
     /// <summary>The home as the gateway runs it (for the technician console).</summary>
     public Home Home => _home;
 

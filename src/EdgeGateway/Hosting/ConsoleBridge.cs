@@ -116,7 +116,7 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
             gateway.OldestPendingAge,
             Volatile.Read(ref _alarmsRaised))
         {
-            Power = home.Power?.State.ToString(),
+            Health = GatewayStates.Health(home),
         };
     }
 

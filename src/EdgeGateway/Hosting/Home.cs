@@ -10,6 +10,7 @@ using EdgeGateway.Devices.Accelerometers;
 using EdgeGateway.Devices.Configuration;
 using EdgeGateway.Devices.Contacts;
 using EdgeGateway.Devices.FlowMeters;
+using EdgeGateway.Devices.Modem;
 using EdgeGateway.Devices.Outputs;
 using EdgeGateway.Devices.Supervision;
 using Microsoft.Extensions.Logging;
@@ -82,7 +83,38 @@ internal sealed class Home : IDisposable
                 loggers.CreateLogger("accelerometer")));
             _accelerometers.Add(accelerometer);
         }
+
+        if (config.Devices.Modem is { } modem)
+        {
+            var reader = hardware.Modem ?? new MmcliModem(time);
+            Modem = Own(new ModemCheck(reader, modem.ToOptions(), time, c => Loop.TryPostTechnical(c.Event, ModemSensorId, $"4G modem (secondary path): {c.Verdict.Reason}"), loggers.CreateLogger("modem")));
+        }
+
+        if (config.Devices.Board is { } board)
+        {
+            var cpu = hardware.CpuTemperature;
+            if (cpu is null)
+            {
+                var binding = Own(new Devices.Board.CpuTemperatureSource());
+                cpu = binding.Read;
+            }
+
+            Board = Own(new Devices.Board.BoardCheck(
+                cpu,
+                new Devices.Board.PiThrottling(time),
+                () => Devices.Board.BoardCheck.FreeSpaceOf(dataDir),
+                board.ToOptions(),
+                time,
+                c => Loop.TryPostTechnical(c.Event, "board." + c.Part, $"board: {c.Reason}"),
+                loggers.CreateLogger("board")));
+        }
     }
+
+    /// <summary>The Pi's own health check, when the config has a <c>devices.board</c>.</summary>
+    public Devices.Board.BoardCheck? Board { get; }
+
+    /// <summary>The subject of the modem's events.</summary>
+    public const string ModemSensorId = "modem";
 
     public GatewayConfig Config { get; }
 
@@ -102,6 +134,9 @@ internal sealed class Home : IDisposable
 
     /// <summary>The power monitor, when the config names a power source.</summary>
     public PowerMonitor? Power { get; }
+
+    /// <summary>The periodic 4G modem check, when the config has a <c>devices.modem</c>.</summary>
+    public ModemCheck? Modem { get; }
 
     /// <summary>The latest reading of each sensor that has reported (contacts report their state at start).</summary>
     public IReadOnlyDictionary<string, SensorReading> LastReadings => _lastReadings;

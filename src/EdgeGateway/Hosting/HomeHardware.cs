@@ -7,6 +7,7 @@ using EdgeGateway.Devices.Accelerometers.Adxl345;
 using EdgeGateway.Devices.Accelerometers.Mpu6050;
 using EdgeGateway.Devices.Configuration;
 using EdgeGateway.Devices.Contacts;
+using EdgeGateway.Devices.Modem;
 using EdgeGateway.Devices.Power;
 using EdgeGateway.Devices.Simulated;
 
@@ -27,9 +28,15 @@ internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfi
     /// <summary>The simulated chips opened so far, by sensor id, when the home is simulated (the demo moves the wearer's body through them).</summary>
     public IReadOnlyDictionary<string, SimulatedI2cRegisterDevice> SimulatedAccelerometers { get; init; } = new Dictionary<string, SimulatedI2cRegisterDevice>();
 
+    /// <summary>The 4G modem, read only when the config has a <c>devices.modem</c>: ModemManager (mmcli on the PATH) on a Pi and on a simulated home alike, since it is a process, not a bus; the demo puts its simulated modem here.</summary>
+    public IModemReader? Modem { get; init; }
+
+    /// <summary>The CPU temperature for the board check: Iot.Device.CpuTemperature on a Pi and on a simulated home alike (it reads sysfs); the demo puts its own here.</summary>
+    public Func<UnitsNet.Temperature?>? CpuTemperature { get; init; }
+
     /// <summary>The hardware <paramref name="config"/> names: the real Raspberry Pi, or on <c>simulated: true</c> its simulated twin at rest.</summary>
     public static HomeHardware For(GatewayConfig config, TimeProvider time) =>
-        config.Simulated ? Simulated(config.Devices, time) : RaspberryPi();
+        (config.Simulated ? Simulated(config.Devices, time) : RaspberryPi()) with { Modem = new MmcliModem(time) };
 
     /// <summary>The real Raspberry Pi: libgpiod through System.Device.Gpio and /dev/i2c-N.</summary>
     public static HomeHardware RaspberryPi()

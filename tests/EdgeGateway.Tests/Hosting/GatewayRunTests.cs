@@ -261,7 +261,48 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("expected the operator's name", result.StdErr, StringComparison.Ordinal);
     }
 
-    private static async Task<(string Reply, string Event)> CommandAsync(string url, string type, string eventTopicSuffix)
+    [Fact]
+    public async Task A_modem_without_SIM_reaches_the_centre_as_a_modem_fault_and_shows_in_the_heartbeat_and_status()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var mmcli = TestSupport.Modem.FakeMmcli.Start("sim-missing");
+        var config = WriteConfig(broker.Url, c =>
+        {
+            c.Devices.Modem = new Devices.Configuration.ModemConfig { CheckMinutes = 10, MinSignalPercent = 20 };
+            return c;
+        });
+        var endpoint = EdgeGateway.Contract.MqttEndpoint.Parse(broker.Url);
+        await using var tap = await MqttTap.ConnectAsync(endpoint.Host, endpoint.Port);
+        await using var gateway = CliProcess.StartWith(new Dictionary<string, string> { ["PATH"] = mmcli.PathWithFakeFirst }, "run", "--config", config);
+        await WaitForLineAsync(gateway, "Alarm loop armed");
+
+        await tap.WaitUntilAsync(
+            m => m.Any(w => w.Topic == "edgegateway/v1/run-test/events/technical" && w.Payload.Contains("technical.modem-fault", StringComparison.Ordinal))
+                && m.Any(w => w.Topic.EndsWith("/heartbeat", StringComparison.Ordinal) && w.Payload.Contains("\"modem\":\"sim-missing\"", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(60),
+            "the modem fault and a heartbeat that carries it");
+        var fault = tap.Messages.First(w => w.Payload.Contains("technical.modem-fault", StringComparison.Ordinal));
+        ContractValidator.AssertValid(ContractSchema.Event, fault.Payload);
+        using (var doc = JsonDocument.Parse(fault.Payload))
+        {
+            Assert.Equal("modem", doc.RootElement.GetProperty("subject").GetString());
+            Assert.Equal("0024", doc.RootElement.GetProperty("scaipstatus").GetString());
+            Assert.Equal("4G modem (secondary path): SIM missing (sim-missing)", doc.RootElement.GetProperty("data").GetProperty("message").GetString());
+        }
+
+        var heartbeat = tap.Messages.Last(w => w.Topic.EndsWith("/heartbeat", StringComparison.Ordinal));
+        ContractValidator.AssertValid(ContractSchema.Heartbeat, heartbeat.Payload);
+        Assert.Contains("\"modem.state\":\"failed\"", heartbeat.Payload, StringComparison.Ordinal);
+        Assert.Contains("-J -m 0", mmcli.Calls);
+
+        // The centre's status.request carries the same states.
+        var status = await CommandAsync(broker.Url, "status.request", eventTopicSuffix: null);
+        Assert.Contains("\"modem\":\"sim-missing\"", status.Reply, StringComparison.Ordinal);
+        ContractValidator.AssertValid(ContractSchema.CommandReply, status.Reply);
+    }
+
+    /// <summary>Sends a command as the centre and waits for its reply and, unless <paramref name="eventTopicSuffix"/> is null, the event it causes.</summary>
+    private static async Task<(string Reply, string Event)> CommandAsync(string url, string type, string? eventTopicSuffix)
     {
         var endpoint = EdgeGateway.Contract.MqttEndpoint.Parse(url);
         using var client = new MqttClientFactory().CreateMqttClient();
@@ -275,14 +316,19 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
         };
         await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(endpoint.Host, endpoint.Port).WithClientId("centre-" + Guid.NewGuid().ToString("N")).Build());
         await client.SubscribeAsync("edgegateway/v1/run-test/replies");
-        await client.SubscribeAsync("edgegateway/v1/" + eventTopicSuffix);
+        if (eventTopicSuffix is not null)
+        {
+            await client.SubscribeAsync("edgegateway/v1/" + eventTopicSuffix);
+        }
+
         var expires = DateTimeOffset.UtcNow.AddMinutes(5).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
         await client.PublishAsync(new MqttApplicationMessageBuilder()
             .WithTopic("edgegateway/v1/run-test/commands")
             .WithPayload($$"""{"id":"{{Guid.NewGuid()}}","type":"{{type}}","by":"nurse-1","expires":"{{expires}}"}""")
             .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
             .Build());
-        return (await reply.Task.WaitAsync(TimeSpan.FromSeconds(30)), await evt.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        var replied = await reply.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return (replied, eventTopicSuffix is null ? "" : await evt.Task.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class ClockSyncTests
         var dir = Directory.CreateTempSubdirectory("eg-timesync-").FullName;
         var marker = Path.Combine(dir, "synchronized");
         var time = new FakeTimeProvider();
-        var status = new LinuxClockSyncStatus(time, marker, askKernel: false, recheck: TimeSpan.FromSeconds(1));
+        var status = new LinuxClockSyncStatus(time, marker, askKernel: false, recheck: TimeSpan.FromSeconds(1), rtcDirectory: null);
         Assert.False(status.IsSynchronised);
 
         File.WriteAllText(marker, "");
@@ -32,7 +32,7 @@ public sealed class ClockSyncTests
         Assert.True(OperatingSystem.IsLinux(), "the gateway runs on Linux");
         var state = LinuxClockSyncStatus.KernelState();
         Assert.InRange(state, 0, 5);
-        var status = new LinuxClockSyncStatus(new FakeTimeProvider(), Path.Combine(Path.GetTempPath(), $"eg-no-marker-{Guid.NewGuid():N}"));
+        var status = new LinuxClockSyncStatus(new FakeTimeProvider(), Path.Combine(Path.GetTempPath(), $"eg-no-marker-{Guid.NewGuid():N}"), rtcDirectory: null);
         Assert.Equal(state != 5, status.IsSynchronised);
     }
 }
