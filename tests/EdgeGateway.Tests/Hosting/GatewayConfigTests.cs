@@ -46,7 +46,7 @@ public class GatewayConfigTests
         config.Console.PinHash = TechnicianConsole.Security.PinHash.Create("9513", 1000).ToString();
         Assert.Equal("home-0001", config.GatewayId);
         Assert.False(config.Simulated);
-        Assert.Equal(9, config.EffectiveRules.BuildRules(new Valve()).Count);
+        Assert.Equal(10, config.EffectiveRules.BuildRules(new Valve()).Count);
         Assert.Equal(new TimeOnly(10, 0), config.Rules.DailyTest!.Time);
     }
 
