@@ -10,23 +10,19 @@ namespace EdgeGateway.Devices.Simulated;
 /// recomputed at each conversion; a configuration write with bit 15 set resets every register. The test sets the pack's
 /// voltage and the current through the shunt.
 /// </summary>
-public sealed class SimulatedIna219 : I2cDevice
+public sealed class SimulatedIna219 : SimulatedI2cFrameDevice
 {
     private const ushort PowerOnConfig = 0x399F;
-    private readonly Lock _lock = new();
     private readonly ushort[] _registers = new ushort[6];
     private byte _pointer;
 
     /// <summary>Creates the chip at <paramref name="settings"/> with a shunt of <paramref name="shunt"/>.</summary>
     public SimulatedIna219(I2cConnectionSettings settings, ElectricResistance shunt)
+        : base(settings)
     {
-        ConnectionSettings = settings;
         Shunt = shunt;
         _registers[0] = PowerOnConfig;
     }
-
-    /// <inheritdoc />
-    public override I2cConnectionSettings ConnectionSettings { get; }
 
     /// <summary>The shunt resistor the chip measures across.</summary>
     public ElectricResistance Shunt { get; }
@@ -37,15 +33,12 @@ public sealed class SimulatedIna219 : I2cDevice
     /// <summary>The current through the shunt: positive into the pack (charging), negative out of it.</summary>
     public ElectricCurrent Current { get; set; } = ElectricCurrent.Zero;
 
-    /// <summary>When true every transfer fails as a NACK would (IOException).</summary>
-    public bool Nack { get; set; }
-
     /// <summary>The configuration register as last written (tests look at its fields).</summary>
     public ushort Configuration
     {
         get
         {
-            lock (_lock)
+            lock (Gate)
             {
                 return _registers[0];
             }
@@ -53,77 +46,43 @@ public sealed class SimulatedIna219 : I2cDevice
     }
 
     /// <inheritdoc />
-    public override void Write(ReadOnlySpan<byte> buffer)
+    protected override void WriteFrame(ReadOnlySpan<byte> buffer)
     {
-        lock (_lock)
+        if (buffer.IsEmpty)
         {
-            ThrowIfNack();
-            if (buffer.IsEmpty)
+            return;
+        }
+
+        _pointer = buffer[0];
+        if (buffer.Length >= 3 && _pointer <= 5)
+        {
+            var value = BinaryPrimitives.ReadUInt16BigEndian(buffer[1..3]);
+            if (_pointer == 0 && (value & 0x8000) != 0)
             {
-                return;
+                Array.Clear(_registers);
+                _registers[0] = PowerOnConfig;
+            }
+            else if (_pointer == 0)
+            {
+                _registers[0] = value;
+            }
+            else if (_pointer == 5)
+            {
+                _registers[5] = (ushort)(value & 0xFFFE); // bit 0 is void and reads 0
             }
 
-            _pointer = buffer[0];
-            if (buffer.Length >= 3 && _pointer <= 5)
-            {
-                var value = BinaryPrimitives.ReadUInt16BigEndian(buffer[1..3]);
-                if (_pointer == 0 && (value & 0x8000) != 0)
-                {
-                    Array.Clear(_registers);
-                    _registers[0] = PowerOnConfig;
-                }
-                else if (_pointer == 0)
-                {
-                    _registers[0] = value;
-                }
-                else if (_pointer == 5)
-                {
-                    _registers[5] = (ushort)(value & 0xFFFE); // bit 0 is void and reads 0
-                }
-
-                // Registers 1–4 are read-only: writes are ignored, as on the chip.
-            }
+            // Registers 1–4 are read-only: writes are ignored, as on the chip.
         }
     }
 
     /// <inheritdoc />
-    public override void Read(Span<byte> buffer)
+    protected override void ReadFrame(Span<byte> buffer)
     {
-        lock (_lock)
+        Convert();
+        var value = _pointer <= 5 ? _registers[_pointer] : (ushort)0;
+        for (var i = 0; i < buffer.Length; i++)
         {
-            ThrowIfNack();
-            Convert();
-            var value = _pointer <= 5 ? _registers[_pointer] : (ushort)0;
-            for (var i = 0; i < buffer.Length; i++)
-            {
-                buffer[i] = (i % 2 == 0) ? (byte)(value >> 8) : (byte)value;
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    public override void WriteRead(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer)
-    {
-        Write(writeBuffer);
-        Read(readBuffer);
-    }
-
-    /// <inheritdoc />
-    public override byte ReadByte()
-    {
-        Span<byte> one = stackalloc byte[1];
-        Read(one);
-        return one[0];
-    }
-
-    /// <inheritdoc />
-    public override void WriteByte(byte value) => Write([value]);
-
-    private void ThrowIfNack()
-    {
-        if (Nack)
-        {
-            throw new IOException($"INA219 at 0x{ConnectionSettings.DeviceAddress:X2} did not acknowledge");
+            buffer[i] = (i % 2 == 0) ? (byte)(value >> 8) : (byte)value;
         }
     }
 

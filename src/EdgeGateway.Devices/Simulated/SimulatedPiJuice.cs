@@ -8,16 +8,15 @@ namespace EdgeGateway.Devices.Simulated;
 /// command byte, then reads the command's data followed by a checksum (0xFF XOR every data byte). The test sets the
 /// status byte's fields, the charge level and the battery figures. Frames can be corrupted to exercise the checksum.
 /// </summary>
-public sealed class SimulatedPiJuice : I2cDevice
+public sealed class SimulatedPiJuice : SimulatedI2cFrameDevice
 {
-    private readonly Lock _lock = new();
     private byte _command;
 
     /// <summary>Creates the HAT at <paramref name="settings"/> (the PiJuice answers at 0x14).</summary>
-    public SimulatedPiJuice(I2cConnectionSettings settings) => ConnectionSettings = settings;
-
-    /// <inheritdoc />
-    public override I2cConnectionSettings ConnectionSettings { get; }
+    public SimulatedPiJuice(I2cConnectionSettings settings)
+        : base(settings)
+    {
+    }
 
     /// <summary>Firmware version byte (major in the high nibble).</summary>
     public byte Firmware { get; set; } = 0x15;
@@ -49,99 +48,62 @@ public sealed class SimulatedPiJuice : I2cDevice
     /// <summary>How many frames from now on carry a wrong checksum (the binding retries).</summary>
     public int CorruptNextFrames { get; set; }
 
-    /// <summary>When true every transfer fails as a NACK would (IOException).</summary>
-    public bool Nack { get; set; }
-
     /// <inheritdoc />
-    public override void Write(ReadOnlySpan<byte> buffer)
+    protected override void WriteFrame(ReadOnlySpan<byte> buffer)
     {
-        lock (_lock)
+        if (!buffer.IsEmpty)
         {
-            ThrowIfNack();
-            if (!buffer.IsEmpty)
-            {
-                _command = buffer[0];
-            }
+            _command = buffer[0];
         }
     }
 
     /// <inheritdoc />
-    public override void Read(Span<byte> buffer)
+    protected override void ReadFrame(Span<byte> buffer)
     {
-        lock (_lock)
+        if (buffer.IsEmpty)
         {
-            ThrowIfNack();
-            if (buffer.IsEmpty)
-            {
-                return;
-            }
-
-            var data = buffer[..^1];
-            data.Clear();
-            switch (_command)
-            {
-                case 0xFD: // firmware version
-                    data[0] = Firmware;
-                    break;
-                case 0x40: // status
-                    data[0] = (byte)((Fault ? 0x01 : 0) | ((BatteryState & 3) << 2) | ((PowerInput & 3) << 4) | ((PowerInput5VIo & 3) << 6));
-                    break;
-                case 0x41: // charge level
-                    data[0] = ChargePercent;
-                    break;
-                case 0x44: // fault event
-                    data[0] = (byte)(Fault ? 0x01 : 0);
-                    break;
-                case 0x47:
-                    BinaryPrimitives.WriteInt16LittleEndian(data, BatteryCelsius);
-                    break;
-                case 0x49:
-                    BinaryPrimitives.WriteInt16LittleEndian(data, BatteryMillivolts);
-                    break;
-                case 0x4B:
-                    BinaryPrimitives.WriteInt16LittleEndian(data, BatteryMilliamperes);
-                    break;
-            }
-
-            byte fcs = 0xFF;
-            foreach (var b in data)
-            {
-                fcs ^= b;
-            }
-
-            if (CorruptNextFrames > 0)
-            {
-                CorruptNextFrames--;
-                fcs ^= 0x5A;
-            }
-
-            buffer[^1] = fcs;
+            return;
         }
-    }
 
-    /// <inheritdoc />
-    public override void WriteRead(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer)
-    {
-        Write(writeBuffer);
-        Read(readBuffer);
-    }
-
-    /// <inheritdoc />
-    public override byte ReadByte()
-    {
-        Span<byte> one = stackalloc byte[1];
-        Read(one);
-        return one[0];
-    }
-
-    /// <inheritdoc />
-    public override void WriteByte(byte value) => Write([value]);
-
-    private void ThrowIfNack()
-    {
-        if (Nack)
+        var data = buffer[..^1];
+        data.Clear();
+        switch (_command)
         {
-            throw new IOException($"PiJuice at 0x{ConnectionSettings.DeviceAddress:X2} did not acknowledge");
+            case 0xFD: // firmware version
+                data[0] = Firmware;
+                break;
+            case 0x40: // status
+                data[0] = (byte)((Fault ? 0x01 : 0) | ((BatteryState & 3) << 2) | ((PowerInput & 3) << 4) | ((PowerInput5VIo & 3) << 6));
+                break;
+            case 0x41: // charge level
+                data[0] = ChargePercent;
+                break;
+            case 0x44: // fault event
+                data[0] = (byte)(Fault ? 0x01 : 0);
+                break;
+            case 0x47:
+                BinaryPrimitives.WriteInt16LittleEndian(data, BatteryCelsius);
+                break;
+            case 0x49:
+                BinaryPrimitives.WriteInt16LittleEndian(data, BatteryMillivolts);
+                break;
+            case 0x4B:
+                BinaryPrimitives.WriteInt16LittleEndian(data, BatteryMilliamperes);
+                break;
         }
+
+        byte fcs = 0xFF;
+        foreach (var b in data)
+        {
+            fcs ^= b;
+        }
+
+        if (CorruptNextFrames > 0)
+        {
+            CorruptNextFrames--;
+            fcs ^= 0x5A;
+        }
+
+        buffer[^1] = fcs;
     }
 }

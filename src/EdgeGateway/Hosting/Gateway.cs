@@ -194,7 +194,11 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
             await _healthTimer.DisposeAsync().ConfigureAwait(false);
         }
 
-        _shutdown?.Dispose();
+        if (_shutdown is not null)
+        {
+            await _shutdown.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {

@@ -198,10 +198,11 @@ internal static class GatewayStates
     public static IReadOnlyList<TechnicianConsole.Services.HealthStatus> Health(Home home)
     {
         var lines = new List<TechnicianConsole.Services.HealthStatus>();
-        if (home.Power?.State is { } power)
+        if (home.Power is { } monitor)
         {
+            var power = monitor.State;
             var ok = power.Supply != Core.Power.PowerSupply.Battery && power.Battery == Core.Power.BatteryCondition.Normal && power.Reading.Fault is null;
-            lines.Add(new("power", ok, power.ToString()));
+            lines.Add(new("power", ok, $"{power}; {monitor.Description}"));
         }
 
         if (home.Modem is { } modem)

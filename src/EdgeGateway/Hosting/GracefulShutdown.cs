@@ -14,7 +14,7 @@ namespace EdgeGateway.Hosting;
 /// stores what the loop still holds, closes the outbox and puts the outputs in their safe state, so the SD card is never
 /// cut mid-write. Mains returning before the power-off cancels it. None of it runs on the alarm loop.
 /// </summary>
-internal sealed partial class GracefulShutdown : IDisposable
+internal sealed partial class GracefulShutdown : IAsyncDisposable
 {
     private static readonly TimeSpan DeliveryCheck = TimeSpan.FromSeconds(1);
     private readonly PowerMonitor _power;
@@ -28,6 +28,7 @@ internal sealed partial class GracefulShutdown : IDisposable
     private readonly TaskCompletionSource<Guid> _noticeId = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _noticeAcked = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _started;
+    private Task _ending = Task.CompletedTask;
 
     public GracefulShutdown(PowerMonitor power, AlarmLoop loop, IOutboxReader outbox, ReliableUplink uplink, PowerConfig config, ILogger logger, TimeProvider time)
     {
@@ -43,14 +44,11 @@ internal sealed partial class GracefulShutdown : IDisposable
         _uplink.AckReceived += OnAck;
     }
 
-    /// <summary>Completes when a requested end has run (powered off, or called off because mains came back).</summary>
-    public Task Completion { get; private set; } = Task.CompletedTask;
-
     private void OnShutdownRequested(PowerState state)
     {
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            Completion = Task.Run(() => EndAsync(state, _stop.Token));
+            _ending = Task.Run(() => EndAsync(state, _stop.Token));
         }
     }
 
@@ -134,12 +132,14 @@ internal sealed partial class GracefulShutdown : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Stops listening and ends a graceful end in progress (the gateway is stopping anyway), waiting for it to stop using its token.</summary>
+    public async ValueTask DisposeAsync()
     {
         _power.ShutdownRequested -= OnShutdownRequested;
         _loop.Happened -= OnHappened;
         _uplink.AckReceived -= OnAck;
-        _stop.Cancel();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _ending.ConfigureAwait(false);
         _stop.Dispose();
     }
 

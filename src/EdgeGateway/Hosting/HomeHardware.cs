@@ -14,14 +14,11 @@ using EdgeGateway.Devices.Simulated;
 namespace EdgeGateway.Hosting;
 
 /// <summary>What a home runs on: the Pi's GPIO and I2C buses, or their simulated twins. Both go through the same drivers.</summary>
-internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfig, IAccelerometerChip> OpenAccelerometer)
+/// <param name="Gpio">The GPIO controller inputs and outputs open their pins on.</param>
+/// <param name="OpenAccelerometer">Opens the accelerometer chip a config names, on this hardware's I2C.</param>
+/// <param name="OpenPower">Opens the power source a config names, on this hardware's GPIO and I2C.</param>
+internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfig, IAccelerometerChip> OpenAccelerometer, Func<PowerConfig, IPowerSource> OpenPower)
 {
-    /// <summary>Opens the power source a config names, on this hardware's GPIO and I2C.</summary>
-    public Func<PowerConfig, IPowerSource> OpenPower { get; init; } = config => PowerSources.Open(config, null);
-
-    /// <summary>The simulated power board (an INA219 or PiJuice twin), when the home is simulated and names one.</summary>
-    public I2cDevice? SimulatedPowerBoard { get; private set; }
-
     /// <summary>The simulated GPIO driver under <see cref="Gpio"/>, when the home is simulated (tests and the demo drive its pins).</summary>
     public SimulatedGpioDriver? SimulatedGpio { get; init; }
 
@@ -44,10 +41,8 @@ internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfi
         var gpio = new GpioController();
         return new(
             gpio,
-            config => AccelerometerChips.Find(config).Driver(I2cDevice.Create(new I2cConnectionSettings(config.Bus, config.Address)), config.SampleRateHz))
-        {
-            OpenPower = config => PowerSources.Open(config, gpio),
-        };
+            config => AccelerometerChips.Find(config).Driver(I2cDevice.Create(new I2cConnectionSettings(config.Bus, config.Address)), config.SampleRateHz),
+            config => PowerSources.Open(config, gpio, board: null));
     }
 
     /// <summary>Simulated GPIO and I2C for <paramref name="devices"/>, with the home at rest: doors shut, cords hanging, the wearer still.</summary>
@@ -73,8 +68,7 @@ internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfi
 
         var chips = new ConcurrentDictionary<string, SimulatedI2cRegisterDevice>(StringComparer.Ordinal);
         var gpio = new GpioController(driver);
-        HomeHardware? hardware = null;
-        hardware = new HomeHardware(
+        return new HomeHardware(
             gpio,
             config =>
             {
@@ -82,11 +76,8 @@ internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfi
                 var simulated = chip.Simulated(time, config.Address);
                 chips[config.SensorId ?? ""] = simulated;
                 return chip.Driver(simulated, config.SampleRateHz);
-            })
-        {
-            SimulatedGpio = driver,
-            SimulatedAccelerometers = chips,
-            OpenPower = config =>
+            },
+            config =>
             {
                 I2cDevice? board = config.Source switch
                 {
@@ -98,11 +89,12 @@ internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfi
                     "pijuice" => new SimulatedPiJuice(new I2cConnectionSettings(config.Bus, config.EffectiveAddress)),
                     _ => null,
                 };
-                hardware!.SimulatedPowerBoard = board;
                 return PowerSources.Open(config, gpio, board);
-            },
+            })
+        {
+            SimulatedGpio = driver,
+            SimulatedAccelerometers = chips,
         };
-        return hardware;
     }
 }
 
@@ -139,9 +131,9 @@ internal static class AccelerometerChips
 internal static class PowerSources
 {
     /// <summary>Opens the source <paramref name="config"/> names, on <paramref name="gpio"/> or over <paramref name="board"/> (else the Pi's I2C bus).</summary>
-    public static IPowerSource Open(PowerConfig config, GpioController? gpio, I2cDevice? board = null) => config.Source switch
+    public static IPowerSource Open(PowerConfig config, GpioController gpio, I2cDevice? board) => config.Source switch
     {
-        "dc-ups" => new DcUpsSignals(gpio ?? throw new InvalidOperationException("a DC-UPS needs the GPIO controller"), config.ToWiring()),
+        "dc-ups" => new DcUpsSignals(gpio, config.ToWiring()),
         "ina219" => new Ina219UpsHat(board ?? I2cDevice.Create(new I2cConnectionSettings(config.Bus, config.EffectiveAddress)), config.ToIna219()),
         "pijuice" => new PiJuicePowerSource(board ?? I2cDevice.Create(new I2cConnectionSettings(config.Bus, config.EffectiveAddress))),
         _ => throw new ArgumentException($"devices.power.source: unknown power source '{config.Source}'; expected one of {string.Join(", ", PowerConfig.Sources)}", nameof(config)),
