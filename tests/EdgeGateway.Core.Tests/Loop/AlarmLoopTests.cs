@@ -19,6 +19,7 @@ public sealed class AlarmLoopTests : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
     private readonly List<LoopHappening> _happenings = [];
+    private long _probe;
 
     public AlarmLoopTests()
     {
@@ -43,25 +44,24 @@ public sealed class AlarmLoopTests : IAsyncDisposable
         _running = _loop.RunAsync(_stop.Token);
     }
 
-    private int Readings
-    {
-        get
-        {
-            lock (_happenings)
-            {
-                return _happenings.Count(h => h.Kind == LoopHappeningKind.Reading);
-            }
-        }
-    }
-
     private SensorReading Button(bool pressed) => SensorReading.Contact("cord", SensorKind.HelpButton, pressed, _events.Now());
 
     /// <summary>Posts and waits until the loop has handled it, so a following Advance sees the timer it armed.</summary>
     private async Task PostAsync(SensorReading reading)
     {
-        var before = Readings;
         Assert.True(_loop.TryPost(reading));
-        await UntilAsync(() => Readings > before);
+        await HandledAsync();
+    }
+
+    /// <summary>
+    /// Waits until the loop has handled everything posted so far (its input queue is FIFO). A happening is not enough:
+    /// the loop reports a reading before its rules run, so a timer they arm may not exist yet when the happening shows.
+    /// </summary>
+    private async Task HandledAsync()
+    {
+        var token = ++_probe;
+        Assert.True(_loop.TryProbe(token));
+        await UntilAsync(() => _loop.AnsweredProbe == token);
     }
 
     private SensorReading Door(bool open) => SensorReading.Contact("front-door", SensorKind.DoorContact, open, _events.Now());
@@ -280,9 +280,8 @@ public sealed class AlarmLoopTests : IAsyncDisposable
         await UntilAsync(() => _buzzer.Pattern == BuzzerPattern.Off);
         Assert.Empty(_loop.ActiveAlarms);
 
-        var before = Readings;
         Assert.True(_loop.TryPostFall("wrist", 0.95));
-        await UntilAsync(() => Readings > before);
+        await HandledAsync();
         _time.Advance(TimeSpan.FromSeconds(30));
         var fall = await NextEventAsync();
         Assert.Equal(CareEventKind.Fall, fall.Kind);
