@@ -249,7 +249,7 @@ internal static class CentralCommand
                     return 3;
                 }
 
-                Console.Error.WriteLine($"central: the nurses' page on {webHost.Url} (JSON API {webHost.Url}api/, live feed {webHost.Url}api/events/stream){(webSecurity.Accounts is null ? "" : ", operator login required")}");
+                Console.Error.WriteLine($"central: JSON API on {webHost.Url}api/ (live feed: {webHost.Url}api/events/stream), the nurses' page on {webHost.Url}{(webSecurity.Accounts is null ? "" : " (operator login required)")}");
             }
 
             await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
@@ -343,11 +343,13 @@ internal static class CentralCommand
     {
         var accounts = new Option<string>("--accounts") { Description = "The accounts file (--web-accounts); created with mode 0600 when missing.", Required = true };
         var name = new Option<string>("--name") { Description = "The operator's name, as it is recorded with each action, e.g. \"Nurse Berit\".", Required = true };
+        var passwordFile = new Option<string?>("--password-file") { Description = "Read the password from the first line of this file instead of stdin." };
         var iterations = new Option<int>("--iterations") { Description = $"PBKDF2-SHA256 iterations (default {OperatorAccounts.DefaultIterations}).", DefaultValueFactory = _ => OperatorAccounts.DefaultIterations };
         var command = new Command("add-operator", "Add an operator account for the page (or give one a new password): reads the password from stdin, stores only its PBKDF2 hash.")
         {
             accounts,
             name,
+            passwordFile,
             iterations,
         };
         command.SetAction(result =>
@@ -367,15 +369,38 @@ internal static class CentralCommand
                 return 2;
             }
 
-            if (!Console.IsInputRedirected)
+            string? password;
+            if (result.GetValue(passwordFile) is { } file)
             {
-                Console.Error.Write($"Password for {who}: ");
+                if (!File.Exists(file))
+                {
+                    Console.Error.WriteLine($"--password-file '{file}' does not exist");
+                    return 2;
+                }
+
+                password = File.ReadLines(file).FirstOrDefault();
+            }
+            else
+            {
+                if (!Console.IsInputRedirected)
+                {
+                    Console.Error.Write($"Password for {who}: ");
+                }
+
+                try
+                {
+                    password = ReadPassword();
+                }
+                catch (InvalidOperationException)
+                {
+                    Console.Error.WriteLine("no terminal to type the password on: pipe it on stdin or give --password-file");
+                    return 2;
+                }
             }
 
-            var password = ReadPassword();
             if (password is null || password.Length < 8)
             {
-                Console.Error.WriteLine("the password must have at least 8 characters (read from stdin, first line)");
+                Console.Error.WriteLine("the password must have at least 8 characters (the first line of stdin or --password-file)");
                 return 2;
             }
 

@@ -231,7 +231,7 @@
     soundButton.setAttribute('aria-pressed', 'true');
   }
 
-  function beep(count) {
+  function beep(count, why) {
     if (!audio) {
       arm();
       if (!audio) return;
@@ -247,10 +247,12 @@
       osc.start(start + i * 0.3);
       osc.stop(start + i * 0.3 + 0.18);
     }
+    // What sounded last, for whoever checks the page (the browser test).
     document.body.dataset.beeps = String(Number(document.body.dataset.beeps) + 1);
+    document.body.dataset.lastBeep = why;
   }
 
-  soundButton.addEventListener('click', () => { arm(); beep(1); });
+  soundButton.addEventListener('click', () => { arm(); beep(1, 'sound check'); });
   document.addEventListener('click', arm, { once: true });
 
   operatorInput.value = localStorage.getItem('operator') || '';
@@ -269,12 +271,12 @@
     const a = JSON.parse(e.data);
     const isNew = !alarms.has(a.id) && a.state !== 'cleared' && !closed.has(a.id);
     upsertAlarm(a);
-    if (isNew) beep(1);
+    if (isNew) beep(1, 'new alarm');
   });
   feed.addEventListener('escalation', e => {
     const a = JSON.parse(e.data);
     upsertAlarm(a);
-    beep(a.escalation);
+    beep(a.escalation, 'escalation ' + a.escalation);
   });
   feed.addEventListener('gateway', e => {
     const g = JSON.parse(e.data);
