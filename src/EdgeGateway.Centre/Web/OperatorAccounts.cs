@@ -59,8 +59,8 @@ public sealed class OperatorAccounts
 
     private static (string Name, Entry Entry) Parse(string line, int number)
     {
-        // The name is everything before the scheme, so the split is from the right (a name has no ':' anyway).
-        var parts = line.Trim().Split(':');
+        // Not trimmed at the front: a name with a leading space is refused rather than quietly renamed.
+        var parts = line.TrimEnd().Split(':');
         if (parts.Length != 5)
         {
             throw new FormatException($"line {number}: expected NAME:{Scheme}:ITERATIONS:SALT:HASH");
