@@ -62,6 +62,48 @@ public sealed class CentralCliTests : IDisposable
     }
 
     [Fact]
+    [Trait("Category", "Integration")]
+    public async Task Central_serves_the_page_over_https_from_pem_files_and_asks_for_an_operator_login()
+    {
+        using var certificate = Web.CentreWebSecurityTests.SelfSigned();
+        var cert = Path.Combine(_dir, "web.crt");
+        var key = Path.Combine(_dir, "web.key");
+        File.WriteAllText(cert, certificate.ExportCertificatePem());
+        using (var privateKey = System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.GetECDsaPrivateKey(certificate)!)
+        {
+            File.WriteAllText(key, privateKey.ExportPkcs8PrivateKeyPem());
+        }
+
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var accounts = Path.Combine(_dir, "operators");
+        OperatorAccounts.AddOrReplace(accounts, "Nurse Berit", "correct horse", 10_000);
+        await using var broker = await MosquittoBroker.StartAsync();
+        var port = MosquittoBroker.FreePort();
+        await using var central = CliProcess.Start("central", "--broker", broker.Url, "--plain-loopback-demo", "--store", Path.Combine(_dir, "centre.db"),
+            "--web", $"127.0.0.1:{port}", "--web-cert", cert, "--web-key", key, "--web-accounts", accounts);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!central.StdErr.Contains("JSON API on", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !central.HasExited, $"central did not start its page: {central.StdErr}");
+            await Task.Delay(100);
+        }
+
+        Assert.Contains($"the nurses' page on https://127.0.0.1:{port}/ (operator login required)", central.StdErr, StringComparison.Ordinal);
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, c, _, _) => c is not null && c.Thumbprint == certificate.Thumbprint };
+        using var http = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+        using (var anonymous = await http.GetAsync(new Uri("/", UriKind.Relative)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("Nurse Berit:correct horse")));
+        using var page = await http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<title>Duty centre</title>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Add_operator_writes_a_hash_the_centre_accepts_and_replaces_it_on_a_new_password()
     {
         var accounts = Path.Combine(_dir, "operators");
