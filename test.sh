@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of the solution. Installs what the tests need (mosquitto, socat, nodejs, postgresql) when it is missing.
+# Runs every test of the solution. Installs what the tests need (mosquitto, socat, nodejs, postgresql, chromium) when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,6 +10,9 @@ command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 # The centre's archive tests start a real PostgreSQL (initdb into a temp dir; PostgresServer in TestSupport).
 command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+# The nurses' page is tested in a real headless Chromium through its WebDriver (NursesPageBrowserTests).
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

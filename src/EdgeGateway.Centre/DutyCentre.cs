@@ -54,6 +54,7 @@ public sealed partial class DutyCentre : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _replies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<DateTimeOffset>> _tests = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<Task, byte> _background = new();
     private readonly SemaphoreSlim _checking = new(1, 1);
     private DateTimeOffset _connectedSince;
     private DateTimeOffset _lastGapCheck = DateTimeOffset.MinValue;
@@ -336,6 +337,11 @@ public sealed partial class DutyCentre : IAsyncDisposable
         if (recorded.Alarm is { } alarm)
         {
             Changes.Publish(new CentreChange("alarm", alarm, null));
+            if (_options.TakeAs is { } taker && alarm.Origin == "gateway")
+            {
+                // Not awaited: this runs before the event's ack, and the take waits for the gateway's reply.
+                Track(TakeAsAsync(alarm.Id, taker));
+            }
         }
 
         if (EventRecorded is { } handler)
@@ -454,6 +460,29 @@ public sealed partial class DutyCentre : IAsyncDisposable
         catch (JsonException)
         {
             // A reply nobody can read answers nothing we wait for; the command then times out and says so.
+        }
+    }
+
+    private void Track(Task task)
+    {
+        _background[task] = 0;
+        _ = task.ContinueWith(t => _background.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task TakeAsAsync(Guid alarm, string operatorName)
+    {
+        try
+        {
+            await Task.Yield();
+            await TakeAsync(alarm, operatorName, _stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Shutting down; the alarm stays open at the centre and a nurse takes it.
+        }
+        catch (Exception ex) when (ex is CentreActionException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            LogTakeAsFailed(_logger, alarm, ex.Message);
         }
     }
 
@@ -626,6 +655,8 @@ public sealed partial class DutyCentre : IAsyncDisposable
             await _loop.ConfigureAwait(false);
         }
 
+        await Task.WhenAll(_background.Keys).ConfigureAwait(false);
+
         foreach (var c in _consumers)
         {
             await c.DisposeAsync().ConfigureAwait(false);
@@ -650,6 +681,9 @@ public sealed partial class DutyCentre : IAsyncDisposable
 
     [LoggerMessage(EventId = 3205, Level = LogLevel.Error, Message = "Supervision pass failed (retried next pass): {Reason}")]
     private static partial void LogCheckFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3207, Level = LogLevel.Warning, Message = "Taking alarm {Alarm} on (--take-as) failed: {Reason}")]
+    private static partial void LogTakeAsFailed(ILogger logger, Guid alarm, string reason);
 
     [LoggerMessage(EventId = 3206, Level = LogLevel.Warning, Message = "Command {Type} to {Gateway} not sent: {Reason}")]
     private static partial void LogCommandFailed(ILogger logger, string type, string gateway, string reason);

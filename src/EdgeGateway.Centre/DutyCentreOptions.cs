@@ -38,6 +38,12 @@ public sealed class DutyCentreOptions
     /// <summary>How often supervision and escalation run.</summary>
     public TimeSpan CheckInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Takes every new gateway alarm on at once as this operator (<c>central --take-as</c>), through <see cref="DutyCentre.TakeAsync"/>
+    /// like a nurse on the page, so the archive records the take; for demos and tests. Null: a person takes them.
+    /// </summary>
+    public string? TakeAs { get; init; }
+
     /// <summary>The heartbeat interval a gateway that states none is held to.</summary>
     public TimeSpan DefaultHeartbeatInterval { get; init; } = SqlArchive.DefaultInterval;
 

@@ -1,3 +1,5 @@
+using EdgeGateway.Centre.Archive;
+using EdgeGateway.Centre.Web;
 using EdgeGateway.TestSupport;
 
 namespace EdgeGateway.Centre.Tests;
@@ -10,7 +12,9 @@ public sealed class CentralCliTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Theory]
-    [InlineData("--web", "0.0.0.0:8080", "--web: '0.0.0.0:8080' is not a loopback address")]
+    [InlineData("--web", "0.0.0.0:8080", "--web: 0.0.0.0:8080 is not a loopback address: serving other hosts needs TLS (--web-cert and --web-key, PEM) and operator accounts (--web-accounts FILE")]
+    [InlineData("--web", "192.168.1.20:8443", "--web: 192.168.1.20:8443 is not a loopback address: serving other hosts needs TLS")]
+    [InlineData("--web-accounts", "operators", "--web-cert, --web-key and --web-accounts need --web ADDRESS:PORT")]
     [InlineData("--web", "localhost", "--web: 'localhost' is not ADDRESS:PORT")]
     [InlineData("--daily-test-by", "25:00", "--daily-test-by '25:00' is invalid")]
     [InlineData("--offline-grace", "-1", "--offline-grace -1 is invalid")]
@@ -25,5 +29,149 @@ public sealed class CentralCliTests : IDisposable
         Assert.Equal(2, r.ExitCode);
         Assert.Contains(expected, r.StdErr, StringComparison.Ordinal);
         Assert.False(File.Exists(store));
+    }
+
+    [Fact]
+    public async Task Off_loopback_tls_without_accounts_is_refused_and_a_cert_needs_its_key()
+    {
+        using var certificate = Web.CentreWebSecurityTests.SelfSigned();
+        var cert = Path.Combine(_dir, "web.crt");
+        var key = Path.Combine(_dir, "web.key");
+        File.WriteAllText(cert, certificate.ExportCertificatePem());
+        using (var privateKey = System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.GetECDsaPrivateKey(certificate)!)
+        {
+            File.WriteAllText(key, privateKey.ExportPkcs8PrivateKeyPem());
+        }
+
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var store = Path.Combine(_dir, "centre.db");
+        var common = new[] { "central", "--broker", "mqtt://127.0.0.1:1", "--plain-loopback-demo", "--store", store };
+
+        var noAccounts = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), [.. common, "--web", "0.0.0.0:8443", "--web-cert", cert, "--web-key", key]);
+        Assert.Equal(2, noAccounts.ExitCode);
+        Assert.Contains("needs operator accounts (--web-accounts FILE", noAccounts.StdErr, StringComparison.Ordinal);
+        var noKey = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), [.. common, "--web", "127.0.0.1:8443", "--web-cert", cert]);
+        Assert.Equal(2, noKey.ExitCode);
+        Assert.Contains("--web-cert needs --web-key", noKey.StdErr, StringComparison.Ordinal);
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var openKey = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), [.. common, "--web", "127.0.0.1:8443", "--web-cert", cert, "--web-key", key]);
+        Assert.Equal(2, openKey.ExitCode);
+        Assert.Contains("--web-key", openKey.StdErr, StringComparison.Ordinal);
+        Assert.Contains("chmod 600", openKey.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(store));
+    }
+
+    [Fact]
+    [Trait("Category", "Integration")]
+    public async Task Central_serves_the_page_over_https_from_pem_files_and_asks_for_an_operator_login()
+    {
+        using var certificate = Web.CentreWebSecurityTests.SelfSigned();
+        var cert = Path.Combine(_dir, "web.crt");
+        var key = Path.Combine(_dir, "web.key");
+        File.WriteAllText(cert, certificate.ExportCertificatePem());
+        using (var privateKey = System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.GetECDsaPrivateKey(certificate)!)
+        {
+            File.WriteAllText(key, privateKey.ExportPkcs8PrivateKeyPem());
+        }
+
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var accounts = Path.Combine(_dir, "operators");
+        OperatorAccounts.AddOrReplace(accounts, "Nurse Berit", "correct horse", 10_000);
+        await using var broker = await MosquittoBroker.StartAsync();
+        var port = MosquittoBroker.FreePort();
+        await using var central = CliProcess.Start("central", "--broker", broker.Url, "--plain-loopback-demo", "--store", Path.Combine(_dir, "centre.db"),
+            "--web", $"127.0.0.1:{port}", "--web-cert", cert, "--web-key", key, "--web-accounts", accounts);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!central.StdErr.Contains("JSON API on", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !central.HasExited, $"central did not start its page: {central.StdErr}");
+            await Task.Delay(100);
+        }
+
+        Assert.Contains($"the nurses' page on https://127.0.0.1:{port}/ (operator login required)", central.StdErr, StringComparison.Ordinal);
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, c, _, _) => c is not null && c.Thumbprint == certificate.Thumbprint };
+        using var http = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+        using (var anonymous = await http.GetAsync(new Uri("/", UriKind.Relative)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/", UriKind.Relative));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("Nurse Berit:correct horse")));
+        using var page = await http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<title>Duty centre</title>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Add_operator_writes_a_hash_the_centre_accepts_and_replaces_it_on_a_new_password()
+    {
+        var accounts = Path.Combine(_dir, "operators");
+        var password = Path.Combine(_dir, "password");
+        File.WriteAllText(password, "correct horse\n");
+        var added = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse Berit", "--password-file", password, "--iterations", "10000");
+        Assert.True(added.ExitCode == 0, added.StdErr);
+        Assert.Contains("added operator 'Nurse Berit'", added.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("correct horse", File.ReadAllText(accounts), StringComparison.Ordinal);
+        Assert.True(OperatorAccounts.Load(accounts).Verify("Nurse Berit", "correct horse"));
+
+        File.WriteAllText(password, "battery staple\n");
+        var renewed = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse Berit", "--password-file", password, "--iterations", "10000");
+        Assert.Equal(0, renewed.ExitCode);
+        Assert.Contains("new password for operator 'Nurse Berit'", renewed.StdErr, StringComparison.Ordinal);
+        var loaded = OperatorAccounts.Load(accounts);
+        Assert.Equal(1, loaded.Count);
+        Assert.True(loaded.Verify("Nurse Berit", "battery staple"));
+
+        File.WriteAllText(password, "short\n");
+        var tooShort = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse Kari", "--password-file", password);
+        Assert.Equal(2, tooShort.ExitCode);
+        Assert.Contains("at least 8 characters", tooShort.StdErr, StringComparison.Ordinal);
+        var badName = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse:Kari", "--password-file", password);
+        Assert.Equal(2, badName.ExitCode);
+        Assert.Contains("--name: 'Nurse:Kari' is not a valid operator name", badName.StdErr, StringComparison.Ordinal);
+        Assert.Equal(1, OperatorAccounts.Load(accounts).Count);
+    }
+
+    [Fact]
+    [Trait("Category", "Integration")]
+    public async Task Take_as_takes_each_new_alarm_through_the_centre_so_the_archive_records_who_took_it()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var store = Path.Combine(_dir, "centre.db");
+        await using var watcher = await TestCentre.ConnectAsync(broker.Url, "take-as-home");
+        await using var central = CliProcess.Start("central", "--broker", broker.Url, "--plain-loopback-demo", "--store", store, "--take-as", "Nurse Berit");
+        await using var gateway = CliProcess.Start("run", "--config", AlarmingGateway.WriteConfig(_dir, broker.Url, "take-as-home"));
+        await gateway.WaitForLineAsync("Alarm loop armed", TimeSpan.FromSeconds(60));
+        var alarm = await watcher.NextEventAsync("org.edgegateway.alarm.inactivity");
+        var taken = await watcher.StatusUntilAsync(s => s.GetProperty("alarms").EnumerateArray().Any(a => a.GetProperty("id").GetGuid() == alarm && a.GetProperty("state").GetString() == "taken")
+            && s.GetProperty("states").GetProperty("buzzer").GetString() is not ("Alarm" or "AlarmDelivered" or "PreAlarm"));
+        Assert.Equal("AlarmTaken", taken.GetProperty("states").GetProperty("buzzer").GetString());
+
+        // The archive says who took it, like a take on the page: the alarm's lifecycle and the operator action.
+        await using (var archive = await SqliteArchive.OpenAsync(store))
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while ((await archive.AlarmAsync(alarm))?.State != AlarmStates.Taken)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the archive never recorded the take: {await archive.AlarmAsync(alarm)}; central: {central.StdErr}");
+                await Task.Delay(100);
+            }
+
+            var record = (await archive.AlarmAsync(alarm))!;
+            Assert.Equal("Nurse Berit", record.TakenBy);
+            Assert.NotNull(record.TakenAt);
+            deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!(await archive.ActionsAsync(10)).Any(a => a.Action == "take" && a.Alarm == alarm))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "no take among the operator actions");
+                await Task.Delay(100);
+            }
+
+            var take = (await archive.ActionsAsync(10)).Single(a => a.Action == "take" && a.Alarm == alarm);
+            Assert.Equal(("Nurse Berit", "take-as-home", "ok"), (take.Operator, take.Gateway, take.Outcome));
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 }

@@ -16,9 +16,10 @@ namespace EdgeGateway.Centre.Web;
 
 /// <summary>
 /// The duty centre's JSON API and live feed (docs/centre-api.yaml) over a <see cref="DutyCentre"/>: what the nurses' page
-/// calls. Loopback only for now: a non-loopback address (which needs TLS and operator accounts) is refused.
+/// calls, and the page itself (CentreWeb.Page.cs). Loopback needs no login; any other address needs TLS and operator
+/// accounts (CentreWeb.Login.cs, <see cref="CentreWebSecurity"/>).
 /// </summary>
-public sealed class CentreWeb : IAsyncDisposable
+public sealed partial class CentreWeb : IAsyncDisposable
 {
     private const int MaxBody = 16 * 1024;
     private readonly WebApplication _app;
@@ -32,8 +33,8 @@ public sealed class CentreWeb : IAsyncDisposable
     /// <summary>The base URL, e.g. http://127.0.0.1:8080/.</summary>
     public Uri Url { get; }
 
-    /// <summary>Reads <c>--web ADDRESS:PORT</c>.</summary>
-    /// <exception cref="FormatException">Not an address:port, or not a loopback address; the message says which.</exception>
+    /// <summary>Reads <c>--web ADDRESS:PORT</c>; whether the address needs TLS and login is <see cref="CentreWebSecurity.RequiredFor"/>.</summary>
+    /// <exception cref="FormatException">Not an address:port; the message says so.</exception>
     public static IPEndPoint ParseAddress(string address)
     {
         ArgumentNullException.ThrowIfNull(address);
@@ -42,30 +43,40 @@ public sealed class CentreWeb : IAsyncDisposable
             throw new FormatException($"'{address}' is not ADDRESS:PORT, e.g. 127.0.0.1:8080");
         }
 
-        if (!IPAddress.IsLoopback(endpoint.Address))
-        {
-            throw new FormatException($"'{address}' is not a loopback address: serving other hosts needs TLS (--web-cert/--web-key) and operator accounts, which this centre does not have yet; use 127.0.0.1 behind a TLS reverse proxy with login");
-        }
-
         return endpoint;
     }
 
-    /// <summary>Starts serving <paramref name="centre"/> on <paramref name="endpoint"/> (port 0: a free one).</summary>
-    public static async Task<CentreWeb> StartAsync(DutyCentre centre, IPEndPoint endpoint, CancellationToken cancellationToken = default)
+    /// <summary>Starts serving <paramref name="centre"/> on a loopback <paramref name="endpoint"/> (port 0: a free one), plain HTTP without login.</summary>
+    public static Task<CentreWeb> StartAsync(DutyCentre centre, IPEndPoint endpoint, CancellationToken cancellationToken = default) =>
+        StartAsync(centre, endpoint, CentreWebSecurity.None, cancellationToken);
+
+    /// <summary>Starts serving <paramref name="centre"/> on <paramref name="endpoint"/> (port 0: a free one) with <paramref name="security"/>.</summary>
+    /// <exception cref="InvalidOperationException">A non-loopback endpoint without TLS and accounts (<see cref="CentreWebSecurity.CheckFor"/>).</exception>
+    public static async Task<CentreWeb> StartAsync(DutyCentre centre, IPEndPoint endpoint, CentreWebSecurity security, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(centre);
         ArgumentNullException.ThrowIfNull(endpoint);
-        if (!IPAddress.IsLoopback(endpoint.Address))
-        {
-            throw new ArgumentException($"{endpoint} is not a loopback address", nameof(endpoint));
-        }
+        ArgumentNullException.ThrowIfNull(security);
+        security.CheckFor(endpoint);
 
         var builder = WebApplication.CreateSlimBuilder();
 
         // Stdout is the event stream of `central` (one JSON line per event); the web host logs nothing there.
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint, listen =>
+        {
+            if (security.Certificate is { } certificate)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         var app = builder.Build();
+        if (security.Accounts is { } accounts)
+        {
+            UseLogin(app, accounts);
+        }
+
+        MapPage(app);
         Map(app, centre);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -306,6 +317,17 @@ public sealed class CentreWeb : IAsyncDisposable
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var field in fields)
             {
+                if (field == "operator" && LoginOf(ctx) is { } login)
+                {
+                    if (await OperatorOfLoginAsync(ctx, doc.RootElement, login).ConfigureAwait(false) is not { } name)
+                    {
+                        return null;
+                    }
+
+                    values[field] = name;
+                    continue;
+                }
+
                 if (!doc.RootElement.TryGetProperty(field, out var v) || v.ValueKind != JsonValueKind.String || v.GetString()!.Trim().Length == 0 || v.GetString()!.Length > 256)
                 {
                     await ProblemAsync(ctx, 400, field, $"'{field}' is required: a non-empty string of at most 256 characters").ConfigureAwait(false);
@@ -331,7 +353,7 @@ public sealed class CentreWeb : IAsyncDisposable
         {
             w.WriteStartObject();
             w.WriteString("type", "about:blank");
-            w.WriteString("title", status switch { 400 => "Bad request", 404 => "Not found", 409 => "Conflict", 413 => "Payload too large", _ => "Error" });
+            w.WriteString("title", status switch { 400 => "Bad request", 401 => "Unauthorized", 403 => "Forbidden", 404 => "Not found", 409 => "Conflict", 413 => "Payload too large", _ => "Error" });
             w.WriteNumber("status", status);
             w.WriteString("detail", detail);
             w.WriteString("field", field);

@@ -29,7 +29,10 @@ internal static class CentralCommand
         var takeAs = new Option<string?>("--take-as") { Description = "After acking each new alarm (= delivered), take it on as this operator: send alarm.acknowledge with by=NAME (= taken, \"help is coming\"). For demos and tests; a duty centre has a person do it." };
         var demo = new Option<bool>("--plain-loopback-demo") { Description = "Allow plain TCP (mqtt://) to a loopback broker: demos and tests only." };
         var store = new Option<string>("--store") { Description = "The archive: a SQLite file (default centre.db), or postgres://user:password@host:port/db or an Npgsql connection string (several instances share one).", DefaultValueFactory = _ => "centre.db" };
-        var web = new Option<string?>("--web") { Description = "Serve the JSON API on ADDRESS:PORT (loopback only), e.g. 127.0.0.1:8080." };
+        var web = new Option<string?>("--web") { Description = "Serve the nurses' page and the JSON API on ADDRESS:PORT, e.g. 127.0.0.1:8080; an address other than loopback needs --web-cert, --web-key and --web-accounts." };
+        var webCert = new Option<string?>("--web-cert") { Description = "The page's TLS certificate (PEM, with its chain); serves HTTPS." };
+        var webKey = new Option<string?>("--web-key") { Description = "The TLS certificate's private key (PEM, mode 0600)." };
+        var webAccounts = new Option<string?>("--web-accounts") { Description = "Operator accounts (password hashes, made with `central add-operator`): the page and API ask for a login and record every action under it." };
         var webhook = new Option<string?>("--escalation-webhook") { Description = "POST each escalation as JSON to this http(s) URL." };
         var offlineGrace = new Option<int>("--offline-grace") { Description = "Seconds a gateway may be offline (last will) before the gateway-offline alarm (default 60).", DefaultValueFactory = _ => 60 };
         var dailyTest = new Option<string?>("--daily-test-by") { Description = "Local HH:MM by which each gateway's daily test must have arrived; flagged when it has not (default: not checked)." };
@@ -37,6 +40,9 @@ internal static class CentralCommand
         {
             store,
             web,
+            webCert,
+            webKey,
+            webAccounts,
             webhook,
             offlineGrace,
             dailyTest,
@@ -53,6 +59,7 @@ internal static class CentralCommand
             takeAs,
             demo,
         };
+        command.Subcommands.Add(AddOperatorCommand());
         command.SetAction(async (result, ct) =>
         {
             var endpoints = new List<MqttEndpoint>();
@@ -112,6 +119,11 @@ internal static class CentralCommand
                 }
             }
 
+            if (LoadWebSecurity(webAt, result.GetValue(webCert), result.GetValue(webKey), result.GetValue(webAccounts)) is not { } webSecurity)
+            {
+                return 2;
+            }
+
             Uri? hook = null;
             if (result.GetValue(webhook) is { } hookText && (!Uri.TryCreate(hookText, UriKind.Absolute, out hook) || hook.Scheme is not ("http" or "https")))
             {
@@ -155,7 +167,7 @@ internal static class CentralCommand
             {
                 foreach (var endpoint in endpoints)
                 {
-                    centrals.Add(new CentralConsumer(endpoint, centrals.Count == 0 ? id : $"{id}-2", share, loggers.CreateLogger("central"), security, dedup, new CentralAckOptions { MaxBatch = batch }) { FollowGateways = true, TakeAs = operatorName });
+                    centrals.Add(new CentralConsumer(endpoint, centrals.Count == 0 ? id : $"{id}-2", share, loggers.CreateLogger("central"), security, dedup, new CentralAckOptions { MaxBatch = batch }) { FollowGateways = true });
                 }
             }
             catch (LinkSecurityException ex)
@@ -182,20 +194,21 @@ internal static class CentralCommand
                 return 2;
             }
 
-            var options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy };
+            // --take-as goes through the centre's own take (not the consumer's), so the archive records who took each alarm.
+            var options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim() };
             await using (archive.ConfigureAwait(false))
             {
                 var centre = new DutyCentre(archive, centrals, options, loggers.CreateLogger("centre"));
                 await using (centre.ConfigureAwait(false))
                 {
-                    return await RunAsync(centre, webAt, ct).ConfigureAwait(false);
+                    return await RunAsync(centre, webAt, webSecurity, ct).ConfigureAwait(false);
                 }
             }
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(DutyCentre centre, IPEndPoint? webAt, CancellationToken ct)
+    private static async Task<int> RunAsync(DutyCentre centre, IPEndPoint? webAt, CentreWebSecurity webSecurity, CancellationToken ct)
     {
         var stdout = Console.Out;
         var gate = new Lock();
@@ -228,7 +241,7 @@ internal static class CentralCommand
             {
                 try
                 {
-                    webHost = await CentreWeb.StartAsync(centre, webAt, ct).ConfigureAwait(false);
+                    webHost = await CentreWeb.StartAsync(centre, webAt, webSecurity, ct).ConfigureAwait(false);
                 }
                 catch (IOException ex)
                 {
@@ -236,7 +249,7 @@ internal static class CentralCommand
                     return 3;
                 }
 
-                Console.Error.WriteLine($"central: JSON API on {webHost.Url}api/ (live feed: {webHost.Url}api/events/stream)");
+                Console.Error.WriteLine($"central: JSON API on {webHost.Url}api/ (live feed: {webHost.Url}api/events/stream), the nurses' page on {webHost.Url}{(webSecurity.Accounts is null ? "" : " (operator login required)")}");
             }
 
             await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
@@ -253,5 +266,185 @@ internal static class CentralCommand
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The page's TLS and login from --web-cert/--web-key/--web-accounts, checked against the address (anything but
+    /// loopback needs both); prints what is wrong and returns null.
+    /// </summary>
+    private static CentreWebSecurity? LoadWebSecurity(IPEndPoint? webAt, string? certPath, string? keyPath, string? accountsPath)
+    {
+        if (webAt is null)
+        {
+            if (certPath is not null || keyPath is not null || accountsPath is not null)
+            {
+                Console.Error.WriteLine("--web-cert, --web-key and --web-accounts need --web ADDRESS:PORT");
+                return null;
+            }
+
+            return CentreWebSecurity.None;
+        }
+
+        if ((certPath is null) != (keyPath is null))
+        {
+            Console.Error.WriteLine(certPath is null ? "--web-key needs --web-cert (the certificate it belongs to)" : "--web-cert needs --web-key (its private key, PEM)");
+            return null;
+        }
+
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null;
+        OperatorAccounts? accounts = null;
+        try
+        {
+            if (certPath is not null && keyPath is not null)
+            {
+                LinkSecurity.CheckPrivate(keyPath, "--web-key");
+                if (!File.Exists(certPath))
+                {
+                    Console.Error.WriteLine($"--web-cert '{certPath}' does not exist");
+                    return null;
+                }
+
+                certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certPath, keyPath);
+            }
+
+            if (accountsPath is not null)
+            {
+                LinkSecurity.CheckPrivate(accountsPath, "--web-accounts");
+                accounts = OperatorAccounts.Load(accountsPath);
+            }
+
+            var security = new CentreWebSecurity(certificate, accounts);
+            security.CheckFor(webAt);
+            return security;
+        }
+        catch (LinkSecurityException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            Console.Error.WriteLine($"--web-cert '{certPath}' / --web-key '{keyPath}': not a PEM certificate with its private key: {ex.Message}");
+        }
+        catch (FormatException ex)
+        {
+            Console.Error.WriteLine($"--web-accounts '{accountsPath}': {ex.Message}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            Console.Error.WriteLine($"--web: {ex.Message}");
+        }
+
+        certificate?.Dispose();
+        return null;
+    }
+
+    /// <summary><c>central add-operator --accounts FILE --name NAME</c>: adds an operator (or sets a new password), reading the password from stdin.</summary>
+    private static Command AddOperatorCommand()
+    {
+        var accounts = new Option<string>("--accounts") { Description = "The accounts file (--web-accounts); created with mode 0600 when missing.", Required = true };
+        var name = new Option<string>("--name") { Description = "The operator's name, as it is recorded with each action, e.g. \"Nurse Berit\".", Required = true };
+        var passwordFile = new Option<string?>("--password-file") { Description = "Read the password from the first line of this file instead of stdin." };
+        var iterations = new Option<int>("--iterations") { Description = $"PBKDF2-SHA256 iterations (default {OperatorAccounts.DefaultIterations}).", DefaultValueFactory = _ => OperatorAccounts.DefaultIterations };
+        var command = new Command("add-operator", "Add an operator account for the page (or give one a new password): reads the password from stdin, stores only its PBKDF2 hash.")
+        {
+            accounts,
+            name,
+            passwordFile,
+            iterations,
+        };
+        command.SetAction(result =>
+        {
+            var path = result.GetValue(accounts)!;
+            var who = result.GetValue(name)!;
+            if (OperatorAccounts.ValidateName(who) is { } bad)
+            {
+                Console.Error.WriteLine($"--name: {bad}");
+                return 2;
+            }
+
+            var rounds = result.GetValue(iterations);
+            if (rounds < 10_000)
+            {
+                Console.Error.WriteLine($"--iterations {rounds} is invalid: expected at least 10000");
+                return 2;
+            }
+
+            string? password;
+            if (result.GetValue(passwordFile) is { } file)
+            {
+                if (!File.Exists(file))
+                {
+                    Console.Error.WriteLine($"--password-file '{file}' does not exist");
+                    return 2;
+                }
+
+                password = File.ReadLines(file).FirstOrDefault();
+            }
+            else
+            {
+                if (!Console.IsInputRedirected)
+                {
+                    Console.Error.Write($"Password for {who}: ");
+                }
+
+                try
+                {
+                    password = ReadPassword();
+                }
+                catch (InvalidOperationException)
+                {
+                    Console.Error.WriteLine("no terminal to type the password on: pipe it on stdin or give --password-file");
+                    return 2;
+                }
+            }
+
+            if (password is null || password.Length < 8)
+            {
+                Console.Error.WriteLine("the password must have at least 8 characters (the first line of stdin or --password-file)");
+                return 2;
+            }
+
+            try
+            {
+                var added = OperatorAccounts.AddOrReplace(path, who, password, rounds);
+                Console.Error.WriteLine(added ? $"added operator '{who}' to {path}" : $"new password for operator '{who}' in {path}");
+                return 0;
+            }
+            catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"--accounts '{path}': {ex.Message}; the file is unchanged");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    // Typed at a terminal: not echoed. Piped: the first line.
+    private static string? ReadPassword()
+    {
+        if (Console.IsInputRedirected)
+        {
+            return Console.In.ReadLine();
+        }
+
+        var typed = new StringBuilder();
+        while (true)
+        {
+            var key = Console.ReadKey(intercept: true);
+            if (key.Key == ConsoleKey.Enter)
+            {
+                Console.Error.WriteLine();
+                return typed.ToString();
+            }
+
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                typed.Length = Math.Max(0, typed.Length - 1);
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                typed.Append(key.KeyChar);
+            }
+        }
     }
 }

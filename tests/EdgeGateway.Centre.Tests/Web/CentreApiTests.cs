@@ -138,7 +138,7 @@ public sealed class CentreApiTests : IAsyncLifetime
         }
 
         Assert.Equal(JsonValueKind.Array, (await GetAsync("api/report?from=2026-03-23&to=2026-03-30")).GetProperty("homes").ValueKind);
-        Assert.Throws<FormatException>(() => CentreWeb.ParseAddress("0.0.0.0:8080"));
+        Assert.Throws<InvalidOperationException>(() => CentreWebSecurity.None.CheckFor(CentreWeb.ParseAddress("0.0.0.0:8080")));
         Assert.Throws<FormatException>(() => CentreWeb.ParseAddress("localhost"));
     }
 

@@ -1,0 +1,70 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace EdgeGateway.Centre.Web;
+
+/// <summary>Operator login (HTTP Basic over TLS): who is acting, so every action is recorded under a real name.</summary>
+public sealed partial class CentreWeb
+{
+    private const string LoginKey = "edgegateway.operator";
+
+    // Basic because the browser asks for it natively on the page, and then sends it with every fetch and the live feed of
+    // the same origin: no login form, no cookie or token to keep. It is only ever offered over TLS off loopback.
+    private static void UseLogin(WebApplication app, OperatorAccounts accounts) =>
+        app.Use(async (ctx, next) =>
+        {
+            if (TryBasic(ctx.Request.Headers.Authorization.ToString()) is var (name, password) && accounts.Verify(name, password))
+            {
+                ctx.Items[LoginKey] = name;
+                await next(ctx).ConfigureAwait(false);
+                return;
+            }
+
+            ctx.Response.Headers.WWWAuthenticate = "Basic realm=\"EdgeGateway duty centre\", charset=\"UTF-8\"";
+            await ProblemAsync(ctx, 401, "Authorization", "log in with an operator account (HTTP Basic: name and password)").ConfigureAwait(false);
+        });
+
+    private static (string Name, string Password)? TryBasic(string header)
+    {
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            return colon > 0 ? (text[..colon], text[(colon + 1)..]) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The logged-in operator, or null when the page is served without login (loopback).</summary>
+    private static string? LoginOf(HttpContext ctx) => ctx.Items.TryGetValue(LoginKey, out var name) ? name as string : null;
+
+    /// <summary>
+    /// The operator an action is recorded under when logged in: the login, and a body naming somebody else is refused
+    /// (403), so one nurse cannot act in another's name. Writes the problem and returns null when refused.
+    /// </summary>
+    private static async Task<string?> OperatorOfLoginAsync(HttpContext ctx, JsonElement body, string login)
+    {
+        if (!body.TryGetProperty("operator", out var given) || given.ValueKind == JsonValueKind.Null)
+        {
+            return login;
+        }
+
+        if (given.ValueKind != JsonValueKind.String || given.GetString()!.Trim() != login)
+        {
+            await ProblemAsync(ctx, 403, "operator", $"'operator' must be the logged-in operator '{login}' (or left out), got {given.GetRawText()}").ConfigureAwait(false);
+            return null;
+        }
+
+        return login;
+    }
+}

@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace EdgeGateway.Centre.Web;
+
+/// <summary>
+/// The operators who may log in to the page and API (<c>--web-accounts FILE</c>): one line per operator,
+/// <c>NAME:pbkdf2-sha256:ITERATIONS:SALT:HASH</c> (salt and hash base64). Only hashes are kept; a password never is.
+/// </summary>
+public sealed class OperatorAccounts
+{
+    /// <summary>PBKDF2-HMAC-SHA256 iterations for new entries (OWASP's 2023 figure); each entry keeps its own count.</summary>
+    public const int DefaultIterations = 600_000;
+
+    private const string Scheme = "pbkdf2-sha256";
+    private const int SaltBytes = 16;
+    private const int HashBytes = 32;
+
+    private readonly Dictionary<string, Entry> _entries;
+
+    // A login the page repeats on every request costs one PBKDF2 the first time only: remembered under a keyed hash
+    // (the key never leaves this process), so the password itself is not kept either.
+    private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
+    private readonly ConcurrentDictionary<string, string> _verified = new(StringComparer.Ordinal);
+    private readonly Entry _decoy = new(DefaultIterations, RandomNumberGenerator.GetBytes(SaltBytes), new byte[HashBytes]);
+
+    private OperatorAccounts(Dictionary<string, Entry> entries) => _entries = entries;
+
+    /// <summary>How many operators there are.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>Reads an accounts file.</summary>
+    /// <exception cref="FormatException">A line is not a valid entry (the message names the line), a name repeats, or there is no entry.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static OperatorAccounts Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        var number = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            number++;
+            if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#'))
+            {
+                continue;
+            }
+
+            var (name, entry) = Parse(line, number);
+            if (!entries.TryAdd(name, entry))
+            {
+                throw new FormatException($"line {number}: operator '{name}' is listed twice");
+            }
+        }
+
+        return entries.Count == 0 ? throw new FormatException("no operator in the file: add one with `edgegateway central add-operator`") : new OperatorAccounts(entries);
+    }
+
+    private static (string Name, Entry Entry) Parse(string line, int number)
+    {
+        // Not trimmed at the front: a name with a leading space is refused rather than quietly renamed.
+        var parts = line.TrimEnd().Split(':');
+        if (parts.Length != 5)
+        {
+            throw new FormatException($"line {number}: expected NAME:{Scheme}:ITERATIONS:SALT:HASH");
+        }
+
+        if (ValidateName(parts[0]) is { } bad)
+        {
+            throw new FormatException($"line {number}: {bad}");
+        }
+
+        if (parts[1] != Scheme)
+        {
+            throw new FormatException($"line {number}: unknown hash scheme '{parts[1]}', expected {Scheme}");
+        }
+
+        if (!int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var iterations) || iterations < 10_000)
+        {
+            throw new FormatException($"line {number}: iterations must be a whole number of at least 10000, got '{parts[2]}'");
+        }
+
+        byte[] salt, hash;
+        try
+        {
+            salt = Convert.FromBase64String(parts[3]);
+            hash = Convert.FromBase64String(parts[4]);
+        }
+        catch (FormatException)
+        {
+            throw new FormatException($"line {number}: salt and hash must be base64");
+        }
+
+        if (salt.Length < SaltBytes || hash.Length != HashBytes)
+        {
+            throw new FormatException($"line {number}: expected a salt of at least {SaltBytes} bytes and a hash of {HashBytes} bytes");
+        }
+
+        return (parts[0], new Entry(iterations, salt, hash));
+    }
+
+    /// <summary>Why <paramref name="name"/> cannot be an operator's name, or null when it can.</summary>
+    public static string? ValidateName(string name) =>
+        name is null || name.Trim().Length == 0 || name != name.Trim() || name.Length > 128 || name.Contains(':', StringComparison.Ordinal) || name.Any(char.IsControl)
+            ? $"'{name}' is not a valid operator name: 1 to 128 printable characters, no ':' and no leading or trailing space"
+            : null;
+
+    /// <summary>The file line for <paramref name="name"/> with a fresh salt and the PBKDF2 hash of <paramref name="password"/>.</summary>
+    /// <exception cref="ArgumentException">The name is invalid or the password is shorter than 8 characters.</exception>
+    public static string CreateEntry(string name, string password, int iterations = DefaultIterations)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        if (ValidateName(name) is { } bad)
+        {
+            throw new ArgumentException(bad, nameof(name));
+        }
+
+        if (password.Length < 8)
+        {
+            throw new ArgumentException("the password must have at least 8 characters", nameof(password));
+        }
+
+        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
+        var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA256, HashBytes);
+        return string.Create(CultureInfo.InvariantCulture, $"{name}:{Scheme}:{iterations}:{Convert.ToBase64String(salt)}:{Convert.ToBase64String(hash)}");
+    }
+
+    /// <summary>Adds <paramref name="name"/> to the file, or replaces its entry (a new password); creates the file (mode 0600) when missing.</summary>
+    /// <returns>True when the operator was new.</returns>
+    /// <exception cref="FormatException">The existing file has a bad line; it is left as it was.</exception>
+    public static bool AddOrReplace(string path, string name, string password, int iterations = DefaultIterations)
+    {
+        var line = CreateEntry(name, password, iterations);
+        var lines = File.Exists(path) ? File.ReadAllLines(path).ToList() : [];
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].Trim().Length > 0 && !lines[i].TrimStart().StartsWith('#'))
+            {
+                _ = Parse(lines[i], i + 1);
+            }
+        }
+
+        var at = lines.FindIndex(l => l.Trim().StartsWith(name + ":", StringComparison.Ordinal));
+        if (at >= 0)
+        {
+            lines[at] = line;
+        }
+        else
+        {
+            lines.Add(line);
+        }
+
+        // Written beside and renamed, so a reader never sees half a file.
+        var temp = path + ".tmp";
+        File.Delete(temp);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(temp, options))
+        using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
+        {
+            foreach (var l in lines)
+            {
+                writer.Write(l);
+                writer.Write('\n');
+            }
+        }
+
+        File.Move(temp, path, overwrite: true);
+        return at < 0;
+    }
+
+    /// <summary>True when <paramref name="password"/> is <paramref name="name"/>'s.</summary>
+    public bool Verify(string name, string password)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(password);
+        var key = Convert.ToHexString(HMACSHA256.HashData(_cacheKey, Encoding.UTF8.GetBytes(name + "\0" + password)));
+        if (_verified.TryGetValue(key, out var known) && known == name)
+        {
+            return true;
+        }
+
+        // An unknown name costs the same PBKDF2 as a known one, so timing does not tell which names exist.
+        var entry = _entries.GetValueOrDefault(name) ?? _decoy;
+        var hash = Rfc2898DeriveBytes.Pbkdf2(password, entry.Salt, entry.Iterations, HashAlgorithmName.SHA256, HashBytes);
+        if (!CryptographicOperations.FixedTimeEquals(hash, entry.Hash) || ReferenceEquals(entry, _decoy))
+        {
+            return false;
+        }
+
+        if (_verified.Count > 1000)
+        {
+            _verified.Clear();
+        }
+
+        _verified[key] = name;
+        return true;
+    }
+
+    private sealed record Entry(int Iterations, byte[] Salt, byte[] Hash);
+}

@@ -1,0 +1,298 @@
+// The nurses' page over the duty centre's JSON API (docs/centre-api.yaml) and its live feed (server-sent events).
+// Plain JS, no framework and nothing fetched from elsewhere: the centre may run on a closed network.
+'use strict';
+
+(() => {
+  const alarms = new Map();   // id -> alarm JSON, open ones only
+  const homes = new Map();    // id -> gateway JSON
+  const closed = new Set();   // ids the feed said are cleared: a list fetched just before must not bring them back
+  const alarmList = document.getElementById('alarms');
+  const homeList = document.getElementById('homes');
+  const operatorInput = document.getElementById('operator');
+  const soundButton = document.getElementById('sound');
+  let audio = null;
+
+  const kindNames = {
+    'supervision.gateway-offline': 'Gateway offline',
+    'supervision.gateway-silent': 'Gateway silent (no heartbeat)',
+    'supervision.sequence-gap': 'Events missing',
+    'supervision.daily-test-missing': 'Daily test missing',
+  };
+
+  function kindOf(type) {
+    if (kindNames[type]) return kindNames[type];
+    const last = type.split('.').pop().replace(/-/g, ' ');
+    return last.charAt(0).toUpperCase() + last.slice(1);
+  }
+
+  function since(iso) {
+    if (!iso) return null;
+    return Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 1000));
+  }
+
+  function duration(seconds) {
+    if (seconds === null) return '—';
+    if (seconds < 60) return seconds + ' s';
+    const m = Math.floor(seconds / 60), s = seconds % 60;
+    if (m < 60) return m + ' min ' + String(s).padStart(2, '0') + ' s';
+    const h = Math.floor(m / 60);
+    return h + ' h ' + String(m % 60).padStart(2, '0') + ' min';
+  }
+
+  function ago(iso) {
+    const s = since(iso);
+    return s === null ? 'never' : duration(s) + ' ago';
+  }
+
+  function stateText(a) {
+    switch (a.state) {
+      case 'raised': return 'new, not yet received back';
+      case 'delivered': return 'received, not taken';
+      case 'taken': return 'taken by ' + a.taken_by;
+      default: return a.state;
+    }
+  }
+
+  // Most urgent first (priority 0 is the highest), then the oldest.
+  function urgency(a, b) {
+    return a.priority - b.priority || Date.parse(a.received_at) - Date.parse(b.received_at);
+  }
+
+  function renderAlarm(a) {
+    let el = document.getElementById('alarm-' + a.id);
+    if (!el) {
+      el = document.getElementById('alarm-template').content.firstElementChild.cloneNode(true);
+      el.id = 'alarm-' + a.id;
+      el.dataset.id = a.id;
+      el.querySelector('.take').addEventListener('click', () => act(a.id, 'take', {}));
+      el.querySelector('.clear').addEventListener('click', () =>
+        act(a.id, 'clear', { reason: el.querySelector('.reason').value }));
+    }
+    el.dataset.state = a.state;
+    el.dataset.escalation = String(a.escalation);
+    el.className = 'alarm ' + a.state + (a.escalation > 0 && a.state !== 'taken' ? ' esc-' + Math.min(a.escalation, 3) : '');
+    el.querySelector('.kind').textContent = kindOf(a.type);
+    el.querySelector('.home').textContent = a.gateway;
+    el.querySelector('.state').textContent = stateText(a);
+    el.querySelector('.text').textContent = a.message || '';
+    const esc = el.querySelector('.escalation');
+    esc.hidden = !(a.escalation > 0);
+    esc.textContent = 'Escalated · level ' + a.escalation;
+    el.querySelector('.take').hidden = !(a.state === 'raised' || a.state === 'delivered');
+    return el;
+  }
+
+  function renderAlarms() {
+    const open = [...alarms.values()].sort(urgency);
+    const wanted = new Set(open.map(a => 'alarm-' + a.id));
+    for (const el of [...alarmList.children]) {
+      if (!wanted.has(el.id)) el.remove();
+    }
+    // Appending an existing element moves it: order follows urgency while a chosen reason and focus stay.
+    for (const a of open) alarmList.appendChild(renderAlarm(a));
+    document.getElementById('alarm-count').textContent = String(open.length);
+    document.getElementById('no-alarms').hidden = open.length > 0;
+    tick();
+  }
+
+  function pathOf(g) {
+    const up = Object.entries(g.states || {}).filter(([k, v]) => k.startsWith('path.') && v === 'up').map(([k]) => k.slice(5));
+    return up.length ? up.join(', ') : 'none up';
+  }
+
+  function renderHome(g) {
+    let el = document.getElementById('home-' + g.id);
+    if (!el) {
+      el = document.getElementById('home-template').content.firstElementChild.cloneNode(true);
+      el.id = 'home-' + g.id;
+      el.dataset.id = g.id;
+    }
+    el.className = 'home-card ' + g.state;
+    el.dataset.state = g.state;
+    el.querySelector('.home-id').textContent = g.id;
+    const state = el.querySelector('.home-state');
+    state.textContent = g.state;
+    state.classList.toggle('bad', g.state !== 'online');
+    el.querySelector('.home-path').textContent = pathOf(g);
+    const clock = el.querySelector('.home-clock');
+    clock.textContent = g.clocksynced === null ? 'unknown' : g.clocksynced ? 'synced' : 'NOT synced';
+    clock.classList.toggle('bad', g.clocksynced === false);
+    el.querySelector('.home-test').dataset.at = g.last_daily_test || '';
+    el.querySelector('.home-heartbeat').dataset.at = g.last_heartbeat || '';
+    return el;
+  }
+
+  function renderHomes() {
+    const all = [...homes.values()].sort((a, b) => (a.state === 'online') - (b.state === 'online') || a.id.localeCompare(b.id));
+    for (const g of all) homeList.appendChild(renderHome(g));
+    document.getElementById('home-count').textContent = String(all.length);
+    tick();
+  }
+
+  // Ages count up every second without asking the centre.
+  function tick() {
+    for (const el of alarmList.children) {
+      const a = alarms.get(el.dataset.id);
+      if (a) el.querySelector('.age').textContent = duration(since(a.received_at));
+    }
+    for (const dd of homeList.querySelectorAll('.home-heartbeat, .home-test')) {
+      dd.textContent = ago(dd.dataset.at || null);
+    }
+  }
+
+  function upsertAlarm(a) {
+    if (a.state === 'cleared') {
+      closed.add(a.id);
+      alarms.delete(a.id);
+    } else if (!closed.has(a.id)) {
+      alarms.set(a.id, a);
+    }
+    renderAlarms();
+  }
+
+  async function getJson(path) {
+    const r = await fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+    if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
+    return r.json();
+  }
+
+  async function reload() {
+    try {
+      const [open, gateways] = await Promise.all([getJson('api/alarms?state=open'), getJson('api/gateways')]);
+      alarms.clear();
+      for (const a of open) if (!closed.has(a.id)) alarms.set(a.id, a);
+      homes.clear();
+      homeList.replaceChildren();
+      for (const g of gateways) homes.set(g.id, g);
+      renderAlarms();
+      renderHomes();
+    } catch (e) {
+      show(e.message);
+    }
+  }
+
+  function show(text) {
+    const m = document.getElementById('message');
+    m.textContent = text;
+    m.hidden = false;
+    clearTimeout(show.timer);
+    show.timer = setTimeout(() => { m.hidden = true; }, 8000);
+  }
+
+  function replyText(action, result) {
+    const c = result.command;
+    if (!c) return action === 'take' ? 'taken' : 'cleared';
+    if (c.status === 'ok') return 'gateway: ' + (action === 'take' ? '"help is coming" playing' : 'alarm closed');
+    if (c.status === 'error' && c.reply && c.reply.error) return 'gateway refused: ' + c.reply.error.code + (c.reply.error.message ? ' (' + c.reply.error.message + ')' : '');
+    return c.status === 'no_reply' ? 'gateway did not answer (yet)' : 'not sent: the centre has no broker link';
+  }
+
+  async function act(id, action, body) {
+    const name = operatorInput.value.trim();
+    if (!name && !operatorInput.readOnly) {
+      show('Type your name (Operator) first: every action is recorded under it.');
+      operatorInput.focus();
+      return;
+    }
+    if (name) body.operator = name;
+    const el = document.getElementById('alarm-' + id);
+    for (const b of el ? el.querySelectorAll('button') : []) b.disabled = true;
+    try {
+      const r = await fetch('api/alarms/' + encodeURIComponent(id) + '/' + action, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+      });
+      const result = await r.json();
+      if (!r.ok) {
+        show(action + ': ' + (result.detail || ('HTTP ' + r.status)));
+        return;
+      }
+      upsertAlarm(result.alarm);
+      const still = document.getElementById('alarm-' + id);
+      if (still) {
+        const reply = still.querySelector('.reply');
+        reply.hidden = false;
+        reply.textContent = replyText(action, result);
+        reply.classList.toggle('error', !result.command || result.command.status !== 'ok');
+      }
+    } catch (e) {
+      show(action + ' failed: ' + e.message);
+    } finally {
+      for (const b of el ? el.querySelectorAll('button') : []) b.disabled = false;
+    }
+  }
+
+  // Audible escalation: the browser allows sound only after a click, hence the button (any click arms it too).
+  function arm() {
+    if (audio) return;
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return;
+    audio = new Ctx();
+    soundButton.textContent = 'Sound on';
+    soundButton.setAttribute('aria-pressed', 'true');
+  }
+
+  function beep(count, why) {
+    if (!audio) {
+      arm();
+      if (!audio) return;
+    }
+    if (audio.state === 'suspended') audio.resume();
+    const start = audio.currentTime + 0.05;
+    for (let i = 0; i < Math.max(1, Math.min(count, 3)); i++) {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = 880;
+      gain.gain.value = 0.3;
+      osc.connect(gain).connect(audio.destination);
+      osc.start(start + i * 0.3);
+      osc.stop(start + i * 0.3 + 0.18);
+    }
+    // What sounded last, for whoever checks the page (the browser test).
+    document.body.dataset.beeps = String(Number(document.body.dataset.beeps) + 1);
+    document.body.dataset.lastBeep = why;
+  }
+
+  soundButton.addEventListener('click', () => { arm(); beep(1, 'sound check'); });
+  document.addEventListener('click', arm, { once: true });
+
+  operatorInput.value = localStorage.getItem('operator') || '';
+  operatorInput.addEventListener('change', () => localStorage.setItem('operator', operatorInput.value.trim()));
+
+  getJson('api/me').then(me => {
+    if (me.login) {
+      operatorInput.value = me.operator;
+      operatorInput.readOnly = true;
+    }
+  }).catch(e => show(e.message));
+
+  const live = document.getElementById('live');
+  const feed = new EventSource('api/events/stream');
+  feed.addEventListener('alarm', e => {
+    const a = JSON.parse(e.data);
+    const isNew = !alarms.has(a.id) && a.state !== 'cleared' && !closed.has(a.id);
+    upsertAlarm(a);
+    if (isNew) beep(1, 'new alarm');
+  });
+  feed.addEventListener('escalation', e => {
+    const a = JSON.parse(e.data);
+    upsertAlarm(a);
+    beep(a.escalation, 'escalation ' + a.escalation);
+  });
+  feed.addEventListener('gateway', e => {
+    const g = JSON.parse(e.data);
+    homes.set(g.id, g);
+    renderHomes();
+  });
+  // Each (re)connect reloads the lists: what changed while the feed was down is not replayed.
+  feed.onopen = () => {
+    live.textContent = 'live';
+    live.classList.remove('off');
+    reload();
+  };
+  feed.onerror = () => {
+    live.textContent = 'reconnecting…';
+    live.classList.add('off');
+  };
+
+  setInterval(tick, 1000);
+})();

@@ -1,0 +1,224 @@
+using System.Net;
+using System.Text.Json;
+using EdgeGateway.Centre.Archive;
+using EdgeGateway.Centre.Web;
+using EdgeGateway.Contract;
+using EdgeGateway.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Chromium;
+
+namespace EdgeGateway.Centre.Tests.Web;
+
+/// <summary>
+/// The nurses' page in a real headless Chromium (Debian's chromium + chromium-driver) over a real centre, mosquitto and
+/// a real <c>edgegateway run</c> gateway process: what the nurse sees and clicks is what reaches the resident's buzzer.
+/// </summary>
+[Trait("Category", "Integration")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes them through IAsyncLifetime.DisposeAsync")]
+public sealed class NursesPageBrowserTests : IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private const string ChromeDriver = "/usr/bin/chromedriver";
+    private const string Home = "page-home";
+    private readonly string _dir = Directory.CreateTempSubdirectory("nurses-page-").FullName;
+    private MosquittoBroker? _broker;
+    private SqliteArchive? _archive;
+    private DutyCentre? _centre;
+    private CentreWeb? _web;
+
+    public async Task InitializeAsync()
+    {
+        _broker = await MosquittoBroker.StartAsync();
+        _archive = await SqliteArchive.OpenAsync(Path.Combine(_dir, "centre.db"));
+        var consumer = new CentralConsumer(MqttEndpoint.Parse(_broker.Url), "nurses-page", "central", NullLogger.Instance) { FollowGateways = true };
+
+        // Level 1 a few seconds after arrival, so the test sees (and hears) an escalation before the nurse takes it.
+        var escalations = new[] { TimeSpan.FromSeconds(4), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(20) };
+        _centre = new DutyCentre(_archive, [consumer], new DutyCentreOptions { CheckInterval = TimeSpan.FromMilliseconds(200), Escalations = escalations }, NullLogger.Instance);
+        await _centre.StartAsync(CancellationToken.None);
+        _web = await CentreWeb.StartAsync(_centre, new IPEndPoint(IPAddress.Loopback, 0));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_web is not null)
+        {
+            await _web.DisposeAsync();
+        }
+
+        if (_centre is not null)
+        {
+            await _centre.DisposeAsync();
+        }
+
+        if (_archive is not null)
+        {
+            await _archive.DisposeAsync();
+        }
+
+        if (_broker is not null)
+        {
+            await _broker.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    /// <summary>A headless Chromium; fails (never skips) when Debian's chromium or chromium-driver is missing.</summary>
+    private ChromeDriver StartBrowser(int width, int height, bool phone = false)
+    {
+        Assert.True(File.Exists(Chromium) && File.Exists(ChromeDriver),
+            $"the browser tests need Debian's chromium and chromium-driver ({Chromium}, {ChromeDriver}): apt-get install chromium chromium-driver (./test.sh installs them)");
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriver)!, Path.GetFileName(ChromeDriver));
+        service.SuppressInitialDiagnosticInformation = true;
+        service.HideCommandPromptWindow = true;
+        var options = new ChromeOptions { BinaryLocation = Chromium };
+        options.AddArguments(
+            "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", $"--window-size={width},{height}",
+            "--autoplay-policy=no-user-gesture-required", $"--user-data-dir={Directory.CreateDirectory(Path.Combine(_dir, $"chromium-{Guid.NewGuid():N}")).FullName}",
+
+            // Loopback only: nothing of Chromium's own (updates, sync, safe browsing, metrics) goes out.
+            "--no-first-run", "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--disable-default-apps", "--disable-extensions", "--metrics-recording-only", "--safebrowsing-disable-auto-update");
+        if (phone)
+        {
+            // A window cannot be narrower than 500 px even headless; the phone's screen is emulated as the DevTools do.
+            options.EnableMobileEmulation(new ChromiumMobileEmulationDeviceSettings { Width = width, Height = height, PixelRatio = 3, EnableTouchEvents = true, UserAgent = "Mozilla/5.0 (Linux; Android 14; duty phone) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36" });
+        }
+
+        var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(90));
+        driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(30);
+        return driver;
+    }
+
+    private static T Until<T>(Func<T?> probe, string what, int seconds = 30)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
+        while (true)
+        {
+            try
+            {
+                if (probe() is { } value)
+                {
+                    return value;
+                }
+            }
+            catch (Exception ex) when (ex is NoSuchElementException or StaleElementReferenceException)
+            {
+                // Not rendered yet, or re-rendered under us: look again.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the page never showed {what}");
+            }
+
+            Thread.Sleep(100);
+        }
+    }
+
+    [Fact]
+    public async Task A_real_gateways_alarm_appears_live_escalates_audibly_and_take_then_clear_reach_the_residents_buzzer()
+    {
+        using var browser = StartBrowser(1280, 900);
+        await browser.Navigate().GoToUrlAsync(_web!.Url.ToString());
+        Until(() => browser.FindElement(By.Id("live")).Text == "live" ? "live" : null, "the live feed connected");
+        Assert.Equal("0", browser.FindElement(By.Id("alarm-count")).Text);
+
+        // A mark in the page's own JS state: still there at the end means nothing below was a reload.
+        browser.ExecuteScript("window.__noReload = 'still the first load';");
+        browser.FindElement(By.Id("operator")).SendKeys("Nurse Berit");
+
+        await using var watcher = await TestCentre.ConnectAsync(_broker!.Url, Home);
+        await using var gateway = CliProcess.Start("run", "--config", AlarmingGateway.WriteConfig(_dir, _broker.Url, Home));
+        await gateway.WaitForLineAsync("Alarm loop armed", TimeSpan.FromSeconds(60));
+        var alarmId = await watcher.NextEventAsync("org.edgegateway.alarm.inactivity");
+
+        // The home and its alarm arrive over the live feed.
+        var home = Until(() => browser.FindElement(By.Id($"home-{Home}")) is var h && h.GetAttribute("data-state") == "online" && h.FindElement(By.ClassName("home-heartbeat")).Text.EndsWith("ago", StringComparison.Ordinal) ? h : null, "the home online with its heartbeat");
+        var recorded = (await _archive!.GatewayAsync(Home))!;
+        Assert.Equal(recorded.ClockSynced == true ? "synced" : "NOT synced", home.FindElement(By.ClassName("home-clock")).Text);
+        Assert.Equal("primary", home.FindElement(By.ClassName("home-path")).Text);
+        var card = Until(() => browser.FindElement(By.Id($"alarm-{alarmId}")), "the gateway's alarm");
+        Assert.Equal("Inactivity", card.FindElement(By.ClassName("kind")).Text);
+        Assert.Equal(Home, card.FindElement(By.ClassName("home")).Text);
+        Assert.Equal("delivered", card.GetAttribute("data-state"));
+        var firstAge = card.FindElement(By.ClassName("age")).Text;
+        Until(() => card.FindElement(By.ClassName("age")).Text != firstAge ? "later" : null, "the age counting up", 5);
+
+        // Not taken within the first escalation time: visible and audible.
+        Until(() => card.GetAttribute("data-escalation") == "1" ? "1" : null, "the escalation to level 1");
+        Assert.Equal("Escalated · level 1", card.FindElement(By.ClassName("escalation")).Text);
+        Assert.Contains("esc-1", card.GetAttribute("class"), StringComparison.Ordinal);
+        Until(() => browser.FindElement(By.TagName("body")).GetAttribute("data-last-beep") == "escalation 1" ? "beep" : null, "the escalation beep", 5);
+
+        // The gateway still plays "received", not yet "help is coming".
+        var delivered = await watcher.StatusUntilAsync(s => AlarmState(s, alarmId) == "delivered");
+        Assert.Equal("AlarmDelivered", Buzzer(delivered));
+
+        card.FindElement(By.ClassName("take")).Click();
+        Until(() => card.GetAttribute("data-state") == "taken" ? "taken" : null, "the alarm taken");
+        Assert.Equal("taken by Nurse Berit", card.FindElement(By.ClassName("state")).Text);
+        Until(() => card.FindElement(By.ClassName("reply")).Text is { Length: > 0 } t ? t : null, "the gateway's reply");
+        Assert.Equal("gateway: \"help is coming\" playing", card.FindElement(By.ClassName("reply")).Text);
+        Assert.False(card.FindElement(By.ClassName("take")).Displayed);
+        var taken = await watcher.StatusUntilAsync(s => AlarmState(s, alarmId) == "taken" && Buzzer(s) != "AlarmDelivered");
+        Assert.Equal("AlarmTaken", Buzzer(taken));
+
+        card.FindElement(By.CssSelector("select.reason option[value='help given']")).Click();
+        card.FindElement(By.ClassName("clear")).Click();
+        Until(() => browser.FindElements(By.Id($"alarm-{alarmId}")).Count == 0 ? "gone" : null, "the cleared alarm leaving the page");
+        await watcher.StatusUntilAsync(s => AlarmState(s, alarmId) is null);
+
+        var record = (await _archive.AlarmAsync(alarmId))!;
+        Assert.Equal((AlarmStates.Cleared, "Nurse Berit", "Nurse Berit", "help given"), (record.State, record.TakenBy, record.ClearedBy, record.ClearReason));
+        Assert.Equal(1, record.Escalation);
+        Assert.Equal("still the first load", browser.ExecuteScript("return window.__noReload;"));
+        gateway.Kill();
+    }
+
+    [Fact]
+    public async Task On_a_phones_screen_the_take_button_is_visible_without_scrolling_sideways()
+    {
+        using var browser = StartBrowser(390, 844, phone: true);
+        await browser.Navigate().GoToUrlAsync(_web!.Url.ToString());
+        Until(() => browser.FindElement(By.Id("live")).Text == "live" ? "live" : null, "the live feed connected");
+
+        // An alarm in a gateway's name straight on the broker: the layout is what this test is about.
+        var help = new Core.Events.CareEventFactory("phone-home", TimeProvider.System, new Core.Time.FixedClockSyncStatus(true)).Create(Core.Events.CareEventKind.HelpButton, "pendant", "help button pressed on the pendant, living room");
+        using (var client = new MQTTnet.MqttClientFactory().CreateMqttClient())
+        {
+            await client.ConnectAsync(new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _broker!.Port).WithClientId("phone-test").Build());
+            await client.PublishAsync(new MQTTnet.MqttApplicationMessageBuilder().WithTopic(Topics.Events("phone-home", help.Class)).WithPayload(CloudEventCodec.Serialize(help)).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        }
+
+        var card = Until(() => browser.FindElement(By.Id($"alarm-{help.Id}")), "the alarm");
+        var take = card.FindElement(By.ClassName("take"));
+        Assert.True(take.Displayed);
+        var viewport = Convert.ToInt64(browser.ExecuteScript("return document.documentElement.clientWidth;"), System.Globalization.CultureInfo.InvariantCulture);
+        var scrollWidth = Convert.ToInt64(browser.ExecuteScript("return document.documentElement.scrollWidth;"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(viewport <= 390, $"viewport {viewport} px");
+        Assert.True(scrollWidth <= viewport, $"the page is {scrollWidth} px wide on a {viewport} px screen: it scrolls sideways");
+        Assert.True(take.Location.X >= 0 && take.Location.X + take.Size.Width <= viewport, $"take at x={take.Location.X}, {take.Size.Width} px wide, on a {viewport} px screen");
+        Assert.True(take.Location.Y + take.Size.Height <= 844, $"take at y={take.Location.Y}: below the first screen");
+        Assert.True(take.Size.Height >= 40, $"take is {take.Size.Height} px high: too small for a thumb");
+
+        // Nobody logs in on loopback: the page asks for the name every action is recorded under before it acts.
+        take.Click();
+        Until(() => browser.FindElement(By.Id("message")) is { Displayed: true } m && m.Text.Contains("Type your name", StringComparison.Ordinal) ? m : null, "the request for the operator's name");
+        Assert.Equal("delivered", card.GetAttribute("data-state"));
+        browser.FindElement(By.Id("operator")).SendKeys("Nurse Kari");
+        take.Click();
+        Until(() => card.GetAttribute("data-state") == "taken" ? "taken" : null, "the alarm taken from the phone", 40);
+        Assert.Equal("Nurse Kari", (await _archive!.AlarmAsync(help.Id))!.TakenBy);
+    }
+
+    private static string? AlarmState(JsonElement status, Guid id) =>
+        status.GetProperty("alarms").EnumerateArray().Where(a => a.GetProperty("id").GetGuid() == id).Select(a => a.GetProperty("state").GetString()).FirstOrDefault();
+
+    private static string? Buzzer(JsonElement status) => status.GetProperty("states").GetProperty("buzzer").GetString();
+}
