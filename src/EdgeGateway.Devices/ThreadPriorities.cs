@@ -4,17 +4,23 @@ namespace EdgeGateway.Devices;
 
 /// <summary>
 /// Raises the calling thread's Linux scheduling priority where the process may: .NET's <see cref="ThreadPriority"/>
-/// does nothing on Linux. Two levels: a nice value (RLIMIT_NICE, systemd <c>LimitNICE=</c>, or CAP_SYS_NICE) for threads
-/// that must keep up but may share the CPU (the FIFO reader), and SCHED_FIFO (RLIMIT_RTPRIO, systemd
-/// <c>LimitRTPRIO=</c>) for the few threads between a press and the buzzer, which must run the moment they wake: under
-/// EEVDF a woken nice -10 thread still waits for a busy task's slice (about 3 ms; bench/README.md).
+/// does nothing on Linux. Two levels: a nice value (RLIMIT_NICE, systemd <c>LimitNICE=</c>, or CAP_SYS_NICE), the
+/// fallback, and SCHED_FIFO (RLIMIT_RTPRIO, systemd <c>LimitRTPRIO=</c>) for the few threads that sleep between short
+/// bursts and must run the moment they wake: the threads between a press and the buzzer, and the accelerometer's FIFO
+/// reader. Under EEVDF a woken nice -10 thread still waits for a busy task's slice (about 3 ms; bench/README.md).
 /// </summary>
 public static class ThreadPriorities
 {
     /// <summary>The real-time priority of the alarm path's threads (debounce, loop): low among RT, above every normal task.</summary>
     public const int AlarmPathRealtime = 10;
 
-    /// <summary>The nice value a thread falls back to when real time is refused, and the one the FIFO reader asks for.</summary>
+    /// <summary>
+    /// The real-time priority of the accelerometer's FIFO reader: below the press path, above every normal task. It wakes
+    /// every few tens of ms for a short burst read; late by more than the FIFO's 165 ms, it loses samples that may hold a fall.
+    /// </summary>
+    public const int FallPathRealtime = 5;
+
+    /// <summary>The nice value a thread falls back to when real time is refused.</summary>
     public const int RaisedNice = -10;
 
     private const int PrioProcess = 0;

@@ -24,6 +24,7 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
     private ITimer? _healthTimer;
     private GracefulShutdown? _shutdown;
     private int _disposed;
+    private int _reportingHealth;
 
     /// <summary>Assembles the parts <see cref="GatewayBuilder"/> built; the gateway owns them from here.</summary>
     internal Gateway(Home home, SqliteOutbox outbox, ReliableUplink uplink, string dataDir, ILogger logger, TimeProvider time)
@@ -159,27 +160,29 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
 #pragma warning disable CA1031
     private async void ReportHealth()
     {
+        // A tick while the last report still runs (a slow disk; the demo's fast clock) is skipped: two writers would
+        // fight over the one temp file, and the next tick reports the newer state anyway.
+        if (Interlocked.Exchange(ref _reportingHealth, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
             OldestPendingAge = await Outbox.OldestPendingAgeAsync(_stop.Token).ConfigureAwait(false);
+            var connected = Uplink.AnyPathUp;
+            HealthFile.Write(_dataDir, new HealthSnapshot(Home.Loop.IsArmed, VersionInfo.Informational, connected, Outbox.Depth, _time.GetUtcNow()));
         }
         catch (Exception ex)
         {
             LogHealthFileFailed(_logger, ex.Message);
-            return;
         }
-#pragma warning restore CA1031
-
-        var connected = Uplink.AnyPathUp;
-        try
+        finally
         {
-            HealthFile.Write(_dataDir, new HealthSnapshot(Home.Loop.IsArmed, VersionInfo.Informational, connected, Outbox.Depth, _time.GetUtcNow()));
-        }
-        catch (IOException ex)
-        {
-            LogHealthFileFailed(_logger, ex.Message);
+            Volatile.Write(ref _reportingHealth, 0);
         }
     }
+#pragma warning restore CA1031
 
     public async ValueTask DisposeAsync()
     {
