@@ -56,7 +56,7 @@ public sealed record SensorValue(string SensorId, SensorKind Kind, bool Active, 
     /// <summary>Converts a reading from the devices layer.</summary>
     public static SensorValue From(SensorReading reading)
     {
-        var active = reading.Kind == SensorKind.FlowMeter ? reading.Flow.IsFlowing : reading.Active;
+        var active = reading.Kind == SensorKind.FlowMeter ? reading.IsFlowing : reading.Active;
         var text = reading.ToString();
         var prefix = reading.SensorId + " ";
         if (text.StartsWith(prefix, StringComparison.Ordinal))

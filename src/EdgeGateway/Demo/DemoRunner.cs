@@ -75,9 +75,9 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
             {
                 case Core.Loop.LoopHappeningKind.Reading when h.Reading is { Kind: Core.Events.SensorKind.FlowMeter } r:
                     // A meter reports every second; the story is when water starts and stops.
-                    if (flowing.GetValueOrDefault(r.SensorId) != r.Flow.IsFlowing)
+                    if (flowing.GetValueOrDefault(r.SensorId) != r.IsFlowing)
                     {
-                        flowing[r.SensorId] = r.Flow.IsFlowing;
+                        flowing[r.SensorId] = r.IsFlowing;
                         Show("sensor", h.Text);
                     }
 

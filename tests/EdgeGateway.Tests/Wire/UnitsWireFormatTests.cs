@@ -9,7 +9,7 @@ using EdgeGateway.Devices.Simulated;
 using EdgeGateway.Falls;
 using EdgeGateway.TestSupport;
 using Microsoft.Extensions.Time.Testing;
-using EdgeGateway.Core.Units;
+using UnitsNet;
 
 namespace EdgeGateway.Tests.Wire;
 
@@ -45,7 +45,7 @@ public sealed class UnitsWireFormatTests
         }
 
         void Flow(string id, double litresPerMinute, double totalLitres) =>
-            Assert.True(loop.TryPost(SensorReading.FlowMeter(id, FlowRate.FromLitresPerMinute(litresPerMinute), Volume.FromLitres(totalLitres), events.Now())));
+            Assert.True(loop.TryPost(SensorReading.FlowMeter(id, VolumeFlow.FromLitersPerMinute(litresPerMinute), Volume.FromLiters(totalLitres), events.Now())));
 
         // A tap left running at 7.25 L/min; a burst at 45.5 L/min; then a drip that never stops (slow leak).
         Flow("kitchen", 7.25, 1234.5);
