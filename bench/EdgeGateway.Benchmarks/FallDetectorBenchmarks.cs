@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using EdgeGateway.Core.Falls;
-using EdgeGateway.Core.Units;
 
 namespace EdgeGateway.Benchmarks;
 

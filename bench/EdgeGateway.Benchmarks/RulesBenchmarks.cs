@@ -3,7 +3,7 @@ using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Rules;
 using EdgeGateway.Core.Time;
-using EdgeGateway.Core.Units;
+using UnitsNet;
 
 namespace EdgeGateway.Benchmarks;
 
@@ -51,7 +51,7 @@ public class RulesBenchmarks
             {
                 0 => SensorReading.Contact(i % 8 == 0 ? "front-door" : "balcony", SensorKind.DoorContact, i % 16 < 8, noon),
                 1 => SensorReading.Contact("bed", SensorKind.BedMat, i % 10 < 5, noon),
-                2 => SensorReading.FlowMeter("kitchen", FlowRate.FromLitresPerMinute(i % 12 < 6 ? 6 : 0), Volume.FromLitres(i), noon),
+                2 => SensorReading.FlowMeter("kitchen", VolumeFlow.FromLitersPerMinute(i % 12 < 6 ? 6 : 0), Volume.FromLiters(i), noon),
                 _ => SensorReading.Contact("hall-motion", SensorKind.ChairMat, i % 2 == 0, noon),
             };
         }

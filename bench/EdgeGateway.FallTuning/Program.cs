@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using EdgeGateway.Core.Falls;
-using EdgeGateway.Core.Units;
 using EdgeGateway.FallTuning;
 
 // Reproduces the subject-wise tuning of FallDetector on the SisFall training subjects:

@@ -40,7 +40,11 @@ public class CliTests
         Assert.True(Has("alarm", "Fall cleared (LocalReset)"));
         Assert.True(Has("central", "technical.modem-fault"), "the 4G signal loss reached the centre");
         Assert.True(Has("central", "technical.modem-restored"), "and so did its end");
-        Assert.Contains(lines, l => l.Contains("15/15 expected happenings observed, 0 failed checks", StringComparison.Ordinal));
+        Assert.True(Has("central", "technical.mains-lost"), "the power cut reached the centre");
+        Assert.True(Has("central", "alarm.help-button"), "her help call on battery reached the centre");
+        Assert.True(Has("alarm", "HelpButton taken by Nurse Berit"), "and was taken on");
+        Assert.True(Has("central", "technical.mains-restored"), "and so did the power's return");
+        Assert.Contains(lines, l => l.Contains("19/19 expected happenings observed, 0 failed checks", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("MISSING", StringComparison.Ordinal) || l.Contains("CHECK FAILED", StringComparison.Ordinal));
     }
 

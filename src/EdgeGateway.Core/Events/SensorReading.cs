@@ -1,5 +1,5 @@
 using EdgeGateway.Core.Time;
-using EdgeGateway.Core.Units;
+using UnitsNet;
 
 namespace EdgeGateway.Core.Events;
 
@@ -20,7 +20,7 @@ public readonly record struct SensorReading
     public bool Active { get; init; }
 
     /// <summary>For flow meters: the flow rate.</summary>
-    public FlowRate Flow { get; init; }
+    public VolumeFlow Flow { get; init; }
 
     /// <summary>For flow meters: the running total since installation.</summary>
     public Volume Total { get; init; }
@@ -30,13 +30,17 @@ public readonly record struct SensorReading
         new() { SensorId = sensorId, Kind = kind, Active = active, Time = time };
 
     /// <summary>A flow-meter reading.</summary>
-    public static SensorReading FlowMeter(string sensorId, FlowRate flow, Volume total, EventTime time) =>
+    public static SensorReading FlowMeter(string sensorId, VolumeFlow flow, Volume total, EventTime time) =>
         new() { SensorId = sensorId, Kind = SensorKind.FlowMeter, Flow = flow, Total = total, Time = time };
+
+    /// <summary>For flow meters: whether water is flowing at all.</summary>
+    public bool IsFlowing => Flow.Value > 0;
 
     /// <inheritdoc />
     public override string ToString() => Kind switch
     {
-        SensorKind.FlowMeter => $"{SensorId} flow {Flow} total {Total}",
+        // In the units the home's meters are calibrated in: "flow 7.25 L/min total 1234.5 l".
+        SensorKind.FlowMeter => $"{SensorId} flow {Flow.InLitresPerMinute("0.###")} total {Total.InLitres("0.###")}",
         SensorKind.DoorContact => $"{SensorId} {(Active ? "open" : "closed")}",
         SensorKind.HelpButton => $"{SensorId} {(Active ? "pressed" : "released")}",
         SensorKind.WearerPosture => $"{SensorId} {(Active ? "wearer upright" : "wearer down")}",

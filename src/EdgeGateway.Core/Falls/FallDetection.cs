@@ -1,3 +1,5 @@
+using UnitsNet;
+
 namespace EdgeGateway.Core.Falls;
 
 /// <summary>A confirmed fall: when it was confirmed, how sure the detector is, and the features that decided it.</summary>
@@ -21,4 +23,14 @@ public readonly record struct FallDetection(
     double OrientationChangeDeg,
     double PriorTiltDeg,
     double TiltFromUprightDeg,
-    bool Saturated);
+    bool Saturated)
+{
+    /// <summary>The impact's peak as a quantity.</summary>
+    public Acceleration PeakImpact => Acceleration.FromStandardGravity(PeakImpactG);
+
+    /// <summary>The lowest magnitude before the impact as a quantity.</summary>
+    public Acceleration FreeFallMin => Acceleration.FromStandardGravity(FreeFallMinG);
+
+    /// <summary>The spread of the magnitude while lying as a quantity.</summary>
+    public Acceleration Stillness => Acceleration.FromStandardGravity(StillnessG);
+}

@@ -1,5 +1,3 @@
-using EdgeGateway.Core.Units;
-
 namespace EdgeGateway.Core.Falls;
 
 /// <summary>Streaming fall detector for a waist-worn accelerometer: impact, then lying still in a changed posture.</summary>
@@ -93,9 +91,9 @@ public sealed class FallDetector
     public bool Process(in AccelerationSample sample, out FallDetection detection)
     {
         detection = default;
-        var x = sample.X.G;
-        var y = sample.Y.G;
-        var z = sample.Z.G;
+        var x = sample.XG;
+        var y = sample.YG;
+        var z = sample.ZG;
         var t = sample.Timestamp;
         if (!double.IsFinite(x) || !double.IsFinite(y) || !double.IsFinite(z))
         {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Loop;
-using EdgeGateway.Core.Units;
 
 namespace EdgeGateway.Core.Falls;
 
@@ -60,8 +59,8 @@ public sealed class WearableFeed
     private static Dictionary<string, string> Features(FallDetection fall) => new(StringComparer.Ordinal)
     {
         ["confidence"] = fall.Confidence.ToString("0.00", CultureInfo.InvariantCulture),
-        ["peakG"] = fall.PeakImpactG.ToString("0.0", CultureInfo.InvariantCulture),
+        ["peakG"] = fall.PeakImpact.GValue("0.0"),
         ["orientationChangeDeg"] = fall.OrientationChangeDeg.ToString("0", CultureInfo.InvariantCulture),
-        ["stillnessG"] = fall.StillnessG.ToString("0.000", CultureInfo.InvariantCulture),
+        ["stillnessG"] = fall.Stillness.GValue("0.000"),
     };
 }

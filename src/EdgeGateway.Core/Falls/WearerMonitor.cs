@@ -1,5 +1,3 @@
-using EdgeGateway.Core.Units;
-
 namespace EdgeGateway.Core.Falls;
 
 /// <summary>What <see cref="WearerMonitor"/> reports: the wearer's posture settled, or the wearable became lifeless or moves again.</summary>
@@ -172,9 +170,9 @@ public sealed class WearerMonitor
     public bool Process(in AccelerationSample sample, out WearerChange change)
     {
         change = default;
-        var x = sample.X.G;
-        var y = sample.Y.G;
-        var z = sample.Z.G;
+        var x = sample.XG;
+        var y = sample.YG;
+        var z = sample.ZG;
         var t = sample.Timestamp;
         if (!double.IsFinite(x) || !double.IsFinite(y) || !double.IsFinite(z))
         {

@@ -119,6 +119,9 @@ public sealed class PowerMonitor : IDisposable
     /// <summary>Raised once when the battery reaches the reserve on battery: the host ends the gateway gracefully.</summary>
     public event Action<PowerState>? ShutdownRequested;
 
+    /// <summary>Raised after every reading with what the source read, before any settling (the console's mains walk-test); on the poll timer's thread.</summary>
+    public event Action<PowerStatus>? ReadingTaken;
+
     /// <summary>The power state as judged at the last reading.</summary>
     public PowerState State => _state;
 
@@ -158,6 +161,7 @@ public sealed class PowerMonitor : IDisposable
             }
         }
 
+        ReadingTaken?.Invoke(reading);
         if (shutdown is not null)
         {
             ShutdownRequested?.Invoke(shutdown);

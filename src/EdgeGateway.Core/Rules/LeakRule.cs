@@ -3,6 +3,7 @@ using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Outputs;
+using UnitsNet;
 
 namespace EdgeGateway.Core.Rules;
 
@@ -21,6 +22,9 @@ public sealed class LeakRule : ICareRule
     private readonly LeakOptions _options;
     private readonly IShutOffValve? _valve;
     private readonly Dictionary<string, Meter> _meters = new(StringComparer.Ordinal);
+
+    // Per reading: plain litres per minute, compared without a unit conversion.
+    private readonly double? _burstLpm;
     private bool _valveClosedByRule;
 
     /// <summary>Creates the rule; <paramref name="valve"/> is required when the options ask to close it.</summary>
@@ -36,6 +40,7 @@ public sealed class LeakRule : ICareRule
 
         ConfigurationException.ThrowIfAny(errors);
         _options = options;
+        _burstLpm = options.BurstFlow?.LitersPerMinute;
         _valve = valve;
         foreach (var id in options.FlowSensorIds)
         {
@@ -59,9 +64,9 @@ public sealed class LeakRule : ICareRule
             return;
         }
 
-        var flow = reading.Flow.LitresPerMinute;
+        var flow = reading.Flow;
         meter.LastFlow = flow;
-        if (flow <= 0)
+        if (flow.Value <= 0)
         {
             meter.SlowTimer.Cancel();
             if (meter.SlowAlarm is { } slow && !_valveClosedByRule)
@@ -75,18 +80,19 @@ public sealed class LeakRule : ICareRule
             meter.SlowTimer.Arm(this, context, _options.SlowLeakWindow);
         }
 
-        if (_options.BurstFlowLitresPerMinute is not { } max)
+        if (_burstLpm is not { } max)
         {
             return;
         }
 
-        if (flow > max && meter.BurstAlarm is null)
+        var lpm = flow.LitersPerMinute;
+        if (lpm > max && meter.BurstAlarm is null)
         {
             var data = Data(flow, _options.CloseValveOnBurst);
-            var text = string.Create(CultureInfo.InvariantCulture, $"burst: {flow:0.#} L/min above the maximum {max:0.#} L/min{ValveText(data)}");
+            var text = $"burst: {flow.InLitresPerMinute("0.#")} above the maximum {VolumeFlow.FromLitersPerMinute(max).InLitresPerMinute("0.#")}{ValveText(data)}";
             meter.BurstAlarm = context.RaiseAlarm(CareEventKind.BurstLeak, meter.Id, text, data).Id;
         }
-        else if (flow <= max && meter.BurstAlarm is { } burst && !_valveClosedByRule)
+        else if (lpm <= max && meter.BurstAlarm is { } burst && !_valveClosedByRule)
         {
             context.ClearAlarm(burst, ClearReason.ConditionEnded);
             meter.BurstAlarm = null;
@@ -104,15 +110,15 @@ public sealed class LeakRule : ICareRule
                 var data = Data(meter.LastFlow, _options.CloseValveOnSlowLeak);
                 var text = string.Create(
                     CultureInfo.InvariantCulture,
-                    $"slow leak: flow never fell to zero in {_options.SlowLeakWindow.TotalHours:0.#} h (now {meter.LastFlow:0.###} L/min){ValveText(data)}");
+                    $"slow leak: flow never fell to zero in {_options.SlowLeakWindow.TotalHours:0.#} h (now {meter.LastFlow.InLitresPerMinute("0.###")}){ValveText(data)}");
                 meter.SlowAlarm = context.RaiseAlarm(CareEventKind.SlowLeak, meter.Id, text, data).Id;
             }
         }
     }
 
-    private Dictionary<string, string> Data(double flow, bool closeValve)
+    private Dictionary<string, string> Data(VolumeFlow flow, bool closeValve)
     {
-        var data = new Dictionary<string, string> { ["flowLpm"] = flow.ToString("0.###", CultureInfo.InvariantCulture) };
+        var data = new Dictionary<string, string> { ["flowLpm"] = flow.LitresPerMinuteValue("0.###") };
         if (closeValve && _valve is not null)
         {
             try
@@ -141,7 +147,7 @@ public sealed class LeakRule : ICareRule
 
         public TimerSlot SlowTimer { get; } = new();
 
-        public double LastFlow { get; set; }
+        public VolumeFlow LastFlow { get; set; }
 
         public Guid? SlowAlarm { get; set; }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using EdgeGateway.Core.Configuration;
+using System.Text.Json.Serialization;
 using EdgeGateway.Core.Events;
+using UnitsNet;
 
 namespace EdgeGateway.Core.Rules;
 
@@ -236,6 +238,10 @@ public sealed record TapLeftRunningOptions
     /// <summary>Flow below this does not count as a running tap (a drip is the leak rule's business), L/min.</summary>
     public double MinimumFlowLitresPerMinute { get; set; } = 1.0;
 
+    /// <summary>The minimum flow as a quantity (the config file gives it in L/min).</summary>
+    [JsonIgnore]
+    public VolumeFlow MinimumFlow => VolumeFlow.FromLitersPerMinute(MinimumFlowLitresPerMinute);
+
     /// <summary>Problems, each naming its key.</summary>
     public IReadOnlyList<ConfigIssue> Validate(SensorCatalog? sensors = null, ConfigKey? section = null)
     {
@@ -266,6 +272,10 @@ public sealed record LeakOptions
 
     /// <summary>Flow above this is a burst, L/min; null disables burst detection.</summary>
     public double? BurstFlowLitresPerMinute { get; set; } = 30;
+
+    /// <summary>The burst threshold as a quantity (the config file gives it in L/min); null when burst detection is off.</summary>
+    [JsonIgnore]
+    public VolumeFlow? BurstFlow => BurstFlowLitresPerMinute is { } lpm ? VolumeFlow.FromLitersPerMinute(lpm) : null;
 
     /// <summary>Close the shut-off valve on a burst (needs a valve).</summary>
     public bool CloseValveOnBurst { get; set; }

@@ -2,6 +2,7 @@ using System.Globalization;
 using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
+using UnitsNet;
 
 namespace EdgeGateway.Core.Rules;
 
@@ -12,6 +13,9 @@ public sealed class TapLeftRunningRule : ICareRule
     private readonly TapLeftRunningOptions _options;
     private readonly Dictionary<string, Meter> _meters = new(StringComparer.Ordinal);
 
+    // Per reading: plain litres per minute, compared without a unit conversion.
+    private readonly double _minimumLpm;
+
     /// <summary>Creates the rule.</summary>
     /// <exception cref="ConfigurationException">The options are invalid.</exception>
     public TapLeftRunningRule(TapLeftRunningOptions options)
@@ -19,6 +23,7 @@ public sealed class TapLeftRunningRule : ICareRule
         ArgumentNullException.ThrowIfNull(options);
         ConfigurationException.ThrowIfAny(options.Validate());
         _options = options;
+        _minimumLpm = options.MinimumFlow.LitersPerMinute;
         foreach (var id in options.FlowSensorIds)
         {
             _meters[id] = new Meter(id);
@@ -37,8 +42,8 @@ public sealed class TapLeftRunningRule : ICareRule
             return;
         }
 
-        meter.LastFlow = reading.Flow.LitresPerMinute;
-        var running = reading.Flow.LitresPerMinute >= _options.MinimumFlowLitresPerMinute;
+        meter.LastFlow = reading.Flow;
+        var running = reading.Flow.LitersPerMinute >= _minimumLpm;
         if (running && !meter.Timer.IsArmed && meter.Alarm is null)
         {
             meter.Timer.Arm(this, context, _options.Limit);
@@ -62,8 +67,8 @@ public sealed class TapLeftRunningRule : ICareRule
         {
             if (meter.Timer.Fired(token))
             {
-                var text = string.Create(CultureInfo.InvariantCulture, $"water running at {meter.LastFlow:0.#} L/min for {_options.Limit.TotalMinutes:0} min");
-                var data = new Dictionary<string, string> { ["flowLpm"] = meter.LastFlow.ToString("0.###", CultureInfo.InvariantCulture) };
+                var text = string.Create(CultureInfo.InvariantCulture, $"water running at {meter.LastFlow.InLitresPerMinute("0.#")} for {_options.Limit.TotalMinutes:0} min");
+                var data = new Dictionary<string, string> { ["flowLpm"] = meter.LastFlow.LitresPerMinuteValue("0.###") };
                 meter.Alarm = context.RaiseAlarm(CareEventKind.TapLeftRunning, meter.Id, text, data).Id;
             }
         }
@@ -75,7 +80,7 @@ public sealed class TapLeftRunningRule : ICareRule
 
         public TimerSlot Timer { get; } = new();
 
-        public double LastFlow { get; set; }
+        public VolumeFlow LastFlow { get; set; }
 
         public Guid? Alarm { get; set; }
     }

@@ -1,6 +1,6 @@
 using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Falls;
 using EdgeGateway.Core.Time;
-using EdgeGateway.Core.Units;
 using EdgeGateway.Devices.Supervision;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -257,11 +257,11 @@ public sealed class Accelerometer : ISupervisedInput, IDisposable
         for (var i = 0; i < count; i++)
         {
             var s = _buffer[i];
-            if (_haveLast && s.X == _lastSample.X && s.Y == _lastSample.Y && s.Z == _lastSample.Z)
+            if (_haveLast && s.XG == _lastSample.XG && s.YG == _lastSample.YG && s.ZG == _lastSample.ZG)
             {
                 if (++_identicalRun >= _frozenLimit)
                 {
-                    Fault($"data frozen at {s.X}, {s.Y}, {s.Z} for {_options.FrozenAfter.TotalSeconds:0.#} s");
+                    Fault($"data frozen at {s.X.InG("0.###")}, {s.Y.InG("0.###")}, {s.Z.InG("0.###")} for {_options.FrozenAfter.TotalSeconds:0.#} s");
                     return;
                 }
             }

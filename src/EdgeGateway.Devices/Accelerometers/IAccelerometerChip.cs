@@ -1,4 +1,4 @@
-using EdgeGateway.Core.Units;
+using EdgeGateway.Core.Falls;
 
 namespace EdgeGateway.Devices.Accelerometers;
 

@@ -2,10 +2,10 @@ using System.Device.Gpio;
 using System.Globalization;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
-using EdgeGateway.Core.Units;
 using EdgeGateway.Devices.Contacts;
 using EdgeGateway.Devices.Supervision;
 using Microsoft.Extensions.Logging;
+using UnitsNet;
 
 namespace EdgeGateway.Devices.FlowMeters;
 
@@ -83,7 +83,7 @@ public sealed class FlowMeter : ISupervisedInput, IDisposable
     private int _windowHead;
     private int _windowCount;
     private long _lastReportedPulses = -1;
-    private FlowRate _lastReportedFlow;
+    private VolumeFlow _lastReportedFlow;
     private long _lastPulseTimestamp;
     private long _lastSeenPulses;
     private bool _disposed;
@@ -172,10 +172,10 @@ public sealed class FlowMeter : ISupervisedInput, IDisposable
     public long PersistedPulses => Interlocked.Read(ref _persistedPulses);
 
     /// <summary>The running total since installation.</summary>
-    public Volume Total => Volume.FromLitres(_baseLitres + (Pulses / _options.PulsesPerLitre));
+    public Volume Total => Volume.FromLiters(_baseLitres + (Pulses / _options.PulsesPerLitre));
 
     /// <summary>Flow averaged over the trailing window, as of the last sample.</summary>
-    public FlowRate Flow
+    public VolumeFlow Flow
     {
         get
         {
@@ -264,7 +264,9 @@ public sealed class FlowMeter : ISupervisedInput, IDisposable
             _windowCount = Math.Min(_windowCount + 1, _window.Length);
             var oldest = _window[(_windowHead - _windowCount + _window.Length) % _window.Length];
             var elapsed = _time.GetElapsedTime(oldest.Timestamp, ts);
-            var flow = _windowCount < 2 ? FlowRate.Zero : FlowRate.From(Volume.FromLitres((pulses - oldest.Pulses) / _options.PulsesPerLitre), elapsed);
+            var flow = _windowCount < 2 || elapsed <= TimeSpan.Zero
+                ? VolumeFlow.Zero
+                : VolumeFlow.FromLitersPerMinute((pulses - oldest.Pulses) / _options.PulsesPerLitre / elapsed.TotalMinutes);
 
             if (pulses != _lastSeenPulses)
             {
@@ -277,11 +279,11 @@ public sealed class FlowMeter : ISupervisedInput, IDisposable
                 becameSilent = true;
             }
 
-            if (pulses != _lastReportedPulses || flow != _lastReportedFlow)
+            if (pulses != _lastReportedPulses || flow.LitersPerMinute != _lastReportedFlow.LitersPerMinute)
             {
                 _lastReportedPulses = pulses;
                 _lastReportedFlow = flow;
-                reading = SensorReading.FlowMeter(_options.SensorId, flow, Volume.FromLitres(_baseLitres + (pulses / _options.PulsesPerLitre)), _now());
+                reading = SensorReading.FlowMeter(_options.SensorId, flow, Volume.FromLiters(_baseLitres + (pulses / _options.PulsesPerLitre)), _now());
             }
         }
 

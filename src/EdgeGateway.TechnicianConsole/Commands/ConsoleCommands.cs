@@ -36,6 +36,9 @@ internal interface ICommandContext
 /// <summary>The console's commands: one table, so help, dispatch and the usage errors cannot drift apart.</summary>
 internal sealed class ConsoleCommands
 {
+    // The mains input's name in walk-tests and the commissioning record (a sensor of that id would win).
+    private const string MainsInput = "mains";
+
     private readonly ICommandContext _ctx;
     private readonly List<Spec> _specs;
 
@@ -52,7 +55,7 @@ internal sealed class ConsoleCommands
             new("status", "status", "gateway id, version, uptime, clock, uplink, outbox, alarms, health, sensors", "One screen to check a home is healthy before leaving.", StatusAsync),
             new("sensors", "sensors", "every sensor with its live value", "A sensor without a value yet is shown as 'no value yet': check its wiring.", SensorsAsync),
             new("watch", "watch SENSOR", "print a sensor's values as they change, until Ctrl-C", "Example: watch front-door", WatchAsync),
-            new("test", "test SENSOR | test alarm", "walk-test a sensor, or send a test alarm to the centre", "test SENSOR guides you: make the sensor active, then idle; each step times out.\ntest alarm sends a test transmission and prints the round trip to the centre's acknowledgement.", TestAsync),
+            new("test", "test SENSOR | test mains | test alarm", "walk-test a sensor or the mains input, or send a test alarm to the centre", "test SENSOR guides you: make the sensor active, then idle; each step times out.\ntest mains: pull the UPS's mains plug, then plug it back in; the gateway must see both.\ntest alarm sends a test transmission and prints the round trip to the centre's acknowledgement.", TestAsync),
             new("config", "config show|get KEY|set KEY VALUE|diff|apply|discard|rollback [VERSION]|history [N]", "view and change the configuration", "Changes are staged with set, checked with diff, validated and written as a new version by apply.\nrollback restores the previous version (or VERSION) as a new version. Values are JSON (42, true, \"text\", {...}) or plain text.", ConfigAsync),
             new("log", "log [N]", "the last N log lines (default 20)", "N is 1 to 500.", LogAsync),
             new("alarm", "alarm list | alarm reset ID", "list active alarms (raised, delivered or taken), or reset one", "delivered: the centre has it, nobody has taken it on yet; taken: a nurse has (help is coming).\nreset clears an alarm locally and is audited.", AlarmAsync),
@@ -167,10 +170,16 @@ internal sealed class ConsoleCommands
 
     private async Task TestAsync(IReadOnlyList<string> args, CancellationToken ct)
     {
-        Expect(args, 1, 1, "test SENSOR | test alarm");
+        Expect(args, 1, 1, "test SENSOR | test mains | test alarm");
         if (args[0].Equals("alarm", StringComparison.OrdinalIgnoreCase))
         {
             await TestAlarmAsync(ct).ConfigureAwait(false);
+            return;
+        }
+
+        if (args[0].Equals(MainsInput, StringComparison.OrdinalIgnoreCase) && !_ctx.Services.Sensors.List().Any(s => s.SensorId == MainsInput))
+        {
+            await WalkTestMainsAsync(ct).ConfigureAwait(false);
             return;
         }
 
@@ -253,6 +262,71 @@ internal sealed class ConsoleCommands
         _walkTests[id] = new WalkTestResult(id, true, "");
         _ctx.Audit("walk-test", $"{id} pass");
         await _ctx.WriteLineAsync($"{isIdle} after {idleAfter.TotalSeconds:0.0} s. {_ctx.Paint("PASS", ConsoleColor.Green)} {id}").ConfigureAwait(false);
+    }
+
+    // The mains input's walk-test: the technician pulls the UPS's plug and puts it back; the gateway must read both, at
+    // its own poll interval, through the same source the power monitor judges (before the settle time, which is the
+    // monitor's business, not the wiring's).
+    private async Task WalkTestMainsAsync(CancellationToken ct)
+    {
+        var mains = _ctx.Services.Mains;
+        if (mains?.Description is not { } source)
+        {
+            throw new CommandUsageException("test mains: this home reads no mains input (configure devices.power, e.g. the DC-UPS's AC-OK pin)");
+        }
+
+        var timeout = _ctx.Options.WalkTestTimeout;
+        var readings = Channel.CreateBounded<bool>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
+        using var subscription = mains.Subscribe(present => readings.Writer.TryWrite(present));
+        if (mains.MainsPresent is not true)
+        {
+            await _ctx.WriteLineAsync($"mains reads {(mains.MainsPresent is false ? "absent" : "nothing yet")} ({source}): plug the UPS in first…").ConfigureAwait(false);
+            if (!await WaitForMainsAsync(readings.Reader, true, timeout, ct).ConfigureAwait(false))
+            {
+                await FailAsync(MainsInput, $"mains not present after {timeout.TotalSeconds:0} s").ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var started = _ctx.Time.GetTimestamp();
+        await _ctx.WriteLineAsync($"pull the UPS's mains plug now… ({timeout.TotalSeconds:0} s; {source})").ConfigureAwait(false);
+        if (!await WaitForMainsAsync(readings.Reader, false, timeout, ct).ConfigureAwait(false))
+        {
+            await FailAsync(MainsInput, $"mains still present after {timeout.TotalSeconds:0} s: check the AC-OK wiring and its active level").ConfigureAwait(false);
+            return;
+        }
+
+        var lostAfter = _ctx.Time.GetElapsedTime(started);
+        await _ctx.WriteLineAsync($"mains absent after {lostAfter.TotalSeconds:0.0} s (on battery). plug it back in now… ({timeout.TotalSeconds:0} s)").ConfigureAwait(false);
+        started = _ctx.Time.GetTimestamp();
+        if (!await WaitForMainsAsync(readings.Reader, true, timeout, ct).ConfigureAwait(false))
+        {
+            await FailAsync(MainsInput, $"mains not back within {timeout.TotalSeconds:0} s").ConfigureAwait(false);
+            return;
+        }
+
+        var backAfter = _ctx.Time.GetElapsedTime(started);
+        _walkTests[MainsInput] = new WalkTestResult(MainsInput, true, "");
+        _ctx.Audit("walk-test", $"{MainsInput} pass");
+        await _ctx.WriteLineAsync($"mains present after {backAfter.TotalSeconds:0.0} s. {_ctx.Paint("PASS", ConsoleColor.Green)} {MainsInput}").ConfigureAwait(false);
+    }
+
+    private async Task<bool> WaitForMainsAsync(ChannelReader<bool> readings, bool present, TimeSpan timeout, CancellationToken ct)
+    {
+        using var limit = new CancellationTokenSource(timeout, _ctx.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, limit.Token);
+        try
+        {
+            while (await readings.ReadAsync(linked.Token).ConfigureAwait(false) != present)
+            {
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     private async Task FailAsync(string id, string reason)
@@ -398,7 +472,8 @@ internal sealed class ConsoleCommands
     {
         const string usage = "commission status | commission finish";
         Expect(args, 1, 1, usage);
-        var report = new CommissioningReport(_ctx.ActorName, [.. _ctx.Services.Sensors.List().Select(s => s.SensorId)], new Dictionary<string, WalkTestResult>(_walkTests), _testAlarm);
+        IEnumerable<string> mains = _ctx.Services.Mains?.Description is null ? [] : [MainsInput];
+        var report = new CommissioningReport(_ctx.ActorName, [.. _ctx.Services.Sensors.List().Select(s => s.SensorId), .. mains], new Dictionary<string, WalkTestResult>(_walkTests), _testAlarm);
         switch (args[0].ToLowerInvariant())
         {
             case "status":

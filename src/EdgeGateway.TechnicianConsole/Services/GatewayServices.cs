@@ -56,7 +56,7 @@ public sealed record SensorValue(string SensorId, SensorKind Kind, bool Active, 
     /// <summary>Converts a reading from the devices layer.</summary>
     public static SensorValue From(SensorReading reading)
     {
-        var active = reading.Kind == SensorKind.FlowMeter ? reading.Flow.IsFlowing : reading.Active;
+        var active = reading.Kind == SensorKind.FlowMeter ? reading.IsFlowing : reading.Active;
         var text = reading.ToString();
         var prefix = reading.SensorId + " ";
         if (text.StartsWith(prefix, StringComparison.Ordinal))
@@ -192,4 +192,20 @@ public sealed record ConsoleServices
 
     /// <summary>The commissioning record sent to the centre by <c>commission finish</c>.</summary>
     public required ICommissioningRecord Commissioning { get; init; }
+
+    /// <summary>The mains-present input for <c>test mains</c>; null when the host offers none.</summary>
+    public IMainsInput? Mains { get; init; }
+}
+
+/// <summary>Implemented by the host: the mains-present input (a DC-UPS's AC-OK signal, a UPS HAT's power input) as the gateway reads it.</summary>
+public interface IMainsInput
+{
+    /// <summary>What reads mains, e.g. "DC-UPS signals: AC-OK on GPIO26"; null when the home has no power source configured.</summary>
+    string? Description { get; }
+
+    /// <summary>Mains as last read: true present, false absent, null not read yet or unreadable.</summary>
+    bool? MainsPresent { get; }
+
+    /// <summary>Calls <paramref name="onReading"/> with every reading of the input (true: mains present) until disposed; may be called on any thread.</summary>
+    IDisposable Subscribe(Action<bool> onReading);
 }

@@ -54,6 +54,10 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         config.Uplink.Broker = endpoint.ToString();
         // The 4G modem of the secondary path, checked every scenario minute (a Pi checks every 10).
         config.Devices.Modem = new Devices.Configuration.ModemConfig { CheckMinutes = 1 };
+
+        // The DC-UPS of the hardware/ design, its AC-OK signal on the simulated GPIO; judged at the defaults (read every
+        // 5 s, mains gone or back for 10 s before it counts), on the scenario clock.
+        config.Devices.Power = new Devices.Configuration.PowerConfig { Source = "dc-ups", AcOkPin = SimulatedHome.AcOkPin };
         var builder = new GatewayBuilder(new Core.Time.FixedClockSyncStatus(true), loggers, clock) { SampleOnStart = false, Modem = new Devices.Simulated.SimulatedModem() };
         var gateway = builder.Build(config, dataDir);
         await using var ownedGateway = gateway.ConfigureAwait(false);
@@ -75,9 +79,9 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
             {
                 case Core.Loop.LoopHappeningKind.Reading when h.Reading is { Kind: Core.Events.SensorKind.FlowMeter } r:
                     // A meter reports every second; the story is when water starts and stops.
-                    if (flowing.GetValueOrDefault(r.SensorId) != r.Flow.IsFlowing)
+                    if (flowing.GetValueOrDefault(r.SensorId) != r.IsFlowing)
                     {
-                        flowing[r.SensorId] = r.Flow.IsFlowing;
+                        flowing[r.SensorId] = r.IsFlowing;
                         Show("sensor", h.Text);
                     }
 

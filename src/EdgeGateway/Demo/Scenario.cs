@@ -47,7 +47,8 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
     /// A short day in the life of the resident: a peek out of the door at night (no alarm), a real night exit (alarm,
     /// received by the centre, then taken on by the nurse), a tap left running in the morning, and before noon a fall she
     /// cancels and one she cannot. Each alarm shows both steps at home: delivered ("received"), then taken ("help is
-    /// coming"); a 4G signal loss (modem fault, then restored); the loop reports a delivery only while the alarm is still raised, so seeing both means in that order.
+    /// coming"); a 4G signal loss (modem fault, then restored); a power cut (mains lost on the DC-UPS's AC-OK pin, her
+    /// help call goes out on battery, mains back); the loop reports a delivery only while the alarm is still raised, so seeing both means in that order.
     /// Quiet hours are skipped by stepping the wall clock, as NTP would.
     /// </summary>
     public static Scenario DayInTheLife()
@@ -64,11 +65,15 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
         var fallAck = Taken("the fall", CareEventKind.Fall);
         var modemFault = At("4G signal loss reaches the centre as a modem fault", CareEventKind.ModemFault);
         var modemRestored = At("the modem's return reaches the centre", CareEventKind.ModemRestored);
+        var mainsLost = At("the power cut reaches the centre as mains lost", CareEventKind.MainsLost);
+        var helpOnBattery = Taken("her help call made on battery", CareEventKind.HelpButton);
+        var mainsRestored = At("mains restored reaches the centre", CareEventKind.MainsRestored);
         Expectation[] expected =
         [
             At("night-exit alarm reaches the centre", CareEventKind.NightExit), Delivered("the night exit", CareEventKind.NightExit), nightExitAck, cleared,
             At("tap-left-running alarm reaches the centre", CareEventKind.TapLeftRunning), Delivered("the tap left running", CareEventKind.TapLeftRunning), tapAck,
             modemFault, modemRestored,
+            mainsLost, At("the help call made on battery reaches the centre", CareEventKind.HelpButton), helpOnBattery, mainsRestored,
             fallDetected, fallCancelled, fallDetected2,
             At("fall alarm reaches the centre", CareEventKind.Fall), Delivered("the fall", CareEventKind.Fall), fallAck,
         ];
@@ -88,7 +93,23 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
                 new(T(8, 7), "the tap is turned off", s => s.Home.SetKitchenTap(0)),
                 new(T(8, 7, 10), "the cleaner knocks the 4G antenna cable loose: signal 5 %", s => s.Home.Modem!.LoseSignal(5), modemFault),
                 new(T(8, 7, 40), "the technician, called by the centre, reseats it", s => s.Home.Modem!.Status = Devices.Simulated.SimulatedModem.Healthy, modemRestored),
-                new(T(8, 8), "skipping to 11:00", s => s.Clock.SkipTo(s.Start + T(11, 0) - TimeSpan.FromSeconds(1))),
+                new(T(8, 8), "a storm: the power goes out (the DC-UPS's AC-OK lets go; the gateway runs on its battery)", s => s.Home.SetMains(false), mainsLost),
+                new(T(8, 8, 40), "in the dark she pulls the cord for help", s =>
+                {
+                    s.Tracker.Check("the gateway knows it is on battery before her call", s.Home.PowerSupply == Core.Power.PowerSupply.Battery);
+                    s.Home.SetPullCord(true);
+                }, helpOnBattery),
+                new(T(8, 8, 45), "she lets go; her carer comes round with a torch and resets the call on site", s =>
+                {
+                    s.Home.SetPullCord(false);
+                    s.Tracker.Check("her help call went out and was taken on while on battery", s.Home.PowerSupply == Core.Power.PowerSupply.Battery);
+                    foreach (var alarm in s.Home.Loop.ActiveAlarms.Where(a => a.Event.Kind == CareEventKind.HelpButton))
+                    {
+                        s.Home.Loop.TryClear(alarm.Id, Core.Alarms.ClearReason.LocalReset);
+                    }
+                }),
+                new(T(8, 9, 30), "the power comes back", s => s.Home.SetMains(true), mainsRestored),
+                new(T(8, 11), "skipping to 11:00", s => s.Clock.SkipTo(s.Start + T(11, 0) - TimeSpan.FromSeconds(1))),
                 new(T(11, 0), "she slips and falls (SisFall F01 replayed in real time through the simulated ADXL345)", s =>
                 {
                     s.Clock.Speed = 1;

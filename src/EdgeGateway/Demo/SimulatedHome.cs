@@ -27,6 +27,9 @@ internal sealed class SimulatedHome : IDisposable
     public const int PullCordPin = 27;
     public const int KitchenMeterPin = 22;
     public const double KitchenPulsesPerLitre = 10;
+
+    /// <summary>The DC-UPS's AC-OK signal (hardware/README.md: GPIO26, low while mains is present).</summary>
+    public const int AcOkPin = 26;
     private const int BuzzerPin = 18;
     private const int LedPin = 23;
     private const int ValvePin = 24;
@@ -115,6 +118,12 @@ internal sealed class SimulatedHome : IDisposable
 
     /// <summary>Opens (true) or closes the front door: the magnet leaves the reed switch and the pull-up wins.</summary>
     public void SetFrontDoorOpen(bool open) => Gpio.SetInputLevel(FrontDoorPin, open ? PinValue.High : PinValue.Low);
+
+    /// <summary>Mains present (true) or cut: the DC-UPS's AC-OK optocoupler pulls its pin low only while mains is there.</summary>
+    public void SetMains(bool present) => Gpio.SetInputLevel(AcOkPin, present ? PinValue.Low : PinValue.High);
+
+    /// <summary>The power supply as the gateway has judged it (mains settled or battery); unknown without a power source.</summary>
+    public Core.Power.PowerSupply PowerSupply => _home.Power?.State.Supply ?? Core.Power.PowerSupply.Unknown;
 
     /// <summary>Pulls (true) or lets go of the pull cord.</summary>
     public void SetPullCord(bool pulled) => Gpio.SetInputLevel(PullCordPin, pulled ? PinValue.Low : PinValue.High);

@@ -1,5 +1,4 @@
 using EdgeGateway.Core.Falls;
-using EdgeGateway.Core.Units;
 
 namespace EdgeGateway.Falls;
 

@@ -37,7 +37,7 @@ internal interface IRunningGateway
 /// The console's view of the running gateway: status, live sensors, test alarm, alarms, log, config. When a new config
 /// rebuilds the home, <see cref="Rebind"/> moves the bridge to it, so a console session (and a running watch) goes on.
 /// </summary>
-internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAlarm, IAlarmControl, ICommissioningRecord, IDisposable
+internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAlarm, IAlarmControl, ICommissioningRecord, IMainsInput, IDisposable
 {
     // The key an edit's problem of the whole config is reported at, so the console and the centre have a key to name.
     private static readonly ConfigKey WholeConfig = ConfigKey.Of("config");
@@ -45,6 +45,7 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
     private readonly ConcurrentDictionary<string, SensorValue> _last = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ImmutableSubscribers> _subscribers = new(StringComparer.Ordinal);
     private readonly Lock _bindLock = new();
+    private volatile ImmutableMainsHandlers _mainsHandlers = new([]);
     private volatile IRunningGateway _gateway;
     private volatile IReadOnlyList<SensorInfo> _sensors;
     private int _alarmsRaised;
@@ -55,6 +56,10 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         _clock = clock;
         _sensors = SensorsOf(gateway);
         gateway.Home.Loop.Happened += OnHappening;
+        if (gateway.Home.Power is { } power)
+        {
+            power.ReadingTaken += OnPowerReading;
+        }
     }
 
     /// <summary>The services for a <see cref="TechnicianConsole.ConsoleServer"/> over this gateway; <paramref name="applyNotice"/> tells when an applied config is in force.</summary>
@@ -68,6 +73,7 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         Config = new ConsoleConfigEditor(store, applyNotice),
         Audit = new FileAuditLog(Path.Combine(dataDir, "audit.log")),
         Commissioning = this,
+        Mains = this,
     };
 
     /// <summary>The technician's commissioning record, as one info event through the loop and the outbox like any other.</summary>
@@ -84,10 +90,19 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         lock (_bindLock)
         {
             _gateway.Home.Loop.Happened -= OnHappening;
+            if (_gateway.Home.Power is { } old)
+            {
+                old.ReadingTaken -= OnPowerReading;
+            }
+
             _last.Clear();
             _sensors = SensorsOf(gateway);
             _gateway = gateway;
             gateway.Home.Loop.Happened += OnHappening;
+            if (gateway.Home.Power is { } power)
+            {
+                power.ReadingTaken += OnPowerReading;
+            }
         }
     }
 
@@ -96,6 +111,52 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         lock (_bindLock)
         {
             _gateway.Home.Loop.Happened -= OnHappening;
+            if (_gateway.Home.Power is { } power)
+            {
+                power.ReadingTaken -= OnPowerReading;
+            }
+        }
+    }
+
+    /// <summary>The home's power source, e.g. "DC-UPS signals: AC-OK on GPIO26"; null when it has none.</summary>
+    public string? Description => _gateway.Home.Power?.Description;
+
+    /// <summary>Mains as the source last read it (not settled); null before the first reading or when unreadable.</summary>
+    public bool? MainsPresent => _gateway.Home.Power?.State.Reading.Supply switch
+    {
+        Core.Power.PowerSupply.Mains => true,
+        Core.Power.PowerSupply.Battery => false,
+        _ => null,
+    };
+
+    /// <summary>Each reading of the mains input until disposed (the console's <c>test mains</c>).</summary>
+    IDisposable IMainsInput.Subscribe(Action<bool> onReading)
+    {
+        ArgumentNullException.ThrowIfNull(onReading);
+        lock (_bindLock)
+        {
+            _mainsHandlers = new([.. _mainsHandlers.Handlers, onReading]);
+        }
+
+        return new Unsubscriber(() =>
+        {
+            lock (_bindLock)
+            {
+                _mainsHandlers = new([.. _mainsHandlers.Handlers.Where(h => h != onReading)]);
+            }
+        });
+    }
+
+    private void OnPowerReading(Core.Power.PowerStatus reading)
+    {
+        if (reading.Supply is Core.Power.PowerSupply.Unknown)
+        {
+            return;
+        }
+
+        foreach (var handler in _mainsHandlers.Handlers)
+        {
+            handler(reading.Supply == Core.Power.PowerSupply.Mains);
         }
     }
 
@@ -251,6 +312,8 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
     };
 
     private sealed record ImmutableSubscribers(Action<SensorValue>[] Handlers);
+
+    private sealed record ImmutableMainsHandlers(Action<bool>[] Handlers);
 
     private sealed class Unsubscriber(Action dispose) : IDisposable
     {

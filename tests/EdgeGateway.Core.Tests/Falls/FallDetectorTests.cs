@@ -1,5 +1,4 @@
 using EdgeGateway.Core.Falls;
-using EdgeGateway.Core.Units;
 using static EdgeGateway.Core.Tests.Falls.SyntheticTrace;
 
 namespace EdgeGateway.Core.Tests.Falls;
@@ -160,7 +159,7 @@ public class FallDetectorTests
         var t = new SyntheticTrace(200).Still(3, Upright).FreeFall(0.4, LyingOnBack)
             .Clipped(16, x => x.Impact(40, 0.05))
             .Still(6, LyingOnBack);
-        Assert.Contains(t.Samples, s => s.Z.G >= 16);
+        Assert.Contains(t.Samples, s => s.ZG >= 16);
 
         var d = Assert.Single(Run(t));
         Assert.True(d.Saturated);

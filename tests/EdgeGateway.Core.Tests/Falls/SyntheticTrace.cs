@@ -1,4 +1,4 @@
-using EdgeGateway.Core.Units;
+using EdgeGateway.Core.Falls;
 
 namespace EdgeGateway.Core.Tests.Falls;
 
@@ -98,7 +98,7 @@ internal sealed class SyntheticTrace
         {
             var s = _samples[i];
             _samples[i] = AccelerationSample.FromG(
-                Math.Clamp(s.X.G, -limitG, limitG), Math.Clamp(s.Y.G, -limitG, limitG), Math.Clamp(s.Z.G, -limitG, limitG), s.Timestamp);
+                Math.Clamp(s.XG, -limitG, limitG), Math.Clamp(s.YG, -limitG, limitG), Math.Clamp(s.ZG, -limitG, limitG), s.Timestamp);
         }
 
         return this;

@@ -1,5 +1,4 @@
 using EdgeGateway.Core.Falls;
-using EdgeGateway.Core.Units;
 using static EdgeGateway.Core.Tests.Falls.SyntheticTrace;
 
 namespace EdgeGateway.Core.Tests.Falls;

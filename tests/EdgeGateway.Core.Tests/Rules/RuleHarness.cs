@@ -2,8 +2,8 @@ using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Rules;
 using EdgeGateway.Core.Time;
-using EdgeGateway.Core.Units;
 using Microsoft.Extensions.Time.Testing;
+using UnitsNet;
 
 namespace EdgeGateway.Core.Tests.Rules;
 
@@ -103,7 +103,7 @@ internal sealed class RuleHarness : IRuleContext
     public void Button(string id, bool pressed) => Post(SensorReading.Contact(id, SensorKind.HelpButton, pressed, Now));
 
     public void Flow(string id, double litresPerMinute) =>
-        Post(SensorReading.FlowMeter(id, FlowRate.FromLitresPerMinute(litresPerMinute), new Volume(0), Now));
+        Post(SensorReading.FlowMeter(id, VolumeFlow.FromLitersPerMinute(litresPerMinute), Volume.Zero, Now));
 
     public void Fall(string id, double confidence, IReadOnlyDictionary<string, string>? features = null)
     {

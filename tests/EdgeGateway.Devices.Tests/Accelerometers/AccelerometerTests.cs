@@ -1,6 +1,6 @@
 using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Falls;
 using EdgeGateway.Core.Time;
-using EdgeGateway.Core.Units;
 using EdgeGateway.Devices.Accelerometers;
 using EdgeGateway.Devices.Accelerometers.Adxl345;
 using EdgeGateway.Devices.Accelerometers.Mpu6050;
@@ -65,8 +65,8 @@ public sealed class AccelerometerTests
         var period = TimeSpan.FromSeconds(1 / hz);
         for (var i = from + 1; i < _samples.Count; i++)
         {
-            var expected = ((Math.Round(_samples[i - 1].X.G * 256) + 1) % 1000) / 256.0;
-            Assert.Equal(expected, _samples[i].X.G, 9);
+            var expected = ((Math.Round(_samples[i - 1].XG * 256) + 1) % 1000) / 256.0;
+            Assert.Equal(expected, _samples[i].XG, 9);
             Assert.Equal(period, _samples[i].Timestamp - _samples[i - 1].Timestamp);
         }
     }
@@ -100,7 +100,7 @@ public sealed class AccelerometerTests
         Assert.InRange(_samples.Count, 1990, 2030);
         Assert.Equal(sim.SamplesProduced - sim.Entries, _samples.Count);
         AssertContinuousRamp(200);
-        Assert.Equal(1.0, _samples[^1].Y.G, 9);
+        Assert.Equal(1.0, _samples[^1].YG, 9);
         Assert.InRange(_samples[^1].Timestamp, TimeSpan.FromSeconds(9.8), TimeSpan.FromSeconds(10.2));
     }
 
@@ -448,7 +448,7 @@ public sealed class AccelerometerTests
         Assert.True(_samples.Count - after > 150);
         for (var i = after + 1; i < _samples.Count; i++)
         {
-            Assert.Equal(1.0, _samples[i].Y.G, 3); // misaligned bytes would put x or z data here
+            Assert.Equal(1.0, _samples[i].YG, 3); // misaligned bytes would put x or z data here
         }
     }
 
@@ -481,7 +481,7 @@ public sealed class AccelerometerTests
         using var accelerometer = Supervise(new Adxl345(sim));
         accelerometer.Start();
         PollJittered(accelerometer, TimeSpan.FromSeconds(1), seed: 14);
-        Assert.Contains(_samples, s => Math.Abs(s.X.G - (17 / 256.0)) < 1e-9 && Math.Abs(s.Z.G - (-99 / 256.0)) < 1e-9);
+        Assert.Contains(_samples, s => Math.Abs(s.XG - (17 / 256.0)) < 1e-9 && Math.Abs(s.ZG - (-99 / 256.0)) < 1e-9);
         var ex = Assert.Throws<FormatException>(() => AccelerationTrace.FromSisFall(new StringReader("1,2;\n")));
         Assert.Contains("line 1", ex.Message, StringComparison.Ordinal);
     }

@@ -71,7 +71,7 @@ public sealed class FlowMeterTests : IDisposable
         }
 
         Assert.Equal(20_000, meter.Pulses);
-        Assert.Equal(20_000 / YfS201, meter.Total.Litres, 9);
+        Assert.Equal(20_000 / YfS201, meter.Total.Liters, 9);
     }
 
     [Fact]
@@ -112,13 +112,13 @@ public sealed class FlowMeterTests : IDisposable
             Pulse(rig, TimeSpan.FromSeconds(1.0 / 225));
         }
 
-        Assert.Equal(30, meter.Flow.LitresPerMinute, 0.5);
-        Assert.Equal(30, _readings[^1].Flow.LitresPerMinute, 0.5);
-        Assert.Equal(7.5, meter.Total.Litres, 0.01);
-        Assert.Equal(7.5, _readings[^1].Total.Litres, 0.5); // readings come once a second
+        Assert.Equal(30, meter.Flow.LitersPerMinute, 0.5);
+        Assert.Equal(30, _readings[^1].Flow.LitersPerMinute, 0.5);
+        Assert.Equal(7.5, meter.Total.Liters, 0.01);
+        Assert.Equal(7.5, _readings[^1].Total.Liters, 0.5); // readings come once a second
         rig.Time.Advance(TimeSpan.FromSeconds(12));
-        Assert.Equal(0, meter.Flow.LitresPerMinute);
-        Assert.False(_readings[^1].Flow.IsFlowing);
+        Assert.Equal(0, meter.Flow.LitersPerMinute);
+        Assert.False(_readings[^1].IsFlowing);
     }
 
     [Theory]
@@ -179,7 +179,7 @@ public sealed class FlowMeterTests : IDisposable
         using var reloaded = Open(again);
         Assert.Equal(1_234, reloaded.Pulses);
         Pulse(again, TimeSpan.FromMilliseconds(4));
-        Assert.Equal(1_235 / YfS201, reloaded.Total.Litres, 9);
+        Assert.Equal(1_235 / YfS201, reloaded.Total.Liters, 9);
     }
 
     [Fact]
@@ -196,13 +196,13 @@ public sealed class FlowMeterTests : IDisposable
 
         using var again = new Rig(new FakeTimeProvider());
         using var recalibrated = Open(again, k: 500);
-        Assert.Equal(2.0, recalibrated.Total.Litres, 9);
+        Assert.Equal(2.0, recalibrated.Total.Liters, 9);
         for (var i = 0; i < 500; i++)
         {
             Pulse(again, TimeSpan.FromMilliseconds(4));
         }
 
-        Assert.Equal(3.0, recalibrated.Total.Litres, 9);
+        Assert.Equal(3.0, recalibrated.Total.Liters, 9);
     }
 
     [Fact]
@@ -243,7 +243,7 @@ public sealed class FlowMeterTests : IDisposable
             }
 
             Assert.Equal(10, reed.Pulses);
-            Assert.Equal(10, reed.Total.Litres, 9);
+            Assert.Equal(10, reed.Total.Liters, 9);
         }
 
         Directory.Delete(_dataDir, recursive: true);
@@ -306,7 +306,7 @@ public sealed class FlowMeterTests : IDisposable
 
         Pulse(rig, TimeSpan.FromMilliseconds(100));
         rig.Time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(0.6, _readings[^1].Total.Litres, 9);
+        Assert.Equal(0.6, _readings[^1].Total.Liters, 9);
         Assert.Equal(6, meter.Pulses);
     }
 

@@ -1,5 +1,5 @@
 using System.Device.I2c;
-using EdgeGateway.Core.Units;
+using EdgeGateway.Core.Falls;
 
 namespace EdgeGateway.Devices.Accelerometers.Adxl345;
 
@@ -88,10 +88,10 @@ public sealed class Adxl345 : IAccelerometerChip
             // reader preempted) would be cleared by the next entry's read and never seen.
             _device.WriteRead(entryAddress, _entry);
             overrun |= (_entry[0] & Adxl345Codec.OverrunBit) != 0;
-            destination[i] = new AccelerationSample(
-                new Acceleration(Adxl345Codec.DecodeAxis(_entry[2], _entry[3]) * _gPerLsb),
-                new Acceleration(Adxl345Codec.DecodeAxis(_entry[4], _entry[5]) * _gPerLsb),
-                new Acceleration(Adxl345Codec.DecodeAxis(_entry[6], _entry[7]) * _gPerLsb),
+            destination[i] = AccelerationSample.FromG(
+                Adxl345Codec.DecodeAxis(_entry[2], _entry[3]) * _gPerLsb,
+                Adxl345Codec.DecodeAxis(_entry[4], _entry[5]) * _gPerLsb,
+                Adxl345Codec.DecodeAxis(_entry[6], _entry[7]) * _gPerLsb,
                 TimeSpan.Zero);
         }
 

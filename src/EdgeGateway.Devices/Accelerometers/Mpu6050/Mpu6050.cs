@@ -1,5 +1,5 @@
 using System.Device.I2c;
-using EdgeGateway.Core.Units;
+using EdgeGateway.Core.Falls;
 
 namespace EdgeGateway.Devices.Accelerometers.Mpu6050;
 
@@ -103,10 +103,10 @@ public sealed class Mpu6050 : IAccelerometerChip
         for (var i = 0; i < samples; i++)
         {
             var s = buffer.Slice(i * Mpu6050Codec.BytesPerSample, Mpu6050Codec.BytesPerSample);
-            destination[i] = new AccelerationSample(
-                new Acceleration(Mpu6050Codec.DecodeAxis(s[0], s[1]) * _gPerLsb),
-                new Acceleration(Mpu6050Codec.DecodeAxis(s[2], s[3]) * _gPerLsb),
-                new Acceleration(Mpu6050Codec.DecodeAxis(s[4], s[5]) * _gPerLsb),
+            destination[i] = AccelerationSample.FromG(
+                Mpu6050Codec.DecodeAxis(s[0], s[1]) * _gPerLsb,
+                Mpu6050Codec.DecodeAxis(s[2], s[3]) * _gPerLsb,
+                Mpu6050Codec.DecodeAxis(s[4], s[5]) * _gPerLsb,
                 TimeSpan.Zero);
         }
 
