@@ -319,14 +319,24 @@ internal sealed record AlarmLifecycle(CareEventKind Kind, string? ClearedBy, str
             return $"still {a.State}";
         }
 
-        if (a.DeliveredAt is not { } d || d < a.RaisedAt)
+        if (a.DeliveredAt is not { } d)
         {
-            return a.DeliveredAt is null ? "never delivered" : $"delivered at {d:O}, before it was raised at {a.RaisedAt:O}";
+            return "never delivered";
         }
 
-        if (a.TakenAt is not { } t || a.TakenBy != nurse || t < d)
+        if (d < a.RaisedAt)
         {
-            return a.TakenAt is null ? "cleared without being taken" : $"taken by '{a.TakenBy}' at {t:O} (delivered at {d:O}), expected {nurse} after the delivery";
+            return $"delivered at {d:O}, before it was raised at {a.RaisedAt:O}";
+        }
+
+        if (a.TakenAt is not { } t)
+        {
+            return "cleared without being taken";
+        }
+
+        if (a.TakenBy != nurse || t < d)
+        {
+            return $"taken by '{a.TakenBy}' at {t:O} (delivered at {d:O}), expected {nurse} after the delivery";
         }
 
         if (a.ClearedAt < t || a.ClearedBy != ClearedBy || a.ClearReason != Reason)
