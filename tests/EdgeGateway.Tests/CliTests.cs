@@ -44,7 +44,24 @@ public class CliTests
         Assert.True(Has("central", "alarm.help-button"), "her help call on battery reached the centre");
         Assert.True(Has("alarm", "HelpButton taken by Nurse Berit"), "and was taken on");
         Assert.True(Has("central", "technical.mains-restored"), "and so did the power's return");
-        Assert.Contains(lines, l => l.Contains("19/19 expected happenings observed, 0 failed checks", StringComparison.Ordinal));
+
+        // The duty centre: its page is announced before the story starts; the nurse takes and clears through the page's API,
+        // and the home hears each alarm delivered before taken.
+        int First(string category, string text) => Array.FindIndex(lines, l => l.Contains(category, StringComparison.Ordinal) && l.Contains(text, StringComparison.Ordinal));
+        var page = First("centre", "the nurses' page: http://127.0.0.1:");
+        Assert.True(page >= 0 && page < First("scenario", "the resident is asleep"), "the page's URL comes before the scenario");
+        Assert.True(Has("nurse", "Nurse Berit takes the night-exit alarm on the page: HTTP 200, alarm taken, the gateway's reply: ok"));
+        Assert.True(Has("nurse", "Nurse Berit clears the night-exit alarm on the page (help given): HTTP 200, alarm cleared"));
+        Assert.True(Has("page", "night-exit alarm cleared (help given, Nurse Berit)"));
+        Assert.True(Has("page", "tap-left-running alarm cleared (no help needed, Nurse Berit)"));
+        Assert.True(Has("page", "fall alarm cleared (cleared at the gateway)"));
+        foreach (var kind in new[] { "NightExit", "TapLeftRunning", "Fall" })
+        {
+            var delivered = First("alarm", $"{kind} received by the centre");
+            Assert.True(delivered >= 0 && delivered < First("alarm", $"{kind} taken by Nurse Berit"), $"{kind}: delivered, then taken, at home");
+        }
+
+        Assert.Contains(lines, l => l.Contains("22/22 expected happenings observed, 0 failed checks", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("MISSING", StringComparison.Ordinal) || l.Contains("CHECK FAILED", StringComparison.Ordinal));
     }
 

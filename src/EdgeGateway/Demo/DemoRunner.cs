@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using EdgeGateway.Centre;
+using EdgeGateway.Centre.Archive;
+using EdgeGateway.Centre.Web;
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Hosting;
@@ -14,11 +16,12 @@ using MQTTnet.Server;
 
 namespace EdgeGateway.Demo;
 
-/// <summary>Options of <c>edgegateway demo</c>.</summary>
-internal sealed record DemoOptions(bool Headless, double Speed, TimeSpan SettleTimeout);
+/// <summary>Options of <c>edgegateway demo</c>; <paramref name="Web"/> is where the nurses' page listens (loopback; port 0: a free one).</summary>
+internal sealed record DemoOptions(bool Headless, double Speed, TimeSpan SettleTimeout, IPEndPoint? Web = null);
 
 /// <summary>
-/// Runs the demo: an embedded broker, the gateway with a simulated home, a central viewer, and a scripted scenario.
+/// Runs the demo: an embedded broker, the gateway with a simulated home, the duty centre (SQLite archive, the nurses'
+/// page and its API on loopback) with a nurse who works through that API, and a scripted scenario.
 /// </summary>
 internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFactory loggers)
 {
@@ -33,7 +36,10 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         var start = new DateTimeOffset(2026, 11, 23, 23, 59, 0, Zone.GetUtcOffset(new DateTime(2026, 11, 23, 23, 59, 0)));
         var clock = new ScenarioClock(start, options.Speed, Zone);
         var scenario = Scenario.DayInTheLife();
-        var tracker = new ExpectationTracker(scenario.Expectations);
+        var lifecycles = AlarmLifecycle.DayInTheLife(Nurse);
+        IReadOnlyList<Expectation> expectations = [.. scenario.Expectations, .. lifecycles.Select(l => l.Expectation)];
+        var tracker = new ExpectationTracker(expectations);
+        var homeLog = new HomeAlarmLog();
 
         var port = FreeLoopbackPort();
         using var server = new MqttServerFactory().CreateMqttServer(
@@ -99,10 +105,12 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
                     break;
                 case Core.Loop.LoopHappeningKind.AlarmDelivered:
                     Show("alarm", h.Text);
+                    homeLog.Heard(h.AlarmId ?? h.Event!.Id, h.Kind);
                     tracker.Observe(Observation.Delivered(h.Event!.Kind));
                     break;
                 case Core.Loop.LoopHappeningKind.AlarmTaken:
                     Show("alarm", h.Text);
+                    homeLog.Heard(h.AlarmId ?? h.Event!.Id, h.Kind);
                     tracker.Observe(Observation.Taken(h.Event!.Kind));
                     break;
                 case Core.Loop.LoopHappeningKind.AlarmCleared:
@@ -130,88 +138,139 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
             return Task.CompletedTask;
         };
 
-        // The scenario's nurse takes each alarm on after the centre has stored it: the two steps the resident hears.
-        // On the scenario's clock: a take command's expiry must make sense to the gateway's (fast, stepped) clock.
-        await using var central = new CentralConsumer(endpoint, "central-demo", shareGroup: null, loggers.CreateLogger("central"), LinkSecurity.LoopbackDemo, dedup: null, new CentralAckOptions { Time = clock }) { TakeAs = Nurse };
-        central.EventReceived += (e, isNew) =>
+        // The duty centre as `central --store --web` runs it, on the scenario's clock: the take and clear commands' expiry must
+        // make sense to the gateway's (fast, stepped) clock, and escalation counts scenario minutes.
+        var central = new CentralConsumer(endpoint, "central-demo", shareGroup: null, loggers.CreateLogger("central"), LinkSecurity.LoopbackDemo, dedup: null, new CentralAckOptions { Time = clock }) { FollowGateways = true };
+        var archive = await ArchiveStore.OpenAsync(Path.Combine(dataDir, "centre.sqlite"), cancellationToken).ConfigureAwait(false);
+        var centre = new DutyCentre(archive, [central], new DutyCentreOptions
         {
-            if (isNew)
-            {
-                Show("central", $"received {e.Spec.TypeName} from {e.GatewayId}/{e.SensorId ?? "-"} prio {e.Priority}: {e.Message}");
-                tracker.Observe(Observation.Received(e.Kind));
-            }
+            Time = clock,
+            Zone = Zone,
 
+            // Skipping quiet hours steps the wall clock by hours; that gap is the skip, not a gateway gone silent.
+            SilentMargin = TimeSpan.FromDays(1),
+
+            // Scenario time: a reply takes a few real milliseconds, which is seconds of scenario time at 120x.
+            CommandTimeout = TimeSpan.FromMinutes(10),
+            CheckInterval = TimeSpan.FromSeconds(20),
+        }, loggers.CreateLogger("centre"));
+        centre.EventRecorded += e =>
+        {
+            Show("central", $"received {e.Spec.TypeName} from {e.GatewayId}/{e.SensorId ?? "-"} prio {e.Priority}: {e.Message}");
+            tracker.Observe(Observation.Received(e.Kind));
             return Task.CompletedTask;
         };
-        await central.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        var stage = new DemoStage(home, clock, tracker, start, options.Speed);
-        await gateway.StartAsync(cancellationToken).ConfigureAwait(false);
-
+        CentreWeb? web = null;
+        DemoNurse? nurse = null;
         try
         {
-            // Start-up (JIT, broker) can eat scenario minutes at high speed; a late step shifts the rest by its lateness so
-            // the gaps between steps survive (a peek must stay longer than the debounce, a press must stay inside the window).
-            var lag = TimeSpan.Zero;
-            foreach (var step in scenario.Steps)
+            await centre.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                var due = start + step.At + lag;
-                var delay = clock.RealDelayUntil(due);
-                if (delay > TimeSpan.Zero)
-                {
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    lag += clock.GetUtcNow() - due;
-                }
-
-                Show("scenario", step.Description);
-                step.Act(stage);
-                if (step.WaitFor is { } wait)
-                {
-                    await tracker.WaitAsync(wait, options.SettleTimeout, cancellationToken).ConfigureAwait(false);
-                }
+                web = await CentreWeb.StartAsync(centre, options.Web ?? new IPEndPoint(IPAddress.Loopback, 0), cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                Show("demo", $"--web {options.Web}: cannot listen: {ex.Message}");
+                return 3;
             }
 
-            await tracker.WaitAllAsync(options.SettleTimeout, cancellationToken).ConfigureAwait(false);
+            Show("centre", $"the nurses' page: {web.Url} (open it to watch the alarms move; API {web.Url}api/alarms?state=all)");
+
+            // A nurse reads an alarm for a moment before taking it; 20 scenario seconds stay well inside the first escalation (60 s).
+            nurse = new DemoNurse(web.Url, Nurse, clock, TimeProvider.System, TimeSpan.FromSeconds(20), Show);
+            await nurse.StartAsync(cancellationToken).ConfigureAwait(false);
+            return await PlayAsync(nurse).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        finally
         {
+            if (nurse is not null)
+            {
+                await nurse.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (web is not null)
+            {
+                await web.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await centre.DisposeAsync().ConfigureAwait(false);
+            await archive.DisposeAsync().ConfigureAwait(false);
+            await gateway.DisposeAsync().ConfigureAwait(false);
+            await server.StopAsync().ConfigureAwait(false);
+            Directory.Delete(dataDir, recursive: true);
         }
 
-        var missing = tracker.Missing();
-        foreach (var m in missing)
+        async Task<int> PlayAsync(DemoNurse duty)
         {
-            Show("demo", $"MISSING: {m.Description}");
+            var stage = new DemoStage(home, clock, tracker, start, options.Speed) { Nurse = duty };
+            await gateway.StartAsync(cancellationToken).ConfigureAwait(false);
+
+            try
+            {
+                // Start-up (JIT, broker) can eat scenario minutes at high speed; a late step shifts the rest by its lateness so
+                // the gaps between steps survive (a peek must stay longer than the debounce, a press must stay inside the window).
+                var lag = TimeSpan.Zero;
+                foreach (var step in scenario.Steps)
+                {
+                    var due = start + step.At + lag;
+                    var delay = clock.RealDelayUntil(due);
+                    if (delay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        lag += clock.GetUtcNow() - due;
+                    }
+
+                    Show("scenario", step.Description);
+                    step.Act(stage);
+                    if (step.WaitFor is { } wait)
+                    {
+                        await tracker.WaitAsync(wait, options.SettleTimeout, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                // The check of the duty centre: what the archive shows through the page's API for each of the scenario's alarms.
+                await duty.CheckAsync(lifecycles, homeLog, tracker, options.SettleTimeout, cancellationToken).ConfigureAwait(false);
+                await tracker.WaitAllAsync(options.SettleTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            var missing = tracker.Missing();
+            foreach (var m in missing)
+            {
+                Show("demo", $"MISSING: {m.Description}");
+            }
+
+            var failed = tracker.FailedChecks();
+            foreach (var f in failed)
+            {
+                Show("demo", $"CHECK FAILED: {f}");
+            }
+
+            Show("demo", $"scenario '{scenario.Name}' done: {expectations.Count - missing.Count}/{expectations.Count} expected happenings observed, {failed.Count} failed checks");
+
+            if (!options.Headless && !cancellationToken.IsCancellationRequested)
+            {
+                Show("demo", $"the home keeps running; the technician console is on this terminal (demo PIN {PinPolicy.DemoPin}); Ctrl+C stops");
+                using var bridge = builder.ConsoleBridge(gateway);
+                await using var console = new ConsoleServer(
+                    ConsoleTransports.Open("-"),
+                    bridge.Services(store, dataDir, new LogTail(TimeProvider.System), "the demo home keeps its start-up config (a real gateway rebuilds its home with it)"),
+                    TimeProvider.System,
+                    new ConsoleOptions { PinHash = PinHash.Create(PinPolicy.DemoPin).ToString(), Banner = "EdgeGateway demo home: technician console" },
+                    loggers.CreateLogger<ConsoleServer>());
+                console.Start();
+                await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            }
+
+            return missing.Count == 0 && failed.Count == 0 ? 0 : 1;
         }
-
-        var failed = tracker.FailedChecks();
-        foreach (var f in failed)
-        {
-            Show("demo", $"CHECK FAILED: {f}");
-        }
-
-        Show("demo", $"scenario '{scenario.Name}' done: {scenario.Expectations.Count - missing.Count}/{scenario.Expectations.Count} expected happenings observed, {failed.Count} failed checks");
-
-        if (!options.Headless && !cancellationToken.IsCancellationRequested)
-        {
-            Show("demo", $"the home keeps running; the technician console is on this terminal (demo PIN {PinPolicy.DemoPin}); Ctrl+C stops");
-            using var bridge = builder.ConsoleBridge(gateway);
-            await using var console = new ConsoleServer(
-                ConsoleTransports.Open("-"),
-                bridge.Services(store, dataDir, new LogTail(TimeProvider.System), "the demo home keeps its start-up config (a real gateway rebuilds its home with it)"),
-                TimeProvider.System,
-                new ConsoleOptions { PinHash = PinHash.Create(PinPolicy.DemoPin).ToString(), Banner = "EdgeGateway demo home: technician console" },
-                loggers.CreateLogger<ConsoleServer>());
-            console.Start();
-            await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
-        }
-
-        await gateway.DisposeAsync().ConfigureAwait(false);
-        await server.StopAsync().ConfigureAwait(false);
-        Directory.Delete(dataDir, recursive: true);
-        return missing.Count == 0 && failed.Count == 0 ? 0 : 1;
     }
 
     private static int FreeLoopbackPort()

@@ -16,6 +16,9 @@ internal enum ObservationStep
 
     /// <summary>The fall detector fired in the home.</summary>
     Detected,
+
+    /// <summary>The duty centre's archive (through the page's API) shows the alarm's whole lifecycle.</summary>
+    Recorded,
 }
 
 /// <summary>Something the demo watches for: an event reaching the centre, or the alarm's next step reaching the home.</summary>
@@ -29,13 +32,19 @@ internal readonly record struct Observation(CareEventKind Kind, ObservationStep 
     public static Observation Delivered(CareEventKind kind) => new(kind, ObservationStep.Delivered);
 
     public static Observation Taken(CareEventKind kind) => new(kind, ObservationStep.Taken);
+
+    public static Observation Recorded(CareEventKind kind) => new(kind, ObservationStep.Recorded);
 }
 
 /// <summary>One expected observation, described for the closing summary.</summary>
 internal sealed record Expectation(string Description, Observation Observation);
 
 /// <summary>What a scenario step can act on: the home, the clock (to skip quiet hours) and the tracker (to check).</summary>
-internal sealed record DemoStage(SimulatedHome Home, ScenarioClock Clock, ExpectationTracker Tracker, DateTimeOffset Start, double FastSpeed);
+internal sealed record DemoStage(SimulatedHome Home, ScenarioClock Clock, ExpectationTracker Tracker, DateTimeOffset Start, double FastSpeed)
+{
+    /// <summary>The duty nurse at the centre's page.</summary>
+    public required DemoNurse Nurse { get; init; }
+}
 
 /// <summary>One scripted action at an offset from the scenario's start (wall time); optionally waits for an expectation before going on.</summary>
 internal sealed record ScenarioStep(TimeSpan At, string Description, Action<DemoStage> Act, Expectation? WaitFor = null);
@@ -43,6 +52,12 @@ internal sealed record ScenarioStep(TimeSpan At, string Description, Action<Demo
 /// <summary>A scripted story played against the simulated home.</summary>
 internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, IReadOnlyList<Expectation> Expectations)
 {
+    /// <summary>The reasons the nurse clears with, as the page offers them.</summary>
+    public const string HelpGiven = "help given";
+
+    /// <inheritdoc cref="HelpGiven"/>
+    public const string NoHelpNeeded = "no help needed";
+
     /// <summary>
     /// A short day in the life of the resident: a peek out of the door at night (no alarm), a real night exit (alarm,
     /// received by the centre, then taken on by the nurse), a tap left running in the morning, and before noon a fall she
@@ -87,9 +102,11 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
                 new(T(0, 4), "the grace period is long over", s => s.Tracker.Check(
                     "the peek raised no alarm", s.Tracker.CountOf(Observation.Received(CareEventKind.NightExit)) == 0 && s.Home.Loop.ActiveAlarms.Count == 0)),
                 new(T(0, 4, 30), "she walks out of the front door and does not come back", s => s.Home.SetFrontDoorOpen(true), nightExitAck),
+                new(T(0, 7, 30), "the night nurse has found her in the garden; the duty nurse clears the alarm on the page: help given", s => s.Nurse.Clear(CareEventKind.NightExit, HelpGiven)),
                 new(T(0, 8), "the night nurse brings her back in; the door closes", s => s.Home.SetFrontDoorOpen(false), cleared),
                 new(T(0, 9), "skipping the quiet hours to 08:00", s => s.Clock.SkipTo(s.Start + T(8, 0) - TimeSpan.FromSeconds(1))),
                 new(T(8, 0), "she starts the kitchen tap (7 L/min through the pulse meter) and forgets it", s => s.Home.SetKitchenTap(7), tapAck),
+                new(T(8, 6, 30), "the duty nurse phones her; she is fine and goes to the tap: the nurse clears the alarm, no help needed", s => s.Nurse.Clear(CareEventKind.TapLeftRunning, NoHelpNeeded)),
                 new(T(8, 7), "the tap is turned off", s => s.Home.SetKitchenTap(0)),
                 new(T(8, 7, 10), "the cleaner knocks the 4G antenna cable loose: signal 5 %", s => s.Home.Modem!.LoseSignal(5), modemFault),
                 new(T(8, 7, 40), "the technician, called by the centre, reseats it", s => s.Home.Modem!.Status = Devices.Simulated.SimulatedModem.Healthy, modemRestored),

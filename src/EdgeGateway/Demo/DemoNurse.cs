@@ -1,0 +1,376 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EdgeGateway.Centre.Archive;
+using EdgeGateway.Contract;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Loop;
+
+namespace EdgeGateway.Demo;
+
+/// <summary>
+/// The scenario's duty nurse. She does what a nurse at the page does, through the same HTTP API: follows the live feed
+/// (<c>/api/events/stream</c>), takes each delivered gateway alarm on after reading it (<c>POST /api/alarms/{id}/take</c>)
+/// and clears it with a reason when the scenario says (<c>POST /api/alarms/{id}/clear</c>). Nothing of the centre is
+/// called in-process, so the demo exercises the page's path end to end.
+/// </summary>
+internal sealed class DemoNurse : IAsyncDisposable
+{
+    private readonly HttpClient _http;
+    private readonly TimeProvider _clock;
+    private readonly TimeProvider _realTime;
+    private readonly Action<string, string> _show;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<Guid, string> _states = new();
+    private readonly ConcurrentDictionary<Task, byte> _background = new();
+    private Task? _feed;
+
+    /// <summary>Creates the nurse for the page at <paramref name="page"/>; she reads an alarm for <paramref name="readingTime"/> (scenario time) before taking it.</summary>
+    public DemoNurse(Uri page, string name, TimeProvider clock, TimeProvider realTime, TimeSpan readingTime, Action<string, string> show)
+    {
+        _http = new HttpClient { BaseAddress = page, Timeout = TimeSpan.FromSeconds(30) };
+        Name = name;
+        _clock = clock;
+        _realTime = realTime;
+        ReadingTime = readingTime;
+        _show = show;
+    }
+
+    /// <summary>Her name: the operator every take and clear is recorded under.</summary>
+    public string Name { get; }
+
+    /// <summary>How long she looks at a new alarm before taking it. Also keeps her take behind the centre's receipt ack on the wire, so the home hears "received" before "help is coming".</summary>
+    public TimeSpan ReadingTime { get; }
+
+    /// <summary>The CloudEvents type the page shows for <paramref name="kind"/>.</summary>
+    public static string TypeOf(CareEventKind kind) => CloudEventCodec.TypePrefix + CareEventCatalog.Get(kind).TypeName;
+
+    /// <summary>Subscribes to the page's live feed; returns once subscribed, so no alarm raised afterwards is missed.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var response = await _http.GetAsync(new Uri("api/events/stream", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        _feed = Task.Run(() => FollowAsync(response, _stop.Token), CancellationToken.None);
+    }
+
+    private async Task FollowAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        using (response)
+        {
+            try
+            {
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false));
+                string? kind = null;
+                while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+                {
+                    if (line.StartsWith("event: ", StringComparison.Ordinal))
+                    {
+                        kind = line["event: ".Length..];
+                    }
+                    else if (line.StartsWith("data: ", StringComparison.Ordinal) && kind is "alarm" or "escalation")
+                    {
+                        OnAlarm(kind, line["data: ".Length..]);
+                    }
+                    else if (line.Length == 0)
+                    {
+                        kind = null;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
+            {
+                // The demo is stopping (or the page server went away with it).
+            }
+        }
+    }
+
+    private void OnAlarm(string kind, string json)
+    {
+        var alarm = PageAlarm.Parse(json);
+        if (kind == "escalation")
+        {
+            _show("page", $"{alarm.Name} alarm not taken yet: escalated to level {alarm.Escalation}");
+            return;
+        }
+
+        // The page redraws on every change; the story is each alarm's move to its next state.
+        if (_states.TryGetValue(alarm.Id, out var before) && before == alarm.State)
+        {
+            return;
+        }
+
+        _states[alarm.Id] = alarm.State;
+        _show("page", $"{alarm.Name} alarm {alarm.State}" + alarm.State switch
+        {
+            AlarmStates.Taken => $" by {alarm.TakenBy}",
+            AlarmStates.Cleared => $" ({alarm.ClearReason}{(alarm.ClearedBy is { } by ? $", {by}" : "")})",
+            _ => $": {alarm.Message}",
+        });
+        if (before is null && alarm.Origin == "gateway" && alarm.State == AlarmStates.Delivered)
+        {
+            Track(TakeAsync(alarm));
+        }
+    }
+
+    private async Task TakeAsync(PageAlarm alarm)
+    {
+        await Task.Delay(ReadingTime, _clock, _stop.Token).ConfigureAwait(false);
+        using var response = await _http.PostAsJsonAsync(new Uri($"api/alarms/{alarm.Id:D}/take", UriKind.Relative), new Dictionary<string, string> { ["operator"] = Name }, _stop.Token).ConfigureAwait(false);
+        _show("nurse", $"{Name} takes the {alarm.Name} alarm on the page: {await OutcomeAsync(response).ConfigureAwait(false)}");
+    }
+
+    /// <summary>Clears every open gateway alarm of <paramref name="kind"/> with <paramref name="reason"/> (in the background; the lifecycle check waits for it).</summary>
+    public void Clear(CareEventKind kind, string reason) => Track(ClearAsync(kind, reason));
+
+    private async Task ClearAsync(CareEventKind kind, string reason)
+    {
+        var type = TypeOf(kind);
+        var open = (await AlarmsAsync("open", _stop.Token).ConfigureAwait(false)).Where(a => a.Origin == "gateway" && a.Type == type).ToList();
+        if (open.Count == 0)
+        {
+            _show("nurse", $"{Name} finds no open {Short(type)} alarm on the page to clear");
+        }
+
+        foreach (var alarm in open)
+        {
+            using var response = await _http.PostAsJsonAsync(new Uri($"api/alarms/{alarm.Id:D}/clear", UriKind.Relative), new Dictionary<string, string> { ["operator"] = Name, ["reason"] = reason }, _stop.Token).ConfigureAwait(false);
+            _show("nurse", $"{Name} clears the {alarm.Name} alarm on the page ({reason}): {await OutcomeAsync(response).ConfigureAwait(false)}");
+        }
+    }
+
+    private static async Task<string> OutcomeAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+        using var doc = JsonDocument.Parse(body);
+        var root = doc.RootElement;
+        if (!response.IsSuccessStatusCode)
+        {
+            return $"HTTP {(int)response.StatusCode}: {(root.TryGetProperty("detail", out var d) ? d.GetString() : body)}";
+        }
+
+        var state = root.GetProperty("alarm").GetProperty("state").GetString();
+        var command = root.TryGetProperty("command", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("status", out var s) ? s.GetString() : null;
+        return $"HTTP {(int)response.StatusCode}, alarm {state}" + (command is null ? "" : $", the gateway's reply: {command}");
+    }
+
+    /// <summary>The alarms as <c>GET /api/alarms?state=</c><paramref name="state"/> lists them.</summary>
+    public async Task<IReadOnlyList<PageAlarm>> AlarmsAsync(string state, CancellationToken cancellationToken)
+    {
+        var body = await _http.GetStringAsync(new Uri($"api/alarms?state={state}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        using var doc = JsonDocument.Parse(body);
+        return [.. doc.RootElement.EnumerateArray().Select(e => PageAlarm.From(e))];
+    }
+
+    /// <summary>
+    /// The headless check of the duty centre: polls the API until each of <paramref name="lifecycles"/> shows its whole
+    /// lifecycle (raised → delivered → taken by this nurse → cleared with the expected reason, in that order, and the home
+    /// heard delivered before taken), observing each as it does; reports what is still wrong with the others at the end.
+    /// Every alarm the nurse took must also have been delivered first, at the centre and at home.
+    /// </summary>
+    public async Task CheckAsync(IReadOnlyList<AlarmLifecycle> lifecycles, HomeAlarmLog home, ExpectationTracker tracker, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = _realTime.GetTimestamp() + (long)(timeout.TotalSeconds * _realTime.TimestampFrequency);
+        var pending = lifecycles.ToList();
+        var why = new Dictionary<AlarmLifecycle, string>();
+        IReadOnlyList<PageAlarm> alarms = [];
+        while (true)
+        {
+            alarms = await AlarmsAsync("all", cancellationToken).ConfigureAwait(false);
+            foreach (var lifecycle in pending.ToList())
+            {
+                if (lifecycle.Problem(alarms, Name, home) is { } problem)
+                {
+                    why[lifecycle] = problem;
+                }
+                else
+                {
+                    pending.Remove(lifecycle);
+                    tracker.Observe(lifecycle.Expectation.Observation);
+                }
+            }
+
+            if (pending.Count == 0 || _realTime.GetTimestamp() >= deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _realTime, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var lifecycle in pending)
+        {
+            _show("demo", $"{lifecycle.Expectation.Description}: {why[lifecycle]}");
+        }
+
+        var taken = alarms.Where(a => a.Origin == "gateway" && a.TakenAt is not null).ToList();
+        tracker.Check(
+            $"every alarm taken on the page was taken by {Name} after the centre stored it, and its home heard delivered before taken",
+            taken.All(a => a.TakenBy == Name && a.DeliveredAt <= a.TakenAt && home.DeliveredBeforeTaken(a.Id) != false));
+    }
+
+    private void Track(Task task)
+    {
+        _background[task] = 0;
+        _ = task.ContinueWith(
+            t =>
+            {
+                _background.TryRemove(t, out _);
+                if (t.Exception?.GetBaseException() is { } ex and not OperationCanceledException)
+                {
+                    _show("nurse", $"{Name} could not act on the page: {ex.Message}");
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    internal static string Short(string type) =>
+        type.StartsWith(CloudEventCodec.TypePrefix, StringComparison.Ordinal) ? type[CloudEventCodec.TypePrefix.Length..].Replace("alarm.", "", StringComparison.Ordinal) : type;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll([.. _background.Keys, _feed ?? Task.CompletedTask]).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)
+        {
+            // Stopped mid-action; the alarm stays as the archive has it.
+        }
+
+        _http.Dispose();
+        _stop.Dispose();
+    }
+}
+
+/// <summary>One alarm as the page's JSON shows it (docs/centre-api.yaml).</summary>
+internal sealed record PageAlarm(
+    Guid Id,
+    string Type,
+    string Origin,
+    string State,
+    string Message,
+    DateTimeOffset RaisedAt,
+    DateTimeOffset? DeliveredAt,
+    DateTimeOffset? TakenAt,
+    string? TakenBy,
+    DateTimeOffset? ClearedAt,
+    string? ClearedBy,
+    string? ClearReason,
+    int Escalation)
+{
+    /// <summary>The short name the demo's lines use, e.g. <c>night-exit</c>.</summary>
+    public string Name => DemoNurse.Short(Type);
+
+    public static PageAlarm Parse(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return From(doc.RootElement);
+    }
+
+    public static PageAlarm From(JsonElement e)
+    {
+        static DateTimeOffset? At(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetDateTimeOffset() : null;
+        static string? Str(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        return new PageAlarm(
+            e.GetProperty("id").GetGuid(), Str(e, "type")!, Str(e, "origin")!, Str(e, "state")!, Str(e, "message") ?? "",
+            At(e, "raised_at")!.Value, At(e, "delivered_at"), At(e, "taken_at"), Str(e, "taken_by"),
+            At(e, "cleared_at"), Str(e, "cleared_by"), Str(e, "clear_reason"), e.TryGetProperty("escalation", out var l) ? l.GetInt32() : 0);
+    }
+}
+
+/// <summary>
+/// What the scenario expects the archive to show for one of its alarms at the end: taken by the nurse, then cleared by
+/// <paramref name="ClearedBy"/> (null: at the gateway) with <paramref name="Reason"/>.
+/// </summary>
+internal sealed record AlarmLifecycle(CareEventKind Kind, string? ClearedBy, string Reason, Expectation Expectation)
+{
+    /// <summary>The lifecycles of a day in the life: the nurse clears the night exit and the tap on the page; the carer resets the fall at home.</summary>
+    public static IReadOnlyList<AlarmLifecycle> DayInTheLife(string nurse) =>
+    [
+        Of(CareEventKind.NightExit, "the night exit", nurse, Scenario.HelpGiven),
+        Of(CareEventKind.TapLeftRunning, "the tap left running", nurse, Scenario.NoHelpNeeded),
+        Of(CareEventKind.Fall, "the fall", null, "cleared at the gateway"),
+    ];
+
+    private static AlarmLifecycle Of(CareEventKind kind, string what, string? clearedBy, string reason) =>
+        new(kind, clearedBy, reason, new Expectation(
+            $"the page shows {what} raised → delivered → taken by the nurse → cleared {(clearedBy is null ? "at home" : "by her")} ({reason})",
+            Observation.Recorded(kind)));
+
+    /// <summary>What is wrong with this alarm's record, or null when its whole lifecycle is there in order.</summary>
+    public string? Problem(IReadOnlyList<PageAlarm> alarms, string nurse, HomeAlarmLog home)
+    {
+        var type = DemoNurse.TypeOf(Kind);
+        var of = alarms.Where(a => a.Type == type && a.Origin == "gateway").ToList();
+        if (of.Count != 1)
+        {
+            return $"expected one {type} alarm at the centre, found {of.Count}";
+        }
+
+        var a = of[0];
+        if (a.State != AlarmStates.Cleared)
+        {
+            return $"still {a.State}";
+        }
+
+        if (a.DeliveredAt is not { } d)
+        {
+            return "never delivered";
+        }
+
+        if (d < a.RaisedAt)
+        {
+            return $"delivered at {d:O}, before it was raised at {a.RaisedAt:O}";
+        }
+
+        if (a.TakenAt is not { } t)
+        {
+            return "cleared without being taken";
+        }
+
+        if (a.TakenBy != nurse || t < d)
+        {
+            return $"taken by '{a.TakenBy}' at {t:O} (delivered at {d:O}), expected {nurse} after the delivery";
+        }
+
+        if (a.ClearedAt < t || a.ClearedBy != ClearedBy || a.ClearReason != Reason)
+        {
+            return $"cleared by '{a.ClearedBy ?? "the gateway"}' ({a.ClearReason}) at {a.ClearedAt:O}, expected '{ClearedBy ?? "the gateway"}' ({Reason}) after the take at {t:O}";
+        }
+
+        return home.DeliveredBeforeTaken(a.Id) is true ? null : "the home did not hear delivered before taken";
+    }
+}
+
+/// <summary>The order in which the home heard each alarm's steps (the loop's happenings), for the check that delivered came before taken.</summary>
+internal sealed class HomeAlarmLog
+{
+    private readonly ConcurrentDictionary<Guid, ConcurrentQueue<LoopHappeningKind>> _steps = new();
+
+    public void Heard(Guid alarm, LoopHappeningKind step) => _steps.GetOrAdd(alarm, _ => new()).Enqueue(step);
+
+    /// <summary>True when the home heard delivered and later taken; false when it heard taken without a delivery before; null when it heard no take.</summary>
+    public bool? DeliveredBeforeTaken(Guid alarm)
+    {
+        if (!_steps.TryGetValue(alarm, out var steps))
+        {
+            return null;
+        }
+
+        var list = steps.ToList();
+        var taken = list.IndexOf(LoopHappeningKind.AlarmTaken);
+        if (taken < 0)
+        {
+            return null;
+        }
+
+        var delivered = list.IndexOf(LoopHappeningKind.AlarmDelivered);
+        return delivered >= 0 && delivered < taken;
+    }
+}
