@@ -199,6 +199,12 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
             return false;
         }
 
+        if (!matches[0].Event.Spec.Cancellable)
+        {
+            error = $"{matches[0].Event.Spec.TypeName} cannot be reset at the gateway; only the centre can clear it, once the detector has released";
+            return false;
+        }
+
         error = null;
         return loop.TryClear(matches[0].Id, ClearReason.LocalReset) || Fail("the alarm loop is busy; try again", out error);
     }
