@@ -67,6 +67,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         using var home = new SimulatedHome(gateway.Home, clock);
         var flowing = new Dictionary<string, bool>();
         var falls = 0;
+        var raisedKinds = new System.Collections.Concurrent.ConcurrentDictionary<Guid, CareEventKind>();
         home.Buzzer.Changed += p => Show("buzzer", p.ToString());
         home.Led.Changed += p => Show("led", p.ToString());
         home.Loop.Happened += h =>
@@ -92,6 +93,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
                     break;
                 case Core.Loop.LoopHappeningKind.AlarmRaised:
                     Show("alarm", $"raised: {h.Text}");
+                    raisedKinds[h.AlarmId!.Value] = h.Event!.Kind;
                     break;
                 case Core.Loop.LoopHappeningKind.AlarmDelivered:
                     Show("alarm", h.Text);
@@ -103,6 +105,11 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
                     break;
                 case Core.Loop.LoopHappeningKind.AlarmCleared:
                     Show("alarm", h.Text);
+                    if (raisedKinds.TryGetValue(h.AlarmId!.Value, out var clearedKind))
+                    {
+                        tracker.Observe(Observation.Cleared(clearedKind));
+                    }
+
                     break;
                 case Core.Loop.LoopHappeningKind.EventEmitted:
                     Show("event", $"{h.Event!.Kind}: {h.Text}");
@@ -141,7 +148,10 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         };
         await central.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        var stage = new DemoStage(home, clock, tracker, start, options.Speed);
+        void ClearAtCentre(Guid alarm) =>
+            _ = central.PublishCommandAsync(SimulatedHome.GatewayId, CentralConsumer.ClearCommand(alarm, Nurse, clock.GetUtcNow()), cancellationToken)
+                .ContinueWith(t => Show("central", $"clear of {alarm} not sent: {t.Exception?.GetBaseException().Message}"), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        var stage = new DemoStage(home, clock, tracker, start, options.Speed, ClearAtCentre);
         await gateway.StartAsync(cancellationToken).ConfigureAwait(false);
 
         try
