@@ -32,8 +32,8 @@ internal sealed class SimulatedHome : IDisposable
     public const int KitchenSmokeSupervisionPin = 6;
     public const int PillDispenserPin = 13;
     public const int StoveGuardPin = 16;
-    public const int HallPirPin = 19;
-    public const int BathroomPirPin = 20;
+    public const int HallPirPin = 12;
+    public const int BathroomPirPin = 21;
     public const int FrontDoorPin = 17;
     public const int PullCordPin = 27;
     public const int KitchenMeterPin = 22;
