@@ -15,7 +15,8 @@ namespace EdgeGateway.Benchmarks;
 /// <summary>
 /// Local loop latency, input change → buzzer command, as percentiles over many changes (BenchmarkDotNet reports means,
 /// not the tail of a pipeline). Run: <c>dotnet run -c Release --project bench/EdgeGateway.Benchmarks -- latency [changes]</c>,
-/// or only the GPIO edge path: <c>... -- latency gpio [edges]</c> (bench/README.md).
+/// or only the GPIO edge path: <c>... -- latency gpio [edges]</c>, or the supervised smoke relay (both sides of the
+/// changeover) → fire pattern: <c>... -- latency smoke [edges]</c> (bench/README.md).
 /// </summary>
 internal static class LoopLatency
 {
@@ -25,6 +26,15 @@ internal static class LoopLatency
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is [_, "smoke", ..])
+        {
+            var edges = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5_000;
+            var debounceMs = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 1;
+            var debounce = TimeSpan.FromMilliseconds(debounceMs);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"smoke relay (NO and NC side, wire-cut supervised) → ContactInput ({debounceMs:0.###} ms debounce) → alarm loop → buzzer Fire, beyond the debounce; {edges:N0} alarms; target p99 ≤ {TargetP99Micros:0} µs, max ≤ {TargetMaxMicros:0} µs"));
+            return await MeasureGpioAsync("debounce on its own thread (TimeProvider.System, as in production)", TimeProvider.System, edges, debounce, smoke: true) ? 0 : 1;
+        }
+
         if (args is [_, "gpio", ..])
         {
             var edges = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5_000;
@@ -50,10 +60,11 @@ internal static class LoopLatency
         return dedicated;
     }
 
-    private static AlarmLoop NewLoop(TimestampBuzzer buzzer)
+    private static AlarmLoop NewLoop(TimestampBuzzer buzzer, bool smoke = false)
     {
         var events = new CareEventFactory("bench-home", TimeProvider.System, new FixedClockSyncStatus(true));
-        return new AlarmLoop(events, TimeProvider.System, [new HelpButtonRule(new HelpButtonOptions())], buzzer, new NullLed(), inputCapacity: 4096);
+        ICareRule rule = smoke ? new SafetyDeviceRule(new SafetyDevicesOptions()) : new HelpButtonRule(new HelpButtonOptions());
+        return new AlarmLoop(events, TimeProvider.System, [rule], buzzer, new NullLed(), inputCapacity: 4096);
     }
 
     private static async Task MeasureAsync(string name, int presses, bool drain)
@@ -100,25 +111,45 @@ internal static class LoopLatency
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {2 * presses / wall.Elapsed.TotalSeconds:N0} input→output round trips/s; outbound backlog at end {backlog:N0} events"));
     }
 
-    private static async Task<bool> MeasureGpioAsync(string name, TimeProvider time, int edges, TimeSpan debounce)
+    private static async Task<bool> MeasureGpioAsync(string name, TimeProvider time, int edges, TimeSpan debounce, bool smoke = false)
     {
+        const int Pin = 27;
+        const int SupervisionPin = 26;
         // The whole device path: a pin edge on the simulated driver → the real GpioController → ContactInput's debounce
         // → TryPost → rule → buzzer. What matters is the time beyond the debounce.
         var buzzer = new TimestampBuzzer();
-        var loop = NewLoop(buzzer);
+        var loop = NewLoop(buzzer, smoke);
         var events = new CareEventFactory("bench-home", TimeProvider.System, new FixedClockSyncStatus(true));
         var driver = new SimulatedGpioDriver();
         using var gpio = new GpioController(driver);
         using var released = new SemaphoreSlim(0);
         long settledAt = 0;
-        driver.SetInputLevel(27, PinValue.High);
+
+        // The smoke relay switches both sides: NO closes (pin low) as NC opens (supervision pin high), and back. The debounce
+        // counts from the last edge, so that edge's timestamp is where the time beyond the debounce starts.
+        long Switch(bool active)
+        {
+            var last = Stopwatch.GetTimestamp();
+            driver.SetInputLevel(Pin, active ? PinValue.Low : PinValue.High);
+            if (smoke)
+            {
+                last = Stopwatch.GetTimestamp();
+                driver.SetInputLevel(SupervisionPin, active ? PinValue.High : PinValue.Low);
+            }
+
+            return last;
+        }
+
+        _ = Switch(false);
 
         // Hundreds of presses a minute is, by design, flapping for a real cord: the flapping filter would report it
         // after 20 changes (issue 15). The bench measures the press path, so it lifts the limit and checks at the end
         // that the filter never had a say.
         using var cord = new ContactInput(
             gpio,
-            new ContactInputOptions { SensorId = "cord", Kind = SensorKind.HelpButton, Pin = 27, Debounce = debounce, FlappingMaxChangesPerMinute = int.MaxValue },
+            smoke
+                ? new ContactInputOptions { SensorId = "kitchen-smoke", Kind = SensorKind.SmokeDetector, Pin = Pin, SupervisionPin = SupervisionPin, Debounce = debounce, FlappingMaxChangesPerMinute = int.MaxValue }
+                : new ContactInputOptions { SensorId = "cord", Kind = SensorKind.HelpButton, Pin = Pin, Debounce = debounce, FlappingMaxChangesPerMinute = int.MaxValue },
             time,
             events.Now,
             r =>
@@ -149,14 +180,13 @@ internal static class LoopLatency
         for (var i = 0; i < edges + warmUp; i++)
         {
             var seen = buzzer.Changes;
-            var t0 = Stopwatch.GetTimestamp();
-            driver.SetInputLevel(27, PinValue.Low);
+            var t0 = Switch(true);
             var t1 = buzzer.WaitForChange(seen, block: true);
             beyond[i] = Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds - debounce.TotalMicroseconds;
             var settled = Volatile.Read(ref settledAt);
             debounced[i] = Stopwatch.GetElapsedTime(t0, settled).TotalMicroseconds - debounce.TotalMicroseconds;
             looped[i] = Stopwatch.GetElapsedTime(settled, t1).TotalMicroseconds;
-            driver.SetInputLevel(27, PinValue.High);
+            _ = Switch(false);
 
             // Let the release settle first, or the next press would fall inside its debounce and be filtered (correctly).
             if (!released.Wait(TimeSpan.FromSeconds(10)))
@@ -165,13 +195,14 @@ internal static class LoopLatency
             }
 
             seen = buzzer.Changes;
-            loop.TryClear(loop.ActiveAlarms[0].Id, ClearReason.LocalReset);
+            // A fire is never reset on site: the centre clears it once the detector has released (queued after the release).
+            loop.TryClear(loop.ActiveAlarms[0].Id, smoke ? ClearReason.Centre : ClearReason.LocalReset);
             buzzer.WaitForChange(seen, block: true);
         }
 
         if (cord.State != Devices.Supervision.SupervisionState.Alive || cord.SinkFailures != 0)
         {
-            throw new InvalidOperationException($"the cord ended {cord.State} with {cord.SinkFailures} sink failures: the run did not measure the plain press path");
+            throw new InvalidOperationException($"the input ended {cord.State} with {cord.SinkFailures} sink failures: the run did not measure the plain press path");
         }
 
         await stop.CancelAsync();

@@ -81,7 +81,7 @@ public class RulesBenchmarks
 
         public EventTime Now { get; } = now;
 
-        public Alarm RaiseAlarm(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null) =>
+        public Alarm RaiseAlarm(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null, int? priority = null) =>
             throw new InvalidOperationException($"the benchmark's readings should raise nothing, got {kind}");
 
         public CareEvent Emit(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null) =>

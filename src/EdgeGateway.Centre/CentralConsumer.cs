@@ -354,14 +354,19 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     }
 
     /// <summary>The <c>alarm.acknowledge</c> command that takes <paramref name="alarm"/> on as <paramref name="by"/>, valid for 5 minutes.</summary>
-    public static byte[] TakeCommand(Guid alarm, string by, DateTimeOffset now)
+    public static byte[] TakeCommand(Guid alarm, string by, DateTimeOffset now) => AlarmCommand("alarm.acknowledge", alarm, by, now);
+
+    /// <summary>The <c>alarm.clear</c> command with which <paramref name="by"/> ends <paramref name="alarm"/>, valid for 5 minutes.</summary>
+    public static byte[] ClearCommand(Guid alarm, string by, DateTimeOffset now) => AlarmCommand("alarm.clear", alarm, by, now);
+
+    private static byte[] AlarmCommand(string type, Guid alarm, string by, DateTimeOffset now)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
             w.WriteString("id", Guid.CreateVersion7(now));
-            w.WriteString("type", "alarm.acknowledge");
+            w.WriteString("type", type);
             w.WriteString("by", by);
             w.WriteString("expires", now.AddMinutes(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
             w.WriteStartObject("args");

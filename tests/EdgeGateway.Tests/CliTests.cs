@@ -40,6 +40,14 @@ public class CliTests
         Assert.True(Has("alarm", "Fall cleared (LocalReset)"));
         Assert.True(Has("central", "technical.modem-fault"), "the 4G signal loss reached the centre");
         Assert.True(Has("central", "technical.modem-restored"), "and so did its end");
+        Assert.True(Has("central", "alarm.dose-missed"), "the missed dose reached the centre");
+        Assert.True(Has("alarm", "DoseMissed cleared (ConditionEnded)"), "and ended when the dose was taken late");
+        Assert.True(Has("central", "alarm.fire") && Has("central", "prio 0"), "the fire reached the centre at the highest priority");
+        Assert.True(Has("buzzer", "Fire"));
+        Assert.True(Has("gateway", "clear refused: a fire alarm cannot be reset at the gateway"), "the local reset was refused");
+        Assert.True(Has("central", "info.smoke-released"));
+        Assert.True(Has("alarm", "Fire cleared (Centre)"), "only the centre's clear ended it");
+        Assert.True(Has("central", "info.stove-switched-off"));
         Assert.True(Has("central", "technical.mains-lost"), "the power cut reached the centre");
         Assert.True(Has("central", "alarm.help-button"), "her help call on battery reached the centre");
         Assert.True(Has("alarm", "HelpButton taken by Nurse Berit"), "and was taken on");

@@ -26,6 +26,7 @@ public static class GainsReport
 {
     private static readonly string FallCancelled = CloudEventCodec.TypePrefix + CareEventCatalog.Get(CareEventKind.FallCancelled).TypeName;
     private static readonly string NightExit = CloudEventCodec.TypePrefix + CareEventCatalog.Get(CareEventKind.NightExit).TypeName;
+    private static readonly string DoseMissed = CloudEventCodec.TypePrefix + CareEventCatalog.Get(CareEventKind.DoseMissed).TypeName;
 
     /// <summary>Writes the report for <paramref name="query"/> as JSON.</summary>
     public static async Task WriteAsync(IArchive archive, GainsQuery query, Utf8JsonWriter w, CancellationToken cancellationToken = default)
@@ -103,6 +104,9 @@ public static class GainsReport
         var inWindow = events.Where(e => e.ReceivedAt >= from && e.ReceivedAt < to).ToList();
         w.WriteNumber("fall_prealarms_cancelled", inWindow.Count(e => e.Type == FallCancelled));
         w.WriteNumber("night_exits", inWindow.Count(e => e.Type == NightExit));
+
+        // Electronic medication support is a gain the municipalities measure; a missed dose is what it failed to prevent.
+        w.WriteNumber("missed_doses", inWindow.Count(e => e.Type == DoseMissed));
         var nights = Nights(q, from, to).Where(n => n.Start >= g.FirstSeen).ToList();
         var quiet = nights.Count(n => !all.Any(a => a.Origin == "gateway" && a.ReceivedAt >= n.Start && a.ReceivedAt < n.End));
         w.WriteNumber("nights", nights.Count);

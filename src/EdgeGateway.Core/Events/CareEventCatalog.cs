@@ -13,6 +13,9 @@ public sealed record CareEventSpec(CareEventKind Kind, EventClass Class, int Pri
 {
     /// <summary>True for an alarm that travels the whole chain but sounds and lights nothing at home (the daily test).</summary>
     public bool Silent { get; init; }
+
+    /// <summary>False for an alarm no one at the gateway may reset (a fire): it ends only as its rule allows (detector released and the centre clears).</summary>
+    public bool Cancellable { get; init; } = true;
 }
 
 /// <summary>One table for every event kind's class, priority and SCAIP codes, so they cannot drift apart across the code.</summary>
@@ -44,6 +47,20 @@ public static class CareEventCatalog
             new(CareEventKind.TapLeftRunning, A, 4, ScaipCodes.Device.Water, null, "alarm.tap-left-running"),
             new(CareEventKind.SlowLeak, A, 5, ScaipCodes.Device.Water, null, "alarm.slow-leak"),
             new(CareEventKind.DoorLeftOpen, A, 5, ScaipCodes.Device.Door, ScaipCodes.Status.OpenTooLong, "alarm.door-left-open"),
+
+            // Our SCAIP sources (domain notes: device types and status codes given as examples) list no device type or
+            // status for a smoke detector, a medication dispenser, a stove guard or a PIR, and none for a bathroom
+            // visit: the codes stay empty, the type names the event. Not cancellable at the gateway: see Cancellable.
+            new(CareEventKind.Fire, A, 0, null, null, "alarm.fire") { Cancellable = false },
+            // Below a fall (1) by default; rules.medication.dose_missed_priority sets another per home.
+            new(CareEventKind.DoseMissed, A, 4, null, null, "alarm.dose-missed"),
+            new(CareEventKind.BathroomTooLong, A, 2, null, null, "alarm.bathroom-too-long"),
+            new(CareEventKind.SmokeReleased, I, 2, null, null, "info.smoke-released"),
+            new(CareEventKind.StoveSwitchedOff, I, 4, null, null, "info.stove-switched-off"),
+            new(CareEventKind.DispenserFault, T, 5, null, null, "technical.dispenser-fault"),
+            new(CareEventKind.SmokeDetectorFault, T, 4, null, null, "technical.smoke-detector-fault"),
+            new(CareEventKind.StoveGuardFault, T, 5, null, null, "technical.stove-guard-fault"),
+            new(CareEventKind.DeviceFaultCleared, T, 7, null, null, "technical.device-fault-cleared"),
             new(CareEventKind.TestAlarm, A, 9, null, ScaipCodes.Status.TestTransmission, "alarm.test"),
             new(CareEventKind.PowerShutdown, A, 3, ScaipCodes.Device.Power, null, "alarm.power-shutdown"),
             new(CareEventKind.DailyTest, A, 9, null, ScaipCodes.Status.TestTransmissionPeriodic, "alarm.daily-test") { Silent = true },

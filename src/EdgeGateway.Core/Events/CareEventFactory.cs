@@ -43,7 +43,8 @@ public sealed partial class CareEventFactory
         string message,
         IReadOnlyDictionary<string, string>? data = null,
         Guid? relatesTo = null,
-        EventTime? at = null)
+        EventTime? at = null,
+        int? priority = null)
     {
         var time = at ?? Now();
         var spec = CareEventCatalog.Get(kind);
@@ -56,7 +57,7 @@ public sealed partial class CareEventFactory
             BootId = BootId,
             Sequence = Interlocked.Increment(ref _sequence),
             Time = time,
-            Priority = spec.Priority,
+            Priority = priority ?? spec.Priority,
             Message = message,
             RelatesTo = relatesTo,
             Data = data ?? new Dictionary<string, string>(),

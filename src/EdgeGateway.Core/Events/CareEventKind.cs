@@ -48,6 +48,33 @@ public enum CareEventKind
     /// <summary>No activity for too long and nobody cancelled the warning.</summary>
     Inactivity,
 
+    /// <summary>A smoke detector's relay reports smoke: highest priority, the buzzer's fire pattern, never cancellable at the gateway.</summary>
+    Fire,
+
+    /// <summary>The smoke detector's relay has released after a fire alarm: the centre may now clear the alarm (it stays until then).</summary>
+    SmokeReleased,
+
+    /// <summary>A medication dispenser reports a dose not taken within its window.</summary>
+    DoseMissed,
+
+    /// <summary>A stove guard switched the stove off (it saw overheating or an unattended stove).</summary>
+    StoveSwitchedOff,
+
+    /// <summary>The resident has been in the bathroom longer than the limit (night or day).</summary>
+    BathroomTooLong,
+
+    /// <summary>A medication dispenser's fault output is active.</summary>
+    DispenserFault,
+
+    /// <summary>A smoke detector's fault or tamper output is active: the home may have no working smoke detection.</summary>
+    SmokeDetectorFault,
+
+    /// <summary>A stove guard's fault output is active.</summary>
+    StoveGuardFault,
+
+    /// <summary>A device's fault output (dispenser, smoke detector, stove guard) has released.</summary>
+    DeviceFaultCleared,
+
     /// <summary>A test alarm sent on purpose (technician or centre).</summary>
     TestAlarm,
 

@@ -26,6 +26,27 @@ public enum SensorKind
 
     /// <summary>Whether a worn accelerometer moves like a worn one (<c>WearerMonitor</c>); active means worn, inactive means lifeless.</summary>
     WearableWorn,
+
+    /// <summary>A medication dispenser's alarm output (Evondos, Pilly, Careousel class); active means a dose was not taken within the dispenser's window.</summary>
+    MedicationDispenser,
+
+    /// <summary>A medication dispenser's separate fault output, where it has one; active means the dispenser reports a fault.</summary>
+    DispenserFault,
+
+    /// <summary>A smoke detector's relay output (mains smoke alarm with a relay or interconnect module); active means smoke.</summary>
+    SmokeDetector,
+
+    /// <summary>A smoke detector's fault or tamper output, where it has one; active means fault, tamper or dead battery.</summary>
+    SmokeDetectorFault,
+
+    /// <summary>A stove guard's (komfyrvakt: Innohome, Safera class) alarm output; active means the guard has switched the stove off.</summary>
+    StoveGuard,
+
+    /// <summary>A stove guard's fault output, where it has one; active means the guard reports a fault.</summary>
+    StoveGuardFault,
+
+    /// <summary>A PIR motion sensor (HC-SR501 class) in one room; active means motion seen (for the sensor's hold time).</summary>
+    Motion,
 }
 
 /// <summary>What follows from a <see cref="SensorKind"/> for the parts that handle every kind alike.</summary>
@@ -34,4 +55,13 @@ public static class SensorKindExtensions
     /// <summary>True for kinds whose purpose is to call for help: their presses are never withheld, not even while they flap.</summary>
     /// <remarks>A frightened resident pulls the cord again and again; a filter that silences a noisy door must not silence her.</remarks>
     public static bool CallsForHelp(this SensorKind kind) => kind == SensorKind.HelpButton;
+
+    /// <summary>True for a safety device's alarm output whose readings must never be withheld (a fire, a missed dose, a stove switched off).</summary>
+    /// <remarks>Like a pull cord: a relay that chatters while the kitchen burns is still a fire, so flapping is reported but the readings go on.</remarks>
+    public static bool NeverWithheld(this SensorKind kind) =>
+        kind is SensorKind.HelpButton or SensorKind.SmokeDetector or SensorKind.MedicationDispenser or SensorKind.StoveGuard;
+
+    /// <summary>True for a device's fault output: active means the device itself is faulty (a technical event, not an alarm).</summary>
+    public static bool IsDeviceFault(this SensorKind kind) =>
+        kind is SensorKind.DispenserFault or SensorKind.SmokeDetectorFault or SensorKind.StoveGuardFault;
 }

@@ -45,6 +45,11 @@ public readonly record struct SensorReading
         SensorKind.HelpButton => $"{SensorId} {(Active ? "pressed" : "released")}",
         SensorKind.WearerPosture => $"{SensorId} {(Active ? "wearer upright" : "wearer down")}",
         SensorKind.WearableWorn => $"{SensorId} {(Active ? "worn" : "lifeless")}",
+        SensorKind.MedicationDispenser => $"{SensorId} {(Active ? "dose missed" : "no missed dose")}",
+        SensorKind.SmokeDetector => $"{SensorId} {(Active ? "SMOKE" : "no smoke")}",
+        SensorKind.StoveGuard => $"{SensorId} {(Active ? "stove switched off by the guard" : "stove guard idle")}",
+        SensorKind.DispenserFault or SensorKind.SmokeDetectorFault or SensorKind.StoveGuardFault => $"{SensorId} {(Active ? "device fault" : "device ok")}",
+        SensorKind.Motion => $"{SensorId} {(Active ? "motion" : "no motion")}",
         _ => $"{SensorId} {(Active ? "occupied" : "empty")}",
     };
 }

@@ -54,7 +54,7 @@ public sealed record LoopHappening(LoopHappeningKind Kind, string Text, CareEven
 /// and events leave through an unbounded channel that the uplink drains at its own pace, so a stalled uplink
 /// can only grow that queue, never delay a buzzer.
 /// <para>
-/// Buzzer, most urgent first: an alarm raised while no uplink path works → <see cref="BuzzerPattern.AlarmUndeliverable"/>
+/// Buzzer, most urgent first: an uncleared fire alarm → <see cref="BuzzerPattern.Fire"/>; an alarm raised while no uplink path works → <see cref="BuzzerPattern.AlarmUndeliverable"/>
 /// (never a silent failure); a local warning the resident can cancel (fall pre-alarm, inactivity warning) →
 /// <see cref="BuzzerPattern.PreAlarm"/>, since it asks the resident to act now; a raised alarm → <see cref="BuzzerPattern.Alarm"/>;
 /// a delivered one (the centre has it, no person yet) → <see cref="BuzzerPattern.AlarmDelivered"/>; a taken one →
@@ -79,6 +79,8 @@ public sealed class AlarmLoop : IRuleContext
     private readonly Lock _snapshotLock = new();
     private Alarm[] _snapshot = [];
     private readonly ILocalWarningRule[] _warningRules;
+    private readonly IClearGuard[] _clearGuards;
+    private Dictionary<Guid, string> _centreClearHolds = [];
     private readonly HashSet<string> _faults = new(StringComparer.Ordinal);
     private long _droppedInputs;
     private long _lastTurnTimestamp;
@@ -109,6 +111,7 @@ public sealed class AlarmLoop : IRuleContext
         _buzzer = buzzer;
         _led = led;
         _warningRules = rules.OfType<ILocalWarningRule>().ToArray();
+        _clearGuards = rules.OfType<IClearGuard>().ToArray();
         _inputs = Channel.CreateBounded<LoopInput>(new BoundedChannelOptions(inputCapacity)
         {
             SingleReader = true,
@@ -132,6 +135,15 @@ public sealed class AlarmLoop : IRuleContext
             {
                 return _snapshot;
             }
+        }
+    }
+
+    /// <summary>Why the centre may not clear <paramref name="alarmId"/> right now (a fire whose detector still reports smoke), or null; safe from any thread.</summary>
+    public string? CentreClearRefusal(Guid alarmId)
+    {
+        lock (_snapshotLock)
+        {
+            return _centreClearHolds.GetValueOrDefault(alarmId);
         }
     }
 
@@ -334,6 +346,7 @@ public sealed class AlarmLoop : IRuleContext
     {
         Handle(input);
         UpdateOutputs();
+        PublishClearHolds();
         Interlocked.Exchange(ref _lastTurnTimestamp, _time.GetTimestamp());
     }
 
@@ -344,9 +357,9 @@ public sealed class AlarmLoop : IRuleContext
     }
 
     /// <inheritdoc />
-    public Alarm RaiseAlarm(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null)
+    public Alarm RaiseAlarm(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null, int? priority = null)
     {
-        var evt = _events.Create(kind, sensorId, message, data);
+        var evt = _events.Create(kind, sensorId, message, data, priority: priority);
         var alarm = new Alarm(evt) { Silent = CareEventCatalog.Get(kind).Silent };
         _alarms.Add(alarm.Id, alarm);
         PublishSnapshot();
@@ -362,6 +375,16 @@ public sealed class AlarmLoop : IRuleContext
         if (evt.Class == EventClass.Alarm)
         {
             throw new ArgumentException($"{kind} is an alarm: use RaiseAlarm", nameof(kind));
+        }
+
+        // A device's own fault output shows on the LED like a faulted sensor until it releases.
+        if (kind is CareEventKind.DispenserFault or CareEventKind.SmokeDetectorFault or CareEventKind.StoveGuardFault)
+        {
+            _faults.Add(sensorId ?? "gateway");
+        }
+        else if (kind == CareEventKind.DeviceFaultCleared)
+        {
+            _faults.Remove(sensorId ?? "gateway");
         }
 
         Send(evt);
@@ -380,6 +403,11 @@ public sealed class AlarmLoop : IRuleContext
         var now = Now;
         alarm.Clear(reason, now);
         PublishSnapshot();
+        foreach (var guard in _clearGuards)
+        {
+            Guard(guard, _ => guard.OnCleared(alarm));
+        }
+
         var text = $"{alarm.Event.Kind} cleared ({reason})";
         var evt = _events.Create(CareEventKind.AlarmCleared, alarm.Event.SensorId, text, relatesTo: alarm.Id, at: now);
         Send(evt);
@@ -481,7 +509,11 @@ public sealed class AlarmLoop : IRuleContext
                 Take(take.AlarmId, take.By ?? "centre");
                 break;
             case ClearInput clear:
-                if (_alarms.ContainsKey(clear.AlarmId))
+                if (_alarms.TryGetValue(clear.AlarmId, out var toClear) && ClearRefusal(toClear, clear.Reason) is { } refusal)
+                {
+                    Report(new LoopHappening(LoopHappeningKind.CommandRefused, $"clear refused: {refusal}", toClear.Event, clear.AlarmId));
+                }
+                else if (toClear is not null)
                 {
                     ClearAlarm(clear.AlarmId, clear.Reason);
                 }
@@ -508,6 +540,24 @@ public sealed class AlarmLoop : IRuleContext
         }
     }
 #pragma warning restore CA1031
+
+    private string? ClearRefusal(Alarm alarm, ClearReason reason)
+    {
+        foreach (var guard in _clearGuards)
+        {
+            string? refusal = null;
+            Guard(guard, _ => refusal = guard.RefuseClear(alarm, reason));
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+        }
+
+        // A kind the catalog marks not cancellable stays, even without a rule that speaks for it.
+        return reason != ClearReason.Centre && !CareEventCatalog.Get(alarm.Event.Kind).Cancellable
+            ? $"a {alarm.Event.Spec.TypeName} alarm cannot be reset at the gateway; only the centre can clear it"
+            : null;
+    }
 
     private void RuleFailed(ICareRule rule, Exception ex) =>
         Report(new LoopHappening(LoopHappeningKind.RuleFailed, $"rule {rule.Name} failed: {ex.GetType().Name}: {ex.Message}"));
@@ -586,6 +636,7 @@ public sealed class AlarmLoop : IRuleContext
         var anyRaised = false;
         var anyDelivered = false;
         var anyTaken = false;
+        var anyFire = false;
         foreach (var alarm in _alarms.Values)
         {
             if (alarm.Silent)
@@ -593,6 +644,7 @@ public sealed class AlarmLoop : IRuleContext
                 continue;
             }
 
+            anyFire |= alarm.Event.Kind == CareEventKind.Fire;
             anyRaised |= alarm.State == AlarmState.Raised;
             anyDelivered |= alarm.State == AlarmState.Delivered;
             anyTaken |= alarm.State == AlarmState.Taken;
@@ -604,8 +656,10 @@ public sealed class AlarmLoop : IRuleContext
             warning |= rule.WarningActive;
         }
 
+        // A fire outranks everything, even an undeliverable alarm: whatever else is going on, the home must be left.
         _buzzer.Set(
-            anyRaised && !_uplinkUp ? BuzzerPattern.AlarmUndeliverable
+            anyFire ? BuzzerPattern.Fire
+            : anyRaised && !_uplinkUp ? BuzzerPattern.AlarmUndeliverable
             : warning ? BuzzerPattern.PreAlarm
             : anyRaised ? BuzzerPattern.Alarm
 
@@ -623,6 +677,28 @@ public sealed class AlarmLoop : IRuleContext
     }
 
     private void Send(CareEvent evt) => _outbound.Writer.TryWrite(evt);
+
+    private void PublishClearHolds()
+    {
+        if (_clearGuards.Length == 0 && _centreClearHolds.Count == 0)
+        {
+            return;
+        }
+
+        Dictionary<Guid, string>? holds = null;
+        foreach (var alarm in _alarms.Values)
+        {
+            if (ClearRefusal(alarm, ClearReason.Centre) is { } refusal)
+            {
+                (holds ??= [])[alarm.Id] = refusal;
+            }
+        }
+
+        lock (_snapshotLock)
+        {
+            _centreClearHolds = holds ?? [];
+        }
+    }
 
     private void PublishSnapshot()
     {

@@ -21,6 +21,9 @@ public enum BuzzerPattern
     /// <summary>Triple beep repeated: an alarm cannot leave the home (no uplink path works).</summary>
     AlarmUndeliverable,
 
+    /// <summary>The fire evacuation signal, the most urgent of all: the temporal-three pattern of ISO 8201 (three 0.5 s tones 0.5 s apart, then 1.5 s quiet), as smoke alarms sound it.</summary>
+    Fire,
+
     /// <summary>A short chirp every minute: a technical fault needs a technician.</summary>
     FaultChirp,
 }

@@ -65,6 +65,12 @@ public sealed record HomeRulesConfig
     /// <summary>Wearable not worn (technical event, day window only), or null for off.</summary>
     public NotWornOptions? NotWorn { get; set; } = new();
 
+    /// <summary>Smoke detector, medication dispenser and stove guard outputs; on by default (they act only on sensors of their kinds).</summary>
+    public SafetyDevicesOptions? SafetyDevices { get; set; } = new();
+
+    /// <summary>Bathroom too long, or null for off.</summary>
+    public BathroomTooLongOptions? BathroomTooLong { get; set; }
+
     /// <summary>Every problem, each naming its full config key under <paramref name="at"/> (by default <see cref="Key"/>: rules.door_left_open.night_limit).</summary>
     public IReadOnlyList<ConfigIssue> Validate(ConfigKey? at = null)
     {
@@ -109,6 +115,8 @@ public sealed record HomeRulesConfig
         errors.AddRange(Fall?.Validate(p.Field(nameof(Fall))) ?? []);
         errors.AddRange(HelpButton?.Validate(p.Field(nameof(HelpButton))) ?? []);
         errors.AddRange(NotWorn?.Validate(p.Field(nameof(NotWorn))) ?? []);
+        errors.AddRange(SafetyDevices?.Validate(p.Field(nameof(SafetyDevices))) ?? []);
+        errors.AddRange(BathroomTooLong?.Validate(catalog, p.Field(nameof(BathroomTooLong))) ?? []);
         return errors;
     }
 
@@ -148,6 +156,12 @@ public sealed record HomeRulesConfig
             rules.Insert(0, new HelpButtonRule(help, warnings));
         }
 
+        // A fire goes out before any other rule looks at the reading.
+        if (SafetyDevices is { } safety)
+        {
+            rules.Insert(HelpButton is null ? 0 : 1, new SafetyDeviceRule(safety));
+        }
+
         if (NightExit is { } ne)
         {
             rules.Add(new NightExitRule(ne, night));
@@ -161,6 +175,11 @@ public sealed record HomeRulesConfig
         if (DoorLeftOpen is { } door)
         {
             rules.Add(new DoorLeftOpenRule(door, night));
+        }
+
+        if (BathroomTooLong is { } bathroom)
+        {
+            rules.Add(new BathroomTooLongRule(bathroom, night));
         }
 
         if (TapLeftRunning is { } tap)

@@ -23,8 +23,8 @@ public interface IRuleContext
     /// <summary>Now, as events carry it.</summary>
     EventTime Now { get; }
 
-    /// <summary>Raises an alarm (the event's class must be Alarm); the loop sends it and drives the outputs.</summary>
-    Alarm RaiseAlarm(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null);
+    /// <summary>Raises an alarm (the event's class must be Alarm); the loop sends it and drives the outputs. <paramref name="priority"/> overrides the catalog's (a configured priority).</summary>
+    Alarm RaiseAlarm(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null, int? priority = null);
 
     /// <summary>Emits a non-alarm event (info, technical, telemetry).</summary>
     CareEvent Emit(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null);
@@ -34,4 +34,15 @@ public interface IRuleContext
 
     /// <summary>Asks for <see cref="ICareRule.OnTimer"/> with <paramref name="token"/> after <paramref name="delay"/>.</summary>
     IDisposable Schedule(ICareRule rule, TimeSpan delay, long token);
+}
+
+/// <summary>A rule that decides whether an alarm it raised may be cleared from outside (the centre, a local reset).</summary>
+/// <remarks>A fire alarm is never reset at the gateway and the centre may clear it only once the detector has released.</remarks>
+public interface IClearGuard : ICareRule
+{
+    /// <summary>Why <paramref name="alarm"/> must not be cleared for <paramref name="reason"/>, or null when it may be (also for alarms of other rules).</summary>
+    string? RefuseClear(Alarm alarm, ClearReason reason);
+
+    /// <summary>Called on the loop's thread after any alarm was cleared, by whatever path, so the rule can forget it.</summary>
+    void OnCleared(Alarm alarm);
 }

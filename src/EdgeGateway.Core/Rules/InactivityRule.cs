@@ -76,9 +76,11 @@ public sealed class InactivityRule : IStartableRule, ILocalWarningRule
         ArgumentNullException.ThrowIfNull(context);
 
         // The help button reaches this rule through CancelByButton, so one press is not counted twice.
-        // A wearable found lifeless is the absence of activity, not activity.
+        // A wearable found lifeless, and a PIR whose hold time ran out, are the absence of activity, not activity;
+        // a device's own output (smoke, a missed dose, the stove guard, a fault) says nothing about the resident.
         if (reading.Kind == SensorKind.HelpButton
-            || (reading.Kind == SensorKind.WearableWorn && !reading.Active)
+            || (reading.Kind is SensorKind.WearableWorn or SensorKind.Motion && !reading.Active)
+            || reading.Kind.NeverWithheld() || reading.Kind.IsDeviceFault()
             || (_activity.Count > 0 && !_activity.Contains(reading.SensorId)))
         {
             return;

@@ -116,6 +116,8 @@ public sealed class DevicesConfig
             Pin(key.Field(nameof(c.Pin)), c.Pin);
             Positive(key.Field(nameof(c.Debounce)), c.Debounce);
             Positive(key.Field(nameof(c.SilentAfter)), c.SilentAfter);
+            Positive(key.Field(nameof(c.StuckActiveAfter)), c.StuckActiveAfter);
+            Pin(key.Field(nameof(c.SupervisionPin)), c.SupervisionPin, required: false);
             if (c.FlappingMaxChangesPerMinute is < 1)
             {
                 errors.Add(new(key.Field(nameof(c.FlappingMaxChangesPerMinute)), $"{c.FlappingMaxChangesPerMinute} must be at least 1"));
@@ -204,12 +206,19 @@ public sealed class DevicesConfig
 public sealed class ContactConfig
 {
     /// <summary>The kinds a contact may be, by config name.</summary>
-    public static readonly IReadOnlyList<string> Kinds = ["DoorContact", "BedMat", "ChairMat", "HelpButton"];
+    public static readonly IReadOnlyList<string> Kinds =
+    [
+        "DoorContact", "BedMat", "ChairMat", "HelpButton",
+        "MedicationDispenser", "DispenserFault", "SmokeDetector", "SmokeDetectorFault", "StoveGuard", "StoveGuardFault", "Motion",
+    ];
+
+    /// <summary>How long a PIR may stay active without a break before it counts as stuck on, unless the config says otherwise.</summary>
+    public static readonly TimeSpan DefaultMotionStuckAfter = TimeSpan.FromHours(2);
 
     /// <summary>Sensor id.</summary>
     public string? SensorId { get; set; }
 
-    /// <summary>DoorContact, BedMat, ChairMat or HelpButton.</summary>
+    /// <summary>One of <see cref="Kinds"/>.</summary>
     public string? Kind { get; set; }
 
     /// <summary>BCM GPIO number.</summary>
@@ -229,6 +238,12 @@ public sealed class ContactConfig
 
     /// <summary>Silence supervision window; null disables it.</summary>
     public TimeSpan? SilentAfter { get; set; }
+
+    /// <summary>Active without a break this long is a fault; null: off, except a Motion sensor's 2 h (<see cref="DefaultMotionStuckAfter"/>).</summary>
+    public TimeSpan? StuckActiveAfter { get; set; }
+
+    /// <summary>BCM GPIO of the device's complementary (NC) contact, for wire-cut supervision; null for one wire.</summary>
+    public int? SupervisionPin { get; set; }
 
     /// <summary>Parses a contact kind name (case-insensitive).</summary>
     public static bool TryParseKind(string? name, out SensorKind kind)
@@ -254,6 +269,8 @@ public sealed class ContactConfig
             Debounce = Debounce ?? defaults.Debounce,
             FlappingMaxChangesPerMinute = FlappingMaxChangesPerMinute ?? defaults.FlappingMaxChangesPerMinute,
             SilentAfter = SilentAfter,
+            StuckActiveAfter = StuckActiveAfter ?? (kind == SensorKind.Motion ? DefaultMotionStuckAfter : null),
+            SupervisionPin = SupervisionPin,
         };
     }
 }

@@ -55,6 +55,16 @@ public sealed record ContactInputOptions
 
     /// <summary>No settled change for this long reports the input as silent (a bed mat unused for two days); null disables it.</summary>
     public TimeSpan? SilentAfter { get; init; }
+
+    /// <summary>Active without a break for this long is a fault (an always-on PIR, a relay welded shut); null disables it.</summary>
+    public TimeSpan? StuckActiveAfter { get; init; }
+
+    /// <summary>
+    /// BCM GPIO of the device's complementary contact (the NC side of a changeover relay whose NO side is on <see cref="Pin"/>),
+    /// for wire-cut supervision: exactly one of the two is closed in every healthy state, so both open (a cut cable, the
+    /// device unplugged) or both closed (a short) is a fault, never an all-clear. Null: one wire, unsupervised.
+    /// </summary>
+    public int? SupervisionPin { get; init; }
 }
 
 /// <summary>
@@ -66,9 +76,14 @@ public sealed record ContactInputOptions
 /// <see cref="ContactInputOptions.FlappingMaxChangesPerMinute"/> times in a minute its readings are withheld and one
 /// SensorFlapping report goes out; after <see cref="ContactInputOptions.FlappingQuietPeriod"/> without a change it
 /// reports SensorRestored and, if the contact ended up in another state than last reported, that state.</para>
-/// <para>An input that calls for help (<see cref="SensorKindExtensions.CallsForHelp"/>) is the exception: a frightened
-/// resident pulls the cord again and again, so its flapping is reported the same way but every press still reaches the
-/// sink.</para>
+/// <para>An input that calls for help or carries a safety device's alarm (<see cref="SensorKindExtensions.NeverWithheld"/>)
+/// is the exception: a frightened resident pulls the cord again and again, a smoke relay may chatter, so its flapping is
+/// reported the same way but every change still reaches the sink.</para>
+/// <para>Wire-cut supervision (<see cref="ContactInputOptions.SupervisionPin"/>): while the two contacts of a changeover
+/// relay agree, the line is cut or shorted: one SensorFault, no reading (the rules keep the last trusted state, so a cut
+/// cable is never read as "no smoke"), then SensorRestored and the state it came back in. An input active longer than
+/// <see cref="ContactInputOptions.StuckActiveAfter"/> is reported faulty the same way (SensorFault, then SensorRestored
+/// when it releases).</para>
 /// <para>The debounce runs on a dedicated thread on the system clock and on the provider's timer otherwise
 /// (Contacts/README.md). A sink that throws is logged with the sensor id and counted (<see cref="SinkFailures"/>);
 /// the input keeps working.</para>
@@ -87,11 +102,14 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
     private readonly Debouncer _debouncer;
     private readonly ITimer _quietTimer;
     private readonly ITimer _silenceTimer;
+    private readonly ITimer _stuckTimer;
     private readonly Queue<long> _recentChanges = new();
     private readonly Lock _lock = new();
     private bool _reported;
     private bool _settled;
     private bool _flapping;
+    private bool _lineFault;
+    private bool _stuck;
     private bool _disposed;
 
     /// <summary>Opens the pin, reports the initial state, and starts listening for edges.</summary>
@@ -127,14 +145,36 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
         _supervision.Changed += c => StateChanged?.Invoke(c);
         _quietTimer = time.CreateTimer(_ => _guard.Run("flapping quiet period", QuietPeriodOver), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _silenceTimer = time.CreateTimer(_ => _guard.Run("silence supervision", SilencePeriodOver), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _gpio.OpenPin(options.Pin, options.Pull == ContactPull.Up ? PinMode.InputPullUp : PinMode.InputPullDown);
+        _stuckTimer = time.CreateTimer(_ => _guard.Run("stuck supervision", StuckPeriodOver), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var mode = options.Pull == ContactPull.Up ? PinMode.InputPullUp : PinMode.InputPullDown;
+        _gpio.OpenPin(options.Pin, mode);
+        if (options.SupervisionPin is { } supervisionPin)
+        {
+            _gpio.OpenPin(supervisionPin, mode);
+        }
+
         _reported = _settled = ReadActive();
-        _guard.Deliver(_sink, Reading(_reported));
+        if (LineProblem() is { } problem)
+        {
+            // Cut at start-up: no state to report, only the fault; the first healthy reading comes when it is mended.
+            _lineFault = true;
+            _supervision.Set(SupervisionState.Faulted, CareEventKind.SensorFault, problem);
+        }
+        else
+        {
+            _guard.Deliver(_sink, Reading(_reported));
+            ArmStuck(_reported);
+        }
+
         ArmSilence();
         _debouncer = Debouncer.Create(time, options.Debounce, () => _guard.Run("debounce", Settle), options.SensorId);
         try
         {
             _gpio.RegisterCallbackForPinValueChangedEvent(options.Pin, PinEventTypes.Rising | PinEventTypes.Falling, OnEdge);
+            if (options.SupervisionPin is { } pin)
+            {
+                _gpio.RegisterCallbackForPinValueChangedEvent(pin, PinEventTypes.Rising | PinEventTypes.Falling, OnEdge);
+            }
         }
         catch
         {
@@ -178,10 +218,14 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
         SensorReading? reading = null;
         var startedFlapping = 0;
         var restoredFromSilence = false;
+        var mended = false;
+        var unstuck = false;
         bool active;
+        string? lineProblem;
         try
         {
             active = ReadActive();
+            lineProblem = LineProblem();
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
         {
@@ -191,38 +235,46 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
 
         lock (_lock)
         {
-            if (_disposed || active == _settled)
+            if (_disposed)
             {
                 return;
             }
 
-            _settled = active;
-            var nowTs = _time.GetTimestamp();
-            _recentChanges.Enqueue(nowTs);
-            while (_recentChanges.Count > 0 && _time.GetElapsedTime(_recentChanges.Peek(), nowTs) >= FlappingWindow)
+            if (lineProblem is not null)
             {
-                _recentChanges.Dequeue();
+                // Neither "active" nor "idle" can be trusted: nothing reaches the rules, the last state stands.
+                _lineFault = true;
+                _stuckTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
+            else
+            {
+                mended = _lineFault;
+                _lineFault = false;
+                if (active != _settled)
+                {
+                    reading = Change(active, out startedFlapping, out restoredFromSilence, out unstuck);
+                }
+                else if (mended)
+                {
+                    ArmStuck(_reported);
+                }
+            }
+        }
 
-            if (_flapping)
-            {
-                _quietTimer.Change(_options.FlappingQuietPeriod, Timeout.InfiniteTimeSpan);
-            }
-            else if (_recentChanges.Count > _options.FlappingMaxChangesPerMinute)
-            {
-                _flapping = true;
-                startedFlapping = _recentChanges.Count;
-                _quietTimer.Change(_options.FlappingQuietPeriod, Timeout.InfiniteTimeSpan);
-            }
+        if (lineProblem is not null)
+        {
+            _supervision.Set(SupervisionState.Faulted, CareEventKind.SensorFault, lineProblem);
+            return;
+        }
 
-            if (!_flapping || _options.Kind.CallsForHelp())
-            {
-                _reported = active;
-                reading = Reading(active);
-                restoredFromSilence = !_flapping;
-            }
+        if (mended)
+        {
+            _supervision.Set(SupervisionState.Alive, CareEventKind.SensorRestored, "the two contacts differ again: the line is whole");
+        }
 
-            ArmSilence();
+        if (unstuck)
+        {
+            _supervision.Set(SupervisionState.Alive, CareEventKind.SensorRestored, "released after being stuck on");
         }
 
         // The press first: the alarm matters more than the report about the cord.
@@ -238,8 +290,8 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
 
         if (startedFlapping > 0)
         {
-            var consequence = _options.Kind.CallsForHelp()
-                ? "every press still raises an alarm (a help input is never withheld)"
+            var consequence = _options.Kind.NeverWithheld()
+                ? "every change still reaches the rules (a help input or a safety device's alarm is never withheld)"
                 : $"readings withheld until quiet for {_options.FlappingQuietPeriod}";
             _supervision.Set(
                 SupervisionState.Faulted,
@@ -248,12 +300,49 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
         }
     }
 
+    /// <summary>A settled change to <paramref name="active"/>; runs under the lock and returns the reading to deliver, if any.</summary>
+    private SensorReading? Change(bool active, out int startedFlapping, out bool restoredFromSilence, out bool unstuck)
+    {
+        startedFlapping = 0;
+        restoredFromSilence = false;
+        unstuck = false;
+        _settled = active;
+        var nowTs = _time.GetTimestamp();
+        _recentChanges.Enqueue(nowTs);
+        while (_recentChanges.Count > 0 && _time.GetElapsedTime(_recentChanges.Peek(), nowTs) >= FlappingWindow)
+        {
+            _recentChanges.Dequeue();
+        }
+
+        if (_flapping)
+        {
+            _quietTimer.Change(_options.FlappingQuietPeriod, Timeout.InfiniteTimeSpan);
+        }
+        else if (_recentChanges.Count > _options.FlappingMaxChangesPerMinute)
+        {
+            _flapping = true;
+            startedFlapping = _recentChanges.Count;
+            _quietTimer.Change(_options.FlappingQuietPeriod, Timeout.InfiniteTimeSpan);
+        }
+
+        ArmSilence();
+        if (_flapping && !_options.Kind.NeverWithheld())
+        {
+            return null;
+        }
+
+        _reported = active;
+        restoredFromSilence = !_flapping && !_stuck;
+        unstuck = ArmStuck(active);
+        return Reading(active);
+    }
+
     private void QuietPeriodOver()
     {
         SensorReading? reading = null;
         lock (_lock)
         {
-            if (_disposed || !_flapping)
+            if (_disposed || !_flapping || _lineFault)
             {
                 return;
             }
@@ -264,6 +353,7 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
             {
                 _reported = _settled;
                 reading = Reading(_settled);
+                _ = ArmStuck(_settled);
             }
         }
 
@@ -278,7 +368,7 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
     {
         lock (_lock)
         {
-            if (_disposed || _flapping)
+            if (_disposed || _flapping || _lineFault || _stuck)
             {
                 return;
             }
@@ -286,6 +376,60 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
 
         _supervision.Set(SupervisionState.Silent, CareEventKind.SensorSilent, $"no change for {_options.SilentAfter}");
     }
+
+    private void StuckPeriodOver()
+    {
+        lock (_lock)
+        {
+            if (_disposed || _lineFault || !_reported)
+            {
+                return;
+            }
+
+            _stuck = true;
+        }
+
+        _supervision.Set(SupervisionState.Faulted, CareEventKind.SensorFault, $"active for {_options.StuckActiveAfter} without a break: stuck on (an always-on PIR, a welded relay)");
+    }
+
+    /// <summary>Arms the stuck-active check when <paramref name="active"/>, else ends it; under the lock. True when that ended a stuck fault (to report outside the lock).</summary>
+    private bool ArmStuck(bool active)
+    {
+        if (_options.StuckActiveAfter is not { } after)
+        {
+            return false;
+        }
+
+        if (active)
+        {
+            _stuckTimer.Change(after, Timeout.InfiniteTimeSpan);
+            return false;
+        }
+
+        _stuckTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var wasStuck = _stuck;
+        _stuck = false;
+        return wasStuck;
+    }
+
+    /// <summary>Why the line cannot be trusted (both contacts of the changeover agree), or null; always null for a one-wire input.</summary>
+    private string? LineProblem()
+    {
+        if (_options.SupervisionPin is not { } pin)
+        {
+            return null;
+        }
+
+        var mainClosed = Closed(_gpio.Read(_options.Pin));
+        var supervisionClosed = Closed(_gpio.Read(pin));
+        return mainClosed == supervisionClosed
+            ? mainClosed
+                ? $"GPIO {_options.Pin} and its supervision contact on GPIO {pin} are both closed: a short circuit on the line"
+                : $"GPIO {_options.Pin} and its supervision contact on GPIO {pin} are both open: the cable is cut or the device unplugged"
+            : null;
+    }
+
+    private bool Closed(PinValue level) => _options.Pull == ContactPull.Up ? level == PinValue.Low : level == PinValue.High;
 
     private void ArmSilence()
     {
@@ -297,8 +441,7 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
 
     private bool ReadActive()
     {
-        var level = _gpio.Read(_options.Pin);
-        var contactClosed = _options.Pull == ContactPull.Up ? level == PinValue.Low : level == PinValue.High;
+        var contactClosed = Closed(_gpio.Read(_options.Pin));
         return _options.Wiring == ContactWiring.NormallyOpen ? contactClosed : !contactClosed;
     }
 
@@ -319,9 +462,19 @@ public sealed class ContactInput : ISupervisedInput, IDisposable
 
         // No edge may reach the debouncer once it is gone.
         _gpio.UnregisterCallbackForPinValueChangedEvent(_options.Pin, OnEdge);
+        if (_options.SupervisionPin is { } pin)
+        {
+            _gpio.UnregisterCallbackForPinValueChangedEvent(pin, OnEdge);
+        }
+
         _debouncer.Dispose();
         _quietTimer.Dispose();
         _silenceTimer.Dispose();
+        _stuckTimer.Dispose();
         _gpio.ClosePin(_options.Pin);
+        if (_options.SupervisionPin is { } closing)
+        {
+            _gpio.ClosePin(closing);
+        }
     }
 }

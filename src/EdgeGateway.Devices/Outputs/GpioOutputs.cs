@@ -65,6 +65,7 @@ public sealed class GpioBuzzer(GpioController gpio, int pin, TimeProvider time, 
         BuzzerPattern.AlarmTaken => [Ms(1000), Ms(4000)],
         BuzzerPattern.AlarmUndeliverable => [Ms(150), Ms(150), Ms(150), Ms(150), Ms(150), Ms(1500)],
         BuzzerPattern.FaultChirp => [Ms(50), Ms(59_950)],
+        BuzzerPattern.Fire => [Ms(500), Ms(500), Ms(500), Ms(500), Ms(500), Ms(1500)],
         _ => throw new ArgumentOutOfRangeException(nameof(pattern), pattern, "unknown buzzer pattern"),
     };
 }

@@ -223,6 +223,12 @@ internal sealed class ConsoleCommands
             SensorKind.BedMat or SensorKind.ChairMat => ("sit or lie on", "get off", "occupied", "empty"),
             SensorKind.HelpButton => ("press", "release", "pressed", "released"),
             SensorKind.FlowMeter => ("run the water through", "turn off the water through", "flowing", "stopped"),
+            SensorKind.SmokeDetector => ("press the test button of", "let go of the test button of", "reporting smoke", "quiet"),
+            SensorKind.MedicationDispenser => ("start the missed-dose test of", "reset", "reporting a missed dose", "idle"),
+            SensorKind.StoveGuard => ("start the cut-off test of", "reset", "reporting the stove switched off", "idle"),
+            SensorKind.DispenserFault or SensorKind.SmokeDetectorFault or SensorKind.StoveGuardFault =>
+                ("unplug the fault output's cable of", "plug back the fault output's cable of", "reporting a fault", "ok"),
+            SensorKind.Motion => ("walk in front of", "leave the room and wait out the hold time of", "seeing motion", "quiet"),
             _ => ("move", "hold still", "moving", "still"),
         };
         var timeout = _ctx.Options.WalkTestTimeout;
@@ -552,6 +558,13 @@ internal sealed class ConsoleCommands
         SensorKind.HelpButton => "help button",
         SensorKind.FlowMeter => "water flow",
         SensorKind.Accelerometer => "accelerometer",
+        SensorKind.SmokeDetector => "smoke detector",
+        SensorKind.SmokeDetectorFault => "smoke detector fault",
+        SensorKind.MedicationDispenser => "medication dispenser",
+        SensorKind.DispenserFault => "dispenser fault",
+        SensorKind.StoveGuard => "stove guard",
+        SensorKind.StoveGuardFault => "stove guard fault",
+        SensorKind.Motion => "motion",
         _ => kind.ToString(),
     };
 

@@ -25,6 +25,7 @@ public sealed class AlarmLoopCommands(AlarmLoop loop) : IAlarmCommands
     {
         ArgumentNullException.ThrowIfNull(loop);
         return Active(alarmId) is { } refusal ? refusal
+            : loop.CentreClearRefusal(alarmId) is { } held ? CommandActionResult.Refused(held)
             : loop.TryClear(alarmId, ClearReason.Centre) ? CommandActionResult.Done
             : CommandActionResult.Refused("the alarm loop's input queue is full; try again");
     }

@@ -77,6 +77,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         using var home = new SimulatedHome(gateway.Home, clock);
         var flowing = new Dictionary<string, bool>();
         var falls = 0;
+        var raisedKinds = new System.Collections.Concurrent.ConcurrentDictionary<Guid, CareEventKind>();
         home.Buzzer.Changed += p => Show("buzzer", p.ToString());
         home.Led.Changed += p => Show("led", p.ToString());
         home.Loop.Happened += h =>
@@ -102,6 +103,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
                     break;
                 case Core.Loop.LoopHappeningKind.AlarmRaised:
                     Show("alarm", $"raised: {h.Text}");
+                    raisedKinds[h.AlarmId!.Value] = h.Event!.Kind;
                     break;
                 case Core.Loop.LoopHappeningKind.AlarmDelivered:
                     Show("alarm", h.Text);
@@ -115,6 +117,11 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
                     break;
                 case Core.Loop.LoopHappeningKind.AlarmCleared:
                     Show("alarm", h.Text);
+                    if (raisedKinds.TryGetValue(h.AlarmId!.Value, out var clearedKind))
+                    {
+                        tracker.Observe(Observation.Cleared(clearedKind));
+                    }
+
                     break;
                 case Core.Loop.LoopHappeningKind.EventEmitted:
                     Show("event", $"{h.Event!.Kind}: {h.Text}");

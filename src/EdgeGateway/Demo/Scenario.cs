@@ -19,6 +19,9 @@ internal enum ObservationStep
 
     /// <summary>The duty centre's archive (through the page's API) shows the alarm's whole lifecycle.</summary>
     Recorded,
+
+    /// <summary>The alarm of this kind was cleared at home.</summary>
+    Cleared,
 }
 
 /// <summary>Something the demo watches for: an event reaching the centre, or the alarm's next step reaching the home.</summary>
@@ -34,6 +37,8 @@ internal readonly record struct Observation(CareEventKind Kind, ObservationStep 
     public static Observation Taken(CareEventKind kind) => new(kind, ObservationStep.Taken);
 
     public static Observation Recorded(CareEventKind kind) => new(kind, ObservationStep.Recorded);
+
+    public static Observation Cleared(CareEventKind kind) => new(kind, ObservationStep.Cleared);
 }
 
 /// <summary>One expected observation, described for the closing summary.</summary>
@@ -61,9 +66,11 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
     /// <summary>
     /// A short day in the life of the resident: a peek out of the door at night (no alarm), a real night exit (alarm,
     /// received by the centre, then taken on by the nurse), a tap left running in the morning, and before noon a fall she
-    /// cancels and one she cannot. Each alarm shows both steps at home: delivered ("received"), then taken ("help is
-    /// coming"); a 4G signal loss (modem fault, then restored); a power cut (mains lost on the DC-UPS's AC-OK pin, her
-    /// help call goes out on battery, mains back); the loop reports a delivery only while the alarm is still raised, so seeing both means in that order.
+    /// cancels and one she cannot; at lunch a missed dose, and in the afternoon a pan that sets off the smoke detector (a fire
+    /// alarm nobody at home can reset, cleared by the centre once the detector has released) and the stove guard. Each alarm
+    /// shows both steps at home: delivered ("received"), then taken ("help is coming"); a 4G signal loss (modem fault, then
+    /// restored); a power cut (mains lost on the DC-UPS's AC-OK pin, her help call goes out on battery, mains back); the
+    /// loop reports a delivery only while the alarm is still raised, so seeing both means in that order.
     /// Quiet hours are skipped by stepping the wall clock, as NTP would.
     /// </summary>
     public static Scenario DayInTheLife()
@@ -83,6 +90,12 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
         var mainsLost = At("the power cut reaches the centre as mains lost", CareEventKind.MainsLost);
         var helpOnBattery = Taken("her help call made on battery", CareEventKind.HelpButton);
         var mainsRestored = At("mains restored reaches the centre", CareEventKind.MainsRestored);
+        var doseAck = Taken("the missed dose", CareEventKind.DoseMissed);
+        var doseCleared = new Expectation("the late dose ends the missed-dose alarm at home", Observation.Cleared(CareEventKind.DoseMissed));
+        var fireAck = Taken("the fire", CareEventKind.Fire);
+        var smokeReleased = At("the smoke detector's release reaches the centre", CareEventKind.SmokeReleased);
+        var fireCleared = new Expectation("the centre's clear ends the fire alarm at home", Observation.Cleared(CareEventKind.Fire));
+        var stoveOff = At("the stove guard's cut-off reaches the centre as info", CareEventKind.StoveSwitchedOff);
         Expectation[] expected =
         [
             At("night-exit alarm reaches the centre", CareEventKind.NightExit), Delivered("the night exit", CareEventKind.NightExit), nightExitAck, cleared,
@@ -91,6 +104,8 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
             mainsLost, At("the help call made on battery reaches the centre", CareEventKind.HelpButton), helpOnBattery, mainsRestored,
             fallDetected, fallCancelled, fallDetected2,
             At("fall alarm reaches the centre", CareEventKind.Fall), Delivered("the fall", CareEventKind.Fall), fallAck,
+            At("missed-dose alarm reaches the centre", CareEventKind.DoseMissed), doseAck, doseCleared,
+            At("fire alarm reaches the centre", CareEventKind.Fire), fireAck, stoveOff, smokeReleased, fireCleared,
         ];
         static TimeSpan T(int h, int m, int s = 0) => new TimeSpan(h, m, s) + TimeSpan.FromMinutes(1); // start is 23:59
         return new Scenario(
@@ -164,6 +179,33 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
                     s.Tracker.Check("exactly one night-exit alarm (the peek raised none)", s.Tracker.CountOf(Observation.Received(CareEventKind.NightExit)) == 1);
                     s.Tracker.Check("night exit, tap and fall alarms cleared", s.Tracker.CountOf(Observation.Received(CareEventKind.AlarmCleared)) >= 2);
                 }),
+                new(T(11, 8), "she walks through the hall (its PIR sees her)", s => s.Home.SetMotion(SimulatedHome.HallPir, true)),
+                new(T(11, 9), "the hall PIR's hold time runs out", s => s.Home.SetMotion(SimulatedHome.HallPir, false)),
+                new(T(11, 10), "skipping to 13:00", s => s.Clock.SkipTo(s.Start + T(13, 0) - TimeSpan.FromSeconds(1))),
+                new(T(13, 0), "her lunchtime dose stays in the pill dispenser: its alarm output closes", s => s.Home.SetDoseMissed(true), doseAck),
+                new(T(13, 5), "the nurse calls her; she takes the dose late and the dispenser releases its output", s => s.Home.SetDoseMissed(false), doseCleared),
+                new(T(13, 6), "skipping to 17:00", s => s.Clock.SkipTo(s.Start + T(17, 0) - TimeSpan.FromSeconds(1))),
+                new(T(17, 0), "a pan left on the stove smokes: the kitchen smoke detector's relay switches", s => s.Home.SetSmoke(true), fireAck),
+                new(T(17, 0, 30), "the buzzer sounds the fire signal; she tries to reset the alarm on site", s =>
+                {
+                    s.Tracker.Check("the buzzer sounds the fire signal over every other pattern", s.Home.Buzzer.Pattern == Core.Outputs.BuzzerPattern.Fire);
+                    foreach (var alarm in s.Home.Loop.ActiveAlarms.Where(a => a.Event.Kind == CareEventKind.Fire))
+                    {
+                        s.Home.Loop.TryClear(alarm.Id, Core.Alarms.ClearReason.LocalReset);
+                    }
+                }),
+                new(T(17, 1), "the stove guard switches the stove off", s =>
+                {
+                    s.Tracker.Check("the fire alarm cannot be reset at the gateway", s.Home.Loop.ActiveAlarms.Any(a => a.Event.Kind == CareEventKind.Fire));
+                    s.Home.SetStoveSwitchedOff(true);
+                }, stoveOff),
+                new(T(17, 4), "the kitchen is aired: the smoke detector releases", s => s.Home.SetSmoke(false), smokeReleased),
+                new(T(17, 5), "the duty nurse, told by the fire service it is over, clears the fire alarm on the page: help given", s =>
+                {
+                    s.Tracker.Check("the fire alarm stays after the detector released, until the centre clears it", s.Home.Loop.ActiveAlarms.Any(a => a.Event.Kind == CareEventKind.Fire));
+                    s.Nurse.Clear(CareEventKind.Fire, HelpGiven);
+                }, fireCleared),
+                new(T(17, 6), "the stove guard is reset; evening", s => s.Home.SetStoveSwitchedOff(false)),
             ],
             expected);
     }

@@ -23,6 +23,17 @@ internal sealed class SimulatedHome : IDisposable
     public const string PullCord = "pull-cord";
     public const string KitchenTap = "kitchen-flow";
     public const string Wearable = "wearable";
+    public const string KitchenSmoke = "kitchen-smoke";
+    public const string PillDispenser = "pill-dispenser";
+    public const string StoveGuard = "stove-guard";
+    public const string HallPir = "hall-pir";
+    public const string BathroomPir = "bathroom-pir";
+    public const int KitchenSmokePin = 5;
+    public const int KitchenSmokeSupervisionPin = 6;
+    public const int PillDispenserPin = 13;
+    public const int StoveGuardPin = 16;
+    public const int HallPirPin = 12;
+    public const int BathroomPirPin = 21;
     public const int FrontDoorPin = 17;
     public const int PullCordPin = 27;
     public const int KitchenMeterPin = 22;
@@ -94,6 +105,11 @@ internal sealed class SimulatedHome : IDisposable
             [
                 new() { SensorId = FrontDoor, Kind = nameof(SensorKind.DoorContact), Pin = FrontDoorPin, Wiring = ContactWiring.NormallyClosed },
                 new() { SensorId = PullCord, Kind = nameof(SensorKind.HelpButton), Pin = PullCordPin, Wiring = ContactWiring.NormallyOpen },
+                new() { SensorId = KitchenSmoke, Kind = nameof(SensorKind.SmokeDetector), Pin = KitchenSmokePin, Wiring = ContactWiring.NormallyOpen, SupervisionPin = KitchenSmokeSupervisionPin },
+                new() { SensorId = PillDispenser, Kind = nameof(SensorKind.MedicationDispenser), Pin = PillDispenserPin, Wiring = ContactWiring.NormallyOpen },
+                new() { SensorId = StoveGuard, Kind = nameof(SensorKind.StoveGuard), Pin = StoveGuardPin, Wiring = ContactWiring.NormallyOpen },
+                new() { SensorId = HallPir, Kind = nameof(SensorKind.Motion), Pin = HallPirPin, Pull = ContactPull.Down, Debounce = TimeSpan.FromMilliseconds(20) },
+                new() { SensorId = BathroomPir, Kind = nameof(SensorKind.Motion), Pin = BathroomPirPin, Pull = ContactPull.Down, Debounce = TimeSpan.FromMilliseconds(20) },
             ],
             FlowMeters = [new() { SensorId = KitchenTap, Pin = KitchenMeterPin, PulsesPerLitre = KitchenPulsesPerLitre }],
             Accelerometers = [new() { SensorId = Wearable, Chip = "ADXL345", Address = Adxl345.DefaultAddress, SampleRateHz = 200 }],
@@ -104,6 +120,7 @@ internal sealed class SimulatedHome : IDisposable
             TimeZone = zone.Id,
             NightExit = new() { DoorSensorId = FrontDoor, GracePeriod = TimeSpan.FromMinutes(2) },
             TapLeftRunning = new() { FlowSensorIds = [KitchenTap], Limit = TimeSpan.FromMinutes(5) },
+            BathroomTooLong = new() { BathroomSensorIds = [BathroomPir] },
 
             // Longer than the 30 s default so the scripted press lands in the window even on a busy machine.
             Fall = new() { CancelWindow = TimeSpan.FromSeconds(60) },
@@ -127,6 +144,22 @@ internal sealed class SimulatedHome : IDisposable
 
     /// <summary>Pulls (true) or lets go of the pull cord.</summary>
     public void SetPullCord(bool pulled) => Gpio.SetInputLevel(PullCordPin, pulled ? PinValue.Low : PinValue.High);
+
+    /// <summary>The smoke detector's relay switches: its NO contact closes (true) or opens, its NC contact the other way.</summary>
+    public void SetSmoke(bool smoke)
+    {
+        Gpio.SetInputLevel(KitchenSmokePin, smoke ? PinValue.Low : PinValue.High);
+        Gpio.SetInputLevel(KitchenSmokeSupervisionPin, smoke ? PinValue.High : PinValue.Low);
+    }
+
+    /// <summary>The pill dispenser's alarm output closes (true: a dose not taken in its window) or releases.</summary>
+    public void SetDoseMissed(bool missed) => Gpio.SetInputLevel(PillDispenserPin, missed ? PinValue.Low : PinValue.High);
+
+    /// <summary>The stove guard's alarm output closes (true: it has switched the stove off) or releases.</summary>
+    public void SetStoveSwitchedOff(bool off) => Gpio.SetInputLevel(StoveGuardPin, off ? PinValue.Low : PinValue.High);
+
+    /// <summary>A PIR drives its output high while it sees motion (then for its hold time).</summary>
+    public void SetMotion(string pir, bool motion) => Gpio.SetInputLevel(pir == BathroomPir ? BathroomPirPin : HallPirPin, motion ? PinValue.High : PinValue.Low);
 
     /// <summary>Runs the kitchen tap: the meter's reed closes once per 1/K litre, on the scenario clock. 0 turns it off.</summary>
     public void SetKitchenTap(double litresPerMinute)

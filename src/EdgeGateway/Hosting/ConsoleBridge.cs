@@ -260,6 +260,12 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
             return false;
         }
 
+        if (!matches[0].Event.Spec.Cancellable)
+        {
+            error = $"{matches[0].Event.Spec.TypeName} cannot be reset at the gateway; only the centre can clear it, once the detector has released";
+            return false;
+        }
+
         error = null;
         return loop.TryClear(matches[0].Id, ClearReason.LocalReset) || Fail("the alarm loop is busy; try again", out error);
     }
@@ -308,6 +314,13 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         SensorKind.HelpButton => "pull cord / help button",
         SensorKind.FlowMeter => "water-flow meter (L/min, total L)",
         SensorKind.Accelerometer => "accelerometer for fall detection",
+        SensorKind.SmokeDetector => "smoke detector relay (fire alarm; not resettable here)",
+        SensorKind.SmokeDetectorFault => "smoke detector fault/tamper output",
+        SensorKind.MedicationDispenser => "medication dispenser alarm output (missed dose)",
+        SensorKind.DispenserFault => "medication dispenser fault output",
+        SensorKind.StoveGuard => "stove guard alarm output (stove switched off)",
+        SensorKind.StoveGuardFault => "stove guard fault output",
+        SensorKind.Motion => "PIR motion sensor (motion/no motion; activity)",
         _ => kind.ToString(),
     };
 

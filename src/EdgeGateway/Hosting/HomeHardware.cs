@@ -51,9 +51,16 @@ internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfi
         // Normally-closed contacts (a shut door) are closed, pulling the pin to the rail opposite its bias; normally-open
         // ones (a hanging cord, an empty mat) are open and read their pull.
         var driver = new SimulatedGpioDriver();
+        // A supervision contact is the other side of the changeover: closed while the main one is open.
+        var closedLevel = (ContactConfig c) => c.Pull == ContactPull.Up ? PinValue.Low : PinValue.High;
         foreach (var contact in devices.Contacts.Where(c => c is { Pin: not null, Wiring: ContactWiring.NormallyClosed }))
         {
-            driver.SetInputLevel(contact.Pin!.Value, contact.Pull == ContactPull.Up ? PinValue.Low : PinValue.High);
+            driver.SetInputLevel(contact.Pin!.Value, closedLevel(contact));
+        }
+
+        foreach (var contact in devices.Contacts.Where(c => c is { SupervisionPin: not null, Wiring: ContactWiring.NormallyOpen }))
+        {
+            driver.SetInputLevel(contact.SupervisionPin!.Value, closedLevel(contact));
         }
 
         // The UPS at rest: mains present (AC-OK pulls its pin low), the battery full and charging slowly.

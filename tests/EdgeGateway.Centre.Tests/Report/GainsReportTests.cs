@@ -86,4 +86,31 @@ public sealed class GainsReportTests : IDisposable
             Assert.Equal(1, f.GetProperty("supervision_alarms").GetProperty(SupervisionTypes.Offline).GetInt32());
         }
     }
+
+    [Fact]
+    public async Task Missed_doses_are_counted_per_home_and_week()
+    {
+        await using var archive = await SqliteArchive.OpenAsync(Path.Combine(_dir, "centre.db"));
+        var time = new FakeTimeProvider(Monday);
+        var home = new CareEventFactory("gw-d", time, new FixedClockSyncStatus(true));
+        await archive.RecordStatusAsync("gw-d", GatewayStates.Online, home.BootId, Monday);
+        foreach (var day in new[] { 0, 3, 8 })
+        {
+            var at = Monday + TimeSpan.FromDays(day) + TimeSpan.FromHours(12);
+            time.SetUtcNow(at);
+            var e = home.Create(CareEventKind.DoseMissed, "pill-dispenser", "a dose was not taken");
+            await archive.RecordEventAsync(e, Encoding.UTF8.GetString(CloudEventCodec.Serialize(e)), false, at);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        await using (var w = new Utf8JsonWriter(buffer))
+        {
+            await GainsReport.WriteAsync(archive, new GainsQuery(Monday, Monday.AddDays(14), null, TimeZoneInfo.Utc, new TimeOnly(22, 0), new TimeOnly(7, 0), 15), w);
+        }
+
+        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
+        var report = Assert.Single(doc.RootElement.GetProperty("homes").EnumerateArray());
+        Assert.Equal(3, report.GetProperty("total").GetProperty("missed_doses").GetInt32());
+        Assert.Equal([2, 1], report.GetProperty("weeks").EnumerateArray().Select(w => w.GetProperty("figures").GetProperty("missed_doses").GetInt32()));
+    }
 }

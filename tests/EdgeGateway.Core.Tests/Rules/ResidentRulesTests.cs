@@ -247,7 +247,7 @@ public class HomeRulesConfigTests
         Assert.Empty(Valid.Validate());
         var rules = Valid.BuildRules();
         Assert.Equal(
-            ["help-button", "fall", "night-exit", "bed-left-at-night", "door-left-open", "tap-left-running", "not-worn", "leak", "inactivity"],
+            ["help-button", "safety-devices", "fall", "night-exit", "bed-left-at-night", "door-left-open", "tap-left-running", "not-worn", "leak", "inactivity"],
             rules.Select(r => r.Name));
     }
 

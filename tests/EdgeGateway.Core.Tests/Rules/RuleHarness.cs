@@ -133,9 +133,9 @@ internal sealed class RuleHarness : IRuleContext
 
     public IEnumerable<CareEvent> RaisedOf(CareEventKind kind) => Raised.Where(e => e.Kind == kind);
 
-    public Alarm RaiseAlarm(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null)
+    public Alarm RaiseAlarm(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null, int? priority = null)
     {
-        var evt = Events.Create(kind, sensorId, message, data);
+        var evt = Events.Create(kind, sensorId, message, data, priority: priority);
         var alarm = new Alarm(evt);
         Raised.Add(evt);
         _active.Add(alarm.Id, alarm);

@@ -38,7 +38,7 @@ public sealed class DevicesConfigTests
         var config = Valid();
         config.Contacts[1] = new ContactConfig { SensorId = "bed", Kind = "Bedmatt", Pin = 27 };
         var error = Assert.Single(config.Validate().Lines());
-        Assert.Equal("devices.contacts.1.kind: unknown sensor kind 'Bedmatt'; expected one of DoorContact, BedMat, ChairMat, HelpButton", error);
+        Assert.Equal("devices.contacts.1.kind: unknown sensor kind 'Bedmatt'; expected one of DoorContact, BedMat, ChairMat, HelpButton, MedicationDispenser, DispenserFault, SmokeDetector, SmokeDetectorFault, StoveGuard, StoveGuardFault, Motion", error);
     }
 
     [Fact]

@@ -115,6 +115,25 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
 
         Assert.Empty(gateway.Home.Loop.ActiveAlarms);
 
+        // The smoke detector's test button switches its relay: a real fire alarm, which nobody at the gateway can reset.
+        await SendAsync(laptop, "test kitchen-smoke");
+        await laptop.ExpectAsync("press the test button of kitchen-smoke now");
+        using (var home = new SimulatedHome(gateway.Home, TimeProvider.System))
+        {
+            home.SetSmoke(true);
+            await laptop.ExpectAsync("let go of the test button of kitchen-smoke now");
+            home.SetSmoke(false);
+        }
+
+        await laptop.ExpectAsync("PASS kitchen-smoke");
+        await SendAsync(laptop, "sensors");
+        await laptop.ExpectAsync("kitchen-smoke (smoke detector) no smoke  [smoke detector relay (fire alarm; not resettable here)]");
+        await Eventually.UntilAsync(() => gateway.Home.Loop.ActiveAlarms.Any(a => a.Event.Kind == Core.Events.CareEventKind.Fire), TimeSpan.FromSeconds(10), () => "no fire alarm");
+        var fire = gateway.Home.Loop.ActiveAlarms.Single(a => a.Event.Kind == Core.Events.CareEventKind.Fire);
+        await SendAsync(laptop, $"alarm reset {fire.Id.ToString()[..8]}");
+        await laptop.ExpectAsync("alarm.fire cannot be reset at the gateway; only the centre can clear it");
+        Assert.Contains(gateway.Home.Loop.ActiveAlarms, a => a.Id == fire.Id);
+
         await SendAsync(laptop, "test kitchen-flow");
         await laptop.ExpectAsync("run the water through kitchen-flow now");
         using (var tap = new CancellationTokenSource())
@@ -146,14 +165,14 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         await laptop.ExpectAsync("commissioning record sent to the centre (event ");
         var record = await commissioned.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("org.edgegateway.info.commissioned", CloudEventCodec.TypePrefix + record.Spec.TypeName);
-        Assert.Equal(("pass", "pass", "pass"), (record.Data["walktest.front-door"], record.Data["walktest.pull-cord"], record.Data["walktest.kitchen-flow"]));
+        Assert.Equal(("pass", "pass", "pass", "pass"), (record.Data["walktest.front-door"], record.Data["walktest.pull-cord"], record.Data["walktest.kitchen-flow"], record.Data["walktest.kitchen-smoke"]));
         Assert.Equal("not tested", record.Data["walktest.wearable"]);
-        Assert.Equal(("3/4", "pass"), (record.Data["walktests_passed"], record.Data["testalarm"]));
+        Assert.Equal(("4/9", "pass"), (record.Data["walktests_passed"], record.Data["testalarm"]));
         Assert.Equal(roundTrip.Trim().Replace(" ms", "", StringComparison.Ordinal), record.Data["testalarm_roundtrip_ms"]);
         await SendAsync(laptop, "logout");
         await laptop.ExpectAsync("PIN:");
         started.Stop();
-        output.WriteLine($"commissioning (login, 4 config changes, 3 walk-tests, alarm reset, test alarm): {started.Elapsed.TotalSeconds:0.0} s");
+        output.WriteLine($"commissioning (login, 4 config changes, 4 walk-tests, alarm reset, fire reset refused, test alarm): {started.Elapsed.TotalSeconds:0.0} s");
 
         Assert.Contains("\"debounce\"", await File.ReadAllTextAsync(configPath), StringComparison.Ordinal);
         var audit = await File.ReadAllTextAsync(Path.Combine(dataDir, "audit.log"));

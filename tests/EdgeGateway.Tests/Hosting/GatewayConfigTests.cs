@@ -46,7 +46,14 @@ public class GatewayConfigTests
         config.Console.PinHash = TechnicianConsole.Security.PinHash.Create("9513", 1000).ToString();
         Assert.Equal("home-0001", config.GatewayId);
         Assert.False(config.Simulated);
-        Assert.Equal(10, config.EffectiveRules.BuildRules(new Valve()).Count);
+        Assert.Equal(12, config.EffectiveRules.BuildRules(new Valve()).Count);
+        foreach (var kind in new[] { "SmokeDetector", "SmokeDetectorFault", "MedicationDispenser", "DispenserFault", "StoveGuard", "StoveGuardFault", "Motion" })
+        {
+            Assert.Contains(config.Devices.Contacts, c => c.Kind == kind);
+        }
+
+        Assert.NotNull(config.Devices.Contacts.Single(c => c.Kind == "SmokeDetector").SupervisionPin);
+        Assert.Equal(TimeSpan.FromMinutes(45), config.Rules.BathroomTooLong!.NightLimit);
         Assert.Equal(new TimeOnly(10, 0), config.Rules.DailyTest!.Time);
     }
 
@@ -117,7 +124,7 @@ public class GatewayConfigTests
         Assert.Equal(
             string.Join('\n',
                 "line 2, column 46: unknown key 'bogus' (known here: gateway_id, simulated, data_directory, devices, rules, uplink, console)",
-                "line 4, column 65: devices.contacts.0: unknown key 'pinn' (known here: sensor_id, kind, pin, pull, wiring, debounce, flapping_max_changes_per_minute, silent_after)",
+                "line 4, column 65: devices.contacts.0: unknown key 'pinn' (known here: sensor_id, kind, pin, pull, wiring, debounce, flapping_max_changes_per_minute, silent_after, stuck_active_after, supervision_pin)",
                 "line 4, column 119: devices.contacts.1.pin: expected a whole number, found \"seventeen\"",
                 "line 7, column 25: rules.night.start: expected a time of day \"HH:mm\" such as \"23:00\", found \"25:99\"",
                 "line 8, column 40: uplink.heartbeat_seconds: expected a whole number, found true",

@@ -40,6 +40,34 @@ public sealed class AlarmLoopCommandsTests
         await run;
     }
 
+    [Fact]
+    public async Task The_centre_is_told_at_once_that_a_fire_cannot_be_cleared_while_the_detector_reports_smoke()
+    {
+        var time = TimeProvider.System;
+        var factory = new CareEventFactory("home-7", time, new FixedClockSyncStatus(true));
+        var loop = new AlarmLoop(factory, time, [new SafetyDeviceRule(new SafetyDevicesOptions())], new SimulatedBuzzer(), new SimulatedLed());
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var run = loop.RunAsync(stop.Token);
+        var commands = new AlarmLoopCommands(loop);
+
+        Assert.True(loop.TryPost(SensorReading.Contact("kitchen-smoke", SensorKind.SmokeDetector, true, factory.Now())));
+        var fire = await Until(() => loop.ActiveAlarms.SingleOrDefault(), stop.Token);
+        await Until(() => loop.CentreClearRefusal(fire.Id), stop.Token);
+
+        var refused = commands.Clear(fire.Id, "nurse-anna");
+        Assert.Equal(CommandErrorCodes.Refused, refused.ErrorCode);
+        Assert.Contains("still reports smoke", refused.Message, StringComparison.Ordinal);
+
+        Assert.True(loop.TryPost(SensorReading.Contact("kitchen-smoke", SensorKind.SmokeDetector, false, factory.Now())));
+        await Until(() => loop.CentreClearRefusal(fire.Id) is null ? fire : null, stop.Token);
+        Assert.True(commands.Clear(fire.Id, "nurse-anna").Ok);
+        await Until(() => loop.ActiveAlarms.Count == 0 ? fire : null, stop.Token);
+        Assert.Equal(ClearReason.Centre, fire.ClearReason);
+
+        await stop.CancelAsync();
+        await run;
+    }
+
     private static async Task<T> Until<T>(Func<T?> probe, CancellationToken ct)
         where T : class
     {
