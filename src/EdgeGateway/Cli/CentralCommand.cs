@@ -53,6 +53,7 @@ internal static class CentralCommand
             takeAs,
             demo,
         };
+        command.Subcommands.Add(CentralReportCommand.Create());
         command.SetAction(async (result, ct) =>
         {
             var endpoints = new List<MqttEndpoint>();
