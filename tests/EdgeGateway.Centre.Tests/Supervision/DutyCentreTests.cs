@@ -206,6 +206,22 @@ public abstract class DutyCentreTests : IAsyncLifetime
         [.. (await centre.Archive.AlarmsAsync(openOnly: true)).Where(a => a.Type == type)];
 
     [Fact]
+    public async Task An_alarm_is_stored_and_acked_without_waiting_behind_a_backlog_of_heartbeats()
+    {
+        var centre = await StartCentreAsync();
+        var homes = Enumerable.Range(0, 400).Select(i => $"gw-b{i:0000}").ToList();
+        await Task.WhenAll(homes.Select(id => PublishAsync(Topics.Heartbeat(id), Heartbeat(Guid.NewGuid(), 60))));
+        var alarm = new CareEventFactory("gw-alarm", Time, new FixedClockSyncStatus(true)).Create(CareEventKind.HelpButton, "pendant", "help");
+        await PublishAsync(Topics.Events("gw-alarm", EventClass.Alarm), CloudEventCodec.Serialize(alarm));
+
+        // The 400 heartbeats arrived first; the alarm must not queue behind storing them one by one.
+        await UntilAsync(async () => await centre.Archive.AlarmAsync(alarm.Id) is not null, "the alarm stored");
+        var beatsStored = (await centre.Archive.GatewaysAsync()).Count(g => g.LastHeartbeatAt is not null);
+        Assert.True(beatsStored < homes.Count, $"the alarm was stored only after all {beatsStored} heartbeats");
+        await UntilAsync(async () => (await centre.Archive.GatewaysAsync()).Count(g => g.LastHeartbeatAt is not null) == homes.Count, "the heartbeats stored after all");
+    }
+
+    [Fact]
     public async Task A_last_will_makes_the_gateway_offline_at_once_and_raises_the_offline_alarm_after_the_grace_and_back_online_clears_it()
     {
         var centre = await StartCentreAsync();
