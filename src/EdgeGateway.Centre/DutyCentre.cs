@@ -420,7 +420,7 @@ public sealed partial class DutyCentre : IAsyncDisposable
                 var before = await Archive.GatewayAsync(gateway).ConfigureAwait(false);
                 var record = await Archive.RecordHeartbeatAsync(gateway, heartbeat, now).ConfigureAwait(false);
                 Changes.Publish(new CentreChange("gateway", null, record));
-                if (before is null || before.State != GatewayStates.Online)
+                if ((before is null || before.State != GatewayStates.Online) && record.State == GatewayStates.Online)
                 {
                     await BackAsync(gateway, now).ConfigureAwait(false);
                 }

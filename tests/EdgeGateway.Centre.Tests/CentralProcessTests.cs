@@ -61,6 +61,63 @@ public sealed class CentralProcessTests(PostgresFixture pg) : IClassFixture<Post
         Assert.Equal((events[0].Id.ToString(), "delivered", "gw-proc"), (alarm.GetProperty("id").GetString(), alarm.GetProperty("state").GetString(), alarm.GetProperty("gateway").GetString()));
     }
 
+    [Fact]
+    public async Task Two_central_processes_raise_one_silent_alarm_per_gateway_when_a_hundred_stop_their_heartbeats_at_once()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var database = await pg.Server.CreateDatabaseAsync();
+        await using var a = CliProcess.Start("central", "--broker", broker.Url, "--plain-loopback-demo", "--client-id", "central-a", "--store", database);
+        await using var b = CliProcess.Start("central", "--broker", broker.Url, "--plain-loopback-demo", "--client-id", "central-b", "--store", database);
+        using var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("gw-quiet").WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
+        await using var archive = await PostgresArchive.OpenAsync(database);
+
+        // Both subscribed once a retained status is recorded; no will: the processes freeze, the links stay up.
+        var homes = Enumerable.Range(0, 100).Select(i => (Id: $"gw-quiet-{i:000}", Boot: Guid.CreateVersion7())).ToList();
+        await Publish(client, Topics.Status("gw-probe"), Uplink.Mqtt.GatewayStatus.Online(Guid.CreateVersion7()), retain: true);
+        await Until(async () => (await archive.GatewayAsync("gw-probe"))?.StatusAt is not null, "status stored", a, b);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        // Heartbeats every second (stated: interval_s 1), so silence is due 3 × 1 s + 10 s after the last one, for all
+        // hundred at once: both instances' supervision passes then walk the same hundred rows at the same time.
+        var start = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 3; i++)
+        {
+            foreach (var (id, boot) in homes)
+            {
+                var now = DateTimeOffset.UtcNow;
+                var heartbeat = new Uplink.Mqtt.Heartbeat(boot, now - start, 0, null, true, now, new Dictionary<string, string> { ["path.primary"] = "up" }, TimeSpan.FromSeconds(1));
+                await Publish(client, Topics.Heartbeat(id), heartbeat.ToJson(), retain: false);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        var stopped = DateTimeOffset.UtcNow;
+        await Until(async () => (await archive.GatewaysAsync()).Count(g => g.State == GatewayStates.Silent) == homes.Count, "all silent", a, b, TimeSpan.FromSeconds(60));
+        var detected = DateTimeOffset.UtcNow - stopped;
+
+        // Both instances keep checking every second; a second alarm would come within a few passes.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var silent = (await archive.AlarmsAsync(openOnly: false)).Where(x => x.Type == SupervisionTypes.Silent).ToList();
+        Assert.Equal(homes.Select(h => h.Id), silent.Select(x => x.Gateway).Order(StringComparer.Ordinal));
+        Assert.True(detected <= TimeSpan.FromSeconds(3 + 10 + 10), $"all silent after {detected.TotalSeconds:0.0} s");
+        Assert.False(a.HasExited || b.HasExited, $"a: {a.StdErr} b: {b.StdErr}");
+    }
+
+    private static Task<MqttClientPublishResult> Publish(IMqttClient client, string topic, byte[] payload, bool retain) =>
+        client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+    private static async Task Until(Func<Task<bool>> condition, string what, CliProcess a, CliProcess b, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"never: {what}; a: {a.StdErr} b: {b.StdErr}");
+            await Task.Delay(100);
+        }
+    }
+
     private static List<string> PrintedIds(params CliProcess[] centrals) =>
         [.. centrals.SelectMany(c => c.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!)];
 }

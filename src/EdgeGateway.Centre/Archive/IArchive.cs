@@ -23,7 +23,7 @@ public interface IArchive : IAsyncDisposable
     /// <summary>Records a status message; returns the gateway as it now is, or null when the status was stale (an older boot's will after a newer birth).</summary>
     Task<GatewayRecord?> RecordStatusAsync(string gateway, string state, Guid bootId, DateTimeOffset at, CancellationToken cancellationToken = default);
 
-    /// <summary>Records a heartbeat (the gateway is online again if it was not).</summary>
+    /// <summary>Records a heartbeat (the gateway is online again if it was not); a copy of the stored heartbeat (same content, another instance's) changes nothing.</summary>
     Task<GatewayRecord> RecordHeartbeatAsync(string gateway, HeartbeatInfo heartbeat, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>Moves <paramref name="gateway"/> from online to silent; false when it was not online (any more).</summary>

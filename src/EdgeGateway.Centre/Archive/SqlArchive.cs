@@ -188,9 +188,12 @@ public abstract class SqlArchive : IArchive
         await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await EnsureGatewayAsync(conn, tx, gateway, now, cancellationToken).ConfigureAwait(false);
+
+        // Every instance receives every heartbeat: the copy already stored (same content) changes nothing, so a lagging
+        // instance neither moves the last heartbeat later (delaying silence) nor brings a gateway marked silent back.
         await ExecAsync(conn, tx, $"""
             UPDATE gateways SET state = '{GatewayStates.Online}', offline_since_ms = NULL, bootid = @boot, heartbeat_ms = @now, heartbeat = @json,
-              interval_s = @interval, outbox_depth = @depth, clock_synced = @synced WHERE id = @id
+              interval_s = @interval, outbox_depth = @depth, clock_synced = @synced WHERE id = @id AND (heartbeat IS NULL OR heartbeat <> @json)
             """, cancellationToken,
             ("boot", Id(heartbeat.BootId)), ("now", now), ("json", heartbeat.Json), ("interval", (int)(heartbeat.Interval ?? DefaultInterval).TotalSeconds),
             ("depth", heartbeat.OutboxDepth), ("synced", heartbeat.ClockSynced ? 1 : 0), ("id", gateway)).ConfigureAwait(false);

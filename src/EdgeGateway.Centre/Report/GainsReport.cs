@@ -28,36 +28,51 @@ public static class GainsReport
     private static readonly string NightExit = CloudEventCodec.TypePrefix + CareEventCatalog.Get(CareEventKind.NightExit).TypeName;
     private static readonly string DoseMissed = CloudEventCodec.TypePrefix + CareEventCatalog.Get(CareEventKind.DoseMissed).TypeName;
 
-    /// <summary>Writes the report for <paramref name="query"/> as JSON.</summary>
-    public static async Task WriteAsync(IArchive archive, GainsQuery query, Utf8JsonWriter w, CancellationToken cancellationToken = default)
+    /// <summary>Computes the report for <paramref name="query"/> from <paramref name="archive"/>.</summary>
+    public static async Task<GainsResult> ComputeAsync(IArchive archive, GainsQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(w);
         var gateways = (await archive.GatewaysAsync(cancellationToken).ConfigureAwait(false)).Where(g => query.Gateway is null || g.Id == query.Gateway).ToList();
         var alarms = (await archive.AlarmsAsync(openOnly: false, cancellationToken).ConfigureAwait(false)).Where(a => query.Gateway is null || a.Gateway == query.Gateway).ToList();
         var events = await archive.EventsAsync(query.From, query.To, query.Gateway, cancellationToken).ConfigureAwait(false);
+        var weeks = Weeks(query).ToList();
+        var homes = new List<HomeGains>(gateways.Count);
+        foreach (var g in gateways)
+        {
+            var mine = alarms.Where(a => a.Gateway == g.Id).ToList();
+            var myEvents = events.Where(e => e.Gateway == g.Id).ToList();
+            homes.Add(new HomeGains(g.Id, Figures(g, mine, myEvents, query, query.From, query.To),
+                [.. weeks.Select(w => new WeekGains(w.Week, w.Start, w.End, Figures(g, mine, myEvents, query, w.Start, w.End)))]));
+        }
+
+        return new GainsResult(query, homes);
+    }
+
+    /// <summary>Writes the report for <paramref name="query"/> as JSON.</summary>
+    public static async Task WriteAsync(IArchive archive, GainsQuery query, Utf8JsonWriter w, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        var report = await ComputeAsync(archive, query, cancellationToken).ConfigureAwait(false);
         w.WriteStartObject();
         w.WriteString("from", DutyCentre.Wire(query.From));
         w.WriteString("to", DutyCentre.Wire(query.To));
         w.WriteString("zone", query.Zone.Id);
         w.WriteNumber("minutes_per_visit", query.MinutesPerVisit);
         w.WriteStartArray("homes");
-        foreach (var g in gateways)
+        foreach (var home in report.Homes)
         {
-            var mine = alarms.Where(a => a.Gateway == g.Id).ToList();
-            var myEvents = events.Where(e => e.Gateway == g.Id).ToList();
             w.WriteStartObject();
-            w.WriteString("gateway", g.Id);
+            w.WriteString("gateway", home.Gateway);
             w.WritePropertyName("total");
-            Figures(w, g, mine, myEvents, query, query.From, query.To);
+            Write(w, home.Total);
             w.WriteStartArray("weeks");
-            foreach (var (week, start, end) in Weeks(query))
+            foreach (var week in home.Weeks)
             {
                 w.WriteStartObject();
-                w.WriteString("week", week);
+                w.WriteString("week", week.Week);
                 w.WritePropertyName("figures");
-                Figures(w, g, mine, myEvents, query, start, end);
+                Write(w, week.Figures);
                 w.WriteEndObject();
             }
 
@@ -69,54 +84,79 @@ public static class GainsReport
         w.WriteEndObject();
     }
 
-    private static void Figures(Utf8JsonWriter w, GatewayRecord g, List<AlarmRecord> all, List<EventSummary> events, GainsQuery q, DateTimeOffset from, DateTimeOffset to)
+    private static GainsFigures Figures(GatewayRecord g, List<AlarmRecord> all, List<EventSummary> events, GainsQuery q, DateTimeOffset from, DateTimeOffset to)
     {
         var inRange = all.Where(a => a.ReceivedAt >= from && a.ReceivedAt < to).ToList();
         var care = inRange.Where(a => a.Origin == "gateway").ToList();
         var supervision = inRange.Where(a => a.Origin == "supervision").ToList();
+        var byKind = care.GroupBy(a => a.Type[(a.Type.StartsWith(CloudEventCodec.TypePrefix, StringComparison.Ordinal) ? CloudEventCodec.TypePrefix.Length : 0)..])
+            .OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => KeyValuePair.Create(k.Key, k.Count())).ToList();
+        var take = care.Where(a => a.TakenAt is not null).Select(a => (a.TakenAt!.Value - a.ReceivedAt).TotalSeconds).Order().ToList();
+        var clear = care.Where(a => a.ClearedAt is not null).Select(a => (a.ClearedAt!.Value - a.ReceivedAt).TotalSeconds).Order().ToList();
+        var inWindow = events.Where(e => e.ReceivedAt >= from && e.ReceivedAt < to).ToList();
+        var nights = Nights(q, from, to).Where(n => n.Start >= g.FirstSeen).ToList();
+        var quiet = nights.Count(n => !all.Any(a => a.Origin == "gateway" && a.ReceivedAt >= n.Start && a.ReceivedAt < n.End));
+        return new GainsFigures(
+            byKind,
+            care.Count,
+            take.Count,
+            Percentile(take, 0.5),
+            Percentile(take, 0.9),
+
+            // Of all alarms (an untaken one is not taken in time), as the benchmark counts them.
+            care.Count == 0 ? null : take.Count(s => s <= 60) / (double)care.Count,
+            care.Count == 0 ? null : take.Count(s => s <= 180) / (double)care.Count,
+            clear.Count,
+            Percentile(clear, 0.5),
+            Percentile(clear, 0.9),
+            care.Count(a => string.Equals(a.ClearReason, "false alarm", StringComparison.OrdinalIgnoreCase)),
+            care.Count(a => string.Equals(a.ClearReason, "no help needed", StringComparison.OrdinalIgnoreCase)),
+            inWindow.Count(e => e.Type == FallCancelled),
+            inWindow.Count(e => e.Type == NightExit),
+            inWindow.Count(e => e.Type == DoseMissed),
+            nights.Count,
+            quiet,
+            Math.Round(quiet * q.MinutesPerVisit / 60, 2),
+            Availability(g, all, from, to),
+            [.. supervision.GroupBy(a => a.Type).OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => KeyValuePair.Create(k.Key, k.Count()))]);
+    }
+
+    private static void Write(Utf8JsonWriter w, GainsFigures f)
+    {
         w.WriteStartObject();
         w.WriteStartObject("alarms_by_kind");
-        foreach (var kind in care.GroupBy(a => a.Type).OrderBy(k => k.Key, StringComparer.Ordinal))
+        foreach (var (kind, count) in f.AlarmsByKind)
         {
-            w.WriteNumber(kind.Key[(kind.Key.StartsWith(CloudEventCodec.TypePrefix, StringComparison.Ordinal) ? CloudEventCodec.TypePrefix.Length : 0)..], kind.Count());
+            w.WriteNumber(kind, count);
         }
 
         w.WriteEndObject();
-        w.WriteNumber("alarms", care.Count);
-        var take = care.Where(a => a.TakenAt is not null).Select(a => (a.TakenAt!.Value - a.ReceivedAt).TotalSeconds).Order().ToList();
+        w.WriteNumber("alarms", f.Alarms);
         w.WriteStartObject("time_to_take");
-        w.WriteNumber("taken", take.Count);
-        Number(w, "p50_s", Percentile(take, 0.5));
-        Number(w, "p90_s", Percentile(take, 0.9));
-
-        // Of all alarms (an untaken one is not taken in time), as the benchmark counts them.
-        Number(w, "share_within_60s", care.Count == 0 ? null : take.Count(s => s <= 60) / (double)care.Count);
-        Number(w, "share_within_180s", care.Count == 0 ? null : take.Count(s => s <= 180) / (double)care.Count);
+        w.WriteNumber("taken", f.Taken);
+        Number(w, "p50_s", f.TakeP50);
+        Number(w, "p90_s", f.TakeP90);
+        Number(w, "share_within_60s", f.ShareWithin60);
+        Number(w, "share_within_180s", f.ShareWithin180);
         w.WriteEndObject();
-        var clear = care.Where(a => a.ClearedAt is not null).Select(a => (a.ClearedAt!.Value - a.ReceivedAt).TotalSeconds).Order().ToList();
         w.WriteStartObject("time_to_clear");
-        w.WriteNumber("cleared", clear.Count);
-        Number(w, "p50_s", Percentile(clear, 0.5));
-        Number(w, "p90_s", Percentile(clear, 0.9));
+        w.WriteNumber("cleared", f.Cleared);
+        Number(w, "p50_s", f.ClearP50);
+        Number(w, "p90_s", f.ClearP90);
         w.WriteEndObject();
-        w.WriteNumber("cleared_false_alarm", care.Count(a => string.Equals(a.ClearReason, "false alarm", StringComparison.OrdinalIgnoreCase)));
-        w.WriteNumber("cleared_no_help_needed", care.Count(a => string.Equals(a.ClearReason, "no help needed", StringComparison.OrdinalIgnoreCase)));
-        var inWindow = events.Where(e => e.ReceivedAt >= from && e.ReceivedAt < to).ToList();
-        w.WriteNumber("fall_prealarms_cancelled", inWindow.Count(e => e.Type == FallCancelled));
-        w.WriteNumber("night_exits", inWindow.Count(e => e.Type == NightExit));
-
-        // Electronic medication support is a gain the municipalities measure; a missed dose is what it failed to prevent.
-        w.WriteNumber("missed_doses", inWindow.Count(e => e.Type == DoseMissed));
-        var nights = Nights(q, from, to).Where(n => n.Start >= g.FirstSeen).ToList();
-        var quiet = nights.Count(n => !all.Any(a => a.Origin == "gateway" && a.ReceivedAt >= n.Start && a.ReceivedAt < n.End));
-        w.WriteNumber("nights", nights.Count);
-        w.WriteNumber("nights_without_alarm", quiet);
-        w.WriteNumber("hours_saved", Math.Round(quiet * q.MinutesPerVisit / 60, 2));
-        Number(w, "availability", Availability(g, all, from, to));
+        w.WriteNumber("cleared_false_alarm", f.ClearedFalseAlarm);
+        w.WriteNumber("cleared_no_help_needed", f.ClearedNoHelpNeeded);
+        w.WriteNumber("fall_prealarms_cancelled", f.FallPreAlarmsCancelled);
+        w.WriteNumber("night_exits", f.NightExits);
+        w.WriteNumber("missed_doses", f.MissedDoses);
+        w.WriteNumber("nights", f.Nights);
+        w.WriteNumber("nights_without_alarm", f.NightsWithoutAlarm);
+        w.WriteNumber("hours_saved", f.HoursSaved);
+        Number(w, "availability", f.Availability);
         w.WriteStartObject("supervision_alarms");
-        foreach (var kind in supervision.GroupBy(a => a.Type).OrderBy(k => k.Key, StringComparer.Ordinal))
+        foreach (var (type, count) in f.SupervisionAlarms)
         {
-            w.WriteNumber(kind.Key, kind.Count());
+            w.WriteNumber(type, count);
         }
 
         w.WriteEndObject();
@@ -218,6 +258,52 @@ public static class GainsReport
         {
             w.WriteNull(name);
         }
+    }
+
+    /// <summary>The night the report counts when none is given: 22:00 to 07:00 local.</summary>
+    public static readonly (TimeOnly Start, TimeOnly End) DefaultNight = (new TimeOnly(22, 0), new TimeOnly(7, 0));
+
+    /// <summary>The minutes one night visit takes when none is given.</summary>
+    public const double DefaultMinutesPerVisit = 15;
+
+    /// <summary>
+    /// Reads a report query as the API and the CLI take it (<paramref name="minutesPerVisit"/> null: <see cref="DefaultMinutesPerVisit"/>);
+    /// null with the field and what is wrong with it when it cannot be read.
+    /// </summary>
+    public static GainsQuery? TryParseQuery(string? from, string? to, string? gateway, string? minutesPerVisit, TimeZoneInfo zone, out (string Field, string Problem) error)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        error = default;
+        var at = new DateTimeOffset[2];
+        foreach (var (i, name, text) in new[] { (0, "from", from), (1, "to", to) })
+        {
+            if (text is null || !TryParseInstant(text, zone, out at[i]))
+            {
+                error = (name, text is null ? "is required: a date (yyyy-MM-dd, local midnight) or an ISO 8601 instant" : $"must be a date (yyyy-MM-dd, local midnight) or an ISO 8601 instant, got '{text}'");
+                return null;
+            }
+        }
+
+        if (at[1] <= at[0])
+        {
+            error = ("to", $"must be after 'from' ({DutyCentre.Wire(at[0])}), got {DutyCentre.Wire(at[1])}");
+            return null;
+        }
+
+        var minutes = DefaultMinutesPerVisit;
+        if (minutesPerVisit is not null && (!double.TryParse(minutesPerVisit, NumberStyles.Float, CultureInfo.InvariantCulture, out minutes) || minutes is < 0 or > 600 || double.IsNaN(minutes)))
+        {
+            error = ("minutes_per_visit", $"must be a number of minutes from 0 to 600, got '{minutesPerVisit}'");
+            return null;
+        }
+
+        if (gateway is not null && (gateway.Length is 0 or > 128 || gateway.Any(char.IsControl)))
+        {
+            error = ("gateway", "must be a gateway id of 1 to 128 printable characters");
+            return null;
+        }
+
+        return new GainsQuery(at[0], at[1], gateway, zone, DefaultNight.Start, DefaultNight.End, minutes);
     }
 
     /// <summary>Reads an instant of the report's query string (ISO 8601; a bare date is local midnight in <paramref name="zone"/>).</summary>

@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Net;
 using System.Text.Json;
 using EdgeGateway.Centre.Archive;
-using EdgeGateway.Centre.Report;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -167,46 +165,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
                 await ProblemAsync(ctx, ex.Status, ex.Field, ex.Message).ConfigureAwait(false);
             }
         });
-        app.MapGet("/api/report", async ctx =>
-        {
-            var q = ctx.Request.Query;
-            DateTimeOffset from = default, to = default;
-            foreach (var (name, set) in new (string, Action<DateTimeOffset>)[] { ("from", v => from = v), ("to", v => to = v) })
-            {
-                var text = q[name].ToString();
-                if (!GainsReport.TryParseInstant(text, centre.Zone, out var at))
-                {
-                    await ProblemAsync(ctx, 400, name, $"'{name}' is required: a date (yyyy-MM-dd, local midnight) or an ISO 8601 instant, got '{text}'").ConfigureAwait(false);
-                    return;
-                }
-
-                set(at);
-            }
-
-            if (to <= from)
-            {
-                await ProblemAsync(ctx, 400, "to", "'to' must be after 'from'").ConfigureAwait(false);
-                return;
-            }
-
-            var minutes = 15.0;
-            if (q.ContainsKey("minutes_per_visit") && (!double.TryParse(q["minutes_per_visit"].ToString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out minutes) || minutes is < 0 or > 600))
-            {
-                await ProblemAsync(ctx, 400, "minutes_per_visit", "'minutes_per_visit' must be a number of minutes from 0 to 600").ConfigureAwait(false);
-                return;
-            }
-
-            var gateway = q.ContainsKey("gateway") ? q["gateway"].ToString() : null;
-            var query = new GainsQuery(from, to, gateway, centre.Zone, new TimeOnly(22, 0), new TimeOnly(7, 0), minutes);
-            var buffer = new ArrayBufferWriter<byte>(4096);
-            await using (var w = new Utf8JsonWriter(buffer))
-            {
-                await GainsReport.WriteAsync(centre.Archive, query, w, ctx.RequestAborted).ConfigureAwait(false);
-            }
-
-            ctx.Response.ContentType = "application/json";
-            await ctx.Response.Body.WriteAsync(buffer.WrittenMemory, ctx.RequestAborted).ConfigureAwait(false);
-        });
+        MapReport(app, centre);
         app.MapGet("/api/rejected", async ctx =>
         {
             var rejected = await centre.Archive.RejectedAsync(100, ctx.RequestAborted).ConfigureAwait(false);

@@ -60,6 +60,7 @@ internal static class CentralCommand
             demo,
         };
         command.Subcommands.Add(AddOperatorCommand());
+        command.Subcommands.Add(CentralReportCommand.Create());
         command.SetAction(async (result, ct) =>
         {
             var endpoints = new List<MqttEndpoint>();

@@ -177,6 +177,27 @@ public abstract class ArchiveContractTests
     }
 
     [Fact]
+    public async Task The_second_instances_copy_of_a_heartbeat_neither_delays_silence_nor_brings_a_silent_gateway_back()
+    {
+        await using var a = await OpenAsync();
+        await using var b = await OpenAsync();
+        var boot = Guid.NewGuid();
+        const string Json = """{"bootid":"x","time":"2026-03-28T22:00:00.000Z","uptime_s":5,"states":{}}""";
+        var beat = new HeartbeatInfo(boot, T0, 0, true, TimeSpan.FromSeconds(5), Json);
+        await a.RecordHeartbeatAsync("gw-9", beat, T0);
+
+        // The other instance, 4 s behind (its queue was long), stores the same message: silence still counts from T0.
+        var copy = await b.RecordHeartbeatAsync("gw-9", beat, T0.AddSeconds(4));
+        Assert.Equal(T0, copy.LastHeartbeatAt);
+
+        // Marked silent meanwhile, a late copy does not bring it back; the next heartbeat does.
+        Assert.True(await a.MarkSilentAsync("gw-9", T0.AddSeconds(25)));
+        Assert.Equal(GatewayStates.Silent, (await b.RecordHeartbeatAsync("gw-9", beat, T0.AddSeconds(26))).State);
+        var next = await b.RecordHeartbeatAsync("gw-9", beat with { Json = Json.Replace("22:00:00", "22:00:30", StringComparison.Ordinal) }, T0.AddSeconds(30));
+        Assert.Equal((GatewayStates.Online, T0.AddSeconds(30)), (next.State, next.LastHeartbeatAt));
+    }
+
+    [Fact]
     public async Task An_old_boots_will_after_the_new_boots_birth_does_not_take_the_gateway_offline()
     {
         await using var archive = await OpenAsync();

@@ -1,19 +1,14 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Report;
-using EdgeGateway.Contract;
-using EdgeGateway.Core.Events;
-using EdgeGateway.Core.Time;
-using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Centre.Tests.Report;
 
 /// <summary>The gains report's figures from a week of one home's archive, each worked out by hand.</summary>
 public sealed class GainsReportTests : IDisposable
 {
-    private static readonly DateTimeOffset Monday = new(2026, 3, 23, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Monday = GainsSeed.Monday;
     private readonly string _dir = Directory.CreateTempSubdirectory("report-").FullName;
 
     public void Dispose()
@@ -26,37 +21,7 @@ public sealed class GainsReportTests : IDisposable
     public async Task A_week_of_one_home_gives_take_and_clear_times_benchmark_shares_quiet_nights_hours_saved_and_availability()
     {
         await using var archive = await SqliteArchive.OpenAsync(Path.Combine(_dir, "centre.db"));
-        var time = new FakeTimeProvider(Monday);
-        var home = new CareEventFactory("gw-r", time, new FixedClockSyncStatus(true));
-        await archive.RecordStatusAsync("gw-r", GatewayStates.Online, home.BootId, Monday);
-
-        async Task<Guid> AlarmAsync(CareEventKind kind, TimeSpan at, int? takenAfter, int? clearedAfter, string reason = "help given")
-        {
-            time.SetUtcNow(Monday + at);
-            var e = home.Create(kind, "s", kind.ToString());
-            await archive.RecordEventAsync(e, Encoding.UTF8.GetString(CloudEventCodec.Serialize(e)), false, Monday + at);
-            if (takenAfter is { } t)
-            {
-                await archive.TakeAsync(e.Id, "Nurse Berit", Monday + at + TimeSpan.FromSeconds(t));
-            }
-
-            if (clearedAfter is { } c)
-            {
-                await archive.ClearAsync(e.Id, "Nurse Berit", reason, Monday + at + TimeSpan.FromSeconds(c));
-            }
-
-            return e.Id;
-        }
-
-        await AlarmAsync(CareEventKind.Fall, TimeSpan.FromHours(10), 30, 600);
-        await AlarmAsync(CareEventKind.HelpButton, TimeSpan.FromHours(23), 120, 300, "false alarm");
-        await AlarmAsync(CareEventKind.HelpButton, TimeSpan.FromHours(36), null, null);
-        time.SetUtcNow(Monday + TimeSpan.FromHours(37));
-        var cancelled = home.Create(CareEventKind.FallCancelled, "s", "cancelled");
-        await archive.RecordEventAsync(cancelled, Encoding.UTF8.GetString(CloudEventCodec.Serialize(cancelled)), false, Monday + TimeSpan.FromHours(37));
-        await AlarmAsync(CareEventKind.NightExit, TimeSpan.FromHours(50), 200, 400, "no help needed");
-        var offline = await archive.RaiseSupervisionAlarmAsync(new SupervisionAlarm("offline:gw-r:1", "gw-r", SupervisionTypes.Offline, 2, "offline", Monday + TimeSpan.FromHours(84)));
-        await archive.ClearAsync(offline!.Id, "centre", "gateway back online", Monday + TimeSpan.FromHours(90));
+        await GainsSeed.SeedAsync(archive);
 
         var buffer = new ArrayBufferWriter<byte>();
         await using (var w = new Utf8JsonWriter(buffer))

@@ -91,6 +91,49 @@ public sealed class PostgresDutyCentreTests(PostgresFixture pg) : DutyCentreTest
         await Task.WhenAll(a.CheckAsync(), b.CheckAsync());
         Assert.All(await a.Archive.AlarmsAsync(openOnly: true), x => Assert.Equal(1, x.Escalation));
     }
+
+    [Fact]
+    public async Task Two_instances_checking_at_the_same_moment_raise_one_silent_alarm_per_gateway()
+    {
+        var a = await StartCentreAsync();
+        var b = await StartCentreAsync();
+        var homes = Enumerable.Range(0, 100).Select(i => (Id: $"gw-s{i:000}", Boot: Guid.NewGuid())).ToList();
+        foreach (var (id, boot) in homes)
+        {
+            await PublishAsync(Topics.Heartbeat(id), Heartbeat(boot, 5));
+        }
+
+        await UntilAsync(async () => (await a.Archive.GatewaysAsync()).Count(g => g.HeartbeatInterval == TimeSpan.FromSeconds(5)) == homes.Count, "all heartbeats stored");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        // Both passes read the same hundred online rows before either has marked one silent: only the alarm's key in the
+        // archive (unique, the same at both) keeps it to one alarm per gateway.
+        Time.Advance(TimeSpan.FromSeconds(26));
+        await Task.WhenAll(a.CheckAsync(), b.CheckAsync());
+        await Task.WhenAll(a.CheckAsync(), b.CheckAsync());
+
+        var silent = (await a.Archive.AlarmsAsync(openOnly: false)).Where(x => x.Type == SupervisionTypes.Silent).Select(x => x.Gateway).Order(StringComparer.Ordinal);
+        Assert.Equal(homes.Select(h => h.Id), silent);
+        Assert.All(await b.Archive.GatewaysAsync(), g => Assert.Equal(GatewayStates.Silent, g.State));
+    }
+
+    [Fact]
+    public async Task An_alarm_is_stored_without_waiting_behind_a_backlog_of_gateway_status()
+    {
+        // PostgreSQL, the store of a fleet (SQLite takes one writer at a time, so there the births and the alarm queue at the file).
+        // 400 retained births wait at the broker; subscribing hands them to the centre in one burst (a restart at scale).
+        var homes = Enumerable.Range(0, 400).Select(i => $"gw-b{i:0000}").ToList();
+        await Task.WhenAll(homes.Select(id => PublishAsync(Topics.Status(id), Status("online", Guid.NewGuid()), retain: true)));
+        var centre = await StartCentreAsync();
+        var alarm = new CareEventFactory("gw-alarm", Time, new FixedClockSyncStatus(true)).Create(CareEventKind.HelpButton, "pendant", "help");
+        await PublishAsync(Topics.Events("gw-alarm", EventClass.Alarm), CloudEventCodec.Serialize(alarm));
+
+        // The births arrived first; the alarm must not queue behind storing them one by one.
+        await UntilAsync(async () => await centre.Archive.AlarmAsync(alarm.Id) is not null, "the alarm stored");
+        var statusStored = (await centre.Archive.GatewaysAsync()).Count(g => g.StatusAt is not null);
+        Assert.True(statusStored < homes.Count, $"the alarm was stored only after all {statusStored} births");
+        await UntilAsync(async () => (await centre.Archive.GatewaysAsync()).Count(g => g.StatusAt is not null) == homes.Count, "the births stored after all");
+    }
 }
 
 /// <summary>
@@ -154,12 +197,12 @@ public abstract class DutyCentreTests : IAsyncLifetime
         return centre;
     }
 
-    protected async Task PublishAsync(string topic, byte[] payload) =>
-        await _gateway!.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+    protected async Task PublishAsync(string topic, byte[] payload, bool retain = false) =>
+        await _gateway!.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
 
     protected static byte[] Status(string state, Guid boot) => Encoding.UTF8.GetBytes($$"""{"state":"{{state}}","bootid":"{{boot:D}}"}""");
 
-    private byte[] Heartbeat(Guid boot, int intervalSeconds) => Encoding.UTF8.GetBytes($$$"""
+    protected byte[] Heartbeat(Guid boot, int intervalSeconds) => Encoding.UTF8.GetBytes($$$"""
         {"bootid":"{{{boot:D}}}","time":"{{{DutyCentre.Wire(Time.GetUtcNow())}}}","uptime_s":5,"outbox_depth":2,"oldest_unacked_s":1.5,"clocksynced":true,"interval_s":{{{intervalSeconds}}},"states":{"path.primary":"up","sensor.hall":"ok"}}
         """);
 
