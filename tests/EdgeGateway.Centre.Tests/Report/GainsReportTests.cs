@@ -1,7 +1,12 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Report;
+using EdgeGateway.Contract;
+using EdgeGateway.Core.Events;
+using EdgeGateway.Core.Time;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.Centre.Tests.Report;
 
