@@ -24,7 +24,7 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     private readonly LoadedSecurity _security;
     private readonly CancellationTokenSource _stop = new();
     private readonly CentralAckOptions _ackOptions;
-    private readonly Channel<(string GatewayId, Guid EventId, bool Take)> _toAck = Channel.CreateUnbounded<(string, Guid, bool)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(string GatewayId, Guid EventId)> _toAck = Channel.CreateUnbounded<(string, Guid)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<(string Topic, byte[] Payload, bool Retained)> _followed = Channel.CreateUnbounded<(string, byte[], bool)>(new UnboundedChannelOptions { SingleReader = true });
     private Task? _supervisor;
     private Task? _acker;
@@ -64,12 +64,6 @@ public sealed partial class CentralConsumer : IAsyncDisposable
 
     /// <summary>Ack messages published so far (one per batch; equal to the events acked when batching is off).</summary>
     public long AckMessagesSent => Interlocked.Read(ref _ackMessages);
-
-    /// <summary>
-    /// When set, every new alarm (tests excepted: they clear on delivery) is taken on as this operator once its ack has
-    /// gone out: an <c>alarm.acknowledge</c> with <c>by</c> = this name, so the gateway shows delivered, then taken.
-    /// </summary>
-    public string? TakeAs { get; init; }
 
     /// <summary>Raised for each event; the flag is true the first time its id is seen.</summary>
     public event Func<CareEvent, bool, Task>? EventReceived;
@@ -264,8 +258,7 @@ public sealed partial class CentralConsumer : IAsyncDisposable
 
         // Acknowledge duplicates too: the gateway retransmits until it hears an ack. After the handler, so an ack
         // never runs ahead of what the handler did with the event. A closed queue (disposing) drops it: the gateway retransmits.
-        var take = isNew && TakeAs is not null && evt.Class == EventClass.Alarm && evt.Kind is not (CareEventKind.TestAlarm or CareEventKind.DailyTest);
-        _toAck.Writer.TryWrite((evt.GatewayId, evt.Id, take));
+        _toAck.Writer.TryWrite((evt.GatewayId, evt.Id));
     }
 
     // One gateway's bad message or a failing handler must never stop the consumer (MQTTnet would drop the connection).
@@ -295,7 +288,6 @@ public sealed partial class CentralConsumer : IAsyncDisposable
         var reader = _toAck.Reader;
         var time = _ackOptions.Time;
         var pending = new Dictionary<string, List<Guid>>(StringComparer.Ordinal);
-        var takes = new Dictionary<string, List<Guid>>(StringComparer.Ordinal);
         long? lastFlush = null;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -312,15 +304,6 @@ public sealed partial class CentralConsumer : IAsyncDisposable
                     }
 
                     ids.Add(a.EventId);
-                    if (a.Take)
-                    {
-                        if (!takes.TryGetValue(a.GatewayId, out var toTake))
-                        {
-                            takes[a.GatewayId] = toTake = [];
-                        }
-
-                        toTake.Add(a.EventId);
-                    }
 
                     count++;
                 }
@@ -347,16 +330,15 @@ public sealed partial class CentralConsumer : IAsyncDisposable
 
             foreach (var (gatewayId, ids) in pending)
             {
-                PublishAck(gatewayId, ids, takes.GetValueOrDefault(gatewayId));
+                PublishAck(gatewayId, ids);
             }
 
             pending.Clear();
-            takes.Clear();
             lastFlush = time.GetTimestamp();
         }
     }
 
-    private void PublishAck(string gatewayId, List<Guid> ids, List<Guid>? take)
+    private void PublishAck(string gatewayId, List<Guid> ids)
     {
         var ack = new MqttApplicationMessageBuilder()
             .WithTopic(Topics.Acks(gatewayId))
@@ -366,56 +348,20 @@ public sealed partial class CentralConsumer : IAsyncDisposable
         Interlocked.Increment(ref _ackMessages);
 
         // Not awaited: waiting for each ack's PUBACK would serialise the consumer on round trips.
-        _ = SendAckAsync(ack, ids.Count, ids[0], gatewayId, take);
+        _ = SendAckAsync(ack, ids.Count, ids[0]);
     }
 
     // A failure, also one thrown before the publish got going (not connected), ends here and never in the ack loop.
-    private async Task SendAckAsync(MqttApplicationMessage ack, int count, Guid first, string gatewayId, List<Guid>? take)
+    private async Task SendAckAsync(MqttApplicationMessage ack, int count, Guid first)
     {
         try
         {
             await _client.PublishAsync(ack).ConfigureAwait(false);
-
-            // The take follows the ack's PUBACK, so the gateway hears "received" before "taken" (it would also accept
-            // them the other way round: a late ack leaves a taken alarm taken).
-            foreach (var alarm in take ?? [])
-            {
-                await _client.PublishAsync(new MqttApplicationMessageBuilder()
-                    .WithTopic(Topics.Commands(gatewayId))
-                    .WithPayload(TakeCommand(alarm, TakeAs!, _ackOptions.Time.GetUtcNow()))
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                    .Build()).ConfigureAwait(false);
-            }
         }
         catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
         {
             LogAckFailed(_logger, count, first, ex.Message);
         }
-    }
-
-    /// <summary>The <c>alarm.acknowledge</c> command that takes <paramref name="alarm"/> on as <paramref name="by"/>, valid for 5 minutes.</summary>
-    public static byte[] TakeCommand(Guid alarm, string by, DateTimeOffset now) => AlarmCommand("alarm.acknowledge", alarm, by, now);
-
-    /// <summary>The <c>alarm.clear</c> command with which <paramref name="by"/> ends <paramref name="alarm"/>, valid for 5 minutes.</summary>
-    public static byte[] ClearCommand(Guid alarm, string by, DateTimeOffset now) => AlarmCommand("alarm.clear", alarm, by, now);
-
-    private static byte[] AlarmCommand(string type, Guid alarm, string by, DateTimeOffset now)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("id", Guid.CreateVersion7(now));
-            w.WriteString("type", type);
-            w.WriteString("by", by);
-            w.WriteString("expires", now.AddMinutes(5).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
-            w.WriteStartObject("args");
-            w.WriteString("alarm", alarm);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 
     /// <inheritdoc />

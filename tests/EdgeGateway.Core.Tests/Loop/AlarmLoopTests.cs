@@ -364,18 +364,4 @@ public sealed class AlarmLoopTests : IAsyncDisposable
         {
         }
     }
-
-    private sealed class RecordingBuzzer : IBuzzer
-    {
-        public BuzzerPattern Pattern { get; private set; }
-
-        public void Set(BuzzerPattern pattern) => Pattern = pattern;
-    }
-
-    private sealed class RecordingLed : IStatusLed
-    {
-        public LedPattern Pattern { get; private set; }
-
-        public void Set(LedPattern pattern) => Pattern = pattern;
-    }
 }

@@ -53,18 +53,4 @@ public sealed class DedicatedThreadLoopTests
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => running.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal("no priority", ex.Message);
     }
-
-    private sealed class RecordingBuzzer : IBuzzer
-    {
-        public BuzzerPattern Pattern { get; private set; }
-
-        public void Set(BuzzerPattern pattern) => Pattern = pattern;
-    }
-
-    private sealed class RecordingLed : IStatusLed
-    {
-        public LedPattern Pattern { get; private set; }
-
-        public void Set(LedPattern pattern) => Pattern = pattern;
-    }
 }

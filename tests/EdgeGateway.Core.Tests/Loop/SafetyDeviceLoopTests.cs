@@ -13,8 +13,8 @@ public sealed class SafetyDeviceLoopTests : IAsyncDisposable
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 14, 0, 0, TimeSpan.FromHours(1)));
     private readonly CareEventFactory _events;
-    private readonly Buzzer _buzzer = new();
-    private readonly Led _led = new();
+    private readonly RecordingBuzzer _buzzer = new();
+    private readonly RecordingLed _led = new();
     private readonly AlarmLoop _loop;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
@@ -204,19 +204,5 @@ public sealed class SafetyDeviceLoopTests : IAsyncDisposable
         await _stop.CancelAsync();
         await _running;
         _stop.Dispose();
-    }
-
-    private sealed class Buzzer : IBuzzer
-    {
-        public BuzzerPattern Pattern { get; private set; }
-
-        public void Set(BuzzerPattern pattern) => Pattern = pattern;
-    }
-
-    private sealed class Led : IStatusLed
-    {
-        public LedPattern Pattern { get; private set; }
-
-        public void Set(LedPattern pattern) => Pattern = pattern;
     }
 }
