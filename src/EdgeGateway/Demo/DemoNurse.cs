@@ -115,7 +115,7 @@ internal sealed class DemoNurse : IAsyncDisposable
     private async Task TakeAsync(PageAlarm alarm)
     {
         await Task.Delay(ReadingTime, _clock, _stop.Token).ConfigureAwait(false);
-        using var response = await _http.PostAsJsonAsync(new Uri($"api/alarms/{alarm.Id:D}/take", UriKind.Relative), new Dictionary<string, string> { ["operator"] = Name }, _stop.Token).ConfigureAwait(false);
+        using var response = await _http.PostAsJsonAsync(new Uri($"api/alarms/{alarm.Id:D}/take", UriKind.Relative), new Dictionary<string, string> { ["operator"] = Name }, DemoNurseJson.Default.DictionaryStringString, _stop.Token).ConfigureAwait(false);
         _show("nurse", $"{Name} takes the {alarm.Name} alarm on the page: {await OutcomeAsync(response).ConfigureAwait(false)}");
     }
 
@@ -133,7 +133,7 @@ internal sealed class DemoNurse : IAsyncDisposable
 
         foreach (var alarm in open)
         {
-            using var response = await _http.PostAsJsonAsync(new Uri($"api/alarms/{alarm.Id:D}/clear", UriKind.Relative), new Dictionary<string, string> { ["operator"] = Name, ["reason"] = reason }, _stop.Token).ConfigureAwait(false);
+            using var response = await _http.PostAsJsonAsync(new Uri($"api/alarms/{alarm.Id:D}/clear", UriKind.Relative), new Dictionary<string, string> { ["operator"] = Name, ["reason"] = reason }, DemoNurseJson.Default.DictionaryStringString, _stop.Token).ConfigureAwait(false);
             _show("nurse", $"{Name} clears the {alarm.Name} alarm on the page ({reason}): {await OutcomeAsync(response).ConfigureAwait(false)}");
         }
     }
@@ -374,3 +374,7 @@ internal sealed class HomeAlarmLog
         return delivered >= 0 && delivered < taken;
     }
 }
+
+/// <summary>The nurse's request bodies, source-generated so the published (trimmed) binary keeps them.</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class DemoNurseJson : System.Text.Json.Serialization.JsonSerializerContext;
