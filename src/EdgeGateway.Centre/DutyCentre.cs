@@ -58,6 +58,8 @@ public sealed partial class DutyCentre : IAsyncDisposable
     private readonly SemaphoreSlim _checking = new(1, 1);
     private DateTimeOffset _connectedSince;
     private DateTimeOffset _lastGapCheck = DateTimeOffset.MinValue;
+    private long _nextDueTicks = long.MaxValue; // UTC ticks; heartbeats move it from other threads
+    private TaskCompletionSource? _wake;
     private Task? _loop;
 
     /// <summary>Creates the centre over <paramref name="archive"/>, reading from <paramref name="consumers"/> (primary path first).</summary>
@@ -116,7 +118,16 @@ public sealed partial class DutyCentre : IAsyncDisposable
         {
             try
             {
-                await Task.Delay(_options.CheckInterval, _time, ct).ConfigureAwait(false);
+                // Published before the deadline is read: a Due() after that read finds this and wakes the wait.
+                var wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref _wake, wake);
+                var delay = Task.Delay(NextWait(), _time, ct);
+                if (await Task.WhenAny(delay, wake.Task).ConfigureAwait(false) != delay)
+                {
+                    continue; // An earlier deadline arrived with a heartbeat: wait for that one instead.
+                }
+
+                await delay.ConfigureAwait(false);
                 await CheckAsync(ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -130,15 +141,47 @@ public sealed partial class DutyCentre : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Until the earliest deadline the last pass saw (a silence, an offline grace, an escalation), at most one
+    /// <see cref="DutyCentreOptions.CheckInterval"/>: polling alone would add up to a whole interval to every alarm's delay.
+    /// </summary>
+    private TimeSpan NextWait()
+    {
+        var wait = TimeSpan.FromTicks(Interlocked.Read(ref _nextDueTicks) - _time.GetUtcNow().UtcTicks);
+        return wait >= _options.CheckInterval ? _options.CheckInterval : wait > MinimumWait ? wait : MinimumWait;
+    }
+
+    // A pass that overran its own deadline must not turn the loop into a spin.
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(10);
+
+    private void Due(DateTimeOffset deadline)
+    {
+        var ticks = deadline.UtcTicks;
+        for (var seen = Interlocked.Read(ref _nextDueTicks); ticks < seen;)
+        {
+            var was = Interlocked.CompareExchange(ref _nextDueTicks, ticks, seen);
+            if (was == seen)
+            {
+                Volatile.Read(ref _wake)?.TrySetResult();
+                return;
+            }
+
+            seen = was;
+        }
+    }
+
+    private TimeSpan SilenceBudget(TimeSpan interval) => (_options.SilentIntervals * interval) + _options.SilentMargin - _options.SilentLead;
+
     private bool AnyConnected => _consumers.Count == 0 || _consumers.Any(c => c.IsConnected);
 
-    /// <summary>One pass of supervision and escalation as of now (the loop runs it every <see cref="DutyCentreOptions.CheckInterval"/>; tests call it directly).</summary>
+    /// <summary>One pass of supervision and escalation as of now (the loop runs it at the next deadline, at least every <see cref="DutyCentreOptions.CheckInterval"/>; tests call it directly).</summary>
     public async Task CheckAsync(CancellationToken cancellationToken = default)
     {
         await _checking.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var now = _time.GetUtcNow();
+            Interlocked.Exchange(ref _nextDueTicks, long.MaxValue);
             if (!AnyConnected)
             {
                 // Our own link is down: every gateway would look silent. Count silence again from the reconnect.
@@ -174,17 +217,31 @@ public sealed partial class DutyCentre : IAsyncDisposable
 
     private async Task SuperviseAsync(GatewayRecord g, DateTimeOffset now, CancellationToken ct)
     {
-        if (g.State == GatewayStates.Offline && g.OfflineSince is { } since && since + _options.OfflineGrace <= now)
+        if (g.State == GatewayStates.Offline && g.OfflineSince is { } since)
         {
-            // The episode is named by what every instance agrees on (the first recorded offline instant), so it is raised once.
-            await RaiseAsync(new SupervisionAlarm($"offline:{g.Id}:{since.ToUnixTimeMilliseconds()}", g.Id, SupervisionTypes.Offline, 2,
-                $"gateway {g.Id} offline since {Clock(since)} (its last will) and not back", now), ct).ConfigureAwait(false);
+            if (since + _options.OfflineGrace > now)
+            {
+                Due(since + _options.OfflineGrace);
+            }
+            else
+            {
+                // The episode is named by what every instance agrees on (the first recorded offline instant), so it is raised once.
+                await RaiseAsync(new SupervisionAlarm($"offline:{g.Id}:{since.ToUnixTimeMilliseconds()}", g.Id, SupervisionTypes.Offline, 2,
+                    $"gateway {g.Id} offline since {Clock(since)} (its last will) and not back", now), ct).ConfigureAwait(false);
+            }
         }
 
         if (g.State == GatewayStates.Online)
         {
             var last = Max(g.LastHeartbeatAt ?? g.StatusAt ?? g.FirstSeen, _connectedSince);
-            if (last + (_options.SilentIntervals * g.HeartbeatInterval) + _options.SilentMargin <= now)
+
+            // The pass starts SilentLead early so that the alarm is stored within the budget, not a pass's duration after it.
+            var silentAt = last + SilenceBudget(g.HeartbeatInterval);
+            if (silentAt > now)
+            {
+                Due(silentAt);
+            }
+            else
             {
                 // Raise before marking: an instance dying in between leaves the gateway online and the next pass finishes.
                 await RaiseAsync(new SupervisionAlarm($"silent:{g.Id}:{g.BootId:D}:{HeartbeatTime(g)}", g.Id, SupervisionTypes.Silent, 2,
@@ -255,6 +312,11 @@ public sealed partial class DutyCentre : IAsyncDisposable
             }
 
             var level = _options.Escalations.Count(e => alarm.ReceivedAt + e <= now);
+            if (level < _options.Escalations.Count)
+            {
+                Due(alarm.ReceivedAt + _options.Escalations[level]);
+            }
+
             if (level > alarm.Escalation && await Archive.EscalateAsync(alarm.Id, level, now, ct).ConfigureAwait(false))
             {
                 var escalated = (await Archive.AlarmAsync(alarm.Id, ct).ConfigureAwait(false))!;
@@ -420,6 +482,9 @@ public sealed partial class DutyCentre : IAsyncDisposable
                 var before = await Archive.GatewayAsync(gateway).ConfigureAwait(false);
                 var record = await Archive.RecordHeartbeatAsync(gateway, heartbeat, now).ConfigureAwait(false);
                 Changes.Publish(new CentreChange("gateway", null, record));
+
+                // Recorded after the archive write: a pass that starts later reads the heartbeat; one that started earlier gets this.
+                Due(now + SilenceBudget(record.HeartbeatInterval));
                 if ((before is null || before.State != GatewayStates.Online) && record.State == GatewayStates.Online)
                 {
                     await BackAsync(gateway, now).ConfigureAwait(false);

@@ -17,6 +17,12 @@ public sealed class DutyCentreOptions
     /// <summary>Added to <see cref="SilentIntervals"/> intervals, for transport jitter.</summary>
     public TimeSpan SilentMargin { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How much before <see cref="SilentIntervals"/> intervals + <see cref="SilentMargin"/> the pass that declares silence starts,
+    /// so that the alarm is stored within that budget although the heartbeat's transport and the pass itself take time.
+    /// </summary>
+    public TimeSpan SilentLead { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How long after the event that follows a gap the gap may still fill (retransmissions arrive late) before it is flagged.</summary>
     public TimeSpan GapGrace { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -35,7 +41,7 @@ public sealed class DutyCentreOptions
     /// <summary>How long to wait for a gateway's reply to a command.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often supervision and escalation run.</summary>
+    /// <summary>The longest wait between supervision passes; a pass also runs at each deadline (silence, offline grace, escalation) the last one saw.</summary>
     public TimeSpan CheckInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -51,7 +57,7 @@ public sealed class DutyCentreOptions
     {
         ArgumentNullException.ThrowIfNull(Time);
         ArgumentNullException.ThrowIfNull(Zone);
-        if (OfflineGrace < TimeSpan.Zero || SilentIntervals < 1 || SilentMargin < TimeSpan.Zero || GapGrace < TimeSpan.Zero || CommandTimeout <= TimeSpan.Zero || CheckInterval <= TimeSpan.Zero)
+        if (OfflineGrace < TimeSpan.Zero || SilentIntervals < 1 || SilentMargin < TimeSpan.Zero || SilentLead < TimeSpan.Zero || SilentLead > SilentMargin || GapGrace < TimeSpan.Zero || CommandTimeout <= TimeSpan.Zero || CheckInterval <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(OfflineGrace), "centre timings must be positive");
         }

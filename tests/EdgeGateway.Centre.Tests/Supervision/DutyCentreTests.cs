@@ -273,6 +273,24 @@ public abstract class DutyCentreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_loop_raises_a_silence_at_its_deadline_not_at_its_next_poll()
+    {
+        // The system clock, and a poll far longer than the silence budget: only waking at the deadline raises it in time.
+        var centre = await StartCentreAsync(_ => new DutyCentreOptions
+        {
+            Zone = TimeZoneInfo.Utc, CheckInterval = TimeSpan.FromMinutes(5), SilentMargin = TimeSpan.FromSeconds(2), SilentLead = TimeSpan.FromMilliseconds(500),
+        });
+        var boot = Guid.NewGuid();
+        await PublishAsync(Topics.Status("gw-9"), Status("online", boot));
+        await PublishAsync(Topics.Heartbeat("gw-9"), Heartbeat(boot, 1));
+
+        await UntilAsync(async () => (await OpenOfAsync(centre, SupervisionTypes.Silent)).Count == 1, "silent alarm well before the 5 min poll");
+        var heard = (await centre.Archive.GatewayAsync("gw-9"))!.LastHeartbeatAt!.Value;
+        var alarm = Assert.Single(await OpenOfAsync(centre, SupervisionTypes.Silent));
+        Assert.InRange(alarm.RaisedAt - heard, TimeSpan.FromSeconds((3 * 1) + 2 - 0.5), TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public async Task A_gap_in_a_boots_sequence_is_flagged_once_it_has_not_filled_within_the_grace()
     {
         var centre = await StartCentreAsync();
