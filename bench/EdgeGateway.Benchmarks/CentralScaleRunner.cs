@@ -312,6 +312,7 @@ internal static class CentralScaleRunner
                 if (o.Killed > 0)
                 {
                     var victims = Enumerable.Range(ids.Length - o.Killed, o.Killed).ToList();
+                    var victimIds = victims.Select(g => ids[g]).ToHashSet(StringComparer.Ordinal);
                     var killMoment = DateTimeOffset.UtcNow;
                     foreach (var g in victims)
                     {
@@ -330,7 +331,10 @@ internal static class CentralScaleRunner
                             var seenAt = DateTimeOffset.UtcNow;
                             while (await r.ReadAsync())
                             {
-                                visible.TryAdd(r.GetString(0), seenAt);
+                                if (victimIds.Contains(r.GetString(0)))
+                                {
+                                    visible.TryAdd(r.GetString(0), seenAt);
+                                }
                             }
                         }
 
@@ -349,11 +353,12 @@ internal static class CentralScaleRunner
                         }
                     }
 
-                    var victimIds = victims.Select(g => ids[g]).ToHashSet();
                     var byGateway = alarms.GroupBy(x => x.Gateway).ToDictionary(x => x.Key, x => x.ToList());
                     var missing = victimIds.Count(id => !byGateway.ContainsKey(id));
                     var twice = byGateway.Count(x => x.Value.Count > 1);
-                    var falseAlarms = byGateway.Keys.Count(id => !victimIds.Contains(id));
+                    // The start-up probe is a gateway too: born once, never beating, so it is rightly silent 3 default intervals + 10 s later.
+                    var simulated = ids.ToHashSet(StringComparer.Ordinal);
+                    var falseAlarms = byGateway.Keys.Count(id => simulated.Contains(id) && !victimIds.Contains(id));
                     var sinceLast = victims.Where(g => byGateway.ContainsKey(ids[g])).Select(g => (byGateway[ids[g]].Min(x => x.Raised) - lastHeartbeat[g]).TotalSeconds).Order().ToArray();
                     var visibleAfter = victims.Where(g => visible.ContainsKey(ids[g])).Select(g => (visible[ids[g]] - lastHeartbeat[g]).TotalSeconds).Order().ToArray();
                     var sinceKill = victims.Where(g => byGateway.ContainsKey(ids[g])).Select(g => (byGateway[ids[g]].Min(x => x.Raised) - killMoment).TotalSeconds).Order().ToArray();
