@@ -13,6 +13,8 @@ namespace EdgeGateway.Core.Falls;
 /// <param name="PriorTiltDeg">Angle of the posture before the event from the sensor's upright axis.</param>
 /// <param name="TiltFromUprightDeg">Angle of the final posture from the sensor's upright axis (y along gravity when standing).</param>
 /// <param name="Saturated">Whether the sensor clipped during the impact, so the true peak was higher.</param>
+/// <param name="ConfirmStillnessG">For a reclined posture, the standard deviation (g) of the filtered magnitude over the confirmation that followed (infinity: an impact cut it short); NaN when none was needed.</param>
+/// <param name="ConfirmChangeDeg">For a reclined posture, the angle between the posture before and the mean posture of the confirmation; NaN when none was needed.</param>
 public readonly record struct FallDetection(
     TimeSpan Timestamp,
     TimeSpan ImpactTime,
@@ -23,7 +25,9 @@ public readonly record struct FallDetection(
     double OrientationChangeDeg,
     double PriorTiltDeg,
     double TiltFromUprightDeg,
-    bool Saturated)
+    bool Saturated,
+    double ConfirmStillnessG = double.NaN,
+    double ConfirmChangeDeg = double.NaN)
 {
     /// <summary>The impact's peak as a quantity.</summary>
     public Acceleration PeakImpact => Acceleration.FromStandardGravity(PeakImpactG);

@@ -8,7 +8,9 @@ namespace EdgeGateway.Core.Falls;
 /// <b>settling</b> while impacts continue (bounces, or jogging steps, keep it here) → <b>observing</b> for
 /// <see cref="FallDetectorOptions.ObservationWindow"/>; a new impact there starts a fresh candidate, otherwise the
 /// window is judged once: still enough, lying (tilted far enough from upright: not sitting back in a chair), turned
-/// far enough from a posture before that was upright (standing or sitting, not lying), and (if enabled) free fall seen.
+/// far enough from a posture before that was upright (standing or sitting, not lying), and (if enabled) free fall seen;
+/// a posture reclined less than <see cref="FallDetectorOptions.ReclinedTiltDeg"/> must then stay still and turned for
+/// <see cref="FallDetectorOptions.ReclinedConfirmTime"/> more (<b>confirming</b>).
 /// A single threshold cannot separate a fall from jogging or dropping into a chair; the post-impact phase can.
 /// </para>
 /// <para>
@@ -54,6 +56,10 @@ public sealed class FallDetector
     private double _sumX;
     private double _sumY;
     private double _sumZ;
+    private double _pendingStillness;
+    private double _pendingChange;
+    private double _pendingPrior;
+    private double _pendingTilt;
 
     /// <summary>Creates a detector for a sensor sampled at <paramref name="sampleRateHz"/>; the options are validated.</summary>
     public FallDetector(FallDetectorOptions options, double sampleRateHz)
@@ -79,6 +85,7 @@ public sealed class FallDetector
         Idle,
         Settling,
         Observing,
+        Confirming,
     }
 
     /// <summary>The options this detector runs with.</summary>
@@ -162,12 +169,37 @@ public sealed class FallDetector
                     return false;
                 }
 
-                _phase = Phase.Observing;
-                _observeStart = t;
-                _n = 0;
-                _sum = _sumSq = _sumX = _sumY = _sumZ = 0;
+                BeginWindow(Phase.Observing, t);
                 Observe(fx, fy, fz, magnitude);
                 return false;
+
+            case Phase.Confirming:
+                if (impact)
+                {
+                    // Cut short by an impact: no alarm, unless the gates are open (tuning records every candidate).
+                    var recorded = Confirm(t, double.PositiveInfinity, double.PositiveInfinity, out detection);
+                    StartCandidate(t, magnitude, clipped);
+                    if (recorded && _options.RefractoryPeriod > TimeSpan.Zero)
+                    {
+                        _phase = Phase.Idle; // a candidate opened inside the refractory period would never be judged
+                    }
+
+                    return recorded;
+                }
+
+                Observe(fx, fy, fz, magnitude);
+                if (t - _observeStart < _options.ReclinedConfirmTime)
+                {
+                    return false;
+                }
+
+                _phase = Phase.Idle;
+                var confirmMean = _sum / _n;
+                return Confirm(
+                    t,
+                    Math.Sqrt(Math.Max(0, (_sumSq / _n) - (confirmMean * confirmMean))),
+                    AngleDeg(_refX, _refY, _refZ, _sumX, _sumY, _sumZ),
+                    out detection);
 
             default:
                 if (impact)
@@ -186,6 +218,22 @@ public sealed class FallDetector
                 _phase = Phase.Idle;
                 return Judge(t, out detection);
         }
+    }
+
+    /// <summary>
+    /// The recording ended while a reclined candidate was being confirmed: like an impact, that cuts it short, so it is
+    /// reported only with the gates open. For the tuning harness, which must see every candidate.
+    /// </summary>
+    internal bool EndOfData(out FallDetection detection)
+    {
+        detection = default;
+        if (_phase != Phase.Confirming)
+        {
+            return false;
+        }
+
+        _phase = Phase.Idle;
+        return Confirm(_last, double.PositiveInfinity, double.PositiveInfinity, out detection);
     }
 
     /// <summary>Forgets the signal history, any open candidate and the refractory period, as after a power-up.</summary>
@@ -293,6 +341,14 @@ public sealed class FallDetector
         return double.IsPositiveInfinity(min) ? _histMag[IndexOfAge(0)] : min;
     }
 
+    private void BeginWindow(Phase phase, TimeSpan t)
+    {
+        _phase = phase;
+        _observeStart = t;
+        _n = 0;
+        _sum = _sumSq = _sumX = _sumY = _sumZ = 0;
+    }
+
     private void Observe(double x, double y, double z, double magnitude)
     {
         _n++;
@@ -320,9 +376,38 @@ public sealed class FallDetector
             return false;
         }
 
+        if (tilt < _options.ReclinedTiltDeg && _options.ReclinedConfirmTime > TimeSpan.Zero)
+        {
+            // Reclined, as in a chair as much as on the floor: a fall keeps the wearer down, a quick sit does not.
+            _pendingStillness = stillness;
+            _pendingChange = change;
+            _pendingPrior = prior;
+            _pendingTilt = tilt;
+            BeginWindow(Phase.Confirming, t);
+            return false;
+        }
+
+        detection = Alarm(t, stillness, change, prior, tilt, double.NaN, double.NaN);
+        return true;
+    }
+
+    private bool Confirm(TimeSpan t, double stillness, double change, out FallDetection detection)
+    {
+        if (stillness > _options.StillnessMaxG || change < _options.MinOrientationChangeDeg)
+        {
+            detection = default;
+            return false;
+        }
+
+        detection = Alarm(t, _pendingStillness, _pendingChange, _pendingPrior, _pendingTilt, stillness, change);
+        return true;
+    }
+
+    private FallDetection Alarm(TimeSpan t, double stillness, double change, double prior, double tilt, double confirmStillness, double confirmChange)
+    {
         _hasAlarm = true;
         _lastAlarm = t;
-        detection = new FallDetection(
+        return new FallDetection(
             t,
             _peakTime,
             Confidence(stillness, change),
@@ -332,8 +417,9 @@ public sealed class FallDetector
             change,
             prior,
             tilt,
-            _saturated);
-        return true;
+            _saturated,
+            confirmStillness,
+            confirmChange);
     }
 
     private double Confidence(double stillness, double change)

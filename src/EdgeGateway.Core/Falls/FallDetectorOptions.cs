@@ -29,10 +29,19 @@ public sealed record FallDetectorOptions
     public double StillnessMaxG { get; init; } = 0.1;
 
     /// <summary>Smallest angle (degrees) between the posture before the event and the posture in the observation window.</summary>
-    public double MinOrientationChangeDeg { get; init; } = 50.0;
+    public double MinOrientationChangeDeg { get; init; } = 40.0;
 
     /// <summary>Smallest tilt (degrees) from upright of the posture after the event: lying on the floor, not sitting or slumped back in a chair. 0 disables the gate.</summary>
     public double MinLyingTiltDeg { get; init; }
+
+    /// <summary>
+    /// Below this tilt (degrees) from upright the posture after the event is ambiguous, reclined as in a chair as much as on
+    /// the floor, so the alarm waits <see cref="ReclinedConfirmTime"/> of further stillness. 0 disables the wait.
+    /// </summary>
+    public double ReclinedTiltDeg { get; init; } = 65.0;
+
+    /// <summary>How long a reclined wearer must stay still (and turned) after the observation window: someone who dropped into a chair moves again within seconds, someone who fell stays down.</summary>
+    public TimeSpan ReclinedConfirmTime { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Largest tilt (degrees) of the posture before the event from upright; someone already lying (turning over in bed) is not falling. 180 disables the gate.</summary>
     public double MaxPriorTiltDeg { get; init; } = 85.0;
@@ -70,6 +79,7 @@ public sealed record FallDetectorOptions
         RequirePositive(MaxGap, nameof(MaxGap));
         RequireNonNegative(SettleTime, nameof(SettleTime));
         RequireNonNegative(RefractoryPeriod, nameof(RefractoryPeriod));
+        RequireNonNegative(ReclinedConfirmTime, nameof(ReclinedConfirmTime));
         if (double.IsNaN(StillnessMaxG) || StillnessMaxG < 0)
         {
             throw OutOfRange(nameof(StillnessMaxG), StillnessMaxG, "must be zero or more");
@@ -83,6 +93,11 @@ public sealed record FallDetectorOptions
         if (double.IsNaN(MinLyingTiltDeg) || MinLyingTiltDeg < 0 || MinLyingTiltDeg > 180)
         {
             throw OutOfRange(nameof(MinLyingTiltDeg), MinLyingTiltDeg, "must be between 0 and 180 degrees");
+        }
+
+        if (double.IsNaN(ReclinedTiltDeg) || ReclinedTiltDeg < 0 || ReclinedTiltDeg > 180)
+        {
+            throw OutOfRange(nameof(ReclinedTiltDeg), ReclinedTiltDeg, "must be between 0 and 180 degrees");
         }
 
         if (double.IsNaN(MaxPriorTiltDeg) || MaxPriorTiltDeg < 0 || MaxPriorTiltDeg > 180)

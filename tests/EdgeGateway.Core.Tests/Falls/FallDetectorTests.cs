@@ -87,7 +87,7 @@ public class FallDetectorTests
     public void Impacts_really_happen_in_the_activity_traces()
     {
         // Guards the test above: jogging, jumping and sitting hard must open candidates, or "no alarm" proves nothing.
-        var open = Defaults with { StillnessMaxG = double.PositiveInfinity, MinOrientationChangeDeg = 0, MaxPriorTiltDeg = 180, RefractoryPeriod = TimeSpan.Zero };
+        var open = Defaults with { StillnessMaxG = double.PositiveInfinity, MinOrientationChangeDeg = 0, MaxPriorTiltDeg = 180, ReclinedTiltDeg = 0, RefractoryPeriod = TimeSpan.Zero };
         Assert.NotEmpty(Run(new FallDetector(open, 200), new SyntheticTrace(200).Still(2, Upright).Jump().Samples));
         Assert.NotEmpty(Run(new FallDetector(open, 200), new SyntheticTrace(200).Still(2, Upright).SitDownHard().Samples));
         Assert.NotEmpty(Run(new FallDetector(open, 200), new SyntheticTrace(200).Still(2, Upright).Jog(10).Still(5).Samples));
@@ -128,13 +128,56 @@ public class FallDetectorTests
     }
 
     [Theory]
+    [InlineData(200)]
+    [InlineData(100)]
+    public void A_reclined_posture_alarms_once_it_has_stayed_down_for_the_confirm_time(double rate)
+    {
+        // A backward fall that ends reclined 55° (SisFall SA11's F02/F11/F14 end 47–65°): ambiguous with a chair, so it waits.
+        var t = new SyntheticTrace(rate).Still(4, Upright).FreeFall(0.3, Tilt(55), 0.5).Impact(3).Still(8, Tilt(55));
+        var unconfirmed = Assert.Single(Run(new FallDetector(Defaults with { ReclinedTiltDeg = 0 }, rate), t.Samples));
+        var confirmed = Assert.Single(Run(t, rate));
+
+        Assert.True(double.IsNaN(unconfirmed.ConfirmStillnessG));
+        Assert.Equal(Defaults.ReclinedConfirmTime.TotalSeconds, (confirmed.Timestamp - unconfirmed.Timestamp).TotalSeconds, 0.02);
+        Assert.InRange(confirmed.ConfirmStillnessG, 0, 0.02);
+        Assert.InRange(confirmed.ConfirmChangeDeg, 50, 60);
+        Assert.Equal(unconfirmed.OrientationChangeDeg, confirmed.OrientationChangeDeg, 6);
+    }
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(100)]
+    public void Dropping_back_into_a_chair_and_getting_up_within_the_confirm_time_is_not_alarmed(double rate)
+    {
+        // The elderly false alarms (SisFall SE08 D08): a quick sit ends reclined and still, and a second later they stand.
+        var t = new SyntheticTrace(rate).Still(4, Upright).FreeFall(0.3, Tilt(55), 0.5).Impact(3).Still(3.2, Tilt(55))
+            .Turn(1.0, Upright).Walk(5);
+        Assert.Single(Run(new FallDetector(Defaults with { ReclinedTiltDeg = 0 }, rate), t.Samples));
+        Assert.Empty(Run(t, rate));
+    }
+
+    [Fact]
+    public void A_fall_ending_flat_is_not_held_back_by_the_reclined_confirmation()
+    {
+        var flat = Assert.Single(Run(Fall()));
+        Assert.True(flat.TiltFromUprightDeg >= Defaults.ReclinedTiltDeg);
+        Assert.True(double.IsNaN(flat.ConfirmStillnessG));
+    }
+
+    [Theory]
     [InlineData(nameof(FallDetectorOptions.MinLyingTiltDeg))]
     [InlineData(nameof(FallDetectorOptions.ReferenceLookback))]
+    [InlineData(nameof(FallDetectorOptions.ReclinedTiltDeg))]
+    [InlineData(nameof(FallDetectorOptions.ReclinedConfirmTime))]
     public void New_options_out_of_range_are_refused_with_their_name(string name)
     {
-        var bad = name == nameof(FallDetectorOptions.MinLyingTiltDeg)
-            ? Defaults with { MinLyingTiltDeg = 181 }
-            : Defaults with { ReferenceLookback = TimeSpan.Zero };
+        var bad = name switch
+        {
+            nameof(FallDetectorOptions.MinLyingTiltDeg) => Defaults with { MinLyingTiltDeg = 181 },
+            nameof(FallDetectorOptions.ReclinedTiltDeg) => Defaults with { ReclinedTiltDeg = double.NaN },
+            nameof(FallDetectorOptions.ReclinedConfirmTime) => Defaults with { ReclinedConfirmTime = TimeSpan.FromSeconds(-1) },
+            _ => Defaults with { ReferenceLookback = TimeSpan.Zero },
+        };
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new FallDetector(bad, 200));
         Assert.Equal(name, e.ParamName);
     }
