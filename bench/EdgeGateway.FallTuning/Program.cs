@@ -4,7 +4,8 @@ using EdgeGateway.Core.Falls;
 using EdgeGateway.FallTuning;
 
 // Reproduces the subject-wise tuning of FallDetector on the SisFall training subjects:
-//   dotnet run -c Release --project bench/EdgeGateway.FallTuning -- /tmp/sisfall [--chip adxl345|mpu6050] [--cache DIR] [--threads N] [--list-errors] [--tune-reclined]
+//   dotnet run -c Release --project bench/EdgeGateway.FallTuning -- /tmp/sisfall [--chip adxl345|mpu6050] [--cache DIR] [--threads N] [--list-errors]
+//   ... --why SUBJECT [--top N]   the best settings of the fold that holds SUBJECT out, with what each does to SUBJECT
 // Stage 1 runs the real streaming detector once per signal configuration with the post-impact gates open and
 // records every candidate; stage 2 applies the gate thresholds to those candidates, which is exact for
 // "did this recording alarm" and lets leave-one-subject-out selection try every setting in seconds.
@@ -16,7 +17,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 if (args.Length < 1 || !Directory.Exists(args[0]))
 {
-    Console.Error.WriteLine("usage: EdgeGateway.FallTuning <extracted-sisfall-dir> [--chip adxl345|mpu6050] [--cache DIR] [--threads N] [--list-errors] [--tune-reclined] [--dump CSV] [--wearer]");
+    Console.Error.WriteLine("usage: EdgeGateway.FallTuning <extracted-sisfall-dir> [--chip adxl345|mpu6050] [--cache DIR] [--threads N] [--list-errors] [--dump CSV] [--wearer] [--why SUBJECT [--top N]]");
     return 2;
 }
 
@@ -46,9 +47,8 @@ if (args.Contains("--wearer"))
     return WearerCheck.Run(trials, profile, parallel: new ParallelOptions { MaxDegreeOfParallelism = threads });
 }
 
-var wideReclined = args.Contains("--tune-reclined");
-var stage1 = Grid.Stage1(wideReclined).ToArray();
-var stage2 = Grid.Stage2(wideReclined).ToArray();
+var stage1 = Grid.Stage1().ToArray();
+var stage2 = Grid.Stage2().ToArray();
 Console.WriteLine($"grid: {stage1.Length} signal settings x {stage2.Length} gate settings = {stage1.Length * stage2.Length} settings");
 
 // candidates[s1][trial]; counts[s1][s2][subject]
@@ -80,6 +80,51 @@ for (var a = 0; a < stage1.Length; a++)
 
 Console.Error.WriteLine();
 
+if (Option(args, "--why") is { } whySubject)
+{
+    // Why a fold chose what it chose: its best settings on the other subjects, and what each does to the held-out one.
+    var held = Array.IndexOf(subjects, whySubject);
+    if (held < 0)
+    {
+        Console.Error.WriteLine($"--why: no subject '{whySubject}'; expected one of {string.Join(", ", subjects)}");
+        return 2;
+    }
+
+    var rows = new List<(double Score, string Name, Counts Young, Counts Old, Counts Test)>();
+    for (var a = 0; a < stage1.Length; a++)
+    {
+        for (var b = 0; b < stage2.Length; b++)
+        {
+            Counts young = default, old = default;
+            for (var s = 0; s < subjects.Length; s++)
+            {
+                if (s == held)
+                {
+                    continue;
+                }
+
+                if (subjects[s].StartsWith("SE", StringComparison.Ordinal))
+                {
+                    old = old.Plus(counts[a][b][s]);
+                }
+                else
+                {
+                    young = young.Plus(counts[a][b][s]);
+                }
+            }
+
+            rows.Add(((young.Sensitivity + young.Specificity + old.Specificity) / 3, Describe(stage1[a], stage2[b]), young, old, counts[a][b][held]));
+        }
+    }
+
+    foreach (var r in rows.OrderByDescending(r => r.Score).Take(int.Parse(Option(args, "--top") ?? "15", CultureInfo.InvariantCulture)))
+    {
+        Console.WriteLine($"{r.Score:0.000000} young {r.Young.Detected}/{r.Young.Falls} adl-alarm {r.Young.Adl - r.Young.AdlClean} old-alarm {r.Old.Adl - r.Old.AdlClean} | held-out alarms {r.Test.Adl - r.Test.AdlClean} det {r.Test.Detected}/{r.Test.Falls} | {r.Name}");
+    }
+
+    return 0;
+}
+
 // Leave one subject out: choose on the other subjects, score on the one left out.
 Console.WriteLine();
 Console.WriteLine($"## Leave-one-subject-out cross-validation ({profile.Name})");
@@ -91,7 +136,7 @@ var chosenCount = new Dictionary<string, int>();
 var cvPerCode = new PerCode();
 for (var held = 0; held < subjects.Length; held++)
 {
-    var (a, b) = Select(counts, s => s != held, subjects);
+    var (a, b) = Select(counts, s => s != held, subjects, stage1, stage2);
     var test = counts[a][b][held];
     var name = Describe(stage1[a], stage2[b]);
     chosenCount[name] = chosenCount.GetValueOrDefault(name) + 1;
@@ -127,7 +172,7 @@ foreach (var (name, n) in chosenCount.OrderByDescending(p => p.Value))
 }
 
 // Final parameters: the same selection on all training subjects, then the real detector.
-var (fa, fb) = Select(counts, _ => true, subjects);
+var (fa, fb) = Select(counts, _ => true, subjects, stage1, stage2);
 var final = stage1[fa].With(stage2[fb], profile);
 Console.WriteLine();
 Console.WriteLine($"## Final parameters (selected on all {subjects.Length} subjects, {profile.Name})");
@@ -194,9 +239,9 @@ RealResult RealRun(FallDetectorOptions options)
     return new RealResult(perCode, errors);
 }
 
-static (int A, int B) Select(Counts[][][] counts, Func<int, bool> include, string[] subjects)
+static (int A, int B) Select(Counts[][][] counts, Func<int, bool> include, string[] subjects, Stage1[] stage1, Stage2[] stage2)
 {
-    var best = (A: 0, B: 0);
+    var scores = new (double Score, double Rate)[counts.Length, counts[0].Length];
     var bestScore = double.NegativeInfinity;
     var bestRate = double.PositiveInfinity;
     for (var a = 0; a < counts.Length; a++)
@@ -224,16 +269,46 @@ static (int A, int B) Select(Counts[][][] counts, Func<int, bool> include, strin
             // Young sensitivity and specificity and elderly specificity weigh the same: the elderly wear it.
             var score = (young.Sensitivity + young.Specificity + old.Specificity) / 3;
             var rate = (young.AdlAlarms + old.AdlAlarms) / ((young.AdlSeconds + old.AdlSeconds) / 3600);
+            scores[a, b] = (score, rate);
             if (score > bestScore + 1e-12 || (Math.Abs(score - bestScore) <= 1e-12 && rate < bestRate))
             {
-                best = (a, b);
                 bestScore = score;
                 bestRate = rate;
             }
         }
     }
 
-    return best;
+    // Many settings tie on the training subjects (a threshold anywhere in the gap between their falls and activities
+    // scores the same). Take the middle of that plateau, parameter by parameter, not its first corner in grid order:
+    // the first corner is the laxest turn and no confirmation, the edge nearest the unseen subject's activities.
+    var tied = new List<(int A, int B)>();
+    for (var a = 0; a < counts.Length; a++)
+    {
+        for (var b = 0; b < counts[a].Length; b++)
+        {
+            if (Math.Abs(scores[a, b].Score - bestScore) <= 1e-12 && scores[a, b].Rate <= bestRate + 1e-12)
+            {
+                tied.Add((a, b));
+            }
+        }
+    }
+
+    var ranks = Plateau.Ranks(stage1, stage2);
+    var vectors = tied.Select(t => ranks(stage1[t.A], stage2[t.B])).ToArray();
+    var centre = Enumerable.Range(0, vectors[0].Length).Select(d => Plateau.Median(vectors.Select(v => (double)v[d]))).ToArray();
+    var best = 0;
+    var bestDistance = double.PositiveInfinity;
+    for (var k = 0; k < tied.Count; k++)
+    {
+        var distance = vectors[k].Select((v, d) => Math.Abs(v - centre[d])).Sum();
+        if (distance < bestDistance - 1e-12)
+        {
+            best = k;
+            bestDistance = distance;
+        }
+    }
+
+    return tied[best];
 }
 
 static string Describe(Stage1 a, Stage2 b) =>
@@ -383,13 +458,37 @@ internal readonly record struct Stage2(double StillMax, double MinChange, double
     }
 }
 
+/// <summary>Where a setting sits in the grid: each parameter's rank among the values searched.</summary>
+internal static class Plateau
+{
+    public static Func<Stage1, Stage2, int[]> Ranks(Stage1[] stage1, Stage2[] stage2)
+    {
+        double[] Values<T>(IEnumerable<T> items, Func<T, double> f) => items.Select(f).Distinct().Order().ToArray();
+        var dims = new[]
+        {
+            Values(stage1, x => x.ImpactG), Values(stage1, x => x.SettleS), Values(stage1, x => x.LookbackS), Values(stage1, x => x.ConfirmTimeS),
+            Values(stage2, x => x.StillMax), Values(stage2, x => x.MinChange), Values(stage2, x => x.MinLyingTilt), Values(stage2, x => x.ReclinedTilt),
+        };
+        return (a, b) =>
+        {
+            double[] v = [a.ImpactG, a.SettleS, a.LookbackS, a.ConfirmTimeS, b.StillMax, b.MinChange, b.MinLyingTilt, b.ReclinedTilt];
+            return v.Select((x, d) => Array.IndexOf(dims[d], x)).ToArray();
+        };
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
+
 internal static class Grid
 {
     // A small search over the parameters that matter, around the first round's choice: cut-off 4 Hz and a 1 s
     // observation window were chosen by 19 of 20 folds then and stay fixed; the prior-tilt gate (85°) is a design rule
-    // and free fall was never chosen. The reclined confirmation (below 65°, 2 s) is a design rule too; --tune-reclined
-    // searches it as well (README: one fold then drops it, the one whose subject needs it).
-    public static IEnumerable<Stage1> Stage1(bool wideReclined)
+    // and free fall was never chosen. The reclined confirmation is searched: off or below 55–75°, for 1–3 s.
+    public static IEnumerable<Stage1> Stage1()
     {
         foreach (var impact in new[] { 1.4, 1.5, 1.6, 1.7, 1.8 })
         {
@@ -397,7 +496,7 @@ internal static class Grid
             {
                 foreach (var lookback in new[] { 0.5, 2.0, 4.0 })
                 {
-                    foreach (var confirm in wideReclined ? new[] { 1.0, 2.0, 3.0 } : [2.0])
+                    foreach (var confirm in new[] { 1.0, 2.0, 3.0 })
                     {
                         yield return new Stage1(impact, settle, lookback, confirm);
                     }
@@ -406,7 +505,7 @@ internal static class Grid
         }
     }
 
-    public static IEnumerable<Stage2> Stage2(bool wideReclined)
+    public static IEnumerable<Stage2> Stage2()
     {
         foreach (var still in new[] { 0.05, 0.07, 0.1, 0.15 })
         {
@@ -414,7 +513,7 @@ internal static class Grid
             {
                 foreach (var lying in new[] { 0.0, 40, 45, 50, 55, 60 })
                 {
-                    foreach (var reclined in wideReclined ? new[] { 0.0, 55, 60, 65, 70, 75 } : [65.0])
+                    foreach (var reclined in new[] { 0.0, 55, 60, 65, 70, 75 })
                     {
                         yield return new Stage2(still, turn, lying, reclined);
                     }

@@ -29,10 +29,10 @@ public sealed record FallDetectorOptions
     public double StillnessMaxG { get; init; } = 0.1;
 
     /// <summary>Smallest angle (degrees) between the posture before the event and the posture in the observation window.</summary>
-    public double MinOrientationChangeDeg { get; init; } = 40.0;
+    public double MinOrientationChangeDeg { get; init; } = 45.0;
 
     /// <summary>Smallest tilt (degrees) from upright of the posture after the event: lying on the floor, not sitting or slumped back in a chair. 0 disables the gate.</summary>
-    public double MinLyingTiltDeg { get; init; }
+    public double MinLyingTiltDeg { get; init; } = 40.0;
 
     /// <summary>
     /// Below this tilt (degrees) from upright the posture after the event is ambiguous, reclined as in a chair as much as on

@@ -87,7 +87,7 @@ public class FallDetectorTests
     public void Impacts_really_happen_in_the_activity_traces()
     {
         // Guards the test above: jogging, jumping and sitting hard must open candidates, or "no alarm" proves nothing.
-        var open = Defaults with { StillnessMaxG = double.PositiveInfinity, MinOrientationChangeDeg = 0, MaxPriorTiltDeg = 180, ReclinedTiltDeg = 0, RefractoryPeriod = TimeSpan.Zero };
+        var open = Defaults with { StillnessMaxG = double.PositiveInfinity, MinOrientationChangeDeg = 0, MaxPriorTiltDeg = 180, MinLyingTiltDeg = 0, ReclinedTiltDeg = 0, RefractoryPeriod = TimeSpan.Zero };
         Assert.NotEmpty(Run(new FallDetector(open, 200), new SyntheticTrace(200).Still(2, Upright).Jump().Samples));
         Assert.NotEmpty(Run(new FallDetector(open, 200), new SyntheticTrace(200).Still(2, Upright).SitDownHard().Samples));
         Assert.NotEmpty(Run(new FallDetector(open, 200), new SyntheticTrace(200).Still(2, Upright).Jog(10).Still(5).Samples));
