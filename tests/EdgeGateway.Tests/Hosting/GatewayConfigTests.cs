@@ -29,6 +29,50 @@ public class GatewayConfigTests
     }
 
     [Fact]
+    public void The_shipped_example_config_uses_the_pins_the_hardware_pinout_tells_the_technician_to_wire()
+    {
+        // A technician wires by hardware/README.md and installs this config: a swapped pin reads the pull cord as the bed.
+        var config = GatewayConfig.Parse(File.ReadAllText(RepoFile("deploy/config.example.json")), "config.example.json");
+        var devices = config.Devices;
+        var checkedRows = 0;
+        foreach (var line in File.ReadLines(RepoFile("hardware/README.md")))
+        {
+            var cells = line.Split('|', StringSplitOptions.TrimEntries);
+            if (cells.Length < 7 || !int.TryParse(cells[1], out var bcm))
+            {
+                continue;
+            }
+
+            var where = cells[^2];
+            var key = System.Text.RegularExpressions.Regex.Match(where, @"`devices\.(contacts|flow_meters)\.(\d+)`|`devices\.outputs\.(\w+)`|^`(\w+)`|its `supervision_pin`");
+            if (!key.Success)
+            {
+                continue;
+            }
+
+            if (key.Groups[1].Value == "flow_meters" && int.Parse(key.Groups[2].Value) >= devices.FlowMeters.Count)
+            {
+                continue; // the utility meter is optional; the example home has none
+            }
+
+            int? pin = key switch
+            {
+                _ when key.Groups[1].Value == "contacts" => devices.Contacts[int.Parse(key.Groups[2].Value)].Pin,
+                _ when key.Groups[1].Value == "flow_meters" => devices.FlowMeters[int.Parse(key.Groups[2].Value)].Pin,
+                _ when key.Groups[3].Value == "buzzer_pin" => devices.Outputs.BuzzerPin,
+                _ when key.Groups[3].Value == "led_pin" => devices.Outputs.LedPin,
+                _ when key.Groups[3].Value == "valve_relay_pin" => devices.Outputs.ValveRelayPin,
+                _ when key.Groups[4].Success => devices.Contacts.Where(c => c.Kind == key.Groups[4].Value).Select(c => (int?)c.Pin).FirstOrDefault(p => p == bcm) ?? -1,
+                _ => devices.Contacts.Single(c => c.Kind == "SmokeDetector").SupervisionPin,
+            };
+            Assert.True(pin == bcm, $"hardware/README.md wires BCM {bcm} as '{cells[3]}' ({where}); deploy/config.example.json has {pin?.ToString() ?? "nothing"}");
+            checkedRows++;
+        }
+
+        Assert.True(checkedRows >= 15, $"only {checkedRows} pinout rows were checked: did the README's tables change shape?");
+    }
+
+    [Fact]
     public void The_shipped_example_config_is_valid_once_it_has_its_own_pin_and_wires_every_rule()
     {
         var path = RepoFile("deploy/config.example.json");
