@@ -95,25 +95,8 @@ if (Option(args, "--why") is { } whySubject)
     {
         for (var b = 0; b < stage2.Length; b++)
         {
-            Counts young = default, old = default;
-            for (var s = 0; s < subjects.Length; s++)
-            {
-                if (s == held)
-                {
-                    continue;
-                }
-
-                if (subjects[s].StartsWith("SE", StringComparison.Ordinal))
-                {
-                    old = old.Plus(counts[a][b][s]);
-                }
-                else
-                {
-                    young = young.Plus(counts[a][b][s]);
-                }
-            }
-
-            rows.Add(((young.Sensitivity + young.Specificity + old.Specificity) / 3, Describe(stage1[a], stage2[b]), young, old, counts[a][b][held]));
+            var (young, old) = Pool(counts[a][b], s => s != held, subjects);
+            rows.Add((Score(young, old), Describe(stage1[a], stage2[b]), young, old, counts[a][b][held]));
         }
     }
 
@@ -248,26 +231,8 @@ static (int A, int B) Select(Counts[][][] counts, Func<int, bool> include, strin
     {
         for (var b = 0; b < counts[a].Length; b++)
         {
-            Counts young = default, old = default;
-            for (var s = 0; s < subjects.Length; s++)
-            {
-                if (!include(s))
-                {
-                    continue;
-                }
-
-                if (subjects[s].StartsWith("SE", StringComparison.Ordinal))
-                {
-                    old = old.Plus(counts[a][b][s]);
-                }
-                else
-                {
-                    young = young.Plus(counts[a][b][s]);
-                }
-            }
-
-            // Young sensitivity and specificity and elderly specificity weigh the same: the elderly wear it.
-            var score = (young.Sensitivity + young.Specificity + old.Specificity) / 3;
+            var (young, old) = Pool(counts[a][b], include, subjects);
+            var score = Score(young, old);
             var rate = (young.AdlAlarms + old.AdlAlarms) / ((young.AdlSeconds + old.AdlSeconds) / 3600);
             scores[a, b] = (score, rate);
             if (score > bestScore + 1e-12 || (Math.Abs(score - bestScore) <= 1e-12 && rate < bestRate))
@@ -310,6 +275,32 @@ static (int A, int B) Select(Counts[][][] counts, Func<int, bool> include, strin
 
     return tied[best];
 }
+
+static (Counts Young, Counts Old) Pool(Counts[] perSubject, Func<int, bool> include, string[] subjects)
+{
+    Counts young = default, old = default;
+    for (var s = 0; s < subjects.Length; s++)
+    {
+        if (!include(s))
+        {
+            continue;
+        }
+
+        if (subjects[s].StartsWith("SE", StringComparison.Ordinal))
+        {
+            old = old.Plus(perSubject[s]);
+        }
+        else
+        {
+            young = young.Plus(perSubject[s]);
+        }
+    }
+
+    return (young, old);
+}
+
+// Young sensitivity and specificity and elderly specificity weigh the same: the elderly wear it.
+static double Score(Counts young, Counts old) => (young.Sensitivity + young.Specificity + old.Specificity) / 3;
 
 static string Describe(Stage1 a, Stage2 b) =>
     $"impact {a.ImpactG} g, settle {a.SettleS} s, lookback {a.LookbackS} s, stillness <= {b.StillMax} g, turn >= {b.MinChange} deg, lying tilt >= {b.MinLyingTilt} deg, "
