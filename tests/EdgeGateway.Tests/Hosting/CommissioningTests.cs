@@ -4,9 +4,7 @@ using EdgeGateway.Centre;
 using EdgeGateway.Contract;
 using EdgeGateway.Demo;
 using EdgeGateway.Hosting;
-using EdgeGateway.TechnicianConsole;
 using EdgeGateway.TechnicianConsole.Security;
-using EdgeGateway.TechnicianConsole.Transport;
 using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -45,24 +43,8 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         var dataDir = Path.Combine(_dir, "data");
         var config = SimulatedHome.Config(TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo"), dataDir);
         config.Uplink = new UplinkConfig { Broker = broker.Url, KeepAliveSeconds = 5, PlainLoopbackDemo = true };
-        var configPath = Path.Combine(_dir, "config.json");
-        await File.WriteAllTextAsync(configPath, config.ToJson());
-
-        using var cable = await PtyPair.StartAsync(_dir);
-        var clock = new Core.Time.FixedClockSyncStatus(true);
-        await using var gateway = Gateway.Create(config, dataDir, clock, NullLoggerFactory.Instance, TimeProvider.System);
-        await gateway.StartAsync(CancellationToken.None);
-        var pins = gateway.Home.Hardware.SimulatedGpio!;
-        var services = new ConsoleBridge(gateway, clock).Services(ConsoleBridge.OpenStore(configPath, TimeProvider.System), dataDir, new LogTail(TimeProvider.System), GatewayService.ReloadNotice);
-        await using var console = new ConsoleServer(
-            new SerialPortTransport(cable.GatewayEnd),
-            services,
-            TimeProvider.System,
-            new ConsoleOptions { PinHash = PinHash.Create(PinPolicy.DemoPin, 1000).ToString(), WalkTestTimeout = TimeSpan.FromSeconds(30) },
-            NullLogger<ConsoleServer>.Instance);
-        console.Start();
-
-        using var laptop = new LaptopTerminal(cable.LaptopEnd);
+        await using var line = await ConsoleOnSerialLine.StartAsync(_dir, config, dataDir, TimeSpan.FromSeconds(30));
+        var (gateway, pins, laptop, configPath) = (line.Gateway, line.Pins, line.Laptop, line.ConfigPath);
         var started = Stopwatch.StartNew();
 
         await laptop.ExpectAsync("PIN:");

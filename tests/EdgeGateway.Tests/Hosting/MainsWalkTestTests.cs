@@ -2,11 +2,8 @@ using System.Device.Gpio;
 using EdgeGateway.Demo;
 using EdgeGateway.Devices.Configuration;
 using EdgeGateway.Hosting;
-using EdgeGateway.TechnicianConsole;
 using EdgeGateway.TechnicianConsole.Security;
-using EdgeGateway.TechnicianConsole.Transport;
 using EdgeGateway.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Tests.Hosting;
 
@@ -29,24 +26,8 @@ public sealed class MainsWalkTestTests : IAsyncDisposable
         var config = SimulatedHome.Config(TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo"), dataDir);
         config.Uplink = new UplinkConfig { Broker = broker.Url, KeepAliveSeconds = 5, PlainLoopbackDemo = true };
         config.Devices.Power = new PowerConfig { Source = "dc-ups", AcOkPin = AcOkPin, PollSeconds = 1, MainsSettleSeconds = 30 };
-        var configPath = Path.Combine(_dir, "config.json");
-        await File.WriteAllTextAsync(configPath, config.ToJson());
-
-        using var cable = await PtyPair.StartAsync(_dir);
-        var clock = new Core.Time.FixedClockSyncStatus(true);
-        await using var gateway = Gateway.Create(config, dataDir, clock, NullLoggerFactory.Instance, TimeProvider.System);
-        await gateway.StartAsync(CancellationToken.None);
-        var pins = gateway.Home.Hardware.SimulatedGpio!;
-        var services = new ConsoleBridge(gateway, clock).Services(ConsoleBridge.OpenStore(configPath, TimeProvider.System), dataDir, new LogTail(TimeProvider.System), GatewayService.ReloadNotice);
-        await using var console = new ConsoleServer(
-            new SerialPortTransport(cable.GatewayEnd),
-            services,
-            TimeProvider.System,
-            new ConsoleOptions { PinHash = PinHash.Create(PinPolicy.DemoPin, 1000).ToString(), WalkTestTimeout = TimeSpan.FromSeconds(20) },
-            NullLogger<ConsoleServer>.Instance);
-        console.Start();
-
-        using var laptop = new LaptopTerminal(cable.LaptopEnd);
+        await using var line = await ConsoleOnSerialLine.StartAsync(_dir, config, dataDir, TimeSpan.FromSeconds(20));
+        var (gateway, pins, laptop) = (line.Gateway, line.Pins, line.Laptop);
         await laptop.ExpectAsync("PIN:");
         laptop.Type(PinPolicy.DemoPin + "\r");
         await laptop.ExpectAsync("> ");
