@@ -17,14 +17,13 @@ internal sealed class ConsoleOnSerialLine : IAsyncDisposable
     private readonly PtyPair _cable;
     private readonly ConsoleServer _console;
 
-    private ConsoleOnSerialLine(PtyPair cable, Gateway gateway, ConsoleServer console, LaptopTerminal laptop, string configPath, string dataDir)
+    private ConsoleOnSerialLine(PtyPair cable, Gateway gateway, ConsoleServer console, LaptopTerminal laptop, string configPath)
     {
         _cable = cable;
         Gateway = gateway;
         _console = console;
         Laptop = laptop;
         ConfigPath = configPath;
-        DataDir = dataDir;
     }
 
     /// <summary>The gateway, started.</summary>
@@ -38,9 +37,6 @@ internal sealed class ConsoleOnSerialLine : IAsyncDisposable
 
     /// <summary>The config file the console reads and writes.</summary>
     public string ConfigPath { get; }
-
-    /// <summary>The gateway's data directory (outbox, audit log).</summary>
-    public string DataDir { get; }
 
     /// <summary>Writes <paramref name="config"/> to <c>dir/config.json</c> (the file the console edits) and starts it all.</summary>
     public static async Task<ConsoleOnSerialLine> StartAsync(string dir, GatewayConfig config, string dataDir, TimeSpan walkTestTimeout)
@@ -62,7 +58,7 @@ internal sealed class ConsoleOnSerialLine : IAsyncDisposable
                 new ConsoleOptions { PinHash = PinHash.Create(PinPolicy.DemoPin, 1000).ToString(), WalkTestTimeout = walkTestTimeout },
                 NullLogger<ConsoleServer>.Instance);
             console.Start();
-            return new ConsoleOnSerialLine(cable, gateway, console, new LaptopTerminal(cable.LaptopEnd), configPath, dataDir);
+            return new ConsoleOnSerialLine(cable, gateway, console, new LaptopTerminal(cable.LaptopEnd), configPath);
         }
         catch
         {
