@@ -111,12 +111,7 @@ public class MotionAndInactivityTests
     [Fact]
     public void Pir_motion_is_activity_but_its_hold_time_running_out_and_the_safety_devices_outputs_are_not()
     {
-        var h = new RuleHarness(OsloTime(2026, 1, 15, 9, 0));
-        var rule = h.Add(new InactivityRule(new InactivityOptions { Limit = TimeSpan.FromHours(3), WarningDuration = TimeSpan.FromMinutes(5) }, Day));
-        h.Start();
-        h.AdvanceMinutes(120);
-        var quiet = rule.QuietTime;
-        Assert.True(quiet >= TimeSpan.FromMinutes(119), $"quiet {quiet}");
+        var (h, rule, quiet) = QuietForTwoHours();
 
         h.Post(SensorReading.Contact("hall-pir", SensorKind.Motion, false, h.Now));
         h.Post(SensorReading.Contact("kitchen-smoke", SensorKind.SmokeDetector, true, h.Now));

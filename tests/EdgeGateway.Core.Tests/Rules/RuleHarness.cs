@@ -73,6 +73,21 @@ internal sealed class RuleHarness : IRuleContext
         return new DateTimeOffset(local, Oslo.GetUtcOffset(local));
     }
 
+    /// <summary>
+    /// An inactivity rule (3 h limit, by day) in a home that has been quiet for two hours since 09:00: the start of the
+    /// tests that check which readings count as activity.
+    /// </summary>
+    public static (RuleHarness Harness, InactivityRule Rule, TimeSpan Quiet) QuietForTwoHours()
+    {
+        var h = new RuleHarness(OsloTime(2026, 1, 15, 9, 0));
+        var rule = h.Add(new InactivityRule(new InactivityOptions { Limit = TimeSpan.FromHours(3), WarningDuration = TimeSpan.FromMinutes(5) }, Day));
+        h.Start();
+        h.AdvanceMinutes(120);
+        var quiet = rule.QuietTime;
+        Assert.True(quiet >= TimeSpan.FromMinutes(119), $"quiet {quiet}");
+        return (h, rule, quiet);
+    }
+
     public T Add<T>(T rule)
         where T : ICareRule
     {

@@ -237,12 +237,7 @@ public class WearableReadingsAndInactivityTests
     [Fact]
     public void A_wearable_found_lifeless_is_no_activity_but_its_wearer_standing_up_is()
     {
-        var h = new RuleHarness(OsloTime(2026, 1, 15, 9, 0));
-        var rule = h.Add(new InactivityRule(new InactivityOptions { Limit = TimeSpan.FromHours(3), WarningDuration = TimeSpan.FromMinutes(5) }, Day));
-        h.Start();
-        h.AdvanceMinutes(120);
-        var quiet = rule.QuietTime;
-        Assert.True(quiet >= TimeSpan.FromMinutes(119), $"quiet {quiet}");
+        var (h, rule, quiet) = QuietForTwoHours();
 
         h.Post(SensorReading.Contact("pendant", SensorKind.WearableWorn, false, h.Now));
         Assert.Equal(quiet, rule.QuietTime);
