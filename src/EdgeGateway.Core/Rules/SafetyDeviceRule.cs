@@ -109,7 +109,7 @@ public sealed class SafetyDeviceRule : IClearGuard
             case SensorKind.StoveGuard when reading.Active:
                 context.Emit(CareEventKind.StoveSwitchedOff, id, $"{id}: the stove guard has switched the stove off");
                 break;
-            case SensorKind.DispenserFault or SensorKind.SmokeDetectorFault or SensorKind.StoveGuardFault when reading.Active:
+            case var fault when fault.IsDeviceFault() && reading.Active:
                 if (_faulted.Add(id))
                 {
                     var kind = reading.Kind switch
@@ -122,7 +122,7 @@ public sealed class SafetyDeviceRule : IClearGuard
                 }
 
                 break;
-            case SensorKind.DispenserFault or SensorKind.SmokeDetectorFault or SensorKind.StoveGuardFault:
+            case var fault when fault.IsDeviceFault():
                 if (_faulted.Remove(id))
                 {
                     context.Emit(CareEventKind.DeviceFaultCleared, id, $"{id}: the device's fault output has released");
