@@ -694,6 +694,13 @@ public sealed class AlarmLoop : IRuleContext
             }
         }
 
+        // Only this thread writes the holds: with none before and none now, there is nothing to publish (and no empty
+        // dictionary to allocate on every turn).
+        if (holds is null && _centreClearHolds.Count == 0)
+        {
+            return;
+        }
+
         lock (_snapshotLock)
         {
             _centreClearHolds = holds ?? [];
