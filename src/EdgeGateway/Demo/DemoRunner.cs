@@ -190,23 +190,32 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
             await nurse.StartAsync(cancellationToken).ConfigureAwait(false);
             return await PlayAsync(nurse).ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Said here, before the stop: whatever the cleanup below throws, the reason the demo failed is on the screen.
+            Show("demo", $"FAILED: {Teardown.Describe(ex)}");
+            throw;
+        }
         finally
         {
+            // Each part is stopped even when the one before it throws, and a failure here is logged, never thrown over
+            // the one that ended the run.
+            var teardown = new Teardown(loggers.CreateLogger("demo"));
             if (nurse is not null)
             {
-                await nurse.DisposeAsync().ConfigureAwait(false);
+                await teardown.StepAsync("the demo nurse", nurse.DisposeAsync).ConfigureAwait(false);
             }
 
             if (web is not null)
             {
-                await web.DisposeAsync().ConfigureAwait(false);
+                await teardown.StepAsync("the nurses' page", web.DisposeAsync).ConfigureAwait(false);
             }
 
-            await centre.DisposeAsync().ConfigureAwait(false);
-            await archive.DisposeAsync().ConfigureAwait(false);
-            await gateway.DisposeAsync().ConfigureAwait(false);
-            await server.StopAsync().ConfigureAwait(false);
-            Directory.Delete(dataDir, recursive: true);
+            await teardown.StepAsync("the duty centre", centre.DisposeAsync).ConfigureAwait(false);
+            await teardown.StepAsync("the centre's archive", archive.DisposeAsync).ConfigureAwait(false);
+            await teardown.StepAsync("the gateway", gateway.DisposeAsync).ConfigureAwait(false);
+            await teardown.StepAsync("the embedded broker", () => new ValueTask(server.StopAsync())).ConfigureAwait(false);
+            teardown.Step("the demo's data dir", () => Directory.Delete(dataDir, recursive: true));
         }
 
         async Task<int> PlayAsync(DemoNurse duty)

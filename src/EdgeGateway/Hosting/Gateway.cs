@@ -20,7 +20,7 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
     private readonly TimeProvider _time;
     private readonly string _dataDir;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _tasks = [];
+    private readonly List<(string Part, Task Task)> _tasks = [];
     private ITimer? _healthTimer;
     private GracefulShutdown? _shutdown;
     private int _disposed;
@@ -90,7 +90,7 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
     /// <summary>Arms the local alarm loop and returns once it takes inputs; then starts sampling, storing and delivering.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _tasks.Add(StartLoop(Home.Loop, _time, out var loopPriority, _stop.Token));
+        _tasks.Add(("alarm loop", StartLoop(Home.Loop, _time, out var loopPriority, _stop.Token)));
         await Home.Loop.Armed.WaitAsync(cancellationToken).ConfigureAwait(false);
         var runsAt = loopPriority();
         LogLoopThread(_logger, runsAt);
@@ -124,8 +124,8 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
                 Home.Loop.TryMarkDelivered(ack.EventId, ack.By);
             }
         };
-        _tasks.Add(OutboxPump.RunAsync(Home.Loop.Outbound, Outbox, _logger, _time, _stop.Token));
-        _tasks.Add(Uplink.RunAsync(_stop.Token));
+        _tasks.Add(("outbox pump", OutboxPump.RunAsync(Home.Loop.Outbound, Outbox, _logger, _time, _stop.Token)));
+        _tasks.Add(("uplink", Uplink.RunAsync(_stop.Token)));
         _healthTimer = _time.CreateTimer(_ => ReportHealth(), null, TimeSpan.Zero, HealthInterval);
     }
 
@@ -154,7 +154,7 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
     }
 
     /// <summary>Completes when the gateway stops (or one of its parts fails).</summary>
-    public Task Completion => Task.WhenAny(_tasks);
+    public Task Completion => Task.WhenAny(_tasks.Select(t => t.Task));
 
     // A timer callback: reporting health must never take the gateway down, whatever goes wrong in it.
 #pragma warning disable CA1031
@@ -192,23 +192,32 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
             return;
         }
 
-        if (_healthTimer is not null)
+        // Every step runs whatever the one before it threw, and a part that failed while running is logged here with
+        // why: what the loop holds is still stored and the outbox still closed, so a failing gateway loses no event.
+        var teardown = new Teardown(_logger);
+        if (_healthTimer is { } healthTimer)
         {
-            await _healthTimer.DisposeAsync().ConfigureAwait(false);
+            await teardown.StepAsync("health timer", healthTimer.DisposeAsync).ConfigureAwait(false);
         }
 
-        if (_shutdown is not null)
+        if (_shutdown is { } shutdown)
         {
-            await _shutdown.DisposeAsync().ConfigureAwait(false);
+            await teardown.StepAsync("low-battery shutdown", shutdown.DisposeAsync).ConfigureAwait(false);
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
-        try
+        foreach (var (part, task) in _tasks)
         {
-            await Task.WhenAll(_tasks).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            await teardown.StepAsync(part, async () =>
+            {
+                try
+                {
+                    await task.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }).ConfigureAwait(false);
         }
 
         // What the loop produced but the pump had not stored yet is stored now: a stop or a config rebuild loses no event.
@@ -224,8 +233,8 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
             }
         }
 
-        await Outbox.DisposeAsync().ConfigureAwait(false);
-        Home.Dispose();
+        await teardown.StepAsync("outbox", Outbox.DisposeAsync).ConfigureAwait(false);
+        teardown.Step("home", Home.Dispose);
         _stop.Dispose();
     }
 
