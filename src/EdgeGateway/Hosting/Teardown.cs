@@ -58,7 +58,9 @@ internal sealed partial class Teardown(ILogger logger)
             root = root.InnerException;
         }
 
-        var where = root.TargetSite is { } site ? $" (thrown in {site.DeclaringType?.FullName}.{site.Name})" : string.Empty;
+        // The stack trace's first frame, as text: TargetSite needs metadata the trimmed release does not keep.
+        var frame = root.StackTrace?.Split('\n', 2)[0].Trim();
+        var where = frame is { Length: > 3 } && frame.StartsWith("at ", StringComparison.Ordinal) ? $" (thrown {frame})" : string.Empty;
         var outer = ReferenceEquals(root, error) ? string.Empty : $"{error.GetType().Name}: {error.Message} <- ";
         return $"{outer}{root.GetType().Name}: {root.Message}{where}";
     }

@@ -29,7 +29,7 @@ public sealed class TeardownTests
 
         // The line names the innermost cause and the method that threw it, not only the wrapper.
         Assert.Contains("NullReferenceException", entry.Message, StringComparison.Ordinal);
-        Assert.Contains($"thrown in {typeof(Initializer).FullName}", entry.Message, StringComparison.Ordinal);
+        Assert.Contains($"thrown at {typeof(Initializer).FullName!.Replace('+', '.')}.Fail(", entry.Message, StringComparison.Ordinal);
         Assert.Same(error, entry.Exception);
     }
 
@@ -40,7 +40,7 @@ public sealed class TeardownTests
 
         Assert.StartsWith("TypeInitializationException: ", text, StringComparison.Ordinal);
         Assert.Contains("<- NullReferenceException: ", text, StringComparison.Ordinal);
-        Assert.EndsWith($"(thrown in {typeof(Initializer).FullName}.Fail)", text, StringComparison.Ordinal);
+        Assert.Contains($"(thrown at {typeof(Initializer).FullName!.Replace('+', '.')}.Fail()", text, StringComparison.Ordinal);
     }
 
     private static TypeInitializationException ThrowingTypeInitializer()
