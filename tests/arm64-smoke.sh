@@ -45,7 +45,8 @@ check() { # name, command...
     echo "$out" | tail -20
   fi
 }
-arm() { timeout 300 qemu-aarch64-static -cpu "$cpu" -L /usr/aarch64-linux-gnu "$exe" "$@"; }
+# The demo takes 3–4 min under qemu on an idle 2-core machine; the limit leaves room for a busy one.
+arm() { timeout 900 qemu-aarch64-static -cpu "$cpu" -L /usr/aarch64-linux-gnu "$exe" "$@"; }
 version_is_stamped() { arm --version | grep -Eq '^edgegateway [0-9]+\.[0-9]+\.[0-9]+ \(commit [0-9a-f]+\)$'; }
 demo_delivers() {
   local rc=0

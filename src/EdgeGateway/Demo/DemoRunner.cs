@@ -257,6 +257,12 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
             {
             }
 
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // A stop (Ctrl+C, SIGTERM, a time limit) before the end: what is missing below was never given its time.
+                Show("demo", "stopped before the scenario's end");
+            }
+
             var missing = tracker.Missing();
             foreach (var m in missing)
             {
