@@ -66,6 +66,7 @@ public sealed partial class DutyCentre : IAsyncDisposable
     // Which of our consumers last brought each path's status: while it is disconnected that path's will cannot reach us,
     // so its last birth proves nothing. In memory only: every broker replays the retained statuses on each (re)connect.
     private readonly ConcurrentDictionary<(string Gateway, string Path), CentralConsumer> _heardVia = new();
+    private readonly Dictionary<CentralConsumer, bool> _sight = []; // each consumer's connection at the last pass (under _checking)
     private readonly SemaphoreSlim _checking = new(1, 1);
     private DateTimeOffset _connectedSince;
     private DateTimeOffset _lastGapCheck = DateTimeOffset.MinValue;
@@ -201,9 +202,15 @@ public sealed partial class DutyCentre : IAsyncDisposable
                 _connectedSince = now;
             }
 
+            var sightChanged = SightChanged();
             foreach (var g in await Archive.GatewaysAsync(cancellationToken).ConfigureAwait(false))
             {
                 await SuperviseAsync(g, now, cancellationToken).ConfigureAwait(false);
+                if (sightChanged.Count > 0 && g.Paths.Any(p => _heardVia.TryGetValue((g.Id, p.Name), out var via) && sightChanged.Contains(via)))
+                {
+                    // Nothing arrives when we lose (or regain) a broker, yet the path we heard through it is no longer (again) known up.
+                    Changes.Publish(new CentreChange("gateway", null, g));
+                }
             }
 
             if (now - _lastGapCheck >= TimeSpan.FromSeconds(30) || now < _lastGapCheck)
@@ -226,6 +233,24 @@ public sealed partial class DutyCentre : IAsyncDisposable
         {
             _checking.Release();
         }
+    }
+
+    // The consumers whose connection went down or came back since the last pass.
+    private List<CentralConsumer> SightChanged()
+    {
+        var changed = new List<CentralConsumer>();
+        foreach (var c in _consumers)
+        {
+            var connected = c.IsConnected;
+            if (_sight.TryGetValue(c, out var was) && was != connected)
+            {
+                changed.Add(c);
+            }
+
+            _sight[c] = connected;
+        }
+
+        return changed;
     }
 
     private async Task SuperviseAsync(GatewayRecord g, DateTimeOffset now, CancellationToken ct)
