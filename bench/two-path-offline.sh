@@ -57,7 +57,9 @@ for round in $(seq 1 "$ROUNDS"); do
   t1=$(date +%s.%N)
   printf 'round %d: before the kill: %s; %.1f s after SIG%s: %s (keep-alive %s s, heartbeat %s s)\n' \
     "$round" "$before" "$(echo "$t1 - $t0" | bc)" "$SIGNAL" "$(state "$gw")" "$KEEPALIVE" "$HEARTBEAT"
-  kill -9 "$G"
+  # Broker B's word on the gateway's 4G connection (a unix time first), beside when we stopped it.
+  printf '  signalled at %s; broker B: %s\n' "$t0" "$(grep -h "gw-$gw-secondary" "$T/b/log" | tail -1)"
+  kill -9 "$G" 2>/dev/null || true; wait "$G" 2>/dev/null || true
   A=$(broker a "$PA"); PIDS+=("$A")
   sleep 1
 done
