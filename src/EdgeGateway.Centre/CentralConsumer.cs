@@ -80,7 +80,7 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     /// <summary>Raised for an event that cannot be decoded (topic, payload, reason); it is not acked (there is no id to ack).</summary>
     public event Func<string, byte[], string, Task>? Rejected;
 
-    /// <summary>Also subscribe (not shared: every instance follows every gateway) to status, heartbeats and command replies.</summary>
+    /// <summary>Also subscribe (not shared: every instance follows every gateway) to status (one path's and each of two paths'), heartbeats and command replies.</summary>
     public bool FollowGateways { get; init; }
 
     /// <summary>True while connected to the broker.</summary>
@@ -157,7 +157,7 @@ public sealed partial class CentralConsumer : IAsyncDisposable
         var builder = _factory.CreateSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
         if (FollowGateways)
         {
-            foreach (var follow in new[] { Topics.Root + "/+/status", Topics.Root + "/+/heartbeat", Topics.AllReplies })
+            foreach (var follow in new[] { Topics.AllStatus, Topics.AllPathStatus, Topics.Root + "/+/heartbeat", Topics.AllReplies })
             {
                 builder = builder.WithTopicFilter(follow, MqttQualityOfServiceLevel.AtLeastOnce);
             }

@@ -28,6 +28,13 @@ public sealed record AlarmActionResult(AlarmRecord Alarm, CommandOutcome? Comman
 /// <param name="RoundTrip">From sending the command to storing the test alarm's event, when it arrived in time.</param>
 public sealed record TestRoundTrip(CommandOutcome Command, Guid? Event, TimeSpan? RoundTrip);
 
+/// <summary>One path of a two-path gateway as the centre sees it (docs/operations.md, "Two paths").</summary>
+/// <param name="Name">The path: <c>primary</c> or <c>secondary</c>.</param>
+/// <param name="State">One of <see cref="PathStates"/>.</param>
+/// <param name="Status">The path's last status message: <c>online</c> (birth) or <c>offline</c> (will or goodbye).</param>
+/// <param name="StatusAt">When that message arrived.</param>
+public sealed record PathView(string Name, string State, string Status, DateTimeOffset StatusAt);
+
 /// <summary>Why an operator action was refused.</summary>
 public sealed class CentreActionException(int status, string field, string message) : Exception(message)
 {
@@ -55,6 +62,11 @@ public sealed partial class DutyCentre : IAsyncDisposable
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<DateTimeOffset>> _tests = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<Task, byte> _background = new();
+
+    // Which of our consumers last brought each path's status: while it is disconnected that path's will cannot reach us,
+    // so its last birth proves nothing. In memory only: every broker replays the retained statuses on each (re)connect.
+    private readonly ConcurrentDictionary<(string Gateway, string Path), CentralConsumer> _heardVia = new();
+    private readonly Dictionary<CentralConsumer, bool> _sight = []; // each consumer's connection at the last pass (under _checking)
     private readonly SemaphoreSlim _checking = new(1, 1);
     private DateTimeOffset _connectedSince;
     private DateTimeOffset _lastGapCheck = DateTimeOffset.MinValue;
@@ -82,7 +94,9 @@ public sealed partial class DutyCentre : IAsyncDisposable
         foreach (var c in consumers)
         {
             c.EventArrived += OnEventAsync;
-            c.GatewayMessageReceived += OnGatewayMessageAsync;
+            var via = c;
+            c.GatewayMessageReceived += (topic, payload, retained) =>
+                Topics.PathOfStatus(topic) is { } path ? OnPathStatusAsync(via, topic, path, payload, retained) : OnGatewayMessageAsync(topic, payload, retained);
             c.Rejected += (topic, payload, reason) => RejectAsync(topic, payload, reason);
         }
     }
@@ -188,9 +202,15 @@ public sealed partial class DutyCentre : IAsyncDisposable
                 _connectedSince = now;
             }
 
+            var sightChanged = SightChanged();
             foreach (var g in await Archive.GatewaysAsync(cancellationToken).ConfigureAwait(false))
             {
                 await SuperviseAsync(g, now, cancellationToken).ConfigureAwait(false);
+                if (sightChanged.Count > 0 && g.Paths.Any(p => _heardVia.TryGetValue((g.Id, p.Name), out var via) && sightChanged.Contains(via)))
+                {
+                    // Nothing arrives when we lose (or regain) a broker, yet the path we heard through it is no longer (again) known up.
+                    Changes.Publish(new CentreChange("gateway", null, g));
+                }
             }
 
             if (now - _lastGapCheck >= TimeSpan.FromSeconds(30) || now < _lastGapCheck)
@@ -213,6 +233,24 @@ public sealed partial class DutyCentre : IAsyncDisposable
         {
             _checking.Release();
         }
+    }
+
+    // The consumers whose connection went down or came back since the last pass.
+    private List<CentralConsumer> SightChanged()
+    {
+        var changed = new List<CentralConsumer>();
+        foreach (var c in _consumers)
+        {
+            var connected = c.IsConnected;
+            if (_sight.TryGetValue(c, out var was) && was != connected)
+            {
+                changed.Add(c);
+            }
+
+            _sight[c] = connected;
+        }
+
+        return changed;
     }
 
     private async Task SuperviseAsync(GatewayRecord g, DateTimeOffset now, CancellationToken ct)
@@ -497,6 +535,129 @@ public sealed partial class DutyCentre : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Each path of <paramref name="gateway"/> as the centre sees it now: <c>up</c> only while its birth is the last word, the
+    /// centre's consumer that brought it is connected, and the gateway has not since reported the path down in a heartbeat.
+    /// </summary>
+    public IReadOnlyList<PathView> PathsOf(GatewayRecord gateway)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        if (gateway.Paths.Count == 0)
+        {
+            return [];
+        }
+
+        var reported = gateway.LastHeartbeatAt is not null && gateway.Heartbeat is { } json ? ReportedDown(json) : null;
+        return [.. gateway.Paths.Select(p => new PathView(p.Name, StateOf(gateway, p, reported), p.Status, p.StatusAt))];
+    }
+
+    private string StateOf(GatewayRecord g, GatewayPath p, HashSet<string>? reportedDown)
+    {
+        if (p.Status != GatewayStates.Online || (reportedDown is not null && reportedDown.Contains(p.Name) && g.LastHeartbeatAt > p.StatusAt))
+        {
+            return PathStates.Down;
+        }
+
+        if (g.State != GatewayStates.Online || p.BootId != g.BootId)
+        {
+            return PathStates.Unknown;
+        }
+
+        return _heardVia.TryGetValue((g.Id, p.Name), out var via) && via.IsConnected ? PathStates.Up : PathStates.Unknown;
+    }
+
+    // The paths a heartbeat states as down ("path.primary": "down"): the gateway says so over the path still up.
+    private static HashSet<string>? ReportedDown(string heartbeat)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(heartbeat);
+            if (!doc.RootElement.TryGetProperty("states", out var states) || states.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var down = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var s in states.EnumerateObject())
+            {
+                if (s.Name.StartsWith("path.", StringComparison.Ordinal) && s.Value.ValueKind == JsonValueKind.String && s.Value.GetString() == "down")
+                {
+                    down.Add(s.Name[5..]);
+                }
+            }
+
+            return down;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A two-path gateway's per-path birth or will (<c>…/status/{path}</c>). A birth on either path means online. A will
+    /// means offline unless another path is still up as far as the centre can tell: when the primary's broker is gone its
+    /// will can never come, so the surviving path's will is the gateway's last word (1.5 × keep-alive, not the silence budget).
+    /// </summary>
+    private async Task OnPathStatusAsync(CentralConsumer via, string topic, string path, byte[] payload, bool retained)
+    {
+        var gateway = Topics.GatewayIdOf(topic);
+        if (gateway is null || payload.Length == 0)
+        {
+            return; // A cleared retained status (decommissioned gateway).
+        }
+
+        string state;
+        Guid boot;
+        try
+        {
+            (state, boot) = GatewayMessages.ReadStatus(payload);
+        }
+        catch (FormatException ex)
+        {
+            await RejectAsync(topic, payload, $"status: {ex.Message}").ConfigureAwait(false);
+            return;
+        }
+
+        _heardVia[(gateway, path)] = via;
+        var now = _time.GetUtcNow();
+        var known = await Archive.GatewayAsync(gateway).ConfigureAwait(false);
+
+        // The retained status is replayed on every reconnect of ours; the same word of the same boot says nothing new.
+        if (retained && known?.Paths.FirstOrDefault(p => p.Name == path) is { } seen && seen.BootId == boot && seen.Status == state)
+        {
+            return;
+        }
+
+        var record = await Archive.RecordPathStatusAsync(gateway, path, state, boot, now).ConfigureAwait(false);
+        if (record is null)
+        {
+            return;
+        }
+
+        if (state == GatewayStates.Online)
+        {
+            var online = await Archive.RecordStatusAsync(gateway, GatewayStates.Online, boot, now).ConfigureAwait(false);
+            Changes.Publish(new CentreChange("gateway", null, online ?? record));
+            if (online is not null)
+            {
+                await BackAsync(gateway, now).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (PathsOf(record).FirstOrDefault(p => p.Name != path && p.State == PathStates.Up) is { } other)
+        {
+            LogPathDown(_logger, gateway, path, other.Name);
+            Changes.Publish(new CentreChange("gateway", null, record));
+            return;
+        }
+
+        var offline = await Archive.RecordStatusAsync(gateway, GatewayStates.Offline, boot, now).ConfigureAwait(false);
+        Changes.Publish(new CentreChange("gateway", null, offline ?? record));
+    }
+
     private async Task BackAsync(string gateway, DateTimeOffset now)
     {
         foreach (var cleared in await Archive.ResolveSupervisionAsync(gateway, BackTypes, "gateway back online", now).ConfigureAwait(false))
@@ -749,6 +910,9 @@ public sealed partial class DutyCentre : IAsyncDisposable
 
     [LoggerMessage(EventId = 3207, Level = LogLevel.Warning, Message = "Taking alarm {Alarm} on (--take-as) failed: {Reason}")]
     private static partial void LogTakeAsFailed(ILogger logger, Guid alarm, string reason);
+
+    [LoggerMessage(EventId = 3212, Level = LogLevel.Warning, Message = "The {Path} path of {Gateway} is down (its last will or goodbye); the gateway is still reachable over the {Other} path")]
+    private static partial void LogPathDown(ILogger logger, string gateway, string path, string other);
 
     [LoggerMessage(EventId = 3206, Level = LogLevel.Warning, Message = "Command {Type} to {Gateway} not sent: {Reason}")]
     private static partial void LogCommandFailed(ILogger logger, string type, string gateway, string reason);

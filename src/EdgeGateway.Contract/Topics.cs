@@ -22,6 +22,23 @@ public static class Topics
     /// <summary>The retained online/offline status of <paramref name="gatewayId"/>.</summary>
     public static string Status(string gatewayId) => $"{Root}/{gatewayId}/status";
 
+    /// <summary>The retained status of one path (<c>primary</c>, <c>secondary</c>) of a gateway with two paths: each path's own birth and will.</summary>
+    public static string PathStatus(string gatewayId, string path) => $"{Status(gatewayId)}/{path}";
+
+    /// <summary>Filter for the status of all single-path gateways (the centre follows it).</summary>
+    public const string AllStatus = Root + "/+/status";
+
+    /// <summary>Filter for the per-path status of all two-path gateways (the centre follows it beside <see cref="AllStatus"/>).</summary>
+    public const string AllPathStatus = Root + "/+/status/+";
+
+    /// <summary>The path named by a per-path status topic (<c>…/{gatewayId}/status/{path}</c>), or null for any other topic.</summary>
+    public static string? PathOfStatus(string topic)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        var parts = topic.Split('/');
+        return parts.Length == 5 && $"{parts[0]}/{parts[1]}" == Root && parts[3] == "status" && parts[4].Length > 0 ? parts[4] : null;
+    }
+
     /// <summary>Heartbeats of <paramref name="gatewayId"/>.</summary>
     public static string Heartbeat(string gatewayId) => $"{Root}/{gatewayId}/heartbeat";
 

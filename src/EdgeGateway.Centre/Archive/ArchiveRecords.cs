@@ -29,6 +29,19 @@ public static class AlarmStates
     public const string Cleared = "cleared";
 }
 
+/// <summary>Where an alarm at the centre came from.</summary>
+public static class AlarmOrigins
+{
+    /// <summary>An alarm event of a gateway: take and clear are sent to the gateway as commands.</summary>
+    public const string Gateway = "gateway";
+
+    /// <summary>A technical event of a gateway the nurses must see (an uplink path lost); the gateway keeps no alarm for it, so take and clear stay at the centre.</summary>
+    public const string Technical = "technical";
+
+    /// <summary>The centre's own supervision (offline, silent, gaps, daily test).</summary>
+    public const string Supervision = "supervision";
+}
+
 /// <summary>The centre's own alarm types (supervision); gateway alarms carry their CloudEvents type.</summary>
 public static class SupervisionTypes
 {
@@ -74,13 +87,37 @@ public sealed record GatewayRecord(
     DateTimeOffset? OfflineSince,
     DateTimeOffset? LastEventAt,
     DateTimeOffset? LastTestAt,
-    DateTimeOffset? LastDailyTestAt);
+    DateTimeOffset? LastDailyTestAt)
+{
+    /// <summary>Each path's last status (two-path gateways; empty for one path), by name.</summary>
+    public IReadOnlyList<GatewayPath> Paths { get; init; } = [];
+}
+
+/// <summary>The last status one path of a two-path gateway published on <c>…/status/{path}</c>: its birth, will or goodbye.</summary>
+/// <param name="Name">The path: <c>primary</c> or <c>secondary</c>.</param>
+/// <param name="Status"><see cref="GatewayStates.Online"/> (birth) or <see cref="GatewayStates.Offline"/> (will or goodbye).</param>
+/// <param name="BootId">The boot that published it.</param>
+/// <param name="StatusAt">When the centre received it.</param>
+public sealed record GatewayPath(string Name, string Status, Guid BootId, DateTimeOffset StatusAt);
+
+/// <summary>Whether the centre sees one path of a gateway up, as the API and the page show it (docs/operations.md, "Two paths").</summary>
+public static class PathStates
+{
+    /// <summary>Its birth is the last word, the centre hears that path's broker, and the gateway has not reported the path down since.</summary>
+    public const string Up = "up";
+
+    /// <summary>Its will or goodbye came, or the gateway's last heartbeat (over the other path) says it is down.</summary>
+    public const string Down = "down";
+
+    /// <summary>The centre cannot hear the broker this path ends at (its own link is down), or the gateway is not online: no will could reach it.</summary>
+    public const string Unknown = "unknown";
+}
 
 /// <summary>One alarm's lifecycle.</summary>
 /// <param name="Id">The id of the event that raised it (gateway alarms) or a new id (supervision alarms).</param>
 /// <param name="Gateway">The gateway it concerns.</param>
 /// <param name="Type">The CloudEvents type, or one of <see cref="SupervisionTypes"/>.</param>
-/// <param name="Origin"><c>gateway</c> or <c>supervision</c>.</param>
+/// <param name="Origin"><c>gateway</c> (an alarm event), <c>technical</c> (a technical event the nurses must see: a path lost) or <c>supervision</c>.</param>
 /// <param name="State">See <see cref="AlarmStates"/>.</param>
 /// <param name="Priority">SCAIP priority, 0 (highest) to 9.</param>
 /// <param name="Message">The line for the nurse.</param>

@@ -23,6 +23,13 @@ public interface IArchive : IAsyncDisposable
     /// <summary>Records a status message; returns the gateway as it now is, or null when the status was stale (an older boot's will after a newer birth).</summary>
     Task<GatewayRecord?> RecordStatusAsync(string gateway, string state, Guid bootId, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records the status one path of a two-path gateway published (<c>…/status/{path}</c>); the gateway's own state is not
+    /// touched (the caller decides, from every path, whether it is offline). Returns the gateway with its paths as they now
+    /// are, or null when the status was stale (an older boot's will after a newer birth on that path).
+    /// </summary>
+    Task<GatewayRecord?> RecordPathStatusAsync(string gateway, string path, string state, Guid bootId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
     /// <summary>Records a heartbeat (the gateway is online again if it was not); a copy of the stored heartbeat (same content, another instance's) changes nothing.</summary>
     Task<GatewayRecord> RecordHeartbeatAsync(string gateway, HeartbeatInfo heartbeat, DateTimeOffset at, CancellationToken cancellationToken = default);
 

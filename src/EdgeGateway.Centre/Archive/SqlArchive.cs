@@ -46,6 +46,11 @@ public abstract class SqlArchive : IArchive
               last_daily_test_ms BIGINT NULL)
             """,
             """
+            CREATE TABLE IF NOT EXISTS gateway_paths (
+              gateway TEXT NOT NULL, path TEXT NOT NULL, state TEXT NOT NULL, bootid TEXT NOT NULL, status_ms BIGINT NOT NULL,
+              PRIMARY KEY (gateway, path))
+            """,
+            """
             CREATE TABLE IF NOT EXISTS alarms (
               id TEXT PRIMARY KEY, gateway TEXT NOT NULL, type TEXT NOT NULL, origin TEXT NOT NULL, state TEXT NOT NULL,
               priority INTEGER NOT NULL, message TEXT NOT NULL, sensor TEXT NULL, raised_ms BIGINT NOT NULL,
@@ -110,25 +115,45 @@ public abstract class SqlArchive : IArchive
             UPDATE gateways SET last_event_ms = @now{(isTest ? ", last_test_ms = @now" : "")}{(periodicTest ? ", last_daily_test_ms = @now" : "")} WHERE id = @gateway
             """, cancellationToken, ("now", now), ("gateway", evt.GatewayId)).ConfigureAwait(false);
         Guid? changed = null;
-        if (spec.Class == EventClass.Alarm && !isTest)
+        var pathLost = PathRestoredType(evt.Kind) is not null;
+        if ((spec.Class == EventClass.Alarm && !isTest) || pathLost)
         {
+            // A lost path is a technical event, but the nurses must see it (EN 50136: the receiving centre is told when one
+            // path of a dual-path system fails); it opens a technical alarm that the path's return closes.
             await ExecAsync(conn, tx, $"""
                 INSERT INTO alarms ({AlarmColumns})
-                VALUES (@id, @gateway, @type, 'gateway', '{AlarmStates.Delivered}', @priority, @message, @sensor, @raised, @now, @now, NULL, NULL, NULL, NULL, NULL, 0, NULL)
+                VALUES (@id, @gateway, @type, @origin, '{AlarmStates.Delivered}', @priority, @message, @sensor, @raised, @now, @now, NULL, NULL, NULL, NULL, NULL, 0, NULL)
                 ON CONFLICT (id) DO NOTHING
                 """, cancellationToken,
-                ("id", Id(evt.Id)), ("gateway", evt.GatewayId), ("type", type), ("priority", evt.Priority), ("message", evt.Message),
-                ("sensor", evt.SensorId), ("raised", Ms(evt.Time.Wall)), ("now", now)).ConfigureAwait(false);
+                ("id", Id(evt.Id)), ("gateway", evt.GatewayId), ("type", type), ("origin", pathLost ? AlarmOrigins.Technical : AlarmOrigins.Gateway), ("priority", evt.Priority),
+                ("message", evt.Message), ("sensor", evt.SensorId), ("raised", Ms(evt.Time.Wall)), ("now", now)).ConfigureAwait(false);
 
-            // Several instances (or one retransmission) can see the gateway's clear before the alarm it clears.
-            var clearedFirst = await ScalarAsync(conn, tx, "SELECT COUNT(*) FROM events WHERE relates_to = @id AND type = @cleared", cancellationToken,
-                ("id", Id(evt.Id)), ("cleared", ClearedType)).ConfigureAwait(false);
+            // Several instances (or one retransmission) can see the gateway's clear before the alarm it clears; a path's
+            // return (a later sequence of the same boot) can likewise be stored before its loss.
+            var clearedFirst = pathLost
+                ? await ScalarAsync(conn, tx, "SELECT COUNT(*) FROM events WHERE gateway = @gateway AND bootid = @boot AND type = @restored AND sequence > @sequence", cancellationToken,
+                    ("gateway", evt.GatewayId), ("boot", Id(evt.BootId)), ("restored", PathRestoredType(evt.Kind)), ("sequence", evt.Sequence)).ConfigureAwait(false)
+                : await ScalarAsync(conn, tx, "SELECT COUNT(*) FROM events WHERE relates_to = @id AND type = @cleared", cancellationToken,
+                    ("id", Id(evt.Id)), ("cleared", ClearedType)).ConfigureAwait(false);
             if (clearedFirst > 0)
             {
-                await ClearInAsync(conn, tx, evt.Id, null, "cleared at the gateway", now, cancellationToken).ConfigureAwait(false);
+                await ClearInAsync(conn, tx, evt.Id, null, pathLost ? PathRestoredReason : "cleared at the gateway", now, cancellationToken).ConfigureAwait(false);
             }
 
             changed = evt.Id;
+        }
+        else if (PathLostType(evt.Kind) is { } lostType)
+        {
+            // The restored event names no alarm: it closes whatever loss of that path is open for the gateway.
+            var open = await QueryAsync(conn, tx, $"SELECT id FROM alarms WHERE gateway = @gateway AND type = @lost AND state <> '{AlarmStates.Cleared}'",
+                r => Guid.Parse(r.GetString(0)), cancellationToken, ("gateway", evt.GatewayId), ("lost", lostType)).ConfigureAwait(false);
+            foreach (var lost in open)
+            {
+                if (await ClearInAsync(conn, tx, lost, null, PathRestoredReason, now, cancellationToken).ConfigureAwait(false))
+                {
+                    changed = lost;
+                }
+            }
         }
         else if (evt.Kind == CareEventKind.AlarmCleared && evt.RelatesTo is { } cleared)
         {
@@ -143,7 +168,27 @@ public abstract class SqlArchive : IArchive
         return new RecordedEvent(true, alarm);
     }
 
-    private static readonly string ClearedType = CloudEventCodec.TypePrefix + CareEventCatalog.Get(CareEventKind.AlarmCleared).TypeName;
+    private static readonly string ClearedType = TypeOf(CareEventKind.AlarmCleared);
+
+    private const string PathRestoredReason = "path restored at the gateway";
+
+    private static string TypeOf(CareEventKind kind) => CloudEventCodec.TypePrefix + CareEventCatalog.Get(kind).TypeName;
+
+    // For a path-lost event, the type of the event that ends it; null for any other kind.
+    private static string? PathRestoredType(CareEventKind kind) => kind switch
+    {
+        CareEventKind.PrimaryPathLost => TypeOf(CareEventKind.PrimaryPathRestored),
+        CareEventKind.SecondaryPathLost => TypeOf(CareEventKind.SecondaryPathRestored),
+        _ => null,
+    };
+
+    // For a path-restored event, the type of the loss it ends; null for any other kind.
+    private static string? PathLostType(CareEventKind kind) => kind switch
+    {
+        CareEventKind.PrimaryPathRestored => TypeOf(CareEventKind.PrimaryPathLost),
+        CareEventKind.SecondaryPathRestored => TypeOf(CareEventKind.SecondaryPathLost),
+        _ => null,
+    };
 
     /// <inheritdoc />
     public async Task RecordRejectedAsync(RejectedMessage message, CancellationToken cancellationToken = default)
@@ -175,6 +220,33 @@ public abstract class SqlArchive : IArchive
             ? $"UPDATE gateways SET state = '{GatewayStates.Online}', bootid = @boot, status_ms = @now, offline_since_ms = NULL WHERE id = @id"
             : $"UPDATE gateways SET state = '{GatewayStates.Offline}', bootid = @boot, status_ms = @now, offline_since_ms = COALESCE(offline_since_ms, @now) WHERE id = @id";
         await ExecAsync(conn, tx, sql, cancellationToken, ("boot", Id(bootId)), ("now", now), ("id", gateway)).ConfigureAwait(false);
+        var record = await GatewayInAsync(conn, tx, gateway, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return record;
+    }
+
+    /// <inheritdoc />
+    public async Task<GatewayRecord?> RecordPathStatusAsync(string gateway, string path, string state, Guid bootId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var now = Ms(at);
+        await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureGatewayAsync(conn, tx, gateway, now, cancellationToken).ConfigureAwait(false);
+
+        // A will published for a boot whose birth on this path was already replaced says nothing about the new boot.
+        var stale = await ScalarAsync(conn, tx, $"SELECT COUNT(*) FROM gateway_paths WHERE gateway = @id AND path = @path AND state = '{GatewayStates.Online}' AND bootid <> @boot", cancellationToken,
+            ("id", gateway), ("path", path), ("boot", Id(bootId))).ConfigureAwait(false);
+        if (state == GatewayStates.Offline && stale > 0)
+        {
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        await ExecAsync(conn, tx, """
+            INSERT INTO gateway_paths (gateway, path, state, bootid, status_ms) VALUES (@id, @path, @state, @boot, @now)
+            ON CONFLICT (gateway, path) DO UPDATE SET state = excluded.state, bootid = excluded.bootid, status_ms = excluded.status_ms
+            """, cancellationToken, ("id", gateway), ("path", path), ("state", state), ("boot", Id(bootId)), ("now", now)).ConfigureAwait(false);
         var record = await GatewayInAsync(conn, tx, gateway, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return record;
@@ -216,7 +288,10 @@ public abstract class SqlArchive : IArchive
     public async Task<IReadOnlyList<GatewayRecord>> GatewaysAsync(CancellationToken cancellationToken = default)
     {
         await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await QueryAsync(conn, null, $"SELECT {GatewayColumns} FROM gateways ORDER BY id", ReadGateway, cancellationToken).ConfigureAwait(false);
+        var gateways = await QueryAsync(conn, null, $"SELECT {GatewayColumns} FROM gateways ORDER BY id", ReadGateway, cancellationToken).ConfigureAwait(false);
+        var paths = (await QueryAsync(conn, null, $"SELECT gateway, {PathColumns} FROM gateway_paths ORDER BY gateway, path", r => (Gateway: r.GetString(0), Path: ReadPath(r, 1)), cancellationToken).ConfigureAwait(false))
+            .ToLookup(p => p.Gateway, p => p.Path, StringComparer.Ordinal);
+        return paths.Count == 0 ? gateways : [.. gateways.Select(g => paths.Contains(g.Id) ? g with { Paths = [.. paths[g.Id]] } : g)];
     }
 
     /// <inheritdoc />
@@ -401,8 +476,20 @@ public abstract class SqlArchive : IArchive
             WHERE id = @id AND state <> '{AlarmStates.Cleared}'
             """, ct, ("now", now), ("by", by), ("reason", reason), ("id", Id(id))).ConfigureAwait(false) == 1;
 
-    private static async Task<GatewayRecord?> GatewayInAsync(DbConnection conn, DbTransaction? tx, string gateway, CancellationToken ct) =>
-        (await QueryAsync(conn, tx, $"SELECT {GatewayColumns} FROM gateways WHERE id = @id", ReadGateway, ct, ("id", gateway)).ConfigureAwait(false)).FirstOrDefault();
+    private static async Task<GatewayRecord?> GatewayInAsync(DbConnection conn, DbTransaction? tx, string gateway, CancellationToken ct)
+    {
+        if ((await QueryAsync(conn, tx, $"SELECT {GatewayColumns} FROM gateways WHERE id = @id", ReadGateway, ct, ("id", gateway)).ConfigureAwait(false)).FirstOrDefault() is not { } record)
+        {
+            return null;
+        }
+
+        var paths = await QueryAsync(conn, tx, $"SELECT {PathColumns} FROM gateway_paths WHERE gateway = @id ORDER BY path", r => ReadPath(r, 0), ct, ("id", gateway)).ConfigureAwait(false);
+        return paths.Count == 0 ? record : record with { Paths = paths };
+    }
+
+    private const string PathColumns = "path, state, bootid, status_ms";
+
+    private static GatewayPath ReadPath(DbDataReader r, int i) => new(r.GetString(i), r.GetString(i + 1), Guid.Parse(r.GetString(i + 2)), At(r, i + 3));
 
     private static async Task<AlarmRecord?> AlarmInAsync(DbConnection conn, DbTransaction? tx, Guid id, CancellationToken ct) =>
         (await QueryAsync(conn, tx, $"SELECT {AlarmColumns} FROM alarms WHERE id = @id", ReadAlarm, ct, ("id", Id(id))).ConfigureAwait(false)).FirstOrDefault();

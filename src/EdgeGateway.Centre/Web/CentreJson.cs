@@ -18,7 +18,7 @@ internal static class CentreJson
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static void Gateway(Utf8JsonWriter w, GatewayRecord g)
+    public static void Gateway(Utf8JsonWriter w, GatewayRecord g, IReadOnlyList<PathView> paths)
     {
         w.WriteStartObject();
         w.WriteString("id", g.Id);
@@ -67,6 +67,19 @@ internal static class CentreJson
             w.WriteEndObject();
         }
 
+        // Each path of a two-path gateway as the centre sees it (its own birth and will); empty with one path.
+        w.WriteStartArray("paths");
+        foreach (var p in paths)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", p.Name);
+            w.WriteString("state", p.State);
+            w.WriteString("status", p.Status);
+            Time(w, "status_at", p.StatusAt);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         Time(w, "last_event", g.LastEventAt);
         Time(w, "last_test", g.LastTestAt);
         Time(w, "last_daily_test", g.LastDailyTestAt);
@@ -203,7 +216,7 @@ internal static class CentreJson
         w.WriteEndObject();
     }
 
-    public static void Change(Utf8JsonWriter w, CentreChange c)
+    public static void Change(Utf8JsonWriter w, CentreChange c, Func<GatewayRecord, IReadOnlyList<PathView>> pathsOf)
     {
         if (c.Alarm is { } a)
         {
@@ -211,7 +224,7 @@ internal static class CentreJson
         }
         else if (c.Gateway is { } g)
         {
-            Gateway(w, g);
+            Gateway(w, g, pathsOf(g));
         }
         else
         {

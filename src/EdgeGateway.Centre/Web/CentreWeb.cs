@@ -91,7 +91,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
                 w.WriteStartArray();
                 foreach (var g in gateways)
                 {
-                    CentreJson.Gateway(w, g);
+                    CentreJson.Gateway(w, g, centre.PathsOf(g));
                 }
 
                 w.WriteEndArray();
@@ -193,7 +193,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
                 {
                     while (subscription.Reader.TryRead(out var change))
                     {
-                        var data = CentreJson.Write(w => CentreJson.Change(w, change));
+                        var data = CentreJson.Write(w => CentreJson.Change(w, change, centre.PathsOf));
                         await ctx.Response.WriteAsync($"event: {change.Kind}\ndata: {System.Text.Encoding.UTF8.GetString(data)}\n\n", ctx.RequestAborted).ConfigureAwait(false);
                     }
 

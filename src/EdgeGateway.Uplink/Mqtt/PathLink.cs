@@ -59,7 +59,7 @@ internal sealed partial class PathLink
         // Two paths may end at the same broker: distinct client ids keep them from taking over each other's session,
         // and a per-path status keeps one path's will from saying "offline" while the other is up.
         _clientId = dual ? $"gw-{gatewayId}-{path.Name}" : $"gw-{gatewayId}";
-        _statusTopic = dual ? $"{Topics.Status(gatewayId)}/{path.Name}" : Topics.Status(gatewayId);
+        _statusTopic = dual ? Topics.PathStatus(gatewayId, path.Name) : Topics.Status(gatewayId);
         _boot = boot;
         _options = options;
         _logger = logger;

@@ -282,4 +282,52 @@ public abstract class ArchiveContractTests
         await archive.RecordEventAsync(events[6], Payload(events[6]), false, T0);
         Assert.Equal([(3L, 4L)], (await archive.GapsAsync()).Select(g => (g.First, g.Last)));
     }
+
+    [Fact]
+    public async Task A_lost_path_opens_a_technical_alarm_that_its_return_closes_also_when_the_return_is_stored_first()
+    {
+        await using var archive = await OpenAsync();
+        var gateway = Gateway();
+        var lost = gateway.Create(CareEventKind.PrimaryPathLost, null, "primary uplink path lost: connection refused");
+        var otherBack = gateway.Create(CareEventKind.SecondaryPathRestored, null, "secondary uplink path restored");
+        var back = gateway.Create(CareEventKind.PrimaryPathRestored, null, "primary uplink path restored");
+
+        var opened = (await archive.RecordEventAsync(lost, Payload(lost), false, T0)).Alarm!;
+        Assert.Equal((lost.Id, "org.edgegateway.technical.primary-path-lost", AlarmOrigins.Technical, AlarmStates.Delivered, 6), (opened.Id, opened.Type, opened.Origin, opened.State, opened.Priority));
+        Assert.Null((await archive.RecordEventAsync(otherBack, Payload(otherBack), false, T0.AddSeconds(1))).Alarm);
+        Assert.Single(await archive.AlarmsAsync(openOnly: true));
+        var closed = (await archive.RecordEventAsync(back, Payload(back), false, T0.AddSeconds(2))).Alarm!;
+        Assert.Equal((lost.Id, AlarmStates.Cleared, "path restored at the gateway", (string?)null), (closed.Id, closed.State, closed.ClearReason, closed.ClearedBy));
+
+        // The return stored before the loss (another instance, a retransmission): the loss is recorded closed.
+        var lostAgain = gateway.Create(CareEventKind.SecondaryPathLost, null, "secondary uplink path lost: no ping answer");
+        var backAgain = gateway.Create(CareEventKind.SecondaryPathRestored, null, "secondary uplink path restored");
+        await archive.RecordEventAsync(backAgain, Payload(backAgain), false, T0.AddSeconds(3));
+        Assert.Equal(AlarmStates.Cleared, (await archive.RecordEventAsync(lostAgain, Payload(lostAgain), false, T0.AddSeconds(4))).Alarm!.State);
+        Assert.Empty(await archive.AlarmsAsync(openOnly: true));
+    }
+
+    [Fact]
+    public async Task Each_paths_status_is_kept_apart_without_touching_the_gateways_state_and_an_older_boots_will_is_stale()
+    {
+        await using var a = await OpenAsync();
+        await using var b = await OpenAsync();
+        Guid boot1 = Guid.CreateVersion7(T0), boot2 = Guid.CreateVersion7(T0.AddMinutes(1));
+        await a.RecordStatusAsync("gw-1", GatewayStates.Online, boot1, T0);
+        await a.RecordPathStatusAsync("gw-1", "secondary", GatewayStates.Online, boot1, T0);
+        await b.RecordPathStatusAsync("gw-1", "primary", GatewayStates.Online, boot1, T0.AddSeconds(1));
+        var record = (await a.RecordPathStatusAsync("gw-1", "secondary", GatewayStates.Offline, boot1, T0.AddSeconds(2)))!;
+
+        Assert.Equal(GatewayStates.Online, record.State);
+        Assert.Equal(
+            [new GatewayPath("primary", GatewayStates.Online, boot1, T0.AddSeconds(1)), new GatewayPath("secondary", GatewayStates.Offline, boot1, T0.AddSeconds(2))],
+            record.Paths);
+        Assert.Equal(record.Paths, Assert.Single(await b.GatewaysAsync()).Paths);
+
+        // The primary's birth of the next boot, then the previous boot's will on that path: stale.
+        await a.RecordPathStatusAsync("gw-1", "primary", GatewayStates.Online, boot2, T0.AddSeconds(3));
+        Assert.Null(await b.RecordPathStatusAsync("gw-1", "primary", GatewayStates.Offline, boot1, T0.AddSeconds(4)));
+        Assert.Equal(new GatewayPath("primary", GatewayStates.Online, boot2, T0.AddSeconds(3)), (await b.GatewayAsync("gw-1"))!.Paths[0]);
+        Assert.Empty((await a.RecordStatusAsync("gw-2", GatewayStates.Online, boot1, T0))!.Paths);
+    }
 }

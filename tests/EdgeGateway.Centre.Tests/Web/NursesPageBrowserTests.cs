@@ -67,8 +67,10 @@ public sealed class NursesPageBrowserTests : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
-    /// <summary>A headless Chromium; fails (never skips) when Debian's chromium or chromium-driver is missing.</summary>
-    private ChromeDriver StartBrowser(int width, int height, bool phone = false)
+    private ChromeDriver StartBrowser(int width, int height, bool phone = false) => StartBrowser(_dir, width, height, phone);
+
+    /// <summary>A headless Chromium with its profile under <paramref name="dir"/>; fails (never skips) when Debian's chromium or chromium-driver is missing.</summary>
+    internal static ChromeDriver StartBrowser(string dir, int width, int height, bool phone = false)
     {
         Assert.True(File.Exists(Chromium) && File.Exists(ChromeDriver),
             $"the browser tests need Debian's chromium and chromium-driver ({Chromium}, {ChromeDriver}): apt-get install chromium chromium-driver (./test.sh installs them)");
@@ -78,7 +80,7 @@ public sealed class NursesPageBrowserTests : IAsyncLifetime
         var options = new ChromeOptions { BinaryLocation = Chromium };
         options.AddArguments(
             "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", $"--window-size={width},{height}",
-            "--autoplay-policy=no-user-gesture-required", $"--user-data-dir={Directory.CreateDirectory(Path.Combine(_dir, $"chromium-{Guid.NewGuid():N}")).FullName}",
+            "--autoplay-policy=no-user-gesture-required", $"--user-data-dir={Directory.CreateDirectory(Path.Combine(dir, $"chromium-{Guid.NewGuid():N}")).FullName}",
 
             // Loopback only: nothing of Chromium's own (updates, sync, safe browsing, metrics) goes out.
             "--no-first-run", "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
@@ -94,7 +96,8 @@ public sealed class NursesPageBrowserTests : IAsyncLifetime
         return driver;
     }
 
-    private static T Until<T>(Func<T?> probe, string what, int seconds = 30)
+    /// <summary>Polls the page until <paramref name="probe"/> gives a value (elements not rendered yet count as not yet).</summary>
+    internal static T Until<T>(Func<T?> probe, string what, int seconds = 30)
         where T : class
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);

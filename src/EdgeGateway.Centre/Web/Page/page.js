@@ -17,6 +17,8 @@
     'supervision.gateway-silent': 'Gateway silent (no heartbeat)',
     'supervision.sequence-gap': 'Events missing',
     'supervision.daily-test-missing': 'Daily test missing',
+    'org.edgegateway.technical.primary-path-lost': 'Primary path lost (technical)',
+    'org.edgegateway.technical.secondary-path-lost': 'Secondary path lost (technical)',
   };
 
   function kindOf(type) {
@@ -95,9 +97,17 @@
     tick();
   }
 
+  // Two paths: each one's own birth and will as the centre sees them ("primary up · secondary DOWN"); one path: the
+  // heartbeat's word. A path that is not up is shown loud: EN 50136 wants the centre told when one path fails.
   function pathOf(g) {
+    if (g.paths && g.paths.length) {
+      return {
+        text: g.paths.map(p => p.name + ' ' + (p.state === 'up' ? 'up' : p.state.toUpperCase())).join(' · '),
+        bad: g.paths.some(p => p.state !== 'up'),
+      };
+    }
     const up = Object.entries(g.states || {}).filter(([k, v]) => k.startsWith('path.') && v === 'up').map(([k]) => k.slice(5));
-    return up.length ? up.join(', ') : 'none up';
+    return { text: up.length ? up.join(', ') : 'none up', bad: up.length === 0 };
   }
 
   function renderHome(g) {
@@ -113,7 +123,11 @@
     const state = el.querySelector('.home-state');
     state.textContent = g.state;
     state.classList.toggle('bad', g.state !== 'online');
-    el.querySelector('.home-path').textContent = pathOf(g);
+    const path = el.querySelector('.home-path');
+    const paths = pathOf(g);
+    path.textContent = paths.text;
+    path.classList.toggle('bad', paths.bad);
+    path.dataset.paths = (g.paths || []).map(p => p.name + ':' + p.state).join(' ');
     const clock = el.querySelector('.home-clock');
     clock.textContent = g.clocksynced === null ? 'unknown' : g.clocksynced ? 'synced' : 'NOT synced';
     clock.classList.toggle('bad', g.clocksynced === false);
