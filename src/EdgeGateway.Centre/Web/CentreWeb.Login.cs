@@ -9,6 +9,7 @@ namespace EdgeGateway.Centre.Web;
 public sealed partial class CentreWeb
 {
     private const string LoginKey = "edgegateway.operator";
+    private const string RevokedKey = "edgegateway.revoked";
 
     // Basic because the browser asks for it natively on the page, and then sends it with every fetch and the live feed of
     // the same origin: no login form, no cookie or token to keep. It is only ever offered over TLS off loopback.
@@ -44,6 +45,9 @@ public sealed partial class CentreWeb
             return null;
         }
     }
+
+    /// <summary>Cancelled when the logged-in operator is removed or gets a new password (never without login): ends their live feed.</summary>
+    private static CancellationToken RevokedOf(HttpContext ctx) => ctx.Items.TryGetValue(RevokedKey, out var token) && token is CancellationToken revoked ? revoked : CancellationToken.None;
 
     /// <summary>The logged-in operator, or null when the page is served without login (loopback).</summary>
     private static string? LoginOf(HttpContext ctx) => ctx.Items.TryGetValue(LoginKey, out var name) ? name as string : null;
