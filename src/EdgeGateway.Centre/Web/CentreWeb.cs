@@ -25,11 +25,13 @@ public sealed partial class CentreWeb : IAsyncDisposable
     // demo's scenario clock (60x by default) that is 4 small events a second.
     private static readonly TimeSpan ClockInterval = TimeSpan.FromSeconds(15);
     private readonly WebApplication _app;
+    private readonly OperatorLogins? _logins;
 
-    private CentreWeb(WebApplication app, Uri url)
+    private CentreWeb(WebApplication app, Uri url, OperatorLogins? logins)
     {
         _app = app;
         Url = url;
+        _logins = logins;
     }
 
     /// <summary>The base URL, e.g. http://127.0.0.1:8080/.</summary>
@@ -73,16 +75,27 @@ public sealed partial class CentreWeb : IAsyncDisposable
             }
         }));
         var app = builder.Build();
-        if (security.Accounts is { } accounts)
+        var logins = security.Accounts is { } accounts ? new OperatorLogins(accounts, centre.Time, security.Audit, security.Limits) : null;
+        try
         {
-            UseLogin(app, accounts);
+            if (logins is not null)
+            {
+                UseLogin(app, logins);
+            }
+
+            MapPage(app);
+            Map(app, centre);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            logins?.Dispose();
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
-        MapPage(app);
-        Map(app, centre);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new CentreWeb(app, new Uri(address.EndsWith('/') ? address : address + "/"));
+        return new CentreWeb(app, new Uri(address.EndsWith('/') ? address : address + "/"), logins);
     }
 
     private static void Map(IEndpointRouteBuilder app, DutyCentre centre)
@@ -348,7 +361,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
         {
             w.WriteStartObject();
             w.WriteString("type", "about:blank");
-            w.WriteString("title", status switch { 400 => "Bad request", 401 => "Unauthorized", 403 => "Forbidden", 404 => "Not found", 409 => "Conflict", 413 => "Payload too large", _ => "Error" });
+            w.WriteString("title", status switch { 400 => "Bad request", 401 => "Unauthorized", 403 => "Forbidden", 404 => "Not found", 409 => "Conflict", 413 => "Payload too large", 429 => "Too many requests", _ => "Error" });
             w.WriteNumber("status", status);
             w.WriteString("detail", detail);
             w.WriteString("field", field);
@@ -360,5 +373,6 @@ public sealed partial class CentreWeb : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _logins?.Dispose();
     }
 }
