@@ -107,6 +107,9 @@ public sealed partial class DutyCentre : IAsyncDisposable
     /// <summary>The zone of local times (daily test deadline, the report's weeks and nights).</summary>
     public TimeZoneInfo Zone => _options.Zone;
 
+    /// <summary>The centre's clock: every time it records, and the "now" the page counts ages against.</summary>
+    public TimeProvider Time => _options.Time;
+
     /// <summary>This instance's live changes.</summary>
     public ChangeFeed Changes { get; } = new();
 

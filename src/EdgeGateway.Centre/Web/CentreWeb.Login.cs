@@ -9,16 +9,34 @@ namespace EdgeGateway.Centre.Web;
 public sealed partial class CentreWeb
 {
     private const string LoginKey = "edgegateway.operator";
+    private const string RevokedKey = "edgegateway.revoked";
 
     // Basic because the browser asks for it natively on the page, and then sends it with every fetch and the live feed of
     // the same origin: no login form, no cookie or token to keep. It is only ever offered over TLS off loopback.
-    private static void UseLogin(WebApplication app, OperatorAccounts accounts) =>
+    private static void UseLogin(WebApplication app, OperatorLogins logins) =>
         app.Use(async (ctx, next) =>
         {
-            if (TryBasic(ctx.Request.Headers.Authorization.ToString()) is var (name, password) && accounts.Verify(name, password))
+            var credentials = TryBasic(ctx.Request.Headers.Authorization.ToString());
+            var result = credentials is var (name, password)
+                ? await logins.CheckAsync(name, password, ctx.Connection.RemoteIpAddress, ctx.RequestAborted).ConfigureAwait(false)
+                : (LoginResult?)null;
+            if (result is { Outcome: LoginOutcome.Accepted } && credentials is var (login, _))
             {
-                ctx.Items[LoginKey] = name;
+                ctx.Items[LoginKey] = login;
+                ctx.Items[RevokedKey] = logins.Revoked(login);
                 await next(ctx).ConfigureAwait(false);
+                return;
+            }
+
+            if (result is { RetryAfter: var wait } && wait > TimeSpan.Zero)
+            {
+                ctx.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            // Locked out: 429 without a new login prompt (the browser would only ask again); the password was not looked at.
+            if (result is { Outcome: LoginOutcome.TooMany })
+            {
+                await ProblemAsync(ctx, 429, "Authorization", "too many failed logins for this operator or from this address: wait and try again (see Retry-After)").ConfigureAwait(false);
                 return;
             }
 
@@ -44,6 +62,9 @@ public sealed partial class CentreWeb
             return null;
         }
     }
+
+    /// <summary>Cancelled when the logged-in operator is removed or gets a new password (never without login): ends their live feed.</summary>
+    private static CancellationToken RevokedOf(HttpContext ctx) => ctx.Items.TryGetValue(RevokedKey, out var token) && token is CancellationToken revoked ? revoked : CancellationToken.None;
 
     /// <summary>The logged-in operator, or null when the page is served without login (loopback).</summary>
     private static string? LoginOf(HttpContext ctx) => ctx.Items.TryGetValue(LoginKey, out var name) ? name as string : null;

@@ -20,12 +20,18 @@ namespace EdgeGateway.Centre.Web;
 public sealed partial class CentreWeb : IAsyncDisposable
 {
     private const int MaxBody = 16 * 1024;
-    private readonly WebApplication _app;
 
-    private CentreWeb(WebApplication app, Uri url)
+    // Often enough that the page's ages never drift far from the centre's clock, and a keep-alive for proxies; on the
+    // demo's scenario clock (60x by default) that is 4 small events a second.
+    private static readonly TimeSpan ClockInterval = TimeSpan.FromSeconds(15);
+    private readonly WebApplication _app;
+    private readonly OperatorLogins? _logins;
+
+    private CentreWeb(WebApplication app, Uri url, OperatorLogins? logins)
     {
         _app = app;
         Url = url;
+        _logins = logins;
     }
 
     /// <summary>The base URL, e.g. http://127.0.0.1:8080/.</summary>
@@ -69,16 +75,27 @@ public sealed partial class CentreWeb : IAsyncDisposable
             }
         }));
         var app = builder.Build();
-        if (security.Accounts is { } accounts)
+        var logins = security.Accounts is { } accounts ? new OperatorLogins(accounts, centre.Time, security.Audit, security.Limits) : null;
+        try
         {
-            UseLogin(app, accounts);
+            if (logins is not null)
+            {
+                UseLogin(app, logins);
+            }
+
+            MapPage(app);
+            Map(app, centre);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            logins?.Dispose();
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
-        MapPage(app);
-        Map(app, centre);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new CentreWeb(app, new Uri(address.EndsWith('/') ? address : address + "/"));
+        return new CentreWeb(app, new Uri(address.EndsWith('/') ? address : address + "/"), logins);
     }
 
     private static void Map(IEndpointRouteBuilder app, DutyCentre centre)
@@ -186,26 +203,58 @@ public sealed partial class CentreWeb : IAsyncDisposable
             ctx.Response.ContentType = "text/event-stream";
             ctx.Response.Headers.CacheControl = "no-cache";
             await ctx.Response.WriteAsync(": connected\n\n", ctx.RequestAborted).ConfigureAwait(false);
-            await ctx.Response.Body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
+
+            // The page counts every age against the centre's clock, never its own (a tablet's clock may be hours off,
+            // the demo's runs on a scenario clock): the centre's now first, then every ClockInterval of the centre's time.
+            using var ticks = new PeriodicTimer(ClockInterval, centre.Time);
+            using var feed = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, RevokedOf(ctx));
+            var ct = feed.Token;
             try
             {
-                while (await subscription.Reader.WaitToReadAsync(ctx.RequestAborted).ConfigureAwait(false))
+                await WriteClockAsync(ctx, centre.Time, ct).ConfigureAwait(false);
+                await ctx.Response.Body.FlushAsync(ct).ConfigureAwait(false);
+                var read = subscription.Reader.WaitToReadAsync(ct).AsTask();
+                var tick = ticks.WaitForNextTickAsync(ct).AsTask();
+                while (true)
                 {
-                    while (subscription.Reader.TryRead(out var change))
+                    if (await Task.WhenAny(read, tick).ConfigureAwait(false) == tick)
                     {
-                        var data = CentreJson.Write(w => CentreJson.Change(w, change, centre.PathsOf));
-                        await ctx.Response.WriteAsync($"event: {change.Kind}\ndata: {System.Text.Encoding.UTF8.GetString(data)}\n\n", ctx.RequestAborted).ConfigureAwait(false);
+                        if (!await tick.ConfigureAwait(false))
+                        {
+                            break;
+                        }
+
+                        await WriteClockAsync(ctx, centre.Time, ct).ConfigureAwait(false);
+                        tick = ticks.WaitForNextTickAsync(ct).AsTask();
+                    }
+                    else
+                    {
+                        if (!await read.ConfigureAwait(false))
+                        {
+                            break;
+                        }
+
+                        while (subscription.Reader.TryRead(out var change))
+                        {
+                            var data = CentreJson.Write(w => CentreJson.Change(w, change, centre.PathsOf));
+                            await ctx.Response.WriteAsync($"event: {change.Kind}\ndata: {System.Text.Encoding.UTF8.GetString(data)}\n\n", ct).ConfigureAwait(false);
+                        }
+
+                        read = subscription.Reader.WaitToReadAsync(ct).AsTask();
                     }
 
-                    await ctx.Response.Body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
+                    await ctx.Response.Body.FlushAsync(ct).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException)
             {
-                // The page went away.
+                // The page went away, or its operator was removed from the accounts file (CentreWeb.Login.cs).
             }
         });
     }
+
+    private static Task WriteClockAsync(HttpContext ctx, TimeProvider time, CancellationToken ct) =>
+        ctx.Response.WriteAsync($"event: clock\ndata: {{\"now\":\"{DutyCentre.Wire(time.GetUtcNow())}\"}}\n\n", ct);
 
     private static async Task ActAsync(HttpContext ctx, string[] fields, Func<Guid, IReadOnlyDictionary<string, string>, Task<Action<Utf8JsonWriter>>> act)
     {
@@ -312,7 +361,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
         {
             w.WriteStartObject();
             w.WriteString("type", "about:blank");
-            w.WriteString("title", status switch { 400 => "Bad request", 401 => "Unauthorized", 403 => "Forbidden", 404 => "Not found", 409 => "Conflict", 413 => "Payload too large", _ => "Error" });
+            w.WriteString("title", status switch { 400 => "Bad request", 401 => "Unauthorized", 403 => "Forbidden", 404 => "Not found", 409 => "Conflict", 413 => "Payload too large", 429 => "Too many requests", _ => "Error" });
             w.WriteNumber("status", status);
             w.WriteString("detail", detail);
             w.WriteString("field", field);
@@ -324,5 +373,6 @@ public sealed partial class CentreWeb : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        _logins?.Dispose();
     }
 }

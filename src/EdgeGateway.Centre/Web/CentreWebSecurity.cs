@@ -1,5 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Centre.Web;
 
@@ -8,6 +10,12 @@ namespace EdgeGateway.Centre.Web;
 /// <param name="Accounts">The operator accounts (<c>--web-accounts</c>); null: no login, the operator names themselves.</param>
 public sealed record CentreWebSecurity(X509Certificate2? Certificate, OperatorAccounts? Accounts)
 {
+    /// <summary>Where a refused login is written (event 3251), and a re-read accounts file (3252, 3253).</summary>
+    public ILogger Audit { get; init; } = NullLogger.Instance;
+
+    /// <summary>The limits on guessing a login; null: the defaults of <see cref="LoginLimits"/>.</summary>
+    public LoginLimits? Limits { get; init; }
+
     /// <summary>Plain HTTP, no login: loopback only.</summary>
     public static CentreWebSecurity None { get; } = new(null, null);
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -18,18 +17,28 @@ public sealed class OperatorAccounts
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
 
+    private static readonly Entry Decoy = new(DefaultIterations, RandomNumberGenerator.GetBytes(SaltBytes), new byte[HashBytes]);
     private readonly Dictionary<string, Entry> _entries;
 
-    // A login the page repeats on every request costs one PBKDF2 the first time only: remembered under a keyed hash
-    // (the key never leaves this process), so the password itself is not kept either.
-    private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
-    private readonly ConcurrentDictionary<string, string> _verified = new(StringComparer.Ordinal);
-    private readonly Entry _decoy = new(DefaultIterations, RandomNumberGenerator.GetBytes(SaltBytes), new byte[HashBytes]);
-
-    private OperatorAccounts(Dictionary<string, Entry> entries) => _entries = entries;
+    private OperatorAccounts(string path, Dictionary<string, Entry> entries)
+    {
+        Path = path;
+        _entries = entries;
+    }
 
     /// <summary>How many operators there are.</summary>
     public int Count => _entries.Count;
+
+    /// <summary>The file it was read from (<see cref="OperatorLogins"/> reads it again when it changes).</summary>
+    public string Path { get; }
+
+    /// <summary>True when <paramref name="name"/> is an operator.</summary>
+    public bool Has(string name) => _entries.ContainsKey(name);
+
+    /// <summary>True when <paramref name="name"/> is in both with the same password hash: a login verified against one still holds in the other.</summary>
+    internal bool SameEntry(OperatorAccounts other, string name) =>
+        _entries.TryGetValue(name, out var mine) && other._entries.TryGetValue(name, out var theirs)
+        && mine.Iterations == theirs.Iterations && mine.Salt.AsSpan().SequenceEqual(theirs.Salt) && mine.Hash.AsSpan().SequenceEqual(theirs.Hash);
 
     /// <summary>Reads an accounts file.</summary>
     /// <exception cref="FormatException">A line is not a valid entry (the message names the line), a name repeats, or there is no entry.</exception>
@@ -37,9 +46,17 @@ public sealed class OperatorAccounts
     public static OperatorAccounts Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        var accounts = FromLines(path, File.ReadAllLines(path));
+        return accounts.Count == 0 ? throw new FormatException("no operator in the file: add one with `edgegateway central add-operator`") : accounts;
+    }
+
+    /// <summary>Reads the accounts from <paramref name="lines"/> of <paramref name="path"/>; none is allowed (nobody may log in).</summary>
+    /// <exception cref="FormatException">A line is not a valid entry (the message names the line) or a name repeats.</exception>
+    internal static OperatorAccounts FromLines(string path, IEnumerable<string> lines)
+    {
         var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
         var number = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in lines)
         {
             number++;
             if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#'))
@@ -54,7 +71,7 @@ public sealed class OperatorAccounts
             }
         }
 
-        return entries.Count == 0 ? throw new FormatException("no operator in the file: add one with `edgegateway central add-operator`") : new OperatorAccounts(entries);
+        return new OperatorAccounts(path, entries);
     }
 
     private static (string Name, Entry Entry) Parse(string line, int number)
@@ -174,32 +191,19 @@ public sealed class OperatorAccounts
         return at < 0;
     }
 
-    /// <summary>True when <paramref name="password"/> is <paramref name="name"/>'s.</summary>
+    /// <summary>
+    /// True when <paramref name="password"/> is <paramref name="name"/>'s: one PBKDF2 at the entry's iterations, the
+    /// expensive part of a login (<see cref="OperatorLogins"/> remembers verified logins and limits guessing).
+    /// </summary>
     public bool Verify(string name, string password)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(password);
-        var key = Convert.ToHexString(HMACSHA256.HashData(_cacheKey, Encoding.UTF8.GetBytes(name + "\0" + password)));
-        if (_verified.TryGetValue(key, out var known) && known == name)
-        {
-            return true;
-        }
 
         // An unknown name costs the same PBKDF2 as a known one, so timing does not tell which names exist.
-        var entry = _entries.GetValueOrDefault(name) ?? _decoy;
+        var entry = _entries.GetValueOrDefault(name) ?? Decoy;
         var hash = Rfc2898DeriveBytes.Pbkdf2(password, entry.Salt, entry.Iterations, HashAlgorithmName.SHA256, HashBytes);
-        if (!CryptographicOperations.FixedTimeEquals(hash, entry.Hash) || ReferenceEquals(entry, _decoy))
-        {
-            return false;
-        }
-
-        if (_verified.Count > 1000)
-        {
-            _verified.Clear();
-        }
-
-        _verified[key] = name;
-        return true;
+        return CryptographicOperations.FixedTimeEquals(hash, entry.Hash) && !ReferenceEquals(entry, Decoy);
     }
 
     private sealed record Entry(int Iterations, byte[] Salt, byte[] Hash);

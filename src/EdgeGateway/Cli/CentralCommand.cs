@@ -202,7 +202,7 @@ internal static class CentralCommand
                 var centre = new DutyCentre(archive, centrals, options, loggers.CreateLogger("centre"));
                 await using (centre.ConfigureAwait(false))
                 {
-                    return await RunAsync(centre, webAt, webSecurity, ct).ConfigureAwait(false);
+                    return await RunAsync(centre, webAt, webSecurity with { Audit = loggers.CreateLogger("web") }, ct).ConfigureAwait(false);
                 }
             }
         });

@@ -154,6 +154,68 @@ public sealed class CentreWebSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task On_the_real_host_guessing_gets_429_before_any_password_check_a_logged_in_nurse_keeps_working_and_a_removed_one_is_refused_within_seconds()
+    {
+        using var certificate = SelfSigned();
+        var path = Path.Combine(_dir, "operators-live");
+        OperatorAccounts.AddOrReplace(path, "Nurse Berit", "correct horse", FastIterations);
+        OperatorAccounts.AddOrReplace(path, "Nurse Kari", "battery staple", FastIterations);
+        var audit = new RecordingLogger();
+
+        // A lockout far longer than the test: nothing below depends on how fast this machine is.
+        var security = new CentreWebSecurity(certificate, OperatorAccounts.Load(path)) { Audit = audit, Limits = new LoginLimits { FreeFailures = 2, FirstLockout = TimeSpan.FromMinutes(10) } };
+        await using var web = await CentreWeb.StartAsync(_centre!, new IPEndPoint(IPAddress.Loopback, 0), security);
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && cert.Thumbprint == certificate.Thumbprint };
+        using var http = new HttpClient(handler) { BaseAddress = web.Url, Timeout = TimeSpan.FromSeconds(30) };
+
+        // Kari is logged in, her page following the live feed.
+        using var feedRequest = new HttpRequestMessage(HttpMethod.Get, new Uri("api/events/stream", UriKind.Relative));
+        feedRequest.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("Nurse Kari:battery staple")));
+        using var feed = await http.SendAsync(feedRequest, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
+        using var feedText = new StreamReader(await feed.Content.ReadAsStreamAsync());
+        Assert.Equal(": connected", await feedText.ReadLineAsync());
+
+        // Somebody on the same network guesses Berit's password: two free failures, the third locks name and address.
+        for (var i = 1; i <= 3; i++)
+        {
+            using var wrong = await SendAsync(http, HttpMethod.Get, "api/me", "Nurse Berit", $"guess {i}");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+            Assert.Equal(i == 3 ? TimeSpan.FromMinutes(10) : null, wrong.Headers.RetryAfter?.Delta);
+        }
+
+        using (var locked = await SendAsync(http, HttpMethod.Get, "api/me", "Nurse Berit", "correct horse"))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+            Assert.InRange(locked.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
+            Assert.Empty(locked.Headers.WwwAuthenticate);
+            Assert.Contains("too many failed logins", await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Kari, logged in before from this address, is not locked out by the guessing.
+        using (var me = await SendAsync(http, HttpMethod.Get, "api/me", "Nurse Kari", "battery staple"))
+        {
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        }
+
+        Assert.Equal(4, audit.Entries.Count(e => e.Message.StartsWith("Login refused for operator 'Nurse Berit' from 127.0.0.1", StringComparison.Ordinal)));
+
+        // Kari is removed from the file, no restart: refused within seconds, and her open live feed ends.
+        File.WriteAllLines(path, File.ReadAllLines(path).Where(l => !l.StartsWith("Nurse Kari:", StringComparison.Ordinal)));
+        var refused = HttpStatusCode.OK;
+        for (var tries = 0; tries < 300 && refused == HttpStatusCode.OK; tries++)
+        {
+            await Task.Delay(100);
+            using var again = await SendAsync(http, HttpMethod.Get, "api/me", "Nurse Kari", "battery staple");
+            refused = again.StatusCode;
+        }
+
+        Assert.True(refused is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, $"Kari still gets {refused} 30 s after her removal");
+        using var feedEnds = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await feedText.ReadToEndAsync(feedEnds.Token);
+    }
+
+    [Fact]
     public void The_accounts_file_keeps_only_salted_pbkdf2_hashes_and_refuses_bad_lines_by_number()
     {
         var path = Path.Combine(_dir, "operators");

@@ -5,6 +5,7 @@ using EdgeGateway.Centre.Web;
 using EdgeGateway.Contract;
 using EdgeGateway.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Chromium;
@@ -218,6 +219,57 @@ public sealed class NursesPageBrowserTests : IAsyncLifetime
         take.Click();
         Until(() => card.GetAttribute("data-state") == "taken" ? "taken" : null, "the alarm taken from the phone", 40);
         Assert.Equal("Nurse Kari", (await _archive!.AlarmAsync(help.Id))!.TakenBy);
+    }
+
+    [Fact]
+    public async Task Ages_and_agos_count_on_the_centres_clock_even_when_the_browsers_is_years_off()
+    {
+        // The centre's clock six years behind the browser's: a duty tablet set wrong, or the demo's scenario clock.
+        var time = new FakeTimeProvider(new DateTimeOffset(2020, 3, 1, 2, 0, 0, TimeSpan.Zero));
+        await using var archive = await SqliteArchive.OpenAsync(Path.Combine(_dir, "skewed.db"));
+        var consumer = new CentralConsumer(MqttEndpoint.Parse(_broker!.Url), "skewed-centre", shareGroup: null, NullLogger.Instance) { FollowGateways = true };
+        await using var centre = new DutyCentre(archive, [consumer], new DutyCentreOptions { Time = time }, NullLogger.Instance);
+        await centre.StartAsync(CancellationToken.None);
+        await using var web = await CentreWeb.StartAsync(centre, new IPEndPoint(IPAddress.Loopback, 0));
+        using var browser = StartBrowser(1280, 900);
+        await browser.Navigate().GoToUrlAsync(web.Url.ToString());
+        Until(() => browser.FindElement(By.Id("live")).Text == "live" ? "live" : null, "the live feed connected");
+
+        const string home = "skewed-home";
+        var help = new Core.Events.CareEventFactory(home, TimeProvider.System, new Core.Time.FixedClockSyncStatus(true)).Create(Core.Events.CareEventKind.HelpButton, "pendant", "help button pressed on the pendant");
+        var boot = Guid.NewGuid();
+        using (var client = new MQTTnet.MqttClientFactory().CreateMqttClient())
+        {
+            await client.ConnectAsync(new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _broker.Port).WithClientId("skewed-test").Build());
+            await PublishAsync(client, Topics.Status(home), $$"""{"state":"online","bootid":"{{boot}}"}""");
+            await PublishAsync(client, Topics.Heartbeat(home), $$$"""{"bootid":"{{{boot}}}","time":"2026-01-01T00:00:00Z","uptime_s":5,"outbox_depth":0,"oldest_unacked_s":null,"clocksynced":true,"states":{"path.primary":"up"}}""");
+            await PublishAsync(client, Topics.Events(home, help.Class), System.Text.Encoding.UTF8.GetString(CloudEventCodec.Serialize(help)));
+        }
+
+        var card = Until(() => browser.FindElement(By.Id($"alarm-{help.Id}")), "the alarm");
+        var heartbeat = Until(() => browser.FindElement(By.Id($"home-{home}")).FindElement(By.ClassName("home-heartbeat")) is var h && h.Text.EndsWith("ago", StringComparison.Ordinal) ? h : null, "the home's heartbeat");
+
+        // A minute and a half on the centre's clock; the browser's own clock barely moves meanwhile.
+        time.Advance(TimeSpan.FromSeconds(90));
+        var age = Until(() => Seconds(card.FindElement(By.ClassName("age")).Text) is >= 90 and var s ? card.FindElement(By.ClassName("age")).Text : null, "the alarm's age past 90 s", 20);
+        Assert.InRange(Seconds(age)!.Value, 90, 150);
+        Assert.InRange(Seconds(heartbeat.Text.Replace(" ago", "", StringComparison.Ordinal))!.Value, 90, 150);
+    }
+
+    private static Task<MQTTnet.MqttClientPublishResult> PublishAsync(MQTTnet.IMqttClient client, string topic, string payload) =>
+        client.PublishAsync(new MQTTnet.MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+    /// <summary>The page's "1 min 30 s" / "45 s" / "2 h 03 min" in seconds, or null for anything else ("—").</summary>
+    private static long? Seconds(string text)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(text, @"^(?:(\d+) h )?(?:(\d+) min)?(?: ?(\d+) s)?$");
+        if (!m.Success || text.Length == 0)
+        {
+            return null;
+        }
+
+        long Part(int i) => m.Groups[i].Success ? long.Parse(m.Groups[i].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return (Part(1) * 3600) + (Part(2) * 60) + Part(3);
     }
 
     private static string? AlarmState(JsonElement status, Guid id) =>

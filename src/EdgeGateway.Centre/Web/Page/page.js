@@ -27,9 +27,19 @@
     return last.charAt(0).toUpperCase() + last.slice(1);
   }
 
+  // Ages count on the centre's clock, never this device's: a duty tablet's clock may be hours off, and the demo's centre
+  // runs on a scenario clock. The feed's clock events carry the centre's now; between two of them it moves on by this
+  // device's monotonic clock (performance.now(), which a wrong or stepped wall clock does not move).
+  let centreClock = null;  // { now: the centre's time in ms, at: performance.now() when it arrived }
+
+  function centreNow() {
+    return centreClock === null ? null : centreClock.now + (performance.now() - centreClock.at);
+  }
+
   function since(iso) {
-    if (!iso) return null;
-    return Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 1000));
+    const now = centreNow();
+    if (!iso || now === null) return null;
+    return Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
   }
 
   function duration(seconds) {
@@ -42,8 +52,9 @@
   }
 
   function ago(iso) {
+    if (!iso) return 'never';
     const s = since(iso);
-    return s === null ? 'never' : duration(s) + ' ago';
+    return s === null ? '—' : duration(s) + ' ago';
   }
 
   function stateText(a) {
@@ -143,7 +154,7 @@
     tick();
   }
 
-  // Ages count up every second without asking the centre.
+  // Ages count up every second between the centre's clock events.
   function tick() {
     for (const el of alarmList.children) {
       const a = alarms.get(el.dataset.id);
@@ -154,7 +165,11 @@
     }
   }
 
+  // What the feed said while a reload's lists were on their way: the lists may predate it, so it is applied over them.
+  let arrivedDuringReload = null;
+
   function upsertAlarm(a) {
+    if (arrivedDuringReload) arrivedDuringReload.alarms.set(a.id, a);
     if (a.state === 'cleared') {
       closed.add(a.id);
       alarms.delete(a.id);
@@ -171,17 +186,25 @@
   }
 
   async function reload() {
+    const arrived = { alarms: new Map(), homes: new Map() };
+    arrivedDuringReload = arrived;
     try {
       const [open, gateways] = await Promise.all([getJson('api/alarms?state=open'), getJson('api/gateways')]);
       alarms.clear();
       for (const a of open) if (!closed.has(a.id)) alarms.set(a.id, a);
+      for (const a of arrived.alarms.values()) {
+        if (a.state === 'cleared') alarms.delete(a.id); else if (!closed.has(a.id)) alarms.set(a.id, a);
+      }
       homes.clear();
       homeList.replaceChildren();
       for (const g of gateways) homes.set(g.id, g);
+      for (const g of arrived.homes.values()) homes.set(g.id, g);
       renderAlarms();
       renderHomes();
     } catch (e) {
       show(e.message);
+    } finally {
+      if (arrivedDuringReload === arrived) arrivedDuringReload = null;
     }
   }
 
@@ -292,8 +315,14 @@
     upsertAlarm(a);
     beep(a.escalation, 'escalation ' + a.escalation);
   });
+  feed.addEventListener('clock', e => {
+    const first = centreClock === null;
+    centreClock = { now: Date.parse(JSON.parse(e.data).now), at: performance.now() };
+    if (first) tick();
+  });
   feed.addEventListener('gateway', e => {
     const g = JSON.parse(e.data);
+    if (arrivedDuringReload) arrivedDuringReload.homes.set(g.id, g);
     homes.set(g.id, g);
     renderHomes();
   });
