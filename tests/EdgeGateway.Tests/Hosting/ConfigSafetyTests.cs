@@ -50,8 +50,10 @@ public sealed class ConfigSafetyTests : IAsyncDisposable
         var config = WriteConfig(broker.Url);
         Assert.Equal(nameof(Core.Events.SensorKind.HelpButton), JsonNode.Parse(File.ReadAllText(config))!["devices"]!["contacts"]![1]!["kind"]!.GetValue<string>());
         using var cable = await PtyPair.StartAsync(Directory.CreateDirectory(Path.Combine(_dir, "cable")).FullName);
+        var online = OnlineAsync(tap);
         await using var gateway = CliProcess.Start("run", "--config", config, "--console", cable.GatewayEnd);
         await gateway.WaitForLineAsync("Alarm loop armed", Patience);
+        await online;
         await using var centre = await TestCentre.ConnectAsync(broker.Url, GatewayId);
 
         // The centre: the only pull cord made a door contact, a rule off, the fire input gone: each refused, naming its key.
@@ -113,11 +115,15 @@ public sealed class ConfigSafetyTests : IAsyncDisposable
     public async Task A_data_directory_the_gateway_cannot_use_is_refused_before_it_is_accepted()
     {
         await using var broker = await MosquittoBroker.StartAsync();
+        var endpoint = EdgeGateway.Contract.MqttEndpoint.Parse(broker.Url);
+        await using var tap = await MqttTap.ConnectAsync(endpoint.Host, endpoint.Port);
+        var online = OnlineAsync(tap);
         await using var gateway = CliProcess.Start("run", "--config", WriteConfig(broker.Url));
         await gateway.WaitForLineAsync("Alarm loop armed", Patience);
+        await online;
         await using var centre = await TestCentre.ConnectAsync(broker.Url, GatewayId);
 
-        Assert.Contains("cannot hold the gateway's state", await RefusedAsync(centre, "config.set", new { changes = new Dictionary<string, object> { ["data_directory"] = "/proc/eg-data" } }, "args.changes.data_directory"), StringComparison.Ordinal);
+        Assert.Contains("'/proc/eg-data' is a system directory", await RefusedAsync(centre, "config.set", new { changes = new Dictionary<string, object> { ["data_directory"] = "/proc/eg-data" } }, "args.changes.data_directory"), StringComparison.Ordinal);
         Assert.Contains("system directory", await RefusedAsync(centre, "config.set", new { changes = new Dictionary<string, object> { ["data_directory"] = "/etc" } }, "args.changes.data_directory"), StringComparison.Ordinal);
         var file = Path.Combine(_dir, "a-file");
         await File.WriteAllTextAsync(file, "not a directory");
@@ -137,9 +143,11 @@ public sealed class ConfigSafetyTests : IAsyncDisposable
         await using var tap = await MqttTap.ConnectAsync(endpoint.Host, endpoint.Port);
         var config = WriteConfig(broker.Url);
         var usb = Path.Combine(_dir, "usb");
+        var online = OnlineAsync(tap);
         await using (var first = CliProcess.Start("run", "--config", config))
         {
             await first.WaitForLineAsync("Alarm loop armed", Patience);
+            await online;
             await using var centre = await TestCentre.ConnectAsync(broker.Url, GatewayId);
             await OkAsync(centre, "config.set", new { changes = new Dictionary<string, object> { ["data_directory"] = usb }, reason = "state on the USB stick" });
             await first.WaitForLineAsync("Config version 2 is in force", Patience);
@@ -150,8 +158,10 @@ public sealed class ConfigSafetyTests : IAsyncDisposable
         // The stick is gone and something else sits at its path: version 2 cannot start.
         await File.WriteAllTextAsync(usb, "not a directory");
         using var cable = await PtyPair.StartAsync(Directory.CreateDirectory(Path.Combine(_dir, "cable")).FullName);
+        online = OnlineAsync(tap);
         await using var gateway = CliProcess.Start("run", "--config", config, "--console", cable.GatewayEnd);
         await gateway.WaitForLineAsync("Alarm loop armed", Patience);
+        await online;
         var fellBack = await gateway.WaitForLineAsync("fell back to version 1", Patience);
         Assert.Contains("Config version 2 could not start", fellBack, StringComparison.Ordinal);
 
@@ -194,6 +204,13 @@ public sealed class ConfigSafetyTests : IAsyncDisposable
             Patience,
             "a heartbeat that says the home has no help input");
         ContractValidator.AssertValid(ContractSchema.Heartbeat, tap.Messages.Last(w => w.Topic.EndsWith("/heartbeat", StringComparison.Ordinal)).Payload);
+    }
+
+    /// <summary>Waits for the next heartbeat: the gateway is connected and subscribed to its commands (a command sent before that is lost).</summary>
+    private static Task OnlineAsync(MqttTap tap)
+    {
+        var seen = tap.Messages.Count;
+        return tap.WaitUntilAsync(m => m.Skip(seen).Any(w => w.Topic.EndsWith("/heartbeat", StringComparison.Ordinal)), Patience, "a heartbeat: the gateway is online");
     }
 
     private static async Task<JsonElement> OkAsync(TestCentre centre, string type, object args)
