@@ -56,7 +56,7 @@ internal sealed class ConsoleCommands
             new("sensors", "sensors", "every sensor with its live value", "A sensor without a value yet is shown as 'no value yet': check its wiring.", SensorsAsync),
             new("watch", "watch SENSOR", "print a sensor's values as they change, until Ctrl-C", "Example: watch front-door", WatchAsync),
             new("test", "test SENSOR | test mains | test alarm", "walk-test a sensor or the mains input, or send a test alarm to the centre", "test SENSOR guides you: make the sensor active, then idle; each step times out.\ntest mains: pull the UPS's mains plug, then plug it back in; the gateway must see both.\ntest alarm sends a test transmission and prints the round trip to the centre's acknowledgement.", TestAsync),
-            new("config", "config show|get KEY|set KEY VALUE|diff|apply|discard|rollback [VERSION]|history [N]", "view and change the configuration", "Changes are staged with set, checked with diff, validated and written as a new version by apply.\nrollback restores the previous version (or VERSION) as a new version. Values are JSON (42, true, \"text\", {...}) or plain text.", ConfigAsync),
+            new("config", "config show|get KEY|set KEY VALUE|diff|apply [knowingly]|discard|rollback [VERSION] [knowingly]|history [N]", "view and change the configuration", "Changes are staged with set, checked with diff, validated and written as a new version by apply.\nrollback restores the previous version (or VERSION) as a new version. Values are JSON (42, true, \"text\", {...}) or plain text.\nA change that takes away the last help input, a safety rule or a fire input is refused unless followed by 'knowingly' (kept in the audit).", ConfigAsync),
             new("log", "log [N]", "the last N log lines (default 20)", "N is 1 to 500.", LogAsync),
             new("alarm", "alarm list | alarm reset ID", "list active alarms (raised, delivered or taken), or reset one", "delivered: the centre has it, nobody has taken it on yet; taken: a nurse has (help is coming).\nreset clears an alarm locally and is audited.", AlarmAsync),
             new("commission", "commission status | commission finish", "what this visit verified; send it to the centre", "status lists each sensor's walk-test (pass, fail, not tested) and the test alarm's round trip.\nfinish sends that record to the centre as one commissioning event and audits it.", CommissionAsync),
@@ -365,7 +365,7 @@ internal sealed class ConsoleCommands
 
     private async Task ConfigAsync(IReadOnlyList<string> args, CancellationToken ct)
     {
-        const string usage = "config show|get KEY|set KEY VALUE|diff|apply|discard|rollback [VERSION]|history [N]";
+        const string usage = "config show|get KEY|set KEY VALUE|diff|apply [knowingly]|discard|rollback [VERSION] [knowingly]|history [N]";
         if (args.Count == 0)
         {
             throw new CommandUsageException($"config: expected {usage}");
@@ -399,8 +399,14 @@ internal sealed class ConsoleCommands
                 result = editor.Diff();
                 break;
             case "apply":
-                Expect(args, 1, 1, "config apply");
-                result = editor.Apply(_ctx.ActorName);
+                Expect(args, 1, 2, "config apply [knowingly]");
+                if (args.Count == 2 && !IsKnowingly(args[1]))
+                {
+                    throw new CommandUsageException($"config apply: expected config apply [knowingly], found '{args[1]}'");
+                }
+
+                var applyKnowingly = args.Count == 2;
+                result = editor.Apply(_ctx.ActorName, applyKnowingly);
                 _ctx.Audit(result.Ok ? "config-apply" : "config-apply-refused", string.Join("; ", result.Lines));
                 break;
             case "discard":
@@ -409,9 +415,16 @@ internal sealed class ConsoleCommands
                 _ctx.Audit("config-discard", string.Join("; ", result.Lines));
                 break;
             case "rollback":
-                Expect(args, 1, 2, "config rollback [VERSION]");
-                int? version = args.Count == 2 ? ParseInt(args[1], 1, int.MaxValue, "config rollback VERSION") : null;
-                result = editor.Rollback(_ctx.ActorName, version);
+                Expect(args, 1, 3, "config rollback [VERSION] [knowingly]");
+                var knowingly = args.Count > 1 && IsKnowingly(args[^1]);
+                var numbered = args.Count - (knowingly ? 1 : 0);
+                int? version = numbered == 2 ? ParseInt(args[1], 1, int.MaxValue, "config rollback VERSION") : null;
+                if (numbered > 2)
+                {
+                    throw new CommandUsageException("config rollback: expected config rollback [VERSION] [knowingly]");
+                }
+
+                result = editor.Rollback(_ctx.ActorName, version, knowingly);
                 _ctx.Audit(result.Ok ? "config-rollback" : "config-rollback-refused", string.Join("; ", result.Lines));
                 break;
             case "history":
@@ -424,6 +437,9 @@ internal sealed class ConsoleCommands
 
         await PrintAsync(result).ConfigureAwait(false);
     }
+
+    // Only the whole word says it knowingly; anything else there is a usage error, never a silent override.
+    private static bool IsKnowingly(string arg) => string.Equals(arg, "knowingly", StringComparison.OrdinalIgnoreCase);
 
     private async Task LogAsync(IReadOnlyList<string> args, CancellationToken ct)
     {

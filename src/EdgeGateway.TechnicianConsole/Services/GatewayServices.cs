@@ -150,14 +150,14 @@ public interface IConfigEditor
     /// <summary>The staged changes against the applied configuration.</summary>
     ConfigResult Diff();
 
-    /// <summary>Validates and applies the staged changes atomically as a new version.</summary>
-    ConfigResult Apply(string actor);
+    /// <summary>Validates and applies the staged changes atomically as a new version; one that takes a safety function away only <paramref name="knowingly"/>.</summary>
+    ConfigResult Apply(string actor, bool knowingly = false);
 
     /// <summary>Drops the staged changes.</summary>
     ConfigResult Discard(string actor);
 
-    /// <summary>Restores the previous version (or <paramref name="version"/>) as a new version.</summary>
-    ConfigResult Rollback(string actor, int? version);
+    /// <summary>Restores the previous version (or <paramref name="version"/>) as a new version; one that takes a safety function away only <paramref name="knowingly"/>.</summary>
+    ConfigResult Rollback(string actor, int? version, bool knowingly = false);
 
     /// <summary>The most recent <paramref name="count"/> versions: who, when, what.</summary>
     ConfigResult History(int count);

@@ -7,7 +7,11 @@ namespace EdgeGateway.Uplink.Commands;
 /// <param name="At">When (gateway wall clock).</param>
 /// <param name="Via">The channel, e.g. <c>centre command 7f3c…</c>.</param>
 /// <param name="Reason">The operator's reason, if given.</param>
-public sealed record ConfigAudit(string By, DateTimeOffset At, string Via, string? Reason);
+public sealed record ConfigAudit(string By, DateTimeOffset At, string Via, string? Reason)
+{
+    /// <summary>The operator said the change knowingly (<c>args.knowingly</c>): it may take a safety function away (the last help input, a safety rule, a fire input).</summary>
+    public bool Knowingly { get; init; }
+}
 
 /// <summary>The outcome of a change or a rollback: applied as a new version, or nothing applied.</summary>
 /// <param name="Applied">True when the new version is in force.</param>
@@ -56,7 +60,11 @@ public sealed record ConfigValueChange(string? From, string? To);
 /// <param name="Version">The version it created.</param>
 /// <param name="Audit">Who, when, via what, why.</param>
 /// <param name="Changes">Key → before/after.</param>
-public sealed record ConfigHistoryEntry(long Version, ConfigAudit Audit, IReadOnlyDictionary<string, ConfigValueChange> Changes);
+public sealed record ConfigHistoryEntry(long Version, ConfigAudit Audit, IReadOnlyDictionary<string, ConfigValueChange> Changes)
+{
+    /// <summary>The safety functions the change took away, accepted knowingly; empty when it took none.</summary>
+    public IReadOnlyList<string> Knowingly { get; init; } = [];
+}
 
 /// <summary>
 /// The gateway's versioned, audited configuration as the centre's commands see it; the host implements it over the
@@ -68,6 +76,8 @@ public sealed record ConfigHistoryEntry(long Version, ConfigAudit Audit, IReadOn
 /// new version (history is append-only). Keys are <c>[a-z0-9_.-]{1,128}</c>; values are text (numbers and booleans as their
 /// JSON text); a null value is refused with a problem naming the key (a key cannot be removed). Secret values (the PIN
 /// hash) are never returned, by <see cref="Current"/> nor in <see cref="History"/>: they read <c>"(secret)"</c>.
+/// A change or rollback that takes a safety function away is refused unless <see cref="ConfigAudit.Knowingly"/>; when made
+/// knowingly, what it took away is kept in its history entry (<see cref="ConfigHistoryEntry.Knowingly"/>).
 /// </remarks>
 public interface IRemoteConfiguration
 {

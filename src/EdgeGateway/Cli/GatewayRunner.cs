@@ -18,7 +18,7 @@ internal static class GatewayRunner
     {
         // The command line wins over the file for --broker, --data-dir and --plain-loopback-demo; then the whole is
         // validated. A config applied later (console, centre) is loaded the same way when the home is rebuilt.
-        GatewayConfig Load() => GatewayConfig.Load(configPath, c =>
+        GatewayConfig Load(string path) => GatewayConfig.Load(path, c =>
         {
             if (result.GetResult(shared.Broker) is { Implicit: false })
             {
@@ -36,7 +36,7 @@ internal static class GatewayRunner
         GatewayConfig config;
         try
         {
-            config = Load();
+            config = Load(configPath);
         }
         catch (ConfigurationException ex)
         {

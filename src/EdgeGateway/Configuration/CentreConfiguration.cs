@@ -57,7 +57,7 @@ public sealed class CentreConfiguration(ConfigStore store) : IRemoteConfiguratio
 
         try
         {
-            var applied = store.Apply(draft, audit.By, audit.Via, audit.Reason);
+            var applied = store.Apply(draft, audit.By, audit.Via, audit.Reason, audit.Knowingly);
             return ConfigChangeResult.Ok(applied.Version, applied.Previous ?? current);
         }
         catch (ConfigRejectedException ex) when (ex.Reason == ConfigRejection.Stale)
@@ -83,7 +83,7 @@ public sealed class CentreConfiguration(ConfigStore store) : IRemoteConfiguratio
 
         try
         {
-            var applied = store.Rollback(audit.By, (int)version, audit.Via, audit.Reason);
+            var applied = store.Rollback(audit.By, (int)version, audit.Via, audit.Reason, audit.Knowingly);
             return ConfigChangeResult.Ok(applied.Version, applied.Previous ?? current);
         }
         catch (ConfigRejectedException ex) when (ex.Reason == ConfigRejection.UnknownVersion)
@@ -100,6 +100,9 @@ public sealed class CentreConfiguration(ConfigStore store) : IRemoteConfiguratio
     public IReadOnlyList<ConfigHistoryEntry> History(int limit) =>
         [.. store.History(limit).Select(v => new ConfigHistoryEntry(
             v.Version,
-            new ConfigAudit(v.Actor, v.Time, v.Via ?? v.Action, v.Reason),
-            v.Changes.ToDictionary(c => c.Key, c => new ConfigValueChange(c.Before, c.After))))];
+            new ConfigAudit(v.Actor, v.Time, v.Via ?? v.Action, v.Reason) { Knowingly = v.Knowingly is not null },
+            v.Changes.ToDictionary(c => c.Key, c => new ConfigValueChange(c.Before, c.After)))
+        {
+            Knowingly = v.Knowingly ?? [],
+        })];
 }

@@ -10,6 +10,9 @@ namespace EdgeGateway.Configuration;
 /// <summary>Checks a whole candidate configuration before it is applied (the host registers devices, rules, uplink validators).</summary>
 public delegate IEnumerable<ConfigIssue> ConfigValidator(JsonObject candidate);
 
+/// <summary>Checks a change from the <paramref name="applied"/> configuration to <paramref name="candidate"/>: what only the pair shows (a help input taken away, a new data directory to try).</summary>
+public delegate IEnumerable<ConfigIssue> ConfigChangeCheck(JsonObject applied, JsonObject candidate);
+
 /// <summary>One line of a configuration diff.</summary>
 /// <param name="Key">The dotted key.</param>
 /// <param name="Before">The JSON value before; null when added.</param>
@@ -51,6 +54,10 @@ public sealed record ConfigVersion
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Reason { get; init; }
 
+    /// <summary>The safety losses the author accepted knowingly (the last help input, a safety rule, a fire input); null when the change took none away.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Knowingly { get; init; }
+
     /// <summary>Who, through what and why, as one line for a person: "nurse-1 via centre command 7f3c (new PIN)".</summary>
     [JsonIgnore]
     public string Author =>
@@ -83,6 +90,9 @@ public enum ConfigRejection
 
     /// <summary>The files could not be written.</summary>
     Storage,
+
+    /// <summary>The change takes away a safety function (the last help input, a safety rule, a fire input) and was not made knowingly.</summary>
+    Unsafe,
 }
 
 /// <summary>Thrown when a configuration cannot be applied; nothing was changed. <see cref="Reason"/> says why, the issues what.</summary>
@@ -163,14 +173,18 @@ public sealed class ConfigStore
     private readonly string _historyPath;
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<ConfigValidator> _validators;
+    private readonly IReadOnlyList<ConfigChangeCheck> _trials;
+    private readonly IReadOnlyList<ConfigChangeCheck> _risks;
     private readonly ConfigSecrets _secrets;
     private readonly int _keepVersions;
     private readonly Lock _lock = new();
     private readonly List<ConfigVersion> _history;
     private JsonObject _current;
 
-    private ConfigStore(string path, TimeProvider time, IReadOnlyList<ConfigValidator> validators, ConfigSecrets secrets, int keepVersions, List<ConfigVersion> history, JsonObject current)
+    private ConfigStore(string path, TimeProvider time, IReadOnlyList<ConfigValidator> validators, ConfigSecrets secrets, int keepVersions, List<ConfigVersion> history, JsonObject current, ConfigChecks checks)
     {
+        _trials = checks.Trials;
+        _risks = checks.Risks;
         _path = path;
         _historyPath = path + ".history";
         _time = time;
@@ -216,7 +230,7 @@ public sealed class ConfigStore
     /// finishing an apply that a crash interrupted. Throws <see cref="InvalidDataException"/> naming the file and problem.
     /// The values of <paramref name="secrets"/> never appear in a diff or the history it keeps.
     /// </summary>
-    public static ConfigStore Open(string path, TimeProvider time, IEnumerable<ConfigValidator>? validators = null, int keepVersions = 20, ConfigSecrets? secrets = null)
+    public static ConfigStore Open(string path, TimeProvider time, IEnumerable<ConfigValidator>? validators = null, int keepVersions = 20, ConfigSecrets? secrets = null, ConfigChecks? checks = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(time);
@@ -248,7 +262,7 @@ public sealed class ConfigStore
 
         // Entries written before a key was listed as secret may hold its value: never hand those out either.
         history = [.. history.Select(v => v with { Changes = [.. v.Changes.Select(c => Masked(c, secrets))] })];
-        return new ConfigStore(path, time, (validators ?? []).ToList(), secrets, keepVersions, history, current);
+        return new ConfigStore(path, time, (validators ?? []).ToList(), secrets, keepVersions, history, current, checks ?? new ConfigChecks());
     }
 
     /// <summary>The applied version and its configuration with secrets masked, read together.</summary>
@@ -289,8 +303,12 @@ public sealed class ConfigStore
         return errors;
     }
 
-    /// <summary>Validates and applies <paramref name="draft"/> as a new version, audited as <paramref name="actor"/> (through <paramref name="via"/>, for <paramref name="reason"/>); throws <see cref="ConfigRejectedException"/> and changes nothing when it cannot.</summary>
-    public ConfigVersion Apply(ConfigDraft draft, string actor, string? via = null, string? reason = null)
+    /// <summary>
+    /// Validates and applies <paramref name="draft"/> as a new version, audited as <paramref name="actor"/> (through <paramref name="via"/>, for <paramref name="reason"/>);
+    /// throws <see cref="ConfigRejectedException"/> and changes nothing when it cannot. A change that takes a safety function away is refused
+    /// (<see cref="ConfigRejection.Unsafe"/>) unless <paramref name="knowingly"/>; then what it takes away is recorded in its history entry.
+    /// </summary>
+    public ConfigVersion Apply(ConfigDraft draft, string actor, string? via = null, string? reason = null, bool knowingly = false)
     {
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
@@ -308,12 +326,12 @@ public sealed class ConfigStore
                 throw new ConfigRejectedException([new ConfigIssue(ConfigKey.Of("(draft)"), "nothing staged: expected at least one change")], ConfigRejection.NothingStaged);
             }
 
-            return Commit(draft.Candidate, (actor, via, reason), "apply", latest.Version, changes);
+            return Commit(draft.Candidate, (actor, via, reason, knowingly), "apply", latest.Version, changes);
         }
     }
 
-    /// <summary>Restores <paramref name="version"/> (default: the one the applied version replaced) as a new version, audited like <see cref="Apply"/>.</summary>
-    public ConfigVersion Rollback(string actor, int? version = null, string? via = null, string? reason = null)
+    /// <summary>Restores <paramref name="version"/> (default: the one the applied version replaced) as a new version, audited and guarded like <see cref="Apply"/>.</summary>
+    public ConfigVersion Rollback(string actor, int? version = null, string? via = null, string? reason = null, bool knowingly = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         lock (_lock)
@@ -334,7 +352,7 @@ public sealed class ConfigStore
 
             var restored = ReadObject(file);
             var previous = _history.FirstOrDefault(h => h.Version == target)?.Previous;
-            return Commit(restored, (actor, via, reason), $"rollback to v{target}", previous, ConfigDiff.Compare(_current, restored, _secrets));
+            return Commit(restored, (actor, via, reason, knowingly), $"rollback to v{target}", previous, ConfigDiff.Compare(_current, restored, _secrets));
         }
     }
 
@@ -355,12 +373,61 @@ public sealed class ConfigStore
     private IEnumerable<int> KeptVersions() =>
         _history.Select(h => h.Version).Where(v => File.Exists(VersionPath(_path, v)));
 
-    private ConfigVersion Commit(JsonObject candidate, (string Actor, string? Via, string? Reason) audit, string action, int? previous, IReadOnlyList<ConfigChange> changes)
+    /// <summary>The file of a kept <paramref name="version"/> (secrets included: for the gateway's own use); null when it is not kept.</summary>
+    public string? KeptFile(int version)
+    {
+        var file = VersionPath(_path, version);
+        return File.Exists(file) ? file : null;
+    }
+
+    /// <summary>Records that the version in force has started (the home armed on it), so a later start that fails can fall back to it.</summary>
+    public void MarkStarted()
+    {
+        var version = Version;
+        if (StartedVersions() is not [var newest, ..] || newest != version)
+        {
+            AtomicFile.Append(_path + ".started", string.Create(CultureInfo.InvariantCulture, $"{version}\n"));
+        }
+    }
+
+    /// <summary>The versions that have started, newest first (each once); the fallbacks of a start that fails.</summary>
+    public IReadOnlyList<int> StartedVersions()
+    {
+        var file = _path + ".started";
+        if (!File.Exists(file))
+        {
+            return [];
+        }
+
+        // A torn last line (a crash mid-append) is not a number and is skipped.
+        return [.. File.ReadLines(file)
+            .Select(l => int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0)
+            .Where(v => v > 0)
+            .Reverse()
+            .Distinct()];
+    }
+
+    private ConfigVersion Commit(JsonObject candidate, (string Actor, string? Via, string? Reason, bool Knowingly) audit, string action, int? previous, IReadOnlyList<ConfigChange> changes)
     {
         var errors = Validate(candidate);
         if (errors.Count > 0)
         {
             throw new ConfigRejectedException(errors);
+        }
+
+        // Only a valid candidate is tried (a new data directory is created and written): nothing is tried for a typo.
+        errors = [.. Check(_trials, candidate)];
+        if (errors.Count > 0)
+        {
+            throw new ConfigRejectedException(errors);
+        }
+
+        var risks = Check(_risks, candidate);
+        if (risks.Count > 0 && !audit.Knowingly)
+        {
+            throw new ConfigRejectedException(
+                [.. risks.Select(r => r with { Problem = $"{r.Problem}; refused: say it knowingly to apply it anyway (console: config apply knowingly; centre: \"knowingly\": true)" })],
+                ConfigRejection.Unsafe);
         }
 
         var entry = new ConfigVersion
@@ -371,6 +438,7 @@ public sealed class ConfigStore
             Actor = audit.Actor,
             Via = audit.Via,
             Reason = audit.Reason,
+            Knowingly = risks.Count > 0 ? [.. risks.Select(r => r.ToString())] : null,
             Action = action,
             Changes = changes,
         };
@@ -395,6 +463,24 @@ public sealed class ConfigStore
         Prune();
         Applied?.Invoke(entry);
         return entry;
+    }
+
+    private List<ConfigIssue> Check(IReadOnlyList<ConfigChangeCheck> checks, JsonObject candidate)
+    {
+        var issues = new List<ConfigIssue>();
+        foreach (var check in checks)
+        {
+            try
+            {
+                issues.AddRange(check(_current, candidate));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                issues.Add(new ConfigIssue(ConfigKey.Of("(check)"), $"a check failed: {ex.Message}"));
+            }
+        }
+
+        return issues;
     }
 
     private void Prune()
@@ -465,6 +551,16 @@ public sealed class ConfigStore
 
         return history;
     }
+}
+
+/// <summary>The checks of a change beyond validation: <see cref="Trials"/> must pass; <see cref="Risks"/> pass only when the change is made knowingly.</summary>
+public sealed record ConfigChecks
+{
+    /// <summary>Tries what the candidate needs of the machine (its data directory) before it is accepted.</summary>
+    public IReadOnlyList<ConfigChangeCheck> Trials { get; init; } = [];
+
+    /// <summary>Names each safety function the change takes away; such a change needs the author's "knowingly".</summary>
+    public IReadOnlyList<ConfigChangeCheck> Risks { get; init; } = [];
 }
 
 /// <summary>Dotted keys into a JSON object: "uplink.primary.host", "sensors.0.pin".</summary>

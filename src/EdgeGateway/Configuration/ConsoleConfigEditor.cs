@@ -80,7 +80,7 @@ public sealed class ConsoleConfigEditor(ConfigStore store, string? applyNotice =
     }
 
     /// <inheritdoc />
-    public ConfigResult Apply(string actor)
+    public ConfigResult Apply(string actor, bool knowingly = false)
     {
         lock (_lock)
         {
@@ -91,9 +91,9 @@ public sealed class ConsoleConfigEditor(ConfigStore store, string? applyNotice =
 
             try
             {
-                var version = store.Apply(_draft, actor);
+                var version = store.Apply(_draft, actor, knowingly: knowingly);
                 _draft = null;
-                return ConfigResult.Success(WithNotice(string.Create(CultureInfo.InvariantCulture, $"applied as version {version.Version} ({version.Changes.Count} change(s))")));
+                return ConfigResult.Success([.. Accepted(version), WithNotice(string.Create(CultureInfo.InvariantCulture, $"applied as version {version.Version} ({version.Changes.Count} change(s))"))]);
             }
             catch (ConfigRejectedException ex)
             {
@@ -114,7 +114,7 @@ public sealed class ConsoleConfigEditor(ConfigStore store, string? applyNotice =
     }
 
     /// <inheritdoc />
-    public ConfigResult Rollback(string actor, int? version)
+    public ConfigResult Rollback(string actor, int? version, bool knowingly = false)
     {
         lock (_lock)
         {
@@ -125,9 +125,9 @@ public sealed class ConsoleConfigEditor(ConfigStore store, string? applyNotice =
 
             try
             {
-                var applied = store.Rollback(actor, version);
+                var applied = store.Rollback(actor, version, knowingly: knowingly);
                 _draft = null;
-                return ConfigResult.Success(WithNotice(string.Create(CultureInfo.InvariantCulture, $"{applied.Action}: now version {applied.Version}")));
+                return ConfigResult.Success([.. Accepted(applied), WithNotice(string.Create(CultureInfo.InvariantCulture, $"{applied.Action}: now version {applied.Version}"))]);
             }
             catch (ConfigRejectedException ex)
             {
@@ -135,6 +135,10 @@ public sealed class ConsoleConfigEditor(ConfigStore store, string? applyNotice =
             }
         }
     }
+
+    // Said again on the screen and so in the audit log: what the technician took away knowingly.
+    private static IEnumerable<string> Accepted(ConfigVersion version) =>
+        (version.Knowingly ?? []).Select(k => $"knowingly: {k}");
 
     private string WithNotice(string line) => applyNotice is null ? line : $"{line}; {applyNotice}";
 
@@ -145,6 +149,7 @@ public sealed class ConsoleConfigEditor(ConfigStore store, string? applyNotice =
         foreach (var v in store.History(count))
         {
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"v{v.Version}  {v.Time:yyyy-MM-dd HH:mm:ss}Z  {v.Author}  {v.Action}"));
+            lines.AddRange((v.Knowingly ?? []).Select(k => $"    knowingly: {k}"));
             lines.AddRange(v.Changes.Select(c => $"    {c}"));
         }
 

@@ -118,6 +118,9 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         }
     }
 
+    /// <summary>Why the gateway runs another config than the one it was given (a start that fell back); shown by status while set.</summary>
+    public string? ConfigNotice { get; set; }
+
     /// <summary>The home's power source, e.g. "DC-UPS signals: AC-OK on GPIO26"; null when it has none.</summary>
     public string? Description => _gateway.Home.Power?.Description;
 
@@ -177,7 +180,7 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
             gateway.OldestPendingAge,
             Volatile.Read(ref _alarmsRaised))
         {
-            Health = GatewayStates.Health(home),
+            Health = ConfigNotice is { } notice ? [new("config", false, notice), .. GatewayStates.Health(home)] : GatewayStates.Health(home),
         };
     }
 
@@ -276,8 +279,8 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         return false;
     }
 
-    /// <summary>The gateway's one config store (console and centre edit through it), validating every edit as start-up would.</summary>
-    public static ConfigStore OpenStore(string configPath, TimeProvider time) => ConfigStore.Open(configPath, time, [ValidateWholeConfig], secrets: GatewayConfig.Secrets);
+    /// <summary>The gateway's one config store (console and centre edit through it), validating every edit as start-up would, trying a new data directory, and guarding the home's safety functions.</summary>
+    public static ConfigStore OpenStore(string configPath, TimeProvider time) => ConfigStore.Open(configPath, time, [ValidateWholeConfig], secrets: GatewayConfig.Secrets, checks: ConfigGuards.Checks);
 
     /// <summary>An edit is validated as the whole gateway config, exactly as start-up would, before anything is written.</summary>
     /// <remarks>Lines and columns are left out: the candidate is the edited config, not the file the technician sees.</remarks>

@@ -50,7 +50,7 @@ internal sealed partial class GatewayBuilder(IClockSyncStatus clock, ILoggerFact
                 HeartbeatInterval = TimeSpan.FromSeconds(config.Uplink.HeartbeatSeconds),
                 FailBackHold = TimeSpan.FromSeconds(config.Uplink.FailBackHoldSeconds),
                 ClockSync = clock,
-                States = () => GatewayStates.Heartbeat(home),
+                States = () => WithNotice(GatewayStates.Heartbeat(home)),
             };
             var delivery = OpenDelivery(config.UplinkPaths(), config.GatewayId, home.Events, dataDir, options, loggers.CreateLogger("outbox"), loggers.CreateLogger("uplink"));
             return new Gateway(home, delivery.Outbox, delivery.Uplink, dataDir, loggers.CreateLogger("gateway"), time) { SampleOnStart = SampleOnStart };
@@ -60,6 +60,19 @@ internal sealed partial class GatewayBuilder(IClockSyncStatus clock, ILoggerFact
             home.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Why this gateway runs another config than the one it was given (a start that fell back); sent as the heartbeat's "config" state while set.</summary>
+    public string? ConfigNotice { get; set; }
+
+    private Dictionary<string, string> WithNotice(Dictionary<string, string> states)
+    {
+        if (ConfigNotice is { } notice)
+        {
+            states["config"] = notice;
+        }
+
+        return states;
     }
 
     /// <summary>The versioned config store over <paramref name="configPath"/>: every edit is validated as the whole config, secrets masked.</summary>
@@ -173,6 +186,9 @@ internal static class GatewayStates
     {
         var states = Outputs(home);
         states["alarms"] = home.Loop.ActiveAlarms.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // "0" is a home whose resident cannot call for help: a centre alarms on it, the gateway keeps running.
+        states["help_inputs"] = ConfigGuards.HelpInputs(home.Config).ToString(System.Globalization.CultureInfo.InvariantCulture);
         AddPower(home, states);
         AddModem(home, states);
         AddBoard(home, states);
@@ -198,6 +214,8 @@ internal static class GatewayStates
     public static IReadOnlyList<TechnicianConsole.Services.HealthStatus> Health(Home home)
     {
         var lines = new List<TechnicianConsole.Services.HealthStatus>();
+        var helpInputs = ConfigGuards.HelpInputs(home.Config);
+        lines.Add(new("help input", helpInputs > 0, ConfigGuards.NoHelpInput(home.Config)?.ToString() ?? $"{helpInputs} help button(s) / pull cord(s)"));
         if (home.Power is { } monitor)
         {
             var power = monitor.State;

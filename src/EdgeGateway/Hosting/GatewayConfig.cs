@@ -277,7 +277,8 @@ internal sealed class GatewayConfig
 
         if (issues.Count == 0)
         {
-            parsed.Warnings = warnings;
+            // Valid, and still a home whose resident cannot call for help: started, but never without a word.
+            parsed.Warnings = ConfigGuards.NoHelpInput(parsed) is { } noHelp ? [.. warnings, noHelp] : warnings;
             config = parsed;
         }
 

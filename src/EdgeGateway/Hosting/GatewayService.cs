@@ -20,11 +20,13 @@ internal sealed record GatewayRunOptions(string DataDir, string ConfigPath, stri
 /// Hosts the gateway under Microsoft.Extensions.Hosting: StartAsync returns once the alarm loop is armed, so systemd's
 /// READY=1 (sent by AddSystemd's lifetime after all StartAsync calls) means "armed"; the watchdog is petted only while
 /// the loop answers probes. A config applied from the console or the centre is put in force by rebuilding the home
-/// (never while an alarm is active); the process, the console session and the store stay.
+/// (never while an alarm is active); the process, the console session and the store stay. A config that cannot start
+/// (its data directory gone, its hardware not answering) is not the end: the last version that started is started
+/// instead, made the version in force (audited), and the reason is logged, shown on the console and sent in every heartbeat.
 /// </summary>
 internal sealed partial class GatewayService(
     GatewayConfig config,
-    Func<GatewayConfig> reloadConfig,
+    Func<string, GatewayConfig> loadConfig,
     GatewayRunOptions run,
     ILoggerFactory loggers,
     LogTail logTail,
@@ -46,6 +48,8 @@ internal sealed partial class GatewayService(
     private ConfigStore? _store;
     private ConsoleBridge? _bridge;
     private LoopWatchdog? _watchdog;
+    private string _dataDir = run.DataDir;
+    private string? _fallback;
     private Task _console = Task.CompletedTask;
     private Task _reloads = Task.CompletedTask;
 
@@ -53,10 +57,32 @@ internal sealed partial class GatewayService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var gateway = await StartGatewayAsync(_config, cancellationToken).ConfigureAwait(false);
+        Gateway gateway;
         try
         {
-            _store = _builder.OpenConfigStore(run.ConfigPath);
+            gateway = await StartGatewayAsync(_config, _dataDir, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var fallback = await StartFallbackAsync(ex, cancellationToken).ConfigureAwait(false);
+            if (fallback is null)
+            {
+                // Nothing to fall back to: the start fails as it would have (exit 3 on storage), for systemd to retry.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex);
+            }
+
+            gateway = fallback;
+        }
+
+        if (ConfigGuards.NoHelpInput(_config) is { } noHelp)
+        {
+            LogNoHelpInput(_logger, noHelp.ToString());
+        }
+
+        try
+        {
+            _store ??= _builder.OpenConfigStore(run.ConfigPath);
+            _store.MarkStarted();
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
@@ -65,23 +91,88 @@ internal sealed partial class GatewayService(
             return;
         }
 
-        _builder.AttachCentreCommands(gateway, _store, run.DataDir);
+        _builder.AttachCentreCommands(gateway, _store, _dataDir);
         _store.Applied += version => _applied.Writer.TryWrite(version);
         _reloads = ReloadOnApplyAsync(_stop.Token);
         if (run.Console is { } consoleArg)
         {
             _bridge = _builder.ConsoleBridge(gateway);
-            var services = _bridge.Services(_store, run.DataDir, logTail, ReloadNotice);
+            _bridge.ConfigNotice = _fallback;
+            var services = _bridge.Services(_store, _dataDir, logTail, ReloadNotice);
             _console = OfferConsoleAsync(consoleArg, services, _stop.Token);
         }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
 
-    /// <summary>Builds and arms a gateway for <paramref name="gatewayConfig"/>, with its watchdog; the process stops if it ever ends on its own.</summary>
-    private async Task<Gateway> StartGatewayAsync(GatewayConfig gatewayConfig, CancellationToken cancellationToken)
+    /// <summary>
+    /// The start of the version in force failed with <paramref name="failure"/>: starts the newest other version that has
+    /// started before, makes it the version in force as a rollback by "system" (audited with the reason), and keeps the reason
+    /// for the log, the console and the heartbeat. Null when there is none, or none starts.
+    /// </summary>
+    private async Task<Gateway?> StartFallbackAsync(Exception failure, CancellationToken cancellationToken)
     {
-        var gateway = _builder.Build(gatewayConfig, run.DataDir);
+        ConfigStore store;
+        try
+        {
+            store = _builder.OpenConfigStore(run.ConfigPath);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            LogConfigStoreUnusable(_logger, run.ConfigPath, ex.Message);
+            return null;
+        }
+
+        var failed = store.Version;
+        var why = failure.Message.ReplaceLineEndings(" ");
+        LogStartFailed(_logger, failure, failed);
+        foreach (var version in store.StartedVersions().Where(v => v != failed))
+        {
+            if (store.KeptFile(version) is not { } file)
+            {
+                continue;
+            }
+
+            Gateway gateway;
+            GatewayConfig candidate;
+            try
+            {
+                candidate = loadConfig(file);
+                gateway = await StartGatewayAsync(candidate, candidate.DataDirectory, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFallbackFailed(_logger, version, ex.Message.ReplaceLineEndings(" "));
+                continue;
+            }
+
+            _config = candidate;
+            _dataDir = candidate.DataDirectory;
+            _store = store;
+            var now = version;
+            try
+            {
+                // What runs is what the store says is in force: the console and config.get show it, and the next start starts it.
+                now = store.Rollback("system", version, via: "start-up fallback", reason: $"version {failed} could not start: {why}", knowingly: true).Version;
+            }
+            catch (Configuration.ConfigRejectedException ex)
+            {
+                LogConfigStoreUnusable(_logger, run.ConfigPath, ex.Message.ReplaceLineEndings(" "));
+            }
+
+            _fallback = $"version {failed} could not start ({why}); running version {version} again as version {now}";
+            _builder.ConfigNotice = _fallback;
+            LogFellBack(_logger, failed, version, now, why);
+            return gateway;
+        }
+
+        return null;
+    }
+
+    /// <summary>Builds and arms a gateway for <paramref name="gatewayConfig"/> on <paramref name="dataDir"/>, with its watchdog; the process stops if it ever ends on its own.</summary>
+    private async Task<Gateway> StartGatewayAsync(GatewayConfig gatewayConfig, string dataDir, CancellationToken cancellationToken)
+    {
+        var gateway = _builder.Build(gatewayConfig, dataDir);
         try
         {
             await gateway.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -148,7 +239,7 @@ internal sealed partial class GatewayService(
         GatewayConfig next;
         try
         {
-            next = reloadConfig();
+            next = loadConfig(run.ConfigPath);
         }
         catch (Exception ex) when (ex is ConfigurationException or IOException or UnauthorizedAccessException)
         {
@@ -163,7 +254,8 @@ internal sealed partial class GatewayService(
         var inForce = false;
         try
         {
-            gateway = await StartGatewayAsync(next, cancellationToken).ConfigureAwait(false);
+            // The data directory stays the one this process started on (the outbox in it may hold undelivered events); a new one takes effect at the next start.
+            gateway = await StartGatewayAsync(next, _dataDir, cancellationToken).ConfigureAwait(false);
             _config = next;
             inForce = true;
         }
@@ -173,7 +265,7 @@ internal sealed partial class GatewayService(
             LogReloadFailed(_logger, ex, version);
             try
             {
-                gateway = await StartGatewayAsync(_config, cancellationToken).ConfigureAwait(false);
+                gateway = await StartGatewayAsync(_config, _dataDir, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception again) when (again is not OperationCanceledException)
             {
@@ -183,10 +275,23 @@ internal sealed partial class GatewayService(
             }
         }
 
-        _builder.AttachCentreCommands(gateway, _store!, run.DataDir);
+        _builder.AttachCentreCommands(gateway, _store!, _dataDir);
         _bridge?.Rebind(gateway);
         if (inForce)
         {
+            // A version put in force after a fallback is the technician's answer to it: the notice has done its work.
+            _fallback = null;
+            _builder.ConfigNotice = null;
+            if (_bridge is not null)
+            {
+                _bridge.ConfigNotice = null;
+            }
+
+            if (next.DataDirectory == _dataDir)
+            {
+                _store?.MarkStarted();
+            }
+
             var took = (long)TimeProvider.System.GetElapsedTime(started).TotalMilliseconds;
             LogReloaded(_logger, version, took);
         }
@@ -272,6 +377,18 @@ internal sealed partial class GatewayService(
 
     [LoggerMessage(EventId = 1016, Level = LogLevel.Critical, Message = "The previous config could not be restarted either; stopping so that systemd restarts the gateway")]
     private static partial void LogRestoreFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1017, Level = LogLevel.Warning, Message = "No help input: {Problem}")]
+    private static partial void LogNoHelpInput(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 1018, Level = LogLevel.Critical, Message = "Config version {Version} could not start; trying the last version that did")]
+    private static partial void LogStartFailed(ILogger logger, Exception exception, int version);
+
+    [LoggerMessage(EventId = 1019, Level = LogLevel.Error, Message = "Config version {Version} did not start either: {Reason}")]
+    private static partial void LogFallbackFailed(ILogger logger, int version, string reason);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Critical, Message = "Config version {Failed} could not start ({Reason}); fell back to version {Started}, now in force as version {Now}: fix the cause, then apply a corrected config")]
+    private static partial void LogFellBack(ILogger logger, int failed, int started, int now, string reason);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Console on {Console} unavailable: {Reason}; retrying in 5 s")]
     private static partial void LogConsoleUnavailable(ILogger logger, string console, string reason);

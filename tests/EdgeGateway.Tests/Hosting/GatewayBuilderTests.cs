@@ -76,13 +76,14 @@ public sealed class GatewayBuilderTests : IDisposable
         var heartbeat = GatewayStates.Heartbeat(gateway.Home);
         var status = GatewayStates.Status(gateway.Home, uplinkUp: false);
 
-        Assert.Equal(["buzzer", "led", "alarms"], heartbeat.Keys);
+        Assert.Equal(["buzzer", "led", "alarms", "help_inputs"], heartbeat.Keys);
         Assert.Equal(["uplink", "buzzer", "led"], status.Keys);
         Assert.Equal(gateway.Home.Buzzer.Pattern.ToString(), heartbeat["buzzer"]);
         Assert.Equal(heartbeat["buzzer"], status["buzzer"]);
         Assert.Equal(gateway.Home.Led.Pattern.ToString(), status["led"]);
         Assert.Equal(heartbeat["led"], status["led"]);
         Assert.Equal("0", heartbeat["alarms"]);
+        Assert.Equal("1", heartbeat["help_inputs"]);
         Assert.Equal("down", status["uplink"]);
     }
 

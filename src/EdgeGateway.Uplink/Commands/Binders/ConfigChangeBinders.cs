@@ -25,11 +25,12 @@ internal sealed class ConfigSetBinder(IRemoteConfiguration config, TimeProvider 
     public CommandAction Bind(CommandEnvelope command)
     {
         var args = command.Args;
-        Only(args, "changes", "ifversion", "reason");
+        Only(args, "changes", "ifversion", "reason", "knowingly");
         var changes = Changes(args);
         long? ifVersion = args.TryGetProperty("ifversion", out var v) ? NonNegative(v, "args.ifversion") : null;
         var reason = OptionalString(args, "reason", 256, "args.reason");
-        return () => ConfigChangeReply.Of(config.Apply(changes, ifVersion, ConfigChangeReply.Audit(command, time, reason)), rollback: false);
+        var knowingly = ConfigChangeReply.Knowingly(args);
+        return () => ConfigChangeReply.Of(config.Apply(changes, ifVersion, ConfigChangeReply.Audit(command, time, reason) with { Knowingly = knowingly }), rollback: false);
     }
 
     private static Dictionary<string, string?> Changes(JsonElement args)
@@ -89,10 +90,11 @@ internal sealed class ConfigRollbackBinder(IRemoteConfiguration config, TimeProv
     public CommandAction Bind(CommandEnvelope command)
     {
         var args = command.Args;
-        Only(args, "version", "reason");
+        Only(args, "version", "reason", "knowingly");
         var version = args.TryGetProperty("version", out var v) ? NonNegative(v, "args.version") : throw Invalid("args.version", "is missing");
         var reason = OptionalString(args, "reason", 256, "args.reason");
-        return () => ConfigChangeReply.Of(config.Rollback(version, ConfigChangeReply.Audit(command, time, reason)), rollback: true);
+        var knowingly = ConfigChangeReply.Knowingly(args);
+        return () => ConfigChangeReply.Of(config.Rollback(version, ConfigChangeReply.Audit(command, time, reason) with { Knowingly = knowingly }), rollback: true);
     }
 }
 
@@ -102,6 +104,22 @@ internal static class ConfigChangeReply
     /// <summary>The audit record of a centre command.</summary>
     public static ConfigAudit Audit(CommandEnvelope command, TimeProvider time, string? reason) =>
         new(command.By, time.GetUtcNow(), $"centre command {command.Id}", reason);
+
+    /// <summary><c>args.knowingly</c>: true only when given as the boolean true, so no other value takes a safety function away.</summary>
+    public static bool Knowingly(JsonElement args)
+    {
+        if (!args.TryGetProperty("knowingly", out var k))
+        {
+            return false;
+        }
+
+        return k.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Invalid("args.knowingly", $"expected true or false, got {Describe(k)}"),
+        };
+    }
 
     /// <summary>The result writer of an applied change; throws the rejection of one not applied.</summary>
     public static Action<Utf8JsonWriter> Of(ConfigChangeResult result, bool rollback)

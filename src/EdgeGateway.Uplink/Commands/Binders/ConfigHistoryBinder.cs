@@ -40,6 +40,16 @@ internal sealed class ConfigHistoryBinder(IRemoteConfiguration config, int defau
             w.WriteString("by", e.Audit.By);
             w.WriteString("via", e.Audit.Via);
             w.WriteString("reason", e.Audit.Reason);
+            if (e.Knowingly.Count > 0)
+            {
+                w.WriteStartArray("knowingly");
+                foreach (var accepted in e.Knowingly)
+                {
+                    w.WriteStringValue(accepted);
+                }
+
+                w.WriteEndArray();
+            }
             w.WriteStartObject("changes");
             foreach (var (key, change) in e.Changes)
             {
