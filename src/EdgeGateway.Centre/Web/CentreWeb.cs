@@ -296,6 +296,13 @@ public sealed partial class CentreWeb : IAsyncDisposable
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var field in fields)
             {
+                // A lone surrogate escape ("\ud800") is valid JSON but no string: GetString throws, and that was a silent 500.
+                if (doc.RootElement.TryGetProperty(field, out var raw) && raw.ValueKind == JsonValueKind.String && !IsUnicode(raw))
+                {
+                    await ProblemAsync(ctx, 400, field, $"'{field}' has a lone UTF-16 surrogate; send text as valid Unicode").ConfigureAwait(false);
+                    return null;
+                }
+
                 if (field == "operator" && LoginOf(ctx) is { } login)
                 {
                     if (await OperatorOfLoginAsync(ctx, doc.RootElement, login).ConfigureAwait(false) is not { } name)
@@ -323,6 +330,19 @@ public sealed partial class CentreWeb : IAsyncDisposable
             }
 
             return values;
+        }
+    }
+
+    private static bool IsUnicode(JsonElement value)
+    {
+        try
+        {
+            _ = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 
