@@ -227,15 +227,22 @@ public sealed partial class CentralConsumer : IAsyncDisposable
         CareEvent evt;
         try
         {
+            if (payload.Length > MaxEventPayload)
+            {
+                throw new FormatException($"event of {payload.Length} bytes; at most {MaxEventPayload} are taken");
+            }
+
             evt = CloudEventCodec.Deserialize(payload);
             if (Topics.GatewayIdOf(topic) is { } inTopic && inTopic != evt.GatewayId)
             {
-                throw new FormatException($"source names gateway '{evt.GatewayId}' but the topic is of '{inTopic}'");
+                throw new FormatException($"source names gateway '{PrintableText.Of(evt.GatewayId, 80)}' but the topic is of '{PrintableText.Of(inTopic, 80)}'");
             }
+
+            evt = Bounded(evt, topic);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
         {
-            LogMalformed(_logger, topic, ex.Message);
+            LogMalformed(_logger, PrintableText.Of(topic), PrintableText.Of(ex.Message, 400));
             if (Rejected is { } rejected)
             {
                 await GuardAsync(() => rejected(topic, payload, ex.Message), topic).ConfigureAwait(false);
@@ -261,6 +268,32 @@ public sealed partial class CentralConsumer : IAsyncDisposable
         _toAck.Writer.TryWrite((evt.GatewayId, evt.Id));
     }
 
+    /// <summary>The largest event payload taken; a real event is a few hundred bytes (a megabyte of message was stored as sent).</summary>
+    public const int MaxEventPayload = 64 * 1024;
+
+    /// <summary>
+    /// What a gateway may claim in an event: its id is one a gateway can be configured with; its kind's class is the
+    /// class of the topic it came on (the broker's ACL may let a client publish telemetry only, and a priority-0
+    /// <c>alarm.fire</c> on the telemetry topic was stored as a fire alarm); its message is printable and bounded.
+    /// </summary>
+    /// <exception cref="FormatException">The id or the class is not believed; the message says which.</exception>
+    internal static CareEvent Bounded(CareEvent evt, string topic)
+    {
+        if (CareEventFactory.GatewayIdProblem(evt.GatewayId) is not null)
+        {
+            throw new FormatException($"gateway id '{PrintableText.Of(evt.GatewayId, 80)}' is invalid: expected 1–64 characters of a–z, 0–9, '-' or '_'");
+        }
+
+        var topicClass = topic[(topic.LastIndexOf('/') + 1)..];
+        if (topicClass != Topics.ClassName(evt.Spec.Class))
+        {
+            throw new FormatException($"{PrintableText.Of(evt.Spec.TypeName, 80)} is of class {Topics.ClassName(evt.Spec.Class)} but came on the {PrintableText.Of(topicClass, 40)} topic; the topic's class decides");
+        }
+
+        var message = PrintableText.Of(evt.Message, PrintableText.MaxMessage, keepLineBreaks: true);
+        return message == evt.Message ? evt : evt with { Message = message };
+    }
+
     // One gateway's bad message or a failing handler must never stop the consumer (MQTTnet would drop the connection).
     private async Task<bool> GuardAsync(Func<Task> handler, string topic)
     {
@@ -271,7 +304,7 @@ public sealed partial class CentralConsumer : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogHandlerFailed(_logger, topic, ex.Message);
+            LogHandlerFailed(_logger, PrintableText.Of(topic), PrintableText.Of(ex.Message, 400));
             return false;
         }
     }

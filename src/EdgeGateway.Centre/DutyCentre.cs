@@ -480,6 +480,12 @@ public sealed partial class DutyCentre : IAsyncDisposable
             return;
         }
 
+        if (CareEventFactory.GatewayIdProblem(gateway) is not null)
+        {
+            await RejectAsync(topic, payload, $"{PrintableText.Of(kind, 40)}: gateway id '{PrintableText.Of(gateway, 80)}' is invalid: expected 1–64 characters of a–z, 0–9, '-' or '_'").ConfigureAwait(false);
+            return;
+        }
+
         if (kind == "replies")
         {
             OnReply(payload);
@@ -519,7 +525,14 @@ public sealed partial class DutyCentre : IAsyncDisposable
             }
             else if (kind == "heartbeat")
             {
-                var heartbeat = GatewayMessages.ReadHeartbeat(payload);
+                var heartbeat = GatewayMessages.ReadHeartbeat(payload, _options.MaxHeartbeatInterval, out var refused);
+                if (refused is { } claimed)
+                {
+                    // Supervised by the centre's own expectation for a home, not switched off by one claim.
+                    heartbeat = heartbeat with { Interval = _options.DefaultHeartbeatInterval };
+                    LogHeartbeatClaimRefused(_logger, gateway, claimed, (long)_options.MaxHeartbeatInterval.TotalSeconds, (long)_options.DefaultHeartbeatInterval.TotalSeconds);
+                }
+
                 var before = await Archive.GatewayAsync(gateway).ConfigureAwait(false);
                 var record = await Archive.RecordHeartbeatAsync(gateway, heartbeat, now).ConfigureAwait(false);
                 Changes.Publish(new CentreChange("gateway", null, record));
@@ -669,10 +682,16 @@ public sealed partial class DutyCentre : IAsyncDisposable
         }
     }
 
+    private const int MaxRejectedPayload = 4096;
+
     private async Task RejectAsync(string topic, byte[] payload, string reason)
     {
-        LogRejected(_logger, topic, reason);
-        await Archive.RecordRejectedAsync(new RejectedMessage(_time.GetUtcNow(), topic, Topics.GatewayIdOf(topic), reason, Encoding.UTF8.GetString(payload))).ConfigureAwait(false);
+        // Kept as evidence, but bounded and printable: the rejected list must not become the way to store a megabyte.
+        var shownTopic = PrintableText.Of(topic, 256);
+        var shownReason = PrintableText.Of(reason, 1024);
+        LogRejected(_logger, shownTopic, shownReason);
+        var gateway = Topics.GatewayIdOf(topic) is { } id ? PrintableText.Of(id, 64) : null;
+        await Archive.RecordRejectedAsync(new RejectedMessage(_time.GetUtcNow(), shownTopic, gateway, shownReason, PrintableText.Of(Encoding.UTF8.GetString(payload, 0, Math.Min(payload.Length, MaxRejectedPayload)), MaxRejectedPayload, keepLineBreaks: true))).ConfigureAwait(false);
     }
 
     private void OnReply(byte[] payload)
@@ -916,6 +935,9 @@ public sealed partial class DutyCentre : IAsyncDisposable
 
     [LoggerMessage(EventId = 3212, Level = LogLevel.Warning, Message = "The {Path} path of {Gateway} is down (its last will or goodbye); the gateway is still reachable over the {Other} path")]
     private static partial void LogPathDown(ILogger logger, string gateway, string path, string other);
+
+    [LoggerMessage(EventId = 3270, Level = LogLevel.Warning, Message = "Heartbeat of {Gateway} claims an interval of {Claimed} s, more than the {Max} s believed; supervised at {Default} s")]
+    private static partial void LogHeartbeatClaimRefused(ILogger logger, string gateway, long claimed, long max, long @default);
 
     [LoggerMessage(EventId = 3206, Level = LogLevel.Warning, Message = "Command {Type} to {Gateway} not sent: {Reason}")]
     private static partial void LogCommandFailed(ILogger logger, string type, string gateway, string reason);

@@ -1,4 +1,5 @@
 using EdgeGateway.Centre.Archive;
+using EdgeGateway.Contract;
 
 namespace EdgeGateway.Centre;
 
@@ -53,6 +54,12 @@ public sealed class DutyCentreOptions
     /// <summary>The heartbeat interval a gateway that states none is held to.</summary>
     public TimeSpan DefaultHeartbeatInterval { get; init; } = SqlArchive.DefaultInterval;
 
+    /// <summary>
+    /// The longest heartbeat interval a gateway's claim is believed up to; a home claiming more is held to
+    /// <see cref="DefaultHeartbeatInterval"/> (docs/security.md, "What a gateway may claim").
+    /// </summary>
+    public TimeSpan MaxHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(HeartbeatLimits.MaxSeconds);
+
     internal DutyCentreOptions Validated()
     {
         ArgumentNullException.ThrowIfNull(Time);
@@ -60,6 +67,11 @@ public sealed class DutyCentreOptions
         if (OfflineGrace < TimeSpan.Zero || SilentIntervals < 1 || SilentMargin < TimeSpan.Zero || SilentLead < TimeSpan.Zero || SilentLead > SilentMargin || GapGrace < TimeSpan.Zero || CommandTimeout <= TimeSpan.Zero || CheckInterval <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(OfflineGrace), "centre timings must be positive");
+        }
+
+        if (DefaultHeartbeatInterval < TimeSpan.FromSeconds(HeartbeatLimits.MinSeconds) || MaxHeartbeatInterval < DefaultHeartbeatInterval || MaxHeartbeatInterval > TimeSpan.FromSeconds(HeartbeatLimits.MaxSeconds))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxHeartbeatInterval), MaxHeartbeatInterval, $"expected {HeartbeatLimits.MinSeconds} s <= default heartbeat ({DefaultHeartbeatInterval.TotalSeconds} s) <= max heartbeat <= {HeartbeatLimits.MaxSeconds} s");
         }
 
         if (Escalations.Count == 0 || Escalations.Zip(Escalations.Skip(1)).Any(p => p.Second <= p.First) || Escalations[0] <= TimeSpan.Zero)

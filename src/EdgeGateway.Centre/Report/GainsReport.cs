@@ -78,6 +78,7 @@ public static class GainsReport
 
             w.WriteEndArray();
             w.WriteEndObject();
+            await w.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
         w.WriteEndArray();
@@ -279,7 +280,7 @@ public static class GainsReport
         {
             if (text is null || !TryParseInstant(text, zone, out at[i]))
             {
-                error = (name, text is null ? "is required: a date (yyyy-MM-dd, local midnight) or an ISO 8601 instant" : $"must be a date (yyyy-MM-dd, local midnight) or an ISO 8601 instant, got '{text}'");
+                error = (name, text is null ? "is required: a date (yyyy-MM-dd, local midnight) or an ISO 8601 instant" : $"must be a date (yyyy-MM-dd, local midnight) or an ISO 8601 instant from year 2000 to 2199, got '{text}'");
                 return null;
             }
         }
@@ -287,6 +288,13 @@ public static class GainsReport
         if (at[1] <= at[0])
         {
             error = ("to", $"must be after 'from' ({DutyCentre.Wire(at[0])}), got {DutyCentre.Wire(at[1])}");
+            return null;
+        }
+
+        // The work grows with the span (weeks × homes, nights × alarms): a span of centuries took gigabytes.
+        if (at[1] - at[0] > MaxSpan)
+        {
+            error = ("to", $"must be at most {MaxSpan.TotalDays:0} days after 'from' ({DutyCentre.Wire(at[0])}), got {DutyCentre.Wire(at[1])}; ask for one year at a time");
             return null;
         }
 
@@ -306,15 +314,25 @@ public static class GainsReport
         return new GainsQuery(at[0], at[1], gateway, zone, DefaultNight.Start, DefaultNight.End, minutes);
     }
 
-    /// <summary>Reads an instant of the report's query string (ISO 8601; a bare date is local midnight in <paramref name="zone"/>).</summary>
+    /// <summary>The longest span one report covers: a leap year and a week or so to spare.</summary>
+    public static readonly TimeSpan MaxSpan = TimeSpan.FromDays(400);
+
+    /// <summary>Reads an instant of the report's query string (ISO 8601; a bare date is local midnight in <paramref name="zone"/>), from year 2000 to 2199.</summary>
     internal static bool TryParseInstant(string text, TimeZoneInfo zone, out DateTimeOffset at)
     {
+        at = default;
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
+            // Checked before the zone's offset is applied: 0001-01-01 east of UTC is before DateTimeOffset.MinValue.
+            if (date.Year is < 2000 or > 2199)
+            {
+                return false;
+            }
+
             at = ToUtc(zone, date.ToDateTime(TimeOnly.MinValue));
             return true;
         }
 
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at);
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at) && at.UtcDateTime.Year is >= 2000 and <= 2199;
     }
 }

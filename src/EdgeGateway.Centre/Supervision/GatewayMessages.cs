@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using EdgeGateway.Centre.Archive;
+using EdgeGateway.Contract;
 
 namespace EdgeGateway.Centre.Supervision;
 
@@ -22,10 +23,18 @@ public static class GatewayMessages
         return (state, Uuid(root, "bootid"));
     }
 
-    /// <summary>Reads a heartbeat payload.</summary>
+    /// <summary>Reads a heartbeat payload, believing an <c>interval_s</c> of up to <see cref="HeartbeatLimits.MaxSeconds"/>.</summary>
     /// <exception cref="FormatException">The payload is not a valid heartbeat; the message names the field.</exception>
-    public static HeartbeatInfo ReadHeartbeat(ReadOnlySpan<byte> json)
+    public static HeartbeatInfo ReadHeartbeat(ReadOnlySpan<byte> json) => ReadHeartbeat(json, TimeSpan.FromSeconds(HeartbeatLimits.MaxSeconds), out _);
+
+    /// <summary>
+    /// Reads a heartbeat payload. An <c>interval_s</c> longer than <paramref name="maxInterval"/> is not believed: the
+    /// heartbeat's interval is then null (the centre holds the home to its own default) and the claim is in <paramref name="refusedSeconds"/>.
+    /// </summary>
+    /// <exception cref="FormatException">The payload is not a valid heartbeat; the message names the field.</exception>
+    public static HeartbeatInfo ReadHeartbeat(ReadOnlySpan<byte> json, TimeSpan maxInterval, out long? refusedSeconds)
     {
+        refusedSeconds = null;
         using var doc = Parse(json, "heartbeat");
         var root = doc.RootElement;
         var boot = Uuid(root, "bootid");
@@ -47,7 +56,21 @@ public static class GatewayMessages
             throw new FormatException("states must be an object");
         }
 
-        TimeSpan? interval = root.TryGetProperty("interval_s", out _) ? TimeSpan.FromSeconds(Integer(root, "interval_s", 1)) : null;
+        TimeSpan? interval = null;
+        if (root.TryGetProperty("interval_s", out _))
+        {
+            // Compared as a number first: 10^12 s is past TimeSpan's range, and an interval of years is no supervision.
+            var seconds = Integer(root, "interval_s", HeartbeatLimits.MinSeconds);
+            if (seconds > maxInterval.TotalSeconds)
+            {
+                refusedSeconds = seconds;
+            }
+            else
+            {
+                interval = TimeSpan.FromSeconds(seconds);
+            }
+        }
+
         return new HeartbeatInfo(boot, time, depth, synced.GetBoolean(), interval, root.GetRawText());
     }
 

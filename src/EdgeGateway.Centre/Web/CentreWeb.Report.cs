@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using EdgeGateway.Centre.Report;
 using Microsoft.AspNetCore.Builder;
@@ -10,38 +9,53 @@ namespace EdgeGateway.Centre.Web;
 /// <summary>The gains report: <c>/api/report</c> (JSON) and <c>/report</c> (a self-contained HTML document), one query for both.</summary>
 public sealed partial class CentreWeb
 {
+    /// <summary>Reports computed at once; more are refused (503) rather than queued, so reports cannot starve the alarms of memory.</summary>
+    private const int MaxReports = 2;
+
     private static void MapReport(IEndpointRouteBuilder app, DutyCentre centre)
     {
-        app.MapGet("/api/report", async ctx =>
+        var running = new SemaphoreSlim(MaxReports, MaxReports);
+        app.MapGet("/api/report", ctx => OneReportAsync(ctx, centre, running, async query =>
         {
-            if (await ReportQueryAsync(ctx, centre).ConfigureAwait(false) is not { } query)
-            {
-                return;
-            }
-
-            var buffer = new ArrayBufferWriter<byte>(4096);
-            await using (var w = new Utf8JsonWriter(buffer))
-            {
-                await GainsReport.WriteAsync(centre.Archive, query, w, ctx.RequestAborted).ConfigureAwait(false);
-            }
-
             ctx.Response.ContentType = "application/json";
-            await ctx.Response.Body.WriteAsync(buffer.WrittenMemory, ctx.RequestAborted).ConfigureAwait(false);
-        });
-        app.MapGet("/report", async ctx =>
-        {
-            if (await ReportQueryAsync(ctx, centre).ConfigureAwait(false) is not { } query)
-            {
-                return;
-            }
 
+            // Straight to the socket, flushed home by home (GainsReport.WriteAsync), instead of a copy of the whole answer.
+            await using var w = new Utf8JsonWriter(ctx.Response.Body);
+            await GainsReport.WriteAsync(centre.Archive, query, w, ctx.RequestAborted).ConfigureAwait(false);
+        }));
+        app.MapGet("/report", ctx => OneReportAsync(ctx, centre, running, async query =>
+        {
             var report = await GainsReport.ComputeAsync(centre.Archive, query, ctx.RequestAborted).ConfigureAwait(false);
             ctx.Response.ContentType = "text/html; charset=utf-8";
 
             // A report is a document of record: what was sent is what the archive held then, not a cached older copy.
             ctx.Response.Headers.CacheControl = "no-store";
             await ctx.Response.WriteAsync(GainsHtml.Render(report), ctx.RequestAborted).ConfigureAwait(false);
-        });
+        }));
+    }
+
+    private static async Task OneReportAsync(HttpContext ctx, DutyCentre centre, SemaphoreSlim running, Func<GainsQuery, Task> answer)
+    {
+        if (await ReportQueryAsync(ctx, centre).ConfigureAwait(false) is not { } query)
+        {
+            return;
+        }
+
+        if (!running.Wait(0))
+        {
+            ctx.Response.Headers.RetryAfter = "10";
+            await ProblemAsync(ctx, 503, "$", $"{MaxReports} reports are being computed; ask again in a few seconds").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await answer(query).ConfigureAwait(false);
+        }
+        finally
+        {
+            running.Release();
+        }
     }
 
     private static async Task<GainsQuery?> ReportQueryAsync(HttpContext ctx, DutyCentre centre)

@@ -56,28 +56,41 @@ public sealed partial class CentreWeb : IAsyncDisposable
 
     /// <summary>Starts serving <paramref name="centre"/> on <paramref name="endpoint"/> (port 0: a free one) with <paramref name="security"/>.</summary>
     /// <exception cref="InvalidOperationException">A non-loopback endpoint without TLS and accounts (<see cref="CentreWebSecurity.CheckFor"/>).</exception>
-    public static async Task<CentreWeb> StartAsync(DutyCentre centre, IPEndPoint endpoint, CentreWebSecurity security, CancellationToken cancellationToken = default)
+    public static Task<CentreWeb> StartAsync(DutyCentre centre, IPEndPoint endpoint, CentreWebSecurity security, CancellationToken cancellationToken = default) =>
+        StartAsync(centre, endpoint, security, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, cancellationToken);
+
+    /// <summary>Starts serving <paramref name="centre"/> on <paramref name="endpoint"/> with <paramref name="security"/>, logging every refused or failed request to <paramref name="logger"/>.</summary>
+    /// <exception cref="InvalidOperationException">A non-loopback endpoint without TLS and accounts (<see cref="CentreWebSecurity.CheckFor"/>).</exception>
+    public static async Task<CentreWeb> StartAsync(DutyCentre centre, IPEndPoint endpoint, CentreWebSecurity security, ILogger logger, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(centre);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(security);
+        ArgumentNullException.ThrowIfNull(logger);
         security.CheckFor(endpoint);
 
         var builder = WebApplication.CreateSlimBuilder();
 
-        // Stdout is the event stream of `central` (one JSON line per event); the web host logs nothing there.
+        // Stdout is the event stream of `central` (one JSON line per event): the web host's own logging stays off, and what
+        // it refuses or fails at goes to the logger given (UseGuards), which `central` writes to stderr.
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint, listen =>
+        builder.WebHost.ConfigureKestrel(k =>
         {
-            if (security.Certificate is { } certificate)
+            // Kestrel counts while it reads: a body past the limit fails at that byte instead of being buffered first.
+            k.Limits.MaxRequestBodySize = MaxBody;
+            k.Listen(endpoint, listen =>
             {
-                listen.UseHttps(certificate);
-            }
-        }));
+                if (security.Certificate is { } certificate)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
+        });
         var app = builder.Build();
         var logins = security.Accounts is { } accounts ? new OperatorLogins(accounts, centre.Time, security.Audit, security.Limits) : null;
         try
         {
+            UseGuards(app, endpoint, security, logger);
             if (logins is not null)
             {
                 UseLogin(app, logins);
@@ -295,9 +308,16 @@ public sealed partial class CentreWeb : IAsyncDisposable
             return null;
         }
 
-        using var buffer = new MemoryStream();
-        await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted).ConfigureAwait(false);
-        if (buffer.Length > MaxBody)
+        // Read at most one byte past the limit, whatever the body claims (a chunked body states no length).
+        var buffer = new byte[MaxBody + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await ctx.Request.Body.ReadAsync(buffer.AsMemory(length), ctx.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            length += read;
+        }
+
+        if (length > MaxBody)
         {
             await ProblemAsync(ctx, 413, "$", $"body larger than {MaxBody} bytes").ConfigureAwait(false);
             return null;
@@ -306,7 +326,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(buffer.ToArray());
+            doc = JsonDocument.Parse(buffer.AsMemory(0, length));
         }
         catch (JsonException ex)
         {
@@ -325,6 +345,13 @@ public sealed partial class CentreWeb : IAsyncDisposable
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var field in fields)
             {
+                // A lone surrogate escape ("\ud800") is valid JSON but no string: GetString throws, and that was a silent 500.
+                if (doc.RootElement.TryGetProperty(field, out var raw) && raw.ValueKind == JsonValueKind.String && !IsUnicode(raw))
+                {
+                    await ProblemAsync(ctx, 400, field, $"'{field}' has a lone UTF-16 surrogate; send text as valid Unicode").ConfigureAwait(false);
+                    return null;
+                }
+
                 if (field == "operator" && LoginOf(ctx) is { } login)
                 {
                     if (await OperatorOfLoginAsync(ctx, doc.RootElement, login).ConfigureAwait(false) is not { } name)
@@ -342,11 +369,56 @@ public sealed partial class CentreWeb : IAsyncDisposable
                     return null;
                 }
 
+                if (TextProblem(v.GetString()!, allowLineBreaks: field == "text") is { } problem)
+                {
+                    await ProblemAsync(ctx, 400, field, $"'{field}' {problem}").ConfigureAwait(false);
+                    return null;
+                }
+
                 values[field] = v.GetString()!.Trim();
             }
 
             return values;
         }
+    }
+
+    private static bool IsUnicode(JsonElement value)
+    {
+        try
+        {
+            _ = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// What makes <paramref name="text"/> unfit to store and show, or null: a lone surrogate (no UTF-8 for it, so no
+    /// JSON answer could carry it) or a control character (it would reach terminals and logs); a note may break lines.
+    /// </summary>
+    internal static string? TextProblem(string text, bool allowLineBreaks)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return $"has a lone UTF-16 surrogate at character {i}; send text as valid Unicode";
+            }
+            else if (char.IsControl(c) && !(allowLineBreaks && c is '\n' or '\r' or '\t'))
+            {
+                return $"has control character U+{(int)c:X4} at character {i}; send printable text";
+            }
+        }
+
+        return null;
     }
 
     private static async Task WriteJsonAsync(HttpContext ctx, int status, Action<Utf8JsonWriter> write, string contentType = "application/json")
@@ -361,7 +433,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
         {
             w.WriteStartObject();
             w.WriteString("type", "about:blank");
-            w.WriteString("title", status switch { 400 => "Bad request", 401 => "Unauthorized", 403 => "Forbidden", 404 => "Not found", 409 => "Conflict", 413 => "Payload too large", 429 => "Too many requests", _ => "Error" });
+            w.WriteString("title", status switch { 400 => "Bad request", 401 => "Unauthorized", 403 => "Forbidden", 404 => "Not found", 409 => "Conflict", 413 => "Payload too large", 415 => "Unsupported media type", 421 => "Misdirected request", 429 => "Too many requests", 500 => "Internal server error", 503 => "Service unavailable", _ => "Error" });
             w.WriteNumber("status", status);
             w.WriteString("detail", detail);
             w.WriteString("field", field);

@@ -33,6 +33,8 @@ internal static class CentralCommand
         var webCert = new Option<string?>("--web-cert") { Description = "The page's TLS certificate (PEM, with its chain); serves HTTPS." };
         var webKey = new Option<string?>("--web-key") { Description = "The TLS certificate's private key (PEM, mode 0600)." };
         var webAccounts = new Option<string?>("--web-accounts") { Description = "Operator accounts (password hashes, made with `central add-operator`): the page and API ask for a login and record every action under it." };
+        var webHosts = new Option<string[]>("--web-host") { Description = "A host name the page is served under (repeat for several), e.g. centre.example.org; a request naming another host is refused (DNS rebinding). IP literals are always served (on loopback: loopback literals and localhost).", AllowMultipleArgumentsPerToken = false };
+        var heartbeatMax = new Option<int>("--heartbeat-max") { Description = $"The longest heartbeat interval in seconds a gateway's claim is believed up to ({HeartbeatLimits.MinSeconds}–{HeartbeatLimits.MaxSeconds}, not below 60; default {HeartbeatLimits.MaxSeconds}); a home claiming more is supervised at 60 s.", DefaultValueFactory = _ => HeartbeatLimits.MaxSeconds };
         var webhook = new Option<string?>("--escalation-webhook") { Description = "POST each escalation as JSON to this http(s) URL." };
         var offlineGrace = new Option<int>("--offline-grace") { Description = "Seconds a gateway may be offline (last will) before the gateway-offline alarm (default 60).", DefaultValueFactory = _ => 60 };
         var dailyTest = new Option<string?>("--daily-test-by") { Description = "Local HH:MM by which each gateway's daily test must have arrived; flagged when it has not (default: not checked)." };
@@ -43,8 +45,10 @@ internal static class CentralCommand
             webCert,
             webKey,
             webAccounts,
+            webHosts,
             webhook,
             offlineGrace,
+            heartbeatMax,
             dailyTest,
             broker,
             group,
@@ -125,6 +129,27 @@ internal static class CentralCommand
                 return 2;
             }
 
+            var hostNames = result.GetValue(webHosts) ?? [];
+            if (hostNames.FirstOrDefault(h => Uri.CheckHostName(h) != UriHostNameType.Dns) is { } badHost)
+            {
+                Console.Error.WriteLine($"--web-host '{badHost}' is invalid: expected a DNS name such as centre.example.org (IP literals are always served)");
+                return 2;
+            }
+
+            if (hostNames.Length > 0 && webAt is null)
+            {
+                Console.Error.WriteLine("--web-host needs --web ADDRESS:PORT");
+                return 2;
+            }
+
+            webSecurity = webSecurity with { Hosts = hostNames };
+            var beatMax = result.GetValue(heartbeatMax);
+            if (beatMax is < 60 or > HeartbeatLimits.MaxSeconds)
+            {
+                Console.Error.WriteLine($"--heartbeat-max {beatMax} is invalid: expected 60 to {HeartbeatLimits.MaxSeconds} seconds (60 s is what a home claiming more is held to)");
+                return 2;
+            }
+
             Uri? hook = null;
             if (result.GetValue(webhook) is { } hookText && (!Uri.TryCreate(hookText, UriKind.Absolute, out hook) || hook.Scheme is not ("http" or "https")))
             {
@@ -196,20 +221,20 @@ internal static class CentralCommand
             }
 
             // --take-as goes through the centre's own take (not the consumer's), so the archive records who took each alarm.
-            var options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim() };
+            var options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax) };
             await using (archive.ConfigureAwait(false))
             {
                 var centre = new DutyCentre(archive, centrals, options, loggers.CreateLogger("centre"));
                 await using (centre.ConfigureAwait(false))
                 {
-                    return await RunAsync(centre, webAt, webSecurity with { Audit = loggers.CreateLogger("web") }, ct).ConfigureAwait(false);
+                    return await RunAsync(centre, webAt, webSecurity with { Audit = loggers.CreateLogger("web") }, loggers.CreateLogger("web"), ct).ConfigureAwait(false);
                 }
             }
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(DutyCentre centre, IPEndPoint? webAt, CentreWebSecurity webSecurity, CancellationToken ct)
+    private static async Task<int> RunAsync(DutyCentre centre, IPEndPoint? webAt, CentreWebSecurity webSecurity, ILogger webLogger, CancellationToken ct)
     {
         var stdout = Console.Out;
         var gate = new Lock();
@@ -242,7 +267,7 @@ internal static class CentralCommand
             {
                 try
                 {
-                    webHost = await CentreWeb.StartAsync(centre, webAt, webSecurity, ct).ConfigureAwait(false);
+                    webHost = await CentreWeb.StartAsync(centre, webAt, webSecurity, webLogger, ct).ConfigureAwait(false);
                 }
                 catch (IOException ex)
                 {

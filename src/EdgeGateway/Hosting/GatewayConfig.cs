@@ -184,9 +184,9 @@ internal sealed class GatewayConfig
             errors.Add(new(console.Field(nameof(ConsoleConfig.IdleLogoutMinutes)), $"{Console.IdleLogoutMinutes} is out of range; expected 1–240"));
         }
 
-        if (Uplink.HeartbeatSeconds is < 1 or > 3600)
+        if (Uplink.HeartbeatSeconds is < HeartbeatLimits.MinSeconds or > HeartbeatLimits.MaxSeconds)
         {
-            errors.Add(new(uplink.Field(nameof(UplinkConfig.HeartbeatSeconds)), $"{Uplink.HeartbeatSeconds} is out of range; expected 1–3600"));
+            errors.Add(new(uplink.Field(nameof(UplinkConfig.HeartbeatSeconds)), $"{Uplink.HeartbeatSeconds} is out of range; expected {HeartbeatLimits.MinSeconds}–{HeartbeatLimits.MaxSeconds} (the centre believes no longer interval)"));
         }
 
         if (Uplink.KeepAliveSeconds is < 1 or > 600)

@@ -202,7 +202,7 @@ public abstract class DutyCentreTests : IAsyncLifetime
 
     protected static byte[] Status(string state, Guid boot) => Encoding.UTF8.GetBytes($$"""{"state":"{{state}}","bootid":"{{boot:D}}"}""");
 
-    protected byte[] Heartbeat(Guid boot, int intervalSeconds) => Encoding.UTF8.GetBytes($$$"""
+    protected byte[] Heartbeat(Guid boot, long intervalSeconds) => Encoding.UTF8.GetBytes($$$"""
         {"bootid":"{{{boot:D}}}","time":"{{{DutyCentre.Wire(Time.GetUtcNow())}}}","uptime_s":5,"outbox_depth":2,"oldest_unacked_s":1.5,"clocksynced":true,"interval_s":{{{intervalSeconds}}},"states":{"path.primary":"up","sensor.hall":"ok"}}
         """);
 
@@ -361,6 +361,68 @@ public abstract class DutyCentreTests : IAsyncLifetime
         await tap.WaitUntilAsync(ms => ms.Any(m => m.Payload.Contains(lost.Id.ToString(), StringComparison.Ordinal)), TimeSpan.FromSeconds(20), "the retransmission's ack");
         Assert.Equal(2, await centre.Archive.EventCountAsync());
         Assert.Equal(AlarmStates.Delivered, (await centre.Archive.AlarmAsync(lost.Id))!.State);
+    }
+
+    [Fact]
+    public async Task A_heartbeat_claiming_an_interval_past_the_centres_bound_is_supervised_at_the_centres_own_60_s()
+    {
+        var centre = await StartCentreAsync();
+        var boot = Guid.NewGuid();
+        await PublishAsync(Topics.Status("gw-claim"), Status("online", boot));
+
+        // 2 000 000 000 s kept a dead gateway online forever; 10^12 s is past TimeSpan's range (it was a handler failure).
+        foreach (var claim in new[] { 2_000_000_000L, 1_000_000_000_000L, HeartbeatLimits.MaxSeconds + 1 })
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+            await PublishAsync(Topics.Heartbeat("gw-claim"), Heartbeat(boot, claim));
+            var at = Time.GetUtcNow();
+            await UntilAsync(async () => (await centre.Archive.GatewayAsync("gw-claim"))?.LastHeartbeatAt == at, $"heartbeat claiming {claim} s stored");
+            Assert.Equal(TimeSpan.FromSeconds(60), (await centre.Archive.GatewayAsync("gw-claim"))!.HeartbeatInterval);
+        }
+
+        Assert.Empty(await centre.Archive.RejectedAsync(10));
+        Time.Advance(TimeSpan.FromSeconds((3 * 60) + 10));
+        await centre.CheckAsync();
+        await centre.CheckAsync();
+        Assert.Equal(GatewayStates.Silent, (await centre.Archive.GatewayAsync("gw-claim"))!.State);
+        Assert.Single(await OpenOfAsync(centre, SupervisionTypes.Silent));
+
+        // The longest interval a gateway may be configured with is believed.
+        await PublishAsync(Topics.Heartbeat("gw-claim"), Heartbeat(boot, HeartbeatLimits.MaxSeconds));
+        await UntilAsync(async () => (await centre.Archive.GatewayAsync("gw-claim"))?.HeartbeatInterval == TimeSpan.FromSeconds(HeartbeatLimits.MaxSeconds), "the longest configurable interval believed");
+    }
+
+    [Fact]
+    public async Task A_gateway_cannot_store_a_huge_id_a_megabyte_message_control_characters_or_an_alarm_on_the_telemetry_topic()
+    {
+        var centre = await StartCentreAsync();
+        var boot = Guid.NewGuid();
+        var longId = new string('g', 5000);
+        await PublishAsync(Topics.Status(longId), Status("online", boot));
+        await PublishAsync(Topics.Heartbeat(longId), Heartbeat(boot, 60));
+
+        var home = new CareEventFactory("gw-claims", Time, new FixedClockSyncStatus(true));
+        var fireOnTelemetry = home.Create(CareEventKind.Fire, "smoke", "fire");
+        await PublishAsync(Topics.Events("gw-claims", EventClass.Telemetry), CloudEventCodec.Serialize(fireOnTelemetry));
+        var megabyte = home.Create(CareEventKind.HelpButton, "pendant", new string('m', 1024 * 1024));
+        await PublishAsync(Topics.Events("gw-claims", EventClass.Alarm), CloudEventCodec.Serialize(megabyte));
+        var escape = home.Create(CareEventKind.HelpButton, "pendant", "help\u001b]0;owned\u0007\u001b[2J" + new string('x', 3000));
+        await PublishAsync(Topics.Events("gw-claims", EventClass.Alarm), CloudEventCodec.Serialize(escape));
+
+        await UntilAsync(async () => (await centre.Archive.RejectedAsync(10)).Count == 4 && await centre.Archive.AlarmAsync(escape.Id) is not null, "four rejected and the bounded alarm stored");
+        var rejected = await centre.Archive.RejectedAsync(10);
+        Assert.All(rejected, r => Assert.True(r.Topic.Length <= 257 && r.Payload.Length <= 4097 && (r.Gateway?.Length ?? 0) <= 65, $"{r.Topic.Length} {r.Payload.Length}"));
+        Assert.Equal(2, rejected.Count(r => r.Reason.Contains("gateway id", StringComparison.Ordinal)));
+        Assert.Contains(rejected, r => r.Reason.Contains("came on the telemetry topic", StringComparison.Ordinal));
+        Assert.Contains(rejected, r => r.Reason.Contains("at most 65536", StringComparison.Ordinal));
+        Assert.DoesNotContain(await centre.Archive.GatewaysAsync(), g => g.Id.Length > 64);
+        Assert.Null(await centre.Archive.AlarmAsync(fireOnTelemetry.Id));
+        Assert.Null(await centre.Archive.AlarmAsync(megabyte.Id));
+
+        var alarm = (await centre.Archive.AlarmAsync(escape.Id))!;
+        Assert.True(alarm.Message.Length <= 1025, $"{alarm.Message.Length} characters stored");
+        Assert.DoesNotContain(alarm.Message, char.IsControl);
+        Assert.StartsWith("help\uFFFD]0;owned\uFFFD\uFFFD[2J", alarm.Message, StringComparison.Ordinal);
     }
 
     [Fact]
