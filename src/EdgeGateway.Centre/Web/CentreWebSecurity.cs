@@ -10,20 +10,18 @@ namespace EdgeGateway.Centre.Web;
 /// <param name="Accounts">The operator accounts (<c>--web-accounts</c>); null: no login, the operator names themselves.</param>
 public sealed record CentreWebSecurity(X509Certificate2? Certificate, OperatorAccounts? Accounts)
 {
-<<<<<<< HEAD
     /// <summary>Where a refused login is written (event 3251), and a re-read accounts file (3252, 3253).</summary>
     public ILogger Audit { get; init; } = NullLogger.Instance;
 
     /// <summary>The limits on guessing a login; null: the defaults of <see cref="LoginLimits"/>.</summary>
     public LoginLimits? Limits { get; init; }
-=======
+
     /// <summary>
     /// The host names the page is served under (<c>--web-host</c>, e.g. centre.example.org); a request naming another host
     /// is refused (421), so a name an attacker points at the centre's address (DNS rebinding) reads nothing. IP literals
     /// are always served (on loopback: loopback literals and localhost only).
     /// </summary>
     public IReadOnlyList<string> Hosts { get; init; } = [];
->>>>>>> i27-centre
 
     /// <summary>Plain HTTP, no login: loopback only.</summary>
     public static CentreWebSecurity None { get; } = new(null, null);

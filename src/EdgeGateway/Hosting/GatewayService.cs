@@ -387,7 +387,7 @@ internal sealed partial class GatewayService(
     [LoggerMessage(EventId = 1019, Level = LogLevel.Error, Message = "Config version {Version} did not start either: {Reason}")]
     private static partial void LogFallbackFailed(ILogger logger, int version, string reason);
 
-    [LoggerMessage(EventId = 1020, Level = LogLevel.Critical, Message = "Config version {Failed} could not start ({Reason}); fell back to version {Started}, now in force as version {Now}: fix the cause, then apply a corrected config")]
+    [LoggerMessage(EventId = 1025, Level = LogLevel.Critical, Message = "Config version {Failed} could not start ({Reason}); fell back to version {Started}, now in force as version {Now}: fix the cause, then apply a corrected config")]
     private static partial void LogFellBack(ILogger logger, int failed, int started, int now, string reason);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Console on {Console} unavailable: {Reason}; retrying in 5 s")]
