@@ -19,7 +19,7 @@ public sealed class TlsRefusal
 
 /// <summary>
 /// How both ends of the link (gateway and centre) connect to a broker: MQTT 5, the session the caller asks for (the gateway's
-/// persists, the centre's ends with its connection), the loaded credentials,
+/// persists, the centre's ends with its connection), a socket that acknowledges every read at once (<see cref="QuickAckStreamProvider"/>), the loaded credentials,
 /// and TLS 1.2/1.3 with our client certificate and the server checked against the pinned CA only.
 /// </summary>
 public static class BrokerClientOptions
@@ -36,6 +36,7 @@ public static class BrokerClientOptions
         ArgumentNullException.ThrowIfNull(refusal);
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(endpoint.Host, endpoint.Port)
+            .WithStreamProvider(QuickAckStreamProvider.Instance)
             .WithClientId(session.ClientId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithKeepAlivePeriod(session.KeepAlive)
