@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using EdgeGateway.Benchmarks;
 
 // Pipeline runners measure percentiles across threads, processes and a broker, which BenchmarkDotNet does not:
-//   ... -- e2e [drain]         durable accept rate, ack latency, backlog drain (real mosquitto); drain: only the drain, both broker configs
+//   ... -- e2e [drain|latency] durable accept rate, ack latency, backlog drain (real mosquitto); drain / latency [s]: only that, both broker configs
 //   ... -- latency [presses]   local alarm loop latency, idle and with a stalled uplink
 //   ... -- tls                 connect time and e2e p99, plain TCP vs mutual TLS (real mosquitto, openssl-made PKI)
 //   ... -- idle [dll] [s]      CPU and RSS of an idle 'edgegateway run' (default 60 s heartbeat)

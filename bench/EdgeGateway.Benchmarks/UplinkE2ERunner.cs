@@ -15,7 +15,8 @@ namespace EdgeGateway.Benchmarks;
 
 /// <summary>
 /// Stopwatch runner (<c>-- e2e</c>): durable accept rate vs raw synced commits, end-to-end ack latency, backlog drain;
-/// <c>-- e2e drain</c> runs only the backlog drain, against a default mosquitto and one with <c>set_tcp_nodelay true</c> side by side.
+/// <c>-- e2e drain</c> runs only the backlog drain, against a default mosquitto and one with <c>set_tcp_nodelay true</c> side by side;
+/// <c>-- e2e latency [seconds]</c> only the ack latency at 100 events/s against both (default 20 s each).
 /// </summary>
 internal static class UplinkE2ERunner
 {
@@ -29,6 +30,18 @@ internal static class UplinkE2ERunner
             if (args is [_, "drain", ..])
             {
                 await DrainSideBySideAsync(dir);
+                return 0;
+            }
+
+            if (args is [_, "latency", ..])
+            {
+                var seconds = args.Length > 2 && int.TryParse(args[2], out var s) && s is > 0 and <= 600 ? s : 20;
+                foreach (var (label, config) in new[] { ("mosquitto defaults", ""), ("mosquitto set_tcp_nodelay true", "set_tcp_nodelay true") })
+                {
+                    await using var broker = await MosquittoBroker.StartAsync(config);
+                    await LatencyAsync(broker.Url, LinkSecurity.LoopbackDemo, Path.Combine(dir, $"lat-{config.Length}"), 100, $" ({label})", seconds: seconds);
+                }
+
                 return 0;
             }
 
@@ -115,7 +128,7 @@ internal static class UplinkE2ERunner
     }
 
     /// <summary>End-to-end p50/p99 at <paramref name="rate"/> events/s against <paramref name="url"/>; returns the p99 in ms.</summary>
-    public static async Task<double> LatencyAsync(string url, LinkSecurity security, string dir, int rate, string label, LinkSecurity? centralSecurity = null, CentralAckOptions? acks = null)
+    public static async Task<double> LatencyAsync(string url, LinkSecurity security, string dir, int rate, string label, LinkSecurity? centralSecurity = null, CentralAckOptions? acks = null, int seconds = 3)
     {
         var (outbox, uplink, factory, central) = await PipelineAsync(url, security, centralSecurity ?? security, dir, $"lat-{rate}-{acks?.MaxBatch ?? 0}", acks);
         var sentAt = new ConcurrentDictionary<Guid, long>();
@@ -136,7 +149,7 @@ internal static class UplinkE2ERunner
             await Task.Delay(10);
         }
 
-        var count = Math.Min(rate * 3, 3000);
+        var count = rate * seconds;
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
@@ -151,7 +164,7 @@ internal static class UplinkE2ERunner
             await outbox.AcceptAsync(e);
         }
 
-        while (latencies.Count < count && clock.Elapsed < TimeSpan.FromSeconds(30))
+        while (latencies.Count < count && clock.Elapsed < TimeSpan.FromSeconds(seconds + 27))
         {
             await Task.Delay(20);
         }

@@ -143,7 +143,7 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
         var refusal = new TlsRefusal();
-        var options = BrokerClientOptions.For(_endpoint, _security, new BrokerSession(_clientId, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), TimeSpan.FromHours(1)), refusal);
+        var options = BrokerClientOptions.For(_endpoint, _security, Session(_clientId), refusal);
         try
         {
             await _client.ConnectAsync(options.Build(), cancellationToken).ConfigureAwait(false);
@@ -167,6 +167,18 @@ public sealed partial class CentralConsumer : IAsyncDisposable
         await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
         LogSubscribed(_logger, _endpoint, filter);
     }
+
+    /// <summary>
+    /// The centre's session ends with its connection (session expiry 0). A member of a shared group whose session outlives
+    /// it keeps being handed its share of the events, and the gateway's retransmissions of them, until the session expires:
+    /// with mosquitto an instance that never came back stranded events for the hour its session lived. Ending with the
+    /// connection, a dead member drops out of the group at once (SIGKILL) or after 1.5 × keep-alive (a host that lost power,
+    /// hence the short keep-alive: the supervisor pings every second anyway), and the retransmission lands on a live member.
+    /// Nothing is lost by not queueing for an instance that is away: the gateway retransmits every event until an instance
+    /// acks it, and the ack is sent only after the event is stored. A lone instance that restarts gets what was published
+    /// meanwhile at each gateway's next retransmission instead of from the broker's queue.
+    /// </summary>
+    private static BrokerSession Session(string clientId) => new(clientId, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.Zero);
 
     private async Task SuperviseAsync(CancellationToken ct)
     {

@@ -6,7 +6,7 @@ namespace EdgeGateway.Contract;
 /// <param name="ClientId">The MQTT client id.</param>
 /// <param name="KeepAlive">The MQTT keep-alive period.</param>
 /// <param name="Timeout">How long one request (CONNECT included) may take.</param>
-/// <param name="SessionExpiry">How long the broker keeps the persistent session (and the QoS 1 messages for it) while we are away.</param>
+/// <param name="SessionExpiry">How long the broker keeps the session (and the QoS 1 messages for it) while we are away; zero ends it with the connection (the centre's shared subscription, docs/scaling-central.md).</param>
 public sealed record BrokerSession(string ClientId, TimeSpan KeepAlive, TimeSpan Timeout, TimeSpan SessionExpiry);
 
 /// <summary>Why we refused the broker's certificate during the last handshake, or null when we did not.</summary>
@@ -18,7 +18,8 @@ public sealed class TlsRefusal
 }
 
 /// <summary>
-/// How both ends of the link (gateway and centre) connect to a broker: MQTT 5, a persistent session, the loaded credentials,
+/// How both ends of the link (gateway and centre) connect to a broker: MQTT 5, the session the caller asks for (the gateway's
+/// persists, the centre's ends with its connection), a socket that acknowledges every read at once (<see cref="QuickAckStreamProvider"/>), the loaded credentials,
 /// and TLS 1.2/1.3 with our client certificate and the server checked against the pinned CA only.
 /// </summary>
 public static class BrokerClientOptions
@@ -35,6 +36,7 @@ public static class BrokerClientOptions
         ArgumentNullException.ThrowIfNull(refusal);
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(endpoint.Host, endpoint.Port)
+            .WithStreamProvider(QuickAckStreamProvider.Instance)
             .WithClientId(session.ClientId)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithKeepAlivePeriod(session.KeepAlive)

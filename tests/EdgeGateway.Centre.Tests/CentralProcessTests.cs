@@ -105,10 +105,10 @@ public sealed class CentralProcessTests(PostgresFixture pg) : IClassFixture<Post
         Assert.False(a.HasExited || b.HasExited, $"a: {a.StdErr} b: {b.StdErr}");
     }
 
-    private static Task<MqttClientPublishResult> Publish(IMqttClient client, string topic, byte[] payload, bool retain) =>
+    internal static Task<MqttClientPublishResult> Publish(IMqttClient client, string topic, byte[] payload, bool retain) =>
         client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
 
-    private static async Task Until(Func<Task<bool>> condition, string what, CliProcess a, CliProcess b, TimeSpan? within = null)
+    internal static async Task Until(Func<Task<bool>> condition, string what, CliProcess a, CliProcess b, TimeSpan? within = null)
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
         while (!await condition())
@@ -118,6 +118,6 @@ public sealed class CentralProcessTests(PostgresFixture pg) : IClassFixture<Post
         }
     }
 
-    private static List<string> PrintedIds(params CliProcess[] centrals) =>
+    internal static List<string> PrintedIds(params CliProcess[] centrals) =>
         [.. centrals.SelectMany(c => c.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!)];
 }

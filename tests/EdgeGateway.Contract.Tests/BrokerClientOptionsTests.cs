@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using EdgeGateway.TestSupport;
 using MQTTnet;
 
@@ -27,6 +29,57 @@ public sealed class BrokerClientOptionsTests : IDisposable
         Assert.Equal("s3cret"u8.ToArray(), options.Credentials.GetPassword(options));
         var tcp = Assert.IsType<MqttClientTcpOptions>(options.ChannelOptions);
         Assert.False(tcp.TlsOptions.UseTls);
+    }
+
+    /// <summary>
+    /// A broker with Nagle on (mosquitto's default) holds its next small packet until we have acknowledged the last one; a
+    /// client that answers soon after each receive (a PUBACK) looks interactive to Linux, which then delays its ACKs by 40 ms
+    /// to piggy-back them, and every ack of ours waited that long (e2e p99 54 ms). Our sockets must have quick ACK on after
+    /// each read. A plain socket in the same exchange shows the test can tell the difference.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Integration")]
+    public async Task Our_broker_sockets_acknowledge_every_read_at_once_even_when_we_answer_each_one()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var options = BrokerClientOptions.For(MqttEndpoint.Parse($"mqtt://127.0.0.1:{port}"), new LoadedSecurity(null, null, null, null), new BrokerSession("gw-q", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), TimeSpan.FromHours(1)), new TlsRefusal()).Build();
+        var provider = Assert.IsType<MqttClientTcpOptions>(options.ChannelOptions).StreamProvider;
+        Assert.NotNull(provider);
+
+        var accepted = listener.AcceptSocketAsync();
+        await using var ours = await provider.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), CancellationToken.None);
+        using var brokerSide = await accepted;
+        var states = await QuickAckAfterEachReadAsync(ours, ((QuickAckStream)ours).Socket, brokerSide);
+        Assert.DoesNotContain(false, states);
+
+        using var plain = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var acceptedPlain = listener.AcceptSocketAsync();
+        await plain.ConnectAsync(IPAddress.Loopback, port);
+        using var brokerSidePlain = await acceptedPlain;
+        await using var plainStream = new NetworkStream(plain);
+        var plainStates = await QuickAckAfterEachReadAsync(plainStream, plain, brokerSidePlain);
+        Assert.Contains(false, plainStates);
+    }
+
+    // The broker sends a small packet, we read it and answer at once (as MQTTnet answers a PUBLISH with a PUBACK).
+    private static async Task<bool[]> QuickAckAfterEachReadAsync(Stream stream, Socket socket, Socket broker)
+    {
+        var states = new bool[5];
+        var buffer = new byte[64];
+        for (var i = 0; i < states.Length; i++)
+        {
+            await broker.SendAsync(new byte[] { 0x40, 0x02, 0x00, (byte)i });
+            Assert.Equal(4, await stream.ReadAsync(buffer));
+            var value = new byte[4];
+            socket.GetRawSocketOption(6, 12, value);
+            states[i] = BitConverter.ToInt32(value) != 0;
+            await stream.WriteAsync(new byte[] { 0x40, 0x02, 0x00, (byte)i });
+            Assert.Equal(4, await broker.ReceiveAsync(new byte[64]));
+        }
+
+        return states;
     }
 
     [Fact]
