@@ -156,50 +156,90 @@ public abstract class SqlArchive : IArchive
     }
 
     /// <inheritdoc />
-    public async Task<GatewayRecord?> RecordStatusAsync(string gateway, string state, Guid bootId, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        var now = Ms(at);
-        await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await EnsureGatewayAsync(conn, tx, gateway, now, cancellationToken).ConfigureAwait(false);
-        var known = await GatewayInAsync(conn, tx, gateway, cancellationToken).ConfigureAwait(false);
-
-        // A will published for a boot that was already replaced (session take-over) says nothing about the new one.
-        if (state == GatewayStates.Offline && known is { State: not GatewayStates.Offline, BootId: { } current } && current != bootId && known.StatusAt is not null)
-        {
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-
-        var sql = state == GatewayStates.Online
-            ? $"UPDATE gateways SET state = '{GatewayStates.Online}', bootid = @boot, status_ms = @now, offline_since_ms = NULL WHERE id = @id"
-            : $"UPDATE gateways SET state = '{GatewayStates.Offline}', bootid = @boot, status_ms = @now, offline_since_ms = COALESCE(offline_since_ms, @now) WHERE id = @id";
-        await ExecAsync(conn, tx, sql, cancellationToken, ("boot", Id(bootId)), ("now", now), ("id", gateway)).ConfigureAwait(false);
-        var record = await GatewayInAsync(conn, tx, gateway, cancellationToken).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return record;
-    }
+    public async Task<GatewayRecord?> RecordStatusAsync(string gateway, string state, Guid bootId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        (await RecordGatewayUpdatesAsync([GatewayUpdate.Status(gateway, state, bootId, replayed: false, at)], cancellationToken).ConfigureAwait(false))[0].After;
 
     /// <inheritdoc />
-    public async Task<GatewayRecord> RecordHeartbeatAsync(string gateway, HeartbeatInfo heartbeat, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<GatewayRecord> RecordHeartbeatAsync(string gateway, HeartbeatInfo heartbeat, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        (await RecordGatewayUpdatesAsync([GatewayUpdate.Beat(gateway, heartbeat, at)], cancellationToken).ConfigureAwait(false))[0].After!;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<GatewayUpdateOutcome>> RecordGatewayUpdatesAsync(IReadOnlyList<GatewayUpdate> updates, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(heartbeat);
-        var now = Ms(at);
+        ArgumentNullException.ThrowIfNull(updates);
+        var outcomes = new GatewayUpdateOutcome[updates.Count];
+        if (updates.Count == 0)
+        {
+            return outcomes;
+        }
+
         await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await EnsureGatewayAsync(conn, tx, gateway, now, cancellationToken).ConfigureAwait(false);
+
+        // Rows are locked in gateway-id order (a stable sort keeps each gateway's own order), so two instances storing the same
+        // heartbeats in differently cut batches never wait on each other in a cycle (a PostgreSQL deadlock would fail a batch).
+        foreach (var i in Enumerable.Range(0, updates.Count).OrderBy(i => updates[i].Gateway, StringComparer.Ordinal))
+        {
+            var u = updates[i] ?? throw new ArgumentException($"update {i} is null", nameof(updates));
+            outcomes[i] = u.Heartbeat is { } beat
+                ? await HeartbeatInAsync(conn, tx, u.Gateway, beat, Ms(u.At), cancellationToken).ConfigureAwait(false)
+                : await StatusInAsync(conn, tx, u, cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return outcomes;
+    }
+
+    private static async Task<GatewayUpdateOutcome> StatusInAsync(DbConnection conn, DbTransaction tx, GatewayUpdate u, CancellationToken ct)
+    {
+        var now = Ms(u.At);
+        var (before, known) = await KnownInAsync(conn, tx, u.Gateway, now, ct).ConfigureAwait(false);
+
+        // The retained birth is replayed on every reconnect of ours; it says nothing new about a boot we already follow.
+        if (u.Replayed && u.State == GatewayStates.Online && known is { BootId: { } followed, StatusAt: not null } && followed == u.BootId)
+        {
+            return new GatewayUpdateOutcome(before, null);
+        }
+
+        // A will published for a boot that was already replaced (session take-over) says nothing about the new one.
+        if (u.State == GatewayStates.Offline && known is { State: not GatewayStates.Offline, BootId: { } current } && current != u.BootId && known.StatusAt is not null)
+        {
+            return new GatewayUpdateOutcome(before, null);
+        }
+
+        var sql = u.State == GatewayStates.Online
+            ? $"UPDATE gateways SET state = '{GatewayStates.Online}', bootid = @boot, status_ms = @now, offline_since_ms = NULL WHERE id = @id RETURNING {GatewayColumns}"
+            : $"UPDATE gateways SET state = '{GatewayStates.Offline}', bootid = @boot, status_ms = @now, offline_since_ms = COALESCE(offline_since_ms, @now) WHERE id = @id RETURNING {GatewayColumns}";
+        var after = (await QueryAsync(conn, tx, sql, ReadGateway, ct, ("boot", Id(u.BootId)), ("now", now), ("id", u.Gateway)).ConfigureAwait(false)).Single();
+        return new GatewayUpdateOutcome(before, after);
+    }
+
+    private static async Task<GatewayUpdateOutcome> HeartbeatInAsync(DbConnection conn, DbTransaction tx, string gateway, HeartbeatInfo heartbeat, long now, CancellationToken ct)
+    {
+        var (before, known) = await KnownInAsync(conn, tx, gateway, now, ct).ConfigureAwait(false);
 
         // Every instance receives every heartbeat: the copy already stored (same content) changes nothing, so a lagging
         // instance neither moves the last heartbeat later (delaying silence) nor brings a gateway marked silent back.
-        await ExecAsync(conn, tx, $"""
+        var updated = await QueryAsync(conn, tx, $"""
             UPDATE gateways SET state = '{GatewayStates.Online}', offline_since_ms = NULL, bootid = @boot, heartbeat_ms = @now, heartbeat = @json,
               interval_s = @interval, outbox_depth = @depth, clock_synced = @synced WHERE id = @id AND (heartbeat IS NULL OR heartbeat <> @json)
-            """, cancellationToken,
+            RETURNING {GatewayColumns}
+            """, ReadGateway, ct,
             ("boot", Id(heartbeat.BootId)), ("now", now), ("json", heartbeat.Json), ("interval", (int)(heartbeat.Interval ?? DefaultInterval).TotalSeconds),
             ("depth", heartbeat.OutboxDepth), ("synced", heartbeat.ClockSynced ? 1 : 0), ("id", gateway)).ConfigureAwait(false);
-        var record = await GatewayInAsync(conn, tx, gateway, cancellationToken).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return record!;
+        return new GatewayUpdateOutcome(before, updated.SingleOrDefault() ?? known);
+    }
+
+    // The row before the update (null: first seen) and the row to decide on (created when missing). A known gateway costs one read.
+    private static async Task<(GatewayRecord? Before, GatewayRecord Known)> KnownInAsync(DbConnection conn, DbTransaction tx, string gateway, long now, CancellationToken ct)
+    {
+        if (await GatewayInAsync(conn, tx, gateway, ct).ConfigureAwait(false) is { } before)
+        {
+            return (before, before);
+        }
+
+        await EnsureGatewayAsync(conn, tx, gateway, now, ct).ConfigureAwait(false);
+        return (null, (await GatewayInAsync(conn, tx, gateway, ct).ConfigureAwait(false))!);
     }
 
     /// <summary>The heartbeat interval assumed for a gateway whose heartbeat does not state one (the gateway's default).</summary>
