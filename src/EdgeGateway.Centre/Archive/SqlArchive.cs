@@ -173,73 +173,108 @@ public abstract class SqlArchive : IArchive
             return outcomes;
         }
 
-        await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
         // Rows are locked in gateway-id order (a stable sort keeps each gateway's own order), so two instances storing the same
         // heartbeats in differently cut batches never wait on each other in a cycle (a PostgreSQL deadlock would fail a batch).
-        foreach (var i in Enumerable.Range(0, updates.Count).OrderBy(i => updates[i].Gateway, StringComparer.Ordinal))
+        var order = Enumerable.Range(0, updates.Count).OrderBy(i => (updates[i] ?? throw new ArgumentException($"update {i} is null", nameof(updates))).Gateway, StringComparer.Ordinal).ToArray();
+
+        // Three statements per update, each answering rows: created (the gateway is new), the row before, the row after (none:
+        // ignored). Every rule is in the statements' WHERE, not in a read-then-decide, so the whole backlog goes to PostgreSQL
+        // in one round trip and the rows it locks are held for the batch's execution only — an event of the same gateway
+        // (which updates its row too) waits milliseconds, not a round trip per heartbeat.
+        var steps = new List<(string Sql, (string Name, object? Value)[] Args)>(order.Length * 3);
+        foreach (var i in order)
         {
-            var u = updates[i] ?? throw new ArgumentException($"update {i} is null", nameof(updates));
-            outcomes[i] = u.Heartbeat is { } beat
-                ? await HeartbeatInAsync(conn, tx, u.Gateway, beat, Ms(u.At), cancellationToken).ConfigureAwait(false)
-                : await StatusInAsync(conn, tx, u, cancellationToken).ConfigureAwait(false);
+            var u = updates[i];
+            var now = Ms(u.At);
+            steps.Add(($"INSERT INTO gateways (id, state, first_seen_ms, interval_s) VALUES (@id, '{GatewayStates.Online}', @now, @interval) ON CONFLICT (id) DO NOTHING RETURNING id",
+                [("id", u.Gateway), ("now", now), ("interval", (int)DefaultInterval.TotalSeconds)]));
+            steps.Add(($"SELECT {GatewayColumns} FROM gateways WHERE id = @id", [("id", u.Gateway)]));
+            steps.Add(u.Heartbeat is { } beat ? HeartbeatSql(u.Gateway, beat, now) : StatusSql(u, now));
         }
 
+        await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var results = await RunAsync(conn, tx, steps, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        for (var k = 0; k < order.Length; k++)
+        {
+            var (created, known, after) = (results[3 * k].Count > 0, results[(3 * k) + 1].SingleOrDefault(), results[(3 * k) + 2].SingleOrDefault());
+            var heartbeat = updates[order[k]].Heartbeat is not null;
+
+            // A heartbeat whose copy is stored already changes nothing but still answers the gateway as it is.
+            outcomes[order[k]] = new GatewayUpdateOutcome(created ? null : known, after ?? (heartbeat ? known : null));
+        }
+
         return outcomes;
     }
 
-    private static async Task<GatewayUpdateOutcome> StatusInAsync(DbConnection conn, DbTransaction tx, GatewayUpdate u, CancellationToken ct)
-    {
-        var now = Ms(u.At);
-        var (before, known) = await KnownInAsync(conn, tx, u.Gateway, now, ct).ConfigureAwait(false);
-
+    private static (string, (string, object?)[]) StatusSql(GatewayUpdate u, long now) => u.State == GatewayStates.Online
         // The retained birth is replayed on every reconnect of ours; it says nothing new about a boot we already follow.
-        if (u.Replayed && u.State == GatewayStates.Online && known is { BootId: { } followed, StatusAt: not null } && followed == u.BootId)
-        {
-            return new GatewayUpdateOutcome(before, null);
-        }
+        ? ($"""
+            UPDATE gateways SET state = '{GatewayStates.Online}', bootid = @boot, status_ms = @now, offline_since_ms = NULL
+            WHERE id = @id AND NOT (@replayed = 1 AND bootid = @boot AND status_ms IS NOT NULL) RETURNING {GatewayColumns}
+            """, [("boot", Id(u.BootId)), ("now", now), ("id", u.Gateway), ("replayed", u.Replayed ? 1 : 0)])
 
         // A will published for a boot that was already replaced (session take-over) says nothing about the new one.
-        if (u.State == GatewayStates.Offline && known is { State: not GatewayStates.Offline, BootId: { } current } && current != u.BootId && known.StatusAt is not null)
+        : ($"""
+            UPDATE gateways SET state = '{GatewayStates.Offline}', bootid = @boot, status_ms = @now, offline_since_ms = COALESCE(offline_since_ms, @now)
+            WHERE id = @id AND NOT (state <> '{GatewayStates.Offline}' AND bootid IS NOT NULL AND bootid <> @boot AND status_ms IS NOT NULL) RETURNING {GatewayColumns}
+            """, [("boot", Id(u.BootId)), ("now", now), ("id", u.Gateway)]);
+
+    // Every instance receives every heartbeat: the copy already stored (same content) changes nothing, so a lagging
+    // instance neither moves the last heartbeat later (delaying silence) nor brings a gateway marked silent back.
+    private static (string, (string, object?)[]) HeartbeatSql(string gateway, HeartbeatInfo heartbeat, long now) => ($"""
+        UPDATE gateways SET state = '{GatewayStates.Online}', offline_since_ms = NULL, bootid = @boot, heartbeat_ms = @now, heartbeat = @json,
+          interval_s = @interval, outbox_depth = @depth, clock_synced = @synced WHERE id = @id AND (heartbeat IS NULL OR heartbeat <> @json)
+        RETURNING {GatewayColumns}
+        """, [("boot", Id(heartbeat.BootId)), ("now", now), ("json", heartbeat.Json), ("interval", (int)(heartbeat.Interval ?? DefaultInterval).TotalSeconds),
+        ("depth", heartbeat.OutboxDepth), ("synced", heartbeat.ClockSynced ? 1 : 0), ("id", gateway)]);
+
+    /// <summary>Runs the statements in order and returns each one's gateway rows: as one batch (one round trip) where the provider can, else one by one.</summary>
+    private static async Task<List<List<GatewayRecord>>> RunAsync(DbConnection conn, DbTransaction tx, List<(string Sql, (string Name, object? Value)[] Args)> steps, CancellationToken ct)
+    {
+        var results = new List<List<GatewayRecord>>(steps.Count);
+        if (!conn.CanCreateBatch)
         {
-            return new GatewayUpdateOutcome(before, null);
+            foreach (var (sql, args) in steps)
+            {
+                results.Add(await QueryAsync(conn, tx, sql, r => r.FieldCount == 1 ? null! : ReadGateway(r), ct, args).ConfigureAwait(false));
+            }
+
+            return results;
         }
 
-        var sql = u.State == GatewayStates.Online
-            ? $"UPDATE gateways SET state = '{GatewayStates.Online}', bootid = @boot, status_ms = @now, offline_since_ms = NULL WHERE id = @id RETURNING {GatewayColumns}"
-            : $"UPDATE gateways SET state = '{GatewayStates.Offline}', bootid = @boot, status_ms = @now, offline_since_ms = COALESCE(offline_since_ms, @now) WHERE id = @id RETURNING {GatewayColumns}";
-        var after = (await QueryAsync(conn, tx, sql, ReadGateway, ct, ("boot", Id(u.BootId)), ("now", now), ("id", u.Gateway)).ConfigureAwait(false)).Single();
-        return new GatewayUpdateOutcome(before, after);
-    }
-
-    private static async Task<GatewayUpdateOutcome> HeartbeatInAsync(DbConnection conn, DbTransaction tx, string gateway, HeartbeatInfo heartbeat, long now, CancellationToken ct)
-    {
-        var (before, known) = await KnownInAsync(conn, tx, gateway, now, ct).ConfigureAwait(false);
-
-        // Every instance receives every heartbeat: the copy already stored (same content) changes nothing, so a lagging
-        // instance neither moves the last heartbeat later (delaying silence) nor brings a gateway marked silent back.
-        var updated = await QueryAsync(conn, tx, $"""
-            UPDATE gateways SET state = '{GatewayStates.Online}', offline_since_ms = NULL, bootid = @boot, heartbeat_ms = @now, heartbeat = @json,
-              interval_s = @interval, outbox_depth = @depth, clock_synced = @synced WHERE id = @id AND (heartbeat IS NULL OR heartbeat <> @json)
-            RETURNING {GatewayColumns}
-            """, ReadGateway, ct,
-            ("boot", Id(heartbeat.BootId)), ("now", now), ("json", heartbeat.Json), ("interval", (int)(heartbeat.Interval ?? DefaultInterval).TotalSeconds),
-            ("depth", heartbeat.OutboxDepth), ("synced", heartbeat.ClockSynced ? 1 : 0), ("id", gateway)).ConfigureAwait(false);
-        return new GatewayUpdateOutcome(before, updated.SingleOrDefault() ?? known);
-    }
-
-    // The row before the update (null: first seen) and the row to decide on (created when missing). A known gateway costs one read.
-    private static async Task<(GatewayRecord? Before, GatewayRecord Known)> KnownInAsync(DbConnection conn, DbTransaction tx, string gateway, long now, CancellationToken ct)
-    {
-        if (await GatewayInAsync(conn, tx, gateway, ct).ConfigureAwait(false) is { } before)
+        await using var batch = conn.CreateBatch();
+        batch.Transaction = tx;
+        foreach (var (sql, args) in steps)
         {
-            return (before, before);
+            var cmd = batch.CreateBatchCommand();
+            cmd.CommandText = sql;
+            foreach (var (name, value) in args)
+            {
+                var p = cmd.CreateParameter();
+                p.ParameterName = name;
+                p.Value = value ?? DBNull.Value;
+                cmd.Parameters.Add(p);
+            }
+
+            batch.BatchCommands.Add(cmd);
         }
 
-        await EnsureGatewayAsync(conn, tx, gateway, now, ct).ConfigureAwait(false);
-        return (null, (await GatewayInAsync(conn, tx, gateway, ct).ConfigureAwait(false))!);
+        await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        do
+        {
+            var rows = new List<GatewayRecord>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                rows.Add(reader.FieldCount == 1 ? null! : ReadGateway(reader));
+            }
+
+            results.Add(rows);
+        }
+        while (await reader.NextResultAsync(ct).ConfigureAwait(false));
+
+        return results.Count == steps.Count ? results : throw new InvalidOperationException($"the archive answered {results.Count} result sets for {steps.Count} statements");
     }
 
     /// <summary>The heartbeat interval assumed for a gateway whose heartbeat does not state one (the gateway's default).</summary>
