@@ -25,7 +25,7 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly CentralAckOptions _ackOptions;
     private readonly Channel<(string GatewayId, Guid EventId)> _toAck = Channel.CreateUnbounded<(string, Guid)>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<(string Topic, byte[] Payload, bool Retained)> _followed = Channel.CreateUnbounded<(string, byte[], bool)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<FollowedMessage> _followed = Channel.CreateUnbounded<FollowedMessage>(new UnboundedChannelOptions { SingleReader = true });
     private Task? _supervisor;
     private Task? _acker;
     private Task? _follower;
@@ -74,8 +74,26 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     /// </summary>
     public event Func<CareEvent, byte[], Task>? EventArrived;
 
-    /// <summary>Raised for a status, heartbeat or reply message of any gateway (topic, payload, retained); only with <see cref="FollowGateways"/>.</summary>
+    /// <summary>Raised for a command reply or a path's birth or will (status/primary, status/secondary) of any gateway (topic, payload, retained), in the receive handler; only with <see cref="FollowGateways"/>.</summary>
     public event Func<string, byte[], bool, Task>? GatewayMessageReceived;
+
+    /// <summary>
+    /// Raised in the receive handler as each status or heartbeat arrives, before it is queued for <see cref="GatewayMessagesReceived"/>:
+    /// what must be known at once (a heartbeat's deadline) is known before the backlog is stored. Keep it quick: events wait behind it.
+    /// </summary>
+    public event Action<FollowedMessage>? GatewayMessageQueued;
+
+    /// <summary>
+    /// Raised with the status and heartbeat messages queued since the last call (at most <see cref="MaxFollowBatch"/>), in arrival
+    /// order, so that a backlog is stored in one transaction; only with <see cref="FollowGateways"/>.
+    /// </summary>
+    public event Func<IReadOnlyList<FollowedMessage>, Task>? GatewayMessagesReceived;
+
+    /// <summary>The most status and heartbeat messages handed to <see cref="GatewayMessagesReceived"/> at once.</summary>
+    public const int MaxFollowBatch = 500;
+
+    /// <summary>The clock that stamps <see cref="FollowedMessage.ReceivedAt"/>: the duty centre sets its own, so supervision reads one clock.</summary>
+    internal TimeProvider Clock { get; set; } = TimeProvider.System;
 
     /// <summary>Raised for an event that cannot be decoded (topic, payload, reason); it is not acked (there is no id to ack).</summary>
     public event Func<string, byte[], string, Task>? Rejected;
@@ -111,8 +129,9 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     /// <summary>
     /// Handles status and heartbeats in arrival order, beside the receive handler: MQTTnet runs that handler one message
     /// at a time, so storing thousands of births and heartbeats inline held every event (and its alarm) behind them — the
-    /// scale bench measured a minute at 10 000 gateways. Losing this queue in a crash loses nothing: status is retained and
-    /// every instance follows every gateway, heartbeats come again.
+    /// scale bench measured a minute at 10 000 gateways. Whatever queued while the last batch was stored goes in the next
+    /// one (one transaction, not one per message: on a loaded machine that backlog put silent alarms 14 s late). Losing this
+    /// queue in a crash loses nothing: status is retained and every instance follows every gateway, heartbeats come again.
     /// </summary>
     private async Task FollowLoopAsync()
     {
@@ -128,15 +147,20 @@ public sealed partial class CentralConsumer : IAsyncDisposable
 
     private async Task FollowAsync(CancellationToken ct)
     {
+        var batch = new List<FollowedMessage>();
         while (await _followed.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
         {
-            while (!ct.IsCancellationRequested && _followed.Reader.TryRead(out var m))
+            while (!ct.IsCancellationRequested && batch.Count < MaxFollowBatch && _followed.Reader.TryRead(out var m))
             {
-                if (GatewayMessageReceived is { } follow)
-                {
-                    await GuardAsync(() => follow(m.Topic, m.Payload, m.Retained), m.Topic).ConfigureAwait(false);
-                }
+                batch.Add(m);
             }
+
+            if (batch.Count > 0 && GatewayMessagesReceived is { } follow)
+            {
+                await GuardAsync(() => follow(batch), batch[0].Topic).ConfigureAwait(false);
+            }
+
+            batch = [];
         }
     }
 
@@ -224,13 +248,15 @@ public sealed partial class CentralConsumer : IAsyncDisposable
         if (!topic.Contains("/events/", StringComparison.Ordinal))
         {
             // Replies stay inline (cheap, and an operator waits for them); the rest must not hold up the events.
-            if (GatewayMessageReceived is { } follow && topic.EndsWith("/replies", StringComparison.Ordinal))
+            if (GatewayMessageReceived is { } follow && (topic.EndsWith("/replies", StringComparison.Ordinal) || Topics.PathOfStatus(topic) is not null))
             {
                 await GuardAsync(() => follow(topic, payload, args.ApplicationMessage.Retain), topic).ConfigureAwait(false);
             }
-            else if (GatewayMessageReceived is not null)
+            else if (GatewayMessagesReceived is not null)
             {
-                _followed.Writer.TryWrite((topic, payload, args.ApplicationMessage.Retain));
+                var followed = new FollowedMessage(topic, payload, args.ApplicationMessage.Retain, Clock.GetUtcNow());
+                GatewayMessageQueued?.Invoke(followed);
+                _followed.Writer.TryWrite(followed);
             }
 
             return;
@@ -462,6 +488,13 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Ignored a malformed event on {Topic}: {Error}")]
     private static partial void LogMalformed(ILogger logger, string topic, string error);
 }
+
+/// <summary>A status or heartbeat message as the consumer received it.</summary>
+/// <param name="Topic">Its topic.</param>
+/// <param name="Payload">Its payload.</param>
+/// <param name="Retained">The broker replayed it as the retained message.</param>
+/// <param name="ReceivedAt">When it arrived (not when it was handled: a backlog must not move a gateway's deadline).</param>
+public sealed record FollowedMessage(string Topic, byte[] Payload, bool Retained, DateTimeOffset ReceivedAt);
 
 /// <summary>The centre's memory of recently seen event ids, shared by the consumers of both paths' brokers.</summary>
 public sealed class CentralDedup

@@ -68,8 +68,10 @@ public sealed partial class DutyCentre : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Gateway, string Path), CentralConsumer> _heardVia = new();
     private readonly Dictionary<CentralConsumer, bool> _sight = []; // each consumer's connection at the last pass (under _checking)
     private readonly SemaphoreSlim _checking = new(1, 1);
+    private readonly ConcurrentDictionary<string, Heard> _heard = new(StringComparer.Ordinal);
     private DateTimeOffset _connectedSince;
     private DateTimeOffset _lastGapCheck = DateTimeOffset.MinValue;
+    private long _backlog;
     private long _nextDueTicks = long.MaxValue; // UTC ticks; heartbeats move it from other threads
     private TaskCompletionSource? _wake;
     private Task? _loop;
@@ -95,8 +97,22 @@ public sealed partial class DutyCentre : IAsyncDisposable
         {
             c.EventArrived += OnEventAsync;
             var via = c;
+            c.Clock = _time;
+
+            // A command reply and a path's birth or will are few and handled as they arrive (a path's word needs the
+            // consumer it came through); status and heartbeats go through the follow queue and are stored in batches.
             c.GatewayMessageReceived += (topic, payload, retained) =>
-                Topics.PathOfStatus(topic) is { } path ? OnPathStatusAsync(via, topic, path, payload, retained) : OnGatewayMessageAsync(topic, payload, retained);
+            {
+                if (Topics.PathOfStatus(topic) is { } path)
+                {
+                    return OnPathStatusAsync(via, topic, path, payload, retained);
+                }
+
+                OnReply(payload);
+                return Task.CompletedTask;
+            };
+            c.GatewayMessageQueued += OnGatewayMessageQueued;
+            c.GatewayMessagesReceived += OnGatewayMessagesAsync;
             c.Rejected += (topic, payload, reason) => RejectAsync(topic, payload, reason);
         }
     }
@@ -112,6 +128,9 @@ public sealed partial class DutyCentre : IAsyncDisposable
 
     /// <summary>This instance's live changes.</summary>
     public ChangeFeed Changes { get; } = new();
+
+    /// <summary>Status and heartbeat messages received and not yet stored (the follow queues' backlog, the batch being written included).</summary>
+    public long FollowBacklog => Interlocked.Read(ref _backlog);
 
     /// <summary>Raised once per event the archive had not recorded before (the CLI prints it).</summary>
     public event Func<CareEvent, Task>? EventRecorded;
@@ -258,11 +277,15 @@ public sealed partial class DutyCentre : IAsyncDisposable
 
     private async Task SuperviseAsync(GatewayRecord g, DateTimeOffset now, CancellationToken ct)
     {
+        // What was received but may not be stored yet (the follow queue's backlog) counts as much as what is.
+        var heard = _heard.TryGetValue(g.Id, out var h) ? h : default;
         if (g.State == GatewayStates.Offline && g.OfflineSince is { } since)
         {
-            if (since + _options.OfflineGrace > now)
+            // A birth or heartbeat received after the will says it is back; bounded, so one that is never stored still alarms.
+            var offlineAt = Max(since, heard.At) + _options.OfflineGrace;
+            if (offlineAt > now)
             {
-                Due(since + _options.OfflineGrace);
+                Due(offlineAt);
             }
             else
             {
@@ -277,7 +300,7 @@ public sealed partial class DutyCentre : IAsyncDisposable
             var last = Max(g.LastHeartbeatAt ?? g.StatusAt ?? g.FirstSeen, _connectedSince);
 
             // The pass starts SilentLead early so that the alarm is stored within the budget, not a pass's duration after it.
-            var silentAt = last + SilenceBudget(g.HeartbeatInterval);
+            var silentAt = Max(last + SilenceBudget(g.HeartbeatInterval), heard.SilentAt);
             if (silentAt > now)
             {
                 Due(silentAt);
@@ -471,83 +494,162 @@ public sealed partial class DutyCentre : IAsyncDisposable
         }
     }
 
-    private async Task OnGatewayMessageAsync(string topic, byte[] payload, bool retained)
+    /// <summary>
+    /// At receipt, before the message waits in the follow queue: supervision learns the heartbeat's deadline (and that the
+    /// gateway spoke) now, so a backlog can neither raise a false silent or offline alarm nor, stored late, delay a true one.
+    /// </summary>
+    private void OnGatewayMessageQueued(FollowedMessage m)
     {
-        var gateway = Topics.GatewayIdOf(topic);
-        var kind = topic[(topic.LastIndexOf('/') + 1)..];
-        if (gateway is null)
+        Interlocked.Increment(ref _backlog);
+        if (Topics.GatewayIdOf(m.Topic) is not { } gateway)
         {
             return;
         }
 
-        if (CareEventFactory.GatewayIdProblem(gateway) is not null)
-        {
-            await RejectAsync(topic, payload, $"{PrintableText.Of(kind, 40)}: gateway id '{PrintableText.Of(gateway, 80)}' is invalid: expected 1–64 characters of a–z, 0–9, '-' or '_'").ConfigureAwait(false);
-            return;
-        }
-
-        if (kind == "replies")
-        {
-            OnReply(payload);
-            return;
-        }
-
-        var now = _time.GetUtcNow();
+        var silentAt = DateTimeOffset.MinValue;
         try
         {
-            if (kind == "status")
+            if (m.Topic.EndsWith("/heartbeat", StringComparison.Ordinal))
             {
-                if (payload.Length == 0)
-                {
-                    return; // A cleared retained status (decommissioned gateway).
-                }
-
-                var (state, boot) = GatewayMessages.ReadStatus(payload);
-                var known = await Archive.GatewayAsync(gateway).ConfigureAwait(false);
-
-                // The retained birth is replayed on every reconnect of ours; it says nothing new about a boot we already follow.
-                if (retained && state == GatewayStates.Online && known is { BootId: { } b, StatusAt: not null } && b == boot)
-                {
-                    return;
-                }
-
-                var record = await Archive.RecordStatusAsync(gateway, state, boot, now).ConfigureAwait(false);
-                if (record is null)
-                {
-                    return;
-                }
-
-                Changes.Publish(new CentreChange("gateway", null, record));
-                if (state == GatewayStates.Online)
-                {
-                    await BackAsync(gateway, now).ConfigureAwait(false);
-                }
+                silentAt = m.ReceivedAt + SilenceBudget(BelievedHeartbeat(gateway, m.Payload, log: false).Interval ?? _options.DefaultHeartbeatInterval);
             }
-            else if (kind == "heartbeat")
+            else if (!m.Topic.EndsWith("/status", StringComparison.Ordinal) || m.Payload.Length == 0 || GatewayMessages.ReadStatus(m.Payload).State != GatewayStates.Online)
             {
-                var heartbeat = GatewayMessages.ReadHeartbeat(payload, _options.MaxHeartbeatInterval, out var refused);
-                if (refused is { } claimed)
-                {
-                    // Supervised by the centre's own expectation for a home, not switched off by one claim.
-                    heartbeat = heartbeat with { Interval = _options.DefaultHeartbeatInterval };
-                    LogHeartbeatClaimRefused(_logger, gateway, claimed, (long)_options.MaxHeartbeatInterval.TotalSeconds, (long)_options.DefaultHeartbeatInterval.TotalSeconds);
-                }
-
-                var before = await Archive.GatewayAsync(gateway).ConfigureAwait(false);
-                var record = await Archive.RecordHeartbeatAsync(gateway, heartbeat, now).ConfigureAwait(false);
-                Changes.Publish(new CentreChange("gateway", null, record));
-
-                // Recorded after the archive write: a pass that starts later reads the heartbeat; one that started earlier gets this.
-                Due(now + SilenceBudget(record.HeartbeatInterval));
-                if ((before is null || before.State != GatewayStates.Online) && record.State == GatewayStates.Online)
-                {
-                    await BackAsync(gateway, now).ConfigureAwait(false);
-                }
+                return;
             }
         }
-        catch (FormatException ex)
+        catch (FormatException)
         {
-            await RejectAsync(topic, payload, $"{kind}: {ex.Message}").ConfigureAwait(false);
+            return; // Rejected, with the reason, when its batch is stored.
+        }
+
+        var heard = new Heard(m.ReceivedAt, silentAt);
+        _heard.AddOrUpdate(gateway, heard, (_, was) => new Heard(Max(was.At, heard.At), Max(was.SilentAt, heard.SilentAt)));
+        if (silentAt != DateTimeOffset.MinValue)
+        {
+            Due(silentAt);
+        }
+    }
+
+    /// <summary>
+    /// A heartbeat as the centre believes it: an interval claim beyond <see cref="DutyCentreOptions.MaxHeartbeatInterval"/>
+    /// is supervised at the centre's own expectation for a home, so one claim cannot switch supervision off.
+    /// </summary>
+    private HeartbeatInfo BelievedHeartbeat(string gateway, byte[] payload, bool log)
+    {
+        var heartbeat = GatewayMessages.ReadHeartbeat(payload, _options.MaxHeartbeatInterval, out var refused);
+        if (refused is not { } claimed)
+        {
+            return heartbeat;
+        }
+
+        if (log)
+        {
+            LogHeartbeatClaimRefused(_logger, gateway, claimed, (long)_options.MaxHeartbeatInterval.TotalSeconds, (long)_options.DefaultHeartbeatInterval.TotalSeconds);
+        }
+
+        return heartbeat with { Interval = _options.DefaultHeartbeatInterval };
+    }
+
+    /// <summary>Stores a backlog of status and heartbeats in one archive transaction, then tells the page and clears what came back.</summary>
+    private async Task OnGatewayMessagesAsync(IReadOnlyList<FollowedMessage> batch)
+    {
+        try
+        {
+            await StoreAsync(batch).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Add(ref _backlog, -batch.Count);
+        }
+    }
+
+    private async Task StoreAsync(IReadOnlyList<FollowedMessage> batch)
+    {
+        var updates = new List<GatewayUpdate>(batch.Count);
+        foreach (var m in batch)
+        {
+            var gateway = Topics.GatewayIdOf(m.Topic);
+            var kind = m.Topic[(m.Topic.LastIndexOf('/') + 1)..];
+            if (gateway is null)
+            {
+                continue;
+            }
+
+            if (kind == "replies")
+            {
+                OnReply(m.Payload);
+                continue;
+            }
+
+            if (CareEventFactory.GatewayIdProblem(gateway) is not null)
+            {
+                await RejectAsync(m.Topic, m.Payload, $"{PrintableText.Of(kind, 40)}: gateway id '{PrintableText.Of(gateway, 80)}' is invalid: expected 1–64 characters of a–z, 0–9, '-' or '_'").ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                if (kind == "status" && m.Payload.Length > 0)
+                {
+                    var (state, boot) = GatewayMessages.ReadStatus(m.Payload);
+                    updates.Add(GatewayUpdate.Status(gateway, state, boot, m.Retained, m.ReceivedAt));
+                }
+                else if (kind == "heartbeat")
+                {
+                    updates.Add(GatewayUpdate.Beat(gateway, BelievedHeartbeat(gateway, m.Payload, log: true), m.ReceivedAt));
+                }
+
+                // An empty status is a cleared retained one (a decommissioned gateway): nothing to record.
+            }
+            catch (FormatException ex)
+            {
+                await RejectAsync(m.Topic, m.Payload, $"{kind}: {ex.Message}").ConfigureAwait(false);
+            }
+        }
+
+        IReadOnlyList<GatewayUpdateOutcome> outcomes;
+        try
+        {
+            outcomes = await Archive.RecordGatewayUpdatesAsync(updates).ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException ex) when (updates.Count > 1)
+        {
+            // One message the database will not take must not cost the rest of the backlog: store them one by one.
+            LogBatchFailed(_logger, updates.Count, ex.Message);
+            var one = new List<GatewayUpdateOutcome>(updates.Count);
+            foreach (var u in updates)
+            {
+                try
+                {
+                    one.Add((await Archive.RecordGatewayUpdatesAsync([u]).ConfigureAwait(false))[0]);
+                }
+                catch (System.Data.Common.DbException single)
+                {
+                    LogUpdateFailed(_logger, u.Gateway, single.Message);
+                    one.Add(new GatewayUpdateOutcome(null, null));
+                }
+            }
+
+            outcomes = one;
+        }
+
+        for (var i = 0; i < updates.Count; i++)
+        {
+            var (u, (before, after)) = (updates[i], outcomes[i]);
+            if (after is null)
+            {
+                continue; // A stale will, a replayed birth, or not stored.
+            }
+
+            Changes.Publish(new CentreChange("gateway", null, after));
+            var back = u.Heartbeat is null
+                ? u.State == GatewayStates.Online
+                : (before is null || before.State != GatewayStates.Online) && after.State == GatewayStates.Online;
+            if (back)
+            {
+                await BackAsync(u.Gateway, u.At).ConfigureAwait(false);
+            }
         }
     }
 
@@ -621,6 +723,12 @@ public sealed partial class DutyCentre : IAsyncDisposable
         if (gateway is null || payload.Length == 0)
         {
             return; // A cleared retained status (decommissioned gateway).
+        }
+
+        if (CareEventFactory.GatewayIdProblem(gateway) is not null)
+        {
+            await RejectAsync(topic, payload, $"status/{PrintableText.Of(path, 40)}: gateway id '{PrintableText.Of(gateway, 80)}' is invalid: expected 1–64 characters of a–z, 0–9, '-' or '_'").ConfigureAwait(false);
+            return;
         }
 
         string state;
@@ -894,6 +1002,9 @@ public sealed partial class DutyCentre : IAsyncDisposable
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
+    /// <summary>The last birth or heartbeat received from a gateway, and the silence deadline of its last heartbeat.</summary>
+    private readonly record struct Heard(DateTimeOffset At, DateTimeOffset SilentAt);
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -938,6 +1049,12 @@ public sealed partial class DutyCentre : IAsyncDisposable
 
     [LoggerMessage(EventId = 3270, Level = LogLevel.Warning, Message = "Heartbeat of {Gateway} claims an interval of {Claimed} s, more than the {Max} s believed; supervised at {Default} s")]
     private static partial void LogHeartbeatClaimRefused(ILogger logger, string gateway, long claimed, long max, long @default);
+
+    [LoggerMessage(EventId = 3208, Level = LogLevel.Warning, Message = "Storing {Count} status and heartbeat messages in one transaction failed ({Reason}); storing them one by one")]
+    private static partial void LogBatchFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(EventId = 3209, Level = LogLevel.Error, Message = "Status or heartbeat of {Gateway} not stored (the next one is): {Reason}")]
+    private static partial void LogUpdateFailed(ILogger logger, string gateway, string reason);
 
     [LoggerMessage(EventId = 3206, Level = LogLevel.Warning, Message = "Command {Type} to {Gateway} not sent: {Reason}")]
     private static partial void LogCommandFailed(ILogger logger, string type, string gateway, string reason);

@@ -33,6 +33,13 @@ public interface IArchive : IAsyncDisposable
     /// <summary>Records a heartbeat (the gateway is online again if it was not); a copy of the stored heartbeat (same content, another instance's) changes nothing.</summary>
     Task<GatewayRecord> RecordHeartbeatAsync(string gateway, HeartbeatInfo heartbeat, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records a backlog of status and heartbeat messages in one transaction (one commit instead of one per message), each
+    /// gateway's in the order given and with the same rules as <see cref="RecordStatusAsync"/> and <see cref="RecordHeartbeatAsync"/>;
+    /// a replayed birth of the boot already followed is ignored. Returns one outcome per update, in the order given.
+    /// </summary>
+    Task<IReadOnlyList<GatewayUpdateOutcome>> RecordGatewayUpdatesAsync(IReadOnlyList<GatewayUpdate> updates, CancellationToken cancellationToken = default);
+
     /// <summary>Moves <paramref name="gateway"/> from online to silent; false when it was not online (any more).</summary>
     Task<bool> MarkSilentAsync(string gateway, DateTimeOffset at, CancellationToken cancellationToken = default);
 

@@ -201,29 +201,8 @@ public abstract class SqlArchive : IArchive
     }
 
     /// <inheritdoc />
-    public async Task<GatewayRecord?> RecordStatusAsync(string gateway, string state, Guid bootId, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        var now = Ms(at);
-        await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await EnsureGatewayAsync(conn, tx, gateway, now, cancellationToken).ConfigureAwait(false);
-        var known = await GatewayInAsync(conn, tx, gateway, cancellationToken).ConfigureAwait(false);
-
-        // A will published for a boot that was already replaced (session take-over) says nothing about the new one.
-        if (state == GatewayStates.Offline && known is { State: not GatewayStates.Offline, BootId: { } current } && current != bootId && known.StatusAt is not null)
-        {
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-
-        var sql = state == GatewayStates.Online
-            ? $"UPDATE gateways SET state = '{GatewayStates.Online}', bootid = @boot, status_ms = @now, offline_since_ms = NULL WHERE id = @id"
-            : $"UPDATE gateways SET state = '{GatewayStates.Offline}', bootid = @boot, status_ms = @now, offline_since_ms = COALESCE(offline_since_ms, @now) WHERE id = @id";
-        await ExecAsync(conn, tx, sql, cancellationToken, ("boot", Id(bootId)), ("now", now), ("id", gateway)).ConfigureAwait(false);
-        var record = await GatewayInAsync(conn, tx, gateway, cancellationToken).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return record;
-    }
+    public async Task<GatewayRecord?> RecordStatusAsync(string gateway, string state, Guid bootId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        (await RecordGatewayUpdatesAsync([GatewayUpdate.Status(gateway, state, bootId, replayed: false, at)], cancellationToken).ConfigureAwait(false))[0].After;
 
     /// <inheritdoc />
     public async Task<GatewayRecord?> RecordPathStatusAsync(string gateway, string path, string state, Guid bootId, DateTimeOffset at, CancellationToken cancellationToken = default)
@@ -253,25 +232,143 @@ public abstract class SqlArchive : IArchive
     }
 
     /// <inheritdoc />
-    public async Task<GatewayRecord> RecordHeartbeatAsync(string gateway, HeartbeatInfo heartbeat, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<GatewayRecord> RecordHeartbeatAsync(string gateway, HeartbeatInfo heartbeat, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        (await RecordGatewayUpdatesAsync([GatewayUpdate.Beat(gateway, heartbeat, at)], cancellationToken).ConfigureAwait(false))[0].After!;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<GatewayUpdateOutcome>> RecordGatewayUpdatesAsync(IReadOnlyList<GatewayUpdate> updates, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(heartbeat);
-        var now = Ms(at);
+        ArgumentNullException.ThrowIfNull(updates);
+        var outcomes = new GatewayUpdateOutcome[updates.Count];
+        if (updates.Count == 0)
+        {
+            return outcomes;
+        }
+
+        // Rows are locked in gateway-id order (a stable sort keeps each gateway's own order), so two instances storing the same
+        // heartbeats in differently cut batches never wait on each other in a cycle (a PostgreSQL deadlock would fail a batch).
+        var order = Enumerable.Range(0, updates.Count).OrderBy(i => (updates[i] ?? throw new ArgumentException($"update {i} is null", nameof(updates))).Gateway, StringComparer.Ordinal).ToArray();
+
+        // Three statements per update, each answering rows: created (the gateway is new), the row before, the row after (none:
+        // ignored). Every rule is in the statements' WHERE, not in a read-then-decide, so the whole backlog goes to PostgreSQL
+        // in one round trip and the rows it locks are held for the batch's execution only — an event of the same gateway
+        // (which updates its row too) waits milliseconds, not a round trip per heartbeat.
+        var steps = new List<(string Sql, (string Name, object? Value)[] Args)>(order.Length * 3);
+        foreach (var i in order)
+        {
+            var u = updates[i];
+            var now = Ms(u.At);
+            steps.Add(($"INSERT INTO gateways (id, state, first_seen_ms, interval_s) VALUES (@id, '{GatewayStates.Online}', @now, @interval) ON CONFLICT (id) DO NOTHING RETURNING id",
+                [("id", u.Gateway), ("now", now), ("interval", (int)DefaultInterval.TotalSeconds)]));
+            steps.Add(($"SELECT {GatewayColumns} FROM gateways WHERE id = @id", [("id", u.Gateway)]));
+            steps.Add(u.Heartbeat is { } beat ? HeartbeatSql(u.Gateway, beat, now) : StatusSql(u, now));
+        }
+
         await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await EnsureGatewayAsync(conn, tx, gateway, now, cancellationToken).ConfigureAwait(false);
-
-        // Every instance receives every heartbeat: the copy already stored (same content) changes nothing, so a lagging
-        // instance neither moves the last heartbeat later (delaying silence) nor brings a gateway marked silent back.
-        await ExecAsync(conn, tx, $"""
-            UPDATE gateways SET state = '{GatewayStates.Online}', offline_since_ms = NULL, bootid = @boot, heartbeat_ms = @now, heartbeat = @json,
-              interval_s = @interval, outbox_depth = @depth, clock_synced = @synced WHERE id = @id AND (heartbeat IS NULL OR heartbeat <> @json)
-            """, cancellationToken,
-            ("boot", Id(heartbeat.BootId)), ("now", now), ("json", heartbeat.Json), ("interval", (int)(heartbeat.Interval ?? DefaultInterval).TotalSeconds),
-            ("depth", heartbeat.OutboxDepth), ("synced", heartbeat.ClockSynced ? 1 : 0), ("id", gateway)).ConfigureAwait(false);
-        var record = await GatewayInAsync(conn, tx, gateway, cancellationToken).ConfigureAwait(false);
+        var results = await RunAsync(conn, tx, steps, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return record!;
+        for (var k = 0; k < order.Length; k++)
+        {
+            var (created, known, after) = (results[3 * k].Count > 0, results[(3 * k) + 1].SingleOrDefault(), results[(3 * k) + 2].SingleOrDefault());
+            var heartbeat = updates[order[k]].Heartbeat is not null;
+
+            // A heartbeat whose copy is stored already changes nothing but still answers the gateway as it is.
+            outcomes[order[k]] = new GatewayUpdateOutcome(created ? null : known, after ?? (heartbeat ? known : null));
+        }
+
+        return await WithPathsAsync(conn, outcomes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The gateway rows of a batch with their paths (two-path homes only: one query, none when no home has paths).</summary>
+    private static async Task<GatewayUpdateOutcome[]> WithPathsAsync(DbConnection conn, GatewayUpdateOutcome[] outcomes, CancellationToken ct)
+    {
+        var ids = outcomes.SelectMany(o => new[] { o.Before?.Id, o.After?.Id }).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        if (ids.Length == 0)
+        {
+            return outcomes;
+        }
+
+        var names = string.Join(", ", ids.Select((_, i) => $"@g{i}"));
+        var args = ids.Select((id, i) => ($"g{i}", (object?)id)).ToArray();
+        var paths = (await QueryAsync(conn, null, $"SELECT gateway, {PathColumns} FROM gateway_paths WHERE gateway IN ({names}) ORDER BY gateway, path", r => (Gateway: r.GetString(0), Path: ReadPath(r, 1)), ct, args).ConfigureAwait(false))
+            .ToLookup(p => p.Gateway, p => p.Path, StringComparer.Ordinal);
+        if (paths.Count == 0)
+        {
+            return outcomes;
+        }
+
+        GatewayRecord? With(GatewayRecord? g) => g is not null && paths.Contains(g.Id) ? g with { Paths = [.. paths[g.Id]] } : g;
+        return [.. outcomes.Select(o => new GatewayUpdateOutcome(With(o.Before), With(o.After)))];
+    }
+
+    private static (string, (string, object?)[]) StatusSql(GatewayUpdate u, long now) => u.State == GatewayStates.Online
+        // The retained birth is replayed on every reconnect of ours; it says nothing new about a boot we already follow.
+        ? ($"""
+            UPDATE gateways SET state = '{GatewayStates.Online}', bootid = @boot, status_ms = @now, offline_since_ms = NULL
+            WHERE id = @id AND NOT (@replayed = 1 AND bootid = @boot AND status_ms IS NOT NULL) RETURNING {GatewayColumns}
+            """, [("boot", Id(u.BootId)), ("now", now), ("id", u.Gateway), ("replayed", u.Replayed ? 1 : 0)])
+
+        // A will published for a boot that was already replaced (session take-over) says nothing about the new one.
+        : ($"""
+            UPDATE gateways SET state = '{GatewayStates.Offline}', bootid = @boot, status_ms = @now, offline_since_ms = COALESCE(offline_since_ms, @now)
+            WHERE id = @id AND NOT (state <> '{GatewayStates.Offline}' AND bootid IS NOT NULL AND bootid <> @boot AND status_ms IS NOT NULL) RETURNING {GatewayColumns}
+            """, [("boot", Id(u.BootId)), ("now", now), ("id", u.Gateway)]);
+
+    // Every instance receives every heartbeat: the copy already stored (same content) changes nothing, so a lagging
+    // instance neither moves the last heartbeat later (delaying silence) nor brings a gateway marked silent back.
+    private static (string, (string, object?)[]) HeartbeatSql(string gateway, HeartbeatInfo heartbeat, long now) => ($"""
+        UPDATE gateways SET state = '{GatewayStates.Online}', offline_since_ms = NULL, bootid = @boot, heartbeat_ms = @now, heartbeat = @json,
+          interval_s = @interval, outbox_depth = @depth, clock_synced = @synced WHERE id = @id AND (heartbeat IS NULL OR heartbeat <> @json)
+        RETURNING {GatewayColumns}
+        """, [("boot", Id(heartbeat.BootId)), ("now", now), ("json", heartbeat.Json), ("interval", (int)(heartbeat.Interval ?? DefaultInterval).TotalSeconds),
+        ("depth", heartbeat.OutboxDepth), ("synced", heartbeat.ClockSynced ? 1 : 0), ("id", gateway)]);
+
+    /// <summary>Runs the statements in order and returns each one's gateway rows: as one batch (one round trip) where the provider can, else one by one.</summary>
+    private static async Task<List<List<GatewayRecord>>> RunAsync(DbConnection conn, DbTransaction tx, List<(string Sql, (string Name, object? Value)[] Args)> steps, CancellationToken ct)
+    {
+        var results = new List<List<GatewayRecord>>(steps.Count);
+        if (!conn.CanCreateBatch)
+        {
+            foreach (var (sql, args) in steps)
+            {
+                results.Add(await QueryAsync(conn, tx, sql, r => r.FieldCount == 1 ? null! : ReadGateway(r), ct, args).ConfigureAwait(false));
+            }
+
+            return results;
+        }
+
+        await using var batch = conn.CreateBatch();
+        batch.Transaction = tx;
+        foreach (var (sql, args) in steps)
+        {
+            var cmd = batch.CreateBatchCommand();
+            cmd.CommandText = sql;
+            foreach (var (name, value) in args)
+            {
+                var p = cmd.CreateParameter();
+                p.ParameterName = name;
+                p.Value = value ?? DBNull.Value;
+                cmd.Parameters.Add(p);
+            }
+
+            batch.BatchCommands.Add(cmd);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        do
+        {
+            var rows = new List<GatewayRecord>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                rows.Add(reader.FieldCount == 1 ? null! : ReadGateway(reader));
+            }
+
+            results.Add(rows);
+        }
+        while (await reader.NextResultAsync(ct).ConfigureAwait(false));
+
+        return results.Count == steps.Count ? results : throw new InvalidOperationException($"the archive answered {results.Count} result sets for {steps.Count} statements");
     }
 
     /// <summary>The heartbeat interval assumed for a gateway whose heartbeat does not state one (the gateway's default).</summary>

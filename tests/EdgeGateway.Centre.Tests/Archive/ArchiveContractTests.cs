@@ -198,6 +198,36 @@ public abstract class ArchiveContractTests
     }
 
     [Fact]
+    public async Task A_batch_of_status_and_heartbeats_keeps_each_gateways_order_and_answers_in_the_order_given()
+    {
+        await using var archive = await OpenAsync();
+        var (boot, next) = (Guid.NewGuid(), Guid.NewGuid());
+        static HeartbeatInfo Beat(Guid boot, int second) =>
+            new(boot, T0.AddSeconds(second), 0, true, TimeSpan.FromSeconds(5), $$$"""{"bootid":"{{{boot:D}}}","time":"{{{T0.AddSeconds(second):O}}}","states":{}}""");
+
+        // Given out of gateway order (the archive writes in id order): each gateway's own order must still hold.
+        var outcomes = await archive.RecordGatewayUpdatesAsync(
+        [
+            GatewayUpdate.Beat("gw-z", Beat(boot, 0), T0),
+            GatewayUpdate.Status("gw-a", GatewayStates.Online, boot, replayed: false, T0),
+            GatewayUpdate.Status("gw-z", GatewayStates.Offline, boot, replayed: false, T0.AddSeconds(1)),
+            GatewayUpdate.Status("gw-a", GatewayStates.Online, boot, replayed: true, T0.AddSeconds(2)),
+            GatewayUpdate.Beat("gw-z", Beat(next, 3), T0.AddSeconds(3)),
+            GatewayUpdate.Status("gw-a", GatewayStates.Offline, next, replayed: false, T0.AddSeconds(4)),
+        ]);
+
+        Assert.Equal(6, outcomes.Count);
+        Assert.Equal((null, GatewayStates.Online), (outcomes[0].Before, outcomes[0].After!.State));
+        Assert.Equal(("gw-a", GatewayStates.Online, T0), (outcomes[1].After!.Id, outcomes[1].After!.State, outcomes[1].After!.StatusAt));
+        Assert.Equal((GatewayStates.Online, GatewayStates.Offline, T0.AddSeconds(1)), (outcomes[2].Before!.State, outcomes[2].After!.State, outcomes[2].After!.OfflineSince));
+        Assert.Null(outcomes[3].After); // the replayed birth of the boot followed changes nothing
+        Assert.Equal((GatewayStates.Offline, GatewayStates.Online, next, T0.AddSeconds(3)), (outcomes[4].Before!.State, outcomes[4].After!.State, outcomes[4].After!.BootId, outcomes[4].After!.LastHeartbeatAt));
+        Assert.Null(outcomes[5].After); // another boot's will
+        Assert.Equal((GatewayStates.Online, T0), ((await archive.GatewayAsync("gw-a"))!.State, (await archive.GatewayAsync("gw-a"))!.StatusAt));
+        Assert.Empty(await archive.RecordGatewayUpdatesAsync([]));
+    }
+
+    [Fact]
     public async Task An_old_boots_will_after_the_new_boots_birth_does_not_take_the_gateway_offline()
     {
         await using var archive = await OpenAsync();

@@ -32,6 +32,41 @@ public sealed class SqliteDutyCentreTests : DutyCentreTests
         await cmd.ExecuteNonQueryAsync();
     }
 
+    protected override async Task<IAsyncDisposable> HoldWritesAsync()
+    {
+        // SQLite has one writer at a time: an open BEGIN IMMEDIATE makes every other writer wait (busy timeout) until it ends.
+        var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir, "centre.db")};Pooling=false");
+        await conn.OpenAsync();
+        await using var begin = conn.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE";
+        await begin.ExecuteNonQueryAsync();
+        return conn; // Closing it rolls back.
+    }
+
+    /// <summary>
+    /// The commit records in the write-ahead log, read from the file: a frame whose "database size after commit" field is
+    /// non-zero ends a transaction (sqlite.org/fileformat.html, 4.1); only frames with the header's salts are of this log.
+    /// </summary>
+    protected override async Task<long> CommitsAsync()
+    {
+        byte[] wal;
+        await using (var f = new FileStream(Path.Combine(_dir, "centre.db-wal"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            wal = new byte[f.Length];
+            await f.ReadExactlyAsync(wal);
+        }
+
+        var pageSize = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(wal.AsSpan(8));
+        var salts = wal.AsSpan(16, 8).ToArray();
+        long commits = 0;
+        for (var frame = 32; frame + 24 + pageSize <= wal.Length && wal.AsSpan(frame + 8, 8).SequenceEqual(salts); frame += 24 + pageSize)
+        {
+            commits += System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(wal.AsSpan(frame + 4)) != 0 ? 1 : 0;
+        }
+
+        return commits;
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
@@ -58,6 +93,25 @@ public sealed class PostgresDutyCentreTests(PostgresFixture pg) : DutyCentreTest
         await conn.OpenAsync();
         await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync();
+    }
+
+    protected override async Task<IAsyncDisposable> HoldWritesAsync()
+    {
+        // Reads (SELECT) go on; an insert or update of a gateway waits for the lock.
+        var conn = new Npgsql.NpgsqlConnection(_database);
+        await conn.OpenAsync();
+        await using var lockTable = new Npgsql.NpgsqlCommand("BEGIN; LOCK TABLE gateways, alarms IN EXCLUSIVE MODE", conn);
+        await lockTable.ExecuteNonQueryAsync();
+        return conn; // Closing it rolls back.
+    }
+
+    /// <summary>Write transactions so far: each is given a transaction id, and txid_current() takes the next one (so +1 per call).</summary>
+    protected override async Task<long> CommitsAsync()
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(_database);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("SELECT txid_current()", conn);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]
@@ -158,6 +212,12 @@ public abstract class DutyCentreTests : IAsyncLifetime
 
     /// <summary>Runs <paramref name="sql"/> on the archive's database from outside the centre (to take a table away and give it back).</summary>
     protected abstract Task ExecuteAsync(string sql);
+
+    /// <summary>Makes the centre's writes to the gateways (and alarms) wait until the result is disposed: a slow archive, on demand.</summary>
+    protected abstract Task<IAsyncDisposable> HoldWritesAsync();
+
+    /// <summary>A counter of the archive's committed write transactions, read from the database itself.</summary>
+    protected abstract Task<long> CommitsAsync();
 
     public async Task InitializeAsync()
     {
@@ -270,6 +330,67 @@ public abstract class DutyCentreTests : IAsyncLifetime
 
         await PublishAsync(Topics.Heartbeat("gw-2"), Heartbeat(boot, 5));
         await UntilAsync(async () => (await OpenOfAsync(centre, SupervisionTypes.Silent)).Count == 0 && (await centre.Archive.GatewayAsync("gw-2"))!.State == GatewayStates.Online, "back from silent");
+    }
+
+    [Fact]
+    public async Task A_backlog_of_heartbeats_is_stored_in_fewer_transactions_than_heartbeats()
+    {
+        var centre = await StartCentreAsync();
+        var homes = Enumerable.Range(0, 40).Select(i => (Id: $"gw-h{i:00}", Boot: Guid.NewGuid())).ToList();
+        await PublishAsync(Topics.Heartbeat("gw-h-first"), Heartbeat(Guid.NewGuid(), 5));
+        await UntilAsync(async () => await centre.Archive.GatewayAsync("gw-h-first") is not null && centre.FollowBacklog == 0, "the log exists");
+
+        // The archive is slow (writes held): the heartbeats arrive meanwhile and queue, as on a loaded machine.
+        long before;
+        await using (await HoldWritesAsync())
+        {
+            foreach (var (id, boot) in homes)
+            {
+                await PublishAsync(Topics.Heartbeat(id), Heartbeat(boot, 5));
+            }
+
+            await UntilAsync(() => Task.FromResult(centre.FollowBacklog == homes.Count), "every heartbeat received and waiting");
+            before = await CommitsAsync();
+        }
+
+        await UntilAsync(async () => centre.FollowBacklog == 0 && (await centre.Archive.GatewaysAsync()).Count(g => g.Id.StartsWith("gw-h", StringComparison.Ordinal) && g.LastHeartbeatAt is not null) == homes.Count + 1, "all stored");
+        var commits = await CommitsAsync() - before;
+        Assert.True(commits < homes.Count / 4, $"{homes.Count} queued heartbeats took {commits} transactions");
+    }
+
+    [Fact]
+    public async Task A_heartbeat_waiting_behind_a_backlog_is_never_declared_silent()
+    {
+        var centre = await StartCentreAsync();
+        var boot = Guid.NewGuid();
+        await PublishAsync(Topics.Heartbeat("gw-q"), Heartbeat(boot, 5));
+        await UntilAsync(async () => (await centre.Archive.GatewayAsync("gw-q"))?.LastHeartbeatAt == T0, "first heartbeat stored");
+
+        Task check;
+        await using (await HoldWritesAsync())
+        {
+            // The next heartbeat is received on time but cannot be stored yet.
+            Time.Advance(TimeSpan.FromSeconds(20));
+            await PublishAsync(Topics.Heartbeat("gw-q"), Heartbeat(boot, 5));
+            await UntilAsync(() => Task.FromResult(centre.FollowBacklog == 1), "the heartbeat received and waiting");
+
+            // 26 s after the stored heartbeat (past 3 × 5 s + 10 s), 6 s after the one in the queue. A pass that believed the
+            // archive alone would declare silence (and wait on the held write to record it); give it the time to do so.
+            Time.Advance(TimeSpan.FromSeconds(6));
+            check = centre.CheckAsync();
+            await Task.WhenAny(check, Task.Delay(TimeSpan.FromSeconds(2)));
+        }
+
+        await check;
+        await UntilAsync(async () => centre.FollowBacklog == 0 && (await centre.Archive.GatewayAsync("gw-q"))?.LastHeartbeatAt == T0.AddSeconds(20), "the queued heartbeat stored, at its arrival time");
+        await centre.CheckAsync();
+        Assert.Empty(await OpenOfAsync(centre, SupervisionTypes.Silent));
+        Assert.Equal(GatewayStates.Online, (await centre.Archive.GatewayAsync("gw-q"))!.State);
+
+        // Received at T0 + 20 s: silent 24.5 s later, not 24.5 s after it was stored.
+        Time.Advance(TimeSpan.FromSeconds(19));
+        await centre.CheckAsync();
+        Assert.Single(await OpenOfAsync(centre, SupervisionTypes.Silent));
     }
 
     [Fact]

@@ -301,6 +301,45 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
         ContractValidator.AssertValid(ContractSchema.CommandReply, status.Reply);
     }
 
+    [Fact]
+    public async Task A_real_heartbeat_carries_every_documented_state_and_matches_the_strict_schema()
+    {
+        // A home that checks everything a heartbeat can report: power (a DC UPS), the 4G modem (healthy), the board.
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var mmcli = TestSupport.Modem.FakeMmcli.Start("healthy");
+        var config = WriteConfig(broker.Url, c =>
+        {
+            c.Devices.Modem = new Devices.Configuration.ModemConfig { CheckMinutes = 10, MinSignalPercent = 20 };
+            c.Devices.Board = new Devices.Configuration.BoardConfig { CheckSeconds = 10 };
+            return c;
+        });
+
+        // Power is added to the file by hand: GatewayConfig.ToJson writes PowerConfig's computed effective_address, which the reader refuses.
+        var file = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!;
+        file["devices"]!["power"] = new System.Text.Json.Nodes.JsonObject { ["source"] = "dc-ups", ["ac_ok_pin"] = SimulatedHome.AcOkPin, ["poll_seconds"] = 1 };
+        File.WriteAllText(config, file.ToJsonString());
+        var endpoint = EdgeGateway.Contract.MqttEndpoint.Parse(broker.Url);
+        await using var tap = await MqttTap.ConnectAsync(endpoint.Host, endpoint.Port);
+        await using var gateway = CliProcess.StartWith(new Dictionary<string, string> { ["PATH"] = mmcli.PathWithFakeFirst }, "run", "--config", config);
+        await WaitForLineAsync(gateway, "Alarm loop armed");
+
+        static bool Complete(WireMessage w) => w.Topic == "edgegateway/v1/run-test/heartbeat" && w.Payload.Contains("\"modem\":\"ok\"", StringComparison.Ordinal)
+            && w.Payload.Contains("\"board.free_percent\"", StringComparison.Ordinal) && w.Payload.Contains("\"power.supply\"", StringComparison.Ordinal);
+        await tap.WaitUntilAsync(m => m.Any(Complete), TimeSpan.FromSeconds(60), "a heartbeat after the modem, power and board checks");
+        var heartbeat = tap.Messages.Last(Complete);
+        output.WriteLine(heartbeat.Payload);
+        ContractValidator.AssertValid(ContractSchema.Heartbeat, heartbeat.Payload);
+
+        using var doc = JsonDocument.Parse(heartbeat.Payload);
+        var keys = doc.RootElement.GetProperty("states").EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.Superset(new HashSet<string>(["power", "power.supply", "modem", "modem.state", "modem.registration", "board", "board.free_mb", "board.free_percent", "link", "path.primary", "buzzer", "led", "alarms"], StringComparer.Ordinal), keys);
+
+        // Whatever the gateway emits is documented: a new state key must come with its schema entry (and docs/events.md).
+        using var schema = JsonDocument.Parse(File.ReadAllText(ContractValidator.FileOf(ContractSchema.Heartbeat)));
+        var documented = schema.RootElement.GetProperty("properties").GetProperty("states").GetProperty("properties").EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(keys.Except(documented));
+    }
+
     /// <summary>Sends a command as the centre and waits for its reply and, unless <paramref name="eventTopicSuffix"/> is null, the event it causes.</summary>
     private static async Task<(string Reply, string Event)> CommandAsync(string url, string type, string? eventTopicSuffix)
     {
