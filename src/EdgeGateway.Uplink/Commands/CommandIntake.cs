@@ -8,10 +8,10 @@ namespace EdgeGateway.Uplink.Commands;
 public sealed record CommandIntakeOptions
 {
     /// <summary>Commands per second one sender (<c>by</c>) may send, sustained; alarm commands are not counted.</summary>
-    public double PerSenderPerSecond { get; init; } = 5;
+    public double PerSenderPerSecond { get; init; } = 10;
 
     /// <summary>Commands one sender may send at once after a quiet spell (a nurse's page asking status for several things).</summary>
-    public int PerSenderBurst { get; init; } = 30;
+    public int PerSenderBurst { get; init; } = 50;
 
     /// <summary>Senders tracked at once; the ones beyond share one allowance (names are free to invent).</summary>
     public int MaxSenders { get; init; } = 64;
