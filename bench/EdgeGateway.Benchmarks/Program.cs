@@ -7,6 +7,7 @@ using EdgeGateway.Benchmarks;
 //   ... -- tls                 connect time and e2e p99, plain TCP vs mutual TLS (real mosquitto, openssl-made PKI)
 //   ... -- idle [dll] [s]      CPU and RSS of an idle 'edgegateway run' (default 60 s heartbeat)
 //   ... -- fifo [--minutes N]  accelerometer samples lost to scheduling, dedicated reader thread vs pool timer (load it: stress-ng --cpu 2)
+//   ... -- command-flood [s] [rate]  alarm.acknowledge carried out / answered during a status.request flood (real mosquitto, issue 27)
 //   ... -- central-scale [--gateways N] [--interval S] ...  N gateways against 2 central processes on PostgreSQL: event → stored, SIGKILL, silent alarms
 // Everything else is a micro-benchmark: dotnet run -c Release --project bench/EdgeGateway.Benchmarks -- --filter '*Name*'
 if (args is ["e2e", ..])
@@ -32,6 +33,11 @@ if (args is ["fifo", ..])
 if (args is ["central-scale", ..])
 {
     return await CentralScaleRunner.RunAsync(args);
+}
+
+if (args is ["command-flood", ..])
+{
+    return await CommandFloodRunner.RunAsync(args);
 }
 
 if (args is ["latency", ..])

@@ -108,14 +108,15 @@ internal sealed partial class CommandEnvelopeCheck(TimeProvider time, IClockSync
         }
 
         // An unsynchronised clock may be far behind (1970): the cap would refuse every command when it is needed most.
-        if (synced && command.Expires > now + options.MaxLifetime)
+        // The window then keeps the id for its horizon of monotonic time, whatever the command claims.
+        if (synced && command.Expires > now + window.Horizon)
         {
-            throw Invalid("expires", $"{Utc(command.Expires)} is more than {options.MaxLifetime.TotalMinutes:0} minutes ahead of gateway time {Utc(now)}");
+            throw Invalid("expires", $"{Utc(command.Expires)} is more than {window.Horizon.TotalMinutes:0} minutes ahead of gateway time {Utc(now)}");
         }
 
-        if (!window.TryRemember(command.Id, command.Expires, now, out var reason, out var refusal))
+        if (!window.TryRemember(command.Id, command.Expires, synced, out var refusal))
         {
-            throw new CommandRejection(reason == CommandReplayRefusal.WindowFull ? CommandErrorCodes.Refused : CommandErrorCodes.Replayed, "id", refusal!);
+            throw new CommandRejection(CommandErrorCodes.Replayed, "id", refusal!);
         }
     }
 

@@ -22,9 +22,49 @@ public sealed partial class CommandHandler(CommandProcessor processor, ICommandR
     /// <summary>Processes one received payload and publishes its reply; returns the outcome for displays and tests.</summary>
     public async Task<CommandOutcome> HandleAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
+        var outcome = Carry(payload);
+        await PublishAsync(outcome, cancellationToken).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>Processes one payload (carrying the command out when it passes every check) and logs the outcome; publishes nothing.</summary>
+    public CommandOutcome Carry(ReadOnlyMemory<byte> payload)
+    {
         ArgumentNullException.ThrowIfNull(processor);
+        return Logged(processor.Process(payload));
+    }
+
+    /// <summary>Refuses one payload unprocessed (<c>refused</c>, naming <paramref name="reason"/>) and logs it; publishes nothing.</summary>
+    public CommandOutcome Refuse(ReadOnlyMemory<byte> payload, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(processor);
+        return Logged(processor.Refuse(payload, reason));
+    }
+
+    /// <summary>Publishes the reply of <paramref name="outcome"/>; a reply that cannot be published is logged, never thrown.</summary>
+    public async Task PublishAsync(CommandOutcome outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
         ArgumentNullException.ThrowIfNull(replies);
-        var outcome = processor.Process(payload);
+        try
+        {
+            await replies.PublishReplyAsync(outcome.Reply, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            ReportLost(outcome, ex.Message);
+        }
+    }
+
+    /// <summary>Logs that the reply of <paramref name="outcome"/> was not published, and why.</summary>
+    public void ReportLost(CommandOutcome outcome, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        LogReplyLost(logger, outcome.CommandId ?? "(unreadable)", reason);
+    }
+
+    private CommandOutcome Logged(CommandOutcome outcome)
+    {
         if (outcome.Ok)
         {
             LogCommandDone(logger, outcome.CommandId, outcome.Type);
@@ -37,15 +77,6 @@ public sealed partial class CommandHandler(CommandProcessor processor, ICommandR
         if (processor.Window.LastPersistError is { } persist)
         {
             LogReplayWindowNotSaved(logger, persist);
-        }
-
-        try
-        {
-            await replies.PublishReplyAsync(outcome.Reply, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogReplyLost(logger, outcome.CommandId ?? "(unreadable)", ex.Message);
         }
 
         return outcome;

@@ -15,9 +15,6 @@ public sealed record CommandProcessorOptions
     /// <summary>Deeper JSON is refused as malformed (a command needs depth 3).</summary>
     public int MaxDepth { get; init; } = 16;
 
-    /// <summary>With a synchronised clock, a command may not expire further ahead than this; bounds the replay window.</summary>
-    public TimeSpan MaxLifetime { get; init; } = TimeSpan.FromHours(1);
-
     /// <summary>History entries returned when <c>config.history</c> gives no limit.</summary>
     public int DefaultHistoryLimit { get; init; } = 20;
 }
@@ -121,6 +118,27 @@ public sealed class CommandProcessor
             {
                 return _reply.Error(ctx, r);
             }
+        }
+    }
+
+    /// <summary>Answers one payload <c>refused</c> with <paramref name="reason"/> without carrying it out (a sender over its limit); the reply names the command when its id can be read.</summary>
+    public CommandOutcome Refuse(ReadOnlyMemory<byte> payload, string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        lock (_gate)
+        {
+            var ctx = new CommandReplyWriter.Context();
+            try
+            {
+                using var doc = _envelope.Parse(payload);
+                _ = CommandEnvelopeCheck.Read(doc.RootElement, ctx);
+            }
+            catch (CommandRejection)
+            {
+                // Only the id and type were wanted; the refusal below is the answer either way.
+            }
+
+            return _reply.Error(ctx, new CommandRejection(CommandErrorCodes.Refused, null, reason));
         }
     }
 

@@ -26,17 +26,27 @@ internal sealed class CentreCommands : ITestAlarm, IStatusProvider, ICommandRepl
     public static void Attach(Gateway gateway, IClockSyncStatus clock, ConfigStore store, string dataDir, ILogger logger, TimeProvider time)
     {
         var commands = new CentreCommands(gateway, clock, store);
+        var window = new CommandReplayWindow(time, path: Path.Combine(dataDir, "seen-commands"));
         var processor = new CommandProcessor(
             gateway.Home.Events.GatewayId,
             time,
             clock,
-            new CommandReplayWindow(path: Path.Combine(dataDir, "seen-commands")),
+            window,
             new AlarmLoopCommands(gateway.Home.Loop),
             commands,
             commands,
             new CentreConfiguration(store));
-        var handler = new CommandHandler(processor, commands, logger);
-        gateway.Uplink.CommandReceived += payload => handler.HandleAsync(payload, CancellationToken.None);
+        var intake = new CommandIntake(new CommandHandler(processor, commands, logger), time, logger);
+        gateway.Uplink.CommandReceived += payload =>
+        {
+            intake.Offer(payload);
+            return Task.CompletedTask;
+        };
+        gateway.StopWith("command intake", async () =>
+        {
+            await intake.DisposeAsync().ConfigureAwait(false);
+            window.Dispose();
+        });
     }
 
     public Task PublishReplyAsync(ReadOnlyMemory<byte> reply, CancellationToken cancellationToken) =>

@@ -21,6 +21,7 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
     private readonly string _dataDir;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<(string Part, Task Task)> _tasks = [];
+    private readonly List<(string Part, Func<ValueTask> Stop)> _attached = [];
     private ITimer? _healthTimer;
     private GracefulShutdown? _shutdown;
     private int _disposed;
@@ -79,6 +80,9 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
 
     /// <summary>Milliseconds from process start until the alarm loop was armed.</summary>
     public long ArmedAfterMs { get; private set; }
+
+    /// <summary>Stops <paramref name="stop"/> when the gateway stops, after its own tasks (a part attached from outside, such as the command intake).</summary>
+    internal void StopWith(string part, Func<ValueTask> stop) => _attached.Add((part, stop));
 
     /// <summary>Builds the home and opens the outbox through <see cref="GatewayBuilder"/>; nothing runs yet.</summary>
     public static Gateway Create(GatewayConfig config, string dataDir, IClockSyncStatus clock, ILoggerFactory loggers, TimeProvider time) =>
@@ -218,6 +222,11 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
                 {
                 }
             }).ConfigureAwait(false);
+        }
+
+        foreach (var (part, stop) in _attached)
+        {
+            await teardown.StepAsync(part, stop).ConfigureAwait(false);
         }
 
         // What the loop produced but the pump had not stored yet is stored now: a stop or a config rebuild loses no event.

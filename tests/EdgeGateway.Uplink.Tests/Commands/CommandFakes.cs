@@ -49,10 +49,14 @@ internal sealed class FakeTestAlarm : ITestAlarm
 {
     public List<(string By, string? Message, Guid Id)> Sent { get; } = [];
 
+    /// <summary>When set, a test alarm waits for it: holds the one command worker while a test queues others behind it.</summary>
+    public ManualResetEventSlim? Hold { get; set; }
+
     public Task<TestAlarmResult> SendAsync(TestAlarmRequest request, CancellationToken cancellationToken)
     {
         var eventId = Guid.CreateVersion7();
         Sent.Add((request.By, request.Message, eventId));
+        Hold?.Wait(TimeSpan.FromSeconds(30), cancellationToken);
         return Task.FromResult(TestAlarmResult.Raised(eventId));
     }
 }
@@ -171,7 +175,7 @@ internal sealed class CommandRig
     public CommandRig(bool clockSynced = true, string? windowPath = null, CommandProcessorOptions? options = null)
     {
         Clock = new FixedClockSyncStatus(clockSynced);
-        Window = new CommandReplayWindow(path: windowPath);
+        Window = new CommandReplayWindow(Time, path: windowPath);
         Status = new FakeStatus(Alarms, Config);
         Processor = new CommandProcessor("home-7", Time, Clock, Window, Alarms, TestAlarm, Status, Config, options);
     }

@@ -136,22 +136,6 @@ public sealed class CommandProcessorTests
     }
 
     [Fact]
-    public void The_replay_window_refuses_new_commands_when_full_rather_than_forget_an_unexpired_id()
-    {
-        var window = new CommandReplayWindow(capacity: 2);
-        var now = CommandRig.Start;
-        Assert.True(window.TryRemember("a", now.AddMinutes(5), now, out _));
-        Assert.True(window.TryRemember("b", now.AddMinutes(5), now, out _));
-        Assert.False(window.TryRemember("c", now.AddMinutes(5), now, out var refusal));
-        Assert.Contains("full", refusal, StringComparison.Ordinal);
-        Assert.False(window.TryRemember("c", now.AddMinutes(5), now, out var reason, out _));
-        Assert.Equal(CommandReplayRefusal.WindowFull, reason);
-        Assert.False(window.TryRemember("a", now.AddMinutes(5), now, out reason, out _));
-        Assert.Equal(CommandReplayRefusal.Replayed, reason);
-        Assert.True(window.TryRemember("c", now.AddMinutes(10), now.AddMinutes(6), out _));
-    }
-
-    [Fact]
     public void An_expiry_beyond_the_lifetime_cap_is_refused_while_the_clock_is_synchronised_but_not_when_it_may_be_behind()
     {
         var far = CommandRig.Command(CommandTypes.StatusRequest, expires: CommandRig.Start.AddHours(5));
@@ -226,7 +210,7 @@ public sealed class CommandProcessorTests
     public void An_action_that_throws_gets_a_failed_reply_and_the_processor_keeps_working()
     {
         var rig = new CommandRig();
-        var processor = new CommandProcessor("home-7", rig.Time, rig.Clock, new CommandReplayWindow(), rig.Alarms, rig.TestAlarm, new ThrowingStatus(), rig.Config);
+        var processor = new CommandProcessor("home-7", rig.Time, rig.Clock, new CommandReplayWindow(rig.Time), rig.Alarms, rig.TestAlarm, new ThrowingStatus(), rig.Config);
         var failed = Error(processor.Process(System.Text.Encoding.UTF8.GetBytes(CommandRig.Command(CommandTypes.StatusRequest))), CommandErrorCodes.Failed);
         Assert.Contains("disk gone", failed.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.True(processor.Process(System.Text.Encoding.UTF8.GetBytes(CommandRig.Command(CommandTypes.AlarmTest))).Ok);
