@@ -61,6 +61,8 @@ public sealed class PowerConfig
     public List<string> ShutdownCommand { get; set; } = ["systemctl", "poweroff"];
 
     /// <summary>The I2C address in use, the source's default when none is given.</summary>
+    /// <remarks>Derived, so never written: a file written by <c>ToJson</c> must load again, and the file has no such key.</remarks>
+    [System.Text.Json.Serialization.JsonIgnore]
     public int EffectiveAddress => Address ?? (Source == "pijuice" ? 0x14 : 0x42);
 
     /// <summary>The monitor's options.</summary>
