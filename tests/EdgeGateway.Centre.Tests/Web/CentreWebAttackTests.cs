@@ -56,23 +56,7 @@ public sealed class CentreWebAttackTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _http.Dispose();
-        if (_web is not null)
-        {
-            await _web.DisposeAsync();
-        }
-
-        if (_centre is not null)
-        {
-            await _centre.DisposeAsync();
-        }
-
-        if (_archive is not null)
-        {
-            await _archive.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
+        await CentreTeardown.RunAsync(_dir, _web, _centre, _archive);
     }
 
     private string Own => $"http://127.0.0.1:{_web!.Url.Port}";

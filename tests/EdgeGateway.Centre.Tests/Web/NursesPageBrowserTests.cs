@@ -44,28 +44,7 @@ public sealed class NursesPageBrowserTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_web is not null)
-        {
-            await _web.DisposeAsync();
-        }
-
-        if (_centre is not null)
-        {
-            await _centre.DisposeAsync();
-        }
-
-        if (_archive is not null)
-        {
-            await _archive.DisposeAsync();
-        }
-
-        if (_broker is not null)
-        {
-            await _broker.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
+        await CentreTeardown.RunAsync(_dir, _web, _centre, _archive, _broker);
     }
 
     private ChromeDriver StartBrowser(int width, int height, bool phone = false) => StartBrowser(_dir, width, height, phone);

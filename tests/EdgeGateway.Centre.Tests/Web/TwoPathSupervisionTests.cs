@@ -49,31 +49,7 @@ public sealed class TwoPathSupervisionTests(ITestOutputHelper output) : IAsyncLi
     public async Task DisposeAsync()
     {
         _http.Dispose();
-        if (_web is not null)
-        {
-            await _web.DisposeAsync();
-        }
-
-        if (_centre is not null)
-        {
-            await _centre.DisposeAsync();
-        }
-
-        if (_archive is not null)
-        {
-            await _archive.DisposeAsync();
-        }
-
-        foreach (var broker in new[] { _primary, _secondary })
-        {
-            if (broker is not null)
-            {
-                await broker.DisposeAsync();
-            }
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
+        await CentreTeardown.RunAsync(_dir, _web, _centre, _archive, _primary, _secondary);
     }
 
     [Fact]
