@@ -8,16 +8,21 @@ namespace EdgeGateway.Uplink.Mqtt;
 /// <remarks>
 /// The persistent session delivers commands queued while we were away right after the CONNACK, which can be before
 /// the host has attached its handler (a start, a config rebuild). The broker counts a command as delivered once we
-/// have it, so it is held here until a handler attaches, never dropped.
+/// have it, so it is held here until a handler attaches, never dropped. Such a command is also answered before the link
+/// counts as up (it still subscribes and publishes its birth), so a reply waits for a path rather than being lost.
 /// </remarks>
-internal sealed class CommandRelay(string gatewayId, Func<IMqttClient?> activeClient)
+internal sealed class CommandRelay(string gatewayId, Func<IMqttClient?> activeClient, TimeProvider time)
 {
     /// <summary>At most this many commands wait for a handler; more than that many unhandled means none is coming.</summary>
     internal const int MaxWaiting = 64;
 
+    /// <summary>How long a reply waits for a path to carry it before it is given up (and logged as lost).</summary>
+    internal static readonly TimeSpan PathWait = TimeSpan.FromSeconds(30);
+
     private readonly Lock _gate = new();
     private readonly Queue<byte[]> _waiting = new();
     private Func<byte[], Task>? _handler;
+    private TaskCompletionSource _routeChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A command from the centre arrived (raw payload); commands that came before the first handler are handed to it.</summary>
     public event Func<byte[], Task>? CommandReceived
@@ -74,11 +79,14 @@ internal sealed class CommandRelay(string gatewayId, Func<IMqttClient?> activeCl
     // Commands are handled off the MQTT receive thread: a slow command (config apply) must not stall acks.
     private static void Dispatch(Func<byte[], Task> handler, byte[] payload) => _ = Task.Run(() => handler(payload));
 
-    /// <summary>Publishes a command reply (QoS 1, not retained) on the path in use.</summary>
-    /// <exception cref="InvalidOperationException">No path is connected.</exception>
+    /// <summary>The router changed which path carries events: replies waiting for a path look again.</summary>
+    public void RouteChanged() => Interlocked.Exchange(ref _routeChanged, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    /// <summary>Publishes a command reply (QoS 1, not retained) on the path in use, waiting up to <see cref="PathWait"/> for one.</summary>
+    /// <exception cref="InvalidOperationException">No path came up within <see cref="PathWait"/>.</exception>
     public async Task PublishReplyAsync(byte[] payload, CancellationToken cancellationToken)
     {
-        var client = activeClient() ?? throw new InvalidOperationException("no uplink path is connected");
+        var client = await PathAsync(cancellationToken).ConfigureAwait(false);
         await client.PublishAsync(
             new MqttApplicationMessageBuilder()
                 .WithTopic(Topics.Replies(gatewayId))
@@ -86,5 +94,29 @@ internal sealed class CommandRelay(string gatewayId, Func<IMqttClient?> activeCl
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .Build(),
             cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IMqttClient> PathAsync(CancellationToken cancellationToken)
+    {
+        using var limit = new CancellationTokenSource(PathWait, time);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        while (true)
+        {
+            // Taken before the look, so a change between the two still wakes us.
+            var changed = Volatile.Read(ref _routeChanged).Task;
+            if (activeClient() is { } client)
+            {
+                return client;
+            }
+
+            try
+            {
+                await changed.WaitAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new InvalidOperationException($"no uplink path came up within {PathWait.TotalSeconds:0} s");
+            }
+        }
     }
 }

@@ -59,13 +59,14 @@ public sealed class ReliableUplink
         var dual = paths.Count == 2;
 
         // The parts reach the router through methods of this facade: the router needs the links, and the links need the other parts.
-        _commands = new CommandRelay(gatewayId, ActiveClient);
+        _commands = new CommandRelay(gatewayId, ActiveClient, time);
         _delivery = new EventDelivery(gatewayId, reader, options, logger, time, ActiveClient, KickAll);
         _acks = new AckHandler(reader, _delivery, time);
         _heartbeats = new HeartbeatSource(boot, reader, options, time, AddLinkStates);
         _paths = [.. paths.Select(p => new PathLink(p, p.Security.Load(p.Endpoint), gatewayId, dual, boot, options, logger, time, _acks.Post, _heartbeats.BuildAsync, _commands.Relay))];
         _router = new PathRouter(_paths, options.ReportPathEvents ?? dual, writer, boot, options, logger, time);
         _router.Changed += _delivery.Wake;
+        _router.Changed += _commands.RouteChanged;
     }
 
     /// <summary>Raised on the receive thread as each of the centre's acks arrives, before its commit; handlers must be quick and must not throw.</summary>
