@@ -17,9 +17,10 @@ namespace EdgeGateway.Centre.Tests.Supervision;
 
 /// <summary>Supervision and escalation on SQLite.</summary>
 [Trait("Category", "Integration")]
-public sealed class SqliteDutyCentreTests : DutyCentreTests
+public sealed class SqliteDutyCentreTests : DutyCentreTests, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("duty-").FullName;
+    private Microsoft.Data.Sqlite.SqliteConnection? _witness;
 
     protected override async Task<IArchive> OpenArchiveAsync() => await SqliteArchive.OpenAsync(Path.Combine(_dir, "centre.db"));
 
@@ -49,11 +50,25 @@ public sealed class SqliteDutyCentreTests : DutyCentreTests
     /// </summary>
     protected override async Task<long> CommitsAsync()
     {
+        // Held open from the first count on: SQLite deletes the log when its last connection closes, and another test
+        // class's SqliteConnection.ClearAllPools() closes the archive's pooled ones at any moment.
+        if (_witness is null)
+        {
+            var witness = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir, "centre.db")};Pooling=false");
+            await witness.OpenAsync();
+            _witness = witness;
+        }
+
         byte[] wal;
         await using (var f = new FileStream(Path.Combine(_dir, "centre.db-wal"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
         {
             wal = new byte[f.Length];
             await f.ReadExactlyAsync(wal);
+        }
+
+        if (wal.Length < 32)
+        {
+            return 0; // A log not yet written since it was (re)created holds no commit.
         }
 
         var pageSize = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(wal.AsSpan(8));
@@ -70,9 +85,16 @@ public sealed class SqliteDutyCentreTests : DutyCentreTests
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_witness is not null)
+        {
+            await _witness.DisposeAsync();
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
     }
+
+    public void Dispose() => _witness?.Dispose();
 }
 
 /// <summary>Supervision and escalation on a real PostgreSQL, including two centre instances on one database.</summary>
@@ -178,6 +200,18 @@ public sealed class PostgresDutyCentreTests(PostgresFixture pg) : DutyCentreTest
         // 400 retained births wait at the broker; subscribing hands them to the centre in one burst (a restart at scale).
         var homes = Enumerable.Range(0, 400).Select(i => $"gw-b{i:0000}").ToList();
         await Task.WhenAll(homes.Select(id => PublishAsync(Topics.Status(id), Status("online", Guid.NewGuid()), retain: true)));
+
+        // Storing each birth is made slow (8 s for all), so they are surely still being stored when the alarm comes,
+        // however fast or busy the machine: what is checked is the order, not the speed. The alarm's own row is not slowed.
+        await using (await OpenArchiveAsync())
+        {
+            await ExecuteAsync("""
+                CREATE FUNCTION slow_birth() RETURNS trigger AS $$
+                BEGIN IF NEW.id LIKE 'gw-b%' THEN PERFORM pg_sleep(0.02); END IF; RETURN NEW; END $$ LANGUAGE plpgsql;
+                CREATE TRIGGER slow_birth BEFORE INSERT OR UPDATE ON gateways FOR EACH ROW EXECUTE FUNCTION slow_birth();
+                """);
+        }
+
         var centre = await StartCentreAsync();
         var alarm = new CareEventFactory("gw-alarm", Time, new FixedClockSyncStatus(true)).Create(CareEventKind.HelpButton, "pendant", "help");
         await PublishAsync(Topics.Events("gw-alarm", EventClass.Alarm), CloudEventCodec.Serialize(alarm));
