@@ -8,44 +8,6 @@ using EdgeGateway.Core.Time;
 
 namespace EdgeGateway.Core.Loop;
 
-/// <summary>Something the loop did, for displays and logs.</summary>
-public enum LoopHappeningKind
-{
-    /// <summary>A reading arrived.</summary>
-    Reading,
-
-    /// <summary>An alarm was raised.</summary>
-    AlarmRaised,
-
-    /// <summary>The centre acked an alarm's event: it is stored there ("your alarm has been received").</summary>
-    AlarmDelivered,
-
-    /// <summary>A named person at the centre took an alarm on ("help is coming").</summary>
-    AlarmTaken,
-
-    /// <summary>An alarm was cleared.</summary>
-    AlarmCleared,
-
-    /// <summary>A non-alarm event was emitted.</summary>
-    EventEmitted,
-
-    /// <summary>A command could not be applied (unknown alarm, illegal transition).</summary>
-    CommandRefused,
-
-    /// <summary>A rule threw; the loop carried on with the other rules.</summary>
-    RuleFailed,
-
-    /// <summary>The uplink reported that some path works again, or that none does.</summary>
-    UplinkStateChanged,
-}
-
-/// <summary>One thing the loop did.</summary>
-public sealed record LoopHappening(LoopHappeningKind Kind, string Text, CareEvent? Event = null, Guid? AlarmId = null)
-{
-    /// <summary>For <see cref="LoopHappeningKind.Reading"/>: the reading itself.</summary>
-    public SensorReading? Reading { get; init; }
-}
-
 /// <summary>
 /// The local alarm loop: one thread of control that turns readings into alarms and drives the buzzer and LED.
 /// </summary>
@@ -54,18 +16,11 @@ public sealed record LoopHappening(LoopHappeningKind Kind, string Text, CareEven
 /// and events leave through an unbounded channel that the uplink drains at its own pace, so a stalled uplink
 /// can only grow that queue, never delay a buzzer.
 /// <para>
-/// Buzzer, most urgent first: an uncleared fire alarm → <see cref="BuzzerPattern.Fire"/>; an alarm raised while no uplink path works → <see cref="BuzzerPattern.AlarmUndeliverable"/>
-/// (never a silent failure); a local warning the resident can cancel (fall pre-alarm, inactivity warning) →
-/// <see cref="BuzzerPattern.PreAlarm"/>, since it asks the resident to act now; a raised alarm → <see cref="BuzzerPattern.Alarm"/>;
-/// a delivered one (the centre has it, no person yet) → <see cref="BuzzerPattern.AlarmDelivered"/>; a taken one →
-/// <see cref="BuzzerPattern.AlarmTaken"/> ("help is coming", only once every alarm has been taken by a person); else silent.
-/// Technical faults show on the LED only, so a lost mains supply does not wake the resident at night. LED, likewise:
-/// raised alarm or warning → Alarm; delivered → AlarmDelivered; taken → AlarmTaken; no uplink → NoUplink; a faulted
-/// sensor or lost mains → Fault; else Heartbeat. A silent alarm (the daily end-to-end test) changes neither.
+/// After every input it sets the buzzer and LED from <see cref="OutputPolicy"/>, the one table of which pattern wins.
 /// </para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The wake-up event never reads its WaitHandle, so it holds no kernel handle to release.")]
-public sealed class AlarmLoop : IRuleContext
+public sealed partial class AlarmLoop : IRuleContext
 {
     private readonly CareEventFactory _events;
     private readonly TimeProvider _time;
@@ -75,13 +30,10 @@ public sealed class AlarmLoop : IRuleContext
     private readonly Channel<LoopInput> _inputs;
     private readonly Channel<CareEvent> _outbound = Channel.CreateUnbounded<CareEvent>(
         new UnboundedChannelOptions { SingleReader = false, SingleWriter = true });
-    private readonly Dictionary<Guid, Alarm> _alarms = [];
-    private readonly Lock _snapshotLock = new();
-    private Alarm[] _snapshot = [];
+    private readonly AlarmRegistry _alarms = new();
     private readonly ILocalWarningRule[] _warningRules;
-    private readonly IClearGuard[] _clearGuards;
-    private Dictionary<Guid, string> _centreClearHolds = [];
-    private readonly HashSet<string> _faults = new(StringComparer.Ordinal);
+    private readonly ClearGuards _clearGuards;
+    private readonly FaultTracker _faults = new();
     private long _droppedInputs;
     private long _lastTurnTimestamp;
     private long _answeredProbe;
@@ -89,7 +41,6 @@ public sealed class AlarmLoop : IRuleContext
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
     private readonly TaskCompletionSource _armedOnce = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _uplinkUp = true;
-    private bool _mainsLost;
 
     /// <summary>Creates the loop; call <see cref="RunAsync"/> to start it.</summary>
     public AlarmLoop(
@@ -111,7 +62,7 @@ public sealed class AlarmLoop : IRuleContext
         _buzzer = buzzer;
         _led = led;
         _warningRules = rules.OfType<ILocalWarningRule>().ToArray();
-        _clearGuards = rules.OfType<IClearGuard>().ToArray();
+        _clearGuards = new ClearGuards(rules, RuleFailed);
         _inputs = Channel.CreateBounded<LoopInput>(new BoundedChannelOptions(inputCapacity)
         {
             SingleReader = true,
@@ -127,25 +78,10 @@ public sealed class AlarmLoop : IRuleContext
     public ChannelReader<CareEvent> Outbound => _outbound.Reader;
 
     /// <summary>Alarms not yet cleared (a snapshot, safe from any thread).</summary>
-    public IReadOnlyList<Alarm> ActiveAlarms
-    {
-        get
-        {
-            lock (_snapshotLock)
-            {
-                return _snapshot;
-            }
-        }
-    }
+    public IReadOnlyList<Alarm> ActiveAlarms => _alarms.Snapshot;
 
     /// <summary>Why the centre may not clear <paramref name="alarmId"/> right now (a fire whose detector still reports smoke), or null; safe from any thread.</summary>
-    public string? CentreClearRefusal(Guid alarmId)
-    {
-        lock (_snapshotLock)
-        {
-            return _centreClearHolds.GetValueOrDefault(alarmId);
-        }
-    }
+    public string? CentreClearRefusal(Guid alarmId) => _clearGuards.CentreHold(alarmId);
 
     /// <summary>Inputs refused because the input queue was full (should stay zero).</summary>
     public long DroppedInputs => Interlocked.Read(ref _droppedInputs);
@@ -346,7 +282,7 @@ public sealed class AlarmLoop : IRuleContext
     {
         Handle(input);
         UpdateOutputs();
-        PublishClearHolds();
+        _clearGuards.PublishCentreHolds(_alarms);
         Interlocked.Exchange(ref _lastTurnTimestamp, _time.GetTimestamp());
     }
 
@@ -361,8 +297,7 @@ public sealed class AlarmLoop : IRuleContext
     {
         var evt = _events.Create(kind, sensorId, message, data, priority: priority);
         var alarm = new Alarm(evt) { Silent = CareEventCatalog.Get(kind).Silent };
-        _alarms.Add(alarm.Id, alarm);
-        PublishSnapshot();
+        _alarms.Add(alarm);
         Send(evt);
         Report(new LoopHappening(LoopHappeningKind.AlarmRaised, message, evt, alarm.Id));
         return alarm;
@@ -377,16 +312,7 @@ public sealed class AlarmLoop : IRuleContext
             throw new ArgumentException($"{kind} is an alarm: use RaiseAlarm", nameof(kind));
         }
 
-        // A device's own fault output shows on the LED like a faulted sensor until it releases.
-        if (kind is CareEventKind.DispenserFault or CareEventKind.SmokeDetectorFault or CareEventKind.StoveGuardFault)
-        {
-            _faults.Add(sensorId ?? "gateway");
-        }
-        else if (kind == CareEventKind.DeviceFaultCleared)
-        {
-            _faults.Remove(sensorId ?? "gateway");
-        }
-
+        _faults.Note(kind, sensorId);
         Send(evt);
         Report(new LoopHappening(LoopHappeningKind.EventEmitted, message, evt));
         return evt;
@@ -402,11 +328,7 @@ public sealed class AlarmLoop : IRuleContext
 
         var now = Now;
         alarm.Clear(reason, now);
-        PublishSnapshot();
-        foreach (var guard in _clearGuards)
-        {
-            Guard(guard, _ => guard.OnCleared(alarm));
-        }
+        _clearGuards.Cleared(alarm);
 
         var text = $"{alarm.Event.Kind} cleared ({reason})";
         var evt = _events.Create(CareEventKind.AlarmCleared, alarm.Event.SensorId, text, relatesTo: alarm.Id, at: now);
@@ -478,7 +400,7 @@ public sealed class AlarmLoop : IRuleContext
 
                 break;
             case TechnicalInput technical:
-                Technical(technical.Kind, technical.SensorId, technical.Message ?? "");
+                Emit(technical.Kind, technical.SensorId, technical.Message ?? "");
                 break;
             case ShutdownNoticeInput notice:
                 var shutdown = _events.Create(CareEventKind.PowerShutdown, "power", notice.Message);
@@ -509,7 +431,7 @@ public sealed class AlarmLoop : IRuleContext
                 Take(take.AlarmId, take.By ?? "centre");
                 break;
             case ClearInput clear:
-                if (_alarms.TryGetValue(clear.AlarmId, out var toClear) && ClearRefusal(toClear, clear.Reason) is { } refusal)
+                if (_alarms.TryGet(clear.AlarmId, out var toClear) && _clearGuards.Refusal(toClear, clear.Reason) is { } refusal)
                 {
                     Report(new LoopHappening(LoopHappeningKind.CommandRefused, $"clear refused: {refusal}", toClear.Event, clear.AlarmId));
                 }
@@ -541,59 +463,13 @@ public sealed class AlarmLoop : IRuleContext
     }
 #pragma warning restore CA1031
 
-    private string? ClearRefusal(Alarm alarm, ClearReason reason)
-    {
-        foreach (var guard in _clearGuards)
-        {
-            string? refusal = null;
-            Guard(guard, _ => refusal = guard.RefuseClear(alarm, reason));
-            if (refusal is not null)
-            {
-                return refusal;
-            }
-        }
-
-        // A kind the catalog marks not cancellable stays, even without a rule that speaks for it.
-        return reason != ClearReason.Centre && !CareEventCatalog.Get(alarm.Event.Kind).Cancellable
-            ? $"a {alarm.Event.Spec.TypeName} alarm cannot be reset at the gateway; only the centre can clear it"
-            : null;
-    }
-
     private void RuleFailed(ICareRule rule, Exception ex) =>
         Report(new LoopHappening(LoopHappeningKind.RuleFailed, $"rule {rule.Name} failed: {ex.GetType().Name}: {ex.Message}"));
-
-    private void Technical(CareEventKind kind, string? sensorId, string message)
-    {
-        var key = sensorId ?? "gateway";
-        switch (kind)
-        {
-            case CareEventKind.SensorSilent or CareEventKind.SensorFault or CareEventKind.SensorFlapping or CareEventKind.StorageFault:
-                _faults.Add(kind == CareEventKind.StorageFault ? "storage" : key);
-                break;
-            case CareEventKind.SensorRestored:
-                _faults.Remove(key);
-                break;
-            case CareEventKind.MainsLost:
-                _mainsLost = true;
-                break;
-            case CareEventKind.MainsRestored:
-                _mainsLost = false;
-                break;
-            case CareEventKind.BatteryFault:
-                _faults.Add("power");
-                break;
-            case CareEventKind.BatteryRestored:
-                _faults.Remove("power");
-                break;
-        }
-
-        Emit(kind, sensorId, message);
-    }
 
     private void Deliver(Guid alarmId, string by)
     {
         // A late ack for an alarm already cleared is normal (QoS 1 redelivery, a centre retry) and means nothing.
-        if (!_alarms.TryGetValue(alarmId, out var alarm))
+        if (!_alarms.TryGet(alarmId, out var alarm))
         {
             return;
         }
@@ -608,7 +484,7 @@ public sealed class AlarmLoop : IRuleContext
 
     private void Take(Guid alarmId, string by)
     {
-        if (!_alarms.TryGetValue(alarmId, out var alarm))
+        if (!_alarms.TryGet(alarmId, out var alarm))
         {
             Report(new LoopHappening(LoopHappeningKind.CommandRefused, $"take refused: no active alarm {alarmId}", AlarmId: alarmId));
             return;
@@ -633,115 +509,30 @@ public sealed class AlarmLoop : IRuleContext
 
     private void UpdateOutputs()
     {
-        var anyRaised = false;
-        var anyDelivered = false;
-        var anyTaken = false;
-        var anyFire = false;
-        foreach (var alarm in _alarms.Values)
-        {
-            if (alarm.Silent)
-            {
-                continue;
-            }
-
-            anyFire |= alarm.Event.Kind == CareEventKind.Fire;
-            anyRaised |= alarm.State == AlarmState.Raised;
-            anyDelivered |= alarm.State == AlarmState.Delivered;
-            anyTaken |= alarm.State == AlarmState.Taken;
-        }
-
-        var warning = false;
+        var conditions = _alarms.Conditions();
         foreach (var rule in _warningRules)
         {
-            warning |= rule.WarningActive;
+            if (rule.WarningActive)
+            {
+                conditions |= HomeConditions.Warning;
+            }
         }
 
-        // A fire outranks everything, even an undeliverable alarm: whatever else is going on, the home must be left.
-        _buzzer.Set(
-            anyFire ? BuzzerPattern.Fire
-            : anyRaised && !_uplinkUp ? BuzzerPattern.AlarmUndeliverable
-            : warning ? BuzzerPattern.PreAlarm
-            : anyRaised ? BuzzerPattern.Alarm
+        if (!_uplinkUp)
+        {
+            conditions |= HomeConditions.NoUplink;
+        }
 
-            // "Help is coming" only when no alarm still waits for a person: a second, untaken alarm must not be masked.
-            : anyDelivered ? BuzzerPattern.AlarmDelivered
-            : anyTaken ? BuzzerPattern.AlarmTaken
-            : BuzzerPattern.Off);
-        _led.Set(
-            anyRaised || warning ? LedPattern.Alarm
-            : anyDelivered ? LedPattern.AlarmDelivered
-            : anyTaken ? LedPattern.AlarmTaken
-            : !_uplinkUp ? LedPattern.NoUplink
-            : _faults.Count > 0 || _mainsLost ? LedPattern.Fault
-            : LedPattern.Heartbeat);
+        if (_faults.Any)
+        {
+            conditions |= HomeConditions.Fault;
+        }
+
+        _buzzer.Set(OutputPolicy.BuzzerFor(conditions));
+        _led.Set(OutputPolicy.LedFor(conditions));
     }
 
     private void Send(CareEvent evt) => _outbound.Writer.TryWrite(evt);
 
-    private void PublishClearHolds()
-    {
-        if (_clearGuards.Length == 0 && _centreClearHolds.Count == 0)
-        {
-            return;
-        }
-
-        Dictionary<Guid, string>? holds = null;
-        foreach (var alarm in _alarms.Values)
-        {
-            if (ClearRefusal(alarm, ClearReason.Centre) is { } refusal)
-            {
-                (holds ??= [])[alarm.Id] = refusal;
-            }
-        }
-
-        // Only this thread writes the holds: with none before and none now, there is nothing to publish (and no empty
-        // dictionary to allocate on every turn).
-        if (holds is null && _centreClearHolds.Count == 0)
-        {
-            return;
-        }
-
-        lock (_snapshotLock)
-        {
-            _centreClearHolds = holds ?? [];
-        }
-    }
-
-    private void PublishSnapshot()
-    {
-        var copy = _alarms.Values.ToArray();
-        lock (_snapshotLock)
-        {
-            _snapshot = copy;
-        }
-    }
-
     private void Report(LoopHappening happening) => Happened?.Invoke(happening);
-
-    // One sealed record per kind of input: each carries only what it means, no field stands in for another.
-    private abstract record LoopInput;
-
-    private sealed record ReadingInput(SensorReading Reading) : LoopInput;
-
-    private sealed record TimerInput(ICareRule Rule, long Token) : LoopInput;
-
-    private sealed record DeliveredInput(Guid AlarmId, string By) : LoopInput;
-
-    private sealed record InfoInput(CareEventKind Kind, string Message, IReadOnlyDictionary<string, string>? Data, TaskCompletionSource<Guid> Emitted) : LoopInput;
-
-    private sealed record TakeInput(Guid AlarmId, string By) : LoopInput;
-
-    private sealed record ClearInput(Guid AlarmId, ClearReason Reason) : LoopInput;
-
-    private sealed record FallInput(FallSignal Fall) : LoopInput;
-
-    private sealed record TechnicalInput(CareEventKind Kind, string? SensorId, string Message) : LoopInput;
-
-    private sealed record ShutdownNoticeInput(string Message) : LoopInput;
-
-    private sealed record UplinkInput(bool AnyPathUp) : LoopInput;
-
-    private sealed record ProbeInput(long Token) : LoopInput;
-
-    private sealed record TestAlarmInput(CareEventKind Kind, string By, string Message, TaskCompletionSource<Guid> Raised) : LoopInput;
 }

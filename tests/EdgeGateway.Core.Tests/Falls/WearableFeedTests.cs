@@ -25,7 +25,7 @@ public sealed class WearableFeedTests : IAsyncDisposable
     public WearableFeedTests()
     {
         var events = new CareEventFactory("home-1", _time, new FixedClockSyncStatus(true));
-        _loop = new AlarmLoop(events, _time, new HomeRulesConfig().BuildRules(), new QuietBuzzer(), new QuietLed());
+        _loop = new AlarmLoop(events, _time, new HomeRulesConfig().BuildRules(), new RecordingBuzzer(), new RecordingLed());
         _loop.Happened += h =>
         {
             lock (_happenings)
@@ -135,19 +135,5 @@ public sealed class WearableFeedTests : IAsyncDisposable
         await _stop.CancelAsync();
         await _running;
         _stop.Dispose();
-    }
-
-    private sealed class QuietBuzzer : IBuzzer
-    {
-        public BuzzerPattern Pattern { get; private set; }
-
-        public void Set(BuzzerPattern pattern) => Pattern = pattern;
-    }
-
-    private sealed class QuietLed : IStatusLed
-    {
-        public LedPattern Pattern { get; private set; }
-
-        public void Set(LedPattern pattern) => Pattern = pattern;
     }
 }

@@ -12,7 +12,8 @@ public sealed class DailyTestTests : IAsyncDisposable
 {
     private static readonly TimeZoneInfo Oslo = TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo");
     private readonly CancellationTokenSource _stop = new();
-    private readonly RecordingOutputs _outputs = new();
+    private readonly RecordingBuzzer _buzzer = new();
+    private readonly RecordingLed _led = new();
     private FakeTimeProvider _fake = null!;
     private JumpingClock _clock = null!;
     private AlarmLoop _loop = null!;
@@ -24,7 +25,7 @@ public sealed class DailyTestTests : IAsyncDisposable
         _fake = new FakeTimeProvider(at);
         _clock = new JumpingClock(_fake);
         var events = new CareEventFactory("home-1", _clock, new FixedClockSyncStatus(clockSynced));
-        _loop = new AlarmLoop(events, _clock, [new DailyTestRule(new DailyTestOptions { Time = time }, Oslo)], _outputs, _outputs);
+        _loop = new AlarmLoop(events, _clock, [new DailyTestRule(new DailyTestOptions { Time = time }, Oslo)], _buzzer, _led);
         _running = _loop.RunAsync(_stop.Token);
     }
 
@@ -43,7 +44,7 @@ public sealed class DailyTestTests : IAsyncDisposable
             }
 
             // Silent whatever happens: a test never sounds or lights anything, delivered or not.
-            Assert.Equal((BuzzerPattern.Off, LedPattern.Heartbeat), (_outputs.Buzzer, _outputs.Led));
+            Assert.Equal((BuzzerPattern.Off, LedPattern.Heartbeat), (_buzzer.Pattern, _led.Pattern));
         }
 
         return sent;
@@ -97,7 +98,7 @@ public sealed class DailyTestTests : IAsyncDisposable
         }
 
         Assert.Equal(sent.Select(e => (Guid?)e.Id), cleared.Where(e => e.Kind == CareEventKind.AlarmCleared).Select(e => e.RelatesTo));
-        Assert.Equal((BuzzerPattern.Off, LedPattern.Heartbeat), (_outputs.Buzzer, _outputs.Led));
+        Assert.Equal((BuzzerPattern.Off, LedPattern.Heartbeat), (_buzzer.Pattern, _led.Pattern));
     }
 
     [Fact]
@@ -153,20 +154,5 @@ public sealed class DailyTestTests : IAsyncDisposable
         await _stop.CancelAsync();
         await _running;
         _stop.Dispose();
-    }
-
-    private sealed class RecordingOutputs : IBuzzer, IStatusLed
-    {
-        public BuzzerPattern Buzzer { get; private set; }
-
-        public LedPattern Led { get; private set; }
-
-        BuzzerPattern IBuzzer.Pattern => Buzzer;
-
-        LedPattern IStatusLed.Pattern => Led;
-
-        public void Set(BuzzerPattern pattern) => Buzzer = pattern;
-
-        public void Set(LedPattern pattern) => Led = pattern;
     }
 }

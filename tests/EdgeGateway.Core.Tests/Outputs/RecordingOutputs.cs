@@ -1,8 +1,8 @@
 using EdgeGateway.Core.Outputs;
 
-namespace EdgeGateway.Core.Tests.Loop;
+namespace EdgeGateway.Core.Tests;
 
-/// <summary>A buzzer that remembers the last pattern the loop set.</summary>
+/// <summary>A buzzer that remembers the last pattern the loop set; the one buzzer fake of these tests.</summary>
 internal sealed class RecordingBuzzer : IBuzzer
 {
     public BuzzerPattern Pattern { get; private set; }
@@ -10,7 +10,7 @@ internal sealed class RecordingBuzzer : IBuzzer
     public void Set(BuzzerPattern pattern) => Pattern = pattern;
 }
 
-/// <summary>An LED that remembers the last pattern the loop set.</summary>
+/// <summary>An LED that remembers the last pattern the loop set; the one LED fake of these tests.</summary>
 internal sealed class RecordingLed : IStatusLed
 {
     public LedPattern Pattern { get; private set; }
