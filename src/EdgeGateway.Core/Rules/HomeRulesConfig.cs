@@ -1,18 +1,7 @@
 using EdgeGateway.Core.Configuration;
-using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Outputs;
 
 namespace EdgeGateway.Core.Rules;
-
-/// <summary>One sensor of the home as the rules know it.</summary>
-public sealed record SensorDeclaration
-{
-    /// <summary>The sensor id used in readings, e.g. "front-door".</summary>
-    public string Id { get; set; } = "";
-
-    /// <summary>What it is.</summary>
-    public SensorKind Kind { get; set; }
-}
 
 /// <summary>
 /// Every rule's parameters and schedules for one home, as bound from the gateway config (at <see cref="Key"/>).
