@@ -62,7 +62,7 @@ public sealed partial class AlarmLoop : IRuleContext
         _buzzer = buzzer;
         _led = led;
         _warningRules = rules.OfType<ILocalWarningRule>().ToArray();
-        _clearGuards = new ClearGuards(rules, RuleFailed);
+        _clearGuards = new ClearGuards(rules, (guard, call) => Guard(guard, _ => call()));
         _inputs = Channel.CreateBounded<LoopInput>(new BoundedChannelOptions(inputCapacity)
         {
             SingleReader = true,

@@ -11,15 +11,15 @@ namespace EdgeGateway.Core.Loop;
 internal sealed class ClearGuards
 {
     private readonly IClearGuard[] _guards;
-    private readonly Action<ICareRule, Exception> _ruleFailed;
+    private readonly Action<ICareRule, Action> _guarded;
     private readonly Lock _holdsLock = new();
     private Dictionary<Guid, string> _centreHolds = [];
 
-    /// <summary>Takes the guards among <paramref name="rules"/>; a guard that throws is reported to <paramref name="ruleFailed"/>.</summary>
-    public ClearGuards(IEnumerable<ICareRule> rules, Action<ICareRule, Exception> ruleFailed)
+    /// <summary>Takes the guards among <paramref name="rules"/>; each call into one goes through <paramref name="guarded"/>, which reports a guard that throws.</summary>
+    public ClearGuards(IEnumerable<ICareRule> rules, Action<ICareRule, Action> guarded)
     {
         _guards = rules.OfType<IClearGuard>().ToArray();
-        _ruleFailed = ruleFailed;
+        _guarded = guarded;
     }
 
     /// <summary>Why the centre may not clear <paramref name="alarmId"/> as of the loop's last turn, or null; safe from any thread.</summary>
@@ -37,7 +37,7 @@ internal sealed class ClearGuards
         foreach (var guard in _guards)
         {
             string? refusal = null;
-            Guard(guard, () => refusal = guard.RefuseClear(alarm, reason));
+            _guarded(guard, () => refusal = guard.RefuseClear(alarm, reason));
             if (refusal is not null)
             {
                 return refusal;
@@ -55,7 +55,7 @@ internal sealed class ClearGuards
     {
         foreach (var guard in _guards)
         {
-            Guard(guard, () => guard.OnCleared(alarm));
+            _guarded(guard, () => guard.OnCleared(alarm));
         }
     }
 
@@ -88,19 +88,4 @@ internal sealed class ClearGuards
             _centreHolds = holds ?? [];
         }
     }
-
-    // A guard's bug must not take the buzzer down with it: the loop reports it and carries on.
-#pragma warning disable CA1031
-    private void Guard(IClearGuard guard, Action action)
-    {
-        try
-        {
-            action();
-        }
-        catch (Exception ex)
-        {
-            _ruleFailed(guard, ex);
-        }
-    }
-#pragma warning restore CA1031
 }
