@@ -29,8 +29,8 @@ internal sealed class ConsoleCommands
 
     public async Task RunAsync(CommandLine line, CancellationToken ct)
     {
-        var verb = _verbs.Find(s => s.Name == line.Command)
-            ?? throw new CommandUsageException($"unknown command '{line.Command}': expected one of {string.Join(", ", _verbs.Select(s => s.Name))}");
+        var verb = _verbs.Find(s => s.Help.Name == line.Command)
+            ?? throw new CommandUsageException($"unknown command '{line.Command}': expected one of {string.Join(", ", _verbs.Select(s => s.Help.Name))}");
         await verb.RunAsync(line.Arguments, ct).ConfigureAwait(false);
     }
 }

@@ -7,23 +7,18 @@ namespace EdgeGateway.TechnicianConsole.Commands.Verbs;
 internal sealed class AlarmVerb(ICommandContext ctx) : IConsoleVerb
 {
     /// <inheritdoc />
-    public string Name => "alarm";
-
-    /// <inheritdoc />
-    public string Usage => "alarm list | alarm reset ID";
-
-    /// <inheritdoc />
-    public string Summary => "list active alarms (raised, delivered or taken), or reset one";
-
-    /// <inheritdoc />
-    public string Details => "delivered: the centre has it, nobody has taken it on yet; taken: a nurse has (help is coming).\nreset clears an alarm locally and is audited.";
+    public VerbHelp Help { get; } = new(
+        "alarm",
+        "alarm list | alarm reset ID",
+        "list active alarms (raised, delivered or taken), or reset one",
+        "delivered: the centre has it, nobody has taken it on yet; taken: a nurse has (help is coming).\nreset clears an alarm locally and is audited.");
 
     /// <inheritdoc />
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken ct)
     {
         if (args.Count == 0)
         {
-            throw new CommandUsageException($"alarm: expected {Usage}");
+            throw new CommandUsageException($"alarm: expected {Help.Usage}");
         }
 
         switch (args[0].ToLowerInvariant())
@@ -55,7 +50,7 @@ internal sealed class AlarmVerb(ICommandContext ctx) : IConsoleVerb
                 await ctx.WriteLineAsync($"alarm {args[1]} reset").ConfigureAwait(false);
                 return;
             default:
-                throw new CommandUsageException($"alarm {args[0]}: expected {Usage}");
+                throw new CommandUsageException($"alarm {args[0]}: expected {Help.Usage}");
         }
     }
 }

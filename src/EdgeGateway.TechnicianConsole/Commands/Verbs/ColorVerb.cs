@@ -6,16 +6,11 @@ namespace EdgeGateway.TechnicianConsole.Commands.Verbs;
 internal sealed class ColorVerb(ICommandContext ctx) : IConsoleVerb
 {
     /// <inheritdoc />
-    public string Name => "color";
-
-    /// <inheritdoc />
-    public string Usage => "color on|off";
-
-    /// <inheritdoc />
-    public string Summary => "turn ANSI colours on or off";
-
-    /// <inheritdoc />
-    public string Details => "Off by default: dumb terminals show escape codes as garbage.";
+    public VerbHelp Help { get; } = new(
+        "color",
+        "color on|off",
+        "turn ANSI colours on or off",
+        "Off by default: dumb terminals show escape codes as garbage.");
 
     /// <inheritdoc />
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken ct)

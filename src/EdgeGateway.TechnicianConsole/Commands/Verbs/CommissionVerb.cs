@@ -7,21 +7,16 @@ namespace EdgeGateway.TechnicianConsole.Commands.Verbs;
 internal sealed class CommissionVerb(ICommandContext ctx, CommissioningVisit visit) : IConsoleVerb
 {
     /// <inheritdoc />
-    public string Name => "commission";
-
-    /// <inheritdoc />
-    public string Usage => "commission status | commission finish";
-
-    /// <inheritdoc />
-    public string Summary => "what this visit verified; send it to the centre";
-
-    /// <inheritdoc />
-    public string Details => "status lists each sensor's walk-test (pass, fail, not tested) and the test alarm's round trip.\nfinish sends that record to the centre as one commissioning event and audits it.";
+    public VerbHelp Help { get; } = new(
+        "commission",
+        "commission status | commission finish",
+        "what this visit verified; send it to the centre",
+        "status lists each sensor's walk-test (pass, fail, not tested) and the test alarm's round trip.\nfinish sends that record to the centre as one commissioning event and audits it.");
 
     /// <inheritdoc />
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken ct)
     {
-        Expect(args, 1, 1, Usage);
+        Expect(args, 1, 1, Help.Usage);
         IEnumerable<string> mains = ctx.Services.Mains?.Description is null ? [] : [MainsWalkTest.InputName];
         var report = new CommissioningReport(ctx.ActorName, [.. ctx.Services.Sensors.List().Select(s => s.SensorId), .. mains], new Dictionary<string, WalkTestResult>(visit.WalkTests), visit.TestAlarm);
         switch (args[0].ToLowerInvariant())
@@ -44,7 +39,7 @@ internal sealed class CommissionVerb(ICommandContext ctx, CommissioningVisit vis
                 await ctx.WriteLineAsync($"{report.Summary}\ncommissioning record sent to the centre (event {id})").ConfigureAwait(false);
                 return;
             default:
-                throw new CommandUsageException($"commission {args[0]}: expected {Usage}");
+                throw new CommandUsageException($"commission {args[0]}: expected {Help.Usage}");
         }
     }
 }

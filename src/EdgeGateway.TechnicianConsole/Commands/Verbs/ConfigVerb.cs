@@ -7,23 +7,18 @@ namespace EdgeGateway.TechnicianConsole.Commands.Verbs;
 internal sealed class ConfigVerb(ICommandContext ctx) : IConsoleVerb
 {
     /// <inheritdoc />
-    public string Name => "config";
-
-    /// <inheritdoc />
-    public string Usage => "config show|get KEY|set KEY VALUE|diff|apply [knowingly]|discard|rollback [VERSION] [knowingly]|history [N]";
-
-    /// <inheritdoc />
-    public string Summary => "view and change the configuration";
-
-    /// <inheritdoc />
-    public string Details => "Changes are staged with set, checked with diff, validated and written as a new version by apply.\nrollback restores the previous version (or VERSION) as a new version. Values are JSON (42, true, \"text\", {...}) or plain text.\nA change that takes away the last help input, a safety rule or a fire input is refused unless followed by 'knowingly' (kept in the audit).";
+    public VerbHelp Help { get; } = new(
+        "config",
+        "config show|get KEY|set KEY VALUE|diff|apply [knowingly]|discard|rollback [VERSION] [knowingly]|history [N]",
+        "view and change the configuration",
+        "Changes are staged with set, checked with diff, validated and written as a new version by apply.\nrollback restores the previous version (or VERSION) as a new version. Values are JSON (42, true, \"text\", {...}) or plain text.\nA change that takes away the last help input, a safety rule or a fire input is refused unless followed by 'knowingly' (kept in the audit).");
 
     /// <inheritdoc />
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken ct)
     {
         if (args.Count == 0)
         {
-            throw new CommandUsageException($"config: expected {Usage}");
+            throw new CommandUsageException($"config: expected {Help.Usage}");
         }
 
         var editor = ctx.Services.Config;
@@ -87,7 +82,7 @@ internal sealed class ConfigVerb(ICommandContext ctx) : IConsoleVerb
                 result = editor.History(args.Count == 2 ? ParseInt(args[1], 1, 100, "config history N") : 10);
                 break;
             default:
-                throw new CommandUsageException($"config {args[0]}: expected {Usage}");
+                throw new CommandUsageException($"config {args[0]}: expected {Help.Usage}");
         }
 
         await PrintAsync(result).ConfigureAwait(false);

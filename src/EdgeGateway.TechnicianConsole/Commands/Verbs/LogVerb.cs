@@ -6,16 +6,11 @@ namespace EdgeGateway.TechnicianConsole.Commands.Verbs;
 internal sealed class LogVerb(ICommandContext ctx) : IConsoleVerb
 {
     /// <inheritdoc />
-    public string Name => "log";
-
-    /// <inheritdoc />
-    public string Usage => "log [N]";
-
-    /// <inheritdoc />
-    public string Summary => "the last N log lines (default 20)";
-
-    /// <inheritdoc />
-    public string Details => "N is 1 to 500.";
+    public VerbHelp Help { get; } = new(
+        "log",
+        "log [N]",
+        "the last N log lines (default 20)",
+        "N is 1 to 500.");
 
     /// <inheritdoc />
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken ct)

@@ -6,16 +6,11 @@ namespace EdgeGateway.TechnicianConsole.Commands.Verbs;
 internal sealed class LogoutVerb(ICommandContext ctx) : IConsoleVerb
 {
     /// <inheritdoc />
-    public string Name => "logout";
-
-    /// <inheritdoc />
-    public string Usage => "logout";
-
-    /// <inheritdoc />
-    public string Summary => "end the session";
-
-    /// <inheritdoc />
-    public string Details => "The console goes back to the PIN prompt.";
+    public VerbHelp Help { get; } = new(
+        "logout",
+        "logout",
+        "end the session",
+        "The console goes back to the PIN prompt.");
 
     /// <inheritdoc />
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken ct)

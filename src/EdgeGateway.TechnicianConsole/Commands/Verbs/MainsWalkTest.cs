@@ -21,41 +21,18 @@ internal sealed class MainsWalkTest(ICommandContext ctx, CommissioningVisit visi
             throw new CommandUsageException("test mains: this home reads no mains input (configure devices.power, e.g. the DC-UPS's AC-OK pin)");
         }
 
-        var timeout = ctx.Options.WalkTestTimeout;
+        var t = ctx.Options.WalkTestTimeout.TotalSeconds;
         var readings = Channel.CreateBounded<bool>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
         using var subscription = mains.Subscribe(present => readings.Writer.TryWrite(present));
-        if (mains.MainsPresent is not true)
-        {
-            await ctx.WriteLineAsync($"mains reads {(mains.MainsPresent is false ? "absent" : "nothing yet")} ({source}): plug the UPS in first…").ConfigureAwait(false);
-            if (!await WaitForAsync(readings.Reader, true, timeout, ct).ConfigureAwait(false))
-            {
-                await visit.FailAsync(ctx, InputName, $"mains not present after {timeout.TotalSeconds:0} s").ConfigureAwait(false);
-                return;
-            }
-        }
-
-        var started = ctx.Time.GetTimestamp();
-        await ctx.WriteLineAsync($"pull the UPS's mains plug now… ({timeout.TotalSeconds:0} s; {source})").ConfigureAwait(false);
-        if (!await WaitForAsync(readings.Reader, false, timeout, ct).ConfigureAwait(false))
-        {
-            await visit.FailAsync(ctx, InputName, $"mains still present after {timeout.TotalSeconds:0} s: check the AC-OK wiring and its active level").ConfigureAwait(false);
-            return;
-        }
-
-        var lostAfter = ctx.Time.GetElapsedTime(started);
-        await ctx.WriteLineAsync($"mains absent after {lostAfter.TotalSeconds:0.0} s (on battery). plug it back in now… ({timeout.TotalSeconds:0} s)").ConfigureAwait(false);
-        started = ctx.Time.GetTimestamp();
-        if (!await WaitForAsync(readings.Reader, true, timeout, ct).ConfigureAwait(false))
-        {
-            await visit.FailAsync(ctx, InputName, $"mains not back within {timeout.TotalSeconds:0} s").ConfigureAwait(false);
-            return;
-        }
-
-        var backAfter = ctx.Time.GetElapsedTime(started);
-        visit.Pass(ctx, InputName);
-        await ctx.WriteLineAsync($"mains present after {backAfter.TotalSeconds:0.0} s. {ctx.Paint("PASS", ConsoleColor.Green)} {InputName}").ConfigureAwait(false);
+        await new WalkTestSteps<bool>(ctx, visit, InputName, readings.Reader, present => present).RunAsync(
+            atRestNow: mains.MainsPresent is true,
+            restPrompt: $"mains reads {(mains.MainsPresent is false ? "absent" : "nothing yet")} ({source}): plug the UPS in first…",
+            restFailed: $"mains not present after {t:0} s",
+            awayPrompt: $"pull the UPS's mains plug now… ({t:0} s; {source})",
+            awayFailed: $"mains still present after {t:0} s: check the AC-OK wiring and its active level",
+            awaySeen: after => $"mains absent after {after} s (on battery). plug it back in now… ({t:0} s)",
+            backFailed: $"mains not back within {t:0} s",
+            passed: after => $"mains present after {after} s. {ctx.Paint("PASS", ConsoleColor.Green)} {InputName}",
+            ct).ConfigureAwait(false);
     }
-
-    private Task<bool> WaitForAsync(ChannelReader<bool> readings, bool present, TimeSpan timeout, CancellationToken ct) =>
-        TimedWait.UntilAsync(readings, p => p == present, timeout, ctx.Time, ct);
 }

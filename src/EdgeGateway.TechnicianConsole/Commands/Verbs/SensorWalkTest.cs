@@ -24,44 +24,20 @@ internal sealed class SensorWalkTest(ICommandContext ctx, CommissioningVisit vis
             SensorKind.Motion => ("walk in front of", "leave the room and wait out the hold time of", "seeing motion", "quiet"),
             _ => ("move", "hold still", "moving", "still"),
         };
-        var timeout = ctx.Options.WalkTestTimeout;
+        var t = ctx.Options.WalkTestTimeout.TotalSeconds;
         var values = Channel.CreateBounded<SensorValue>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
         using var subscription = ctx.Services.Sensors.Subscribe(sensor.SensorId, v => values.Writer.TryWrite(v));
         var current = ctx.Services.Sensors.List().FirstOrDefault(s => s.SensorId == sensor.SensorId)?.Last;
         var id = sensor.SensorId;
-
-        if (current is { Active: true })
-        {
-            await ctx.WriteLineAsync($"{id} is {isActive}: {doIdle} it first…").ConfigureAwait(false);
-            if (!await WaitForAsync(values.Reader, false, timeout, ct).ConfigureAwait(false))
-            {
-                await visit.FailAsync(ctx, id, $"still {isActive} after {timeout.TotalSeconds:0} s").ConfigureAwait(false);
-                return;
-            }
-        }
-
-        var started = ctx.Time.GetTimestamp();
-        await ctx.WriteLineAsync($"{doActive} {id} now… ({timeout.TotalSeconds:0} s)").ConfigureAwait(false);
-        if (!await WaitForAsync(values.Reader, true, timeout, ct).ConfigureAwait(false))
-        {
-            await visit.FailAsync(ctx, id, $"not {isActive} within {timeout.TotalSeconds:0} s").ConfigureAwait(false);
-            return;
-        }
-
-        var activeAfter = ctx.Time.GetElapsedTime(started);
-        await ctx.WriteLineAsync($"{isActive} after {activeAfter.TotalSeconds:0.0} s. {doIdle} {id} now… ({timeout.TotalSeconds:0} s)").ConfigureAwait(false);
-        started = ctx.Time.GetTimestamp();
-        if (!await WaitForAsync(values.Reader, false, timeout, ct).ConfigureAwait(false))
-        {
-            await visit.FailAsync(ctx, id, $"not {isIdle} within {timeout.TotalSeconds:0} s").ConfigureAwait(false);
-            return;
-        }
-
-        var idleAfter = ctx.Time.GetElapsedTime(started);
-        visit.Pass(ctx, id);
-        await ctx.WriteLineAsync($"{isIdle} after {idleAfter.TotalSeconds:0.0} s. {ctx.Paint("PASS", ConsoleColor.Green)} {id}").ConfigureAwait(false);
+        await new WalkTestSteps<SensorValue>(ctx, visit, id, values.Reader, v => !v.Active).RunAsync(
+            atRestNow: current is not { Active: true },
+            restPrompt: $"{id} is {isActive}: {doIdle} it first…",
+            restFailed: $"still {isActive} after {t:0} s",
+            awayPrompt: $"{doActive} {id} now… ({t:0} s)",
+            awayFailed: $"not {isActive} within {t:0} s",
+            awaySeen: after => $"{isActive} after {after} s. {doIdle} {id} now… ({t:0} s)",
+            backFailed: $"not {isIdle} within {t:0} s",
+            passed: after => $"{isIdle} after {after} s. {ctx.Paint("PASS", ConsoleColor.Green)} {id}",
+            ct).ConfigureAwait(false);
     }
-
-    private Task<bool> WaitForAsync(ChannelReader<SensorValue> values, bool active, TimeSpan timeout, CancellationToken ct) =>
-        TimedWait.UntilAsync(values, v => v.Active == active, timeout, ctx.Time, ct);
 }

@@ -6,16 +6,11 @@ namespace EdgeGateway.TechnicianConsole.Commands.Verbs;
 internal sealed class SensorsVerb(ICommandContext ctx) : IConsoleVerb
 {
     /// <inheritdoc />
-    public string Name => "sensors";
-
-    /// <inheritdoc />
-    public string Usage => "sensors";
-
-    /// <inheritdoc />
-    public string Summary => "every sensor with its live value";
-
-    /// <inheritdoc />
-    public string Details => "A sensor without a value yet is shown as 'no value yet': check its wiring.";
+    public VerbHelp Help { get; } = new(
+        "sensors",
+        "sensors",
+        "every sensor with its live value",
+        "A sensor without a value yet is shown as 'no value yet': check its wiring.");
 
     /// <inheritdoc />
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken ct)

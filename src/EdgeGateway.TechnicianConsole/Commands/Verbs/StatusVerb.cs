@@ -7,16 +7,11 @@ namespace EdgeGateway.TechnicianConsole.Commands.Verbs;
 internal sealed class StatusVerb(ICommandContext ctx) : IConsoleVerb
 {
     /// <inheritdoc />
-    public string Name => "status";
-
-    /// <inheritdoc />
-    public string Usage => "status";
-
-    /// <inheritdoc />
-    public string Summary => "gateway id, version, uptime, clock, uplink, outbox, alarms, health, sensors";
-
-    /// <inheritdoc />
-    public string Details => "One screen to check a home is healthy before leaving.";
+    public VerbHelp Help { get; } = new(
+        "status",
+        "status",
+        "gateway id, version, uptime, clock, uplink, outbox, alarms, health, sensors",
+        "One screen to check a home is healthy before leaving.");
 
     /// <inheritdoc />
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken ct)

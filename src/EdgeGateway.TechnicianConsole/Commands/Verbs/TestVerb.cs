@@ -7,16 +7,11 @@ namespace EdgeGateway.TechnicianConsole.Commands.Verbs;
 internal sealed class TestVerb(ICommandContext ctx, CommissioningVisit visit) : IConsoleVerb
 {
     /// <inheritdoc />
-    public string Name => "test";
-
-    /// <inheritdoc />
-    public string Usage => "test SENSOR | test mains | test alarm";
-
-    /// <inheritdoc />
-    public string Summary => "walk-test a sensor or the mains input, or send a test alarm to the centre";
-
-    /// <inheritdoc />
-    public string Details => "test SENSOR guides you: make the sensor active, then idle; each step times out.\ntest mains: pull the UPS's mains plug, then plug it back in; the gateway must see both.\ntest alarm sends a test transmission and prints the round trip to the centre's acknowledgement.";
+    public VerbHelp Help { get; } = new(
+        "test",
+        "test SENSOR | test mains | test alarm",
+        "walk-test a sensor or the mains input, or send a test alarm to the centre",
+        "test SENSOR guides you: make the sensor active, then idle; each step times out.\ntest mains: pull the UPS's mains plug, then plug it back in; the gateway must see both.\ntest alarm sends a test transmission and prints the round trip to the centre's acknowledgement.");
 
     /// <inheritdoc />
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken ct)

@@ -9,16 +9,11 @@ namespace EdgeGateway.TechnicianConsole.Commands.Verbs;
 internal sealed class WatchVerb(ICommandContext ctx) : IConsoleVerb
 {
     /// <inheritdoc />
-    public string Name => "watch";
-
-    /// <inheritdoc />
-    public string Usage => "watch SENSOR";
-
-    /// <inheritdoc />
-    public string Summary => "print a sensor's values as they change, until Ctrl-C";
-
-    /// <inheritdoc />
-    public string Details => "Example: watch front-door";
+    public VerbHelp Help { get; } = new(
+        "watch",
+        "watch SENSOR",
+        "print a sensor's values as they change, until Ctrl-C",
+        "Example: watch front-door");
 
     /// <inheritdoc />
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken ct)
