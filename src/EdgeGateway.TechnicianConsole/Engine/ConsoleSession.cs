@@ -8,16 +8,6 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.TechnicianConsole.Engine;
 
-/// <summary>Why a session ended.</summary>
-public enum SessionEnd
-{
-    /// <summary>The terminal went away (EOF, pulled cable, socat gone).</summary>
-    Disconnected,
-
-    /// <summary>The console was stopped by the host.</summary>
-    Stopped,
-}
-
 /// <summary>
 /// One terminal's session: PIN login, then commands until logout or idle timeout, then the PIN prompt again,
 /// until the terminal disconnects or the host stops the console.

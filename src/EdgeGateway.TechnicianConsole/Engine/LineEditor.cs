@@ -3,24 +3,6 @@ using EdgeGateway.TechnicianConsole.Commands;
 
 namespace EdgeGateway.TechnicianConsole.Engine;
 
-/// <summary>What a keystroke produced.</summary>
-public enum LineEventKind
-{
-    /// <summary>A complete, clean line (Enter).</summary>
-    Line,
-
-    /// <summary>A line that was rejected (too long, invalid UTF-8, control characters); the text is the one-line reason.</summary>
-    Rejected,
-
-    /// <summary>Ctrl-C: the current line was dropped.</summary>
-    Interrupt,
-}
-
-/// <summary>One outcome of <see cref="LineEditor.Feed"/>.</summary>
-/// <param name="Kind">What happened.</param>
-/// <param name="Text">The line, or the reason it was rejected.</param>
-public readonly record struct LineEvent(LineEventKind Kind, string Text);
-
 /// <summary>
 /// Turns the bytes a dumb terminal sends into lines: echo, backspace/DEL, CR/LF/CRLF, up/down history, Ctrl-C.
 /// </summary>

@@ -4,6 +4,7 @@ using EdgeGateway.Core.Configuration;
 using EdgeGateway.TechnicianConsole.Security;
 using EdgeGateway.TechnicianConsole.Services;
 using EdgeGateway.TechnicianConsole.Transport;
+using EdgeGateway.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGateway.TechnicianConsole.Tests.Support;

@@ -155,20 +155,6 @@ public sealed class SimulatedDoors : ISensorDirectory, IDisposable
     }
 }
 
-public sealed class FakeTestAlarm : ITestAlarm
-{
-    public Func<CancellationToken, Task<TestAlarmResult>> Behaviour { get; set; } =
-        _ => Task.FromResult(TestAlarmResult.Delivered(Guid.CreateVersion7(), TimeSpan.FromMilliseconds(312)));
-
-    public List<TestAlarmRequest> Requests { get; } = [];
-
-    public Task<TestAlarmResult> SendAsync(TestAlarmRequest request, CancellationToken cancellationToken)
-    {
-        Requests.Add(request);
-        return Behaviour(cancellationToken);
-    }
-}
-
 /// <summary>Keeps the records the console sends, as the host's outbox would take them.</summary>
 public sealed class FakeCommissioning : ICommissioningRecord
 {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Time;
+using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Commands;
 using Microsoft.Extensions.Time.Testing;
 
@@ -42,22 +43,6 @@ internal sealed class FakeAlarms : IAlarmCommands
 
         States[alarmId] = "cleared";
         return CommandActionResult.Done;
-    }
-}
-
-internal sealed class FakeTestAlarm : ITestAlarm
-{
-    public List<(string By, string? Message, Guid Id)> Sent { get; } = [];
-
-    /// <summary>When set, a test alarm waits for it: holds the one command worker while a test queues others behind it.</summary>
-    public ManualResetEventSlim? Hold { get; set; }
-
-    public Task<TestAlarmResult> SendAsync(TestAlarmRequest request, CancellationToken cancellationToken)
-    {
-        var eventId = Guid.CreateVersion7();
-        Sent.Add((request.By, request.Message, eventId));
-        Hold?.Wait(TimeSpan.FromSeconds(30), cancellationToken);
-        return Task.FromResult(TestAlarmResult.Raised(eventId));
     }
 }
 

@@ -3,12 +3,6 @@ using EdgeGateway.Core.Alarms;
 
 namespace EdgeGateway.TechnicianConsole.Services;
 
-/// <summary>One sensor's walk-test as the commissioning record keeps it.</summary>
-/// <param name="SensorId">The sensor.</param>
-/// <param name="Passed">True when it went active and idle again within the time allowed.</param>
-/// <param name="Detail">Why it failed (empty when it passed).</param>
-public sealed record WalkTestResult(string SensorId, bool Passed, string Detail);
-
 /// <summary>What a technician verified before leaving a home: every sensor's walk-test (or none) and the test alarm.</summary>
 /// <param name="Technician">Who commissioned the home (the console's actor).</param>
 /// <param name="Sensors">Every configured sensor, in the console's order.</param>
@@ -64,11 +58,4 @@ public sealed record CommissioningReport(
 
         return data;
     }
-}
-
-/// <summary>Implemented by the host: sends the commissioning record to the centre (an <c>info.commissioned</c> event).</summary>
-public interface ICommissioningRecord
-{
-    /// <summary>Queues <paramref name="report"/> as one event through the outbox; completes with the event's id.</summary>
-    Task<Guid> SendAsync(CommissioningReport report, CancellationToken cancellationToken);
 }
