@@ -9,7 +9,6 @@ using EdgeGateway.Core.Time;
 using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
-using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
 using Xunit.Abstractions;
 
@@ -23,7 +22,13 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
 
     private readonly UplinkTestBed _bed = new("chaos");
 
-    public void Dispose() => _bed.Dispose();
+    private readonly StrictLogs _logs = new(output);
+
+    public void Dispose()
+    {
+        _bed.Dispose();
+        _logs.Dispose();
+    }
 
     [Fact]
     public async Task Broker_sigkilled_and_restarted_three_times_mid_stream_every_event_reaches_the_centre()
@@ -31,10 +36,10 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         const int Count = 3000;
         await using var broker = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("chaos-1", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, NullLogger.Instance);
-        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "chaos-1", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, _logs.Logger);
+        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "chaos-1", outbox, factory, Fast, _logs.Logger, TimeProvider.System);
         var received = new ConcurrentDictionary<Guid, int>();
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-chaos", "g", NullLogger.Instance);
+        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-chaos", "g", _logs.Logger);
         central.EventReceived += (e, _) =>
         {
             received.AddOrUpdate(e.Id, 1, (_, n) => n + 1);
@@ -102,7 +107,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         const int Count = 2000;
         await using var broker = await MosquittoBroker.StartAsync();
         var got = new ConcurrentDictionary<int, int>();
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-kill", "g", NullLogger.Instance);
+        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-kill", "g", _logs.Logger);
         central.EventReceived += (e, _) =>
         {
             got.AddOrUpdate(int.Parse(e.Data["n"], CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
@@ -159,10 +164,10 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         await using var broker = await MosquittoBroker.StartAsync();
         await using var proxy = BlackholeProxy.Start(broker.Port);
         var factory = new CareEventFactory("chaos-3", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, NullLogger.Instance);
-        var uplink = new ReliableUplink(MqttEndpoint.Parse(proxy.Url), "chaos-3", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, _logs.Logger);
+        var uplink = new ReliableUplink(MqttEndpoint.Parse(proxy.Url), "chaos-3", outbox, factory, Fast, _logs.Logger, TimeProvider.System);
         var received = new ConcurrentDictionary<Guid, bool>();
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-proxy", null, NullLogger.Instance);
+        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-proxy", null, _logs.Logger);
         central.EventReceived += (e, _) =>
         {
             received[e.Id] = true;
@@ -200,7 +205,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("beat-1", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, _logs.Logger);
         await outbox.AcceptAsync(factory.Create(CareEventKind.FlowTotals, "flow", "x"));
         var options = Fast with
         {
@@ -220,7 +225,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         await listener.SubscribeAsync(Topics.Heartbeat("beat-1"));
 
         // Nobody acks: the event stays pending, so depth and age are non-trivial.
-        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "beat-1", outbox, factory, options, NullLogger.Instance, TimeProvider.System);
+        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "beat-1", outbox, factory, options, _logs.Logger, TimeProvider.System);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var run = uplink.RunAsync(stop.Token);
         await Eventually.UntilAsync(() => beats.Count >= 2, TimeSpan.FromSeconds(10));
@@ -242,7 +247,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("retx-1", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, _logs.Logger);
         var evt = factory.Create(CareEventKind.Fall, "wrist", "fall");
         await outbox.AcceptAsync(evt);
 
@@ -257,7 +262,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         await silent.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).Build());
         await silent.SubscribeAsync(Topics.AllEvents, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce);
 
-        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "retx-1", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
+        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "retx-1", outbox, factory, Fast, _logs.Logger, TimeProvider.System);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var run = uplink.RunAsync(stop.Token);
         await Eventually.UntilAsync(() => copies.Count >= 2, TimeSpan.FromSeconds(10));

@@ -6,15 +6,19 @@ using EdgeGateway.Core.Time;
 using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
-using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Xunit.Abstractions;
 
 namespace EdgeGateway.Uplink.Tests;
 
 /// <summary>The persistent session hands over queued commands right after the CONNACK, possibly before the host attached its handler.</summary>
-public sealed class CommandRelayTests
+public sealed class CommandRelayTests(ITestOutputHelper output) : IDisposable
 {
+    private readonly StrictLogs _logs = new(output);
+
+    public void Dispose() => _logs.Dispose();
+
     [Fact]
     [Trait("Category", "Integration")]
     public async Task A_command_queued_while_away_is_answered_even_when_its_reply_is_ready_before_the_link_counts_as_up()
@@ -24,11 +28,11 @@ public sealed class CommandRelayTests
         using var bed = new UplinkTestBed("relay");
         await using var broker = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("relay-1", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = bed.DataDirectory }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = bed.DataDirectory }, factory, TimeProvider.System, _logs.Logger);
         var options = UplinkTestBed.FastOptions(reconnectMax: TimeSpan.FromMilliseconds(300));
 
         // The first run leaves the session (and its subscription to the commands topic) on the broker.
-        var first = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "relay-1", outbox, factory, options, NullLogger.Instance, TimeProvider.System);
+        var first = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "relay-1", outbox, factory, options, _logs.Logger, TimeProvider.System);
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
             var run = first.RunAsync(stop.Token);
@@ -46,7 +50,7 @@ public sealed class CommandRelayTests
         }
 
         // The restarted uplink answers each at once, as a quick refusal does.
-        var second = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "relay-1", outbox, factory, options, NullLogger.Instance, TimeProvider.System);
+        var second = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "relay-1", outbox, factory, options, _logs.Logger, TimeProvider.System);
         second.CommandReceived += payload => second.PublishReplyAsync(Encoding.UTF8.GetBytes("reply to " + Encoding.UTF8.GetString(payload)), CancellationToken.None);
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {

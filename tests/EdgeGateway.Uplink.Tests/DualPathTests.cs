@@ -8,7 +8,6 @@ using EdgeGateway.Core.Time;
 using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.Uplink.Tests;
@@ -23,7 +22,13 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
 
     private readonly UplinkTestBed _bed = new("dual");
 
-    public void Dispose() => _bed.Dispose();
+    private readonly StrictLogs _logs = new(output);
+
+    public void Dispose()
+    {
+        _bed.Dispose();
+        _logs.Dispose();
+    }
 
     [Fact]
     public async Task Primary_killed_fails_over_to_secondary_and_back_with_path_events_and_no_event_lost()
@@ -31,7 +36,7 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
         await using var primary = await MosquittoBroker.StartAsync();
         await using var secondary = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("dual-1", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, _logs.Logger);
         var uplink = new ReliableUplink(
             [
                 new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(primary.Url), LinkSecurity.LoopbackDemo),
@@ -41,7 +46,7 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
             outbox,
             factory,
             Fast,
-            NullLogger.Instance,
+            _logs.Logger,
             TimeProvider.System);
         var states = new ConcurrentQueue<LinkState>();
         uplink.LinkStateChanged += states.Enqueue;
@@ -52,8 +57,8 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
         var dedup = new CentralDedup();
         var firstSeen = new ConcurrentDictionary<Guid, CareEvent>();
         var deliveries = 0;
-        await using var c1 = new CentralConsumer(MqttEndpoint.Parse(primary.Url), "central-p", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, dedup);
-        await using var c2 = new CentralConsumer(MqttEndpoint.Parse(secondary.Url), "central-s", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, dedup);
+        await using var c1 = new CentralConsumer(MqttEndpoint.Parse(primary.Url), "central-p", null, _logs.Logger, LinkSecurity.LoopbackDemo, dedup);
+        await using var c2 = new CentralConsumer(MqttEndpoint.Parse(secondary.Url), "central-s", null, _logs.Logger, LinkSecurity.LoopbackDemo, dedup);
         foreach (var c in new[] { c1, c2 })
         {
             c.EventReceived += (e, isNew) =>
@@ -128,7 +133,7 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
         await using var primary = await MosquittoBroker.StartAsync();
         await using var secondary = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("dual-2", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, _logs.Logger);
         var uplink = new ReliableUplink(
             [
                 new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(primary.Url), LinkSecurity.LoopbackDemo),
@@ -138,7 +143,7 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
             outbox,
             factory,
             Fast,
-            NullLogger.Instance,
+            _logs.Logger,
             TimeProvider.System);
         var anyUp = new ConcurrentQueue<bool>();
         uplink.AnyPathUpChanged += anyUp.Enqueue;
@@ -154,7 +159,7 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
         await outbox.AcceptAsync(alarm);
 
         // The events about both losses wait in the outbox with the alarm and go out by the first path that returns.
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(secondary.Url), "central-s", null, NullLogger.Instance);
+        await using var central = new CentralConsumer(MqttEndpoint.Parse(secondary.Url), "central-s", null, _logs.Logger);
         var seen = new ConcurrentDictionary<Guid, CareEvent>();
         central.EventReceived += (e, _) =>
         {

@@ -1,8 +1,9 @@
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Uplink.Outbox;
-using Microsoft.Extensions.Logging.Abstractions;
+using EdgeGateway.TestSupport;
 using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
 
 namespace EdgeGateway.Uplink.Tests;
 
@@ -13,12 +14,21 @@ public sealed class OutboxReaderTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("outbox-reader-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly CareEventFactory _factory;
+    private readonly StrictLogs _logs;
 
-    public OutboxReaderTests() => _factory = new CareEventFactory("home-1", _time, new FixedClockSyncStatus(true));
+    public OutboxReaderTests(ITestOutputHelper output)
+    {
+        _factory = new CareEventFactory("home-1", _time, new FixedClockSyncStatus(true));
+        _logs = new StrictLogs(output);
+    }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        _logs.Dispose();
+    }
 
-    private SqliteOutbox Open() => SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, _factory, _time, NullLogger.Instance);
+    private SqliteOutbox Open() => SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, _factory, _time, _logs.Logger);
 
     private static Task<IReadOnlyList<OutboxEntry>> ReadAsync(SqliteOutbox reader, int maxAlarms = 100, int maxOthers = 100) =>
         reader.ReadNewAsync(maxAlarms, maxOthers, _ => false, CancellationToken.None);

@@ -4,8 +4,8 @@ using EdgeGateway.Core.Time;
 using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
 
 namespace EdgeGateway.Uplink.Tests;
 
@@ -15,13 +15,22 @@ public sealed class OutboxWriteOrderTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("outbox-test-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly CareEventFactory _factory;
+    private readonly StrictLogs _logs;
 
-    public OutboxWriteOrderTests() => _factory = new CareEventFactory("home-1", _time, new FixedClockSyncStatus(true));
+    public OutboxWriteOrderTests(ITestOutputHelper output)
+    {
+        _factory = new CareEventFactory("home-1", _time, new FixedClockSyncStatus(true));
+        _logs = new StrictLogs(output);
+    }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        _logs.Dispose();
+    }
 
     private SqliteOutbox Open(int maxEvents = 100_000, long? maxPages = null) =>
-        SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir, MaxEvents = maxEvents, MaxPageCount = maxPages }, _factory, _time, NullLogger.Instance);
+        SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir, MaxEvents = maxEvents, MaxPageCount = maxPages }, _factory, _time, _logs.Logger);
 
     [Fact]
     public async Task Crash_after_persist_before_publish_keeps_the_event_for_delivery()
@@ -142,6 +151,7 @@ public sealed class OutboxWriteOrderTests : IDisposable
     [InlineData("foreign")]
     public async Task A_damaged_store_is_set_aside_reported_and_replaced(string damage)
     {
+        _logs.Expect(3202); // the damaged store reported as the journal shows it
         var path = Path.Combine(_dir, OutboxOptions.FileName);
         switch (damage)
         {
@@ -200,7 +210,7 @@ public sealed class OutboxWriteOrderTests : IDisposable
 
         var other = new CareEventFactory("home-2", _time, new FixedClockSyncStatus(true));
         var ex = Assert.Throws<InvalidOperationException>(() =>
-            SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, other, _time, NullLogger.Instance));
+            SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, other, _time, _logs.Logger));
         Assert.Contains("'home-1'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'home-2'", ex.Message, StringComparison.Ordinal);
         Assert.Equal("home-1", SqliteOutbox.StoredGatewayId(_dir));
@@ -209,6 +219,7 @@ public sealed class OutboxWriteOrderTests : IDisposable
     [Fact]
     public async Task Disk_full_refuses_with_a_clear_error_reports_a_storage_fault_and_recovers_when_space_returns()
     {
+        _logs.Expect(3203); // the storage fault, provoked by a page limit
         await using var outbox = Open(maxPages: 12);
         var accepted = new List<Guid>();
         OutboxStorageException? refused = null;
@@ -254,7 +265,7 @@ public sealed class OutboxWriteOrderTests : IDisposable
         File.WriteAllText(blocker, "");
         var dataDir = Path.Combine(blocker, "data");
         var ex = Assert.Throws<OutboxStorageException>(() =>
-            SqliteOutbox.Open(new OutboxOptions { DataDirectory = dataDir }, _factory, _time, NullLogger.Instance));
+            SqliteOutbox.Open(new OutboxOptions { DataDirectory = dataDir }, _factory, _time, _logs.Logger));
         Assert.Contains(dataDir, ex.Message, StringComparison.Ordinal);
     }
 }

@@ -4,14 +4,18 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Mqtt;
-using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
 
 namespace EdgeGateway.Uplink.Tests;
 
 /// <summary>Each path's link owns its health: only its supervisor changes it, and it reports every change itself.</summary>
 [Trait("Category", "Integration")]
-public sealed class PathLinkHealthTests
+public sealed class PathLinkHealthTests(ITestOutputHelper output) : IDisposable
 {
+    private readonly StrictLogs _logs = new(output);
+
+    public void Dispose() => _logs.Dispose();
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     private static readonly UplinkOptions Fast = new()
@@ -29,7 +33,7 @@ public sealed class PathLinkHealthTests
         var path = new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(broker.Url), LinkSecurity.LoopbackDemo);
         var boot = new CareEventFactory("health-1", TimeProvider.System, new FixedClockSyncStatus(true));
         var link = new PathLink(
-            path, path.Security.Load(path.Endpoint), "health-1", dual: false, boot, Fast, NullLogger.Instance, TimeProvider.System,
+            path, path.Security.Load(path.Endpoint), "health-1", dual: false, boot, Fast, _logs.Logger, TimeProvider.System,
             _ => true, _ => Task.FromResult("{}"u8.ToArray()), _ => { });
         var reports = new ConcurrentQueue<(PathHealth Health, string? Reason)>();
         link.HealthChanged += (l, health, reason) =>

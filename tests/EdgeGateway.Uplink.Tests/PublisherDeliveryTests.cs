@@ -5,14 +5,18 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Mqtt;
-using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
 
 namespace EdgeGateway.Uplink.Tests;
 
 /// <summary>An event published by the gateway reaches the centre at QoS 1, is acked back, and survives a broker outage.</summary>
 [Trait("Category", "Integration")]
-public sealed class PublisherDeliveryTests
+public sealed class PublisherDeliveryTests(ITestOutputHelper output) : IDisposable
 {
+    private readonly StrictLogs _logs = new(output);
+
+    public void Dispose() => _logs.Dispose();
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [Fact]
@@ -23,7 +27,7 @@ public sealed class PublisherDeliveryTests
         var factory = new CareEventFactory("home-42", TimeProvider.System, new FixedClockSyncStatus(true));
 
         var received = new TaskCompletionSource<CareEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var central = new CentralConsumer(endpoint, "central-test", null, NullLogger.Instance);
+        await using var central = new CentralConsumer(endpoint, "central-test", null, _logs.Logger);
         central.EventReceived += (e, isNew) =>
         {
             if (isNew)
@@ -36,7 +40,7 @@ public sealed class PublisherDeliveryTests
         await central.StartAsync(CancellationToken.None);
 
         var acked = new TaskCompletionSource<EventAck>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var publisher = new ChannelPublisher(endpoint, "home-42", NullLogger.Instance, TimeProvider.System);
+        await using var publisher = new ChannelPublisher(endpoint, "home-42", _logs.Logger, TimeProvider.System);
         publisher.AckReceived += a =>
         {
             acked.TrySetResult(a);
@@ -76,7 +80,7 @@ public sealed class PublisherDeliveryTests
         var factory = new CareEventFactory("home-43", TimeProvider.System, new FixedClockSyncStatus(true));
         broker.Kill();
 
-        await using var publisher = new ChannelPublisher(endpoint, "home-43", NullLogger.Instance, TimeProvider.System);
+        await using var publisher = new ChannelPublisher(endpoint, "home-43", _logs.Logger, TimeProvider.System);
         var published = new TaskCompletionSource<CareEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         publisher.Published += e => published.TrySetResult(e);
         var events = Channel.CreateUnbounded<CareEvent>();
@@ -89,7 +93,7 @@ public sealed class PublisherDeliveryTests
 
         await broker.RestartAsync();
         var received = new TaskCompletionSource<CareEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var central = new CentralConsumer(endpoint, "central-test", null, NullLogger.Instance);
+        await using var central = new CentralConsumer(endpoint, "central-test", null, _logs.Logger);
         central.EventReceived += (e, _) =>
         {
             received.TrySetResult(e);

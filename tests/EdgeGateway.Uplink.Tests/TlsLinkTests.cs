@@ -8,7 +8,6 @@ using EdgeGateway.Core.Time;
 using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
-using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Xunit.Abstractions;
@@ -30,11 +29,13 @@ public sealed class TlsLinkTests(ITestOutputHelper output) : IDisposable
 
     private readonly TestPki _pki = TestPki.Create();
     private readonly string _dir = Directory.CreateTempSubdirectory("tls-").FullName;
+    private readonly StrictLogs _logs = new(output);
 
     public void Dispose()
     {
         _pki.Dispose();
         Directory.Delete(_dir, recursive: true);
+        _logs.Dispose();
     }
 
     [Fact]
@@ -47,10 +48,10 @@ public sealed class TlsLinkTests(ITestOutputHelper output) : IDisposable
 
         // The real uplink of gateway A over mutual TLS, acknowledged by a central over mutual TLS.
         var factory = new CareEventFactory("gw-a", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
-        var uplink = new ReliableUplink([new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(broker.TlsUrl), a)], "gw-a", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, _logs.Logger);
+        var uplink = new ReliableUplink([new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(broker.TlsUrl), a)], "gw-a", outbox, factory, Fast, _logs.Logger, TimeProvider.System);
         var atCentre = new ConcurrentDictionary<Guid, CareEvent>();
-        await using var consumer = new CentralConsumer(MqttEndpoint.Parse(broker.TlsUrl), "central-1", null, NullLogger.Instance, central, null);
+        await using var consumer = new CentralConsumer(MqttEndpoint.Parse(broker.TlsUrl), "central-1", null, _logs.Logger, central, null);
         consumer.EventReceived += (e, _) =>
         {
             atCentre[e.Id] = e;
@@ -116,9 +117,9 @@ public sealed class TlsLinkTests(ITestOutputHelper output) : IDisposable
         {
             var dir = Directory.CreateTempSubdirectory("tls-case-").FullName;
             var factory = new CareEventFactory("gw-a", TimeProvider.System, new FixedClockSyncStatus(true));
-            await using (var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = dir }, factory, TimeProvider.System, NullLogger.Instance))
+            await using (var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = dir }, factory, TimeProvider.System, _logs.Logger))
             {
-                var uplink = new ReliableUplink([new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(broker.TlsUrl), security)], "gw-a", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
+                var uplink = new ReliableUplink([new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(broker.TlsUrl), security)], "gw-a", outbox, factory, Fast, _logs.Logger, TimeProvider.System);
                 using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
                 var run = uplink.RunAsync(stop.Token);
                 await Eventually.UntilAsync(() => uplink.AttemptsOf(PathRole.Primary) >= 3, TimeSpan.FromSeconds(10), () => "broker log: " + broker.Log);
@@ -143,8 +144,8 @@ public sealed class TlsLinkTests(ITestOutputHelper output) : IDisposable
         var (cert, key) = _pki.IssueExpiredServer();
         await using var broker = await StartTlsBrokerAsync(cert, key);
         var factory = new CareEventFactory("gw-a", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
-        var uplink = new ReliableUplink([new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(broker.TlsUrl), Security("gw-a"))], "gw-a", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, _logs.Logger);
+        var uplink = new ReliableUplink([new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(broker.TlsUrl), Security("gw-a"))], "gw-a", outbox, factory, Fast, _logs.Logger, TimeProvider.System);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var run = uplink.RunAsync(stop.Token);
         await Eventually.UntilAsync(() => uplink.AttemptsOf(PathRole.Primary) >= 2, TimeSpan.FromSeconds(10), () => "broker log: " + broker.Log);

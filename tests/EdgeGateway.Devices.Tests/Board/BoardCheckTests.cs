@@ -2,19 +2,21 @@ using System.Collections.Concurrent;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Devices.Board;
 using EdgeGateway.Devices.Configuration;
-using Microsoft.Extensions.Logging.Abstractions;
+using EdgeGateway.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 using UnitsNet;
+using Xunit.Abstractions;
 
 namespace EdgeGateway.Devices.Tests.Board;
 
 /// <summary>The board check: one fault when a part crosses its limit, one restore past the hysteresis, never a flap.</summary>
-public sealed class BoardCheckTests : IDisposable
+public sealed class BoardCheckTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("eg-board-check-").FullName;
     private readonly ConcurrentQueue<BoardChange> _changes = new();
     private Temperature? _cpu = Temperature.FromDegreesCelsius(55);
     private double _freeShare = 0.5;
+    private readonly StrictLogs _logs = new(output);
 
     private BoardCheck Start(string? vcgencmdOutput = "throttled=0x0")
     {
@@ -29,7 +31,7 @@ public sealed class BoardCheckTests : IDisposable
             new BoardConfig().ToOptions(),
             new FakeTimeProvider(),
             _changes.Enqueue,
-            NullLogger.Instance);
+            _logs.For<BoardCheck>());
     }
 
     [Fact]
@@ -102,5 +104,9 @@ public sealed class BoardCheckTests : IDisposable
         Assert.Contains(errors, e => e.ToString().StartsWith("devices.board.min_free_percent: 0 must be 1–50", StringComparison.Ordinal));
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        _logs.Dispose();
+    }
 }

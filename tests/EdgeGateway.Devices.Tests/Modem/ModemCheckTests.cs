@@ -3,20 +3,24 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Devices.Modem;
 using EdgeGateway.TestSupport;
 using EdgeGateway.TestSupport.Modem;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
 
 namespace EdgeGateway.Devices.Tests.Modem;
 
 /// <summary>The periodic modem check: one fault per problem, a restore when it clears, on the configured interval.</summary>
-public sealed class ModemCheckTests
+public sealed class ModemCheckTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
 
-    private static (ModemCheck Check, ConcurrentQueue<ModemChange> Changes) Start(FakeMmcli fake, TimeProvider time)
+    private readonly StrictLogs _logs = new(output);
+
+    public void Dispose() => _logs.Dispose();
+
+    private (ModemCheck Check, ConcurrentQueue<ModemChange> Changes) Start(FakeMmcli fake, TimeProvider time)
     {
         var changes = new ConcurrentQueue<ModemChange>();
-        var check = new ModemCheck(new MmcliModem(TimeProvider.System, fake.Command), new ModemCheckOptions { Interval = Interval }, time, changes.Enqueue, NullLogger.Instance);
+        var check = new ModemCheck(new MmcliModem(TimeProvider.System, fake.Command), new ModemCheckOptions { Interval = Interval }, time, changes.Enqueue, _logs.For<ModemCheck>());
         return (check, changes);
     }
 

@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Commands;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
 
 namespace EdgeGateway.Uplink.Tests.Commands;
 
@@ -115,8 +115,12 @@ public sealed class CommandReplayWindowTests : IDisposable
 }
 
 /// <summary>Issue 27: a sender over its allowance is dropped, and alarm commands are never limited and go first.</summary>
-public sealed class CommandIntakeTests
+public sealed class CommandIntakeTests(ITestOutputHelper output) : IDisposable
 {
+    private readonly StrictLogs _logs = new(output);
+
+    public void Dispose() => _logs.Dispose();
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static readonly DateTimeOffset Year9999 = new(9999, 12, 31, 23, 59, 59, TimeSpan.Zero);
 
@@ -130,9 +134,9 @@ public sealed class CommandIntakeTests
         rig.Alarms.States[alarm] = "raised";
         var replies = new OrderedReplies();
         await using var intake = new CommandIntake(
-            new CommandHandler(rig.Processor, replies, NullLogger.Instance),
+            new CommandHandler(rig.Processor, replies, _logs.Logger),
             rig.Time,
-            NullLogger.Instance,
+            _logs.Logger,
             new CommandIntakeOptions { PerSenderPerSecond = 1, PerSenderBurst = 5 });
 
         var taken = Enumerable.Range(0, 100)
@@ -164,7 +168,7 @@ public sealed class CommandIntakeTests
         using var hold = new ManualResetEventSlim(false);
         rig.TestAlarm.Hold = hold;
         var replies = new OrderedReplies();
-        await using var intake = new CommandIntake(new CommandHandler(rig.Processor, replies, NullLogger.Instance), rig.Time, NullLogger.Instance);
+        await using var intake = new CommandIntake(new CommandHandler(rig.Processor, replies, _logs.Logger), rig.Time, _logs.Logger);
 
         // The one worker is busy with a test alarm while the others queue up behind it.
         Assert.True(intake.Offer(Bytes(CommandRig.Command(CommandTypes.AlarmTest, id: "test"))));

@@ -3,13 +3,17 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Commands;
-using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
 
 namespace EdgeGateway.Uplink.Tests.Commands;
 
 /// <summary>Hostile input never crashes the processor, never changes configuration, and always gets exactly one valid reply.</summary>
-public sealed class CommandFuzzTests
+public sealed class CommandFuzzTests(ITestOutputHelper output) : IDisposable
 {
+    private readonly StrictLogs _logs = new(output);
+
+    public void Dispose() => _logs.Dispose();
+
     private static readonly string[] Templates =
     [
         CommandRig.Command(CommandTypes.ConfigSet, new Dictionary<string, object> { ["changes"] = new Dictionary<string, object> { ["uplink.heartbeat_seconds"] = 9 }, ["ifversion"] = 1 }),
@@ -178,7 +182,7 @@ public sealed class CommandFuzzTests
     {
         var rig = new CommandRig();
         var replies = new RecordingReplies();
-        var handler = new CommandHandler(rig.Processor, replies, NullLogger.Instance);
+        var handler = new CommandHandler(rig.Processor, replies, _logs.Logger);
         byte[][] inputs = [[], Encoding.UTF8.GetBytes("null"), Encoding.UTF8.GetBytes(CommandRig.Command(CommandTypes.StatusRequest)), new byte[70_000]];
         foreach (var input in inputs)
         {
@@ -189,9 +193,11 @@ public sealed class CommandFuzzTests
         Assert.All(replies.Published, r => ContractValidator.AssertValid(ContractSchema.CommandReply, Encoding.UTF8.GetString(r)));
 
         replies.Fail = true;
+        _logs.Expect(3702); // the reply that could not be published
         var outcome = await handler.HandleAsync(Encoding.UTF8.GetBytes(CommandRig.Command(CommandTypes.AlarmTest)), CancellationToken.None);
         Assert.True(outcome.Ok);
         Assert.Single(rig.TestAlarm.Sent);
+        Assert.Single(_logs.Entries, e => e.EventId.Id == 3702);
     }
 
     private sealed class RecordingReplies : ICommandReplyPublisher

@@ -9,21 +9,27 @@ using EdgeGateway.Core.Time;
 using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Xunit.Abstractions;
 
-namespace EdgeGateway.Uplink.Tests.Contract;
+namespace EdgeGateway.Uplink.Tests.Wire;
 
 /// <summary>Acks come single (<c>{"id","by"}</c>, an older centre) or batched (<c>{"ids":[…],"by"}</c>): the gateway takes both.</summary>
-public sealed class AckBatchTests : IDisposable
+public sealed class AckBatchTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan AckTimeout = TimeSpan.FromMilliseconds(300);
     private readonly string _dir = Directory.CreateTempSubdirectory("ack-batch-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private readonly StrictLogs _logs = new(output);
+
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        _logs.Dispose();
+    }
 
     [Fact]
     [Trait("Category", "Integration")]
@@ -31,7 +37,7 @@ public sealed class AckBatchTests : IDisposable
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("batch-1", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, _logs.Logger);
         var events = Enumerable.Range(0, 6).Select(i => factory.Create(CareEventKind.TestAlarm, null, $"test {i}")).ToList();
         foreach (var e in events)
         {
@@ -49,7 +55,7 @@ public sealed class AckBatchTests : IDisposable
         await centre.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).Build());
         await centre.SubscribeAsync(Topics.AllEvents, MqttQualityOfServiceLevel.AtLeastOnce);
 
-        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "batch-1", outbox, factory, new UplinkOptions { AckTimeout = AckTimeout }, NullLogger.Instance, TimeProvider.System);
+        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "batch-1", outbox, factory, new UplinkOptions { AckTimeout = AckTimeout }, _logs.Logger, TimeProvider.System);
         var acked = new ConcurrentDictionary<Guid, string>();
         uplink.AckReceived += a =>
         {

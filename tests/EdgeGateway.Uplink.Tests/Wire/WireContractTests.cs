@@ -10,16 +10,20 @@ using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Commands;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Tests.Commands;
-using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Xunit.Abstractions;
 
-namespace EdgeGateway.Uplink.Tests.Contract;
+namespace EdgeGateway.Uplink.Tests.Wire;
 
 /// <summary>What real gateway runs put on the wire, captured from a broker and validated message by message against docs/schemas.</summary>
 [Trait("Category", "Integration")]
-public sealed partial class WireContractTests
+public sealed partial class WireContractTests(ITestOutputHelper output) : IDisposable
 {
+    private readonly StrictLogs _logs = new(output);
+
+    public void Dispose() => _logs.Dispose();
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private static Guid IdOf(string payload)
@@ -37,7 +41,7 @@ public sealed partial class WireContractTests
         await using var broker = await MosquittoBroker.StartAsync();
         var endpoint = MqttEndpoint.Parse(broker.Url);
         await using var tap = await MqttTap.ConnectAsync("127.0.0.1", broker.Port);
-        await using var central = new CentralConsumer(endpoint, "central-contract", null, NullLogger.Instance);
+        await using var central = new CentralConsumer(endpoint, "central-contract", null, _logs.Logger);
         await central.StartAsync(CancellationToken.None);
 
         var options = new UplinkOptions
@@ -46,7 +50,7 @@ public sealed partial class WireContractTests
             ClockSync = new FixedClockSyncStatus(true),
             States = () => new Dictionary<string, string> { ["path.primary"] = "up", ["front-door"] = "closed" },
         };
-        await using var publisher = new ChannelPublisher(endpoint, "home-wire", NullLogger.Instance, TimeProvider.System, null, options);
+        await using var publisher = new ChannelPublisher(endpoint, "home-wire", _logs.Logger, TimeProvider.System, null, options);
         var events = Channel.CreateUnbounded<CareEvent>();
         using var stop = new CancellationTokenSource();
         var run = publisher.RunAsync(events.Reader, stop.Token);
@@ -99,7 +103,7 @@ public sealed partial class WireContractTests
         // The gateway side, wired as the MQTT layer should: subscribe to the commands topic, hand each payload to the handler.
         using var gateway = mqtt.CreateMqttClient();
         var replies = new MqttReplies(gateway, Topics.Replies("home-cmd"));
-        var handler = new CommandHandler(rig.Processor, replies, NullLogger.Instance);
+        var handler = new CommandHandler(rig.Processor, replies, _logs.Logger);
         gateway.ApplicationMessageReceivedAsync += e =>
             e.ApplicationMessage.Topic == Topics.Commands("home-cmd")
                 ? handler.HandleAsync(System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload), CancellationToken.None)
