@@ -1,6 +1,7 @@
 using System.Text;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Contract;
+using EdgeGateway.Core.Events;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Centre.Ingest;
@@ -21,9 +22,20 @@ internal sealed partial class Rejections(IArchive archive, TimeProvider time, IL
         await archive.RecordRejectedAsync(new RejectedMessage(time.GetUtcNow(), shownTopic, gateway, shownReason, PrintableText.Of(Encoding.UTF8.GetString(payload, 0, Math.Min(payload.Length, MaxRejectedPayload)), MaxRejectedPayload, keepLineBreaks: true))).ConfigureAwait(false);
     }
 
-    /// <summary>The reason given for a message whose topic names an invalid gateway id; <paramref name="shownKind"/> is already printable.</summary>
-    public static string BadGatewayId(string shownKind, string gateway) =>
-        $"{shownKind}: gateway id '{PrintableText.Of(gateway, 80)}' is invalid: expected 1–64 characters of a–z, 0–9, '-' or '_'";
+    /// <summary>
+    /// Rejects the message when its topic's <paramref name="gateway"/> id is invalid, naming <paramref name="shownKind"/>
+    /// (already printable) in the reason; true when it did.
+    /// </summary>
+    public async Task<bool> RejectBadGatewayIdAsync(string topic, byte[] payload, string shownKind, string gateway)
+    {
+        if (CareEventFactory.GatewayIdProblem(gateway) is null)
+        {
+            return false;
+        }
+
+        await RejectAsync(topic, payload, $"{shownKind}: gateway id '{PrintableText.Of(gateway, 80)}' is invalid: expected 1–64 characters of a–z, 0–9, '-' or '_'").ConfigureAwait(false);
+        return true;
+    }
 
     [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Rejected a message on {Topic}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string topic, string reason);

@@ -3,7 +3,6 @@ using System.Text.Json;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Ingest;
 using EdgeGateway.Contract;
-using EdgeGateway.Core.Events;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Centre.Supervision;
@@ -51,9 +50,8 @@ internal sealed partial class GatewayPaths(IArchive archive, TimeProvider time, 
             return; // A cleared retained status (decommissioned gateway).
         }
 
-        if (CareEventFactory.GatewayIdProblem(gateway) is not null)
+        if (await rejections.RejectBadGatewayIdAsync(topic, payload, $"status/{PrintableText.Of(path, 40)}", gateway).ConfigureAwait(false))
         {
-            await rejections.RejectAsync(topic, payload, Rejections.BadGatewayId($"status/{PrintableText.Of(path, 40)}", gateway)).ConfigureAwait(false);
             return;
         }
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Ingest;
 using EdgeGateway.Contract;
-using EdgeGateway.Core.Events;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Centre.Supervision;
@@ -114,9 +113,8 @@ internal sealed partial class StatusFollower(
                 continue;
             }
 
-            if (CareEventFactory.GatewayIdProblem(gateway) is not null)
+            if (await rejections.RejectBadGatewayIdAsync(m.Topic, m.Payload, PrintableText.Of(kind, 40), gateway).ConfigureAwait(false))
             {
-                await rejections.RejectAsync(m.Topic, m.Payload, Rejections.BadGatewayId(PrintableText.Of(kind, 40), gateway)).ConfigureAwait(false);
                 continue;
             }
 
