@@ -4,12 +4,6 @@ using EdgeGateway.Centre.Archive;
 
 namespace EdgeGateway.Centre;
 
-/// <summary>One change the page should show: an alarm or a gateway as it now is.</summary>
-/// <param name="Kind"><c>alarm</c>, <c>gateway</c> or <c>escalation</c>.</param>
-/// <param name="Alarm">The alarm, for alarm and escalation changes.</param>
-/// <param name="Gateway">The gateway, for gateway changes.</param>
-public sealed record CentreChange(string Kind, AlarmRecord? Alarm, GatewayRecord? Gateway);
-
 /// <summary>
 /// The live feed of this instance's changes (the page's server-sent events). Each subscriber has its own bounded queue: a
 /// slow reader loses its oldest changes (it reloads on reconnect), never slows the centre.

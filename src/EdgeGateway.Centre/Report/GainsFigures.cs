@@ -42,21 +42,3 @@ public sealed record GainsFigures(
     double HoursSaved,
     double? Availability,
     IReadOnlyList<KeyValuePair<string, int>> SupervisionAlarms);
-
-/// <summary>One ISO week of one home.</summary>
-/// <param name="Week">The ISO week, e.g. 2026-W13.</param>
-/// <param name="Start">Its start within the report (inclusive).</param>
-/// <param name="End">Its end within the report (exclusive).</param>
-/// <param name="Figures">Its figures.</param>
-public sealed record WeekGains(string Week, DateTimeOffset Start, DateTimeOffset End, GainsFigures Figures);
-
-/// <summary>One home's figures: the whole span and each week.</summary>
-/// <param name="Gateway">The home's gateway id.</param>
-/// <param name="Total">The figures over the whole report.</param>
-/// <param name="Weeks">The figures per ISO week.</param>
-public sealed record HomeGains(string Gateway, GainsFigures Total, IReadOnlyList<WeekGains> Weeks);
-
-/// <summary>The whole gains report, as JSON (<see cref="GainsReport.WriteAsync"/>) and HTML (<see cref="GainsHtml"/>) show it.</summary>
-/// <param name="Query">What it covers.</param>
-/// <param name="Homes">Each home, ordered by gateway id.</param>
-public sealed record GainsResult(GainsQuery Query, IReadOnlyList<HomeGains> Homes);

@@ -6,43 +6,6 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Centre.Web;
 
-/// <summary>How a login attempt went (<see cref="OperatorLogins.CheckAsync"/>).</summary>
-public enum LoginOutcome
-{
-    /// <summary>The name and password are an operator's.</summary>
-    Accepted,
-
-    /// <summary>Wrong password or unknown name.</summary>
-    Refused,
-
-    /// <summary>Refused without looking at the password: too many failures for this name or from this address, or another check from this address is running.</summary>
-    TooMany,
-}
-
-/// <summary>A login's outcome and, when refused, how long before the next try is looked at.</summary>
-/// <param name="Outcome">How it went.</param>
-/// <param name="RetryAfter">Zero, or how long this name and address are locked out.</param>
-public readonly record struct LoginResult(LoginOutcome Outcome, TimeSpan RetryAfter);
-
-/// <summary>The limits on guessing (defaults: 5 free failures, then 1 s doubling to 15 min, forgotten after an hour without one).</summary>
-public sealed record LoginLimits
-{
-    /// <summary>Failures (per name and per address) before each further one locks out.</summary>
-    public int FreeFailures { get; init; } = 5;
-
-    /// <summary>The first lockout; each further failure doubles it.</summary>
-    public TimeSpan FirstLockout { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>The longest lockout.</summary>
-    public TimeSpan MaxLockout { get; init; } = TimeSpan.FromMinutes(15);
-
-    /// <summary>A name's or address's failures are forgotten after this long without one.</summary>
-    public TimeSpan Forget { get; init; } = TimeSpan.FromHours(1);
-
-    /// <summary>How often the accounts file is read again for changes.</summary>
-    public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(2);
-}
-
 /// <summary>
 /// Operator login for the page and API over <see cref="OperatorAccounts"/>: limits guessing per name and per address with
 /// growing lockouts, writes an audit line per refusal, and reads the accounts file again when it changes, so a removed

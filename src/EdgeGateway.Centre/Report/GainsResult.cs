@@ -1,0 +1,6 @@
+namespace EdgeGateway.Centre.Report;
+
+/// <summary>The whole gains report, as JSON (<see cref="GainsReport.WriteAsync"/>) and HTML (<see cref="GainsHtml"/>) show it.</summary>
+/// <param name="Query">What it covers.</param>
+/// <param name="Homes">Each home, ordered by gateway id.</param>
+public sealed record GainsResult(GainsQuery Query, IReadOnlyList<HomeGains> Homes);
