@@ -106,8 +106,12 @@ public sealed class CentreBuilder(ILoggerFactory loggers)
         return Assemble(archive, BuildConsumers());
     }
 
-    private CentreHost Assemble(IArchive archive, IReadOnlyList<CentralConsumer> consumers) =>
-        new(archive, new DutyCentre(archive, consumers, Options, loggers.CreateLogger("centre")), consumers, Web, WebSecurity, WebLogger ?? loggers.CreateLogger("web"));
+    private CentreHost Assemble(IArchive archive, IReadOnlyList<CentralConsumer> consumers)
+    {
+        var centre = new DutyCentre(archive, consumers, Options, loggers.CreateLogger("centre"));
+        var (webAt, security, webLogger) = (Web, WebSecurity, WebLogger ?? loggers.CreateLogger("web"));
+        return new CentreHost(archive, centre, consumers, webAt is null ? null : (c, ct) => CentreWeb.StartAsync(c, webAt, security, webLogger, ct));
+    }
 
     // What a build that failed half way had opened: nothing else holds it yet.
     private static async Task CloseAsync(IReadOnlyList<CentralConsumer> consumers, IArchive? archive)

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Runtime.ExceptionServices;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Web;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Centre;
 
@@ -13,18 +11,11 @@ namespace EdgeGateway.Centre;
 /// </summary>
 public sealed class CentreHost : IAsyncDisposable
 {
-    private readonly IPEndPoint? _webAt;
-    private readonly CentreWebSecurity _webSecurity;
-    private readonly ILogger _webLogger;
+    private readonly Func<DutyCentre, CancellationToken, Task<CentreWeb>>? _startWeb;
 
-    internal CentreHost(IArchive archive, DutyCentre centre, IReadOnlyList<CentralConsumer> consumers, IPEndPoint? webAt, CentreWebSecurity webSecurity, ILogger webLogger)
+    internal CentreHost(IArchive archive, DutyCentre centre, IReadOnlyList<CentralConsumer> consumers, Func<DutyCentre, CancellationToken, Task<CentreWeb>>? startWeb)
     {
-        Archive = archive;
-        Centre = centre;
-        Consumers = consumers;
-        _webAt = webAt;
-        _webSecurity = webSecurity;
-        _webLogger = webLogger;
+        (Archive, Centre, Consumers, _startWeb) = (archive, centre, consumers, startWeb);
     }
 
     /// <summary>The archive every event, alarm and action is stored in.</summary>
@@ -45,9 +36,9 @@ public sealed class CentreHost : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await Centre.StartAsync(cancellationToken).ConfigureAwait(false);
-        if (_webAt is not null)
+        if (_startWeb is not null)
         {
-            Web = await CentreWeb.StartAsync(Centre, _webAt, _webSecurity, _webLogger, cancellationToken).ConfigureAwait(false);
+            Web = await _startWeb(Centre, cancellationToken).ConfigureAwait(false);
         }
     }
 

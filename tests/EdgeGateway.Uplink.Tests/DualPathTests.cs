@@ -48,12 +48,13 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
         var anyUp = new ConcurrentQueue<bool>();
         uplink.AnyPathUpChanged += anyUp.Enqueue;
 
-        // The centre listens on both brokers with one memory of ids: an event that arrives over both paths is new once.
-        var dedup = new CentralDedup();
+        // The centre listens on both brokers with one memory of ids (as CentreBuilder makes its consumers): an event that
+        // arrives over both paths is new once.
         var firstSeen = new ConcurrentDictionary<Guid, CareEvent>();
         var deliveries = 0;
-        await using var c1 = new CentralConsumer(MqttEndpoint.Parse(primary.Url), "central-p", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, dedup);
-        await using var c2 = new CentralConsumer(MqttEndpoint.Parse(secondary.Url), "central-s", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, dedup);
+        var consumers = new CentreBuilder(NullLoggerFactory.Instance) { Brokers = [CentreBroker.Loopback(primary.Url), CentreBroker.Loopback(secondary.Url)], ClientId = "central", FollowGateways = false }.BuildConsumers();
+        await using var c1 = consumers[0];
+        await using var c2 = consumers[1];
         foreach (var c in new[] { c1, c2 })
         {
             c.EventReceived += (e, isNew) =>
