@@ -2,6 +2,7 @@ using System.Net;
 using EdgeGateway.Centre;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Web;
+using EdgeGateway.Contract;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -45,6 +46,23 @@ public sealed class CentreFixture : IAsyncDisposable
     /// <summary>Starts a centre over <paramref name="archive"/>, already open (a PostgreSQL one, or one several centres share); the fixture closes it.</summary>
     public static Task<CentreFixture> StartAsync(IArchive archive, IReadOnlyList<string> brokers, DutyCentreOptions? options = null, string clientId = "centre", string? shareGroup = null, bool web = true, ILogger? webLog = null, ILoggerFactory? loggers = null) =>
         StartAsync(Builder(brokers, options, clientId, shareGroup, web, webLog, loggers).Build(archive));
+
+    /// <summary>
+    /// A centre's acking end alone, one consumer per broker URL sharing one id memory, made by <see cref="CentreBuilder"/>
+    /// as a centre makes them but without archive or supervision: for the gateway's tests, which watch what reaches the
+    /// centre. Not connected yet: subscribe to their events, then start them.
+    /// </summary>
+    public static IReadOnlyList<CentralConsumer> AckingEnds(IReadOnlyList<string> brokers, string clientId, string? shareGroup = null, LinkSecurity? security = null, ILoggerFactory? loggers = null)
+    {
+        ArgumentNullException.ThrowIfNull(brokers);
+        return new CentreBuilder(loggers ?? NullLoggerFactory.Instance)
+        {
+            Brokers = [.. brokers.Select(url => new CentreBroker(MqttEndpoint.Parse(url), security ?? LinkSecurity.LoopbackDemo))],
+            ClientId = clientId,
+            ShareGroup = shareGroup,
+            FollowGateways = false,
+        }.BuildConsumers();
+    }
 
     /// <summary>
     /// The one teardown of a test with a centre: each part that was started (null: never started) disposed in the order

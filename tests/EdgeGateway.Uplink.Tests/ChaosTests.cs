@@ -34,7 +34,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, NullLogger.Instance);
         var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "chaos-1", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
         var received = new ConcurrentDictionary<Guid, int>();
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-chaos", "g", NullLogger.Instance);
+        await using var central = CentreFixture.AckingEnds([broker.Url], "central-chaos", "g")[0];
         central.EventReceived += (e, _) =>
         {
             received.AddOrUpdate(e.Id, 1, (_, n) => n + 1);
@@ -102,7 +102,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         const int Count = 2000;
         await using var broker = await MosquittoBroker.StartAsync();
         var got = new ConcurrentDictionary<int, int>();
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-kill", "g", NullLogger.Instance);
+        await using var central = CentreFixture.AckingEnds([broker.Url], "central-kill", "g")[0];
         central.EventReceived += (e, _) =>
         {
             got.AddOrUpdate(int.Parse(e.Data["n"], CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
@@ -162,7 +162,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, NullLogger.Instance);
         var uplink = new ReliableUplink(MqttEndpoint.Parse(proxy.Url), "chaos-3", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
         var received = new ConcurrentDictionary<Guid, bool>();
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-proxy", null, NullLogger.Instance);
+        await using var central = CentreFixture.AckingEnds([broker.Url], "central-proxy")[0];
         central.EventReceived += (e, _) =>
         {
             received[e.Id] = true;

@@ -52,7 +52,7 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
         // arrives over both paths is new once.
         var firstSeen = new ConcurrentDictionary<Guid, CareEvent>();
         var deliveries = 0;
-        var consumers = new CentreBuilder(NullLoggerFactory.Instance) { Brokers = [CentreBroker.Loopback(primary.Url), CentreBroker.Loopback(secondary.Url)], ClientId = "central", FollowGateways = false }.BuildConsumers();
+        var consumers = CentreFixture.AckingEnds([primary.Url, secondary.Url], "central");
         await using var c1 = consumers[0];
         await using var c2 = consumers[1];
         foreach (var c in new[] { c1, c2 })
@@ -155,7 +155,7 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
         await outbox.AcceptAsync(alarm);
 
         // The events about both losses wait in the outbox with the alarm and go out by the first path that returns.
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(secondary.Url), "central-s", null, NullLogger.Instance);
+        await using var central = CentreFixture.AckingEnds([secondary.Url], "central-s")[0];
         var seen = new ConcurrentDictionary<Guid, CareEvent>();
         central.EventReceived += (e, _) =>
         {

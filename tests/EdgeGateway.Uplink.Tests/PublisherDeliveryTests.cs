@@ -23,7 +23,7 @@ public sealed class PublisherDeliveryTests
         var factory = new CareEventFactory("home-42", TimeProvider.System, new FixedClockSyncStatus(true));
 
         var received = new TaskCompletionSource<CareEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var central = new CentralConsumer(endpoint, "central-test", null, NullLogger.Instance);
+        await using var central = CentreFixture.AckingEnds([broker.Url], "central-test")[0];
         central.EventReceived += (e, isNew) =>
         {
             if (isNew)
@@ -89,7 +89,7 @@ public sealed class PublisherDeliveryTests
 
         await broker.RestartAsync();
         var received = new TaskCompletionSource<CareEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var central = new CentralConsumer(endpoint, "central-test", null, NullLogger.Instance);
+        await using var central = CentreFixture.AckingEnds([broker.Url], "central-test")[0];
         central.EventReceived += (e, _) =>
         {
             received.TrySetResult(e);

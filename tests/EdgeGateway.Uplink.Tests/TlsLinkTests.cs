@@ -50,7 +50,7 @@ public sealed class TlsLinkTests(ITestOutputHelper output) : IDisposable
         await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
         var uplink = new ReliableUplink([new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(broker.TlsUrl), a)], "gw-a", outbox, factory, Fast, NullLogger.Instance, TimeProvider.System);
         var atCentre = new ConcurrentDictionary<Guid, CareEvent>();
-        await using var consumer = new CentralConsumer(MqttEndpoint.Parse(broker.TlsUrl), "central-1", null, NullLogger.Instance, central, null);
+        await using var consumer = CentreFixture.AckingEnds([broker.TlsUrl], "central-1", security: central)[0];
         consumer.EventReceived += (e, _) =>
         {
             atCentre[e.Id] = e;
