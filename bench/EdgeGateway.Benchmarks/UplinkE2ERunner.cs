@@ -230,7 +230,7 @@ internal static class UplinkE2ERunner
         return (seconds, messages);
     }
 
-    /// <summary>The gateway's delivery as <c>loadgen</c> and <c>run</c> build it (through <see cref="GatewayBuilder"/>), and a centre that acks it.</summary>
+    /// <summary>The gateway's delivery as <c>loadgen</c> and <c>run</c> build it (through <see cref="GatewayBuilder"/>), and a centre's acking end as <see cref="CentreBuilder"/> makes it.</summary>
     private static async Task<(SqliteOutbox, ReliableUplink, CareEventFactory, CentralConsumer)> PipelineAsync(string url, LinkSecurity security, LinkSecurity centralSecurity, string dir, string gw, CentralAckOptions? acks = null)
     {
         var defaults = new UplinkOptions();
@@ -241,7 +241,7 @@ internal static class UplinkE2ERunner
             ClockSync = new FixedClockSyncStatus(true),
         };
         var delivery = new GatewayBuilder(options.ClockSync, NullLoggerFactory.Instance, TimeProvider.System).BuildDeliveryOnly(options);
-        var central = new CentralConsumer(MqttEndpoint.Parse(url), $"central-{gw}", shareGroup: null, NullLogger.Instance, centralSecurity, null, acks);
+        var central = new CentreBuilder(NullLoggerFactory.Instance) { Brokers = [new CentreBroker(MqttEndpoint.Parse(url), centralSecurity)], ClientId = $"central-{gw}", Acks = acks, FollowGateways = false }.BuildConsumers()[0];
         await central.StartAsync(CancellationToken.None);
         return (delivery.Outbox, delivery.Uplink, delivery.Factory, central);
     }

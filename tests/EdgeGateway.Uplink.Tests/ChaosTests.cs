@@ -39,7 +39,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, _logs.Logger);
         var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "chaos-1", outbox, factory, Fast, _logs.Logger, TimeProvider.System);
         var received = new ConcurrentDictionary<Guid, int>();
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-chaos", "g", _logs.Logger);
+        await using var central = CentreFixture.AckingEnds([broker.Url], "central-chaos", "g", loggers: _logs)[0];
         central.EventReceived += (e, _) =>
         {
             received.AddOrUpdate(e.Id, 1, (_, n) => n + 1);
@@ -107,7 +107,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         const int Count = 2000;
         await using var broker = await MosquittoBroker.StartAsync();
         var got = new ConcurrentDictionary<int, int>();
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-kill", "g", _logs.Logger);
+        await using var central = CentreFixture.AckingEnds([broker.Url], "central-kill", "g", loggers: _logs)[0];
         central.EventReceived += (e, _) =>
         {
             got.AddOrUpdate(int.Parse(e.Data["n"], CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
@@ -167,7 +167,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _bed.DataDirectory }, factory, TimeProvider.System, _logs.Logger);
         var uplink = new ReliableUplink(MqttEndpoint.Parse(proxy.Url), "chaos-3", outbox, factory, Fast, _logs.Logger, TimeProvider.System);
         var received = new ConcurrentDictionary<Guid, bool>();
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-proxy", null, _logs.Logger);
+        await using var central = CentreFixture.AckingEnds([broker.Url], "central-proxy", loggers: _logs)[0];
         central.EventReceived += (e, _) =>
         {
             received[e.Id] = true;

@@ -53,12 +53,13 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
         var anyUp = new ConcurrentQueue<bool>();
         uplink.AnyPathUpChanged += anyUp.Enqueue;
 
-        // The centre listens on both brokers with one memory of ids: an event that arrives over both paths is new once.
-        var dedup = new CentralDedup();
+        // The centre listens on both brokers with one memory of ids (as CentreBuilder makes its consumers): an event that
+        // arrives over both paths is new once.
         var firstSeen = new ConcurrentDictionary<Guid, CareEvent>();
         var deliveries = 0;
-        await using var c1 = new CentralConsumer(MqttEndpoint.Parse(primary.Url), "central-p", null, _logs.Logger, LinkSecurity.LoopbackDemo, dedup);
-        await using var c2 = new CentralConsumer(MqttEndpoint.Parse(secondary.Url), "central-s", null, _logs.Logger, LinkSecurity.LoopbackDemo, dedup);
+        var consumers = CentreFixture.AckingEnds([primary.Url, secondary.Url], "central", loggers: _logs);
+        await using var c1 = consumers[0];
+        await using var c2 = consumers[1];
         foreach (var c in new[] { c1, c2 })
         {
             c.EventReceived += (e, isNew) =>
@@ -159,7 +160,7 @@ public sealed class DualPathTests(ITestOutputHelper output) : IDisposable
         await outbox.AcceptAsync(alarm);
 
         // The events about both losses wait in the outbox with the alarm and go out by the first path that returns.
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(secondary.Url), "central-s", null, _logs.Logger);
+        await using var central = CentreFixture.AckingEnds([secondary.Url], "central-s", loggers: _logs)[0];
         var seen = new ConcurrentDictionary<Guid, CareEvent>();
         central.EventReceived += (e, _) =>
         {

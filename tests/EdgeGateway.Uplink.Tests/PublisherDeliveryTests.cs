@@ -27,7 +27,7 @@ public sealed class PublisherDeliveryTests(ITestOutputHelper output) : IDisposab
         var factory = new CareEventFactory("home-42", TimeProvider.System, new FixedClockSyncStatus(true));
 
         var received = new TaskCompletionSource<CareEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var central = new CentralConsumer(endpoint, "central-test", null, _logs.Logger);
+        await using var central = CentreFixture.AckingEnds([broker.Url], "central-test", loggers: _logs)[0];
         central.EventReceived += (e, isNew) =>
         {
             if (isNew)
@@ -93,7 +93,7 @@ public sealed class PublisherDeliveryTests(ITestOutputHelper output) : IDisposab
 
         await broker.RestartAsync();
         var received = new TaskCompletionSource<CareEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var central = new CentralConsumer(endpoint, "central-test", null, _logs.Logger);
+        await using var central = CentreFixture.AckingEnds([broker.Url], "central-test", loggers: _logs)[0];
         central.EventReceived += (e, _) =>
         {
             received.TrySetResult(e);

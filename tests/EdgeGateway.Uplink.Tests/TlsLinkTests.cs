@@ -51,7 +51,7 @@ public sealed class TlsLinkTests(ITestOutputHelper output) : IDisposable
         await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, _logs.Logger);
         var uplink = new ReliableUplink([new UplinkPath(PathRole.Primary, MqttEndpoint.Parse(broker.TlsUrl), a)], "gw-a", outbox, factory, Fast, _logs.Logger, TimeProvider.System);
         var atCentre = new ConcurrentDictionary<Guid, CareEvent>();
-        await using var consumer = new CentralConsumer(MqttEndpoint.Parse(broker.TlsUrl), "central-1", null, _logs.Logger, central, null);
+        await using var consumer = CentreFixture.AckingEnds([broker.TlsUrl], "central-1", security: central, loggers: _logs)[0];
         consumer.EventReceived += (e, _) =>
         {
             atCentre[e.Id] = e;

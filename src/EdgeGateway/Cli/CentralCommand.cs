@@ -63,29 +63,10 @@ internal static class CentralCommand
             takeAs,
             demo,
         };
-        command.Subcommands.Add(AddOperatorCommand());
+        command.Subcommands.Add(AddOperatorCommand.Create());
         command.Subcommands.Add(CentralReportCommand.Create());
         command.SetAction(async (result, ct) =>
         {
-            var endpoints = new List<MqttEndpoint>();
-            foreach (var (option, url) in new (Option, string?)[] { (broker, result.GetValue(broker)), (secondary, result.GetValue(secondary)) })
-            {
-                if (url is null)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    endpoints.Add(MqttEndpoint.Parse(url));
-                }
-                catch (FormatException ex)
-                {
-                    Console.Error.WriteLine($"{option.Name}: {ex.Message}");
-                    return 2;
-                }
-            }
-
             var security = new LinkSecurity
             {
                 CaFile = result.GetValue(ca),
@@ -95,6 +76,25 @@ internal static class CentralCommand
                 PasswordFile = result.GetValue(passwordFile),
                 PlainLoopbackDemo = result.GetValue(demo),
             };
+
+            var brokers = new List<CentreBroker>();
+            foreach (var (option, url) in new (Option, string?)[] { (broker, result.GetValue(broker)), (secondary, result.GetValue(secondary)) })
+            {
+                if (url is null)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    brokers.Add(new CentreBroker(MqttEndpoint.Parse(url), security));
+                }
+                catch (FormatException ex)
+                {
+                    Console.Error.WriteLine($"{option.Name}: {ex.Message}");
+                    return 2;
+                }
+            }
 
             var share = result.GetValue(group);
             if (share is not null && (share.Length == 0 || share.IndexOfAny(['/', '+', '#']) >= 0))
@@ -124,7 +124,7 @@ internal static class CentralCommand
                 }
             }
 
-            if (LoadWebSecurity(webAt, result.GetValue(webCert), result.GetValue(webKey), result.GetValue(webAccounts)) is not { } webSecurity)
+            if (CentralWebSecurity.Load(webAt, result.GetValue(webCert), result.GetValue(webKey), result.GetValue(webAccounts)) is not { } webSecurity)
             {
                 return 2;
             }
@@ -187,58 +187,50 @@ internal static class CentralCommand
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
             var id = result.GetValue(clientId) ?? $"central-{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}";
-            var dedup = new CentralDedup();
-            var centrals = new List<CentralConsumer>();
+
+            // --take-as goes through the centre's own take (not the consumer's), so the archive records who took each alarm.
+            var builder = new CentreBuilder(loggers)
+            {
+                Brokers = brokers,
+                ClientId = id,
+                ShareGroup = share,
+                Acks = new CentralAckOptions { MaxBatch = batch },
+                Options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax) },
+                Web = webAt,
+                WebSecurity = webSecurity with { Audit = loggers.CreateLogger("web") },
+            };
+
+            // Opened once every option is known good (the builder makes the consumers first), so a refused option leaves no archive file behind.
+            var storeText = result.GetValue(store)!;
+            CentreHost host;
             try
             {
-                foreach (var endpoint in endpoints)
-                {
-                    centrals.Add(new CentralConsumer(endpoint, centrals.Count == 0 ? id : $"{id}-2", share, loggers.CreateLogger("central"), security, dedup, new CentralAckOptions { MaxBatch = batch }) { FollowGateways = true });
-                }
+                host = await builder.BuildAsync(storeText, ct).ConfigureAwait(false);
             }
             catch (LinkSecurityException ex)
             {
                 Console.Error.WriteLine($"--broker: {ex.Message}");
                 return 2;
             }
-
-            // Opened once every option is known good, so a refused option leaves no archive file behind.
-            var storeText = result.GetValue(store)!;
-            IArchive archive;
-            try
-            {
-                archive = await ArchiveStore.OpenAsync(storeText, ct).ConfigureAwait(false);
-            }
             catch (Exception ex) when (ex is FormatException or System.Data.Common.DbException or IOException or UnauthorizedAccessException or ArgumentException)
             {
-                foreach (var c in centrals)
-                {
-                    await c.DisposeAsync().ConfigureAwait(false);
-                }
-
                 Console.Error.WriteLine($"--store {ArchiveStore.Redact(storeText)}: cannot open the archive: {ex.Message}");
                 return 2;
             }
 
-            // --take-as goes through the centre's own take (not the consumer's), so the archive records who took each alarm.
-            var options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax) };
-            await using (archive.ConfigureAwait(false))
+            await using (host.ConfigureAwait(false))
             {
-                var centre = new DutyCentre(archive, centrals, options, loggers.CreateLogger("centre"));
-                await using (centre.ConfigureAwait(false))
-                {
-                    return await RunAsync(centre, webAt, webSecurity with { Audit = loggers.CreateLogger("web") }, loggers.CreateLogger("web"), ct).ConfigureAwait(false);
-                }
+                return await RunAsync(host, webAt, webSecurity.Accounts is not null, ct).ConfigureAwait(false);
             }
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(DutyCentre centre, IPEndPoint? webAt, CentreWebSecurity webSecurity, ILogger webLogger, CancellationToken ct)
+    private static async Task<int> RunAsync(CentreHost host, IPEndPoint? webAt, bool login, CancellationToken ct)
     {
         var stdout = Console.Out;
         var gate = new Lock();
-        centre.EventRecorded += evt =>
+        host.Centre.EventRecorded += evt =>
         {
             var line = Encoding.UTF8.GetString(CloudEventCodec.Serialize(evt));
             lock (gate)
@@ -252,225 +244,32 @@ internal static class CentralCommand
 
         try
         {
-            await centre.StartAsync(ct).ConfigureAwait(false);
+            await host.StartAsync(ct).ConfigureAwait(false);
         }
         catch (MQTTnet.Exceptions.MqttCommunicationException ex)
         {
             Console.Error.WriteLine($"--broker: cannot connect: {ex.Message}");
             return 3;
         }
+        catch (IOException ex) when (webAt is not null)
+        {
+            Console.Error.WriteLine($"--web {webAt}: cannot listen: {ex.Message}");
+            return 3;
+        }
 
-        CentreWeb? webHost = null;
+        if (host.Web is { } webHost)
+        {
+            Console.Error.WriteLine($"central: JSON API on {webHost.Url}api/ (live feed: {webHost.Url}api/events/stream), the nurses' page on {webHost.Url}{(login ? " (operator login required)" : "")}");
+        }
+
         try
         {
-            if (webAt is not null)
-            {
-                try
-                {
-                    webHost = await CentreWeb.StartAsync(centre, webAt, webSecurity, webLogger, ct).ConfigureAwait(false);
-                }
-                catch (IOException ex)
-                {
-                    Console.Error.WriteLine($"--web {webAt}: cannot listen: {ex.Message}");
-                    return 3;
-                }
-
-                Console.Error.WriteLine($"central: JSON API on {webHost.Url}api/ (live feed: {webHost.Url}api/events/stream), the nurses' page on {webHost.Url}{(webSecurity.Accounts is null ? "" : " (operator login required)")}");
-            }
-
             await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
         }
-        finally
-        {
-            if (webHost is not null)
-            {
-                await webHost.DisposeAsync().ConfigureAwait(false);
-            }
-        }
 
         return 0;
-    }
-
-    /// <summary>
-    /// The page's TLS and login from --web-cert/--web-key/--web-accounts, checked against the address (anything but
-    /// loopback needs both); prints what is wrong and returns null.
-    /// </summary>
-    private static CentreWebSecurity? LoadWebSecurity(IPEndPoint? webAt, string? certPath, string? keyPath, string? accountsPath)
-    {
-        if (webAt is null)
-        {
-            if (certPath is not null || keyPath is not null || accountsPath is not null)
-            {
-                Console.Error.WriteLine("--web-cert, --web-key and --web-accounts need --web ADDRESS:PORT");
-                return null;
-            }
-
-            return CentreWebSecurity.None;
-        }
-
-        if ((certPath is null) != (keyPath is null))
-        {
-            Console.Error.WriteLine(certPath is null ? "--web-key needs --web-cert (the certificate it belongs to)" : "--web-cert needs --web-key (its private key, PEM)");
-            return null;
-        }
-
-        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null;
-        OperatorAccounts? accounts = null;
-        try
-        {
-            if (certPath is not null && keyPath is not null)
-            {
-                LinkSecurity.CheckPrivate(keyPath, "--web-key");
-                if (!File.Exists(certPath))
-                {
-                    Console.Error.WriteLine($"--web-cert '{certPath}' does not exist");
-                    return null;
-                }
-
-                certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certPath, keyPath);
-            }
-
-            if (accountsPath is not null)
-            {
-                LinkSecurity.CheckPrivate(accountsPath, "--web-accounts");
-                accounts = OperatorAccounts.Load(accountsPath);
-            }
-
-            var security = new CentreWebSecurity(certificate, accounts);
-            security.CheckFor(webAt);
-            return security;
-        }
-        catch (LinkSecurityException ex)
-        {
-            Console.Error.WriteLine(ex.Message);
-        }
-        catch (System.Security.Cryptography.CryptographicException ex)
-        {
-            Console.Error.WriteLine($"--web-cert '{certPath}' / --web-key '{keyPath}': not a PEM certificate with its private key: {ex.Message}");
-        }
-        catch (FormatException ex)
-        {
-            Console.Error.WriteLine($"--web-accounts '{accountsPath}': {ex.Message}");
-        }
-        catch (InvalidOperationException ex)
-        {
-            Console.Error.WriteLine($"--web: {ex.Message}");
-        }
-
-        certificate?.Dispose();
-        return null;
-    }
-
-    /// <summary><c>central add-operator --accounts FILE --name NAME</c>: adds an operator (or sets a new password), reading the password from stdin.</summary>
-    private static Command AddOperatorCommand()
-    {
-        var accounts = new Option<string>("--accounts") { Description = "The accounts file (--web-accounts); created with mode 0600 when missing.", Required = true };
-        var name = new Option<string>("--name") { Description = "The operator's name, as it is recorded with each action, e.g. \"Nurse Berit\".", Required = true };
-        var passwordFile = new Option<string?>("--password-file") { Description = "Read the password from the first line of this file instead of stdin." };
-        var iterations = new Option<int>("--iterations") { Description = $"PBKDF2-SHA256 iterations (default {OperatorAccounts.DefaultIterations}).", DefaultValueFactory = _ => OperatorAccounts.DefaultIterations };
-        var command = new Command("add-operator", "Add an operator account for the page (or give one a new password): reads the password from stdin, stores only its PBKDF2 hash.")
-        {
-            accounts,
-            name,
-            passwordFile,
-            iterations,
-        };
-        command.SetAction(result =>
-        {
-            var path = result.GetValue(accounts)!;
-            var who = result.GetValue(name)!;
-            if (OperatorAccounts.ValidateName(who) is { } bad)
-            {
-                Console.Error.WriteLine($"--name: {bad}");
-                return 2;
-            }
-
-            var rounds = result.GetValue(iterations);
-            if (rounds < 10_000)
-            {
-                Console.Error.WriteLine($"--iterations {rounds} is invalid: expected at least 10000");
-                return 2;
-            }
-
-            string? password;
-            if (result.GetValue(passwordFile) is { } file)
-            {
-                if (!File.Exists(file))
-                {
-                    Console.Error.WriteLine($"--password-file '{file}' does not exist");
-                    return 2;
-                }
-
-                password = File.ReadLines(file).FirstOrDefault();
-            }
-            else
-            {
-                if (!Console.IsInputRedirected)
-                {
-                    Console.Error.Write($"Password for {who}: ");
-                }
-
-                try
-                {
-                    password = ReadPassword();
-                }
-                catch (InvalidOperationException)
-                {
-                    Console.Error.WriteLine("no terminal to type the password on: pipe it on stdin or give --password-file");
-                    return 2;
-                }
-            }
-
-            if (password is null || password.Length < 8)
-            {
-                Console.Error.WriteLine("the password must have at least 8 characters (the first line of stdin or --password-file)");
-                return 2;
-            }
-
-            try
-            {
-                var added = OperatorAccounts.AddOrReplace(path, who, password, rounds);
-                Console.Error.WriteLine(added ? $"added operator '{who}' to {path}" : $"new password for operator '{who}' in {path}");
-                return 0;
-            }
-            catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"--accounts '{path}': {ex.Message}; the file is unchanged");
-                return 2;
-            }
-        });
-        return command;
-    }
-
-    // Typed at a terminal: not echoed. Piped: the first line.
-    private static string? ReadPassword()
-    {
-        if (Console.IsInputRedirected)
-        {
-            return Console.In.ReadLine();
-        }
-
-        var typed = new StringBuilder();
-        while (true)
-        {
-            var key = Console.ReadKey(intercept: true);
-            if (key.Key == ConsoleKey.Enter)
-            {
-                Console.Error.WriteLine();
-                return typed.ToString();
-            }
-
-            if (key.Key == ConsoleKey.Backspace)
-            {
-                typed.Length = Math.Max(0, typed.Length - 1);
-            }
-            else if (!char.IsControl(key.KeyChar))
-            {
-                typed.Append(key.KeyChar);
-            }
-        }
     }
 }

@@ -147,20 +147,30 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
 
         // The duty centre as `central --store --web` runs it, on the scenario's clock: the take and clear commands' expiry must
         // make sense to the gateway's (fast, stepped) clock, and escalation counts scenario minutes.
-        var central = new CentralConsumer(endpoint, "central-demo", shareGroup: null, loggers.CreateLogger("central"), LinkSecurity.LoopbackDemo, dedup: null, new CentralAckOptions { Time = clock }) { FollowGateways = true };
-        var archive = await ArchiveStore.OpenAsync(Path.Combine(dataDir, "centre.sqlite"), cancellationToken).ConfigureAwait(false);
-        var centre = new DutyCentre(archive, [central], new DutyCentreOptions
+        var centreBuilder = new CentreBuilder(loggers)
         {
-            Time = clock,
-            Zone = Zone,
+            Brokers = [new CentreBroker(endpoint, LinkSecurity.LoopbackDemo)],
+            ClientId = "central-demo",
+            Acks = new CentralAckOptions { Time = clock },
+            Options = new DutyCentreOptions
+            {
+                Time = clock,
+                Zone = Zone,
 
-            // Skipping quiet hours steps the wall clock by hours; that gap is the skip, not a gateway gone silent.
-            SilentMargin = TimeSpan.FromDays(1),
+                // Skipping quiet hours steps the wall clock by hours; that gap is the skip, not a gateway gone silent.
+                SilentMargin = TimeSpan.FromDays(1),
 
-            // Scenario time: a reply takes a few real milliseconds, which is seconds of scenario time at 120x.
-            CommandTimeout = TimeSpan.FromMinutes(10),
-            CheckInterval = TimeSpan.FromSeconds(20),
-        }, loggers.CreateLogger("centre"));
+                // Scenario time: a reply takes a few real milliseconds, which is seconds of scenario time at 120x.
+                CommandTimeout = TimeSpan.FromMinutes(10),
+                CheckInterval = TimeSpan.FromSeconds(20),
+            },
+            Web = options.Web ?? new IPEndPoint(IPAddress.Loopback, 0),
+
+            // The screen shows the scenario's lines; the page's refused requests would only interleave with them.
+            WebLogger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+        };
+        var host = await centreBuilder.BuildAsync(Path.Combine(dataDir, "centre.sqlite"), cancellationToken).ConfigureAwait(false);
+        var centre = host.Centre;
         centre.EventRecorded += e =>
         {
             Show("central", $"received {e.Spec.TypeName} from {e.GatewayId}/{e.SensorId ?? "-"} prio {e.Priority}: {e.Message}");
@@ -168,20 +178,20 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
             return Task.CompletedTask;
         };
 
-        CentreWeb? web = null;
         DemoNurse? nurse = null;
         try
         {
-            await centre.StartAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                web = await CentreWeb.StartAsync(centre, options.Web ?? new IPEndPoint(IPAddress.Loopback, 0), cancellationToken).ConfigureAwait(false);
+                await host.StartAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (IOException ex)
             {
                 Show("demo", $"--web {options.Web}: cannot listen: {ex.Message}");
                 return 3;
             }
+
+            var web = host.Web!;
 
             Show("centre", $"the nurses' page: {web.Url} (open it to watch the alarms move; API {web.Url}api/alarms?state=all)");
 
@@ -206,13 +216,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
                 await teardown.StepAsync("the demo nurse", nurse.DisposeAsync).ConfigureAwait(false);
             }
 
-            if (web is not null)
-            {
-                await teardown.StepAsync("the nurses' page", web.DisposeAsync).ConfigureAwait(false);
-            }
-
-            await teardown.StepAsync("the duty centre", centre.DisposeAsync).ConfigureAwait(false);
-            await teardown.StepAsync("the centre's archive", archive.DisposeAsync).ConfigureAwait(false);
+            await teardown.StepAsync("the duty centre (its page, consumer and archive)", host.DisposeAsync).ConfigureAwait(false);
             await teardown.StepAsync("the gateway", gateway.DisposeAsync).ConfigureAwait(false);
             await teardown.StepAsync("the embedded broker", () => new ValueTask(server.StopAsync())).ConfigureAwait(false);
             teardown.Step("the demo's data dir", () => Directory.Delete(dataDir, recursive: true));

@@ -83,10 +83,10 @@ public abstract class GainsHtmlTests
     [Fact]
     public async Task The_report_page_shows_every_figure_of_the_seeded_week_in_its_cell()
     {
-        await using var archive = await OpenArchiveAsync();
+        var archive = await OpenArchiveAsync();
         await GainsSeed.SeedAsync(archive);
-        await using var centre = new DutyCentre(archive, [], new DutyCentreOptions { Zone = TimeZoneInfo.Utc }, NullLogger.Instance);
-        await using var web = await CentreWeb.StartAsync(centre, new IPEndPoint(IPAddress.Loopback, 0));
+        await using var centre = await CentreFixture.StartAsync(archive, [], new DutyCentreOptions { Zone = TimeZoneInfo.Utc });
+        var web = centre.Web;
         using var http = new HttpClient { BaseAddress = web.Url, Timeout = TimeSpan.FromSeconds(30) };
 
         using var response = await http.GetAsync(new Uri("report?from=2026-03-23&to=2026-03-30&gateway=gw-r&minutes_per_visit=15", UriKind.Relative));

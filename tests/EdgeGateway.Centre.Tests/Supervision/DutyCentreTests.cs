@@ -231,8 +231,7 @@ public sealed class PostgresDutyCentreTests(PostgresFixture pg) : DutyCentreTest
 public abstract class DutyCentreTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 27, 8, 0, 0, TimeSpan.Zero);
-    private readonly List<DutyCentre> _centres = [];
-    private readonly List<IArchive> _archives = [];
+    private readonly List<CentreFixture> _centres = [];
     private MosquittoBroker? _broker;
     private IMqttClient? _gateway;
 
@@ -267,11 +266,6 @@ public abstract class DutyCentreTests : IAsyncLifetime
             await c.DisposeAsync();
         }
 
-        foreach (var a in _archives)
-        {
-            await a.DisposeAsync();
-        }
-
         _gateway?.Dispose();
         if (_broker is not null)
         {
@@ -281,14 +275,10 @@ public abstract class DutyCentreTests : IAsyncLifetime
 
     protected async Task<DutyCentre> StartCentreAsync(Func<DutyCentreOptions, DutyCentreOptions>? change = null)
     {
-        var archive = await OpenArchiveAsync();
-        _archives.Add(archive);
-        var consumer = new CentralConsumer(MqttEndpoint.Parse(_broker!.Url), $"centre-{_centres.Count}", "central", NullLogger.Instance) { FollowGateways = true };
         var options = new DutyCentreOptions { Time = Time, EscalationWebhook = Webhook, DailyTestBy = DailyTestBy, Zone = TimeZoneInfo.Utc, CheckInterval = TimeSpan.FromHours(1) };
-        var centre = new DutyCentre(archive, [consumer], change?.Invoke(options) ?? options, NullLogger.Instance);
+        var centre = await CentreFixture.StartAsync(await OpenArchiveAsync(), [_broker!.Url], change?.Invoke(options) ?? options, $"centre-{_centres.Count}", "central", web: false);
         _centres.Add(centre);
-        await centre.StartAsync(CancellationToken.None);
-        return centre;
+        return centre.Centre;
     }
 
     protected async Task PublishAsync(string topic, byte[] payload, bool retain = false) =>

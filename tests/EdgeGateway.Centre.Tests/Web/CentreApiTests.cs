@@ -21,25 +21,19 @@ public sealed class CentreApiTests : IAsyncLifetime
     private readonly string _dir = Directory.CreateTempSubdirectory("centre-api-").FullName;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private MosquittoBroker? _broker;
-    private SqliteArchive? _archive;
-    private DutyCentre? _centre;
-    private CentreWeb? _web;
+    private CentreFixture? _centre;
 
     public async Task InitializeAsync()
     {
         _broker = await MosquittoBroker.StartAsync();
-        _archive = await SqliteArchive.OpenAsync(Path.Combine(_dir, "centre.db"));
-        var consumer = new CentralConsumer(MqttEndpoint.Parse(_broker.Url), "centre-api", "central", NullLogger.Instance) { FollowGateways = true };
-        _centre = new DutyCentre(_archive, [consumer], new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(1), CheckInterval = TimeSpan.FromMilliseconds(200) }, NullLogger.Instance);
-        await _centre.StartAsync(CancellationToken.None);
-        _web = await CentreWeb.StartAsync(_centre, new IPEndPoint(IPAddress.Loopback, 0));
-        _http.BaseAddress = _web.Url;
+        _centre = await CentreFixture.StartAsync(_dir, [_broker.Url], new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(1), CheckInterval = TimeSpan.FromMilliseconds(200) }, "centre-api", "central");
+        _http.BaseAddress = _centre.Web.Url;
     }
 
     public async Task DisposeAsync()
     {
         _http.Dispose();
-        await CentreTeardown.RunAsync(_dir, _web, _centre, _archive, _broker);
+        await CentreFixture.TeardownAsync(_dir, _centre, _broker);
     }
 
     private string WriteGatewayConfig()
@@ -192,7 +186,7 @@ public sealed class CentreApiTests : IAsyncLifetime
         Assert.DoesNotContain((await GetAsync("api/alarms?state=open")).EnumerateArray(), a => a.GetProperty("id").GetString() == id);
         Assert.Contains((await GetAsync("api/alarms?state=all")).EnumerateArray(), a => a.GetProperty("id").GetString() == id);
 
-        var actions = await _archive!.ActionsAsync(10);
+        var actions = await _centre!.Archive.ActionsAsync(10);
         Assert.Equal(["clear", "take", "clear", "take", "test"], actions.Select(a => a.Action));
         Assert.Equal("not_found", actions[3].Outcome == "error" ? JsonDocument.Parse(actions[3].Detail!).RootElement.GetProperty("error").GetProperty("code").GetString() : actions[3].Outcome);
         Assert.All(actions, a => Assert.Equal("Nurse Berit", a.Operator));

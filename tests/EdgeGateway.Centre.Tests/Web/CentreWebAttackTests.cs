@@ -8,6 +8,7 @@ using EdgeGateway.Centre.Web;
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
+using EdgeGateway.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -36,30 +37,25 @@ public sealed class CentreWebAttackTests : IAsyncLifetime
     private readonly string _dir = Directory.CreateTempSubdirectory("centre-attack-").FullName;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly EventLog _log = new();
-    private SqliteArchive? _archive;
-    private DutyCentre? _centre;
-    private CentreWeb? _web;
+    private CentreFixture? _centre;
     private Guid _alarm;
 
     public async Task InitializeAsync()
     {
-        _archive = await SqliteArchive.OpenAsync(Path.Combine(_dir, "centre.db"));
-
         // No broker: these attacks are on the web side, and a note needs none.
-        _centre = new DutyCentre(_archive, [], new DutyCentreOptions(), NullLogger.Instance);
-        _web = await CentreWeb.StartAsync(_centre, new IPEndPoint(IPAddress.Loopback, 0), CentreWebSecurity.None, _log);
-        _http.BaseAddress = _web.Url;
+        _centre = await CentreFixture.StartAsync(_dir, [], webLog: _log);
+        _http.BaseAddress = _centre.Web.Url;
         var help = new CareEventFactory("web-home", TimeProvider.System, new FixedClockSyncStatus(true)).Create(CareEventKind.HelpButton, "pendant", "help");
-        _alarm = (await _archive.RecordEventAsync(help, Encoding.UTF8.GetString(CloudEventCodec.Serialize(help)), false, DateTimeOffset.UtcNow)).Alarm!.Id;
+        _alarm = (await _centre.Archive.RecordEventAsync(help, Encoding.UTF8.GetString(CloudEventCodec.Serialize(help)), false, DateTimeOffset.UtcNow)).Alarm!.Id;
     }
 
     public async Task DisposeAsync()
     {
         _http.Dispose();
-        await CentreTeardown.RunAsync(_dir, _web, _centre, _archive);
+        await CentreFixture.TeardownAsync(_dir, _centre);
     }
 
-    private string Own => $"http://127.0.0.1:{_web!.Url.Port}";
+    private string Own => $"http://127.0.0.1:{_centre!.Web.Url.Port}";
 
     private async Task<(HttpStatusCode Status, string? Field, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path, string? body, string contentType = "application/json", params (string Name, string Value)[] headers)
     {
@@ -108,7 +104,7 @@ public sealed class CentreWebAttackTests : IAsyncLifetime
             (clear, "text/plain;charset=UTF-8", [("Origin", "https://evil.example")], HttpStatusCode.UnsupportedMediaType, "Content-Type"),
             (clear, "multipart/form-data; boundary=x", [], HttpStatusCode.UnsupportedMediaType, "Content-Type"),
             (note, "application/json", [("Origin", "https://evil.example")], HttpStatusCode.Forbidden, "Origin"),
-            (clear, "application/json", [("Origin", "http://localhost:" + _web!.Url.Port)], HttpStatusCode.Forbidden, "Origin"),
+            (clear, "application/json", [("Origin", "http://localhost:" + _centre!.Web.Url.Port)], HttpStatusCode.Forbidden, "Origin"),
             (note, "application/json", [("Sec-Fetch-Site", "cross-site")], HttpStatusCode.Forbidden, "Sec-Fetch-Site"),
             (clear, "application/json", [("Sec-Fetch-Site", "same-site"), ("Origin", Own)], HttpStatusCode.Forbidden, "Sec-Fetch-Site"),
         };
@@ -121,8 +117,8 @@ public sealed class CentreWebAttackTests : IAsyncLifetime
             }
         }
 
-        Assert.Empty(await _archive!.NotesAsync(_alarm));
-        Assert.True((await _archive.AlarmAsync(_alarm))!.IsOpen);
+        Assert.Empty(await _centre!.Archive.NotesAsync(_alarm));
+        Assert.True((await _centre!.Archive.AlarmAsync(_alarm))!.IsOpen);
 
         // The page's own request (same origin, JSON) and a client without a browser's headers (curl, the CLI) still act.
         using (var ok = (await SendAsync(HttpMethod.Post, note, Body, "application/json; charset=utf-8", ("Origin", Own), ("Sec-Fetch-Site", "same-origin"))).Response)
@@ -135,7 +131,7 @@ public sealed class CentreWebAttackTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, curl.StatusCode);
         }
 
-        Assert.Equal(2, (await _archive.NotesAsync(_alarm)).Count);
+        Assert.Equal(2, (await _centre!.Archive.NotesAsync(_alarm)).Count);
         Assert.Contains(_log.Entries, e => e.Id == 3261 && e.Message.Contains("evil.example", StringComparison.Ordinal));
     }
 
@@ -143,7 +139,7 @@ public sealed class CentreWebAttackTests : IAsyncLifetime
     public async Task A_page_at_another_origin_in_Chromium_can_neither_write_a_note_nor_clear_an_alarm()
     {
         // The attacker's page: same machine, another port, so another origin (and Sec-Fetch-Site: same-site, not same-origin).
-        var centre = _web!.Url.ToString();
+        var centre = _centre!.Web.Url.ToString();
         var html = $$"""
             <!doctype html><html><body>
             <iframe name="sink" id="sink"></iframe>
@@ -186,14 +182,14 @@ public sealed class CentreWebAttackTests : IAsyncLifetime
 
         // The requests did arrive (each refusal is logged), and changed nothing.
         Assert.True(_log.Entries.Count(e => e.Id == 3261) >= 3, string.Join("\n", _log.Entries.Select(e => e.Message)));
-        Assert.Empty(await _archive!.NotesAsync(_alarm));
-        Assert.True((await _archive.AlarmAsync(_alarm))!.IsOpen);
+        Assert.Empty(await _centre!.Archive.NotesAsync(_alarm));
+        Assert.True((await _centre!.Archive.AlarmAsync(_alarm))!.IsOpen);
     }
 
     [Fact]
     public async Task A_request_naming_another_host_is_refused_so_a_rebinding_name_reads_nothing()
     {
-        var port = _web!.Url.Port;
+        var port = _centre!.Web.Url.Port;
         foreach (var host in new[] { "attacker.example", $"attacker.example:{port}", "10.0.0.7" })
         {
             var (status, field, response) = await SendAsync(HttpMethod.Get, "api/alarms?state=all", null, "application/json", ("Host", host));
@@ -226,10 +222,10 @@ public sealed class CentreWebAttackTests : IAsyncLifetime
     public async Task A_chunked_body_past_the_limit_is_refused_while_it_is_still_arriving()
     {
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, _web!.Url.Port);
+        await tcp.ConnectAsync(IPAddress.Loopback, _centre!.Web.Url.Port);
         var stream = tcp.GetStream();
         stream.ReadTimeout = 30_000;
-        var head = $"POST /api/alarms/{_alarm}/notes HTTP/1.1\r\nHost: 127.0.0.1:{_web.Url.Port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+        var head = $"POST /api/alarms/{_alarm}/notes HTTP/1.1\r\nHost: 127.0.0.1:{_centre!.Web.Url.Port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
         var chunk = new byte[8 * 1024];
         Array.Fill(chunk, (byte)' ');
@@ -261,7 +257,7 @@ public sealed class CentreWebAttackTests : IAsyncLifetime
 
         var text = Encoding.ASCII.GetString(buffer, 0, read);
         Assert.StartsWith("HTTP/1.1 413", text, StringComparison.Ordinal);
-        Assert.Empty(await _archive!.NotesAsync(_alarm));
+        Assert.Empty(await _centre!.Archive.NotesAsync(_alarm));
     }
 
     [Fact]
@@ -330,7 +326,7 @@ public sealed class CentreWebAttackTests : IAsyncLifetime
     public async Task Every_answer_says_nosniff_and_over_tls_strict_transport_security()
     {
         using var certificate = CentreWebSecurityTests.SelfSigned();
-        await using var tls = await CentreWeb.StartAsync(_centre!, new IPEndPoint(IPAddress.Loopback, 0), new CentreWebSecurity(certificate, null), _log);
+        await using var tls = await CentreWeb.StartAsync(_centre!.Centre, new IPEndPoint(IPAddress.Loopback, 0), new CentreWebSecurity(certificate, null), _log);
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && cert.Thumbprint == certificate.Thumbprint };
         using var https = new HttpClient(handler) { BaseAddress = tls.Url, Timeout = TimeSpan.FromSeconds(30) };
         foreach (var path in new[] { "api/alarms", "api/gateways", "api/alarms/not-a-uuid", "" })

@@ -20,33 +20,16 @@ public sealed class CentreWebSecurityTests : IAsyncLifetime
 {
     private const int FastIterations = 10_000;
     private readonly string _dir = Directory.CreateTempSubdirectory("centre-web-security-").FullName;
-    private SqliteArchive? _archive;
-    private DutyCentre? _centre;
+    private CentreFixture? _centre;
 
     public async Task InitializeAsync()
     {
-        _archive = await SqliteArchive.OpenAsync(Path.Combine(_dir, "centre.db"));
-
-        // No broker: the alarms here are the centre's own (supervision), so take and clear send no command.
-        _centre = new DutyCentre(_archive, [], new DutyCentreOptions(), NullLogger.Instance);
-        await _centre.StartAsync(CancellationToken.None);
+        // No broker: the alarms here are the centre's own (supervision), so take and clear send no command. The page is
+        // started by each test, with the security it checks.
+        _centre = await CentreFixture.StartAsync(_dir, [], web: false);
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_centre is not null)
-        {
-            await _centre.DisposeAsync();
-        }
-
-        if (_archive is not null)
-        {
-            await _archive.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public async Task DisposeAsync() => await CentreFixture.TeardownAsync(_dir, _centre);
 
     [Theory]
     [InlineData("127.0.0.1", false)]
@@ -86,7 +69,7 @@ public sealed class CentreWebSecurityTests : IAsyncLifetime
     {
         using var certificate = SelfSigned();
         var accounts = Accounts(("Nurse Berit", "correct horse"), ("Nurse Kari", "battery staple"));
-        await using var web = await CentreWeb.StartAsync(_centre!, new IPEndPoint(IPAddress.Loopback, 0), new CentreWebSecurity(certificate, accounts));
+        await using var web = await CentreWeb.StartAsync(_centre!.Centre, new IPEndPoint(IPAddress.Loopback, 0), new CentreWebSecurity(certificate, accounts));
         Assert.Equal("https", web.Url.Scheme);
 
         // Trust exactly this certificate (the test's own), nothing else.
@@ -118,7 +101,7 @@ public sealed class CentreWebSecurityTests : IAsyncLifetime
             Assert.Equal(("Nurse Berit", true), (doc.RootElement.GetProperty("operator").GetString(), doc.RootElement.GetProperty("login").GetBoolean()));
         }
 
-        var alarm = (await _archive!.RaiseSupervisionAlarmAsync(new SupervisionAlarm("offline:tls-home:1", "tls-home", SupervisionTypes.Offline, 2, "gateway tls-home offline", DateTimeOffset.UtcNow)))!;
+        var alarm = (await _centre!.Archive.RaiseSupervisionAlarmAsync(new SupervisionAlarm("offline:tls-home:1", "tls-home", SupervisionTypes.Offline, 2, "gateway tls-home offline", DateTimeOffset.UtcNow)))!;
 
         // Acting in another nurse's name is refused; leaving the name out takes it from the login.
         using (var impersonation = await SendAsync(http, HttpMethod.Post, $"api/alarms/{alarm.Id}/take", "Nurse Berit", "correct horse", """{"operator":"Nurse Kari"}"""))
@@ -127,7 +110,7 @@ public sealed class CentreWebSecurityTests : IAsyncLifetime
             Assert.Contains("\"field\":\"operator\"", await impersonation.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        Assert.Equal(AlarmStates.Raised, (await _archive.AlarmAsync(alarm.Id))!.State);
+        Assert.Equal(AlarmStates.Raised, (await _centre!.Archive.AlarmAsync(alarm.Id))!.State);
         using (var take = await SendAsync(http, HttpMethod.Post, $"api/alarms/{alarm.Id}/take", "Nurse Berit", "correct horse", "{}"))
         {
             Assert.Equal(HttpStatusCode.OK, take.StatusCode);
@@ -138,9 +121,9 @@ public sealed class CentreWebSecurityTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, clear.StatusCode);
         }
 
-        var record = (await _archive.AlarmAsync(alarm.Id))!;
+        var record = (await _centre!.Archive.AlarmAsync(alarm.Id))!;
         Assert.Equal(("Nurse Berit", "Nurse Kari", "no help needed"), (record.TakenBy, record.ClearedBy, record.ClearReason));
-        var actions = await _archive.ActionsAsync(10);
+        var actions = await _centre!.Archive.ActionsAsync(10);
         Assert.Equal([("clear", "Nurse Kari"), ("take", "Nurse Berit")], actions.Select(a => (a.Action, a.Operator)));
 
         // TLS only: plain HTTP on the same port gets no page.
@@ -164,7 +147,7 @@ public sealed class CentreWebSecurityTests : IAsyncLifetime
 
         // A lockout far longer than the test: nothing below depends on how fast this machine is.
         var security = new CentreWebSecurity(certificate, OperatorAccounts.Load(path)) { Audit = audit, Limits = new LoginLimits { FreeFailures = 2, FirstLockout = TimeSpan.FromMinutes(10) } };
-        await using var web = await CentreWeb.StartAsync(_centre!, new IPEndPoint(IPAddress.Loopback, 0), security);
+        await using var web = await CentreWeb.StartAsync(_centre!.Centre, new IPEndPoint(IPAddress.Loopback, 0), security);
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && cert.Thumbprint == certificate.Thumbprint };
         using var http = new HttpClient(handler) { BaseAddress = web.Url, Timeout = TimeSpan.FromSeconds(30) };
 

@@ -25,26 +25,20 @@ public sealed class NursesPageBrowserTests : IAsyncLifetime
     private const string Home = "page-home";
     private readonly string _dir = Directory.CreateTempSubdirectory("nurses-page-").FullName;
     private MosquittoBroker? _broker;
-    private SqliteArchive? _archive;
-    private DutyCentre? _centre;
-    private CentreWeb? _web;
+    private CentreFixture? _centre;
 
     public async Task InitializeAsync()
     {
         _broker = await MosquittoBroker.StartAsync();
-        _archive = await SqliteArchive.OpenAsync(Path.Combine(_dir, "centre.db"));
-        var consumer = new CentralConsumer(MqttEndpoint.Parse(_broker.Url), "nurses-page", "central", NullLogger.Instance) { FollowGateways = true };
 
         // Level 1 a few seconds after arrival, so the test sees (and hears) an escalation before the nurse takes it.
         var escalations = new[] { TimeSpan.FromSeconds(4), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(20) };
-        _centre = new DutyCentre(_archive, [consumer], new DutyCentreOptions { CheckInterval = TimeSpan.FromMilliseconds(200), Escalations = escalations }, NullLogger.Instance);
-        await _centre.StartAsync(CancellationToken.None);
-        _web = await CentreWeb.StartAsync(_centre, new IPEndPoint(IPAddress.Loopback, 0));
+        _centre = await CentreFixture.StartAsync(_dir, [_broker.Url], new DutyCentreOptions { CheckInterval = TimeSpan.FromMilliseconds(200), Escalations = escalations }, "nurses-page", "central");
     }
 
     public async Task DisposeAsync()
     {
-        await CentreTeardown.RunAsync(_dir, _web, _centre, _archive, _broker);
+        await CentreFixture.TeardownAsync(_dir, _centre, _broker);
     }
 
     private ChromeDriver StartBrowser(int width, int height, bool phone = false) => StartBrowser(_dir, width, height, phone);
@@ -108,7 +102,7 @@ public sealed class NursesPageBrowserTests : IAsyncLifetime
     public async Task A_real_gateways_alarm_appears_live_escalates_audibly_and_take_then_clear_reach_the_residents_buzzer()
     {
         using var browser = StartBrowser(1280, 900);
-        await browser.Navigate().GoToUrlAsync(_web!.Url.ToString());
+        await browser.Navigate().GoToUrlAsync(_centre!.Web.Url.ToString());
         Until(() => browser.FindElement(By.Id("live")).Text == "live" ? "live" : null, "the live feed connected");
         Assert.Equal("0", browser.FindElement(By.Id("alarm-count")).Text);
 
@@ -123,7 +117,7 @@ public sealed class NursesPageBrowserTests : IAsyncLifetime
 
         // The home and its alarm arrive over the live feed.
         var home = Until(() => browser.FindElement(By.Id($"home-{Home}")) is var h && h.GetAttribute("data-state") == "online" && h.FindElement(By.ClassName("home-heartbeat")).Text.EndsWith("ago", StringComparison.Ordinal) ? h : null, "the home online with its heartbeat");
-        var recorded = (await _archive!.GatewayAsync(Home))!;
+        var recorded = (await _centre!.Archive.GatewayAsync(Home))!;
         Assert.Equal(recorded.ClockSynced == true ? "synced" : "NOT synced", home.FindElement(By.ClassName("home-clock")).Text);
         Assert.Equal("primary", home.FindElement(By.ClassName("home-path")).Text);
         var card = Until(() => browser.FindElement(By.Id($"alarm-{alarmId}")), "the gateway's alarm");
@@ -157,7 +151,7 @@ public sealed class NursesPageBrowserTests : IAsyncLifetime
         Until(() => browser.FindElements(By.Id($"alarm-{alarmId}")).Count == 0 ? "gone" : null, "the cleared alarm leaving the page");
         await watcher.StatusUntilAsync(s => AlarmState(s, alarmId) is null);
 
-        var record = (await _archive.AlarmAsync(alarmId))!;
+        var record = (await _centre!.Archive.AlarmAsync(alarmId))!;
         Assert.Equal((AlarmStates.Cleared, "Nurse Berit", "Nurse Berit", "help given"), (record.State, record.TakenBy, record.ClearedBy, record.ClearReason));
         Assert.Equal(1, record.Escalation);
         Assert.Equal("still the first load", browser.ExecuteScript("return window.__noReload;"));
@@ -168,7 +162,7 @@ public sealed class NursesPageBrowserTests : IAsyncLifetime
     public async Task On_a_phones_screen_the_take_button_is_visible_without_scrolling_sideways()
     {
         using var browser = StartBrowser(390, 844, phone: true);
-        await browser.Navigate().GoToUrlAsync(_web!.Url.ToString());
+        await browser.Navigate().GoToUrlAsync(_centre!.Web.Url.ToString());
         Until(() => browser.FindElement(By.Id("live")).Text == "live" ? "live" : null, "the live feed connected");
 
         // An alarm in a gateway's name straight on the broker: the layout is what this test is about.
@@ -197,7 +191,7 @@ public sealed class NursesPageBrowserTests : IAsyncLifetime
         browser.FindElement(By.Id("operator")).SendKeys("Nurse Kari");
         take.Click();
         Until(() => card.GetAttribute("data-state") == "taken" ? "taken" : null, "the alarm taken from the phone", 40);
-        Assert.Equal("Nurse Kari", (await _archive!.AlarmAsync(help.Id))!.TakenBy);
+        Assert.Equal("Nurse Kari", (await _centre!.Archive.AlarmAsync(help.Id))!.TakenBy);
     }
 
     [Fact]
@@ -205,11 +199,8 @@ public sealed class NursesPageBrowserTests : IAsyncLifetime
     {
         // The centre's clock six years behind the browser's: a duty tablet set wrong, or the demo's scenario clock.
         var time = new FakeTimeProvider(new DateTimeOffset(2020, 3, 1, 2, 0, 0, TimeSpan.Zero));
-        await using var archive = await SqliteArchive.OpenAsync(Path.Combine(_dir, "skewed.db"));
-        var consumer = new CentralConsumer(MqttEndpoint.Parse(_broker!.Url), "skewed-centre", shareGroup: null, NullLogger.Instance) { FollowGateways = true };
-        await using var centre = new DutyCentre(archive, [consumer], new DutyCentreOptions { Time = time }, NullLogger.Instance);
-        await centre.StartAsync(CancellationToken.None);
-        await using var web = await CentreWeb.StartAsync(centre, new IPEndPoint(IPAddress.Loopback, 0));
+        await using var skewed = await CentreFixture.StartAsync(_dir, [_broker!.Url], new DutyCentreOptions { Time = time }, "skewed-centre", store: "skewed.db");
+        var web = skewed.Web;
         using var browser = StartBrowser(1280, 900);
         await browser.Navigate().GoToUrlAsync(web.Url.ToString());
         Until(() => browser.FindElement(By.Id("live")).Text == "live" ? "live" : null, "the live feed connected");

@@ -28,35 +28,27 @@ public sealed class TwoPathSupervisionTests(ITestOutputHelper output) : IAsyncLi
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private MosquittoBroker? _primary;
     private MosquittoBroker? _secondary;
-    private SqliteArchive? _archive;
-    private DutyCentre? _centre;
-    private CentreWeb? _web;
+    private CentreFixture? _centre;
 
     public async Task InitializeAsync()
     {
         _primary = await MosquittoBroker.StartAsync();
         _secondary = await MosquittoBroker.StartAsync();
-        _archive = await SqliteArchive.OpenAsync(Path.Combine(_dir, "centre.db"));
-        var dedup = new CentralDedup();
-        CentralConsumer Follow(MosquittoBroker broker, string id) =>
-            new(MqttEndpoint.Parse(broker.Url), id, null, NullLogger.Instance, LinkSecurity.LoopbackDemo, dedup) { FollowGateways = true };
-        _centre = new DutyCentre(_archive, [Follow(_primary, "two-path-a"), Follow(_secondary, "two-path-b")], new DutyCentreOptions { CheckInterval = TimeSpan.FromMilliseconds(200) }, NullLogger.Instance);
-        await _centre.StartAsync(CancellationToken.None);
-        _web = await CentreWeb.StartAsync(_centre, new IPEndPoint(IPAddress.Loopback, 0));
-        _http.BaseAddress = _web.Url;
+        _centre = await CentreFixture.StartAsync(_dir, [_primary.Url, _secondary.Url], new DutyCentreOptions { CheckInterval = TimeSpan.FromMilliseconds(200) }, "two-path");
+        _http.BaseAddress = _centre.Web.Url;
     }
 
     public async Task DisposeAsync()
     {
         _http.Dispose();
-        await CentreTeardown.RunAsync(_dir, _web, _centre, _archive, _primary, _secondary);
+        await CentreFixture.TeardownAsync(_dir, _centre, _primary, _secondary);
     }
 
     [Fact]
     public async Task With_the_primary_broker_dead_a_killed_gateway_is_offline_by_its_will_on_the_secondary_path_and_the_page_shows_the_lost_path()
     {
         using var browser = NursesPageBrowserTests.StartBrowser(_dir, 1280, 900);
-        await browser.Navigate().GoToUrlAsync(_web!.Url.ToString());
+        await browser.Navigate().GoToUrlAsync(_centre!.Web.Url.ToString());
         NursesPageBrowserTests.Until(() => browser.FindElement(By.Id("live")).Text == "live" ? "live" : null, "the live feed connected");
 
         await using var gateway = CliProcess.Start(

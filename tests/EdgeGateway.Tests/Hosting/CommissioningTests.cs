@@ -26,8 +26,7 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
     public async Task Commissioning_the_demo_home_over_the_serial_console()
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        var endpoint = MqttEndpoint.Parse(broker.Url);
-        await using var central = new CentralConsumer(endpoint, "central-commissioning", null, NullLogger.Instance);
+        await using var central = CentreFixture.AckingEnds([broker.Url], "central-commissioning")[0];
         var commissioned = new TaskCompletionSource<Core.Events.CareEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         central.EventReceived += (e, isNew) =>
         {

@@ -41,7 +41,7 @@ public sealed partial class WireContractTests(ITestOutputHelper output) : IDispo
         await using var broker = await MosquittoBroker.StartAsync();
         var endpoint = MqttEndpoint.Parse(broker.Url);
         await using var tap = await MqttTap.ConnectAsync("127.0.0.1", broker.Port);
-        await using var central = new CentralConsumer(endpoint, "central-contract", null, _logs.Logger);
+        await using var central = CentreFixture.AckingEnds([broker.Url], "central-contract", loggers: _logs)[0];
         await central.StartAsync(CancellationToken.None);
 
         var options = new UplinkOptions
