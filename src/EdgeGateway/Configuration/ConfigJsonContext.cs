@@ -1,0 +1,14 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using EdgeGateway.Core.Configuration;
+
+namespace EdgeGateway.Configuration;
+
+/// <summary>The source-generated JSON contract of the store, so it trims.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(ConfigVersion))]
+[JsonSerializable(typeof(JsonObject))]
+internal sealed partial class ConfigJsonContext : JsonSerializerContext;

@@ -1,0 +1,6 @@
+using EdgeGateway.Core.Events;
+
+namespace EdgeGateway.Demo;
+
+/// <summary>One expected observation, described for the closing summary.</summary>
+internal sealed record Expectation(string Description, Observation Observation);
