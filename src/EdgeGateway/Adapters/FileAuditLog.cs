@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeGateway.Configuration;
 using EdgeGateway.TechnicianConsole.Services;

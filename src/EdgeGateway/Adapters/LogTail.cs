@@ -1,14 +1,5 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using EdgeGateway.Contract;
-using EdgeGateway.Core.Alarms;
-using EdgeGateway.Core.Configuration;
-using EdgeGateway.Core.Events;
-using EdgeGateway.Core.Loop;
-using EdgeGateway.Core.Time;
 using EdgeGateway.TechnicianConsole.Services;
 using Microsoft.Extensions.Logging;
 

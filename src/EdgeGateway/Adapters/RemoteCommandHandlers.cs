@@ -4,7 +4,6 @@ using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Runtime;
 using EdgeGateway.Uplink.Commands;
-using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Adapters;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using EdgeGateway.Configuration;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Uplink.Commands;

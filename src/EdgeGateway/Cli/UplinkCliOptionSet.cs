@@ -2,9 +2,6 @@ using System.CommandLine;
 using EdgeGateway.Composition;
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
-using EdgeGateway.Core.Time;
-using EdgeGateway.Uplink.Mqtt;
-using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Cli;

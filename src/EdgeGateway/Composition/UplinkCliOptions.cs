@@ -1,11 +1,6 @@
-using System.CommandLine;
 using EdgeGateway.Contract;
-using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Platform;
-using EdgeGateway.Uplink.Mqtt;
-using EdgeGateway.Uplink.Outbox;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Composition;
 

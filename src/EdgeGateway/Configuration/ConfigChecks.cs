@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
-using EdgeGateway.Core.Configuration;
-
 namespace EdgeGateway.Configuration;
 
 /// <summary>The checks of a change beyond validation: <see cref="Trials"/> must pass; <see cref="Risks"/> pass only when the change is made knowingly.</summary>

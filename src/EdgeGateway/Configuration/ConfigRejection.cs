@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
-using EdgeGateway.Core.Configuration;
-
 namespace EdgeGateway.Configuration;
 
 /// <summary>Why the store refused a change, so callers tell refusals apart without reading their text.</summary>

@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using EdgeGateway.Core.Configuration;
 
 namespace EdgeGateway.Configuration;

@@ -1,10 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using EdgeGateway.Contract;
-using EdgeGateway.Core.Configuration;
-using EdgeGateway.Core.Events;
-using EdgeGateway.Core.Rules;
-using EdgeGateway.Devices.Configuration;
 
 namespace EdgeGateway.Configuration;
 

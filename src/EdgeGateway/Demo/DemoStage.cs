@@ -1,6 +1,3 @@
-using EdgeGateway.Core.Events;
-using EdgeGateway.Runtime;
-
 namespace EdgeGateway.Demo;
 
 /// <summary>What a scenario step can act on: the home, the clock (to skip quiet hours) and the tracker (to check).</summary>

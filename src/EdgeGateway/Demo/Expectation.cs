@@ -1,5 +1,3 @@
-using EdgeGateway.Core.Events;
-
 namespace EdgeGateway.Demo;
 
 /// <summary>One expected observation, described for the closing summary.</summary>

@@ -1,5 +1,3 @@
-using EdgeGateway.Core.Events;
-
 namespace EdgeGateway.Demo;
 
 /// <summary>Collects observations and tells which expectations are still missing.</summary>

@@ -1,5 +1,3 @@
-using Spectre.Console;
-
 namespace EdgeGateway.Demo;
 
 /// <summary>Plain lines for scripts and tests: <c>HH:mm:ss category text</c>.</summary>

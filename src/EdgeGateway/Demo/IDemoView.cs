@@ -1,5 +1,3 @@
-using Spectre.Console;
-
 namespace EdgeGateway.Demo;
 
 /// <summary>Where the demo tells what happens: one line per happening, plain or coloured.</summary>

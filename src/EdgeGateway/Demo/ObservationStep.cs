@@ -1,5 +1,3 @@
-using EdgeGateway.Core.Events;
-
 namespace EdgeGateway.Demo;
 
 /// <summary>Where in the chain an observation is made.</summary>

@@ -1,5 +1,3 @@
-using EdgeGateway.Core.Events;
-
 namespace EdgeGateway.Demo;
 
 /// <summary>One scripted action at an offset from the scenario's start (wall time); optionally waits for an expectation before going on.</summary>

@@ -1,14 +1,8 @@
-using System.Collections.Concurrent;
-using System.Device.Gpio;
 using System.Device.I2c;
-using EdgeGateway.Core.Power;
 using EdgeGateway.Devices.Accelerometers;
 using EdgeGateway.Devices.Accelerometers.Adxl345;
 using EdgeGateway.Devices.Accelerometers.Mpu6050;
 using EdgeGateway.Devices.Configuration;
-using EdgeGateway.Devices.Contacts;
-using EdgeGateway.Devices.Modem;
-using EdgeGateway.Devices.Power;
 using EdgeGateway.Devices.Simulated;
 
 namespace EdgeGateway.Runtime;

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using EdgeGateway.Contract;
-using EdgeGateway.Core.Time;
+using EdgeGateway.TechnicianConsole.Services;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
-using EdgeGateway.TechnicianConsole.Services;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Runtime;

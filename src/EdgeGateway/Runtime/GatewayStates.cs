@@ -1,12 +1,4 @@
-using System.Text.RegularExpressions;
 using EdgeGateway.Configuration;
-using EdgeGateway.Contract;
-using EdgeGateway.Core.Events;
-using EdgeGateway.Core.Time;
-using EdgeGateway.Uplink.Mqtt;
-using EdgeGateway.Uplink.Outbox;
-using Microsoft.Extensions.Hosting.Systemd;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Runtime;
 

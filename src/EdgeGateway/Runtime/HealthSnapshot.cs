@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
-
 namespace EdgeGateway.Runtime;
 
 /// <summary>What the running gateway says about itself in <c>DATA_DIR/health.json</c>; deploy/update.sh reads it to decide on rollback.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using EdgeGateway.Configuration;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.Core.Events;
@@ -8,7 +7,6 @@ using EdgeGateway.Core.Outputs;
 using EdgeGateway.Core.Power;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Devices.Accelerometers;
-using EdgeGateway.Devices.Configuration;
 using EdgeGateway.Devices.Contacts;
 using EdgeGateway.Devices.FlowMeters;
 using EdgeGateway.Devices.Modem;

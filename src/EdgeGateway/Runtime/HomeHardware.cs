@@ -4,12 +4,9 @@ using System.Device.I2c;
 using EdgeGateway.Configuration;
 using EdgeGateway.Core.Power;
 using EdgeGateway.Devices.Accelerometers;
-using EdgeGateway.Devices.Accelerometers.Adxl345;
-using EdgeGateway.Devices.Accelerometers.Mpu6050;
 using EdgeGateway.Devices.Configuration;
 using EdgeGateway.Devices.Contacts;
 using EdgeGateway.Devices.Modem;
-using EdgeGateway.Devices.Power;
 using EdgeGateway.Devices.Simulated;
 
 namespace EdgeGateway.Runtime;

@@ -1,5 +1,3 @@
-using EdgeGateway.Core.Outputs;
-
 namespace EdgeGateway.Runtime;
 
 /// <summary>Wraps an output so each change of pattern is announced (console, demo view) after the real output was driven.</summary>
