@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using EdgeGateway.Composition;
+using EdgeGateway.Configuration;
 using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Loop;
 using EdgeGateway.Core.Time;
 using EdgeGateway.Demo;
-using EdgeGateway.Hosting;
+using EdgeGateway.Runtime;
 using EdgeGateway.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 

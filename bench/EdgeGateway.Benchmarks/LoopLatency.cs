@@ -72,7 +72,7 @@ internal static class LoopLatency
         var buzzer = new TimestampBuzzer();
         var loop = NewLoop(buzzer);
         using var stop = new CancellationTokenSource();
-        var running = Hosting.Gateway.StartLoop(loop, TimeProvider.System, out _, stop.Token);
+        var running = Runtime.Gateway.StartLoop(loop, TimeProvider.System, out _, stop.Token);
         var drained = drain ? Task.Run(async () => { await foreach (var _ in loop.Outbound.ReadAllAsync()) { } }) : Task.CompletedTask;
         SpinWait.SpinUntil(() => buzzer.Changes > 0 || loop.SinceLastTurn < TimeSpan.FromSeconds(1));
 
@@ -168,7 +168,7 @@ internal static class LoopLatency
         released.Wait(); // the initial reading: cord hanging
         using var stop = new CancellationTokenSource();
         // The loop as the gateway runs it on the system clock (its own thread, real time where allowed).
-        var running = Hosting.Gateway.StartLoop(loop, TimeProvider.System, out var loopPriority, stop.Token);
+        var running = Runtime.Gateway.StartLoop(loop, TimeProvider.System, out var loopPriority, stop.Token);
         var drained = Task.Run(async () => { await foreach (var _ in loop.Outbound.ReadAllAsync()) { } });
         await loop.Armed.WaitAsync(TimeSpan.FromSeconds(10));
         Console.WriteLine($"  alarm loop {loopPriority()}");

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using EdgeGateway.Cli;
-using EdgeGateway.Falls;
-using EdgeGateway.Hosting;
+using EdgeGateway.Runtime;
 
 // An exception no code caught ends the process; its first line (what, and where it was thrown) goes out before the
 // runtime's own report, so a technician reading journald sees the cause and not only the tail of a stack trace.

@@ -1,5 +1,5 @@
+using EdgeGateway.Configuration;
 using EdgeGateway.Demo;
-using EdgeGateway.Hosting;
 
 namespace EdgeGateway.Centre.Tests;
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using EdgeGateway.Adapters;
+using EdgeGateway.Composition;
+using EdgeGateway.Configuration;
 using EdgeGateway.Core.Configuration;
-using EdgeGateway.Hosting;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using EdgeGateway.Composition;
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
-using EdgeGateway.Hosting;
+using EdgeGateway.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Cli;

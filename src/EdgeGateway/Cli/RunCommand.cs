@@ -1,6 +1,6 @@
 using System.CommandLine;
+using EdgeGateway.Composition;
 using EdgeGateway.Contract;
-using EdgeGateway.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Cli;

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
+using EdgeGateway.Adapters;
 using EdgeGateway.Centre;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Web;
+using EdgeGateway.Composition;
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
-using EdgeGateway.Hosting;
+using EdgeGateway.Runtime;
 using EdgeGateway.TechnicianConsole;
 using EdgeGateway.TechnicianConsole.Security;
 using EdgeGateway.TechnicianConsole.Services;

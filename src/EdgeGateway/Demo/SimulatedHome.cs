@@ -1,4 +1,6 @@
 using System.Device.Gpio;
+using EdgeGateway.Composition;
+using EdgeGateway.Configuration;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Loop;
 using EdgeGateway.Core.Rules;
@@ -7,7 +9,7 @@ using EdgeGateway.Devices.Accelerometers.Adxl345;
 using EdgeGateway.Devices.Configuration;
 using EdgeGateway.Devices.Contacts;
 using EdgeGateway.Devices.Simulated;
-using EdgeGateway.Hosting;
+using EdgeGateway.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Demo;

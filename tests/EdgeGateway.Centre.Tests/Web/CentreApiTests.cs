@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Web;
+using EdgeGateway.Configuration;
 using EdgeGateway.Contract;
 using EdgeGateway.Demo;
-using EdgeGateway.Hosting;
 using EdgeGateway.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EdgeGateway.Adapters;
 using EdgeGateway.Configuration;
 using EdgeGateway.Core.Configuration;
 using EdgeGateway.TechnicianConsole.Security;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using EdgeGateway.Adapters;
 using EdgeGateway.Configuration;
 using EdgeGateway.Demo;
-using EdgeGateway.Hosting;
 using EdgeGateway.TechnicianConsole.Security;
 using EdgeGateway.Uplink.Commands;
 using Microsoft.Extensions.Time.Testing;
@@ -34,9 +34,9 @@ public sealed class ConfigSecretsTests : IDisposable
     public void The_pin_hash_is_shown_as_secret_by_the_console_and_the_centre_yet_both_can_replace_it()
     {
         WriteConfig();
-        var store = ConsoleBridge.OpenStore(ConfigFile, _time);
+        var store = GatewayConfigStore.Open(ConfigFile, _time);
         var editor = new ConsoleConfigEditor(store);
-        var centre = new CentreConfiguration(store);
+        var centre = new RemoteConfigCommands(store);
 
         var show = editor.Show().Lines;
         AssertNoHash(show, "config show");
@@ -74,9 +74,9 @@ public sealed class ConfigSecretsTests : IDisposable
         unmasked.Apply(draft, "technician");
         Assert.Contains(PinHashLeaks.Fragments(Typed)[0], File.ReadAllText(ConfigFile + ".history"), StringComparison.Ordinal);
 
-        var store = ConsoleBridge.OpenStore(ConfigFile, _time);
+        var store = GatewayConfigStore.Open(ConfigFile, _time);
         AssertNoHash(new ConsoleConfigEditor(store).History(10).Lines, "config history");
-        var change = new CentreConfiguration(store).History(10)[0].Changes["console.pin_hash"];
+        var change = new RemoteConfigCommands(store).History(10)[0].Changes["console.pin_hash"];
         Assert.Equal(new ConfigValueChange("\"(secret)\"", "\"(secret)\""), change);
     }
 
@@ -84,9 +84,9 @@ public sealed class ConfigSecretsTests : IDisposable
     public void A_removal_is_refused_naming_the_key_as_the_real_store_has_no_defaults_to_restore()
     {
         WriteConfig();
-        var store = ConsoleBridge.OpenStore(ConfigFile, _time);
+        var store = GatewayConfigStore.Open(ConfigFile, _time);
         var before = File.ReadAllText(ConfigFile);
-        var result = new CentreConfiguration(store).Apply(new Dictionary<string, string?> { ["uplink.heartbeat_seconds"] = null }, null, Audit);
+        var result = new RemoteConfigCommands(store).Apply(new Dictionary<string, string?> { ["uplink.heartbeat_seconds"] = null }, null, Audit);
         Assert.False(result.Applied);
         Assert.Equal(CommandErrorCodes.Rejected, result.ErrorCode);
         Assert.Equal("uplink.heartbeat_seconds", Assert.Single(result.Problems).Path);

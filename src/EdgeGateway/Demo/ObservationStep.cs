@@ -1,0 +1,23 @@
+namespace EdgeGateway.Demo;
+
+/// <summary>Where in the chain an observation is made.</summary>
+internal enum ObservationStep
+{
+    /// <summary>The event reached the centre.</summary>
+    Received,
+
+    /// <summary>The home heard the centre's receipt ack: "your alarm has been received".</summary>
+    Delivered,
+
+    /// <summary>The home heard a nurse take the alarm on: "help is coming".</summary>
+    Taken,
+
+    /// <summary>The fall detector fired in the home.</summary>
+    Detected,
+
+    /// <summary>The duty centre's archive (through the page's API) shows the alarm's whole lifecycle.</summary>
+    Recorded,
+
+    /// <summary>The alarm of this kind was cleared at home.</summary>
+    Cleared,
+}
