@@ -83,7 +83,7 @@ internal static class UplinkE2ERunner
                 // The price of batching for a lone event (the centre waits for the burst to pause): the same rates, one ack per event.
                 foreach (var rate in new[] { 10, 100 })
                 {
-                    await LatencyAsync(broker.Url, LinkSecurity.LoopbackDemo, Path.Combine(dir, $"e2e-single-{rate}-{config.Length}"), rate, " one ack per event (--ack-batch 1)", acks: new CentralAckOptions { MaxBatch = 1 });
+                    await LatencyAsync(broker.Url, LinkSecurity.LoopbackDemo, Path.Combine(dir, $"e2e-single-{rate}-{config.Length}"), rate, " one ack per event (--ack-batch 1)", acks: new CentreAckOptions { MaxBatch = 1 });
                 }
 
             }
@@ -128,7 +128,7 @@ internal static class UplinkE2ERunner
     }
 
     /// <summary>End-to-end p50/p99 at <paramref name="rate"/> events/s against <paramref name="url"/>; returns the p99 in ms.</summary>
-    public static async Task<double> LatencyAsync(string url, LinkSecurity security, string dir, int rate, string label, LinkSecurity? centralSecurity = null, CentralAckOptions? acks = null, int seconds = 3)
+    public static async Task<double> LatencyAsync(string url, LinkSecurity security, string dir, int rate, string label, LinkSecurity? centralSecurity = null, CentreAckOptions? acks = null, int seconds = 3)
     {
         var (outbox, uplink, factory, central) = await PipelineAsync(url, security, centralSecurity ?? security, dir, $"lat-{rate}-{acks?.MaxBatch ?? 0}", acks);
         var sentAt = new ConcurrentDictionary<Guid, long>();
@@ -188,7 +188,7 @@ internal static class UplinkE2ERunner
         await using var defaults = await MosquittoBroker.StartAsync();
         await using var nodelay = await MosquittoBroker.StartAsync("set_tcp_nodelay true");
         var rows = new List<string>();
-        foreach (var (label, batch) in new[] { ("batched acks (central default)", new CentralAckOptions().MaxBatch), ("one ack per event (--ack-batch 1)", 1) })
+        foreach (var (label, batch) in new[] { ("batched acks (central default)", new CentreAckOptions().MaxBatch), ("one ack per event (--ack-batch 1)", 1) })
         {
             var cells = new List<string>();
             foreach (var (broker, name) in new[] { (defaults, "defaults"), (nodelay, "nodelay") })
@@ -206,7 +206,7 @@ internal static class UplinkE2ERunner
 
     private static async Task<(double Seconds, long AckMessages)> BacklogAsync(MosquittoBroker broker, string dir, int count, int ackBatch)
     {
-        var (outbox, uplink, factory, central) = await PipelineAsync(broker.Url, LinkSecurity.LoopbackDemo, LinkSecurity.LoopbackDemo, dir, $"backlog-{ackBatch}", new CentralAckOptions { MaxBatch = ackBatch });
+        var (outbox, uplink, factory, central) = await PipelineAsync(broker.Url, LinkSecurity.LoopbackDemo, LinkSecurity.LoopbackDemo, dir, $"backlog-{ackBatch}", new CentreAckOptions { MaxBatch = ackBatch });
         await Task.WhenAll(Enumerable.Range(0, count).Select(_ => outbox.AcceptAsync(factory.Create(CareEventKind.TestAlarm, "b", "x"))));
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
@@ -231,7 +231,7 @@ internal static class UplinkE2ERunner
     }
 
     /// <summary>The gateway's delivery as <c>loadgen</c> and <c>run</c> build it (through <see cref="GatewayBuilder"/>), and a centre's acking end as <see cref="CentreBuilder"/> makes it.</summary>
-    private static async Task<(SqliteOutbox, ReliableUplink, CareEventFactory, CentralConsumer)> PipelineAsync(string url, LinkSecurity security, LinkSecurity centralSecurity, string dir, string gw, CentralAckOptions? acks = null)
+    private static async Task<(SqliteOutbox, ReliableUplink, CareEventFactory, CentreConsumer)> PipelineAsync(string url, LinkSecurity security, LinkSecurity centralSecurity, string dir, string gw, CentreAckOptions? acks = null)
     {
         var defaults = new UplinkOptions();
         var options = new UplinkCliOptions(MqttEndpoint.Parse(url), dir, gw, defaults.KeepAlive, defaults.HeartbeatInterval, defaults.AckTimeout)

@@ -10,7 +10,7 @@ namespace EdgeGateway.Centre;
 /// The one way a duty centre is assembled: the consumers on its brokers (one shared de-duplication for two paths), the
 /// archive, the <see cref="DutyCentre"/> over them and, when asked, the nurses' page and API. <c>central</c>, the demo,
 /// the benchmarks and the tests' centre fixture all build through here, so what they exercise is what a centre runs.
-/// The centre's clock is <see cref="DutyCentreOptions.Time"/>, the ack batching's <see cref="CentralAckOptions.Time"/>.
+/// The centre's clock is <see cref="DutyCentreOptions.Time"/>, the ack batching's <see cref="CentreAckOptions.Time"/>.
 /// </summary>
 public sealed class CentreBuilder(ILoggerFactory loggers)
 {
@@ -24,7 +24,7 @@ public sealed class CentreBuilder(ILoggerFactory loggers)
     public string? ShareGroup { get; init; }
 
     /// <summary>How the consumers batch their acks; null for the defaults.</summary>
-    public CentralAckOptions? Acks { get; init; }
+    public CentreAckOptions? Acks { get; init; }
 
     /// <summary>Also read the gateways' status, heartbeats and replies (a centre does; an acking end alone need not).</summary>
     public bool FollowGateways { get; init; } = true;
@@ -47,19 +47,19 @@ public sealed class CentreBuilder(ILoggerFactory loggers)
     /// </summary>
     /// <exception cref="LinkSecurityException">A broker's security setting cannot be used (a missing key, a key readable by others).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="Acks"/> is out of range.</exception>
-    public IReadOnlyList<CentralConsumer> BuildConsumers()
+    public IReadOnlyList<CentreConsumer> BuildConsumers()
     {
         if (Brokers.Count > 2)
         {
             throw new ArgumentException($"a centre reads at most two brokers (a primary and a secondary path), not {Brokers.Count}", nameof(Brokers));
         }
 
-        var dedup = new CentralDedup();
-        var consumers = new List<CentralConsumer>();
+        var dedup = new CentreDedup();
+        var consumers = new List<CentreConsumer>();
         foreach (var broker in Brokers)
         {
             var id = consumers.Count == 0 ? ClientId : $"{ClientId}-2";
-            consumers.Add(new CentralConsumer(broker.Endpoint, id, ShareGroup, loggers.CreateLogger("central"), broker.Security, dedup, Acks) { FollowGateways = FollowGateways });
+            consumers.Add(new CentreConsumer(broker.Endpoint, id, ShareGroup, loggers.CreateLogger("central"), broker.Security, dedup, Acks) { FollowGateways = FollowGateways });
         }
 
         return consumers;
@@ -106,7 +106,7 @@ public sealed class CentreBuilder(ILoggerFactory loggers)
         return Assemble(archive, BuildConsumers());
     }
 
-    private CentreHost Assemble(IArchive archive, IReadOnlyList<CentralConsumer> consumers)
+    private CentreHost Assemble(IArchive archive, IReadOnlyList<CentreConsumer> consumers)
     {
         var centre = new DutyCentre(archive, consumers, Options, loggers.CreateLogger("centre"));
         var (webAt, security, webLogger) = (Web, WebSecurity, WebLogger ?? loggers.CreateLogger("web"));
@@ -114,7 +114,7 @@ public sealed class CentreBuilder(ILoggerFactory loggers)
     }
 
     // What a build that failed half way had opened: nothing else holds it yet.
-    private static async Task CloseAsync(IReadOnlyList<CentralConsumer> consumers, IArchive? archive)
+    private static async Task CloseAsync(IReadOnlyList<CentreConsumer> consumers, IArchive? archive)
     {
         foreach (var c in consumers)
         {

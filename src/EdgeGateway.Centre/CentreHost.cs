@@ -13,7 +13,7 @@ public sealed class CentreHost : IAsyncDisposable
 {
     private readonly Func<DutyCentre, CancellationToken, Task<CentreWeb>>? _startWeb;
 
-    internal CentreHost(IArchive archive, DutyCentre centre, IReadOnlyList<CentralConsumer> consumers, Func<DutyCentre, CancellationToken, Task<CentreWeb>>? startWeb)
+    internal CentreHost(IArchive archive, DutyCentre centre, IReadOnlyList<CentreConsumer> consumers, Func<DutyCentre, CancellationToken, Task<CentreWeb>>? startWeb)
     {
         (Archive, Centre, Consumers, _startWeb) = (archive, centre, consumers, startWeb);
     }
@@ -25,7 +25,7 @@ public sealed class CentreHost : IAsyncDisposable
     public DutyCentre Centre { get; }
 
     /// <summary>The consumers, one per broker, the primary path's first.</summary>
-    public IReadOnlyList<CentralConsumer> Consumers { get; }
+    public IReadOnlyList<CentreConsumer> Consumers { get; }
 
     /// <summary>The nurses' page and API once started; null when none was asked for or before <see cref="StartAsync"/>.</summary>
     public CentreWeb? Web { get; private set; }

@@ -24,7 +24,7 @@ namespace EdgeGateway.Centre;
 /// </remarks>
 public sealed class DutyCentre : IAsyncDisposable
 {
-    private readonly IReadOnlyList<CentralConsumer> _consumers;
+    private readonly IReadOnlyList<CentreConsumer> _consumers;
     private readonly DutyCentreOptions _options;
     private readonly CancellationTokenSource _stop = new();
     private readonly EscalationWebhook _webhook;
@@ -38,7 +38,7 @@ public sealed class DutyCentre : IAsyncDisposable
     private Task? _running;
 
     /// <summary>Creates the centre over <paramref name="archive"/>, reading from <paramref name="consumers"/> (primary path first).</summary>
-    public DutyCentre(IArchive archive, IReadOnlyList<CentralConsumer> consumers, DutyCentreOptions options, ILogger logger)
+    public DutyCentre(IArchive archive, IReadOnlyList<CentreConsumer> consumers, DutyCentreOptions options, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(consumers);

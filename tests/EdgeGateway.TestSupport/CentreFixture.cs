@@ -26,7 +26,7 @@ public sealed class CentreFixture : IAsyncDisposable
     public IArchive Archive => _host.Archive;
 
     /// <summary>The consumers, one per broker given, in that order.</summary>
-    public IReadOnlyList<CentralConsumer> Consumers => _host.Consumers;
+    public IReadOnlyList<CentreConsumer> Consumers => _host.Consumers;
 
     /// <summary>The page and API.</summary>
     /// <exception cref="InvalidOperationException">The centre was started with <c>web: false</c>.</exception>
@@ -52,7 +52,7 @@ public sealed class CentreFixture : IAsyncDisposable
     /// as a centre makes them but without archive or supervision: for the gateway's tests, which watch what reaches the
     /// centre. Not connected yet: subscribe to their events, then start them.
     /// </summary>
-    public static IReadOnlyList<CentralConsumer> AckingEnds(IReadOnlyList<string> brokers, string clientId, string? shareGroup = null, LinkSecurity? security = null, ILoggerFactory? loggers = null)
+    public static IReadOnlyList<CentreConsumer> AckingEnds(IReadOnlyList<string> brokers, string clientId, string? shareGroup = null, LinkSecurity? security = null, ILoggerFactory? loggers = null)
     {
         ArgumentNullException.ThrowIfNull(brokers);
         return new CentreBuilder(loggers ?? NullLoggerFactory.Instance)

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace EdgeGateway.Centre.Commands;
 
 /// <summary>Command round trips to gateways: sends a command through the first connected consumer and waits for the gateway's reply.</summary>
-internal sealed partial class GatewayCommands(IReadOnlyList<CentralConsumer> consumers, DutyCentreOptions options, ILogger logger)
+internal sealed partial class GatewayCommands(IReadOnlyList<CentreConsumer> consumers, DutyCentreOptions options, ILogger logger)
 {
     private readonly TimeProvider _time = options.Time;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _replies = new(StringComparer.Ordinal);

@@ -15,10 +15,10 @@ internal sealed partial class GatewayPaths(IArchive archive, TimeProvider time, 
 {
     // Which of our consumers last brought each path's status: while it is disconnected that path's will cannot reach us,
     // so its last birth proves nothing. In memory only: every broker replays the retained statuses on each (re)connect.
-    private readonly ConcurrentDictionary<(string Gateway, string Path), CentralConsumer> _heardVia = new();
+    private readonly ConcurrentDictionary<(string Gateway, string Path), CentreConsumer> _heardVia = new();
 
     /// <summary>True when a path of <paramref name="g"/> was last heard through one of <paramref name="consumers"/>.</summary>
-    public bool HeardThroughAny(GatewayRecord g, IReadOnlyCollection<CentralConsumer> consumers) =>
+    public bool HeardThroughAny(GatewayRecord g, IReadOnlyCollection<CentreConsumer> consumers) =>
         g.Paths.Any(p => _heardVia.TryGetValue((g.Id, p.Name), out var via) && consumers.Contains(via));
 
     /// <summary>
@@ -42,7 +42,7 @@ internal sealed partial class GatewayPaths(IArchive archive, TimeProvider time, 
     /// means offline unless another path is still up as far as the centre can tell: when the primary's broker is gone its
     /// will can never come, so the surviving path's will is the gateway's last word (1.5 × keep-alive, not the silence budget).
     /// </summary>
-    public async Task OnPathStatusAsync(CentralConsumer via, string topic, string path, byte[] payload, bool retained)
+    public async Task OnPathStatusAsync(CentreConsumer via, string topic, string path, byte[] payload, bool retained)
     {
         var gateway = Topics.GatewayIdOf(topic);
         if (gateway is null || payload.Length == 0)

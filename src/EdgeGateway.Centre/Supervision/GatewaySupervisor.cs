@@ -10,11 +10,11 @@ namespace EdgeGateway.Centre.Supervision;
 /// archive holds and what was heard but not yet stored, then escalates untaken alarms. Passes never overlap.
 /// </summary>
 internal sealed class GatewaySupervisor(
-    IArchive archive, IReadOnlyList<CentralConsumer> consumers, DutyCentreOptions options, ChangeFeed changes,
+    IArchive archive, IReadOnlyList<CentreConsumer> consumers, DutyCentreOptions options, ChangeFeed changes,
     StatusFollower follower, GatewayPaths paths, SupervisionAlarms alarms, Escalator escalator, CheckLoop loop) : IDisposable
 {
     private readonly TimeProvider _time = options.Time;
-    private readonly Dictionary<CentralConsumer, bool> _sight = []; // each consumer's connection at the last pass (under _checking)
+    private readonly Dictionary<CentreConsumer, bool> _sight = []; // each consumer's connection at the last pass (under _checking)
     private readonly SemaphoreSlim _checking = new(1, 1);
     private DateTimeOffset _connectedSince = options.Time.GetUtcNow();
     private DateTimeOffset _lastGapCheck = DateTimeOffset.MinValue;
@@ -75,9 +75,9 @@ internal sealed class GatewaySupervisor(
     public void Dispose() => _checking.Dispose();
 
     // The consumers whose connection went down or came back since the last pass.
-    private List<CentralConsumer> SightChanged()
+    private List<CentreConsumer> SightChanged()
     {
-        var changed = new List<CentralConsumer>();
+        var changed = new List<CentreConsumer>();
         foreach (var c in consumers)
         {
             var connected = c.IsConnected;

@@ -25,7 +25,7 @@ internal static class CentralCommand
         var key = new Option<string?>("--key-file") { Description = "The client certificate's private key (PEM, mode 0600)." };
         var username = new Option<string?>("--username") { Description = "Optional MQTT username." };
         var passwordFile = new Option<string?>("--password-file") { Description = "Optional file with the MQTT password on its first line (mode 0600)." };
-        var ackBatch = new Option<int>("--ack-batch") { Description = $"Most event ids per ack message, 1 to {EventAck.MaxBatch} (default 256); 1 sends one ack per event, for gateways older than batched acks.", DefaultValueFactory = _ => new CentralAckOptions().MaxBatch };
+        var ackBatch = new Option<int>("--ack-batch") { Description = $"Most event ids per ack message, 1 to {EventAck.MaxBatch} (default 256); 1 sends one ack per event, for gateways older than batched acks.", DefaultValueFactory = _ => new CentreAckOptions().MaxBatch };
         var takeAs = new Option<string?>("--take-as") { Description = "After acking each new alarm (= delivered), take it on as this operator: send alarm.acknowledge with by=NAME (= taken, \"help is coming\"). For demos and tests; a duty centre has a person do it." };
         var demo = new Option<bool>("--plain-loopback-demo") { Description = "Allow plain TCP (mqtt://) to a loopback broker: demos and tests only." };
         var store = new Option<string>("--store") { Description = "The archive: a SQLite file (default centre.db), or postgres://user:password@host:port/db or an Npgsql connection string (several instances share one).", DefaultValueFactory = _ => "centre.db" };
@@ -194,7 +194,7 @@ internal static class CentralCommand
                 Brokers = brokers,
                 ClientId = id,
                 ShareGroup = share,
-                Acks = new CentralAckOptions { MaxBatch = batch },
+                Acks = new CentreAckOptions { MaxBatch = batch },
                 Options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax) },
                 Web = webAt,
                 WebSecurity = webSecurity with { Audit = loggers.CreateLogger("web") },

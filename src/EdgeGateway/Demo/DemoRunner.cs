@@ -153,7 +153,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         {
             Brokers = [new CentreBroker(endpoint, LinkSecurity.LoopbackDemo)],
             ClientId = "central-demo",
-            Acks = new CentralAckOptions { Time = clock },
+            Acks = new CentreAckOptions { Time = clock },
             Options = new DutyCentreOptions
             {
                 Time = clock,

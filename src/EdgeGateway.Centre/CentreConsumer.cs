@@ -10,9 +10,9 @@ namespace EdgeGateway.Centre;
 
 /// <summary>
 /// The reference central-side consumer: receives every gateway's events, de-duplicates them by id and acknowledges each,
-/// the acks of a burst batched into one message per gateway (see <see cref="CentralAckOptions"/>).
+/// the acks of a burst batched into one message per gateway (see <see cref="CentreAckOptions"/>).
 /// </summary>
-public sealed partial class CentralConsumer : IAsyncDisposable
+public sealed partial class CentreConsumer : IAsyncDisposable
 {
     private readonly MqttEndpoint _endpoint;
     private readonly string _clientId;
@@ -23,7 +23,7 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     private readonly RecentIds _seen;
     private readonly LoadedSecurity _security;
     private readonly CancellationTokenSource _stop = new();
-    private readonly CentralAckOptions _ackOptions;
+    private readonly CentreAckOptions _ackOptions;
     private readonly Channel<(string GatewayId, Guid EventId)> _toAck = Channel.CreateUnbounded<(string, Guid)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<FollowedMessage> _followed = Channel.CreateUnbounded<FollowedMessage>(new UnboundedChannelOptions { SingleReader = true });
     private Task? _supervisor;
@@ -32,7 +32,7 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     private long _ackMessages;
 
     /// <summary>Creates a consumer; with <paramref name="shareGroup"/> several instances split the load (MQTT 5 shared subscription).</summary>
-    public CentralConsumer(MqttEndpoint endpoint, string clientId, string? shareGroup, ILogger logger)
+    public CentreConsumer(MqttEndpoint endpoint, string clientId, string? shareGroup, ILogger logger)
         : this(endpoint, clientId, shareGroup, logger, LinkSecurity.LoopbackDemo, null)
     {
     }
@@ -43,14 +43,14 @@ public sealed partial class CentralConsumer : IAsyncDisposable
     /// </summary>
     /// <exception cref="LinkSecurityException">The security setting cannot be used.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="acks"/> is out of range.</exception>
-    public CentralConsumer(MqttEndpoint endpoint, string clientId, string? shareGroup, ILogger logger, LinkSecurity security, CentralDedup? dedup, CentralAckOptions? acks = null)
+    public CentreConsumer(MqttEndpoint endpoint, string clientId, string? shareGroup, ILogger logger, LinkSecurity security, CentreDedup? dedup, CentreAckOptions? acks = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(security);
-        _ackOptions = (acks ?? new CentralAckOptions()).Validated();
+        _ackOptions = (acks ?? new CentreAckOptions()).Validated();
         _security = security.Load(endpoint);
-        _seen = (dedup ?? new CentralDedup()).Ids;
+        _seen = (dedup ?? new CentreDedup()).Ids;
         _endpoint = endpoint;
         _clientId = clientId;
         _shareGroup = shareGroup;
@@ -349,9 +349,9 @@ public sealed partial class CentralConsumer : IAsyncDisposable
 
     /// <summary>
     /// Collects the acks of a burst and publishes them as one message per gateway. What arrives after a quiet spell (no
-    /// flush for <see cref="CentralAckOptions.Quiet"/>) goes out at once, so a lone event's ack waits for nothing; within a
-    /// burst the loop flushes when no event arrived for Quiet, <see cref="CentralAckOptions.Linger"/> after the first, or at
-    /// <see cref="CentralAckOptions.MaxBatch"/> ids. A backlog's acks thus go in a few messages instead of one small message
+    /// flush for <see cref="CentreAckOptions.Quiet"/>) goes out at once, so a lone event's ack waits for nothing; within a
+    /// burst the loop flushes when no event arrived for Quiet, <see cref="CentreAckOptions.Linger"/> after the first, or at
+    /// <see cref="CentreAckOptions.MaxBatch"/> ids. A backlog's acks thus go in a few messages instead of one small message
     /// per event (which meets Nagle and delayed ACK on a broker with default settings).
     /// </summary>
     private async Task AckLoopAsync()
@@ -473,10 +473,10 @@ public sealed partial class CentralConsumer : IAsyncDisposable
         _client.Dispose();
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Central consumer connected to {Endpoint}, subscribed to {Filter}")]
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Centre consumer connected to {Endpoint}, subscribed to {Filter}")]
     private static partial void LogSubscribed(ILogger logger, MqttEndpoint endpoint, string filter);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Central consumer lost {Endpoint}, reconnecting: {Reason}")]
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Centre consumer lost {Endpoint}, reconnecting: {Reason}")]
     private static partial void LogReconnectFailed(ILogger logger, MqttEndpoint endpoint, string reason);
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Ack for {Count} event(s) from {EventId} on not sent ({Reason}); the gateway will retransmit and they are acked then")]
@@ -487,52 +487,4 @@ public sealed partial class CentralConsumer : IAsyncDisposable
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Ignored a malformed event on {Topic}: {Error}")]
     private static partial void LogMalformed(ILogger logger, string topic, string error);
-}
-
-/// <summary>A status or heartbeat message as the consumer received it.</summary>
-/// <param name="Topic">Its topic.</param>
-/// <param name="Payload">Its payload.</param>
-/// <param name="Retained">The broker replayed it as the retained message.</param>
-/// <param name="ReceivedAt">When it arrived (not when it was handled: a backlog must not move a gateway's deadline).</param>
-public sealed record FollowedMessage(string Topic, byte[] Payload, bool Retained, DateTimeOffset ReceivedAt);
-
-/// <summary>The centre's memory of recently seen event ids, shared by the consumers of both paths' brokers.</summary>
-public sealed class CentralDedup
-{
-    /// <summary>Remembers the last <paramref name="capacity"/> ids.</summary>
-    public CentralDedup(int capacity = 100_000) => Ids = new RecentIds(capacity);
-
-    internal RecentIds Ids { get; }
-}
-
-/// <summary>How the centre batches its acks (see docs/events.md, "Acknowledgements").</summary>
-public sealed class CentralAckOptions
-{
-    /// <summary>The most ids in one ack message, 1 to <see cref="EventAck.MaxBatch"/>; 1 sends the single form only (for gateways older than contract 1.1).</summary>
-    public int MaxBatch { get; init; } = 256;
-
-    /// <summary>Within a burst, flush once no event arrived for this long (the burst has paused); after a flush-free spell this long, the next ack goes at once.</summary>
-    public TimeSpan Quiet { get; init; } = TimeSpan.FromMilliseconds(1);
-
-    /// <summary>Flush at the latest this long after the first ack of a batch, so a steady stream is not held back.</summary>
-    public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(5);
-
-    /// <summary>The clock of the flush timers.</summary>
-    public TimeProvider Time { get; init; } = TimeProvider.System;
-
-    internal CentralAckOptions Validated()
-    {
-        ArgumentNullException.ThrowIfNull(Time);
-        if (MaxBatch is < 1 or > EventAck.MaxBatch)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxBatch), MaxBatch, $"ack batch must be 1 to {EventAck.MaxBatch} ids");
-        }
-
-        if (Quiet <= TimeSpan.Zero || Linger < Quiet || Linger > TimeSpan.FromSeconds(1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(Linger), Linger, $"expected 0 < quiet ({Quiet.TotalMilliseconds} ms) <= linger <= 1 s");
-        }
-
-        return this;
-    }
 }

@@ -17,7 +17,7 @@ using MQTTnet.Protocol;
 namespace EdgeGateway.Centre.Tests;
 
 /// <summary>The centre batches the acks of a burst (one message per gateway), within the contract's limit, and still serves gateways that read only the single form.</summary>
-public sealed class CentralAckBatchTests : IDisposable
+public sealed class CentreAckBatchTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly string _dir = Directory.CreateTempSubdirectory("ack-batch-").FullName;
@@ -33,7 +33,7 @@ public sealed class CentralAckBatchTests : IDisposable
         Assert.Contains("1001 items", error, StringComparison.Ordinal);
         Assert.NotEmpty(ContractValidator.Validate(ContractSchema.Ack, json));
         Assert.Throws<ArgumentException>(() => EventAck.ToJson(ids, "c"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CentralConsumer(MqttEndpoint.Parse("mqtt://127.0.0.1:1"), "c", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, new CentralAckOptions { MaxBatch = EventAck.MaxBatch + 1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CentreConsumer(MqttEndpoint.Parse("mqtt://127.0.0.1:1"), "c", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, new CentreAckOptions { MaxBatch = EventAck.MaxBatch + 1 }));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class CentralAckBatchTests : IDisposable
         }
 
         await using var tap = await MqttTap.ConnectAsync("127.0.0.1", broker.Port, Topics.Acks("drain-1"));
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-drain", null, NullLogger.Instance);
+        await using var central = new CentreConsumer(MqttEndpoint.Parse(broker.Url), "central-drain", null, NullLogger.Instance);
         await central.StartAsync(CancellationToken.None);
         var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "drain-1", outbox, factory, new UplinkOptions(), NullLogger.Instance, TimeProvider.System);
         var acked = new ConcurrentDictionary<Guid, bool>();
@@ -93,7 +93,7 @@ public sealed class CentralAckBatchTests : IDisposable
         await Task.WhenAll(Enumerable.Range(0, Count).Select(_ => outbox.AcceptAsync(factory.Create(CareEventKind.FlowTotals, "kitchen", ""))));
 
         await using var tap = await MqttTap.ConnectAsync("127.0.0.1", broker.Port, Topics.Acks("single-1"));
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-single", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, new CentralAckOptions { MaxBatch = 1 });
+        await using var central = new CentreConsumer(MqttEndpoint.Parse(broker.Url), "central-single", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, new CentreAckOptions { MaxBatch = 1 });
         await central.StartAsync(CancellationToken.None);
         var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "single-1", outbox, factory, new UplinkOptions(), NullLogger.Instance, TimeProvider.System);
         using var stop = new CancellationTokenSource(Patience * 2);
@@ -118,8 +118,8 @@ public sealed class CentralAckBatchTests : IDisposable
 
         // The first ack goes at once (nothing was flushed before); the second, soon after it, waits out a long burst
         // window, so the broker is surely gone (socket closed) when it is flushed.
-        var acks = new CentralAckOptions { Quiet = TimeSpan.FromSeconds(1), Linger = TimeSpan.FromSeconds(1) };
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-flush", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, acks);
+        var acks = new CentreAckOptions { Quiet = TimeSpan.FromSeconds(1), Linger = TimeSpan.FromSeconds(1) };
+        await using var central = new CentreConsumer(MqttEndpoint.Parse(broker.Url), "central-flush", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, acks);
         var received = 0;
         central.EventReceived += (_, _) =>
         {
@@ -157,8 +157,8 @@ public sealed class CentralAckBatchTests : IDisposable
 
         // The flush timers run on a frozen clock: whatever goes out before it is advanced went without waiting.
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var acks = new CentralAckOptions { Quiet = TimeSpan.FromMilliseconds(50), Linger = TimeSpan.FromMilliseconds(200), Time = clock };
-        await using var central = new CentralConsumer(MqttEndpoint.Parse(broker.Url), "central-lone", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, acks);
+        var acks = new CentreAckOptions { Quiet = TimeSpan.FromMilliseconds(50), Linger = TimeSpan.FromMilliseconds(200), Time = clock };
+        await using var central = new CentreConsumer(MqttEndpoint.Parse(broker.Url), "central-lone", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, acks);
         var received = 0;
         central.EventReceived += (_, _) =>
         {
