@@ -9,20 +9,26 @@ using EdgeGateway.Core.Time;
 using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Mqtt;
 using EdgeGateway.Uplink.Outbox;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Xunit.Abstractions;
 
 namespace EdgeGateway.Centre.Tests;
 
 /// <summary>The centre batches the acks of a burst (one message per gateway), within the contract's limit, and still serves gateways that read only the single form.</summary>
-public sealed class CentreAckBatchTests : IDisposable
+public sealed class CentreAckBatchTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly string _dir = Directory.CreateTempSubdirectory("ack-batch-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private readonly StrictLogs _logs = new(output);
+
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        _logs.Dispose();
+    }
 
     [Fact]
     public void A_batch_over_the_limit_is_refused_by_the_gateway_the_schema_and_the_writer()
@@ -33,7 +39,7 @@ public sealed class CentreAckBatchTests : IDisposable
         Assert.Contains("1001 items", error, StringComparison.Ordinal);
         Assert.NotEmpty(ContractValidator.Validate(ContractSchema.Ack, json));
         Assert.Throws<ArgumentException>(() => EventAck.ToJson(ids, "c"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CentreConsumer(MqttEndpoint.Parse("mqtt://127.0.0.1:1"), "c", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, new CentreAckOptions { MaxBatch = EventAck.MaxBatch + 1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CentreConsumer(MqttEndpoint.Parse("mqtt://127.0.0.1:1"), "c", null, _logs.Logger, LinkSecurity.LoopbackDemo, null, new CentreAckOptions { MaxBatch = EventAck.MaxBatch + 1 }));
     }
 
     [Fact]
@@ -45,7 +51,7 @@ public sealed class CentreAckBatchTests : IDisposable
         // Default mosquitto (Nagle on): one small ack message per event is what made a backlog crawl there.
         await using var broker = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("drain-1", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, _logs.Logger);
         var ids = new HashSet<Guid>();
         for (var i = 0; i < Count; i += 500)
         {
@@ -55,9 +61,9 @@ public sealed class CentreAckBatchTests : IDisposable
         }
 
         await using var tap = await MqttTap.ConnectAsync("127.0.0.1", broker.Port, Topics.Acks("drain-1"));
-        await using var central = new CentreConsumer(MqttEndpoint.Parse(broker.Url), "central-drain", null, NullLogger.Instance);
+        await using var central = new CentreConsumer(MqttEndpoint.Parse(broker.Url), "central-drain", null, _logs.Logger);
         await central.StartAsync(CancellationToken.None);
-        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "drain-1", outbox, factory, new UplinkOptions(), NullLogger.Instance, TimeProvider.System);
+        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "drain-1", outbox, factory, new UplinkOptions(), _logs.Logger, TimeProvider.System);
         var acked = new ConcurrentDictionary<Guid, bool>();
         uplink.AckReceived += a =>
         {
@@ -89,13 +95,13 @@ public sealed class CentreAckBatchTests : IDisposable
         const int Count = 300;
         await using var broker = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("single-1", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, _logs.Logger);
         await Task.WhenAll(Enumerable.Range(0, Count).Select(_ => outbox.AcceptAsync(factory.Create(CareEventKind.FlowTotals, "kitchen", ""))));
 
         await using var tap = await MqttTap.ConnectAsync("127.0.0.1", broker.Port, Topics.Acks("single-1"));
-        await using var central = new CentreConsumer(MqttEndpoint.Parse(broker.Url), "central-single", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, new CentreAckOptions { MaxBatch = 1 });
+        await using var central = new CentreConsumer(MqttEndpoint.Parse(broker.Url), "central-single", null, _logs.Logger, LinkSecurity.LoopbackDemo, null, new CentreAckOptions { MaxBatch = 1 });
         await central.StartAsync(CancellationToken.None);
-        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "single-1", outbox, factory, new UplinkOptions(), NullLogger.Instance, TimeProvider.System);
+        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "single-1", outbox, factory, new UplinkOptions(), _logs.Logger, TimeProvider.System);
         using var stop = new CancellationTokenSource(Patience * 2);
         var run = uplink.RunAsync(stop.Token);
         await Eventually.UntilAsync(() => outbox.Depth == 0, Patience, () => $"outbox depth {outbox.Depth}");
@@ -113,13 +119,13 @@ public sealed class CentreAckBatchTests : IDisposable
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("flush-1", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, _logs.Logger);
         await outbox.AcceptAsync(factory.Create(CareEventKind.HelpButton, "cord", "pulled"));
 
         // The first ack goes at once (nothing was flushed before); the second, soon after it, waits out a long burst
         // window, so the broker is surely gone (socket closed) when it is flushed.
         var acks = new CentreAckOptions { Quiet = TimeSpan.FromSeconds(1), Linger = TimeSpan.FromSeconds(1) };
-        await using var central = new CentreConsumer(MqttEndpoint.Parse(broker.Url), "central-flush", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, acks);
+        await using var central = new CentreConsumer(MqttEndpoint.Parse(broker.Url), "central-flush", null, _logs.Logger, LinkSecurity.LoopbackDemo, null, acks);
         var received = 0;
         central.EventReceived += (_, _) =>
         {
@@ -128,7 +134,7 @@ public sealed class CentreAckBatchTests : IDisposable
         };
         await central.StartAsync(CancellationToken.None);
         var options = new UplinkOptions { AckTimeout = TimeSpan.FromSeconds(1), MaxRetransmitDelay = TimeSpan.FromSeconds(2), ReconnectInitial = TimeSpan.FromMilliseconds(50), ReconnectMax = TimeSpan.FromMilliseconds(500) };
-        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "flush-1", outbox, factory, options, NullLogger.Instance, TimeProvider.System);
+        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "flush-1", outbox, factory, options, _logs.Logger, TimeProvider.System);
         using var stop = new CancellationTokenSource(Patience * 2);
         var run = uplink.RunAsync(stop.Token);
 
@@ -153,12 +159,12 @@ public sealed class CentreAckBatchTests : IDisposable
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var factory = new CareEventFactory("lone-1", TimeProvider.System, new FixedClockSyncStatus(true));
-        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, NullLogger.Instance);
+        await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, _logs.Logger);
 
         // The flush timers run on a frozen clock: whatever goes out before it is advanced went without waiting.
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var acks = new CentreAckOptions { Quiet = TimeSpan.FromMilliseconds(50), Linger = TimeSpan.FromMilliseconds(200), Time = clock };
-        await using var central = new CentreConsumer(MqttEndpoint.Parse(broker.Url), "central-lone", null, NullLogger.Instance, LinkSecurity.LoopbackDemo, null, acks);
+        await using var central = new CentreConsumer(MqttEndpoint.Parse(broker.Url), "central-lone", null, _logs.Logger, LinkSecurity.LoopbackDemo, null, acks);
         var received = 0;
         central.EventReceived += (_, _) =>
         {
@@ -166,7 +172,7 @@ public sealed class CentreAckBatchTests : IDisposable
             return Task.CompletedTask;
         };
         await central.StartAsync(CancellationToken.None);
-        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "lone-1", outbox, factory, new UplinkOptions { AckTimeout = TimeSpan.FromMinutes(5) }, NullLogger.Instance, TimeProvider.System);
+        var uplink = new ReliableUplink(MqttEndpoint.Parse(broker.Url), "lone-1", outbox, factory, new UplinkOptions { AckTimeout = TimeSpan.FromMinutes(5) }, _logs.Logger, TimeProvider.System);
         using var stop = new CancellationTokenSource(Patience * 2);
         var run = uplink.RunAsync(stop.Token);
 

@@ -5,7 +5,6 @@ using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Tests.Archive;
 using EdgeGateway.Centre.Web;
 using EdgeGateway.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Centre.Tests.Report;
 

@@ -8,25 +8,26 @@ using EdgeGateway.Configuration;
 using EdgeGateway.Contract;
 using EdgeGateway.Demo;
 using EdgeGateway.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
 
 namespace EdgeGateway.Centre.Tests.Web;
 
 /// <summary>The JSON API over a real archive and mosquitto, against a real <c>edgegateway run</c> gateway process.</summary>
 [Trait("Category", "Integration")]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes them through IAsyncLifetime.DisposeAsync")]
-public sealed class CentreApiTests : IAsyncLifetime
+public sealed class CentreApiTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeZoneInfo Oslo = TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo");
     private readonly string _dir = Directory.CreateTempSubdirectory("centre-api-").FullName;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private MosquittoBroker? _broker;
+    private readonly StrictLogs _logs = new(output);
     private CentreFixture? _centre;
 
     public async Task InitializeAsync()
     {
         _broker = await MosquittoBroker.StartAsync();
-        _centre = await CentreFixture.StartAsync(_dir, [_broker.Url], new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(1), CheckInterval = TimeSpan.FromMilliseconds(200) }, "centre-api", "central");
+        _centre = await CentreFixture.StartAsync(_dir, [_broker.Url], new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(1), CheckInterval = TimeSpan.FromMilliseconds(200) }, "centre-api", "central", loggers: _logs);
         _http.BaseAddress = _centre.Web.Url;
     }
 
@@ -34,6 +35,7 @@ public sealed class CentreApiTests : IAsyncLifetime
     {
         _http.Dispose();
         await CentreFixture.TeardownAsync(_dir, _centre, _broker);
+        _logs.Dispose();
     }
 
     private string WriteGatewayConfig()

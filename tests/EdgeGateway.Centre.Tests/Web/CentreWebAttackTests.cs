@@ -16,7 +16,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OpenQA.Selenium;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 using OpenQA.Selenium.Chrome;

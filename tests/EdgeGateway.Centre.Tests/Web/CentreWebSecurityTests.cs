@@ -7,7 +7,6 @@ using System.Text.Json;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Web;
 using EdgeGateway.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Centre.Tests.Web;
 

@@ -4,11 +4,11 @@ using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Web;
 using EdgeGateway.Contract;
 using EdgeGateway.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Chromium;
+using Xunit.Abstractions;
 
 namespace EdgeGateway.Centre.Tests.Web;
 
@@ -18,13 +18,14 @@ namespace EdgeGateway.Centre.Tests.Web;
 /// </summary>
 [Trait("Category", "Integration")]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes them through IAsyncLifetime.DisposeAsync")]
-public sealed class NursesPageBrowserTests : IAsyncLifetime
+public sealed class NursesPageBrowserTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
     private const string ChromeDriver = "/usr/bin/chromedriver";
     private const string Home = "page-home";
     private readonly string _dir = Directory.CreateTempSubdirectory("nurses-page-").FullName;
     private MosquittoBroker? _broker;
+    private readonly StrictLogs _logs = new(output);
     private CentreFixture? _centre;
 
     public async Task InitializeAsync()
@@ -33,12 +34,13 @@ public sealed class NursesPageBrowserTests : IAsyncLifetime
 
         // Level 1 a few seconds after arrival, so the test sees (and hears) an escalation before the nurse takes it.
         var escalations = new[] { TimeSpan.FromSeconds(4), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(20) };
-        _centre = await CentreFixture.StartAsync(_dir, [_broker.Url], new DutyCentreOptions { CheckInterval = TimeSpan.FromMilliseconds(200), Escalations = escalations }, "nurses-page", "central");
+        _centre = await CentreFixture.StartAsync(_dir, [_broker.Url], new DutyCentreOptions { CheckInterval = TimeSpan.FromMilliseconds(200), Escalations = escalations }, "nurses-page", "central", loggers: _logs);
     }
 
     public async Task DisposeAsync()
     {
         await CentreFixture.TeardownAsync(_dir, _centre, _broker);
+        _logs.Dispose();
     }
 
     private ChromeDriver StartBrowser(int width, int height, bool phone = false) => StartBrowser(_dir, width, height, phone);
@@ -199,7 +201,7 @@ public sealed class NursesPageBrowserTests : IAsyncLifetime
     {
         // The centre's clock six years behind the browser's: a duty tablet set wrong, or the demo's scenario clock.
         var time = new FakeTimeProvider(new DateTimeOffset(2020, 3, 1, 2, 0, 0, TimeSpan.Zero));
-        await using var skewed = await CentreFixture.StartAsync(_dir, [_broker!.Url], new DutyCentreOptions { Time = time }, "skewed-centre", store: "skewed.db");
+        await using var skewed = await CentreFixture.StartAsync(_dir, [_broker!.Url], new DutyCentreOptions { Time = time }, "skewed-centre", loggers: _logs, store: "skewed.db");
         var web = skewed.Web;
         using var browser = StartBrowser(1280, 900);
         await browser.Navigate().GoToUrlAsync(web.Url.ToString());

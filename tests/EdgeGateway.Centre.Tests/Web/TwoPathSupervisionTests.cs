@@ -5,7 +5,6 @@ using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Web;
 using EdgeGateway.Contract;
 using EdgeGateway.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
 using OpenQA.Selenium;
 using Xunit.Abstractions;
 
@@ -28,13 +27,14 @@ public sealed class TwoPathSupervisionTests(ITestOutputHelper output) : IAsyncLi
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private MosquittoBroker? _primary;
     private MosquittoBroker? _secondary;
+    private readonly StrictLogs _logs = new(output);
     private CentreFixture? _centre;
 
     public async Task InitializeAsync()
     {
         _primary = await MosquittoBroker.StartAsync();
         _secondary = await MosquittoBroker.StartAsync();
-        _centre = await CentreFixture.StartAsync(_dir, [_primary.Url, _secondary.Url], new DutyCentreOptions { CheckInterval = TimeSpan.FromMilliseconds(200) }, "two-path");
+        _centre = await CentreFixture.StartAsync(_dir, [_primary.Url, _secondary.Url], new DutyCentreOptions { CheckInterval = TimeSpan.FromMilliseconds(200) }, "two-path", loggers: _logs);
         _http.BaseAddress = _centre.Web.Url;
     }
 
@@ -42,6 +42,7 @@ public sealed class TwoPathSupervisionTests(ITestOutputHelper output) : IAsyncLi
     {
         _http.Dispose();
         await CentreFixture.TeardownAsync(_dir, _centre, _primary, _secondary);
+        _logs.Dispose();
     }
 
     [Fact]

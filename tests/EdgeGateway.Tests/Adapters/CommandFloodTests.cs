@@ -6,7 +6,6 @@ using EdgeGateway.Core.Time;
 using EdgeGateway.Demo;
 using EdgeGateway.Runtime;
 using EdgeGateway.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Tests.Adapters;
 
@@ -23,7 +22,13 @@ public sealed class CommandFloodTests(Xunit.Abstractions.ITestOutputHelper outpu
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string _dir = Directory.CreateTempSubdirectory("command-flood-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private readonly StrictLogs _logs = new(output);
+
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        _logs.Dispose();
+    }
 
     [Fact]
     public async Task An_alarm_acknowledge_after_a_flood_of_far_future_commands_is_carried_out_and_answered_and_a_restart_still_takes_commands()
@@ -90,7 +95,7 @@ public sealed class CommandFloodTests(Xunit.Abstractions.ITestOutputHelper outpu
         await File.WriteAllTextAsync(configPath, config.ToJson());
 
         // A Pi without RTC before NTP: the wall clock cannot be trusted, so no cap on a claimed expiry applies by it.
-        var builder = new GatewayBuilder(new FixedClockSyncStatus(false), NullLoggerFactory.Instance, TimeProvider.System);
+        var builder = new GatewayBuilder(new FixedClockSyncStatus(false), _logs, TimeProvider.System);
         var gateway = builder.Build(config, dataDir);
         builder.AttachCentreCommands(gateway, builder.OpenConfigStore(configPath), dataDir);
         await gateway.StartAsync(CancellationToken.None);

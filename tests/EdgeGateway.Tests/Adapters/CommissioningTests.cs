@@ -7,7 +7,6 @@ using EdgeGateway.Demo;
 using EdgeGateway.TechnicianConsole.Security;
 using EdgeGateway.TestSupport;
 using EdgeGateway.Uplink.Mqtt;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.Tests.Adapters;
@@ -21,12 +20,13 @@ namespace EdgeGateway.Tests.Adapters;
 public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("commission-").FullName;
+    private readonly StrictLogs _logs = new(output);
 
     [Fact]
     public async Task Commissioning_the_demo_home_over_the_serial_console()
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        await using var central = CentreFixture.AckingEnds([broker.Url], "central-commissioning")[0];
+        await using var central = CentreFixture.AckingEnds([broker.Url], "central-commissioning", loggers: _logs)[0];
         var commissioned = new TaskCompletionSource<Core.Events.CareEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
         central.EventReceived += (e, isNew) =>
         {
@@ -42,7 +42,7 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         var dataDir = Path.Combine(_dir, "data");
         var config = SimulatedHome.Config(TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo"), dataDir);
         config.Uplink = new UplinkConfig { Broker = broker.Url, KeepAliveSeconds = 5, PlainLoopbackDemo = true };
-        await using var line = await ConsoleOnSerialLine.StartAsync(_dir, config, dataDir, TimeSpan.FromSeconds(30));
+        await using var line = await ConsoleOnSerialLine.StartAsync(_dir, config, dataDir, TimeSpan.FromSeconds(30), _logs);
         var (gateway, pins, laptop, configPath) = (line.Gateway, line.Pins, line.Laptop, line.ConfigPath);
         var started = Stopwatch.StartNew();
 
@@ -175,6 +175,7 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
     public ValueTask DisposeAsync()
     {
         Directory.Delete(_dir, recursive: true);
+        _logs.Dispose();
         return ValueTask.CompletedTask;
     }
 }

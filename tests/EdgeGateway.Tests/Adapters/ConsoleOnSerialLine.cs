@@ -7,7 +7,6 @@ using EdgeGateway.TechnicianConsole;
 using EdgeGateway.TechnicianConsole.Security;
 using EdgeGateway.TechnicianConsole.Transport;
 using EdgeGateway.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGateway.Tests.Adapters;
 
@@ -42,7 +41,7 @@ internal sealed class ConsoleOnSerialLine : IAsyncDisposable
     public string ConfigPath { get; }
 
     /// <summary>Writes <paramref name="config"/> to <c>dir/config.json</c> (the file the console edits) and starts it all.</summary>
-    public static async Task<ConsoleOnSerialLine> StartAsync(string dir, GatewayConfig config, string dataDir, TimeSpan walkTestTimeout)
+    public static async Task<ConsoleOnSerialLine> StartAsync(string dir, GatewayConfig config, string dataDir, TimeSpan walkTestTimeout, StrictLogs logs)
     {
         var configPath = Path.Combine(dir, "config.json");
         await File.WriteAllTextAsync(configPath, config.ToJson());
@@ -51,7 +50,7 @@ internal sealed class ConsoleOnSerialLine : IAsyncDisposable
         try
         {
             var clock = new Core.Time.FixedClockSyncStatus(true);
-            gateway = new GatewayBuilder(clock, NullLoggerFactory.Instance, TimeProvider.System).Build(config, dataDir);
+            gateway = new GatewayBuilder(clock, logs, TimeProvider.System).Build(config, dataDir);
             await gateway.StartAsync(CancellationToken.None);
             var services = new ConsoleBridge(gateway, clock).Services(GatewayConfigStore.Open(configPath, TimeProvider.System), dataDir, new LogTail(TimeProvider.System), GatewayService.ReloadNotice);
             var console = new ConsoleServer(
@@ -59,7 +58,7 @@ internal sealed class ConsoleOnSerialLine : IAsyncDisposable
                 services,
                 TimeProvider.System,
                 new ConsoleOptions { PinHash = PinHash.Create(PinPolicy.DemoPin, 1000).ToString(), WalkTestTimeout = walkTestTimeout },
-                NullLogger<ConsoleServer>.Instance);
+                logs.For<ConsoleServer>());
             console.Start();
             return new ConsoleOnSerialLine(cable, gateway, console, new LaptopTerminal(cable.LaptopEnd), configPath);
         }

@@ -4,6 +4,7 @@ using EdgeGateway.Demo;
 using EdgeGateway.Devices.Configuration;
 using EdgeGateway.TechnicianConsole.Security;
 using EdgeGateway.TestSupport;
+using Xunit.Abstractions;
 
 namespace EdgeGateway.Tests.Adapters;
 
@@ -13,10 +14,11 @@ namespace EdgeGateway.Tests.Adapters;
 /// console through the host's bridge.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class MainsWalkTestTests : IAsyncDisposable
+public sealed class MainsWalkTestTests(ITestOutputHelper output) : IAsyncDisposable
 {
     private const int AcOkPin = 26;
     private readonly string _dir = Directory.CreateTempSubdirectory("mains-walk-").FullName;
+    private readonly StrictLogs _logs = new(output);
 
     [Fact]
     public async Task The_technician_pulls_the_UPS_plug_and_puts_it_back_and_the_console_sees_both()
@@ -26,7 +28,7 @@ public sealed class MainsWalkTestTests : IAsyncDisposable
         var config = SimulatedHome.Config(TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo"), dataDir);
         config.Uplink = new UplinkConfig { Broker = broker.Url, KeepAliveSeconds = 5, PlainLoopbackDemo = true };
         config.Devices.Power = new PowerConfig { Source = "dc-ups", AcOkPin = AcOkPin, PollSeconds = 1, MainsSettleSeconds = 30 };
-        await using var line = await ConsoleOnSerialLine.StartAsync(_dir, config, dataDir, TimeSpan.FromSeconds(20));
+        await using var line = await ConsoleOnSerialLine.StartAsync(_dir, config, dataDir, TimeSpan.FromSeconds(20), _logs);
         var (gateway, pins, laptop) = (line.Gateway, line.Pins, line.Laptop);
         await laptop.ExpectAsync("PIN:");
         laptop.Type(PinPolicy.DemoPin + "\r");
@@ -56,6 +58,7 @@ public sealed class MainsWalkTestTests : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Directory.Delete(_dir, recursive: true);
+        _logs.Dispose();
         return ValueTask.CompletedTask;
     }
 }

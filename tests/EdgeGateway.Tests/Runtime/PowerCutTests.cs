@@ -6,14 +6,14 @@ using EdgeGateway.Contract;
 using EdgeGateway.Demo;
 using EdgeGateway.Devices.Configuration;
 using EdgeGateway.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Xunit.Abstractions;
 
 namespace EdgeGateway.Tests.Runtime;
 
 /// <summary>A power cut on a DC-UPS home, end to end: the real gateway on simulated pins, a real mosquitto, an acking centre.</summary>
-public sealed class PowerCutTests : IDisposable
+public sealed class PowerCutTests(ITestOutputHelper output) : IDisposable
 {
     private const int AcOkPin = 26;
     private const int BatteryLowPin = 19;
@@ -21,7 +21,13 @@ public sealed class PowerCutTests : IDisposable
     private static readonly TimeZoneInfo Oslo = TimeZoneInfo.FindSystemTimeZoneById("Europe/Oslo");
     private readonly string _dir = Directory.CreateTempSubdirectory("power-cut-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private readonly StrictLogs _logs = new(output);
+
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        _logs.Dispose();
+    }
 
     private static bool Has(IReadOnlyList<WireMessage> messages, string type) =>
         messages.Any(m => m.Topic.Contains("/events/", StringComparison.Ordinal) && m.Payload.Contains($"\"org.edgegateway.{type}\"", StringComparison.Ordinal));
@@ -30,6 +36,8 @@ public sealed class PowerCutTests : IDisposable
     [Trait("Category", "Integration")]
     public async Task Mains_lost_then_the_reserve_an_alarm_still_goes_out_on_battery_then_notice_delivery_and_power_off()
     {
+        // The test drains the battery to its reserve: the gateway says so, and that it powers off, at Critical.
+        _logs.Expect(eventId: 1020).Expect(eventId: 1023);
         await using var broker = await MosquittoBroker.StartAsync();
         await using var tap = await MqttTap.ConnectAsync("127.0.0.1", broker.Port);
         using var centre = await AckingCentreAsync(broker.Port);
@@ -46,7 +54,7 @@ public sealed class PowerCutTests : IDisposable
             MainsSettleSeconds = 2,
             ShutdownCommand = ["touch", marker],
         };
-        await using var gateway = new GatewayBuilder(new Core.Time.FixedClockSyncStatus(true), NullLoggerFactory.Instance, TimeProvider.System) { SampleOnStart = false }.Build(config, _dir);
+        await using var gateway = new GatewayBuilder(new Core.Time.FixedClockSyncStatus(true), _logs, TimeProvider.System) { SampleOnStart = false }.Build(config, _dir);
         var pins = gateway.Home.Hardware.SimulatedGpio!;
         await gateway.StartAsync(CancellationToken.None);
         await Eventually.UntilAsync(() => gateway.Home.Power!.State.Supply == Core.Power.PowerSupply.Mains, Patience, () => $"power: {gateway.Home.Power!.State}");
