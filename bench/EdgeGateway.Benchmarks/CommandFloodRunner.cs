@@ -170,7 +170,7 @@ internal static class CommandFloodRunner
         await File.WriteAllTextAsync(configPath, config.ToJson());
         var builder = new GatewayBuilder(new FixedClockSyncStatus(false), NullLoggerFactory.Instance, TimeProvider.System);
         var gateway = builder.Build(config, dataDir);
-        builder.AttachCentreCommands(gateway, builder.OpenConfigStore(configPath), dataDir);
+        builder.AttachRemoteCommands(gateway, builder.OpenConfigStore(configPath), dataDir);
         await gateway.StartAsync(CancellationToken.None);
         var started = Stopwatch.GetTimestamp();
         while (!gateway.Uplink.AnyPathUp)

@@ -149,9 +149,6 @@ public sealed class DutyCentre : IAsyncDisposable
     public Task<AlarmNote> AddNoteAsync(Guid alarmId, string operatorName, string text, CancellationToken cancellationToken = default) =>
         _operators.AddNoteAsync(alarmId, operatorName, text, cancellationToken);
 
-    /// <summary>The wire form of an instant (UTC, milliseconds).</summary>
-    internal static string Wire(DateTimeOffset at) => Instants.Wire(at);
-
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

@@ -45,7 +45,7 @@ public static class GainsHtml
         var h = new StringBuilder(16 * 1024);
         h.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
         h.Append("<title>Gains report ").Append(E(Local(q, q.From))).Append(" to ").Append(E(Local(q, q.To))).Append("</title><style>").Append(Style).Append("</style></head><body>\n");
-        h.Append("<h1>Gains report</h1>\n<p class=\"meta\" data-from=\"").Append(DutyCentre.Wire(q.From)).Append("\" data-to=\"").Append(DutyCentre.Wire(q.To))
+        h.Append("<h1>Gains report</h1>\n<p class=\"meta\" data-from=\"").Append(Instants.Wire(q.From)).Append("\" data-to=\"").Append(Instants.Wire(q.To))
             .Append("\" data-zone=\"").Append(E(q.Zone.Id)).Append("\" data-minutes-per-visit=\"").Append(N(q.MinutesPerVisit)).Append("\">")
             .Append(E(Local(q, q.From))).Append(" to ").Append(E(Local(q, q.To))).Append(" (").Append(E(q.Zone.Id)).Append(')')
             .Append(q.Gateway is null ? "" : ", home " + E(q.Gateway))

@@ -45,8 +45,8 @@ public static class GainsReport
         ArgumentNullException.ThrowIfNull(w);
         var report = await ComputeAsync(archive, query, cancellationToken).ConfigureAwait(false);
         w.WriteStartObject();
-        w.WriteString("from", DutyCentre.Wire(query.From));
-        w.WriteString("to", DutyCentre.Wire(query.To));
+        w.WriteString("from", Instants.Wire(query.From));
+        w.WriteString("to", Instants.Wire(query.To));
         w.WriteString("zone", query.Zone.Id);
         w.WriteNumber("minutes_per_visit", query.MinutesPerVisit);
         w.WriteStartArray("homes");
@@ -277,14 +277,14 @@ public static class GainsReport
 
         if (at[1] <= at[0])
         {
-            error = ("to", $"must be after 'from' ({DutyCentre.Wire(at[0])}), got {DutyCentre.Wire(at[1])}");
+            error = ("to", $"must be after 'from' ({Instants.Wire(at[0])}), got {Instants.Wire(at[1])}");
             return null;
         }
 
         // The work grows with the span (weeks × homes, nights × alarms): a span of centuries took gigabytes.
         if (at[1] - at[0] > MaxSpan)
         {
-            error = ("to", $"must be at most {MaxSpan.TotalDays:0} days after 'from' ({DutyCentre.Wire(at[0])}), got {DutyCentre.Wire(at[1])}; ask for one year at a time");
+            error = ("to", $"must be at most {MaxSpan.TotalDays:0} days after 'from' ({Instants.Wire(at[0])}), got {Instants.Wire(at[1])}; ask for one year at a time");
             return null;
         }
 

@@ -237,7 +237,7 @@ internal static class CentreJson
     {
         if (at is { } t)
         {
-            w.WriteString(name, DutyCentre.Wire(t));
+            w.WriteString(name, Instants.Wire(t));
         }
         else
         {

@@ -267,7 +267,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
     }
 
     private static Task WriteClockAsync(HttpContext ctx, TimeProvider time, CancellationToken ct) =>
-        ctx.Response.WriteAsync($"event: clock\ndata: {{\"now\":\"{DutyCentre.Wire(time.GetUtcNow())}\"}}\n\n", ct);
+        ctx.Response.WriteAsync($"event: clock\ndata: {{\"now\":\"{Instants.Wire(time.GetUtcNow())}\"}}\n\n", ct);
 
     private static async Task ActAsync(HttpContext ctx, string[] fields, Func<Guid, IReadOnlyDictionary<string, string>, Task<Action<Utf8JsonWriter>>> act)
     {

@@ -81,7 +81,7 @@ internal sealed partial class GatewayBuilder(IClockSyncStatus clock, ILoggerFact
     public ConfigStore OpenConfigStore(string configPath) => GatewayConfigStore.Open(configPath, time);
 
     /// <summary>Subscribes <paramref name="gateway"/> to the centre's commands over <paramref name="store"/>; commands that arrived first wait for this.</summary>
-    public void AttachCentreCommands(Gateway gateway, ConfigStore store, string dataDir) =>
+    public void AttachRemoteCommands(Gateway gateway, ConfigStore store, string dataDir) =>
         RemoteCommandHandlers.Attach(gateway, clock, store, dataDir, loggers.CreateLogger("commands"), time);
 
     /// <summary>The technician console's view of <paramref name="gateway"/> (rebound to the new gateway after a config rebuild).</summary>

@@ -89,7 +89,7 @@ internal sealed partial class GatewayService(
             return;
         }
 
-        _builder.AttachCentreCommands(gateway, _store, _dataDir);
+        _builder.AttachRemoteCommands(gateway, _store, _dataDir);
         _store.Applied += version => _applied.Writer.TryWrite(version);
         _reloads = ReloadOnApplyAsync(_stop.Token);
         if (run.Console is { } consoleArg)
@@ -273,7 +273,7 @@ internal sealed partial class GatewayService(
             }
         }
 
-        _builder.AttachCentreCommands(gateway, _store!, _dataDir);
+        _builder.AttachRemoteCommands(gateway, _store!, _dataDir);
         _bridge?.Rebind(gateway);
         if (inForce)
         {

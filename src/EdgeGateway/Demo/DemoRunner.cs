@@ -75,7 +75,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         var configPath = Path.Combine(dataDir, "config.json");
         await File.WriteAllTextAsync(configPath, config.ToJson(), cancellationToken).ConfigureAwait(false);
         var store = builder.OpenConfigStore(configPath);
-        builder.AttachCentreCommands(gateway, store, dataDir);
+        builder.AttachRemoteCommands(gateway, store, dataDir);
         using var home = new SimulatedHome(gateway.Home, clock);
         var flowing = new Dictionary<string, bool>();
         var falls = 0;

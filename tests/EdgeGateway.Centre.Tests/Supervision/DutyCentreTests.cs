@@ -291,7 +291,7 @@ public abstract class DutyCentreTests : IAsyncLifetime
     protected static byte[] Status(string state, Guid boot) => Encoding.UTF8.GetBytes($$"""{"state":"{{state}}","bootid":"{{boot:D}}"}""");
 
     protected byte[] Heartbeat(Guid boot, long intervalSeconds) => Encoding.UTF8.GetBytes($$$"""
-        {"bootid":"{{{boot:D}}}","time":"{{{DutyCentre.Wire(Time.GetUtcNow())}}}","uptime_s":5,"outbox_depth":2,"oldest_unacked_s":1.5,"clocksynced":true,"interval_s":{{{intervalSeconds}}},"states":{"path.primary":"up","sensor.hall":"ok"}}
+        {"bootid":"{{{boot:D}}}","time":"{{{Instants.Wire(Time.GetUtcNow())}}}","uptime_s":5,"outbox_depth":2,"oldest_unacked_s":1.5,"clocksynced":true,"interval_s":{{{intervalSeconds}}},"states":{"path.primary":"up","sensor.hall":"ok"}}
         """);
 
     protected static async Task UntilAsync(Func<Task<bool>> condition, string what)

@@ -97,7 +97,7 @@ public sealed class CommandFloodTests(Xunit.Abstractions.ITestOutputHelper outpu
         // A Pi without RTC before NTP: the wall clock cannot be trusted, so no cap on a claimed expiry applies by it.
         var builder = new GatewayBuilder(new FixedClockSyncStatus(false), _logs, TimeProvider.System);
         var gateway = builder.Build(config, dataDir);
-        builder.AttachCentreCommands(gateway, builder.OpenConfigStore(configPath), dataDir);
+        builder.AttachRemoteCommands(gateway, builder.OpenConfigStore(configPath), dataDir);
         await gateway.StartAsync(CancellationToken.None);
         await Eventually.UntilAsync(() => gateway.Uplink.AnyPathUp, Patience, () => "the gateway never connected to the broker");
         return gateway;
