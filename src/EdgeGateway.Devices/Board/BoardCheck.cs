@@ -208,9 +208,9 @@ public sealed partial class BoardCheck : IDisposable
     /// <inheritdoc />
     public void Dispose() => _timer.Dispose();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "board: {Event} {Part}: {Reason}")]
+    [LoggerMessage(EventId = 2210, Level = LogLevel.Warning, Message = "board: {Event} {Part}: {Reason}")]
     private static partial void LogChange(ILogger logger, CareEventKind @event, string part, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "board check failed")]
+    [LoggerMessage(EventId = 2211, Level = LogLevel.Error, Message = "board check failed")]
     private static partial void LogCheckFailed(ILogger logger, Exception ex);
 }

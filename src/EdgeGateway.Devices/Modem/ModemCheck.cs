@@ -212,9 +212,9 @@ public sealed partial class ModemCheck : IDisposable
         _stop.Cancel();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "4G modem: {Event}: {Reason}")]
+    [LoggerMessage(EventId = 2200, Level = LogLevel.Warning, Message = "4G modem: {Event}: {Reason}")]
     private static partial void LogChange(ILogger logger, CareEventKind @event, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "4G modem check failed")]
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Error, Message = "4G modem check failed")]
     private static partial void LogCheckFailed(ILogger logger, Exception ex);
 }
