@@ -3,7 +3,7 @@ using EdgeGateway.Centre.Archive;
 
 namespace EdgeGateway.Centre.Web;
 
-/// <summary>The JSON of an alarm's timeline and its steps (docs/centre-api.yaml: TimelineEntry, StepResult).</summary>
+/// <summary>The JSON of an alarm's timeline and its steps (docs/centre-api.yaml: TimelineEntry, Step).</summary>
 internal static class TimelineJson
 {
     public static void Timeline(Utf8JsonWriter w, IReadOnlyList<TimelineEntry> timeline)
