@@ -42,8 +42,8 @@ internal sealed class AlarmSteps(IArchive archive, TimeProvider time, ChangeFeed
 
     /// <summary>
     /// Every step of <paramref name="alarm"/>: raised and delivered first (raised carries the home's clock, which may be
-    /// off, so it is not sorted against the centre's times), then taken, call-backs, notes, help and arrival in the
-    /// centre's time order, and the clear last (nothing can be added after it).
+    /// off, so it is not sorted against the centre's times), then taken, call-backs, notes, help, arrival and the clear in
+    /// the centre's time order (no step follows a clear, but a note may).
     /// </summary>
     public async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(AlarmRecord alarm, CancellationToken cancellationToken)
     {
@@ -65,8 +65,8 @@ internal sealed class AlarmSteps(IArchive archive, TimeProvider time, ChangeFeed
             timeline.Add(new("delivered", delivered, null, null, null));
         }
 
-        // A take and a step in the same millisecond: the take first (a step is documented on a taken alarm); ties between
-        // steps and notes keep the order each was stored in (OrderBy is stable).
+        // In the same millisecond the take comes first and the clear last; ties between steps and notes keep the order
+        // each was stored in (OrderBy is stable).
         var middle = new List<(int Rank, TimelineEntry Entry)>();
         if (alarm.TakenAt is { } taken)
         {
@@ -75,12 +75,12 @@ internal sealed class AlarmSteps(IArchive archive, TimeProvider time, ChangeFeed
 
         middle.AddRange(steps.Select(s => (1, new TimelineEntry(s.Kind, s.At, s.Operator, s.Outcome, s.Text))));
         middle.AddRange(notes.Select(n => (1, new TimelineEntry("note", n.At, n.Operator, null, n.Text))));
-        timeline.AddRange(middle.OrderBy(m => m.Entry.At).ThenBy(m => m.Rank).Select(m => m.Entry));
         if (alarm.ClearedAt is { } cleared)
         {
-            timeline.Add(new("cleared", cleared, alarm.ClearedBy, null, alarm.ClearReason));
+            middle.Add((2, new("cleared", cleared, alarm.ClearedBy, null, alarm.ClearReason)));
         }
 
+        timeline.AddRange(middle.OrderBy(m => m.Entry.At).ThenBy(m => m.Rank).Select(m => m.Entry));
         return timeline;
     }
 
