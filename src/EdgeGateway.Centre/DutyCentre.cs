@@ -20,9 +20,9 @@ namespace EdgeGateway.Centre;
 /// (status and heartbeats, batched), <see cref="GatewayPaths"/> (each path's birth and will), <see cref="GatewaySupervisor"/>
 /// with its <see cref="CheckLoop"/> (offline, silent, gap and daily-test alarms), <see cref="Escalator"/> (and its
 /// <see cref="EscalationWebhook"/>), <see cref="GatewayCommands"/> (command round trips) and <see cref="OperatorActions"/>
-/// (take, clear, test, notes).
+/// (take, clear, test, notes), with <see cref="AlarmSteps"/> (call-back, help on the way, arrived; DutyCentre.Steps.cs).
 /// </remarks>
-public sealed class DutyCentre : IAsyncDisposable
+public sealed partial class DutyCentre : IAsyncDisposable
 {
     private readonly IReadOnlyList<CentreConsumer> _consumers;
     private readonly DutyCentreOptions _options;

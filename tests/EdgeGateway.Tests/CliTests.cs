@@ -60,6 +60,12 @@ public class CliTests
         Assert.True(page >= 0 && page < First("scenario", "the resident is asleep"), "the page's URL comes before the scenario");
         Assert.True(Has("nurse", "Nurse Berit takes the night-exit alarm on the page: HTTP 200, alarm taken, the gateway's reply: ok"));
         Assert.True(Has("nurse", "Nurse Berit clears the night-exit alarm on the page (help given): HTTP 200, alarm cleared"));
+
+        // Issue 29: she documents the night exit step by step before clearing it; each step is on the page's timeline.
+        var callback = First("nurse", "Nurse Berit documents on the night-exit alarm: call-back, no answer: HTTP 200, alarm taken");
+        var help = First("nurse", "Nurse Berit documents on the night-exit alarm: help on the way: HTTP 200, alarm taken");
+        var arrived = First("nurse", "Nurse Berit documents on the night-exit alarm: arrived at the home: HTTP 200, alarm taken");
+        Assert.True(callback >= 0 && callback < help && help < arrived && arrived < First("nurse", "Nurse Berit clears the night-exit alarm"), "call-back, help on the way, arrived, then the clear");
         Assert.True(Has("page", "night-exit alarm cleared (help given, Nurse Berit)"));
         Assert.True(Has("page", "tap-left-running alarm cleared (no help needed, Nurse Berit)"));
         Assert.True(Has("page", "fall alarm cleared (cleared at the gateway)"));
@@ -69,7 +75,7 @@ public class CliTests
             Assert.True(delivered >= 0 && delivered < First("alarm", $"{kind} taken by Nurse Berit"), $"{kind}: delivered, then taken, at home");
         }
 
-        Assert.Contains(lines, l => l.Contains("30/30 expected happenings observed, 0 failed checks", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("31/31 expected happenings observed, 0 failed checks", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("MISSING", StringComparison.Ordinal) || l.Contains("CHECK FAILED", StringComparison.Ordinal));
     }
 

@@ -82,6 +82,18 @@ public interface IArchive : IAsyncDisposable
     /// <summary>The notes on an alarm, oldest first.</summary>
     Task<IReadOnlyList<AlarmNote>> NotesAsync(Guid alarm, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores <paramref name="step"/> and its operator <paramref name="action"/> in one transaction, or neither: only on an
+    /// alarm that exists and is not cleared, and an arrival only after a "help on the way".
+    /// </summary>
+    Task<AlarmStepResult> AddStepAsync(AlarmStep step, OperatorAction action, CancellationToken cancellationToken = default);
+
+    /// <summary>The steps documented on an alarm, in the order they were stored.</summary>
+    Task<IReadOnlyList<AlarmStep>> StepsAsync(Guid alarm, CancellationToken cancellationToken = default);
+
+    /// <summary>The alarms of <paramref name="gateway"/> the centre received at or after <paramref name="since"/>, newest first.</summary>
+    Task<IReadOnlyList<AlarmRecord>> GatewayAlarmsAsync(string gateway, DateTimeOffset since, CancellationToken cancellationToken = default);
+
     /// <summary>Rejected messages, newest first.</summary>
     Task<IReadOnlyList<RejectedMessage>> RejectedAsync(int limit, CancellationToken cancellationToken = default);
 

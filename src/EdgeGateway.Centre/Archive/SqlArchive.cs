@@ -9,7 +9,7 @@ namespace EdgeGateway.Centre.Archive;
 /// The archive over plain SQL that SQLite and PostgreSQL both speak (ON CONFLICT, window functions, @name parameters);
 /// the subclasses only open connections and say how an identity column is written. Times are Unix milliseconds (UTC).
 /// </summary>
-public abstract class SqlArchive : IArchive
+public abstract partial class SqlArchive : IArchive
 {
     private const string GatewayColumns = "id, state, bootid, first_seen_ms, status_ms, heartbeat_ms, heartbeat, interval_s, outbox_depth, clock_synced, offline_since_ms, last_event_ms, last_test_ms, last_daily_test_ms";
     private const string AlarmColumns = "id, gateway, type, origin, state, priority, message, sensor, raised_ms, received_ms, delivered_ms, taken_ms, taken_by, cleared_ms, cleared_by, clear_reason, escalation, escalated_ms";
@@ -65,6 +65,15 @@ public abstract class SqlArchive : IArchive
               alarm TEXT NULL, command TEXT NULL, outcome TEXT NOT NULL, detail TEXT NULL)
             """,
             $"CREATE TABLE IF NOT EXISTS notes ({IdentityColumn}, alarm TEXT NOT NULL, at_ms BIGINT NOT NULL, operator TEXT NOT NULL, text TEXT NOT NULL)",
+
+            // Added with the alarm's timeline (issue 29): an archive made before it gains the table (and indexes) on open.
+            $"""
+            CREATE TABLE IF NOT EXISTS alarm_steps (
+              {IdentityColumn}, alarm TEXT NOT NULL, at_ms BIGINT NOT NULL, operator TEXT NOT NULL, kind TEXT NOT NULL,
+              outcome TEXT NULL, text TEXT NULL)
+            """,
+            "CREATE INDEX IF NOT EXISTS alarm_steps_alarm ON alarm_steps (alarm, id)",
+            "CREATE INDEX IF NOT EXISTS alarms_gateway ON alarms (gateway, received_ms)",
             $"""
             CREATE TABLE IF NOT EXISTS rejected (
               {IdentityColumn}, at_ms BIGINT NOT NULL, topic TEXT NOT NULL, gateway TEXT NULL, reason TEXT NOT NULL, payload TEXT NOT NULL)
@@ -486,13 +495,16 @@ public abstract class SqlArchive : IArchive
     {
         ArgumentNullException.ThrowIfNull(action);
         await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ExecAsync(conn, null, """
+        await InsertActionAsync(conn, null, action, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task<int> InsertActionAsync(DbConnection conn, DbTransaction? tx, OperatorAction action, CancellationToken ct) =>
+        ExecAsync(conn, tx, """
             INSERT INTO actions (at_ms, operator, action, gateway, alarm, command, outcome, detail)
             VALUES (@at, @op, @action, @gateway, @alarm, @command, @outcome, @detail)
-            """, cancellationToken,
+            """, ct,
             ("at", Ms(action.At)), ("op", action.Operator), ("action", action.Action), ("gateway", action.Gateway), ("alarm", action.Alarm is { } a ? Id(a) : null),
-            ("command", action.Command), ("outcome", action.Outcome), ("detail", action.Detail)).ConfigureAwait(false);
-    }
+            ("command", action.Command), ("outcome", action.Outcome), ("detail", action.Detail));
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<OperatorAction>> ActionsAsync(int limit, CancellationToken cancellationToken = default)

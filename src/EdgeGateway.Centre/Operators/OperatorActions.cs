@@ -104,10 +104,13 @@ internal sealed partial class OperatorActions(IArchive archive, GatewayCommands 
     /// <exception cref="CentreActionException">No such alarm (404).</exception>
     public async Task<AlarmNote> AddNoteAsync(Guid alarmId, string operatorName, string text, CancellationToken cancellationToken)
     {
-        _ = await archive.AlarmAsync(alarmId, cancellationToken).ConfigureAwait(false) ?? throw new CentreActionException(404, "id", $"no alarm {alarmId}");
+        var alarm = await archive.AlarmAsync(alarmId, cancellationToken).ConfigureAwait(false) ?? throw new CentreActionException(404, "id", $"no alarm {alarmId}");
         var note = new AlarmNote(alarmId, _time.GetUtcNow(), operatorName, text);
         await archive.AddNoteAsync(note, cancellationToken).ConfigureAwait(false);
         await archive.RecordActionAsync(new OperatorAction(note.At, operatorName, "note", null, alarmId, null, "ok", text), cancellationToken).ConfigureAwait(false);
+
+        // A note is a line of the alarm's timeline: open pages redraw the card.
+        changes.Publish(new CentreChange("alarm", alarm, null));
         return note;
     }
 

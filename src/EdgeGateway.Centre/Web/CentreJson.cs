@@ -99,7 +99,7 @@ internal static class CentreJson
         }
     }
 
-    public static void Alarm(Utf8JsonWriter w, AlarmRecord a, IReadOnlyList<AlarmNote>? notes = null)
+    public static void Alarm(Utf8JsonWriter w, AlarmRecord a, IReadOnlyList<AlarmNote>? notes = null, IReadOnlyList<TimelineEntry>? timeline = null)
     {
         w.WriteStartObject();
         w.WriteString("id", a.Id);
@@ -129,6 +129,11 @@ internal static class CentreJson
             }
 
             w.WriteEndArray();
+        }
+
+        if (timeline is not null)
+        {
+            TimelineJson.Timeline(w, timeline);
         }
 
         w.WriteEndObject();
@@ -233,7 +238,7 @@ internal static class CentreJson
         }
     }
 
-    private static void Time(Utf8JsonWriter w, string name, DateTimeOffset? at)
+    internal static void Time(Utf8JsonWriter w, string name, DateTimeOffset? at)
     {
         if (at is { } t)
         {
@@ -245,7 +250,7 @@ internal static class CentreJson
         }
     }
 
-    private static void Str(Utf8JsonWriter w, string name, string? value)
+    internal static void Str(Utf8JsonWriter w, string name, string? value)
     {
         if (value is null)
         {

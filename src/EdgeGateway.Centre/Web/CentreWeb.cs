@@ -166,7 +166,8 @@ public sealed partial class CentreWeb : IAsyncDisposable
             }
 
             var notes = await centre.Archive.NotesAsync(id, ctx.RequestAborted).ConfigureAwait(false);
-            await WriteJsonAsync(ctx, 200, w => CentreJson.Alarm(w, alarm, notes)).ConfigureAwait(false);
+            var timeline = await centre.TimelineAsync(alarm, ctx.RequestAborted).ConfigureAwait(false);
+            await WriteJsonAsync(ctx, 200, w => CentreJson.Alarm(w, alarm, notes, timeline)).ConfigureAwait(false);
         });
         app.MapPost("/api/alarms/{id}/take", ctx => ActAsync(ctx, ["operator"], async (id, body) =>
             CentreJson.ActionResult(await centre.TakeAsync(id, body["operator"], ctx.RequestAborted).ConfigureAwait(false))));
@@ -195,6 +196,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
                 await ProblemAsync(ctx, ex.Status, ex.Field, ex.Message).ConfigureAwait(false);
             }
         });
+        MapTimeline(app, centre);
         MapReport(app, centre);
         app.MapGet("/api/rejected", async ctx =>
         {
@@ -269,9 +271,9 @@ public sealed partial class CentreWeb : IAsyncDisposable
     private static Task WriteClockAsync(HttpContext ctx, TimeProvider time, CancellationToken ct) =>
         ctx.Response.WriteAsync($"event: clock\ndata: {{\"now\":\"{Instants.Wire(time.GetUtcNow())}\"}}\n\n", ct);
 
-    private static async Task ActAsync(HttpContext ctx, string[] fields, Func<Guid, IReadOnlyDictionary<string, string>, Task<Action<Utf8JsonWriter>>> act)
+    private static async Task ActAsync(HttpContext ctx, string[] fields, Func<Guid, IReadOnlyDictionary<string, string>, Task<Action<Utf8JsonWriter>>> act, string[]? optional = null)
     {
-        if (await AlarmIdAsync(ctx).ConfigureAwait(false) is not { } id || await ReadBodyAsync(ctx, fields).ConfigureAwait(false) is not { } body)
+        if (await AlarmIdAsync(ctx).ConfigureAwait(false) is not { } id || await ReadBodyAsync(ctx, fields, optional).ConfigureAwait(false) is not { } body)
         {
             return;
         }
@@ -299,8 +301,8 @@ public sealed partial class CentreWeb : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Reads a JSON object body with the given string fields (each required, 1–256 characters); writes the problem and returns null when it is not.</summary>
-    private static async Task<Dictionary<string, string>?> ReadBodyAsync(HttpContext ctx, string[] fields)
+    /// <summary>Reads a JSON object body with the given string fields (each required unless <paramref name="optional"/>, 1–256 characters); writes the problem and returns null when it is not.</summary>
+    private static async Task<Dictionary<string, string>?> ReadBodyAsync(HttpContext ctx, string[] fields, string[]? optional = null)
     {
         if (ctx.Request.ContentLength > MaxBody)
         {
@@ -360,6 +362,12 @@ public sealed partial class CentreWeb : IAsyncDisposable
                     }
 
                     values[field] = name;
+                    continue;
+                }
+
+                // An optional field left out (or null) is absent from the result; given, it follows the same rules.
+                if (optional is not null && optional.Contains(field) && (!doc.RootElement.TryGetProperty(field, out var given) || given.ValueKind == JsonValueKind.Null))
+                {
                     continue;
                 }
 

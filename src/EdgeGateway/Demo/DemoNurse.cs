@@ -11,8 +11,9 @@ namespace EdgeGateway.Demo;
 /// <summary>
 /// The scenario's duty nurse. She does what a nurse at the page does, through the same HTTP API: follows the live feed
 /// (<c>/api/events/stream</c>), takes each delivered gateway alarm on after reading it (<c>POST /api/alarms/{id}/take</c>)
-/// and clears it with a reason when the scenario says (<c>POST /api/alarms/{id}/clear</c>). Nothing of the centre is
-/// called in-process, so the demo exercises the page's path end to end.
+/// documents the steps of handling it when the scenario says (<c>POST /api/alarms/{id}/callbacks</c>, <c>…/help</c>,
+/// <c>…/arrived</c>) and clears it with a reason (<c>POST /api/alarms/{id}/clear</c>). Nothing of the centre is called
+/// in-process, so the demo exercises the page's path end to end.
 /// </summary>
 internal sealed class DemoNurse : IAsyncDisposable
 {
@@ -23,6 +24,8 @@ internal sealed class DemoNurse : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<Guid, string> _states = new();
     private readonly ConcurrentDictionary<Task, byte> _background = new();
+    private readonly Lock _documenting = new();
+    private Task _lastDocumented = Task.CompletedTask;
     private Task? _feed;
 
     /// <summary>Creates the nurse for the page at <paramref name="page"/>; she reads an alarm for <paramref name="readingTime"/> (scenario time) before taking it.</summary>
@@ -119,11 +122,53 @@ internal sealed class DemoNurse : IAsyncDisposable
         _show("nurse", $"{Name} takes the {alarm.Name} alarm on the page: {await OutcomeAsync(response).ConfigureAwait(false)}");
     }
 
+    /// <summary>
+    /// Documents a step (<paramref name="step"/>: <c>callbacks</c>, <c>help</c>, <c>arrived</c>) with <paramref name="fields"/>
+    /// on every open gateway alarm of <paramref name="kind"/>, in the background but after the steps she is still
+    /// documenting: "arrived" must reach the centre after "help on the way".
+    /// </summary>
+    public void Document(CareEventKind kind, string step, string what, params (string Name, string Value)[] fields)
+    {
+        lock (_documenting)
+        {
+            _lastDocumented = DocumentAsync(_lastDocumented, kind, step, what, fields);
+            Track(_lastDocumented);
+        }
+    }
+
+    private async Task DocumentAsync(Task before, CareEventKind kind, string step, string what, (string Name, string Value)[] fields)
+    {
+        // A step that failed was shown by its own Track; the next one still goes.
+        await before.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var type = TypeOf(kind);
+        var open = (await AlarmsAsync("open", _stop.Token).ConfigureAwait(false)).Where(a => a.Origin == "gateway" && a.Type == type).ToList();
+        if (open.Count == 0)
+        {
+            _show("nurse", $"{Name} finds no open {Short(type)} alarm on the page to document {what} on");
+        }
+
+        foreach (var alarm in open)
+        {
+            var body = fields.ToDictionary(f => f.Name, f => f.Value);
+            body["operator"] = Name;
+            using var response = await _http.PostAsJsonAsync(new Uri($"api/alarms/{alarm.Id:D}/{step}", UriKind.Relative), body, DemoNurseJson.Default.DictionaryStringString, _stop.Token).ConfigureAwait(false);
+            _show("nurse", $"{Name} documents on the {alarm.Name} alarm: {what}: {await OutcomeAsync(response).ConfigureAwait(false)}");
+        }
+    }
+
     /// <summary>Clears every open gateway alarm of <paramref name="kind"/> with <paramref name="reason"/> (in the background; the lifecycle check waits for it).</summary>
     public void Clear(CareEventKind kind, string reason) => Track(ClearAsync(kind, reason));
 
     private async Task ClearAsync(CareEventKind kind, string reason)
     {
+        // Cleared after the steps she is documenting: nothing can be added to a cleared alarm.
+        Task documented;
+        lock (_documenting)
+        {
+            documented = _lastDocumented;
+        }
+
+        await documented.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var type = TypeOf(kind);
         var open = (await AlarmsAsync("open", _stop.Token).ConfigureAwait(false)).Where(a => a.Origin == "gateway" && a.Type == type).ToList();
         if (open.Count == 0)
@@ -178,7 +223,8 @@ internal sealed class DemoNurse : IAsyncDisposable
             alarms = await AlarmsAsync("all", cancellationToken).ConfigureAwait(false);
             foreach (var lifecycle in pending.ToList())
             {
-                if (lifecycle.Problem(alarms, Name, home) is { } problem)
+                var timeline = lifecycle.Steps is null ? null : await TimelineOfAsync(alarms, lifecycle.Kind, cancellationToken).ConfigureAwait(false);
+                if (lifecycle.Problem(alarms, Name, home, timeline) is { } problem)
                 {
                     why[lifecycle] = problem;
                 }
@@ -206,6 +252,21 @@ internal sealed class DemoNurse : IAsyncDisposable
         tracker.Check(
             $"every alarm taken on the page was taken by {Name} after the centre stored it, and its home heard delivered before taken",
             taken.All(a => a.TakenBy == Name && a.DeliveredAt <= a.TakenAt && home.DeliveredBeforeTaken(a.Id) != false));
+    }
+
+    /// <summary>The timeline (<c>GET /api/alarms/{id}</c>) of the one gateway alarm of <paramref name="kind"/> in <paramref name="alarms"/>, or null when there is not exactly one.</summary>
+    private async Task<IReadOnlyList<TimelineLine>?> TimelineOfAsync(IReadOnlyList<PageAlarm> alarms, CareEventKind kind, CancellationToken ct)
+    {
+        var type = TypeOf(kind);
+        if (alarms.Where(a => a.Type == type && a.Origin == "gateway").ToList() is not [var alarm])
+        {
+            return null;
+        }
+
+        var body = await _http.GetStringAsync(new Uri($"api/alarms/{alarm.Id:D}", UriKind.Relative), ct).ConfigureAwait(false);
+        using var doc = JsonDocument.Parse(body);
+        return [.. doc.RootElement.GetProperty("timeline").EnumerateArray().Select(e => new TimelineLine(
+            e.GetProperty("kind").GetString()!, e.GetProperty("operator").GetString(), e.GetProperty("outcome").GetString()))];
     }
 
     private void Track(Task task)
@@ -284,16 +345,27 @@ internal sealed record PageAlarm(
     }
 }
 
+/// <summary>One line of an alarm's timeline as the page's JSON shows it: its kind, who, and a call-back's outcome.</summary>
+internal sealed record TimelineLine(string Kind, string? Operator, string? Outcome);
+
 /// <summary>
 /// What the scenario expects the archive to show for one of its alarms at the end: taken by the nurse, then cleared by
-/// <paramref name="ClearedBy"/> (null: at the gateway) with <paramref name="Reason"/>.
+/// <paramref name="ClearedBy"/> (null: at the gateway) with <paramref name="Reason"/>; with <paramref name="Steps"/>,
+/// the timeline also shows those steps documented by the nurse between the take and the clear, in that order.
 /// </summary>
-internal sealed record AlarmLifecycle(CareEventKind Kind, string? ClearedBy, string Reason, Expectation Expectation)
+internal sealed record AlarmLifecycle(CareEventKind Kind, string? ClearedBy, string Reason, Expectation Expectation, IReadOnlyList<string>? Steps = null)
 {
-    /// <summary>The lifecycles of a day in the life: the nurse clears the night exit and the tap on the page; the carer resets the fall at home.</summary>
+    /// <summary>
+    /// The lifecycles of a day in the life: the nurse clears the night exit and the tap on the page; the carer resets the
+    /// fall at home. The night exit is also documented step by step: a call-back nobody answers, the night patrol on
+    /// its way, its arrival.
+    /// </summary>
     public static IReadOnlyList<AlarmLifecycle> DayInTheLife(string nurse) =>
     [
         Of(CareEventKind.NightExit, "the night exit", nurse, Scenario.HelpGiven),
+        new(CareEventKind.NightExit, nurse, Scenario.HelpGiven, new Expectation(
+            "the page's timeline shows the night exit documented by the nurse: call-back (no answer), help on the way, arrived, then cleared",
+            Observation.Documented(CareEventKind.NightExit)), ["callback", "help", "arrived"]),
         Of(CareEventKind.TapLeftRunning, "the tap left running", nurse, Scenario.NoHelpNeeded),
         Of(CareEventKind.Fall, "the fall", null, "cleared at the gateway"),
     ];
@@ -303,8 +375,36 @@ internal sealed record AlarmLifecycle(CareEventKind Kind, string? ClearedBy, str
             $"the page shows {what} raised → delivered → taken by the nurse → cleared {(clearedBy is null ? "at home" : "by her")} ({reason})",
             Observation.Recorded(kind)));
 
-    /// <summary>What is wrong with this alarm's record, or null when its whole lifecycle is there in order.</summary>
-    public string? Problem(IReadOnlyList<PageAlarm> alarms, string nurse, HomeAlarmLog home)
+    /// <summary>What is wrong with this alarm's record (and, with <see cref="Steps"/>, its <paramref name="timeline"/>), or null when its whole lifecycle is there in order.</summary>
+    public string? Problem(IReadOnlyList<PageAlarm> alarms, string nurse, HomeAlarmLog home, IReadOnlyList<TimelineLine>? timeline = null)
+    {
+        var problem = LifecycleProblem(alarms, nurse, home);
+        if (problem is not null || Steps is null)
+        {
+            return problem;
+        }
+
+        if (timeline is null)
+        {
+            return "its timeline could not be read";
+        }
+
+        string[] expected = ["taken", .. Steps, "cleared"];
+        var shown = timeline.Where(l => expected.Contains(l.Kind)).ToList();
+        if (!shown.Select(l => l.Kind).SequenceEqual(expected))
+        {
+            return $"its timeline shows {string.Join(" → ", shown.Select(l => l.Kind))}, expected {string.Join(" → ", expected)}";
+        }
+
+        if (shown.Any(l => l.Operator != nurse))
+        {
+            return $"a step of its timeline is not under {nurse}'s name: {string.Join(", ", shown.Select(l => $"{l.Kind} by {l.Operator ?? "nobody"}"))}";
+        }
+
+        return shown.Single(l => l.Kind == "callback").Outcome == "no-answer" ? null : "its call-back's outcome is not no-answer";
+    }
+
+    private string? LifecycleProblem(IReadOnlyList<PageAlarm> alarms, string nurse, HomeAlarmLog home)
     {
         var type = DemoNurse.TypeOf(Kind);
         var of = alarms.Where(a => a.Type == type && a.Origin == "gateway").ToList();

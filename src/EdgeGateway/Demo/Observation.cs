@@ -17,4 +17,6 @@ internal readonly record struct Observation(CareEventKind Kind, ObservationStep 
     public static Observation Recorded(CareEventKind kind) => new(kind, ObservationStep.Recorded);
 
     public static Observation Cleared(CareEventKind kind) => new(kind, ObservationStep.Cleared);
+
+    public static Observation Documented(CareEventKind kind) => new(kind, ObservationStep.Documented);
 }

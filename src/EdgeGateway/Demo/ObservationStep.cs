@@ -20,4 +20,7 @@ internal enum ObservationStep
 
     /// <summary>The alarm of this kind was cleared at home.</summary>
     Cleared,
+
+    /// <summary>The duty centre's timeline (through the page's API) shows the nurse's documented steps in order.</summary>
+    Documented,
 }

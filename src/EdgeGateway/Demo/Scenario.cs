@@ -11,6 +11,9 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
     /// <inheritdoc cref="HelpGiven"/>
     public const string NoHelpNeeded = "no help needed";
 
+    /// <summary>Who the nurse sends to the night exit.</summary>
+    public const string NightPatrol = "night patrol, car 2";
+
     /// <summary>
     /// A short day in the life of the resident: a peek out of the door at night (no alarm), a real night exit (alarm,
     /// received by the centre, then taken on by the nurse), a tap left running in the morning, and before noon a fall she
@@ -65,6 +68,9 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
                 new(T(0, 4), "the grace period is long over", s => s.Tracker.Check(
                     "the peek raised no alarm", s.Tracker.CountOf(Observation.Received(CareEventKind.NightExit)) == 0 && s.Home.Loop.ActiveAlarms.Count == 0)),
                 new(T(0, 4, 30), "she walks out of the front door and does not come back", s => s.Home.SetFrontDoorOpen(true), nightExitAck),
+                new(T(0, 6, 50), "the duty nurse calls her back; nobody answers", s => s.Nurse.Document(CareEventKind.NightExit, "callbacks", "call-back, no answer", ("outcome", "no-answer"))),
+                new(T(0, 7), "she sends the night patrol: help on the way", s => s.Nurse.Document(CareEventKind.NightExit, "help", "help on the way", ("text", NightPatrol))),
+                new(T(0, 7, 20), "the night patrol arrives at the home", s => s.Nurse.Document(CareEventKind.NightExit, "arrived", "arrived at the home")),
                 new(T(0, 7, 30), "the night nurse has found her in the garden; the duty nurse clears the alarm on the page: help given", s => s.Nurse.Clear(CareEventKind.NightExit, HelpGiven)),
                 new(T(0, 8), "the night nurse brings her back in; the door closes", s => s.Home.SetFrontDoorOpen(false), cleared),
                 new(T(0, 9), "skipping the quiet hours to 08:00", s => s.Clock.SkipTo(s.Start + T(8, 0) - TimeSpan.FromSeconds(1))),

@@ -34,6 +34,15 @@ public sealed class SqliteArchiveTests : ArchiveContractTests, IDisposable
 
     protected override async Task<IArchive> OpenAsync() => await SqliteArchive.OpenAsync(Path.Combine(_dir, "centre.db"));
 
+    protected override async Task ExecAsync(string sql)
+    {
+        await using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dir, "centre.db")}");
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync();
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -52,19 +61,30 @@ public sealed class PostgresArchiveTests(PostgresFixture pg) : ArchiveContractTe
         _database ??= await pg.Server.CreateDatabaseAsync();
         return await PostgresArchive.OpenAsync(_database);
     }
+
+    protected override async Task ExecAsync(string sql)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(_database);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
 }
 
 /// <summary>
 /// What any archive must do, run against SQLite and PostgreSQL alike. Each test opens two archive objects on the same
 /// database where it matters, as two centre instances would.
 /// </summary>
-public abstract class ArchiveContractTests
+public abstract partial class ArchiveContractTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 28, 22, 0, 0, TimeSpan.Zero);
     private readonly FakeTimeProvider _time = new(T0);
 
     /// <summary>Opens an archive on this test's database (a second call: a second instance on the same one).</summary>
     protected abstract Task<IArchive> OpenAsync();
+
+    /// <summary>Runs <paramref name="sql"/> on this test's database behind the archive's back (to make an older archive).</summary>
+    protected abstract Task ExecAsync(string sql);
 
     private CareEventFactory Gateway(string id = "gw-1") => new(id, _time, new FixedClockSyncStatus(true));
 

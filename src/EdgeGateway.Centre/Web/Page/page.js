@@ -80,6 +80,7 @@
       el.querySelector('.take').addEventListener('click', () => act(a.id, 'take', {}));
       el.querySelector('.clear').addEventListener('click', () =>
         act(a.id, 'clear', { reason: el.querySelector('.reason').value }));
+      wireSteps(el, a.id);
     }
     el.dataset.state = a.state;
     el.dataset.escalation = String(a.escalation);
@@ -177,6 +178,7 @@
       alarms.set(a.id, a);
     }
     renderAlarms();
+    refreshDetails(a);
   }
 
   async function getJson(path) {
@@ -201,6 +203,8 @@
       for (const g of arrived.homes.values()) homes.set(g.id, g);
       renderAlarms();
       renderHomes();
+      for (const a of alarms.values()) refreshDetails(a);
+      for (const g of homes.values()) loadHistory(g.id);
     } catch (e) {
       show(e.message);
     } finally {
@@ -257,6 +261,183 @@
       for (const b of el ? el.querySelectorAll('button') : []) b.disabled = false;
     }
   }
+
+  // ---- An alarm's timeline and steps (call-back, help on the way, arrived, note) and a home's past alarms. ----
+  // Steps change no field of the alarm itself: every alarm change on the feed refetches the card's timeline, and the
+  // home's past alarms (a clear ends one there). A card shows the step buttons once taken.
+
+  const stepNames = {
+    raised: 'raised at the home', delivered: 'received by the centre', taken: 'taken', callback: 'call-back', note: 'note',
+    help: 'help on the way', arrived: 'arrived at the home', cleared: 'cleared',
+  };
+  const outcomeNames = { answered: 'answered', 'no-answer': 'no answer', busy: 'busy', 'wrong-number': 'wrong number' };
+  const latest = new Map();  // what -> number of its newest request: an older answer arriving late is dropped
+
+  function newest(what) {
+    const n = (latest.get(what) || 0) + 1;
+    latest.set(what, n);
+    return () => latest.get(what) === n;
+  }
+
+  function clockOf(iso) {
+    return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  }
+
+  function stepText(e) {
+    let text = stepNames[e.kind] || e.kind;
+    if (e.outcome) text += ': ' + (outcomeNames[e.outcome] || e.outcome);
+    if (e.text) text += (e.outcome ? ' — ' : ': ') + e.text;
+    if (e.operator) text += ' · ' + e.operator;
+    return text;
+  }
+
+  function renderTimeline(ol, timeline) {
+    ol.replaceChildren(...timeline.map(e => {
+      const li = document.createElement('li');
+      li.dataset.kind = e.kind;
+      const at = document.createElement('time');
+      at.className = 'step-at';
+      at.dateTime = e.at;
+      at.textContent = clockOf(e.at);
+      const text = document.createElement('span');
+      text.className = 'step-text';
+      text.textContent = stepText(e);
+      li.append(at, text);
+      return li;
+    }));
+  }
+
+  function showTimeline(id, timeline) {
+    const el = document.getElementById('alarm-' + id);
+    if (!el) return;
+    renderTimeline(el.querySelector('.timeline'), timeline);
+    // "Arrived" follows "help on the way" (the centre refuses it before).
+    el.querySelector('.arrived').hidden = !timeline.some(e => e.kind === 'help');
+  }
+
+  async function loadTimeline(id) {
+    const current = newest('alarm ' + id);
+    try {
+      const a = await getJson('api/alarms/' + encodeURIComponent(id));
+      if (current()) showTimeline(id, a.timeline);
+    } catch (e) {
+      show(e.message);
+    }
+  }
+
+  function refreshDetails(a) {
+    const el = document.getElementById('alarm-' + a.id);
+    if (el) {
+      el.querySelector('.steps').hidden = a.state !== 'taken';
+      loadTimeline(a.id);
+    }
+    if (homes.has(a.gateway)) loadHistory(a.gateway);
+  }
+
+  async function documentStep(id, path, body) {
+    const name = operatorInput.value.trim();
+    if (!name && !operatorInput.readOnly) {
+      show('Type your name (Operator) first: every step is recorded under it.');
+      operatorInput.focus();
+      return false;
+    }
+    if (name) body.operator = name;
+    const el = document.getElementById('alarm-' + id);
+    const buttons = el ? [...el.querySelectorAll('.steps button')] : [];
+    for (const b of buttons) b.disabled = true;
+    try {
+      const r = await fetch('api/alarms/' + encodeURIComponent(id) + '/' + path, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+      });
+      const result = await r.json();
+      if (!r.ok) {
+        show(stepNames[path === 'callbacks' ? 'callback' : path === 'notes' ? 'note' : path] + ': ' + (result.detail || ('HTTP ' + r.status)));
+        return false;
+      }
+      if (result.alarm && result.alarm.timeline) showTimeline(id, result.alarm.timeline); else loadTimeline(id);
+      return true;
+    } catch (e) {
+      show(path + ' failed: ' + e.message);
+      return false;
+    } finally {
+      for (const b of buttons) b.disabled = false;
+    }
+  }
+
+  function wireSteps(el, id) {
+    el.querySelector('.callback').addEventListener('click', () =>
+      documentStep(id, 'callbacks', { outcome: el.querySelector('.callback-outcome').value }));
+    el.querySelector('.arrived').addEventListener('click', () => documentStep(id, 'arrived', {}));
+    for (const [button, field, path, ask] of [
+      ['.help', '.help-text', 'help', 'Help on the way: write who is going (e.g. night patrol, car 2).'],
+      ['.note', '.note-text', 'notes', 'Write the note first.'],
+    ]) {
+      const input = el.querySelector(field);
+      el.querySelector(button).addEventListener('click', async () => {
+        if (!input.value.trim()) {
+          show(ask);
+          input.focus();
+          return;
+        }
+        if (await documentStep(id, path, { text: input.value.trim() })) input.value = '';
+      });
+    }
+  }
+
+  function ending(a) {
+    if (a.state !== 'cleared') return 'open: ' + stateText(a);
+    return (a.clear_reason || 'cleared') + ' · ' + (a.cleared_by || 'at the home');
+  }
+
+  function pastItem(ol, a) {
+    let li = ol.querySelector('li[data-id="' + a.id + '"]');
+    if (!li) {
+      li = document.createElement('li');
+      li.dataset.id = a.id;
+      const details = document.createElement('details');
+      const summary = document.createElement('summary');
+      for (const part of ['past-kind', 'past-at', 'past-end']) {
+        const span = document.createElement('span');
+        span.className = part;
+        summary.append(span, part === 'past-end' ? '' : ' · ');
+      }
+      const timeline = document.createElement('ol');
+      timeline.className = 'timeline';
+      details.append(summary, timeline);
+      // The whole story of a past alarm, fetched when the nurse opens it.
+      details.addEventListener('toggle', async () => {
+        if (!details.open) return;
+        try {
+          renderTimeline(timeline, (await getJson('api/alarms/' + encodeURIComponent(a.id))).timeline);
+        } catch (e) {
+          show(e.message);
+        }
+      });
+      li.append(details);
+    }
+    li.dataset.state = a.state;
+    li.querySelector('.past-kind').textContent = kindOf(a.type);
+    li.querySelector('.past-at').textContent = new Date(a.raised_at).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    li.querySelector('.past-end').textContent = ending(a);
+    return li;
+  }
+
+  async function loadHistory(gateway) {
+    const current = newest('home ' + gateway);
+    try {
+      const past = await getJson('api/gateways/' + encodeURIComponent(gateway) + '/alarms?days=30');
+      const el = document.getElementById('home-' + gateway);
+      if (!current() || !el) return;
+      const ol = el.querySelector('.home-alarms');
+      const items = past.map(a => pastItem(ol, a));
+      ol.replaceChildren(...items);
+      el.querySelector('.home-alarm-count').textContent = String(past.length);
+    } catch (e) {
+      show(e.message);
+    }
+  }
+
+  // ---- end of the timeline and steps ----
 
   // Audible escalation: the browser allows sound only after a click, hence the button (any click arms it too).
   function arm() {
