@@ -26,6 +26,11 @@ if [ ! -d tests/asyncapi/node_modules/@asyncapi/parser ]; then
   echo "test.sh: installing the AsyncAPI parser (npm ci)"
   (cd tests/asyncapi && npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
 fi
+# An OpenAPI 3.1 schema validator for docs/centre-api.yaml (pinned in tests/openapi/package-lock.json), likewise.
+if [ ! -d tests/openapi/node_modules/@seriousme/openapi-schema-validator ]; then
+  echo "test.sh: installing the OpenAPI validator (npm ci)"
+  (cd tests/openapi && npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
+fi
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
@@ -56,6 +61,13 @@ else
   failed=$((failed + 1)); status=1
 fi
 echo "$asyncapi"
+# docs/centre-api.yaml against the OpenAPI 3.1 schema, every $ref resolved: one test, failed on any error.
+if openapi=$(node tests/openapi/validate.mjs 2>&1); then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); status=1
+fi
+echo "$openapi"
 echo "test.sh: took $(( $(date +%s) - start )) s"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
