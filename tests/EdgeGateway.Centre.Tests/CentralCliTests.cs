@@ -109,7 +109,7 @@ public sealed class CentralCliTests : IDisposable
         var accounts = Path.Combine(_dir, "operators");
         var password = Path.Combine(_dir, "password");
         File.WriteAllText(password, "correct horse\n");
-        var added = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse Berit", "--password-file", password, "--iterations", "10000");
+        var added = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse Berit", "--role", "nurse", "--password-file", password, "--iterations", "10000");
         Assert.True(added.ExitCode == 0, added.StdErr);
         Assert.Contains("added operator 'Nurse Berit'", added.StdErr, StringComparison.Ordinal);
         Assert.DoesNotContain("correct horse", File.ReadAllText(accounts), StringComparison.Ordinal);
@@ -124,10 +124,10 @@ public sealed class CentralCliTests : IDisposable
         Assert.True(loaded.Verify("Nurse Berit", "battery staple"));
 
         File.WriteAllText(password, "short\n");
-        var tooShort = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse Kari", "--password-file", password);
+        var tooShort = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse Kari", "--role", "nurse", "--password-file", password);
         Assert.Equal(2, tooShort.ExitCode);
         Assert.Contains("at least 8 characters", tooShort.StdErr, StringComparison.Ordinal);
-        var badName = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse:Kari", "--password-file", password);
+        var badName = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse:Kari", "--role", "nurse", "--password-file", password);
         Assert.Equal(2, badName.ExitCode);
         Assert.Contains("--name: 'Nurse:Kari' is not a valid operator name", badName.StdErr, StringComparison.Ordinal);
         Assert.Equal(1, OperatorAccounts.Load(accounts).Count);
