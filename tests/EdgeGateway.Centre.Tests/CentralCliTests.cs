@@ -134,6 +134,35 @@ public sealed class CentralCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Add_operator_needs_a_known_role_for_a_new_operator_and_role_alone_rewrites_an_existing_ones_roles()
+    {
+        var accounts = Path.Combine(_dir, "operators");
+        var password = Path.Combine(_dir, "password");
+        File.WriteAllText(password, "correct horse\n");
+        var noRole = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Tor", "--password-file", password, "--iterations", "10000");
+        Assert.Equal(2, noRole.ExitCode);
+        Assert.Contains("--role is required for a new operator: one or more of nurse, coordinator, technician, auditor", noRole.StdErr, StringComparison.Ordinal);
+        var unknown = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Tor", "--role", "nurse,janitor", "--password-file", password, "--iterations", "10000");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("--role: unknown role 'janitor'; valid roles: nurse, coordinator, technician, auditor", unknown.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(accounts));
+
+        var added = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Tor", "--role", "nurse,technician", "--password-file", password, "--iterations", "10000");
+        Assert.True(added.ExitCode == 0, added.StdErr);
+        Assert.Equal(OperatorRoles.Nurse | OperatorRoles.Technician, OperatorAccounts.Load(accounts).RolesOf("Tor"));
+
+        // No password asked (stdin is empty): only the roles change, the hash stays.
+        var hash = File.ReadAllText(accounts).Split(':')[4];
+        var retrained = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Tor", "--role", "auditor");
+        Assert.True(retrained.ExitCode == 0, retrained.StdErr);
+        Assert.Contains("now has the roles auditor; the password is unchanged", retrained.StdErr, StringComparison.Ordinal);
+        var loaded = OperatorAccounts.Load(accounts);
+        Assert.Equal(OperatorRoles.Auditor, loaded.RolesOf("Tor"));
+        Assert.Equal(hash, File.ReadAllText(accounts).Split(':')[4]);
+        Assert.True(loaded.Verify("Tor", "correct horse"));
+    }
+
+    [Fact]
     [Trait("Category", "Integration")]
     public async Task Take_as_takes_each_new_alarm_through_the_centre_so_the_archive_records_who_took_it()
     {
