@@ -20,12 +20,14 @@ public sealed partial class CentreWeb
     private const int DefaultAuditLimit = 100;
 
     /// <summary>
-    /// The role each request needs, by path and method; null when any operator may send it. Every state-changing request
-    /// without a rule needs a role nobody has (deny by default): a new action endpoint is refused until it gets a rule here.
+    /// The role a request needs, by the route template it matched (e.g. <c>/api/alarms/{id}/take</c>) and its method; null
+    /// when any operator may send it. Every state-changing request without a rule needs a role nobody has (deny by
+    /// default): a new action endpoint is refused until it gets a rule here.
     /// </summary>
-    internal static (OperatorRoles Role, string What)? RoleNeeded(string method, string path)
+    internal static (OperatorRoles Role, string What)? RoleNeeded(string method, string template)
     {
-        var parts = path.Trim('/').Split('/');
+        // The template, not the request's path: routing ignores case and the path's spelling, the template has one.
+        var parts = template.ToLowerInvariant().Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (parts is ["api", "audit"])
         {
             return (OperatorRoles.Auditor, "the audit log");
@@ -47,7 +49,7 @@ public sealed partial class CentreWeb
             // Every step on an alarm (take, clear, notes and the steps added later) is a nurse's.
             ["api", "alarms", _, var step] => (OperatorRoles.Nurse, step),
             ["api", "gateways", _, var job] => (OperatorRoles.Technician, "gateway " + job),
-            _ => (OperatorRoles.None, $"{method} {path}"),
+            _ => (OperatorRoles.None, $"{method} {template}"),
         };
     }
 
@@ -60,7 +62,9 @@ public sealed partial class CentreWeb
             // Read on every request: roles changed in the file apply at the next reload, without a new login.
             var roles = logins.Accounts.RolesOf(login);
             ctx.Items[RolesKey] = roles;
-            if (RoleNeeded(ctx.Request.Method, ctx.Request.Path.Value ?? "/") is var (role, what) && (roles & role) == 0)
+            // Routing has run (WebApplication puts it first): no endpoint is a 404 or 405 that acts on nothing.
+            var template = (ctx.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+            if (template is not null && RoleNeeded(ctx.Request.Method, template) is var (role, what) && (roles & role) == 0)
             {
                 var has = roles == OperatorRoles.None ? "no role" : OperatorRoleNames.Format(roles);
                 var detail = role == OperatorRoles.None

@@ -105,6 +105,10 @@ public sealed class OperatorRolesTests(ITestOutputHelper output) : IAsyncLifetim
         var noTest = await JsonAsync(http, HttpMethod.Post, "api/gateways/roles-home/test", "Nurse Berit", "correct horse", HttpStatusCode.Forbidden, "{}");
         Assert.Equal("gateway test needs the role technician; Nurse Berit has nurse", noTest.GetProperty("detail").GetString());
         await JsonAsync(http, HttpMethod.Get, "api/audit", "Nurse Berit", "correct horse", HttpStatusCode.Forbidden);
+
+        // Routing ignores case and a trailing slash; the check goes by the route matched, so no spelling slips past it.
+        await JsonAsync(http, HttpMethod.Get, "API/Audit/", "Nurse Berit", "correct horse", HttpStatusCode.Forbidden);
+        await JsonAsync(http, HttpMethod.Post, $"Api/Alarms/{alarm.Id}/CLEAR", "Tor", "tech password", HttpStatusCode.Forbidden, """{"reason":"false alarm"}""");
         await JsonAsync(http, HttpMethod.Get, $"api/alarms/{alarm.Id}", "Aud", "audit password", HttpStatusCode.OK);
         await JsonAsync(http, HttpMethod.Get, "api/gateways", "Tor", "tech password", HttpStatusCode.OK);
 
