@@ -199,7 +199,6 @@ public sealed class OperatorAccounts
     public static bool AddOrReplace(string path, string name, string password, OperatorRoles roles, int iterations = DefaultIterations)
     {
         ArgumentNullException.ThrowIfNull(path);
-        _ = CreateEntry(name, password, roles, iterations); // Validates name, password and roles before the file is read.
         var (lines, at, kept) = ReadFor(path, name);
         var line = CreateEntry(name, password, roles == OperatorRoles.None && at >= 0 && !kept.Defaulted ? kept.Roles : roles, iterations);
         if (at >= 0)
