@@ -109,7 +109,7 @@ public sealed class CentralCliTests : IDisposable
         var accounts = Path.Combine(_dir, "operators");
         var password = Path.Combine(_dir, "password");
         File.WriteAllText(password, "correct horse\n");
-        var added = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse Berit", "--password-file", password, "--iterations", "10000");
+        var added = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse Berit", "--role", "nurse", "--password-file", password, "--iterations", "10000");
         Assert.True(added.ExitCode == 0, added.StdErr);
         Assert.Contains("added operator 'Nurse Berit'", added.StdErr, StringComparison.Ordinal);
         Assert.DoesNotContain("correct horse", File.ReadAllText(accounts), StringComparison.Ordinal);
@@ -124,13 +124,42 @@ public sealed class CentralCliTests : IDisposable
         Assert.True(loaded.Verify("Nurse Berit", "battery staple"));
 
         File.WriteAllText(password, "short\n");
-        var tooShort = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse Kari", "--password-file", password);
+        var tooShort = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse Kari", "--role", "nurse", "--password-file", password);
         Assert.Equal(2, tooShort.ExitCode);
         Assert.Contains("at least 8 characters", tooShort.StdErr, StringComparison.Ordinal);
-        var badName = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse:Kari", "--password-file", password);
+        var badName = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Nurse:Kari", "--role", "nurse", "--password-file", password);
         Assert.Equal(2, badName.ExitCode);
         Assert.Contains("--name: 'Nurse:Kari' is not a valid operator name", badName.StdErr, StringComparison.Ordinal);
         Assert.Equal(1, OperatorAccounts.Load(accounts).Count);
+    }
+
+    [Fact]
+    public async Task Add_operator_needs_a_known_role_for_a_new_operator_and_role_alone_rewrites_an_existing_ones_roles()
+    {
+        var accounts = Path.Combine(_dir, "operators");
+        var password = Path.Combine(_dir, "password");
+        File.WriteAllText(password, "correct horse\n");
+        var noRole = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Tor", "--password-file", password, "--iterations", "10000");
+        Assert.Equal(2, noRole.ExitCode);
+        Assert.Contains("--role is required for a new operator: one or more of nurse, coordinator, technician, auditor", noRole.StdErr, StringComparison.Ordinal);
+        var unknown = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Tor", "--role", "nurse,janitor", "--password-file", password, "--iterations", "10000");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("--role: unknown role 'janitor'; valid roles: nurse, coordinator, technician, auditor", unknown.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(accounts));
+
+        var added = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Tor", "--role", "nurse,technician", "--password-file", password, "--iterations", "10000");
+        Assert.True(added.ExitCode == 0, added.StdErr);
+        Assert.Equal(OperatorRoles.Nurse | OperatorRoles.Technician, OperatorAccounts.Load(accounts).RolesOf("Tor"));
+
+        // No password asked (stdin is empty): only the roles change, the hash stays.
+        var hash = File.ReadAllText(accounts).Split(':')[4];
+        var retrained = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Tor", "--role", "auditor");
+        Assert.True(retrained.ExitCode == 0, retrained.StdErr);
+        Assert.Contains("now has the roles auditor; the password is unchanged", retrained.StdErr, StringComparison.Ordinal);
+        var loaded = OperatorAccounts.Load(accounts);
+        Assert.Equal(OperatorRoles.Auditor, loaded.RolesOf("Tor"));
+        Assert.Equal(hash, File.ReadAllText(accounts).Split(':')[4]);
+        Assert.True(loaded.Verify("Tor", "correct horse"));
     }
 
     [Fact]

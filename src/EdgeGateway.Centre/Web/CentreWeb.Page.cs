@@ -44,6 +44,7 @@ public sealed partial class CentreWeb
             }
 
             w.WriteBoolean("login", LoginOf(ctx) is not null);
+            WriteRoles(w, ctx);
             w.WriteEndObject();
         }));
     }

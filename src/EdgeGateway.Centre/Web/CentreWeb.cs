@@ -94,6 +94,8 @@ public sealed partial class CentreWeb : IAsyncDisposable
             if (logins is not null)
             {
                 UseLogin(app, logins);
+                UseRoles(app, logins, logger);
+                LogDefaultedRoles(logger, logins.Accounts);
             }
 
             MapPage(app);
@@ -198,6 +200,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
         });
         MapTimeline(app, centre);
         MapReport(app, centre);
+        MapAudit(app, centre);
         app.MapGet("/api/rejected", async ctx =>
         {
             var rejected = await centre.Archive.RejectedAsync(100, ctx.RequestAborted).ConfigureAwait(false);

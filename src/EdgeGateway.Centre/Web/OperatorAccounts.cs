@@ -6,7 +6,10 @@ namespace EdgeGateway.Centre.Web;
 
 /// <summary>
 /// The operators who may log in to the page and API (<c>--web-accounts FILE</c>): one line per operator,
-/// <c>NAME:pbkdf2-sha256:ITERATIONS:SALT:HASH</c> (salt and hash base64). Only hashes are kept; a password never is.
+/// <c>NAME:pbkdf2-sha256:ITERATIONS:SALT:HASH:roles=ROLE[,ROLE]</c> (salt and hash base64; roles from
+/// <see cref="OperatorRoleNames"/>, e.g. <c>roles=nurse,technician</c>). A line of the five fields written before roles
+/// existed (no sixth field) is still read, as the role nurse (<see cref="DefaultedToNurse"/>); the sixth field starts with
+/// <c>roles=</c>, so neither form can be read as the other. Only hashes are kept; a password never is.
 /// </summary>
 public sealed class OperatorAccounts
 {
@@ -17,7 +20,9 @@ public sealed class OperatorAccounts
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
 
-    private static readonly Entry Decoy = new(DefaultIterations, RandomNumberGenerator.GetBytes(SaltBytes), new byte[HashBytes]);
+    private const string RolesField = "roles=";
+
+    private static readonly Entry Decoy = new(DefaultIterations, RandomNumberGenerator.GetBytes(SaltBytes), new byte[HashBytes], OperatorRoles.None, false);
     private readonly Dictionary<string, Entry> _entries;
 
     private OperatorAccounts(string path, Dictionary<string, Entry> entries)
@@ -31,6 +36,12 @@ public sealed class OperatorAccounts
 
     /// <summary>The file it was read from (<see cref="OperatorLogins"/> reads it again when it changes).</summary>
     public string Path { get; }
+
+    /// <summary>The operators whose lines were written before roles existed and so hold the role nurse, in file order.</summary>
+    public IReadOnlyList<string> DefaultedToNurse => _entries.Where(e => e.Value.Defaulted).Select(e => e.Key).ToList();
+
+    /// <summary>The roles of <paramref name="name"/>, or <see cref="OperatorRoles.None"/> when there is no such operator.</summary>
+    public OperatorRoles RolesOf(string name) => _entries.TryGetValue(name, out var entry) ? entry.Roles : OperatorRoles.None;
 
     /// <summary>True when <paramref name="name"/> is an operator.</summary>
     public bool Has(string name) => _entries.ContainsKey(name);
@@ -78,9 +89,9 @@ public sealed class OperatorAccounts
     {
         // Not trimmed at the front: a name with a leading space is refused rather than quietly renamed.
         var parts = line.TrimEnd().Split(':');
-        if (parts.Length != 5)
+        if (parts.Length is not (5 or 6))
         {
-            throw new FormatException($"line {number}: expected NAME:{Scheme}:ITERATIONS:SALT:HASH");
+            throw new FormatException($"line {number}: expected NAME:{Scheme}:ITERATIONS:SALT:HASH:{RolesField}ROLE[,ROLE]");
         }
 
         if (ValidateName(parts[0]) is { } bad)
@@ -114,7 +125,26 @@ public sealed class OperatorAccounts
             throw new FormatException($"line {number}: expected a salt of at least {SaltBytes} bytes and a hash of {HashBytes} bytes");
         }
 
-        return (parts[0], new Entry(iterations, salt, hash));
+        // Five fields: a line from before roles existed, which could only mean a nurse (all the page did then).
+        var roles = OperatorRoles.Nurse;
+        if (parts.Length == 6)
+        {
+            if (!parts[5].StartsWith(RolesField, StringComparison.Ordinal))
+            {
+                throw new FormatException($"line {number}: the sixth field must be {RolesField}ROLE[,ROLE], got '{PrintableText.Of(parts[5])}'");
+            }
+
+            try
+            {
+                roles = OperatorRoleNames.Parse(parts[5][RolesField.Length..]);
+            }
+            catch (FormatException ex)
+            {
+                throw new FormatException($"line {number}: {ex.Message}");
+            }
+        }
+
+        return (parts[0], new Entry(iterations, salt, hash, roles, parts.Length == 5));
     }
 
     /// <summary>Why <paramref name="name"/> cannot be an operator's name, or null when it can.</summary>
@@ -123,10 +153,20 @@ public sealed class OperatorAccounts
             ? $"'{name}' is not a valid operator name: 1 to 128 printable characters, no ':' and no leading or trailing space"
             : null;
 
-    /// <summary>The file line for <paramref name="name"/> with a fresh salt and the PBKDF2 hash of <paramref name="password"/>.</summary>
+    /// <summary>The file line, in the form from before roles (the role nurse), for <paramref name="name"/> with a fresh salt and the PBKDF2 hash of <paramref name="password"/>.</summary>
     /// <exception cref="ArgumentException">The name is invalid or the password is shorter than 8 characters.</exception>
-    public static string CreateEntry(string name, string password, int iterations = DefaultIterations)
+    public static string CreateEntry(string name, string password, int iterations = DefaultIterations) => CreateEntry(name, password, OperatorRoles.None, iterations);
+
+    /// <summary>The file line for <paramref name="name"/> holding <paramref name="roles"/>, with a fresh salt and the PBKDF2 hash of <paramref name="password"/>.</summary>
+    /// <exception cref="ArgumentException">The name is invalid, the password is shorter than 8 characters or <paramref name="roles"/> is not a set of known roles.</exception>
+    public static string CreateEntry(string name, string password, OperatorRoles roles, int iterations = DefaultIterations)
     {
+        // None writes the five-field line (the role nurse); kept so callers from before roles write what they always wrote.
+        if ((roles & ~OperatorRoles.All) != 0)
+        {
+            throw new ArgumentException($"unknown roles {(int)roles}; valid roles: {OperatorRoleNames.Valid}", nameof(roles));
+        }
+
         ArgumentNullException.ThrowIfNull(password);
         if (ValidateName(name) is { } bad)
         {
@@ -140,25 +180,27 @@ public sealed class OperatorAccounts
 
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
         var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, HashAlgorithmName.SHA256, HashBytes);
-        return string.Create(CultureInfo.InvariantCulture, $"{name}:{Scheme}:{iterations}:{Convert.ToBase64String(salt)}:{Convert.ToBase64String(hash)}");
+        var line = string.Create(CultureInfo.InvariantCulture, $"{name}:{Scheme}:{iterations}:{Convert.ToBase64String(salt)}:{Convert.ToBase64String(hash)}");
+        return roles == OperatorRoles.None ? line : $"{line}:{RolesField}{OperatorRoleNames.Format(roles)}";
     }
 
-    /// <summary>Adds <paramref name="name"/> to the file, or replaces its entry (a new password); creates the file (mode 0600) when missing.</summary>
+    /// <summary>Adds <paramref name="name"/> to the file, or replaces its entry (a new password; the roles it had are kept); a new one gets the role nurse. Creates the file (mode 0600) when missing.</summary>
     /// <returns>True when the operator was new.</returns>
     /// <exception cref="FormatException">The existing file has a bad line; it is left as it was.</exception>
-    public static bool AddOrReplace(string path, string name, string password, int iterations = DefaultIterations)
-    {
-        var line = CreateEntry(name, password, iterations);
-        var lines = File.Exists(path) ? File.ReadAllLines(path).ToList() : [];
-        for (var i = 0; i < lines.Count; i++)
-        {
-            if (lines[i].Trim().Length > 0 && !lines[i].TrimStart().StartsWith('#'))
-            {
-                _ = Parse(lines[i], i + 1);
-            }
-        }
+    public static bool AddOrReplace(string path, string name, string password, int iterations = DefaultIterations) =>
+        AddOrReplace(path, name, password, OperatorRoles.None, iterations);
 
-        var at = lines.FindIndex(l => l.Trim().StartsWith(name + ":", StringComparison.Ordinal));
+    /// <summary>
+    /// Adds <paramref name="name"/> with <paramref name="roles"/> to the file, or replaces its entry (a new password, and the
+    /// roles given; <see cref="OperatorRoles.None"/> keeps the ones it had); creates the file (mode 0600) when missing.
+    /// </summary>
+    /// <returns>True when the operator was new.</returns>
+    /// <exception cref="FormatException">The existing file has a bad line; it is left as it was.</exception>
+    public static bool AddOrReplace(string path, string name, string password, OperatorRoles roles, int iterations = DefaultIterations)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var (lines, at, kept) = ReadFor(path, name);
+        var line = CreateEntry(name, password, roles == OperatorRoles.None && at >= 0 && !kept.Defaulted ? kept.Roles : roles, iterations);
         if (at >= 0)
         {
             lines[at] = line;
@@ -168,6 +210,58 @@ public sealed class OperatorAccounts
             lines.Add(line);
         }
 
+        Write(path, lines);
+        return at < 0;
+    }
+
+    /// <summary>Gives the existing operator <paramref name="name"/> the roles <paramref name="roles"/>, keeping the password hash.</summary>
+    /// <exception cref="ArgumentException">No roles, unknown roles, or no such operator in the file.</exception>
+    /// <exception cref="FormatException">The existing file has a bad line; it is left as it was.</exception>
+    public static void SetRoles(string path, string name, OperatorRoles roles)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (roles == OperatorRoles.None || (roles & ~OperatorRoles.All) != 0)
+        {
+            throw new ArgumentException($"give at least one role of: {OperatorRoleNames.Valid}", nameof(roles));
+        }
+
+        var (lines, at, _) = File.Exists(path) ? ReadFor(path, name) : ([], -1, Decoy);
+        if (at < 0)
+        {
+            throw new ArgumentException($"no operator '{name}' in {path}", nameof(name));
+        }
+
+        var fields = lines[at].TrimEnd().Split(':');
+        lines[at] = $"{string.Join(':', fields.Take(5))}:{RolesField}{OperatorRoleNames.Format(roles)}";
+        Write(path, lines);
+    }
+
+    /// <summary>Whether <paramref name="name"/> is in the file at <paramref name="path"/>.</summary>
+    /// <exception cref="FormatException">The file has a bad line.</exception>
+    public static bool Lists(string path, string name) => File.Exists(path) && ReadFor(path, name).At >= 0;
+
+    private static (List<string> Lines, int At, Entry Entry) ReadFor(string path, string name)
+    {
+        var lines = File.Exists(path) ? File.ReadAllLines(path).ToList() : [];
+        var at = -1;
+        var found = Decoy;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].Trim().Length > 0 && !lines[i].TrimStart().StartsWith('#'))
+            {
+                var (n, entry) = Parse(lines[i], i + 1);
+                if (n == name)
+                {
+                    (at, found) = (i, entry);
+                }
+            }
+        }
+
+        return (lines, at, found);
+    }
+
+    private static void Write(string path, List<string> lines)
+    {
         // Written beside and renamed, so a reader never sees half a file.
         var temp = path + ".tmp";
         File.Delete(temp);
@@ -188,7 +282,6 @@ public sealed class OperatorAccounts
         }
 
         File.Move(temp, path, overwrite: true);
-        return at < 0;
     }
 
     /// <summary>
@@ -206,5 +299,5 @@ public sealed class OperatorAccounts
         return CryptographicOperations.FixedTimeEquals(hash, entry.Hash) && !ReferenceEquals(entry, Decoy);
     }
 
-    private sealed record Entry(int Iterations, byte[] Salt, byte[] Hash);
+    private sealed record Entry(int Iterations, byte[] Salt, byte[] Hash, OperatorRoles Roles, bool Defaulted);
 }

@@ -6,17 +6,22 @@ namespace EdgeGateway.Cli;
 /// <summary><c>central add-operator</c>: one operator account of the page, its password stored only as a hash.</summary>
 internal static class AddOperatorCommand
 {
-    /// <summary><c>central add-operator --accounts FILE --name NAME</c>: adds an operator (or sets a new password), reading the password from stdin.</summary>
+    /// <summary>
+    /// <c>central add-operator --accounts FILE --name NAME --role ROLE[,ROLE]</c>: adds an operator, reading the password from
+    /// stdin. For an existing operator, <c>--role</c> alone rewrites the roles (no password asked); without it, a new password.
+    /// </summary>
     public static Command Create()
     {
         var accounts = new Option<string>("--accounts") { Description = "The accounts file (--web-accounts); created with mode 0600 when missing.", Required = true };
         var name = new Option<string>("--name") { Description = "The operator's name, as it is recorded with each action, e.g. \"Nurse Berit\".", Required = true };
+        var role = new Option<string?>("--role") { Description = $"The operator's roles, comma separated ({OperatorRoleNames.Valid}); required for a new operator. On an existing one it sets the roles only, keeping the password." };
         var passwordFile = new Option<string?>("--password-file") { Description = "Read the password from the first line of this file instead of stdin." };
         var iterations = new Option<int>("--iterations") { Description = $"PBKDF2-SHA256 iterations (default {OperatorAccounts.DefaultIterations}).", DefaultValueFactory = _ => OperatorAccounts.DefaultIterations };
-        var command = new Command("add-operator", "Add an operator account for the page (or give one a new password): reads the password from stdin, stores only its PBKDF2 hash.")
+        var command = new Command("add-operator", "Add an operator account for the page with its roles (or give one new roles, or a new password): reads the password from stdin, stores only its PBKDF2 hash.")
         {
             accounts,
             name,
+            role,
             passwordFile,
             iterations,
         };
@@ -27,6 +32,44 @@ internal static class AddOperatorCommand
             if (OperatorAccounts.ValidateName(who) is { } bad)
             {
                 Console.Error.WriteLine($"--name: {bad}");
+                return 2;
+            }
+
+            var roles = OperatorRoles.None;
+            if (result.GetValue(role) is { } list)
+            {
+                try
+                {
+                    roles = OperatorRoleNames.Parse(list);
+                }
+                catch (FormatException ex)
+                {
+                    Console.Error.WriteLine($"--role: {ex.Message}");
+                    return 2;
+                }
+            }
+
+            bool exists;
+            try
+            {
+                exists = OperatorAccounts.Lists(path, who);
+                if (exists && roles != OperatorRoles.None)
+                {
+                    // Roles change more often than passwords (a nurse trained as technician): no password to re-enter.
+                    OperatorAccounts.SetRoles(path, who, roles);
+                    Console.Error.WriteLine($"operator '{who}' in {path} now has the roles {OperatorRoleNames.Format(roles)}; the password is unchanged");
+                    return 0;
+                }
+            }
+            catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"--accounts '{path}': {ex.Message}; the file is unchanged");
+                return 2;
+            }
+
+            if (!exists && roles == OperatorRoles.None)
+            {
+                Console.Error.WriteLine($"--role is required for a new operator: one or more of {OperatorRoleNames.Valid}, comma separated");
                 return 2;
             }
 
@@ -74,7 +117,7 @@ internal static class AddOperatorCommand
 
             try
             {
-                var added = OperatorAccounts.AddOrReplace(path, who, password, rounds);
+                var added = OperatorAccounts.AddOrReplace(path, who, password, roles, rounds);
                 Console.Error.WriteLine(added ? $"added operator '{who}' to {path}" : $"new password for operator '{who}' in {path}");
                 return 0;
             }

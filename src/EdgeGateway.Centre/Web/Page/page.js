@@ -476,7 +476,20 @@
   operatorInput.value = localStorage.getItem('operator') || '';
   operatorInput.addEventListener('change', () => localStorage.setItem('operator', operatorInput.value.trim()));
 
+  // --- Roles (issue 29) --------------------------------------------------------------------------------------------
+  // The body gets a class per role the operator holds (role-nurse, role-technician, ...) and page.css hides what the
+  // roles may not use; until api/me answers no class is set, so nothing is offered that may be refused. The server's
+  // 403 is the real guard: this only spares the operator buttons that cannot work.
+  function showRoles(roles) {
+    for (const role of ['nurse', 'coordinator', 'technician', 'auditor']) {
+      document.body.classList.toggle('role-' + role, (roles || []).includes(role));
+    }
+    document.body.dataset.roles = (roles || []).join(',');
+  }
+  // --- end of roles ---------------------------------------------------------------------------------------------------
+
   getJson('api/me').then(me => {
+    showRoles(me.roles);
     if (me.login) {
       operatorInput.value = me.operator;
       operatorInput.readOnly = true;
