@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using EdgeGateway.Centre.Archive;
 using Microsoft.AspNetCore.Builder;
@@ -106,11 +105,8 @@ public sealed partial class CentreWeb
     private static void MapAudit(IEndpointRouteBuilder app, DutyCentre centre) =>
         app.MapGet("/api/audit", async ctx =>
         {
-            var text = ctx.Request.Query["limit"].ToString();
-            var limit = DefaultAuditLimit;
-            if (text.Length > 0 && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxAuditLimit))
+            if (await QueryCountAsync(ctx, "limit", DefaultAuditLimit, MaxAuditLimit).ConfigureAwait(false) is not { } limit)
             {
-                await ProblemAsync(ctx, 400, "limit", $"limit must be a whole number from 1 to {MaxAuditLimit}, got '{Printable(text)}'").ConfigureAwait(false);
                 return;
             }
 
@@ -133,24 +129,12 @@ public sealed partial class CentreWeb
         w.WriteString("at", Instants.Wire(a.At));
         w.WriteString("operator", a.Operator);
         w.WriteString("action", a.Action);
-        WriteOptional(w, "gateway", a.Gateway);
-        WriteOptional(w, "alarm", a.Alarm?.ToString("D"));
-        WriteOptional(w, "command", a.Command);
+        CentreJson.Str(w, "gateway", a.Gateway);
+        CentreJson.Str(w, "alarm", a.Alarm?.ToString("D"));
+        CentreJson.Str(w, "command", a.Command);
         w.WriteString("outcome", a.Outcome);
-        WriteOptional(w, "detail", a.Detail);
+        CentreJson.Str(w, "detail", a.Detail);
         w.WriteEndObject();
-    }
-
-    private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
-    {
-        if (value is null)
-        {
-            w.WriteNull(name);
-        }
-        else
-        {
-            w.WriteString(name, value);
-        }
     }
 
     [LoggerMessage(EventId = 3262, Level = LogLevel.Information, Message = "Operator accounts {Path}: {Names} have lines from before roles and hold the role nurse; give other roles with `edgegateway central add-operator --name NAME --role ROLE[,ROLE]`")]

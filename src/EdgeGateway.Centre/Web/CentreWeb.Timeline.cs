@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using EdgeGateway.Centre.Archive;
 using Microsoft.AspNetCore.Builder;
@@ -27,11 +26,8 @@ public sealed partial class CentreWeb
         app.MapGet("/api/gateways/{id}/alarms", async ctx =>
         {
             var gateway = (string)ctx.Request.RouteValues["id"]!;
-            var text = ctx.Request.Query["days"].ToString();
-            var days = DefaultHistoryDays;
-            if (text.Length > 0 && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out days) || days is < 1 or > MaxHistoryDays))
+            if (await QueryCountAsync(ctx, "days", DefaultHistoryDays, MaxHistoryDays).ConfigureAwait(false) is not { } days)
             {
-                await ProblemAsync(ctx, 400, "days", $"days must be a whole number from 1 to {MaxHistoryDays}, got '{PrintableText.Of(text, 40)}'").ConfigureAwait(false);
                 return;
             }
 

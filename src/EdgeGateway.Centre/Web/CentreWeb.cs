@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using EdgeGateway.Centre.Archive;
@@ -290,6 +291,24 @@ public sealed partial class CentreWeb : IAsyncDisposable
         {
             await ProblemAsync(ctx, ex.Status, ex.Field, ex.Message).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The query parameter <paramref name="name"/> as a whole number from 1 to <paramref name="max"/> (<paramref name="fallback"/> when absent); writes the 400 and returns null when it is not.</summary>
+    private static async Task<int?> QueryCountAsync(HttpContext ctx, string name, int fallback, int max)
+    {
+        var text = ctx.Request.Query[name].ToString();
+        if (text.Length == 0)
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 && value <= max)
+        {
+            return value;
+        }
+
+        await ProblemAsync(ctx, 400, name, $"{name} must be a whole number from 1 to {max}, got '{PrintableText.Of(text, 40)}'").ConfigureAwait(false);
+        return null;
     }
 
     private static async Task<Guid?> AlarmIdAsync(HttpContext ctx)

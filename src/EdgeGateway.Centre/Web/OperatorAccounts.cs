@@ -225,7 +225,7 @@ public sealed class OperatorAccounts
             throw new ArgumentException($"give at least one role of: {OperatorRoleNames.Valid}", nameof(roles));
         }
 
-        var (lines, at, _) = File.Exists(path) ? ReadFor(path, name) : ([], -1, Decoy);
+        var (lines, at, _) = ReadFor(path, name);
         if (at < 0)
         {
             throw new ArgumentException($"no operator '{name}' in {path}", nameof(name));
@@ -238,7 +238,7 @@ public sealed class OperatorAccounts
 
     /// <summary>Whether <paramref name="name"/> is in the file at <paramref name="path"/>.</summary>
     /// <exception cref="FormatException">The file has a bad line.</exception>
-    public static bool Lists(string path, string name) => File.Exists(path) && ReadFor(path, name).At >= 0;
+    public static bool Lists(string path, string name) => ReadFor(path, name).At >= 0;
 
     private static (List<string> Lines, int At, Entry Entry) ReadFor(string path, string name)
     {
