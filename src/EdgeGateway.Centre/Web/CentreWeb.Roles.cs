@@ -32,10 +32,16 @@ public sealed partial class CentreWeb
             return (OperatorRoles.Auditor, "the audit log");
         }
 
-        // Resident records and escalation settings come later; the rule is here so they cannot arrive without it.
+        // Resident records, read or written, and escalation settings (still to come: the rule is here so they cannot arrive without it).
         if (parts is ["api", "residents" or "escalation", ..])
         {
             return (OperatorRoles.Coordinator, parts[1]);
+        }
+
+        // The whole record with its access codes, on an alarm: a nurse's, and only the one who took it (CentreWeb.Residents.cs).
+        if (parts is ["api", "alarms", _, "resident"])
+        {
+            return (OperatorRoles.Nurse, "the resident's details on an alarm");
         }
 
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method))
@@ -110,7 +116,9 @@ public sealed partial class CentreWeb
                 return;
             }
 
-            var actions = await centre.Archive.ActionsAsync(limit, ctx.RequestAborted).ConfigureAwait(false);
+            // An auditor given zones reads the actions on her zones' homes and those on no home (logins); "limit" bounds the rows read.
+            var (_, sees) = await VisibleAsync(ctx, centre).ConfigureAwait(false);
+            var actions = (await centre.Archive.ActionsAsync(limit, ctx.RequestAborted).ConfigureAwait(false)).Where(a => a.Gateway is null || sees(a.Gateway)).ToList();
             await WriteJsonAsync(ctx, 200, w =>
             {
                 w.WriteStartArray();
