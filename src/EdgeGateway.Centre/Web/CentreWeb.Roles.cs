@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using EdgeGateway.Centre.Archive;
 using Microsoft.AspNetCore.Builder;
@@ -15,6 +16,7 @@ namespace EdgeGateway.Centre.Web;
 public sealed partial class CentreWeb
 {
     private const string RolesKey = "edgegateway.roles";
+    private const string ZonesKey = "edgegateway.zones";
     private const int MaxAuditLimit = 500;
     private const int DefaultAuditLimit = 100;
 
@@ -67,6 +69,7 @@ public sealed partial class CentreWeb
             // Read on every request: roles changed in the file apply at the next reload, without a new login.
             var roles = logins.Accounts.RolesOf(login);
             ctx.Items[RolesKey] = roles;
+            ctx.Items[ZonesKey] = logins.Accounts.ZonesOf(login);
             // Routing has run (WebApplication puts it first): no endpoint is a 404 or 405 that acts on nothing.
             var template = (ctx.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
             if (template is not null && RoleNeeded(ctx.Request.Method, template) is var (role, what) && (roles & role) == 0)
@@ -93,6 +96,31 @@ public sealed partial class CentreWeb
         foreach (var name in OperatorRoleNames.Names(RolesOf(ctx)))
         {
             w.WriteStringValue(name);
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>
+    /// The zones the logged-in operator is limited to; null for every zone, as without logins. A login whose zones were
+    /// never looked up gets none, so a request that slipped past UseRoles shows no home rather than every home.
+    /// </summary>
+    internal static IReadOnlySet<string>? ZonesOf(HttpContext ctx) =>
+        ctx.Items.TryGetValue(ZonesKey, out var zones) ? zones as IReadOnlySet<string> : LoginOf(ctx) is null ? null : FrozenSet<string>.Empty;
+
+    /// <summary>Writes <c>"zones": [...]</c> for /api/me, or <c>null</c> for every zone.</summary>
+    private static void WriteZones(Utf8JsonWriter w, HttpContext ctx)
+    {
+        if (ZonesOf(ctx) is not { } zones)
+        {
+            w.WriteNull("zones");
+            return;
+        }
+
+        w.WriteStartArray("zones");
+        foreach (var zone in zones.Order(StringComparer.Ordinal))
+        {
+            w.WriteStringValue(zone);
         }
 
         w.WriteEndArray();
