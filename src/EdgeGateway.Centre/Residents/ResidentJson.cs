@@ -115,7 +115,7 @@ public static partial class ResidentJson
 
         var care = r.Text(root, "care_notes", "care_notes", 1000, lineBreaks: true);
         var zone = r.Text(root, "zone", "zone", 40);
-        if (zone is not null && ZoneProblem(zone) is { } bad)
+        if (zone is not null && ZoneNames.Validate(zone) is { } bad)
         {
             problems.Add(new FieldProblem("zone", bad));
         }
@@ -198,13 +198,6 @@ public static partial class ResidentJson
         CentreJson.Str(w, "zone", s.Zone);
         w.WriteEndObject();
     }
-
-    /// <summary>Why <paramref name="zone"/> is no zone name, or null: 1–40 of a–z, 0–9 and '-', not starting with '-'.</summary>
-    internal static string? ZoneProblem(string zone) =>
-        ZonePattern().IsMatch(zone) ? null : $"'zone' must be 1 to 40 of a-z, 0-9 and '-' (not first), e.g. north or oslo-sentrum; got '{PrintableText.Of(zone, 40)}'";
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ZonePattern();
 
     [GeneratedRegex(@"^\+[0-9 ]+$", RegexOptions.CultureInvariant)]
     private static partial Regex PhonePattern();
