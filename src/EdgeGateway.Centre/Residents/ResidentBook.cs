@@ -23,7 +23,8 @@ public sealed partial class ResidentBook
     private readonly TimeZoneInfo _zone;
     private readonly ILogger _logger;
     private readonly HashSet<string> _reported = [];
-    private (ResidentDirectory Directory, DateTimeOffset At)? _directory;
+    private volatile Cached? _directory;
+    private int _changes;
 
     /// <summary>Keeps the records of <paramref name="archive"/>, sealed with <paramref name="key"/> (null: resident records are off).</summary>
     public ResidentBook(IArchive archive, ResidentKey? key, TimeProvider time, TimeZoneInfo zone, ILogger logger)
@@ -44,12 +45,7 @@ public sealed partial class ResidentBook
     {
         ArgumentNullException.ThrowIfNull(record);
         var key = KeyOrThrow();
-        var json = CentreJson.Write(w =>
-        {
-            w.WriteStartObject();
-            ResidentJson.WriteFields(w, record);
-            w.WriteEndObject();
-        });
+        var json = ResidentJson.ToUtf8(record);
         var at = _time.GetUtcNow();
         var row = new SealedResident(gateway, record.Zone, key.Seal(gateway, json), at, operatorName);
 
@@ -60,7 +56,7 @@ public sealed partial class ResidentBook
             throw new CentreActionException(404, "id", $"no gateway {PrintableText.Of(gateway, 80)}: a home gets a resident record once its gateway has reported");
         }
 
-        _directory = null;
+        Changed();
         return new StoredResident(gateway, record, at, operatorName);
     }
 
@@ -87,7 +83,7 @@ public sealed partial class ResidentBook
     {
         var action = new OperatorAction(_time.GetUtcNow(), operatorName, "resident-erase", gateway, null, null, "ok", null);
         var erased = await _archive.EraseResidentAsync(gateway, action, cancellationToken).ConfigureAwait(false);
-        _directory = null;
+        Changed();
         return erased;
     }
 
@@ -100,6 +96,7 @@ public sealed partial class ResidentBook
             return cached.Directory;
         }
 
+        var changes = Volatile.Read(ref _changes);
         var today = Today;
         var homes = new Dictionary<string, (string?, ResidentSummary?)>(StringComparer.Ordinal);
         foreach (var row in await _archive.ResidentsAsync(cancellationToken).ConfigureAwait(false))
@@ -109,8 +106,20 @@ public sealed partial class ResidentBook
         }
 
         var directory = new ResidentDirectory(homes);
-        _directory = (directory, now);
+
+        // A save or erase while this was read may be missing from it: kept only when none came, so it shows at once.
+        if (Volatile.Read(ref _changes) == changes)
+        {
+            _directory = new Cached(directory, now);
+        }
+
         return directory;
+    }
+
+    private void Changed()
+    {
+        Interlocked.Increment(ref _changes);
+        _directory = null;
     }
 
     private ResidentKey KeyOrThrow() =>
@@ -150,6 +159,8 @@ public sealed partial class ResidentBook
 
         LogUnopened(_logger, row.Gateway, why);
     }
+
+    private sealed record Cached(ResidentDirectory Directory, DateTimeOffset At);
 
     [LoggerMessage(EventId = 3280, Level = LogLevel.Error, Message = "Resident record of {Gateway} not shown: {Reason}")]
     private static partial void LogUnopened(ILogger logger, string gateway, string reason);
