@@ -23,6 +23,10 @@ public sealed partial class ResidentBook
     private readonly TimeZoneInfo _zone;
     private readonly ILogger _logger;
     private readonly HashSet<string> _reported = [];
+
+    // Each home's record as last opened, by its sealed text: a rebuild opens only what changed since (a summary's age is
+    // worked out again each time from the record).
+    private Dictionary<string, (string Sealed, ResidentRecord? Record)> _opened = new(StringComparer.Ordinal);
     private volatile Cached? _directory;
     private int _changes;
 
@@ -99,11 +103,18 @@ public sealed partial class ResidentBook
         var changes = Volatile.Read(ref _changes);
         var today = Today;
         var homes = new Dictionary<string, (string?, ResidentSummary?)>(StringComparer.Ordinal);
+        var before = _opened;
+        var opened = new Dictionary<string, (string Sealed, ResidentRecord? Record)>(StringComparer.Ordinal);
         foreach (var row in await _archive.ResidentsAsync(cancellationToken).ConfigureAwait(false))
         {
-            var record = _key is null ? null : Open(_key, row);
+            var record = before.TryGetValue(row.Gateway, out var known) && known.Sealed == row.Sealed ? known.Record
+                : _key is null ? null : Open(_key, row);
+            opened[row.Gateway] = (row.Sealed, record);
             homes[row.Gateway] = (row.Zone, record is null ? null : ResidentSummary.Of(record, today));
         }
+
+        // Only the homes still there: an erased record leaves memory with the next rebuild.
+        _opened = opened;
 
         var directory = new ResidentDirectory(homes);
 

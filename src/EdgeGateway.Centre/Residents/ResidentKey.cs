@@ -15,19 +15,24 @@ namespace EdgeGateway.Centre.Residents;
 /// package for every runtime; it is constant-time in software (a Pi 4 has no AES instructions), and its 192-bit nonce
 /// may be drawn at random for every seal without counting.
 /// </remarks>
-public sealed class ResidentKey
+public sealed class ResidentKey : IDisposable
 {
     private const int KeyBytes = 32;
     private const string Version = "r1";
     private static readonly AeadAlgorithm Aead = AeadAlgorithm.XChaCha20Poly1305;
-    private readonly byte[] _key;
+    private readonly Key _key;
 
     private ResidentKey(byte[] key)
     {
-        _key = key;
+        // Imported once: libsodium keeps a key in guarded memory (mapped, locked, fenced pages), which costs ~0.1 ms to set
+        // up, ten times the sealing itself. Its handle frees that memory when the key is disposed or collected.
+        _key = Key.Import(Aead, key, KeyBlobFormat.RawSymmetricKey);
 
         // Stored with each record, so a record sealed with another key says so instead of failing as "tampered".
         Id = Convert.ToHexStringLower(NSec.Cryptography.HashAlgorithm.Sha256.Hash(key))[..8];
+
+        // The guarded copy is the only one kept.
+        CryptographicOperations.ZeroMemory(key);
     }
 
     /// <summary>A short fingerprint of the key (not secret), written with each sealed record.</summary>
@@ -91,8 +96,7 @@ public sealed class ResidentKey
         var box = new byte[Aead.NonceSize + plaintext.Length + Aead.TagSize];
         var nonce = box.AsSpan(0, Aead.NonceSize);
         FillRandom(nonce);
-        using var key = Import();
-        Aead.Encrypt(key, nonce, Bound(gateway), plaintext, box.AsSpan(Aead.NonceSize));
+        Aead.Encrypt(_key, nonce, Bound(gateway), plaintext, box.AsSpan(Aead.NonceSize));
         return $"{Version}.{Id}.{Convert.ToBase64String(box)}";
     }
 
@@ -129,14 +133,13 @@ public sealed class ResidentKey
         }
 
         var plaintext = new byte[box.Length - Aead.NonceSize - Aead.TagSize];
-        using var key = Import();
-        return Aead.Decrypt(key, box.AsSpan(0, Aead.NonceSize), Bound(gateway), box.AsSpan(Aead.NonceSize), plaintext)
+        return Aead.Decrypt(_key, box.AsSpan(0, Aead.NonceSize), Bound(gateway), box.AsSpan(Aead.NonceSize), plaintext)
             ? plaintext
             : throw new CryptographicException($"the resident record of {gateway} does not open: changed in the database, or moved from another home");
     }
 
-    // Imported for each use rather than held: a ResidentKey has no owner to dispose a native key, and an import is a copy.
-    private Key Import() => Key.Import(Aead, _key, KeyBlobFormat.RawSymmetricKey);
+    /// <inheritdoc />
+    public void Dispose() => _key.Dispose();
 
     private static byte[] RandomBytes(int count)
     {
