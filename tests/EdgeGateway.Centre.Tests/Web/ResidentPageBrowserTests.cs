@@ -1,0 +1,246 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using EdgeGateway.Centre.Web;
+using EdgeGateway.Contract;
+using EdgeGateway.TestSupport;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using Xunit.Abstractions;
+
+namespace EdgeGateway.Centre.Tests.Web;
+
+/// <summary>
+/// The resident record on the duty centre's page, the whole flow (issue 29) in a real headless Chromium over HTTPS with
+/// logins, a real centre, SQLite archive and mosquitto: the coordinator writes the record (a refused save shows each
+/// complaint next to its field and stores nothing), the home's alarm arrives from the broker, the nurse sees who and where
+/// but no code until she has taken it and asks, documents every step and clears; the audit log names what she read.
+/// </summary>
+[Trait("Category", "Integration")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes them through IAsyncLifetime.DisposeAsync")]
+public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Home = "resident-home";
+    private const int FastIterations = 10_000;
+    private readonly string _dir = Directory.CreateTempSubdirectory("resident-page-").FullName;
+    private readonly StrictLogs _logs = new(output);
+    private MosquittoBroker? _broker;
+    private CentreFixture? _centre;
+
+    public async Task InitializeAsync()
+    {
+        _broker = await MosquittoBroker.StartAsync();
+
+        // The home sends no heartbeat in this test: silence is not what it is about. Take and clear go to a gateway that
+        // is not there, so their command gives up quickly.
+        var options = new DutyCentreOptions { SilentMargin = TimeSpan.FromHours(1), CommandTimeout = TimeSpan.FromSeconds(1) };
+        _centre = await CentreFixture.StartAsync(_dir, [_broker.Url], options, "resident-page", web: false, loggers: _logs);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await CentreFixture.TeardownAsync(_dir, _centre, _broker);
+        _logs.Dispose();
+    }
+
+    private static string[] Kinds(IWebElement timeline) => [.. timeline.FindElements(By.TagName("li")).Select(li => li.GetDomAttribute("data-kind") ?? "")];
+
+    [Fact]
+    public async Task A_coordinator_writes_the_record_and_the_nurse_who_took_the_alarm_alone_reads_the_codes_and_documents_every_step()
+    {
+        using var certificate = CentreWebSecurityTests.SelfSigned();
+        var accounts = Path.Combine(_dir, "operators");
+        var logins = new Dictionary<string, string>
+        {
+            ["Coord Cora"] = "coordinator password", ["Nurse Berit"] = "correct horse", ["Nurse Nils"] = "battery staple", ["Aud"] = "audit password",
+        };
+        OperatorAccounts.AddOrReplace(accounts, "Coord Cora", logins["Coord Cora"], OperatorRoles.Coordinator, FastIterations);
+        OperatorAccounts.AddOrReplace(accounts, "Nurse Berit", logins["Nurse Berit"], OperatorRoles.Nurse, FastIterations);
+        OperatorAccounts.AddOrReplace(accounts, "Nurse Nils", logins["Nurse Nils"], OperatorRoles.Nurse, FastIterations);
+        OperatorAccounts.AddOrReplace(accounts, "Aud", logins["Aud"], OperatorRoles.Auditor, FastIterations);
+        await using var web = await CentreWeb.StartAsync(_centre!.Centre, new IPEndPoint(IPAddress.Loopback, 0), new CentreWebSecurity(certificate, OperatorAccounts.Load(accounts)) { Audit = _logs.Logger }, _logs.Logger);
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && cert.Thumbprint == certificate.Thumbprint };
+        using var http = new HttpClient(handler) { BaseAddress = web.Url, Timeout = TimeSpan.FromSeconds(30) };
+        Task<(HttpStatusCode Status, JsonElement Body)> Api(HttpMethod method, string path, string who, string? body = null) => SendAsync(http, method, path, who, logins[who], body);
+
+        await _centre.Archive.RecordStatusAsync(Home, "online", Guid.NewGuid(), DateTimeOffset.UtcNow);
+
+        using var browser = NursesPageBrowserTests.StartBrowser(_dir, 1280, 1000);
+        browser.ExecuteCdpCommand("Security.setIgnoreCertificateErrors", new Dictionary<string, object?> { ["ignore"] = true });
+        browser.ExecuteCdpCommand("Network.enable", []);
+
+        // The coordinator: no record yet; a save with an empty name and a bad phone is refused field by field.
+        await LogInAsync(browser, web.Url, "Coord Cora", logins["Coord Cora"], "coordinator");
+        var home = NursesPageBrowserTests.Until(() => browser.FindElement(By.Id($"home-{Home}")), "the home's card");
+        Assert.Equal("No resident record", home.FindElement(By.ClassName("home-no-resident")).Text);
+        home.FindElement(By.ClassName("record-open")).Click();
+        var dialog = browser.FindElement(By.Id("resident-dialog"));
+        NursesPageBrowserTests.Until(() => dialog.Displayed && dialog.GetDomAttribute("data-state") == "ready" ? "ready" : null, "the empty record form");
+        IWebElement Field(string path) => dialog.FindElement(By.CssSelector($"[data-field='{path}']"));
+        string ErrorOf(string path) => dialog.FindElement(By.CssSelector($"[data-error-for='{path}']")).Text;
+        Field("phone").SendKeys("12345");
+        Field("address.street").SendKeys("Storgata 1");
+        Field("address.city").SendKeys("Oslo");
+        dialog.FindElement(By.ClassName("record-save")).Click();
+        NursesPageBrowserTests.Until(() => dialog.GetDomAttribute("data-state") == "refused" ? "refused" : null, "the refused save");
+        var refused = await Api(HttpMethod.Put, $"api/residents/{Home}", "Coord Cora", """{"name":"","phone":"12345","address":{"street":"Storgata 1","city":"Oslo"}}""");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        var expected = refused.Body.GetProperty("errors").EnumerateArray().ToDictionary(e => e.GetProperty("field").GetString()!, e => e.GetProperty("detail").GetString()!);
+        Assert.Equal(["name", "phone"], expected.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(expected["name"], ErrorOf("name"));
+        Assert.Equal(expected["phone"], ErrorOf("phone"));
+        Assert.Equal("", ErrorOf("address.street"));
+        Assert.Equal("true", Field("phone").GetDomAttribute("aria-invalid"));
+        Assert.Equal("12345", Field("phone").GetDomProperty("value")); // what was typed stays
+        Assert.Equal("Storgata 1", Field("address.street").GetDomProperty("value"));
+        Assert.Equal(HttpStatusCode.NotFound, (await Api(HttpMethod.Get, $"api/residents/{Home}", "Coord Cora")).Status);
+
+        // Fixed, with the codes and two next of kin, entered in the wrong order and moved up: the order is the calling order.
+        Field("phone").Clear();
+        Field("phone").SendKeys("+47 912 34 567");
+        Field("name").SendKeys("Ingrid Hansen");
+        Field("language").SendKeys("Norwegian");
+        Field("zone").SendKeys("north");
+        Field("address.postcode").SendKeys("0155");
+        Field("address.floor").SendKeys("3");
+        Field("address.door").SendKeys("3B");
+        Field("access.keySafe").SendKeys("left of the back door");
+        Field("access.keySafeCode").SendKeys("4711");
+        Field("access.doorCode").SendKeys("8520");
+        Field("access.notes").SendKeys("ring twice");
+        Field("gp.name").SendKeys("Dr. Lie");
+        Field("gp.phone").SendKeys("+47 22 00 00 00");
+        Field("careNotes").SendKeys("Hard of hearing.");
+        foreach (var (name, relation, phone) in new[] { ("Ola Hansen", "son", "+47 914 00 000"), ("Kari Hansen", "daughter", "+47 913 00 000") })
+        {
+            dialog.FindElement(By.ClassName("kin-add")).Click();
+            var row = dialog.FindElements(By.ClassName("kin-row"))[^1];
+            row.FindElement(By.CssSelector("[data-kin='name']")).SendKeys(name);
+            row.FindElement(By.CssSelector("[data-kin='relation']")).SendKeys(relation);
+            row.FindElement(By.CssSelector("[data-kin='phone']")).SendKeys(phone);
+        }
+
+        dialog.FindElements(By.ClassName("kin-row"))[1].FindElement(By.ClassName("kin-up")).Click();
+        Assert.Equal("Kari Hansen", Field("nextOfKin[0].name").GetDomProperty("value"));
+        dialog.FindElement(By.ClassName("record-save")).Click();
+        NursesPageBrowserTests.Until(() => !dialog.Displayed ? "closed" : null, "the form closed after the save");
+        NursesPageBrowserTests.Until(() => browser.FindElement(By.CssSelector($"#home-{Home} .home-resident-name")).Text == "Ingrid Hansen" ? "name" : null, "the resident on the home's card");
+        home = browser.FindElement(By.Id($"home-{Home}"));
+        Assert.Equal("Storgata 1, floor 3, door 3B, 0155 Oslo", home.FindElement(By.ClassName("home-resident-address")).Text);
+        Assert.Equal("Zone north", home.FindElement(By.ClassName("home-resident-zone")).Text);
+        Assert.False(home.FindElement(By.ClassName("home-no-resident")).Displayed);
+        var stored = await Api(HttpMethod.Get, $"api/residents/{Home}", "Coord Cora");
+        Assert.Equal(HttpStatusCode.OK, stored.Status);
+        Assert.Equal(["Kari Hansen", "Ola Hansen"], stored.Body.GetProperty("nextOfKin").EnumerateArray().Select(k => k.GetProperty("name").GetString()));
+        Assert.Equal(("4711", "8520"), (stored.Body.GetProperty("access").GetProperty("keySafeCode").GetString(), stored.Body.GetProperty("access").GetProperty("doorCode").GetString()));
+        Assert.Equal("Coord Cora", stored.Body.GetProperty("updatedBy").GetString());
+
+        // Opened again, the form holds the stored record.
+        home.FindElement(By.ClassName("record-open")).Click();
+        NursesPageBrowserTests.Until(() => dialog.Displayed && dialog.GetDomAttribute("data-state") == "ready" ? "ready" : null, "the record loaded into the form");
+        Assert.Equal(("Ingrid Hansen", "8520", "Ola Hansen"), (Field("name").GetDomProperty("value"), Field("access.doorCode").GetDomProperty("value"), Field("nextOfKin[1].name").GetDomProperty("value")));
+        dialog.FindElement(By.ClassName("record-cancel")).Click();
+
+        // The help button at the home, over the broker as the gateway sends it: received, so delivered.
+        var help = new Core.Events.CareEventFactory(Home, TimeProvider.System, new Core.Time.FixedClockSyncStatus(true)).Create(Core.Events.CareEventKind.HelpButton, "pendant", "help button pressed on the pendant, living room");
+        using (var client = new MQTTnet.MqttClientFactory().CreateMqttClient())
+        {
+            await client.ConnectAsync(new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _broker!.Port).WithClientId("resident-test").Build());
+            await client.PublishAsync(new MQTTnet.MqttApplicationMessageBuilder().WithTopic(Topics.Events(Home, help.Class)).WithPayload(CloudEventCodec.Serialize(help)).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        }
+
+        var id = help.Id;
+        NursesPageBrowserTests.Until(() => browser.FindElement(By.CssSelector($"#alarm-{id} .resident-name")).Text == "Ingrid Hansen" ? "card" : null, "the alarm with its resident, live, on the coordinator's page");
+
+        // Nurse Berit: who and where and how to get in, but no code, and no record button.
+        await LogInAsync(browser, web.Url, "Nurse Berit", logins["Nurse Berit"], "nurse");
+        var card = NursesPageBrowserTests.Until(() => browser.FindElement(By.Id($"alarm-{id}")) is var c && c.FindElement(By.ClassName("resident-name")).Text.Length > 0 ? c : null, "the alarm with its resident");
+        Assert.Equal("Ingrid Hansen", card.FindElement(By.ClassName("resident-name")).Text);
+        Assert.Contains("Norwegian", card.FindElement(By.ClassName("resident-facts")).Text, StringComparison.Ordinal);
+        Assert.Equal("Storgata 1, floor 3, door 3B, 0155 Oslo", card.FindElement(By.ClassName("resident-address")).Text);
+        Assert.Equal("Access: key safe: left of the back door · door code · ring twice", card.FindElement(By.ClassName("resident-access")).Text);
+        Assert.Equal("Hard of hearing.", card.FindElement(By.ClassName("resident-care")).Text);
+        Assert.Equal("tel:+4791234567", card.FindElement(By.ClassName("resident-phone")).GetDomAttribute("href"));
+        Assert.False(card.FindElement(By.ClassName("resident-details-open")).Displayed); // not before she has taken it
+        var text = (string?)browser.ExecuteScript("return document.body.textContent;") ?? "";
+        Assert.DoesNotContain("4711", text, StringComparison.Ordinal); // not even hidden
+        Assert.DoesNotContain("8520", text, StringComparison.Ordinal);
+        Assert.False(browser.FindElement(By.CssSelector($"#home-{Home} .record-open")).Displayed);
+        Assert.Equal("Ingrid Hansen", browser.FindElement(By.CssSelector($"#home-{Home} .home-resident-name")).Text);
+
+        card.FindElement(By.ClassName("take")).Click();
+        NursesPageBrowserTests.Until(() => card.GetDomAttribute("data-state") == "taken" ? "taken" : null, "the alarm taken");
+        var open = NursesPageBrowserTests.Until(() => card.FindElement(By.ClassName("resident-details-open")) is { Displayed: true } b ? b : null, "the resident details button once taken");
+        open.Click();
+        var details = NursesPageBrowserTests.Until(() => card.FindElement(By.ClassName("resident-details")) is { Displayed: true } d ? d : null, "the resident's details");
+        Assert.Equal("left of the back door", details.FindElement(By.ClassName("rd-key-safe")).Text);
+        Assert.Equal("4711", details.FindElement(By.ClassName("rd-key-safe-code")).Text);
+        Assert.Equal("8520", details.FindElement(By.ClassName("rd-door-code")).Text);
+        Assert.Equal("ring twice", details.FindElement(By.ClassName("rd-entry-notes")).Text);
+        var kin = details.FindElements(By.CssSelector(".rd-kin li"));
+        Assert.Equal(["Kari Hansen (daughter) +47 913 00 000", "Ola Hansen (son) +47 914 00 000"], kin.Select(li => li.Text));
+        Assert.Equal(["tel:+4791300000", "tel:+4791400000"], kin.Select(li => li.FindElement(By.TagName("a")).GetDomAttribute("href")));
+        Assert.Equal("Dr. Lie +47 22 00 00 00", details.FindElement(By.ClassName("rd-gp")).Text);
+
+        // The audit log names her reading the record for that alarm.
+        var audit = await Api(HttpMethod.Get, "api/audit?limit=50", "Aud");
+        Assert.Equal(HttpStatusCode.OK, audit.Status);
+        Assert.Contains(audit.Body.EnumerateArray(), a => a.GetProperty("action").GetString() == "resident-view" && a.GetProperty("operator").GetString() == "Nurse Berit"
+            && a.GetProperty("alarm").GetString() == id.ToString("D") && a.GetProperty("gateway").GetString() == Home);
+
+        // She may not write the record: no button, and the API says 403.
+        var forbidden = await Api(HttpMethod.Put, $"api/residents/{Home}", "Nurse Berit", """{"name":"Someone Else","address":{"street":"Storgata 1","city":"Oslo"}}""");
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.Status);
+
+        // Every step, then the clear.
+        var timeline = card.FindElement(By.ClassName("timeline"));
+        card.FindElement(By.CssSelector("select.callback-outcome option[value='answered']")).Click();
+        card.FindElement(By.ClassName("callback")).Click();
+        NursesPageBrowserTests.Until(() => Kinds(timeline).Contains("callback") ? "callback" : null, "the call-back on the timeline");
+        card.FindElement(By.ClassName("note-text")).SendKeys("she fell in the hall; key safe used");
+        card.FindElement(By.ClassName("note")).Click();
+        NursesPageBrowserTests.Until(() => Kinds(timeline).Contains("note") ? "note" : null, "the note on the timeline");
+        card.FindElement(By.ClassName("help-text")).SendKeys("night patrol, car 2");
+        card.FindElement(By.ClassName("help")).Click();
+        NursesPageBrowserTests.Until(() => card.FindElement(By.ClassName("arrived")) is { Displayed: true } a ? a : null, "the arrived button once help is on the way").Click();
+        NursesPageBrowserTests.Until(() => Kinds(timeline).Contains("arrived") ? "arrived" : null, "the arrival on the timeline");
+        card.FindElement(By.CssSelector("select.reason option[value='help given']")).Click();
+        card.FindElement(By.ClassName("clear")).Click();
+        NursesPageBrowserTests.Until(() => browser.FindElements(By.Id($"alarm-{id}")).Count == 0 ? "gone" : null, "the cleared alarm leaving the open list");
+        var past = NursesPageBrowserTests.Until(() => browser.FindElement(By.CssSelector($"#home-{Home} .home-alarms li[data-id='{id}']")) is var li && li.GetDomAttribute("data-state") == "cleared" ? li : null, "the alarm among the home's past alarms, cleared");
+        past.FindElement(By.TagName("summary")).Click();
+        var story = past.FindElement(By.ClassName("timeline"));
+        NursesPageBrowserTests.Until(() => Kinds(story).Length == 8 ? "8" : null, "the whole timeline of the cleared alarm");
+        Assert.Equal(["raised", "delivered", "taken", "callback", "note", "help", "arrived", "cleared"], Kinds(story));
+        Assert.Equal("cleared: help given · Nurse Berit", story.FindElements(By.ClassName("step-text"))[^1].Text);
+
+        // Nurse Nils works the south: the home (zone north) and its alarm are not his to see.
+        // ZONES: filled in once accounts carry zones (see the report).
+    }
+
+    /// <summary>Logs <paramref name="name"/> in as the browser does after its Basic prompt (which headless Chromium cannot show) and waits for the page to know their roles.</summary>
+    private static async Task LogInAsync(ChromeDriver browser, Uri url, string name, string password, string roles)
+    {
+        var login = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{name}:{password}"));
+        browser.ExecuteCdpCommand("Network.setExtraHTTPHeaders", new Dictionary<string, object?> { ["headers"] = new Dictionary<string, object> { ["Authorization"] = "Basic " + login } });
+        await browser.Navigate().GoToUrlAsync(url.ToString());
+        NursesPageBrowserTests.Until(() => browser.FindElement(By.TagName("body")).GetDomAttribute("data-roles") == roles ? roles : null, $"{name}'s roles from api/me");
+        NursesPageBrowserTests.Until(() => browser.FindElement(By.Id("live")).Text == "live" ? "live" : null, "the live feed connected");
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpClient http, HttpMethod method, string path, string name, string password, string? body)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{name}:{password}")));
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        using var doc = JsonDocument.Parse(text.Length == 0 ? "null" : text);
+        return (response.StatusCode, doc.RootElement.Clone());
+    }
+}
