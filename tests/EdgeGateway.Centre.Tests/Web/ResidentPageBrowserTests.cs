@@ -105,13 +105,13 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
         Field("address.postcode").SendKeys("0155");
         Field("address.floor").SendKeys("3");
         Field("address.door").SendKeys("3B");
-        Field("access.keySafe").SendKeys("left of the back door");
-        Field("access.keySafeCode").SendKeys("4711");
-        Field("access.doorCode").SendKeys("8520");
+        Field("access.key_safe").SendKeys("left of the back door");
+        Field("access.key_safe_code").SendKeys("4711");
+        Field("access.door_code").SendKeys("8520");
         Field("access.notes").SendKeys("ring twice");
         Field("gp.name").SendKeys("Dr. Lie");
         Field("gp.phone").SendKeys("+47 22 00 00 00");
-        Field("careNotes").SendKeys("Hard of hearing.");
+        Field("care_notes").SendKeys("Hard of hearing.");
         foreach (var (name, relation, phone) in new[] { ("Ola Hansen", "son", "+47 914 00 000"), ("Kari Hansen", "daughter", "+47 913 00 000") })
         {
             dialog.FindElement(By.ClassName("kin-add")).Click();
@@ -122,7 +122,7 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
         }
 
         dialog.FindElements(By.ClassName("kin-row"))[1].FindElement(By.ClassName("kin-up")).Click();
-        Assert.Equal("Kari Hansen", Field("nextOfKin[0].name").GetDomProperty("value"));
+        Assert.Equal("Kari Hansen", Field("next_of_kin[0].name").GetDomProperty("value"));
         dialog.FindElement(By.ClassName("record-save")).Click();
         NursesPageBrowserTests.Until(() => !dialog.Displayed ? "closed" : null, "the form closed after the save");
         NursesPageBrowserTests.Until(() => browser.FindElement(By.CssSelector($"#home-{Home} .home-resident-name")).Text == "Ingrid Hansen" ? "name" : null, "the resident on the home's card");
@@ -132,14 +132,14 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
         Assert.False(home.FindElement(By.ClassName("home-no-resident")).Displayed);
         var stored = await Api(HttpMethod.Get, $"api/residents/{Home}", "Coord Cora");
         Assert.Equal(HttpStatusCode.OK, stored.Status);
-        Assert.Equal(["Kari Hansen", "Ola Hansen"], stored.Body.GetProperty("nextOfKin").EnumerateArray().Select(k => k.GetProperty("name").GetString()));
-        Assert.Equal(("4711", "8520"), (stored.Body.GetProperty("access").GetProperty("keySafeCode").GetString(), stored.Body.GetProperty("access").GetProperty("doorCode").GetString()));
-        Assert.Equal("Coord Cora", stored.Body.GetProperty("updatedBy").GetString());
+        Assert.Equal(["Kari Hansen", "Ola Hansen"], stored.Body.GetProperty("next_of_kin").EnumerateArray().Select(k => k.GetProperty("name").GetString()));
+        Assert.Equal(("4711", "8520"), (stored.Body.GetProperty("access").GetProperty("key_safe_code").GetString(), stored.Body.GetProperty("access").GetProperty("door_code").GetString()));
+        Assert.Equal("Coord Cora", stored.Body.GetProperty("updated_by").GetString());
 
         // Opened again, the form holds the stored record.
         home.FindElement(By.ClassName("record-open")).Click();
         NursesPageBrowserTests.Until(() => dialog.Displayed && dialog.GetDomAttribute("data-state") == "ready" ? "ready" : null, "the record loaded into the form");
-        Assert.Equal(("Ingrid Hansen", "8520", "Ola Hansen"), (Field("name").GetDomProperty("value"), Field("access.doorCode").GetDomProperty("value"), Field("nextOfKin[1].name").GetDomProperty("value")));
+        Assert.Equal(("Ingrid Hansen", "8520", "Ola Hansen"), (Field("name").GetDomProperty("value"), Field("access.door_code").GetDomProperty("value"), Field("next_of_kin[1].name").GetDomProperty("value")));
         dialog.FindElement(By.ClassName("record-cancel")).Click();
 
         // The help button at the home, over the broker as the gateway sends it: received, so delivered.
@@ -217,6 +217,36 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
 
         // Nurse Nils works the south: the home (zone north) and its alarm are not his to see.
         // ZONES: filled in once accounts carry zones (see the report).
+
+        // The coordinator again: the record and the home's alarms as one file (a resident's request for her data), then erased.
+        await LogInAsync(browser, web.Url, "Coord Cora", logins["Coord Cora"], "coordinator");
+        var downloads = Directory.CreateDirectory(Path.Combine(_dir, "downloads")).FullName;
+        browser.ExecuteCdpCommand("Browser.setDownloadBehavior", new Dictionary<string, object?> { ["behavior"] = "allow", ["downloadPath"] = downloads });
+        home = NursesPageBrowserTests.Until(() => browser.FindElement(By.Id($"home-{Home}")) is var h && h.FindElement(By.ClassName("home-resident-name")).Text.Length > 0 ? h : null, "the home with its resident");
+        home.FindElement(By.ClassName("record-export")).Click();
+        var file = Path.Combine(downloads, $"resident-{Home}.json");
+        NursesPageBrowserTests.Until(() => File.Exists(file) ? file : null, "the export downloaded");
+        using (var export = JsonDocument.Parse(await File.ReadAllTextAsync(file)))
+        {
+            Assert.Equal("Ingrid Hansen", export.RootElement.GetProperty("resident").GetProperty("name").GetString());
+            var exported = Assert.Single(export.RootElement.GetProperty("alarms").EnumerateArray());
+            Assert.Equal(id.ToString("D"), exported.GetProperty("id").GetString());
+            Assert.Equal(["raised", "delivered", "taken", "callback", "note", "help", "arrived", "cleared"], exported.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+        }
+
+        home.FindElement(By.ClassName("record-erase")).Click();
+        var confirm = browser.SwitchTo().Alert();
+        Assert.Equal($"Erase the record of Ingrid Hansen ({Home})? This cannot be undone.", confirm.Text);
+        confirm.Accept();
+        NursesPageBrowserTests.Until(() => browser.FindElement(By.CssSelector($"#home-{Home} .home-no-resident")) is { Displayed: true } n ? n : null, "the home without its record");
+        Assert.Equal(HttpStatusCode.NotFound, (await Api(HttpMethod.Get, $"api/residents/{Home}", "Coord Cora")).Status);
+
+        // Oldest first: saved by her, viewed by the nurse, exported and erased by her (reads besides, in between).
+        var actions = (await Api(HttpMethod.Get, "api/audit?limit=100", "Aud")).Body.EnumerateArray().Reverse()
+            .Where(a => a.GetProperty("gateway").ValueKind == JsonValueKind.String && a.GetProperty("gateway").GetString() == Home)
+            .Select(a => (a.GetProperty("action").GetString(), a.GetProperty("operator").GetString()))
+            .Where(a => a.Item1 is "resident-save" or "resident-view" or "resident-export" or "resident-erase").ToList();
+        Assert.Equal([("resident-save", "Coord Cora"), ("resident-view", "Nurse Berit"), ("resident-export", "Coord Cora"), ("resident-erase", "Coord Cora")], actions);
     }
 
     /// <summary>Logs <paramref name="name"/> in as the browser does after its Basic prompt (which headless Chromium cannot show) and waits for the page to know their roles.</summary>

@@ -517,9 +517,9 @@
       ['address.door', 'Door', { maxlength: 16 }],
     ]],
     ['Getting in', [
-      ['access.keySafe', 'Key safe (where)', { maxlength: 200 }],
-      ['access.keySafeCode', 'Key safe code', { maxlength: 32, autocomplete: 'off' }],
-      ['access.doorCode', 'Door code', { maxlength: 32, autocomplete: 'off' }],
+      ['access.key_safe', 'Key safe (where)', { maxlength: 200 }],
+      ['access.key_safe_code', 'Key safe code', { maxlength: 32, autocomplete: 'off' }],
+      ['access.door_code', 'Door code', { maxlength: 32, autocomplete: 'off' }],
       ['access.notes', 'Entry notes', { maxlength: 500 }],
     ]],
     ['GP', [
@@ -527,7 +527,7 @@
       ['gp.phone', 'GP phone', { type: 'tel', maxlength: 32 }],
     ]],
     ['Care', [
-      ['careNotes', 'Care notes', { textarea: true, maxlength: 1000 }],
+      ['care_notes', 'Care notes', { textarea: true, maxlength: 1000 }],
     ]],
   ];
   const maxKin = 5;
@@ -574,7 +574,7 @@
     box.querySelector('.resident-address').textContent = r.address || '';
     box.querySelector('.resident-access-text').textContent = r.access || '';
     box.querySelector('.resident-access').hidden = !r.access;
-    line(box.querySelector('.resident-care'), r.careNotes);
+    line(box.querySelector('.resident-care'), r.care_notes);
     box.querySelector('.resident-phone-line').hidden = !r.phone;
     if (r.phone) telLink(box.querySelector('.resident-phone'), r.phone);
   }
@@ -634,15 +634,15 @@
       return a;
     };
     const access = r.access || {};
-    row('rd-key-safe', 'Key safe', access.keySafe);
-    row('rd-key-safe-code', 'Key safe code', access.keySafeCode);
-    row('rd-door-code', 'Door code', access.doorCode);
+    row('rd-key-safe', 'Key safe', access.key_safe);
+    row('rd-key-safe-code', 'Key safe code', access.key_safe_code);
+    row('rd-door-code', 'Door code', access.door_code);
     row('rd-entry-notes', 'Getting in', access.notes);
     row('rd-phone', 'Resident\'s phone', tel(r.phone));
-    if (r.nextOfKin && r.nextOfKin.length) {
+    if (r.next_of_kin && r.next_of_kin.length) {
       const ol = document.createElement('ol');
       ol.className = 'rd-kin';
-      for (const k of r.nextOfKin) {
+      for (const k of r.next_of_kin) {
         const li = document.createElement('li');
         li.append(k.name + ' (' + k.relation + ') ', tel(k.phone));
         ol.append(li);
@@ -654,7 +654,7 @@
       gp.append(r.gp.name + ' ', tel(r.gp.phone));
       row('rd-gp', 'GP', gp);
     }
-    row('rd-care', 'Care notes', r.careNotes);
+    row('rd-care', 'Care notes', r.care_notes);
     box.replaceChildren(dl);
   }
 
@@ -702,12 +702,12 @@
     }
   }
 
-  // Next of kin rows: their order is the calling order; paths follow the position (nextOfKin[0].phone, ...).
+  // Next of kin rows: their order is the calling order; paths follow the position (next_of_kin[0].phone, ...).
   function numberKin() {
     const rows = [...kinRows.children];
     rows.forEach((li, i) => {
       for (const input of li.querySelectorAll('[data-kin]')) {
-        input.dataset.field = 'nextOfKin[' + i + '].' + input.dataset.kin;
+        input.dataset.field = 'next_of_kin[' + i + '].' + input.dataset.kin;
         input.nextElementSibling.dataset.errorFor = input.dataset.field;
       }
       li.querySelector('.kin-up').disabled = i === 0;
@@ -746,7 +746,7 @@
       input.value = v === null || v === undefined ? '' : String(v);
     }
     kinRows.replaceChildren();
-    for (const k of (record && record.nextOfKin) || []) addKin(k);
+    for (const k of (record && record.next_of_kin) || []) addKin(k);
     numberKin();
   }
 
@@ -762,13 +762,13 @@
       }
       return o;
     };
-    const record = pick(['name', 'born', 'language', 'phone', 'zone', 'careNotes'], ['name']);
+    const record = pick(['name', 'born', 'language', 'phone', 'zone', 'care_notes'], ['name']);
     record.address = pick(['address.street', 'address.postcode', 'address.city', 'address.floor', 'address.door'], ['address.street', 'address.city']);
-    const access = pick(['access.keySafe', 'access.keySafeCode', 'access.doorCode', 'access.notes']);
+    const access = pick(['access.key_safe', 'access.key_safe_code', 'access.door_code', 'access.notes']);
     if (Object.keys(access).length) record.access = access;
     const gp = pick(['gp.name', 'gp.phone']);
     if (Object.keys(gp).length) record.gp = { name: v('gp.name'), phone: v('gp.phone') };
-    record.nextOfKin = [...kinRows.children]
+    record.next_of_kin = [...kinRows.children]
       .map(li => Object.fromEntries([...li.querySelectorAll('[data-kin]')].map(i => [i.dataset.kin, i.value.trim()])))
       .filter(k => k.name || k.relation || k.phone);
     return record;
@@ -836,7 +836,7 @@
         return;
       }
       fillRecordForm(body);
-      setRecordState('ready', 'Last saved' + (body.updatedBy ? ' by ' + body.updatedBy : '') + (body.updatedAt ? ', ' + new Date(body.updatedAt).toLocaleString() : '') + '.');
+      setRecordState('ready', 'Last saved' + (body.updated_by ? ' by ' + body.updated_by : '') + (body.updated_at ? ', ' + new Date(body.updated_at).toLocaleString() : '') + '.');
     } catch (e) {
       setRecordState('failed', 'Loading failed: ' + e.message);
     }
