@@ -3,6 +3,7 @@ using EdgeGateway.Centre.Commands;
 using EdgeGateway.Centre.Escalation;
 using EdgeGateway.Centre.Ingest;
 using EdgeGateway.Centre.Operators;
+using EdgeGateway.Centre.Residents;
 using EdgeGateway.Centre.Supervision;
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
@@ -58,6 +59,7 @@ public sealed partial class DutyCentre : IAsyncDisposable
         _ingest = new EventIngest(archive, _options, Changes, tests, _operators.TakeInBackground);
         _follower = new StatusFollower(archive, _options, Changes, alarms, rejections, _commands.OnReply, _loop.Due, logger);
         _paths = new GatewayPaths(archive, _options.Time, Changes, alarms, rejections, logger);
+        Residents = new ResidentBook(archive, _options.ResidentKey, _options.Time, _options.Zone, logger);
         _supervisor = new GatewaySupervisor(archive, consumers, _options, Changes, _follower, _paths, alarms,
             new Escalator(archive, _options, Changes, _webhook, _loop.Due, logger), _loop);
 
@@ -87,6 +89,9 @@ public sealed partial class DutyCentre : IAsyncDisposable
 
     /// <summary>The archive.</summary>
     public IArchive Archive { get; }
+
+    /// <summary>The homes' resident records, sealed at rest, each read by a person audited.</summary>
+    public ResidentBook Residents { get; }
 
     /// <summary>The zone of local times (daily test deadline, the report's weeks and nights).</summary>
     public TimeZoneInfo Zone => _options.Zone;

@@ -60,6 +60,9 @@ public sealed class DutyCentreOptions
     /// </summary>
     public TimeSpan MaxHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(HeartbeatLimits.MaxSeconds);
 
+    /// <summary>The key resident records are sealed with at rest; null turns resident records off (their requests answer 503).</summary>
+    public Residents.ResidentKey? ResidentKey { get; init; }
+
     /// <summary>How long after its last heartbeat a gateway counts as silent; the pass starts SilentLead early so that the alarm is stored within the budget.</summary>
     internal TimeSpan SilenceBudget(TimeSpan interval) => (SilentIntervals * interval) + SilentMargin - SilentLead;
 

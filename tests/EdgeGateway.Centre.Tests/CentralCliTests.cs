@@ -163,6 +163,51 @@ public sealed class CentralCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Add_operator_zones_are_written_with_a_new_operator_changed_alone_on_an_existing_one_and_all_lifts_them()
+    {
+        var accounts = Path.Combine(_dir, "operators");
+        var password = Path.Combine(_dir, "password");
+        File.WriteAllText(password, "correct horse\n");
+        var bad = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Kari", "--role", "nurse", "--zones", "north,Oslo", "--password-file", password, "--iterations", "10000");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--zones: 'Oslo' is not a valid zone", bad.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(accounts));
+
+        var added = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Kari", "--role", "nurse", "--zones", "oslo-sentrum,north", "--password-file", password, "--iterations", "10000");
+        Assert.True(added.ExitCode == 0, added.StdErr);
+        Assert.Contains("added operator 'Kari' to", added.StdErr, StringComparison.Ordinal);
+        Assert.EndsWith(":roles=nurse:zones=north,oslo-sentrum", File.ReadAllText(accounts).TrimEnd(), StringComparison.Ordinal);
+        Assert.Equal(["north", "oslo-sentrum"], OperatorAccounts.Load(accounts).ZonesOf("Kari")!.Order(StringComparer.Ordinal));
+
+        // No password asked (stdin is empty): only the zones change, the hash and roles stay; then zones and roles together.
+        var hash = File.ReadAllText(accounts).Split(':')[4];
+        var moved = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Kari", "--zones", "south");
+        Assert.True(moved.ExitCode == 0, moved.StdErr);
+        Assert.Contains("operator 'Kari' in " + accounts + " now sees the zones south; the password is unchanged", moved.StdErr, StringComparison.Ordinal);
+        var loaded = OperatorAccounts.Load(accounts);
+        Assert.Equal(["south"], loaded.ZonesOf("Kari"));
+        Assert.Equal(OperatorRoles.Nurse, loaded.RolesOf("Kari"));
+        Assert.Equal(hash, File.ReadAllText(accounts).Split(':')[4]);
+        var both = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Kari", "--role", "coordinator", "--zones", "east");
+        Assert.True(both.ExitCode == 0, both.StdErr);
+        loaded = OperatorAccounts.Load(accounts);
+        Assert.Equal(["east"], loaded.ZonesOf("Kari"));
+        Assert.Equal(OperatorRoles.Coordinator, loaded.RolesOf("Kari"));
+
+        var badExisting = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Kari", "--zones", "all,north");
+        Assert.Equal(2, badExisting.ExitCode);
+        Assert.Contains("--zones: 'all' is not a valid zone: it means every zone", badExisting.StdErr, StringComparison.Ordinal);
+        Assert.Equal(["east"], OperatorAccounts.Load(accounts).ZonesOf("Kari"));
+
+        var all = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), "central", "add-operator", "--accounts", accounts, "--name", "Kari", "--zones", "all");
+        Assert.True(all.ExitCode == 0, all.StdErr);
+        Assert.Contains("now sees every zone", all.StdErr, StringComparison.Ordinal);
+        Assert.EndsWith(":roles=coordinator", File.ReadAllText(accounts).TrimEnd(), StringComparison.Ordinal);
+        Assert.Null(OperatorAccounts.Load(accounts).ZonesOf("Kari"));
+        Assert.True(OperatorAccounts.Load(accounts).Verify("Kari", "correct horse"));
+    }
+
+    [Fact]
     [Trait("Category", "Integration")]
     public async Task Take_as_takes_each_new_alarm_through_the_centre_so_the_archive_records_who_took_it()
     {

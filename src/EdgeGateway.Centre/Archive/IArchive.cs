@@ -94,6 +94,18 @@ public interface IArchive : IAsyncDisposable
     /// <summary>The alarms of <paramref name="gateway"/> the centre received at or after <paramref name="since"/>, newest first.</summary>
     Task<IReadOnlyList<AlarmRecord>> GatewayAlarmsAsync(string gateway, DateTimeOffset since, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores a home's sealed resident record (new or replacing) and its operator <paramref name="action"/> in one transaction; false, storing neither, when the gateway is unknown.</summary>
+    Task<bool> PutResidentAsync(SealedResident resident, OperatorAction action, CancellationToken cancellationToken = default);
+
+    /// <summary>A home's sealed resident record, or null.</summary>
+    Task<SealedResident?> ResidentAsync(string gateway, CancellationToken cancellationToken = default);
+
+    /// <summary>Every sealed resident record, by gateway.</summary>
+    Task<IReadOnlyList<SealedResident>> ResidentsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a home's resident record (a GDPR erasure) with its operator <paramref name="action"/> in one transaction; false when there was none.</summary>
+    Task<bool> EraseResidentAsync(string gateway, OperatorAction action, CancellationToken cancellationToken = default);
+
     /// <summary>Rejected messages, newest first.</summary>
     Task<IReadOnlyList<RejectedMessage>> RejectedAsync(int limit, CancellationToken cancellationToken = default);
 

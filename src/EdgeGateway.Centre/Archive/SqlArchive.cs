@@ -74,6 +74,12 @@ public abstract partial class SqlArchive : IArchive
             """,
             "CREATE INDEX IF NOT EXISTS alarm_steps_alarm ON alarm_steps (alarm, id)",
             "CREATE INDEX IF NOT EXISTS alarms_gateway ON alarms (gateway, received_ms)",
+            // Added with the resident record (issue 29): the record itself is sealed (ResidentKey), only the zone is plain,
+            // because every request filters on it and a zone name is no personal data.
+            """
+            CREATE TABLE IF NOT EXISTS residents (
+              gateway TEXT PRIMARY KEY, zone TEXT NULL, sealed TEXT NOT NULL, updated_ms BIGINT NOT NULL, updated_by TEXT NOT NULL)
+            """,
             $"""
             CREATE TABLE IF NOT EXISTS rejected (
               {IdentityColumn}, at_ms BIGINT NOT NULL, topic TEXT NOT NULL, gateway TEXT NULL, reason TEXT NOT NULL, payload TEXT NOT NULL)

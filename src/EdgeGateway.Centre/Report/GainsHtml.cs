@@ -37,6 +37,18 @@ public static class GainsHtml
         @media print{h2{break-before:page}}
         """;
 
+    private static void Residents(StringBuilder h, GainsResult report)
+    {
+        var (recorded, byZone) = report.Residents;
+        h.Append("<p class=\"residents\" data-recorded=\"").Append(recorded).Append("\">Resident records: ").Append(recorded).Append(" of ").Append(report.Homes.Count).Append(" homes");
+        if (byZone.Count > 0)
+        {
+            h.Append(" (").Append(string.Join(", ", byZone.Select(z => $"{E(z.Key.Length == 0 ? "no zone" : z.Key)} {z.Value}"))).Append(')');
+        }
+
+        h.Append(".</p>\n");
+    }
+
     /// <summary>Renders <paramref name="report"/>.</summary>
     public static string Render(GainsResult report)
     {
@@ -59,6 +71,7 @@ public static class GainsHtml
         else
         {
             Overview(h, report.Homes);
+            Residents(h, report);
         }
 
         foreach (var home in report.Homes)

@@ -8,4 +8,8 @@ namespace EdgeGateway.Centre.Report;
 /// <param name="NightStart">Local start of a night.</param>
 /// <param name="NightEnd">Local end of a night (next day).</param>
 /// <param name="MinutesPerVisit">Minutes one night visit takes (hours saved = quiet nights × this).</param>
-public sealed record GainsQuery(DateTimeOffset From, DateTimeOffset To, string? Gateway, TimeZoneInfo Zone, TimeOnly NightStart, TimeOnly NightEnd, double MinutesPerVisit);
+public sealed record GainsQuery(DateTimeOffset From, DateTimeOffset To, string? Gateway, TimeZoneInfo Zone, TimeOnly NightStart, TimeOnly NightEnd, double MinutesPerVisit)
+{
+    /// <summary>Only these homes (an operator's zones), or null for every home.</summary>
+    public IReadOnlySet<string>? Only { get; init; }
+}

@@ -23,7 +23,8 @@ public static class GainsReport
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(query);
-        var gateways = (await archive.GatewaysAsync(cancellationToken).ConfigureAwait(false)).Where(g => query.Gateway is null || g.Id == query.Gateway).ToList();
+        var gateways = (await archive.GatewaysAsync(cancellationToken).ConfigureAwait(false))
+            .Where(g => (query.Gateway is null || g.Id == query.Gateway) && (query.Only is null || query.Only.Contains(g.Id))).ToList();
         var alarms = (await archive.AlarmsAsync(openOnly: false, cancellationToken).ConfigureAwait(false)).Where(a => query.Gateway is null || a.Gateway == query.Gateway).ToList();
         var events = await archive.EventsAsync(query.From, query.To, query.Gateway, cancellationToken).ConfigureAwait(false);
         var weeks = Weeks(query).ToList();
@@ -36,7 +37,11 @@ public static class GainsReport
                 [.. weeks.Select(w => new WeekGains(w.Week, w.Start, w.End, Figures(g, mine, myEvents, query, w.Start, w.End)))]));
         }
 
-        return new GainsResult(query, homes);
+        // Read sealed: counting needs only that a record exists and its zone, never what it says.
+        var ids = gateways.Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
+        var recorded = (await archive.ResidentsAsync(cancellationToken).ConfigureAwait(false)).Where(r => ids.Contains(r.Gateway)).ToList();
+        var byZone = recorded.GroupBy(r => r.Zone ?? "").OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return new GainsResult(query, homes) { Residents = (recorded.Count, byZone) };
     }
 
     /// <summary>Writes the report for <paramref name="query"/> as JSON.</summary>
@@ -49,6 +54,16 @@ public static class GainsReport
         w.WriteString("to", Instants.Wire(query.To));
         w.WriteString("zone", query.Zone.Id);
         w.WriteNumber("minutes_per_visit", query.MinutesPerVisit);
+        w.WriteStartObject("residents");
+        w.WriteNumber("recorded", report.Residents.Recorded);
+        w.WriteStartObject("by_zone");
+        foreach (var (zone, count) in report.Residents.ByZone)
+        {
+            w.WriteNumber(zone, count);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
         w.WriteStartArray("homes");
         foreach (var home in report.Homes)
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using EdgeGateway.Centre.Archive;
+using EdgeGateway.Centre.Residents;
 
 namespace EdgeGateway.Centre.Web;
 
@@ -18,7 +19,7 @@ internal static class CentreJson
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static void Gateway(Utf8JsonWriter w, GatewayRecord g, IReadOnlyList<PathView> paths)
+    public static void Gateway(Utf8JsonWriter w, GatewayRecord g, IReadOnlyList<PathView> paths, ResidentDirectory? residents = null)
     {
         w.WriteStartObject();
         w.WriteString("id", g.Id);
@@ -83,7 +84,27 @@ internal static class CentreJson
         Time(w, "last_event", g.LastEventAt);
         Time(w, "last_test", g.LastTestAt);
         Time(w, "last_daily_test", g.LastDailyTestAt);
+        Resident(w, g.Id, residents);
         w.WriteEndObject();
+    }
+
+    /// <summary>Writes <c>"resident"</c>: the home's summary, or null; nothing when <paramref name="residents"/> is null (an answer that does not carry it).</summary>
+    private static void Resident(Utf8JsonWriter w, string gateway, ResidentDirectory? residents)
+    {
+        if (residents is null)
+        {
+            return;
+        }
+
+        w.WritePropertyName("resident");
+        if (residents.SummaryOf(gateway) is { } summary)
+        {
+            ResidentJson.Summary(w, summary);
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
     }
 
     private static JsonElement? TryStates(string heartbeat)
@@ -99,7 +120,7 @@ internal static class CentreJson
         }
     }
 
-    public static void Alarm(Utf8JsonWriter w, AlarmRecord a, IReadOnlyList<AlarmNote>? notes = null, IReadOnlyList<TimelineEntry>? timeline = null)
+    public static void Alarm(Utf8JsonWriter w, AlarmRecord a, IReadOnlyList<AlarmNote>? notes = null, IReadOnlyList<TimelineEntry>? timeline = null, ResidentDirectory? residents = null)
     {
         w.WriteStartObject();
         w.WriteString("id", a.Id);
@@ -136,6 +157,7 @@ internal static class CentreJson
             TimelineJson.Timeline(w, timeline);
         }
 
+        Resident(w, a.Gateway, residents);
         w.WriteEndObject();
     }
 
@@ -221,15 +243,15 @@ internal static class CentreJson
         w.WriteEndObject();
     }
 
-    public static void Change(Utf8JsonWriter w, CentreChange c, Func<GatewayRecord, IReadOnlyList<PathView>> pathsOf)
+    public static void Change(Utf8JsonWriter w, CentreChange c, Func<GatewayRecord, IReadOnlyList<PathView>> pathsOf, ResidentDirectory? residents = null)
     {
         if (c.Alarm is { } a)
         {
-            Alarm(w, a);
+            Alarm(w, a, residents: residents);
         }
         else if (c.Gateway is { } g)
         {
-            Gateway(w, g, pathsOf(g));
+            Gateway(w, g, pathsOf(g), residents);
         }
         else
         {

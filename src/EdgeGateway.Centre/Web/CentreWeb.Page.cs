@@ -45,6 +45,7 @@ public sealed partial class CentreWeb
 
             w.WriteBoolean("login", LoginOf(ctx) is not null);
             WriteRoles(w, ctx);
+            WriteZones(w, ctx);
             w.WriteEndObject();
         }));
     }

@@ -66,8 +66,17 @@ public sealed partial class CentreWeb
         if (query is null)
         {
             await ProblemAsync(ctx, 400, error.Field, $"'{error.Field}' {error.Problem}").ConfigureAwait(false);
+            return null;
         }
 
-        return query;
+        if (ZonesOf(ctx) is null)
+        {
+            return query;
+        }
+
+        // An operator given zones gets the report of her zones' homes only.
+        var (_, sees) = await VisibleAsync(ctx, centre).ConfigureAwait(false);
+        var gateways = await centre.Archive.GatewaysAsync(ctx.RequestAborted).ConfigureAwait(false);
+        return query with { Only = gateways.Where(g => sees(g.Id)).Select(g => g.Id).ToHashSet(StringComparer.Ordinal) };
     }
 }

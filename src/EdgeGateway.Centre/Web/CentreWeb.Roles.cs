@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using EdgeGateway.Centre.Archive;
 using Microsoft.AspNetCore.Builder;
@@ -15,6 +16,7 @@ namespace EdgeGateway.Centre.Web;
 public sealed partial class CentreWeb
 {
     private const string RolesKey = "edgegateway.roles";
+    private const string ZonesKey = "edgegateway.zones";
     private const int MaxAuditLimit = 500;
     private const int DefaultAuditLimit = 100;
 
@@ -32,10 +34,16 @@ public sealed partial class CentreWeb
             return (OperatorRoles.Auditor, "the audit log");
         }
 
-        // Resident records and escalation settings come later; the rule is here so they cannot arrive without it.
+        // Resident records, read or written, and escalation settings (still to come: the rule is here so they cannot arrive without it).
         if (parts is ["api", "residents" or "escalation", ..])
         {
             return (OperatorRoles.Coordinator, parts[1]);
+        }
+
+        // The whole record with its access codes, on an alarm: a nurse's, and only the one who took it (CentreWeb.Residents.cs).
+        if (parts is ["api", "alarms", _, "resident"])
+        {
+            return (OperatorRoles.Nurse, "the resident's details on an alarm");
         }
 
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method))
@@ -61,6 +69,7 @@ public sealed partial class CentreWeb
             // Read on every request: roles changed in the file apply at the next reload, without a new login.
             var roles = logins.Accounts.RolesOf(login);
             ctx.Items[RolesKey] = roles;
+            ctx.Items[ZonesKey] = logins.Accounts.ZonesOf(login);
             // Routing has run (WebApplication puts it first): no endpoint is a 404 or 405 that acts on nothing.
             var template = (ctx.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
             if (template is not null && RoleNeeded(ctx.Request.Method, template) is var (role, what) && (roles & role) == 0)
@@ -92,6 +101,31 @@ public sealed partial class CentreWeb
         w.WriteEndArray();
     }
 
+    /// <summary>
+    /// The zones the logged-in operator is limited to; null for every zone, as without logins. A login whose zones were
+    /// never looked up gets none, so a request that slipped past UseRoles shows no home rather than every home.
+    /// </summary>
+    internal static IReadOnlySet<string>? ZonesOf(HttpContext ctx) =>
+        ctx.Items.TryGetValue(ZonesKey, out var zones) ? zones as IReadOnlySet<string> : LoginOf(ctx) is null ? null : FrozenSet<string>.Empty;
+
+    /// <summary>Writes <c>"zones": [...]</c> for /api/me, or <c>null</c> for every zone.</summary>
+    private static void WriteZones(Utf8JsonWriter w, HttpContext ctx)
+    {
+        if (ZonesOf(ctx) is not { } zones)
+        {
+            w.WriteNull("zones");
+            return;
+        }
+
+        w.WriteStartArray("zones");
+        foreach (var zone in zones.Order(StringComparer.Ordinal))
+        {
+            w.WriteStringValue(zone);
+        }
+
+        w.WriteEndArray();
+    }
+
     /// <summary>Logs once, at startup, which operators hold the role nurse only because their line predates roles.</summary>
     private static void LogDefaultedRoles(ILogger logger, OperatorAccounts accounts)
     {
@@ -110,7 +144,9 @@ public sealed partial class CentreWeb
                 return;
             }
 
-            var actions = await centre.Archive.ActionsAsync(limit, ctx.RequestAborted).ConfigureAwait(false);
+            // An auditor given zones reads the actions on her zones' homes and those on no home (logins); "limit" bounds the rows read.
+            var (_, sees) = await VisibleAsync(ctx, centre).ConfigureAwait(false);
+            var actions = (await centre.Archive.ActionsAsync(limit, ctx.RequestAborted).ConfigureAwait(false)).Where(a => a.Gateway is null || sees(a.Gateway)).ToList();
             await WriteJsonAsync(ctx, 200, w =>
             {
                 w.WriteStartArray();

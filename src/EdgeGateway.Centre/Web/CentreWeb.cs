@@ -96,6 +96,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
             {
                 UseLogin(app, logins);
                 UseRoles(app, logins, logger);
+                UseZones(app, centre);
                 LogDefaultedRoles(logger, logins.Accounts);
             }
 
@@ -118,13 +119,14 @@ public sealed partial class CentreWeb : IAsyncDisposable
     {
         app.MapGet("/api/gateways", async ctx =>
         {
-            var gateways = await centre.Archive.GatewaysAsync(ctx.RequestAborted).ConfigureAwait(false);
+            var (residents, sees) = await VisibleAsync(ctx, centre).ConfigureAwait(false);
+            var gateways = (await centre.Archive.GatewaysAsync(ctx.RequestAborted).ConfigureAwait(false)).Where(g => sees(g.Id)).ToList();
             await WriteJsonAsync(ctx, 200, w =>
             {
                 w.WriteStartArray();
                 foreach (var g in gateways)
                 {
-                    CentreJson.Gateway(w, g, centre.PathsOf(g));
+                    CentreJson.Gateway(w, g, centre.PathsOf(g), residents);
                 }
 
                 w.WriteEndArray();
@@ -140,15 +142,16 @@ public sealed partial class CentreWeb : IAsyncDisposable
             }
 
             var alarms = await centre.Archive.AlarmsAsync(openOnly: state != "all", ctx.RequestAborted).ConfigureAwait(false);
+            var (residents, sees) = await VisibleAsync(ctx, centre).ConfigureAwait(false);
 
             // Most urgent first (priority 0 is the highest), then oldest.
-            var ordered = alarms.OrderBy(a => a.IsOpen ? 0 : 1).ThenBy(a => a.Priority).ThenBy(a => a.ReceivedAt).ToList();
+            var ordered = alarms.Where(a => sees(a.Gateway)).OrderBy(a => a.IsOpen ? 0 : 1).ThenBy(a => a.Priority).ThenBy(a => a.ReceivedAt).ToList();
             await WriteJsonAsync(ctx, 200, w =>
             {
                 w.WriteStartArray();
                 foreach (var a in ordered)
                 {
-                    CentreJson.Alarm(w, a);
+                    CentreJson.Alarm(w, a, residents: residents);
                 }
 
                 w.WriteEndArray();
@@ -170,7 +173,8 @@ public sealed partial class CentreWeb : IAsyncDisposable
 
             var notes = await centre.Archive.NotesAsync(id, ctx.RequestAborted).ConfigureAwait(false);
             var timeline = await centre.TimelineAsync(alarm, ctx.RequestAborted).ConfigureAwait(false);
-            await WriteJsonAsync(ctx, 200, w => CentreJson.Alarm(w, alarm, notes, timeline)).ConfigureAwait(false);
+            var residents = await centre.Residents.DirectoryAsync(ctx.RequestAborted).ConfigureAwait(false);
+            await WriteJsonAsync(ctx, 200, w => CentreJson.Alarm(w, alarm, notes, timeline, residents)).ConfigureAwait(false);
         });
         app.MapPost("/api/alarms/{id}/take", ctx => ActAsync(ctx, ["operator"], async (id, body) =>
             CentreJson.ActionResult(await centre.TakeAsync(id, body["operator"], ctx.RequestAborted).ConfigureAwait(false))));
@@ -200,11 +204,13 @@ public sealed partial class CentreWeb : IAsyncDisposable
             }
         });
         MapTimeline(app, centre);
+        MapResidents(app, centre);
         MapReport(app, centre);
         MapAudit(app, centre);
         app.MapGet("/api/rejected", async ctx =>
         {
-            var rejected = await centre.Archive.RejectedAsync(100, ctx.RequestAborted).ConfigureAwait(false);
+            var (_, sees) = await VisibleAsync(ctx, centre).ConfigureAwait(false);
+            var rejected = (await centre.Archive.RejectedAsync(100, ctx.RequestAborted).ConfigureAwait(false)).Where(r => sees(r.Gateway)).ToList();
             await WriteJsonAsync(ctx, 200, w =>
             {
                 w.WriteStartArray();
@@ -253,9 +259,15 @@ public sealed partial class CentreWeb : IAsyncDisposable
                             break;
                         }
 
+                        var (residents, sees) = await VisibleAsync(ctx, centre).ConfigureAwait(false);
                         while (subscription.Reader.TryRead(out var change))
                         {
-                            var data = CentreJson.Write(w => CentreJson.Change(w, change, centre.PathsOf));
+                            if (!sees(change.Alarm?.Gateway ?? change.Gateway?.Id))
+                            {
+                                continue;
+                            }
+
+                            var data = CentreJson.Write(w => CentreJson.Change(w, change, centre.PathsOf, residents));
                             await ctx.Response.WriteAsync($"event: {change.Kind}\ndata: {System.Text.Encoding.UTF8.GetString(data)}\n\n", ct).ConfigureAwait(false);
                         }
 
@@ -323,8 +335,8 @@ public sealed partial class CentreWeb : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Reads a JSON object body with the given string fields (each required unless <paramref name="optional"/>, 1–256 characters); writes the problem and returns null when it is not.</summary>
-    private static async Task<Dictionary<string, string>?> ReadBodyAsync(HttpContext ctx, string[] fields, string[]? optional = null)
+    /// <summary>Reads a JSON object body of at most MaxBody bytes; writes the problem and returns null when it is not one. The caller disposes it.</summary>
+    private static async Task<JsonDocument?> ReadObjectAsync(HttpContext ctx)
     {
         if (ctx.Request.ContentLength > MaxBody)
         {
@@ -358,14 +370,26 @@ public sealed partial class CentreWeb : IAsyncDisposable
             return null;
         }
 
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            doc.Dispose();
+            await ProblemAsync(ctx, 400, "$", "body must be a JSON object").ConfigureAwait(false);
+            return null;
+        }
+
+        return doc;
+    }
+
+    /// <summary>Reads a JSON object body with the given string fields (each required unless <paramref name="optional"/>, 1–256 characters); writes the problem and returns null when it is not.</summary>
+    private static async Task<Dictionary<string, string>?> ReadBodyAsync(HttpContext ctx, string[] fields, string[]? optional = null)
+    {
+        if (await ReadObjectAsync(ctx).ConfigureAwait(false) is not { } doc)
+        {
+            return null;
+        }
+
         using (doc)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                await ProblemAsync(ctx, 400, "$", "body must be a JSON object").ConfigureAwait(false);
-                return null;
-            }
-
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var field in fields)
             {
@@ -459,16 +483,24 @@ public sealed partial class CentreWeb : IAsyncDisposable
     }
 
     private static Task ProblemAsync(HttpContext ctx, int status, string field, string detail) =>
-        WriteJsonAsync(ctx, status, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("type", "about:blank");
-            w.WriteString("title", status switch { 400 => "Bad request", 401 => "Unauthorized", 403 => "Forbidden", 404 => "Not found", 409 => "Conflict", 413 => "Payload too large", 415 => "Unsupported media type", 421 => "Misdirected request", 429 => "Too many requests", 500 => "Internal server error", 503 => "Service unavailable", _ => "Error" });
-            w.WriteNumber("status", status);
-            w.WriteString("detail", detail);
-            w.WriteString("field", field);
-            w.WriteEndObject();
-        }, "application/problem+json");
+        WriteJsonAsync(ctx, status, Problem(status, field, detail), "application/problem+json");
+
+    /// <summary>An RFC 9457 problem body.</summary>
+    private static Action<Utf8JsonWriter> Problem(int status, string field, string detail) => w =>
+    {
+        w.WriteStartObject();
+        WriteProblemFields(w, status, field, detail);
+        w.WriteEndObject();
+    };
+
+    private static void WriteProblemFields(Utf8JsonWriter w, int status, string field, string detail)
+    {
+        w.WriteString("type", "about:blank");
+        w.WriteString("title", status switch { 400 => "Bad request", 401 => "Unauthorized", 403 => "Forbidden", 404 => "Not found", 409 => "Conflict", 413 => "Payload too large", 415 => "Unsupported media type", 421 => "Misdirected request", 429 => "Too many requests", 500 => "Internal server error", 503 => "Service unavailable", _ => "Error" });
+        w.WriteNumber("status", status);
+        w.WriteString("detail", detail);
+        w.WriteString("field", field);
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

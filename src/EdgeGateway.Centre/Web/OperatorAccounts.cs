@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,7 +10,9 @@ namespace EdgeGateway.Centre.Web;
 /// <c>NAME:pbkdf2-sha256:ITERATIONS:SALT:HASH:roles=ROLE[,ROLE]</c> (salt and hash base64; roles from
 /// <see cref="OperatorRoleNames"/>, e.g. <c>roles=nurse,technician</c>). A line of the five fields written before roles
 /// existed (no sixth field) is still read, as the role nurse (<see cref="DefaultedToNurse"/>); the sixth field starts with
-/// <c>roles=</c>, so neither form can be read as the other. Only hashes are kept; a password never is.
+/// <c>roles=</c>, so neither form can be read as the other. An optional seventh field after the roles,
+/// <c>zones=ZONE[,ZONE]</c> (<see cref="ZoneNames"/>), limits the operator to the homes of those zones; without it she sees
+/// every zone. Only hashes are kept; a password never is.
 /// </summary>
 public sealed class OperatorAccounts
 {
@@ -21,8 +24,10 @@ public sealed class OperatorAccounts
     private const int HashBytes = 32;
 
     private const string RolesField = "roles=";
+    private const string ZonesField = "zones=";
+    private const string Expected = $"NAME:{Scheme}:ITERATIONS:SALT:HASH:{RolesField}ROLE[,ROLE][:{ZonesField}ZONE[,ZONE]]";
 
-    private static readonly Entry Decoy = new(DefaultIterations, RandomNumberGenerator.GetBytes(SaltBytes), new byte[HashBytes], OperatorRoles.None, false);
+    private static readonly Entry Decoy = new(DefaultIterations, RandomNumberGenerator.GetBytes(SaltBytes), new byte[HashBytes], OperatorRoles.None, FrozenSet<string>.Empty, false);
     private readonly Dictionary<string, Entry> _entries;
 
     private OperatorAccounts(string path, Dictionary<string, Entry> entries)
@@ -42,6 +47,9 @@ public sealed class OperatorAccounts
 
     /// <summary>The roles of <paramref name="name"/>, or <see cref="OperatorRoles.None"/> when there is no such operator.</summary>
     public OperatorRoles RolesOf(string name) => _entries.TryGetValue(name, out var entry) ? entry.Roles : OperatorRoles.None;
+
+    /// <summary>The zones <paramref name="name"/> is limited to: null for every zone, an empty set when there is no such operator.</summary>
+    public IReadOnlySet<string>? ZonesOf(string name) => _entries.TryGetValue(name, out var entry) ? entry.Zones : Decoy.Zones;
 
     /// <summary>True when <paramref name="name"/> is an operator.</summary>
     public bool Has(string name) => _entries.ContainsKey(name);
@@ -89,9 +97,9 @@ public sealed class OperatorAccounts
     {
         // Not trimmed at the front: a name with a leading space is refused rather than quietly renamed.
         var parts = line.TrimEnd().Split(':');
-        if (parts.Length is not (5 or 6))
+        if (parts.Length is not (5 or 6 or 7))
         {
-            throw new FormatException($"line {number}: expected NAME:{Scheme}:ITERATIONS:SALT:HASH:{RolesField}ROLE[,ROLE]");
+            throw new FormatException($"line {number}: expected {Expected}");
         }
 
         if (ValidateName(parts[0]) is { } bad)
@@ -127,8 +135,14 @@ public sealed class OperatorAccounts
 
         // Five fields: a line from before roles existed, which could only mean a nurse (all the page did then).
         var roles = OperatorRoles.Nurse;
-        if (parts.Length == 6)
+        if (parts.Length >= 6)
         {
+            // Zones only after roles: a five-field line stays what it always was, and the fields keep one order.
+            if (parts[5].StartsWith(ZonesField, StringComparison.Ordinal))
+            {
+                throw new FormatException($"line {number}: {ZonesField} must follow a {RolesField} field, e.g. ...:HASH:{RolesField}nurse:{PrintableText.Of(parts[5])}");
+            }
+
             if (!parts[5].StartsWith(RolesField, StringComparison.Ordinal))
             {
                 throw new FormatException($"line {number}: the sixth field must be {RolesField}ROLE[,ROLE], got '{PrintableText.Of(parts[5])}'");
@@ -144,7 +158,25 @@ public sealed class OperatorAccounts
             }
         }
 
-        return (parts[0], new Entry(iterations, salt, hash, roles, parts.Length == 5));
+        IReadOnlySet<string>? zones = null;
+        if (parts.Length == 7)
+        {
+            if (!parts[6].StartsWith(ZonesField, StringComparison.Ordinal))
+            {
+                throw new FormatException($"line {number}: the seventh field must be {ZonesField}ZONE[,ZONE], got '{PrintableText.Of(parts[6])}'");
+            }
+
+            try
+            {
+                zones = ZoneNames.ParseList(parts[6][ZonesField.Length..]);
+            }
+            catch (FormatException ex)
+            {
+                throw new FormatException($"line {number}: {ex.Message}");
+            }
+        }
+
+        return (parts[0], new Entry(iterations, salt, hash, roles, zones, parts.Length == 5));
     }
 
     /// <summary>Why <paramref name="name"/> cannot be an operator's name, or null when it can.</summary>
@@ -192,15 +224,35 @@ public sealed class OperatorAccounts
 
     /// <summary>
     /// Adds <paramref name="name"/> with <paramref name="roles"/> to the file, or replaces its entry (a new password, and the
-    /// roles given; <see cref="OperatorRoles.None"/> keeps the ones it had); creates the file (mode 0600) when missing.
+    /// roles given; <see cref="OperatorRoles.None"/> keeps the ones it had; the zones it had are kept); creates the file
+    /// (mode 0600) when missing.
     /// </summary>
     /// <returns>True when the operator was new.</returns>
     /// <exception cref="FormatException">The existing file has a bad line; it is left as it was.</exception>
-    public static bool AddOrReplace(string path, string name, string password, OperatorRoles roles, int iterations = DefaultIterations)
+    public static bool AddOrReplace(string path, string name, string password, OperatorRoles roles, int iterations = DefaultIterations) =>
+        AddOrReplace(path, name, password, roles, keepZones: true, zones: null, iterations);
+
+    /// <summary>
+    /// Adds <paramref name="name"/> with <paramref name="roles"/> and <paramref name="zones"/> (null: every zone) to the file,
+    /// or replaces its entry with a new password, the roles given (<see cref="OperatorRoles.None"/> keeps the ones it had) and
+    /// those zones; one write, so a new operator is never seen without her zones.
+    /// </summary>
+    /// <returns>True when the operator was new.</returns>
+    /// <exception cref="ArgumentException">A zone is invalid or <paramref name="zones"/> is empty.</exception>
+    /// <exception cref="FormatException">The existing file has a bad line; it is left as it was.</exception>
+    public static bool AddOrReplace(string path, string name, string password, OperatorRoles roles, IReadOnlySet<string>? zones, int iterations = DefaultIterations)
+    {
+        CheckZones(zones);
+        return AddOrReplace(path, name, password, roles, keepZones: false, zones, iterations);
+    }
+
+    private static bool AddOrReplace(string path, string name, string password, OperatorRoles roles, bool keepZones, IReadOnlySet<string>? zones, int iterations)
     {
         ArgumentNullException.ThrowIfNull(path);
         var (lines, at, kept) = ReadFor(path, name);
-        var line = CreateEntry(name, password, roles == OperatorRoles.None && at >= 0 && !kept.Defaulted ? kept.Roles : roles, iterations);
+        var line = WithZones(
+            CreateEntry(name, password, roles == OperatorRoles.None && at >= 0 && !kept.Defaulted ? kept.Roles : roles, iterations),
+            keepZones && at >= 0 ? kept.Zones : zones);
         if (at >= 0)
         {
             lines[at] = line;
@@ -232,8 +284,60 @@ public sealed class OperatorAccounts
         }
 
         var fields = lines[at].TrimEnd().Split(':');
-        lines[at] = $"{string.Join(':', fields.Take(5))}:{RolesField}{OperatorRoleNames.Format(roles)}";
+        lines[at] = $"{string.Join(':', fields.Take(5))}:{RolesField}{OperatorRoleNames.Format(roles)}{(fields.Length == 7 ? ":" + fields[6] : "")}";
         Write(path, lines);
+    }
+
+    /// <summary>
+    /// Limits the existing operator <paramref name="name"/> to <paramref name="zones"/>, or with null lets her see every zone,
+    /// keeping the password hash and the roles (a line from before roles gets <c>roles=nurse</c> written out).
+    /// </summary>
+    /// <exception cref="ArgumentException">A zone is invalid, <paramref name="zones"/> is empty, or no such operator in the file.</exception>
+    /// <exception cref="FormatException">The existing file has a bad line; it is left as it was.</exception>
+    public static void SetZones(string path, string name, IReadOnlySet<string>? zones)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        CheckZones(zones);
+        var (lines, at, _) = ReadFor(path, name);
+        if (at < 0)
+        {
+            throw new ArgumentException($"no operator '{name}' in {path}", nameof(name));
+        }
+
+        lines[at] = WithZones(string.Join(':', lines[at].TrimEnd().Split(':').Take(6)), zones);
+        Write(path, lines);
+    }
+
+    private static void CheckZones(IReadOnlySet<string>? zones)
+    {
+        if (zones is null)
+        {
+            return;
+        }
+
+        // An empty list would lock the operator out of every home; null is the way to say every zone.
+        if (zones.Count == 0)
+        {
+            throw new ArgumentException("give at least one zone, or null for every zone", nameof(zones));
+        }
+
+        if (zones.Select(ZoneNames.Validate).FirstOrDefault(bad => bad is not null) is { } message)
+        {
+            throw new ArgumentException(message, nameof(zones));
+        }
+    }
+
+    /// <summary>The line of five or six fields <paramref name="line"/> with the zones field for <paramref name="zones"/>, or without one for null.</summary>
+    private static string WithZones(string line, IReadOnlySet<string>? zones)
+    {
+        if (zones is null)
+        {
+            return line;
+        }
+
+        // Zones need the roles field before them; a five-field line meant the role nurse.
+        var roles = line.Split(':').Length == 5 ? $":{RolesField}{OperatorRoleNames.Format(OperatorRoles.Nurse)}" : "";
+        return $"{line}{roles}:{ZonesField}{ZoneNames.Format(zones)}";
     }
 
     /// <summary>Whether <paramref name="name"/> is in the file at <paramref name="path"/>.</summary>
@@ -299,5 +403,5 @@ public sealed class OperatorAccounts
         return CryptographicOperations.FixedTimeEquals(hash, entry.Hash) && !ReferenceEquals(entry, Decoy);
     }
 
-    private sealed record Entry(int Iterations, byte[] Salt, byte[] Hash, OperatorRoles Roles, bool Defaulted);
+    private sealed record Entry(int Iterations, byte[] Salt, byte[] Hash, OperatorRoles Roles, IReadOnlySet<string>? Zones, bool Defaulted);
 }

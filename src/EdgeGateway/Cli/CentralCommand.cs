@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using EdgeGateway.Centre;
 using EdgeGateway.Centre.Archive;
+using EdgeGateway.Centre.Residents;
 using EdgeGateway.Centre.Web;
 using EdgeGateway.Contract;
 using EdgeGateway.Uplink.Mqtt;
@@ -37,6 +38,7 @@ internal static class CentralCommand
         var heartbeatMax = new Option<int>("--heartbeat-max") { Description = $"The longest heartbeat interval in seconds a gateway's claim is believed up to ({HeartbeatLimits.MinSeconds}–{HeartbeatLimits.MaxSeconds}, not below 60; default {HeartbeatLimits.MaxSeconds}); a home claiming more is supervised at 60 s.", DefaultValueFactory = _ => HeartbeatLimits.MaxSeconds };
         var webhook = new Option<string?>("--escalation-webhook") { Description = "POST each escalation as JSON to this http(s) URL." };
         var offlineGrace = new Option<int>("--offline-grace") { Description = "Seconds a gateway may be offline (last will) before the gateway-offline alarm (default 60).", DefaultValueFactory = _ => 60 };
+        var residentKey = new Option<string?>("--resident-key") { Description = "The key file resident records are sealed with at rest (32 random bytes, base64; created with mode 0600 when missing). Keep it outside the archive and back it up apart from it: without it the records cannot be read. Without this option resident records are off." };
         var dailyTest = new Option<string?>("--daily-test-by") { Description = "Local HH:MM by which each gateway's daily test must have arrived; flagged when it has not (default: not checked)." };
         var command = new Command("central", "The duty centre: store every event once and acknowledge it, supervise every gateway, escalate untaken alarms, serve the JSON API; print each new event as a JSON line.")
         {
@@ -50,6 +52,7 @@ internal static class CentralCommand
             offlineGrace,
             heartbeatMax,
             dailyTest,
+            residentKey,
             broker,
             group,
             clientId,
@@ -183,6 +186,24 @@ internal static class CentralCommand
                 return 2;
             }
 
+            ResidentKey? sealing = null;
+            if (result.GetValue(residentKey) is { } keyPath)
+            {
+                try
+                {
+                    sealing = ResidentKey.LoadOrCreate(keyPath, out var created);
+                    if (created)
+                    {
+                        Console.Error.WriteLine($"--resident-key: created {keyPath} (mode 0600) with a new key, fingerprint {sealing.Id}; back it up apart from the archive");
+                    }
+                }
+                catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"--resident-key '{keyPath}': {ex.Message}");
+                    return 2;
+                }
+            }
+
             using var loggers = LoggerFactory.Create(b => b
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
@@ -195,7 +216,7 @@ internal static class CentralCommand
                 ClientId = id,
                 ShareGroup = share,
                 Acks = new CentreAckOptions { MaxBatch = batch },
-                Options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax) },
+                Options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax), ResidentKey = sealing },
                 Web = webAt,
                 WebSecurity = webSecurity with { Audit = loggers.CreateLogger("web") },
             };

@@ -120,6 +120,26 @@ internal sealed class DemoNurse : IAsyncDisposable
         await Task.Delay(ReadingTime, _clock, _stop.Token).ConfigureAwait(false);
         using var response = await _http.PostAsJsonAsync(new Uri($"api/alarms/{alarm.Id:D}/take", UriKind.Relative), new Dictionary<string, string> { ["operator"] = Name }, DemoNurseJson.Default.DictionaryStringString, _stop.Token).ConfigureAwait(false);
         _show("nurse", $"{Name} takes the {alarm.Name} alarm on the page: {await OutcomeAsync(response).ConfigureAwait(false)}");
+        if (response.IsSuccessStatusCode)
+        {
+            // Only now, with the alarm hers, does the page show her the resident's access codes (and the audit log has it).
+            using var details = await _http.GetAsync(new Uri($"api/alarms/{alarm.Id:D}/resident?operator={Uri.EscapeDataString(Name)}", UriKind.Relative), _stop.Token).ConfigureAwait(false);
+            _show("nurse", $"{Name} opens the resident's details on the {alarm.Name} alarm: {await DetailsAsync(details).ConfigureAwait(false)}");
+        }
+    }
+
+    private async Task<string> DetailsAsync(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            return await OutcomeAsync(response).ConfigureAwait(false);
+        }
+
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(_stop.Token).ConfigureAwait(false));
+        var r = doc.RootElement;
+        var access = r.GetProperty("access");
+        var kin = r.GetProperty("next_of_kin").EnumerateArray().Select(k => $"{k.GetProperty("name").GetString()} ({k.GetProperty("relation").GetString()})");
+        return $"{r.GetProperty("name").GetString()}, key safe {access.GetProperty("key_safe").GetString()} code {access.GetProperty("key_safe_code").GetString()}, next of kin {string.Join(", ", kin)}";
     }
 
     /// <summary>

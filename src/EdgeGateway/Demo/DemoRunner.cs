@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using EdgeGateway.Adapters;
 using EdgeGateway.Centre;
+using EdgeGateway.Centre.Residents;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Web;
 using EdgeGateway.Composition;
@@ -165,6 +166,9 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
                 // Scenario time: a reply takes a few real milliseconds, which is seconds of scenario time at 120x.
                 CommandTimeout = TimeSpan.FromMinutes(10),
                 CheckInterval = TimeSpan.FromSeconds(20),
+
+                // The demo's archive lives in a temporary folder for one run: a key for that run seals its resident record.
+                ResidentKey = ResidentKey.Generate(),
             },
             Web = options.Web ?? new IPEndPoint(IPAddress.Loopback, 0),
 
@@ -231,6 +235,8 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
 
             try
             {
+                await DemoResident.SaveAsync(centre, config.GatewayId, options.SettleTimeout, Show, cancellationToken).ConfigureAwait(false);
+
                 // Start-up (JIT, broker) can eat scenario minutes at high speed; a late step shifts the rest by its lateness so
                 // the gaps between steps survive (a peek must stay longer than the debounce, a press must stay inside the window).
                 var lag = TimeSpan.Zero;

@@ -1,0 +1,141 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace EdgeGateway.Centre.Residents;
+
+/// <summary>
+/// The key resident records are sealed with at rest (AES-256-GCM), kept in a file outside the archive (<c>central
+/// --resident-key FILE</c>, mode 0600): a copy of the database alone, or a backup of it, reads as noise. Each record is
+/// bound to its home (the gateway id is authenticated data), so a record copied onto another home's row does not open.
+/// </summary>
+public sealed class ResidentKey
+{
+    private const int KeyBytes = 32;
+    private const int NonceBytes = 12;
+    private const int TagBytes = 16;
+    private const string Version = "r1";
+    private readonly byte[] _key;
+
+    private ResidentKey(byte[] key)
+    {
+        _key = key;
+
+        // Stored with each record, so a record sealed with another key says so instead of failing as "tampered".
+        Id = Convert.ToHexStringLower(SHA256.HashData(key))[..8];
+    }
+
+    /// <summary>A short fingerprint of the key (not secret), written with each sealed record.</summary>
+    public string Id { get; }
+
+    /// <summary>A new random key (tests, and a demo whose archive lives only as long as it does).</summary>
+    public static ResidentKey Generate() => new(RandomNumberGenerator.GetBytes(KeyBytes));
+
+    /// <summary>Reads the key file: one line, the 32-byte key in base64.</summary>
+    /// <exception cref="FormatException">The file does not hold a key; the message says what it holds instead.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static ResidentKey Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var line = File.ReadLines(path).FirstOrDefault()?.Trim() ?? "";
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(line);
+        }
+        catch (FormatException)
+        {
+            throw new FormatException($"resident key {path}: the first line must be a {KeyBytes}-byte key in base64 (made by `central --resident-key` when the file is missing)");
+        }
+
+        return key.Length == KeyBytes ? new ResidentKey(key) : throw new FormatException($"resident key {path}: expected {KeyBytes} bytes, got {key.Length}");
+    }
+
+    /// <summary>Reads the key file, or creates it (mode 0600) with a new random key when it does not exist; <paramref name="created"/> says which.</summary>
+    /// <exception cref="FormatException">The file exists and does not hold a key.</exception>
+    /// <exception cref="IOException">The file cannot be read or written.</exception>
+    public static ResidentKey LoadOrCreate(string path, out bool created)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        created = false;
+        if (File.Exists(path))
+        {
+            return Load(path);
+        }
+
+        var key = RandomNumberGenerator.GetBytes(KeyBytes);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(path, options))
+        {
+            stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(key) + "\n"));
+        }
+
+        created = true;
+        return new ResidentKey(key);
+    }
+
+    /// <summary>Seals <paramref name="plaintext"/> for the home <paramref name="gateway"/>: <c>r1.KEYID.BASE64(nonce|ciphertext|tag)</c>.</summary>
+    public string Seal(string gateway, ReadOnlySpan<byte> plaintext)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        var box = new byte[NonceBytes + plaintext.Length + TagBytes];
+        var nonce = box.AsSpan(0, NonceBytes);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_key, TagBytes);
+        aes.Encrypt(nonce, plaintext, box.AsSpan(NonceBytes, plaintext.Length), box.AsSpan(NonceBytes + plaintext.Length), Bound(gateway));
+        return $"{Version}.{Id}.{Convert.ToBase64String(box)}";
+    }
+
+    /// <summary>Opens what <see cref="Seal"/> made for <paramref name="gateway"/>.</summary>
+    /// <exception cref="CryptographicException">Sealed with another key, for another home, or changed; the message says which it can tell.</exception>
+    public byte[] Open(string gateway, string sealedText)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        ArgumentNullException.ThrowIfNull(sealedText);
+        var parts = sealedText.Split('.');
+        if (parts.Length != 3 || parts[0] != Version)
+        {
+            throw new CryptographicException($"the resident record of {gateway} is not in a sealed form this centre knows");
+        }
+
+        if (parts[1] != Id)
+        {
+            throw new CryptographicException($"the resident record of {gateway} was sealed with another key (fingerprint {parts[1]}, this centre's is {Id}): start the centre with the key file it was written with");
+        }
+
+        byte[] box;
+        try
+        {
+            box = Convert.FromBase64String(parts[2]);
+        }
+        catch (FormatException)
+        {
+            throw new CryptographicException($"the resident record of {gateway} is damaged (not base64)");
+        }
+
+        if (box.Length < NonceBytes + TagBytes)
+        {
+            throw new CryptographicException($"the resident record of {gateway} is damaged (too short)");
+        }
+
+        var length = box.Length - NonceBytes - TagBytes;
+        var plaintext = new byte[length];
+        using var aes = new AesGcm(_key, TagBytes);
+        try
+        {
+            aes.Decrypt(box.AsSpan(0, NonceBytes), box.AsSpan(NonceBytes, length), box.AsSpan(NonceBytes + length), plaintext, Bound(gateway));
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            throw new CryptographicException($"the resident record of {gateway} does not open: changed in the database, or moved from another home");
+        }
+
+        return plaintext;
+    }
+
+    private static byte[] Bound(string gateway) => Encoding.UTF8.GetBytes("edgegateway-resident:" + gateway);
+}
