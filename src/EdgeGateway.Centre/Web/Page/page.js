@@ -174,6 +174,7 @@
   let arrivedDuringReload = null;
 
   function upsertAlarm(a) {
+    keepResident(a);
     if (arrivedDuringReload) arrivedDuringReload.alarms.set(a.id, a);
     if (a.state === 'cleared') {
       closed.add(a.id);
@@ -500,31 +501,32 @@
   // nurse who took that alarm while it is open, and only when she asks. The record itself (api/residents/{gateway}) is
   // the coordinator's: page.css hides its buttons from other roles, and the server's 403 is the real guard.
 
-  // The record's fields (not next of kin, which are rows): the API's field path, the label, and the input's kind.
+  // The record's fields (not next of kin, which are rows): the API's field path, the label, and the input's kind; the
+  // lengths are the API's (Residents/ResidentJson.cs), so the form never lets through what the centre refuses for length.
   const recordFields = [
     ['Resident', [
       ['name', 'Name', { maxlength: 100, autocomplete: 'off' }],
       ['born', 'Born', { type: 'date' }],
-      ['language', 'Language', { maxlength: 100 }],
-      ['phone', 'Phone', { type: 'tel', maxlength: 32, placeholder: '+47 912 34 567' }],
-      ['zone', 'Zone', { maxlength: 64, placeholder: 'e.g. north' }],
+      ['language', 'Language', { maxlength: 40 }],
+      ['phone', 'Phone', { type: 'tel', maxlength: 24, placeholder: '+47 912 34 567' }],
+      ['zone', 'Zone', { maxlength: 40, placeholder: 'e.g. north' }],
     ]],
     ['Address', [
-      ['address.street', 'Street', { maxlength: 200 }],
-      ['address.postcode', 'Postcode', { maxlength: 16 }],
-      ['address.city', 'City', { maxlength: 100 }],
-      ['address.floor', 'Floor', { maxlength: 16 }],
-      ['address.door', 'Door', { maxlength: 16 }],
+      ['address.street', 'Street', { maxlength: 100 }],
+      ['address.postcode', 'Postcode', { maxlength: 12 }],
+      ['address.city', 'City', { maxlength: 60 }],
+      ['address.floor', 'Floor', { maxlength: 10 }],
+      ['address.door', 'Door', { maxlength: 20 }],
     ]],
     ['Getting in', [
-      ['access.key_safe', 'Key safe (where)', { maxlength: 200 }],
-      ['access.key_safe_code', 'Key safe code', { maxlength: 32, autocomplete: 'off' }],
-      ['access.door_code', 'Door code', { maxlength: 32, autocomplete: 'off' }],
-      ['access.notes', 'Entry notes', { maxlength: 500 }],
+      ['access.key_safe', 'Key safe (where)', { maxlength: 100 }],
+      ['access.key_safe_code', 'Key safe code', { maxlength: 20, autocomplete: 'off' }],
+      ['access.door_code', 'Door code', { maxlength: 20, autocomplete: 'off' }],
+      ['access.notes', 'Entry notes', { textarea: true, maxlength: 300 }],
     ]],
     ['GP', [
       ['gp.name', 'GP', { maxlength: 100 }],
-      ['gp.phone', 'GP phone', { type: 'tel', maxlength: 32 }],
+      ['gp.phone', 'GP phone', { type: 'tel', maxlength: 24 }],
     ]],
     ['Care', [
       ['care_notes', 'Care notes', { textarea: true, maxlength: 1000 }],
@@ -558,6 +560,13 @@
   function line(el, text) {
     el.textContent = text || '';
     el.hidden = !text;
+  }
+
+  // Take, clear and step answers carry no `resident` at all (absent, not null): the card keeps the one it had.
+  function keepResident(a) {
+    if ('resident' in a) return;
+    const before = alarms.get(a.id);
+    a.resident = before && before.resident ? before.resident : null;
   }
 
   function renderAlarmResident(el, a) {
