@@ -83,7 +83,7 @@ public sealed partial class ResidentBook
             return null;
         }
 
-        var record = Open(key, row) ?? throw new CentreActionException(503, "resident", $"the resident record of {PrintableText.Of(gateway, 80)} cannot be opened with this centre's key (logged, event 3270)");
+        var record = Open(key, row) ?? throw new CentreActionException(503, "resident", $"the resident record of {PrintableText.Of(gateway, 80)} cannot be opened with this centre's key (logged, event 3280)");
         await _archive.RecordActionAsync(new OperatorAction(_time.GetUtcNow(), operatorName, why, gateway, alarm, null, "ok", null), cancellationToken).ConfigureAwait(false);
         return new StoredResident(gateway, record, row.UpdatedAt, row.UpdatedBy);
     }
@@ -183,6 +183,6 @@ public sealed partial class ResidentBook
         LogUnopened(_logger, row.Gateway, why);
     }
 
-    [LoggerMessage(EventId = 3270, Level = LogLevel.Error, Message = "Resident record of {Gateway} not shown: {Reason}")]
+    [LoggerMessage(EventId = 3280, Level = LogLevel.Error, Message = "Resident record of {Gateway} not shown: {Reason}")]
     private static partial void LogUnopened(ILogger logger, string gateway, string reason);
 }
