@@ -85,23 +85,30 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
         Field("phone").SendKeys("12345");
         Field("address.street").SendKeys("Storgata 1");
         Field("address.city").SendKeys("Oslo");
+        dialog.FindElement(By.ClassName("kin-add")).Click();
+        Field("next_of_kin[0].name").SendKeys("Ola Hansen");
+        Field("next_of_kin[0].relation").SendKeys("son");
+        Field("next_of_kin[0].phone").SendKeys("914");
         dialog.FindElement(By.ClassName("record-save")).Click();
         NursesPageBrowserTests.Until(() => dialog.GetDomAttribute("data-state") == "refused" ? "refused" : null, "the refused save");
-        var refused = await Api(HttpMethod.Put, $"api/residents/{Home}", "Coord Cora", """{"name":"","phone":"12345","address":{"street":"Storgata 1","city":"Oslo"}}""");
+        var refused = await Api(HttpMethod.Put, $"api/residents/{Home}", "Coord Cora", """{"name":"","phone":"12345","address":{"street":"Storgata 1","city":"Oslo"},"next_of_kin":[{"name":"Ola Hansen","relation":"son","phone":"914"}]}""");
         Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
         var expected = refused.Body.GetProperty("errors").EnumerateArray().ToDictionary(e => e.GetProperty("field").GetString()!, e => e.GetProperty("detail").GetString()!);
-        Assert.Equal(["name", "phone"], expected.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["name", "next_of_kin[0].phone", "phone"], expected.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(expected["name"], ErrorOf("name"));
         Assert.Equal(expected["phone"], ErrorOf("phone"));
+        Assert.Equal(expected["next_of_kin[0].phone"], ErrorOf("next_of_kin[0].phone"));
         Assert.Equal("", ErrorOf("address.street"));
         Assert.Equal("true", Field("phone").GetDomAttribute("aria-invalid"));
         Assert.Equal("12345", Field("phone").GetDomProperty("value")); // what was typed stays
         Assert.Equal("Storgata 1", Field("address.street").GetDomProperty("value"));
         Assert.Equal(HttpStatusCode.NotFound, (await Api(HttpMethod.Get, $"api/residents/{Home}", "Coord Cora")).Status);
 
-        // Fixed, with the codes and two next of kin, entered in the wrong order and moved up: the order is the calling order.
+        // Fixed, with the codes and a second next of kin who is to be called first: moved up, since the order is the calling order.
         Field("phone").Clear();
         Field("phone").SendKeys("+47 912 34 567");
+        Field("next_of_kin[0].phone").Clear();
+        Field("next_of_kin[0].phone").SendKeys("+47 914 00 000");
         Field("name").SendKeys("Ingrid Hansen");
         Field("language").SendKeys("Norwegian");
         Field("zone").SendKeys("north");
@@ -115,15 +122,10 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
         Field("gp.name").SendKeys("Dr. Lie");
         Field("gp.phone").SendKeys("+47 22 00 00 00");
         Field("care_notes").SendKeys("Hard of hearing.");
-        foreach (var (name, relation, phone) in new[] { ("Ola Hansen", "son", "+47 914 00 000"), ("Kari Hansen", "daughter", "+47 913 00 000") })
-        {
-            dialog.FindElement(By.ClassName("kin-add")).Click();
-            var row = dialog.FindElements(By.ClassName("kin-row"))[^1];
-            row.FindElement(By.CssSelector("[data-kin='name']")).SendKeys(name);
-            row.FindElement(By.CssSelector("[data-kin='relation']")).SendKeys(relation);
-            row.FindElement(By.CssSelector("[data-kin='phone']")).SendKeys(phone);
-        }
-
+        dialog.FindElement(By.ClassName("kin-add")).Click();
+        Field("next_of_kin[1].name").SendKeys("Kari Hansen");
+        Field("next_of_kin[1].relation").SendKeys("daughter");
+        Field("next_of_kin[1].phone").SendKeys("+47 913 00 000");
         dialog.FindElements(By.ClassName("kin-row"))[1].FindElement(By.ClassName("kin-up")).Click();
         Assert.Equal("Kari Hansen", Field("next_of_kin[0].name").GetDomProperty("value"));
         dialog.FindElement(By.ClassName("record-save")).Click();
@@ -217,6 +219,16 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
         var forbidden = await Api(HttpMethod.Put, $"api/residents/{Home}", "Nurse Berit", """{"name":"Someone Else","address":{"street":"Storgata 1","city":"Oslo"}}""");
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.Status);
 
+        // The coordinator changes the record meanwhile (GET's answer sent back, one field changed): the nurse's open page
+        // shows the new summary at once, from the live feed, without a reload.
+        browser.ExecuteScript("window.__noReload = 'still the first load';");
+        var changed = System.Text.Json.Nodes.JsonNode.Parse(stored.Body.GetRawText())!;
+        changed["care_notes"] = "Hard of hearing. Uses a walker.";
+        Assert.Equal(HttpStatusCode.OK, (await Api(HttpMethod.Put, $"api/residents/{Home}", "Coord Cora", changed.ToJsonString())).Status);
+        NursesPageBrowserTests.Until(() => card.FindElement(By.ClassName("resident-care")).Text == "Hard of hearing. Uses a walker." ? "live" : null, "the changed care notes, live");
+        Assert.Equal("still the first load", browser.ExecuteScript("return window.__noReload;"));
+        Assert.True(details.Displayed); // what she opened stays open
+
         // Every step, then the clear.
         var timeline = card.FindElement(By.ClassName("timeline"));
         card.FindElement(By.CssSelector("select.callback-outcome option[value='answered']")).Click();
@@ -262,12 +274,12 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
         NursesPageBrowserTests.Until(() => browser.FindElement(By.CssSelector($"#home-{Home} .home-no-resident")) is { Displayed: true } n ? n : null, "the home without its record");
         Assert.Equal(HttpStatusCode.NotFound, (await Api(HttpMethod.Get, $"api/residents/{Home}", "Coord Cora")).Status);
 
-        // Oldest first: saved by her, viewed by the nurse, exported and erased by her (reads besides, in between).
+        // Oldest first: saved by her, viewed by the nurse, saved again, exported and erased by her (reads besides, in between).
         var actions = (await Api(HttpMethod.Get, "api/audit?limit=100", "Aud")).Body.EnumerateArray().Reverse()
             .Where(a => a.GetProperty("gateway").ValueKind == JsonValueKind.String && a.GetProperty("gateway").GetString() == Home)
             .Select(a => (a.GetProperty("action").GetString(), a.GetProperty("operator").GetString()))
             .Where(a => a.Item1 is "resident-save" or "resident-view" or "resident-export" or "resident-erase").ToList();
-        Assert.Equal([("resident-save", "Coord Cora"), ("resident-view", "Nurse Berit"), ("resident-export", "Coord Cora"), ("resident-erase", "Coord Cora")], actions);
+        Assert.Equal([("resident-save", "Coord Cora"), ("resident-view", "Nurse Berit"), ("resident-save", "Coord Cora"), ("resident-export", "Coord Cora"), ("resident-erase", "Coord Cora")], actions);
     }
 
     /// <summary>Logs <paramref name="name"/> in as the browser does after its Basic prompt (which headless Chromium cannot show) and waits for the page to know their roles.</summary>
