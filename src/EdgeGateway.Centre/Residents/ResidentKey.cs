@@ -1,19 +1,25 @@
 using System.Security.Cryptography;
 using System.Text;
+using NSec.Cryptography;
 
 namespace EdgeGateway.Centre.Residents;
 
 /// <summary>
-/// The key resident records are sealed with at rest (AES-256-GCM), kept in a file outside the archive (<c>central
-/// --resident-key FILE</c>, mode 0600): a copy of the database alone, or a backup of it, reads as noise. Each record is
-/// bound to its home (the gateway id is authenticated data), so a record copied onto another home's row does not open.
+/// The key resident records are sealed with at rest, kept in a file outside the archive (<c>central --resident-key
+/// FILE</c>, mode 0600): a copy of the database alone, or a backup of it, reads as noise. Each record is bound to its
+/// home (the gateway id is authenticated data), so a record copied onto another home's row does not open.
 /// </summary>
+/// <remarks>
+/// XChaCha20-Poly1305 from libsodium (NSec.Cryptography), not the BCL's AES-GCM: the BCL's goes to the system's OpenSSL,
+/// which neither every Pi image running the demo nor the arm64 smoke's sysroot has, while libsodium comes inside the
+/// package for every runtime; it is constant-time in software (a Pi 4 has no AES instructions), and its 192-bit nonce
+/// may be drawn at random for every seal without counting.
+/// </remarks>
 public sealed class ResidentKey
 {
     private const int KeyBytes = 32;
-    private const int NonceBytes = 12;
-    private const int TagBytes = 16;
     private const string Version = "r1";
+    private static readonly AeadAlgorithm Aead = AeadAlgorithm.XChaCha20Poly1305;
     private readonly byte[] _key;
 
     private ResidentKey(byte[] key)
@@ -21,7 +27,7 @@ public sealed class ResidentKey
         _key = key;
 
         // Stored with each record, so a record sealed with another key says so instead of failing as "tampered".
-        Id = Convert.ToHexStringLower(SHA256.HashData(key))[..8];
+        Id = Convert.ToHexStringLower(NSec.Cryptography.HashAlgorithm.Sha256.Hash(key))[..8];
     }
 
     /// <summary>A short fingerprint of the key (not secret), written with each sealed record.</summary>
@@ -82,11 +88,11 @@ public sealed class ResidentKey
     public string Seal(string gateway, ReadOnlySpan<byte> plaintext)
     {
         ArgumentNullException.ThrowIfNull(gateway);
-        var box = new byte[NonceBytes + plaintext.Length + TagBytes];
-        var nonce = box.AsSpan(0, NonceBytes);
+        var box = new byte[Aead.NonceSize + plaintext.Length + Aead.TagSize];
+        var nonce = box.AsSpan(0, Aead.NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(_key, TagBytes);
-        aes.Encrypt(nonce, plaintext, box.AsSpan(NonceBytes, plaintext.Length), box.AsSpan(NonceBytes + plaintext.Length), Bound(gateway));
+        using var key = Import();
+        Aead.Encrypt(key, nonce, Bound(gateway), plaintext, box.AsSpan(Aead.NonceSize));
         return $"{Version}.{Id}.{Convert.ToBase64String(box)}";
     }
 
@@ -117,25 +123,20 @@ public sealed class ResidentKey
             throw new CryptographicException($"the resident record of {gateway} is damaged (not base64)");
         }
 
-        if (box.Length < NonceBytes + TagBytes)
+        if (box.Length < Aead.NonceSize + Aead.TagSize)
         {
             throw new CryptographicException($"the resident record of {gateway} is damaged (too short)");
         }
 
-        var length = box.Length - NonceBytes - TagBytes;
-        var plaintext = new byte[length];
-        using var aes = new AesGcm(_key, TagBytes);
-        try
-        {
-            aes.Decrypt(box.AsSpan(0, NonceBytes), box.AsSpan(NonceBytes, length), box.AsSpan(NonceBytes + length), plaintext, Bound(gateway));
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            throw new CryptographicException($"the resident record of {gateway} does not open: changed in the database, or moved from another home");
-        }
-
-        return plaintext;
+        var plaintext = new byte[box.Length - Aead.NonceSize - Aead.TagSize];
+        using var key = Import();
+        return Aead.Decrypt(key, box.AsSpan(0, Aead.NonceSize), Bound(gateway), box.AsSpan(Aead.NonceSize), plaintext)
+            ? plaintext
+            : throw new CryptographicException($"the resident record of {gateway} does not open: changed in the database, or moved from another home");
     }
+
+    // Imported for each use rather than held: a ResidentKey has no owner to dispose a native key, and an import is a copy.
+    private Key Import() => Key.Import(Aead, _key, KeyBlobFormat.RawSymmetricKey);
 
     private static byte[] Bound(string gateway) => Encoding.UTF8.GetBytes("edgegateway-resident:" + gateway);
 }
