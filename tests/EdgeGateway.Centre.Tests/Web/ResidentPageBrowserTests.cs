@@ -200,6 +200,7 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
         var open = NursesPageBrowserTests.Until(() => card.FindElement(By.ClassName("resident-details-open")) is { Displayed: true } b ? b : null, "the resident details button once taken");
         open.Click();
         var details = NursesPageBrowserTests.Until(() => card.FindElement(By.ClassName("resident-details")) is { Displayed: true } d ? d : null, "the resident's details");
+        Assert.Equal("Hide resident details", open.Text);
         Assert.Equal("left of the back door", details.FindElement(By.ClassName("rd-key-safe")).Text);
         Assert.Equal("4711", details.FindElement(By.ClassName("rd-key-safe-code")).Text);
         Assert.Equal("8520", details.FindElement(By.ClassName("rd-door-code")).Text);

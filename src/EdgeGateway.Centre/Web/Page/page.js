@@ -592,7 +592,9 @@
     const details = el.querySelector('.resident-details');
     details.replaceChildren();  // codes do not stay in the page once hidden
     details.hidden = true;
-    el.querySelector('.resident-details-open').setAttribute('aria-expanded', 'false');
+    const button = el.querySelector('.resident-details-open');
+    button.setAttribute('aria-expanded', 'false');
+    button.textContent = 'Resident details';
   }
 
   function wireResident(el, id) {
@@ -616,6 +618,7 @@
         renderResidentDetails(details, body);
         details.hidden = false;
         button.setAttribute('aria-expanded', 'true');
+        button.textContent = 'Hide resident details';
       } catch (e) {
         show('Resident details failed: ' + e.message);
       } finally {
