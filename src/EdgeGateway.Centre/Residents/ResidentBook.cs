@@ -21,22 +21,23 @@ public sealed partial class ResidentBook
     private readonly ResidentKey? _key;
     private readonly TimeProvider _time;
     private readonly TimeZoneInfo _zone;
-    private readonly ChangeFeed _changes;
+    private readonly ChangeFeed _feed;
     private readonly ILogger _logger;
     private readonly HashSet<string> _reported = [];
-    private (ResidentDirectory Directory, DateTimeOffset At)? _directory;
+    private volatile Cached? _directory;
+    private int _changes;
 
     /// <summary>
     /// Keeps the records of <paramref name="archive"/>, sealed with <paramref name="key"/> (null: resident records are off);
-    /// a save or erasure goes out on <paramref name="changes"/> as the home and its open alarms, with their new summary.
+    /// a save or erasure goes out on <paramref name="feed"/> as the home and its open alarms, with their new summary.
     /// </summary>
-    public ResidentBook(IArchive archive, ResidentKey? key, TimeProvider time, TimeZoneInfo zone, ChangeFeed changes, ILogger logger)
+    public ResidentBook(IArchive archive, ResidentKey? key, TimeProvider time, TimeZoneInfo zone, ChangeFeed feed, ILogger logger)
     {
         _archive = archive;
         _key = key;
         _time = time;
         _zone = zone;
-        _changes = changes;
+        _feed = feed;
         _logger = logger;
     }
 
@@ -49,12 +50,7 @@ public sealed partial class ResidentBook
     {
         ArgumentNullException.ThrowIfNull(record);
         var key = KeyOrThrow();
-        var json = CentreJson.Write(w =>
-        {
-            w.WriteStartObject();
-            ResidentJson.WriteFields(w, record);
-            w.WriteEndObject();
-        });
+        var json = ResidentJson.ToUtf8(record);
         var at = _time.GetUtcNow();
         var row = new SealedResident(gateway, record.Zone, key.Seal(gateway, json), at, operatorName);
 
@@ -65,7 +61,7 @@ public sealed partial class ResidentBook
             throw new CentreActionException(404, "id", $"no gateway {PrintableText.Of(gateway, 80)}: a home gets a resident record once its gateway has reported");
         }
 
-        _directory = null;
+        Changed();
         await PublishHomeAsync(gateway, cancellationToken).ConfigureAwait(false);
         return new StoredResident(gateway, record, at, operatorName);
     }
@@ -93,7 +89,7 @@ public sealed partial class ResidentBook
     {
         var action = new OperatorAction(_time.GetUtcNow(), operatorName, "resident-erase", gateway, null, null, "ok", null);
         var erased = await _archive.EraseResidentAsync(gateway, action, cancellationToken).ConfigureAwait(false);
-        _directory = null;
+        Changed();
         if (erased)
         {
             await PublishHomeAsync(gateway, cancellationToken).ConfigureAwait(false);
@@ -111,14 +107,14 @@ public sealed partial class ResidentBook
     {
         if (await _archive.GatewayAsync(gateway, cancellationToken).ConfigureAwait(false) is { } home)
         {
-            _changes.Publish(new CentreChange("gateway", null, home));
+            _feed.Publish(new CentreChange("gateway", null, home));
         }
 
         foreach (var alarm in await _archive.AlarmsAsync(openOnly: true, cancellationToken).ConfigureAwait(false))
         {
             if (alarm.Gateway == gateway)
             {
-                _changes.Publish(new CentreChange("alarm", alarm, null));
+                _feed.Publish(new CentreChange("alarm", alarm, null));
             }
         }
     }
@@ -132,6 +128,7 @@ public sealed partial class ResidentBook
             return cached.Directory;
         }
 
+        var changes = Volatile.Read(ref _changes);
         var today = Today;
         var homes = new Dictionary<string, (string?, ResidentSummary?)>(StringComparer.Ordinal);
         foreach (var row in await _archive.ResidentsAsync(cancellationToken).ConfigureAwait(false))
@@ -141,8 +138,20 @@ public sealed partial class ResidentBook
         }
 
         var directory = new ResidentDirectory(homes);
-        _directory = (directory, now);
+
+        // A save or erase while this was read may be missing from it: kept only when none came, so it shows at once.
+        if (Volatile.Read(ref _changes) == changes)
+        {
+            _directory = new Cached(directory, now);
+        }
+
         return directory;
+    }
+
+    private void Changed()
+    {
+        Interlocked.Increment(ref _changes);
+        _directory = null;
     }
 
     private ResidentKey KeyOrThrow() =>
@@ -182,6 +191,8 @@ public sealed partial class ResidentBook
 
         LogUnopened(_logger, row.Gateway, why);
     }
+
+    private sealed record Cached(ResidentDirectory Directory, DateTimeOffset At);
 
     [LoggerMessage(EventId = 3280, Level = LogLevel.Error, Message = "Resident record of {Gateway} not shown: {Reason}")]
     private static partial void LogUnopened(ILogger logger, string gateway, string reason);

@@ -125,6 +125,14 @@ public static partial class ResidentJson
             : (new ResidentRecord(name, born, language, phone, address, access, kin, gp, care, zone), problems);
     }
 
+    /// <summary><paramref name="record"/> as one JSON object in UTF-8: what the archive seals.</summary>
+    public static byte[] ToUtf8(ResidentRecord record) => CentreJson.Write(w =>
+    {
+        w.WriteStartObject();
+        WriteFields(w, record);
+        w.WriteEndObject();
+    });
+
     /// <summary>Writes <paramref name="record"/> as an object's properties (the caller opens and closes the object).</summary>
     public static void WriteFields(Utf8JsonWriter w, ResidentRecord record)
     {

@@ -34,7 +34,7 @@ public sealed class ResidentKey
     public string Id { get; }
 
     /// <summary>A new random key (tests, and a demo whose archive lives only as long as it does).</summary>
-    public static ResidentKey Generate() => new(RandomNumberGenerator.GetBytes(KeyBytes));
+    public static ResidentKey Generate() => new(RandomBytes(KeyBytes));
 
     /// <summary>Reads the key file: one line, the 32-byte key in base64.</summary>
     /// <exception cref="FormatException">The file does not hold a key; the message says what it holds instead.</exception>
@@ -68,7 +68,7 @@ public sealed class ResidentKey
             return Load(path);
         }
 
-        var key = RandomNumberGenerator.GetBytes(KeyBytes);
+        var key = RandomBytes(KeyBytes);
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -90,7 +90,7 @@ public sealed class ResidentKey
         ArgumentNullException.ThrowIfNull(gateway);
         var box = new byte[Aead.NonceSize + plaintext.Length + Aead.TagSize];
         var nonce = box.AsSpan(0, Aead.NonceSize);
-        RandomNumberGenerator.Fill(nonce);
+        FillRandom(nonce);
         using var key = Import();
         Aead.Encrypt(key, nonce, Bound(gateway), plaintext, box.AsSpan(Aead.NonceSize));
         return $"{Version}.{Id}.{Convert.ToBase64String(box)}";
@@ -137,6 +137,30 @@ public sealed class ResidentKey
 
     // Imported for each use rather than held: a ResidentKey has no owner to dispose a native key, and an import is a copy.
     private Key Import() => Key.Import(Aead, _key, KeyBlobFormat.RawSymmetricKey);
+
+    private static byte[] RandomBytes(int count)
+    {
+        var bytes = new byte[count];
+        FillRandom(bytes);
+        return bytes;
+    }
+
+    /// <summary>
+    /// The kernel's random bytes. On Linux the BCL's <see cref="RandomNumberGenerator"/> asks OpenSSL, and the demo must
+    /// run where there is none (the arm64 smoke's sysroot: "No usable version of libssl was found", then abort); the
+    /// kernel's pool is what OpenSSL would seed from.
+    /// </summary>
+    private static void FillRandom(Span<byte> buffer)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            RandomNumberGenerator.Fill(buffer);
+            return;
+        }
+
+        using var urandom = new FileStream("/dev/urandom", FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        urandom.ReadExactly(buffer);
+    }
 
     private static byte[] Bound(string gateway) => Encoding.UTF8.GetBytes("edgegateway-resident:" + gateway);
 }
