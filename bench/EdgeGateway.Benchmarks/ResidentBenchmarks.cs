@@ -38,7 +38,7 @@ public class ResidentBenchmarks
         _sealed = _key.Seal("home-1", _json);
         _dir = Directory.CreateTempSubdirectory("resident-bench-").FullName;
         _archive = await SqliteArchive.OpenAsync(Path.Combine(_dir, "centre.db"));
-        _book = new ResidentBook(_archive, _key, _time, TimeZoneInfo.Utc, NullLogger.Instance);
+        _book = new ResidentBook(_archive, _key, _time, TimeZoneInfo.Utc, new ChangeFeed(), NullLogger.Instance);
         for (var i = 0; i < Homes; i++)
         {
             var gateway = $"home-{i:D5}";

@@ -59,7 +59,7 @@ public sealed partial class DutyCentre : IAsyncDisposable
         _ingest = new EventIngest(archive, _options, Changes, tests, _operators.TakeInBackground);
         _follower = new StatusFollower(archive, _options, Changes, alarms, rejections, _commands.OnReply, _loop.Due, logger);
         _paths = new GatewayPaths(archive, _options.Time, Changes, alarms, rejections, logger);
-        Residents = new ResidentBook(archive, _options.ResidentKey, _options.Time, _options.Zone, logger);
+        Residents = new ResidentBook(archive, _options.ResidentKey, _options.Time, _options.Zone, Changes, logger);
         _supervisor = new GatewaySupervisor(archive, consumers, _options, Changes, _follower, _paths, alarms,
             new Escalator(archive, _options, Changes, _webhook, _loop.Due, logger), _loop);
 

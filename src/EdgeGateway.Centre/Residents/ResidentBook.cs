@@ -21,6 +21,7 @@ public sealed partial class ResidentBook
     private readonly ResidentKey? _key;
     private readonly TimeProvider _time;
     private readonly TimeZoneInfo _zone;
+    private readonly ChangeFeed _feed;
     private readonly ILogger _logger;
     private readonly HashSet<string> _reported = [];
 
@@ -30,13 +31,17 @@ public sealed partial class ResidentBook
     private volatile Cached? _directory;
     private int _changes;
 
-    /// <summary>Keeps the records of <paramref name="archive"/>, sealed with <paramref name="key"/> (null: resident records are off).</summary>
-    public ResidentBook(IArchive archive, ResidentKey? key, TimeProvider time, TimeZoneInfo zone, ILogger logger)
+    /// <summary>
+    /// Keeps the records of <paramref name="archive"/>, sealed with <paramref name="key"/> (null: resident records are off);
+    /// a save or erasure goes out on <paramref name="feed"/> as the home and its open alarms, with their new summary.
+    /// </summary>
+    public ResidentBook(IArchive archive, ResidentKey? key, TimeProvider time, TimeZoneInfo zone, ChangeFeed feed, ILogger logger)
     {
         _archive = archive;
         _key = key;
         _time = time;
         _zone = zone;
+        _feed = feed;
         _logger = logger;
     }
 
@@ -61,6 +66,7 @@ public sealed partial class ResidentBook
         }
 
         Changed();
+        await PublishHomeAsync(gateway, cancellationToken).ConfigureAwait(false);
         return new StoredResident(gateway, record, at, operatorName);
     }
 
@@ -88,7 +94,33 @@ public sealed partial class ResidentBook
         var action = new OperatorAction(_time.GetUtcNow(), operatorName, "resident-erase", gateway, null, null, "ok", null);
         var erased = await _archive.EraseResidentAsync(gateway, action, cancellationToken).ConfigureAwait(false);
         Changed();
+        if (erased)
+        {
+            await PublishHomeAsync(gateway, cancellationToken).ConfigureAwait(false);
+        }
+
         return erased;
+    }
+
+    /// <summary>
+    /// The home and each of its open alarms on the live feed, so every open page redraws them with the new summary (the
+    /// feed carries the summary only, never the record). Without it a nurse's page kept the old name, or "No resident
+    /// record", until its next reconnect.
+    /// </summary>
+    private async Task PublishHomeAsync(string gateway, CancellationToken cancellationToken)
+    {
+        if (await _archive.GatewayAsync(gateway, cancellationToken).ConfigureAwait(false) is { } home)
+        {
+            _feed.Publish(new CentreChange("gateway", null, home));
+        }
+
+        foreach (var alarm in await _archive.AlarmsAsync(openOnly: true, cancellationToken).ConfigureAwait(false))
+        {
+            if (alarm.Gateway == gateway)
+            {
+                _feed.Publish(new CentreChange("alarm", alarm, null));
+            }
+        }
     }
 
     /// <summary>Every home's zone and summary, at most <see cref="DirectoryAge"/> old (this instance's own saves show at once).</summary>

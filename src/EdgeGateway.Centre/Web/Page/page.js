@@ -81,6 +81,7 @@
       el.querySelector('.clear').addEventListener('click', () =>
         act(a.id, 'clear', { reason: el.querySelector('.reason').value }));
       wireSteps(el, a.id);
+      wireResident(el, a.id);
     }
     el.dataset.state = a.state;
     el.dataset.escalation = String(a.escalation);
@@ -93,6 +94,7 @@
     esc.hidden = !(a.escalation > 0);
     esc.textContent = 'Escalated · level ' + a.escalation;
     el.querySelector('.take').hidden = !(a.state === 'raised' || a.state === 'delivered');
+    renderAlarmResident(el, a);
     return el;
   }
 
@@ -128,6 +130,7 @@
       el = document.getElementById('home-template').content.firstElementChild.cloneNode(true);
       el.id = 'home-' + g.id;
       el.dataset.id = g.id;
+      wireHomeRecord(el, g.id);
     }
     el.className = 'home-card ' + g.state;
     el.dataset.state = g.state;
@@ -145,6 +148,7 @@
     clock.classList.toggle('bad', g.clocksynced === false);
     el.querySelector('.home-test').dataset.at = g.last_daily_test || '';
     el.querySelector('.home-heartbeat').dataset.at = g.last_heartbeat || '';
+    renderHomeResident(el, g);
     return el;
   }
 
@@ -170,6 +174,7 @@
   let arrivedDuringReload = null;
 
   function upsertAlarm(a) {
+    keepResident(a);
     if (arrivedDuringReload) arrivedDuringReload.alarms.set(a.id, a);
     if (a.state === 'cleared') {
       closed.add(a.id);
@@ -475,6 +480,8 @@
 
   operatorInput.value = localStorage.getItem('operator') || '';
   operatorInput.addEventListener('change', () => localStorage.setItem('operator', operatorInput.value.trim()));
+  // Whose alarm is whose depends on the name: the resident details button follows it.
+  operatorInput.addEventListener('input', () => renderAlarms());
 
   // --- Roles (issue 29) --------------------------------------------------------------------------------------------
   // The body gets a class per role the operator holds (role-nurse, role-technician, ...) and page.css hides what the
@@ -488,11 +495,457 @@
   }
   // --- end of roles ---------------------------------------------------------------------------------------------------
 
+  // --- Resident records (issue 29) ------------------------------------------------------------------------------------
+  // Who lives in a home and how to get in. Every card shows the summary the lists carry (`resident`: name, age, address,
+  // access without any code, care notes); the codes, next of kin and GP come only from api/alarms/{id}/resident, for the
+  // nurse who took that alarm while it is open, and only when she asks. The record itself (api/residents/{gateway}) is
+  // the coordinator's: page.css hides its buttons from other roles, and the server's 403 is the real guard.
+
+  // The record's fields (not next of kin, which are rows): the API's field path, the label, and the input's kind; the
+  // lengths are the API's (Residents/ResidentJson.cs), so the form never lets through what the centre refuses for length.
+  const recordFields = [
+    ['Resident', [
+      ['name', 'Name', { maxlength: 100, autocomplete: 'off' }],
+      ['born', 'Born', { type: 'date' }],
+      ['language', 'Language', { maxlength: 40 }],
+      ['phone', 'Phone', { type: 'tel', maxlength: 24, placeholder: '+47 912 34 567' }],
+      ['zone', 'Zone', { maxlength: 40, placeholder: 'e.g. north' }],
+    ]],
+    ['Address', [
+      ['address.street', 'Street', { maxlength: 100 }],
+      ['address.postcode', 'Postcode', { maxlength: 12 }],
+      ['address.city', 'City', { maxlength: 60 }],
+      ['address.floor', 'Floor', { maxlength: 10 }],
+      ['address.door', 'Door', { maxlength: 20 }],
+    ]],
+    ['Getting in', [
+      ['access.key_safe', 'Key safe (where)', { maxlength: 100 }],
+      ['access.key_safe_code', 'Key safe code', { maxlength: 20, autocomplete: 'off' }],
+      ['access.door_code', 'Door code', { maxlength: 20, autocomplete: 'off' }],
+      ['access.notes', 'Entry notes', { textarea: true, maxlength: 300 }],
+    ]],
+    ['GP', [
+      ['gp.name', 'GP', { maxlength: 100 }],
+      ['gp.phone', 'GP phone', { type: 'tel', maxlength: 24 }],
+    ]],
+    ['Care', [
+      ['care_notes', 'Care notes', { textarea: true, maxlength: 1000 }],
+    ]],
+  ];
+  const maxKin = 5;
+  const residentDialog = document.getElementById('resident-dialog');
+  const residentForm = document.getElementById('resident-form');
+  const kinRows = residentForm.querySelector('.kin-rows');
+  let recordGateway = null;  // the home whose record the form holds
+
+  function operatorName(what) {
+    const name = operatorInput.value.trim();
+    if (!name && !operatorInput.readOnly) {
+      show('Type your name (Operator) first: ' + what + ' is recorded under it.');
+      operatorInput.focus();
+      return null;
+    }
+    return name;
+  }
+
+  function withOperator(path, name) {
+    return name ? path + (path.includes('?') ? '&' : '?') + 'operator=' + encodeURIComponent(name) : path;
+  }
+
+  function telLink(a, phone) {
+    a.textContent = phone;
+    a.href = 'tel:' + phone.replace(/\s+/g, '');
+  }
+
+  function line(el, text) {
+    el.textContent = text || '';
+    el.hidden = !text;
+  }
+
+  // Take, clear and step answers carry no `resident` at all (absent, not null): the card keeps the one it had.
+  function keepResident(a) {
+    if ('resident' in a) return;
+    const before = alarms.get(a.id);
+    a.resident = before && before.resident ? before.resident : null;
+  }
+
+  function renderAlarmResident(el, a) {
+    const box = el.querySelector('.resident');
+    const r = a.resident || null;
+    box.hidden = !r;
+    const mine = !!r && a.state === 'taken' && !!a.taken_by && a.taken_by === operatorInput.value.trim();
+    const open = box.querySelector('.resident-details-open');
+    open.hidden = !mine;
+    if (!mine) hideResidentDetails(el);
+    if (!r) return;
+    box.querySelector('.resident-name').textContent = r.name;
+    box.querySelector('.resident-facts').textContent = [r.age !== null && r.age !== undefined ? r.age + ' years' : null, r.language].filter(Boolean).join(', ');
+    box.querySelector('.resident-address').textContent = r.address || '';
+    box.querySelector('.resident-access-text').textContent = r.access || '';
+    box.querySelector('.resident-access').hidden = !r.access;
+    line(box.querySelector('.resident-care'), r.care_notes);
+    box.querySelector('.resident-phone-line').hidden = !r.phone;
+    if (r.phone) telLink(box.querySelector('.resident-phone'), r.phone);
+  }
+
+  function hideResidentDetails(el) {
+    const details = el.querySelector('.resident-details');
+    details.replaceChildren();  // codes do not stay in the page once hidden
+    details.hidden = true;
+    const button = el.querySelector('.resident-details-open');
+    button.setAttribute('aria-expanded', 'false');
+    button.textContent = 'Resident details';
+  }
+
+  function wireResident(el, id) {
+    const button = el.querySelector('.resident-details-open');
+    button.addEventListener('click', async () => {
+      const details = el.querySelector('.resident-details');
+      if (!details.hidden) {
+        hideResidentDetails(el);
+        return;
+      }
+      const name = operatorName('reading a resident\'s details');
+      if (name === null) return;
+      button.disabled = true;
+      try {
+        const r = await fetch(withOperator('api/alarms/' + encodeURIComponent(id) + '/resident', name), { headers: { Accept: 'application/json' }, cache: 'no-store' });
+        const body = await r.json();
+        if (!r.ok) {
+          show('Resident details: ' + (body.detail || ('HTTP ' + r.status)));
+          return;
+        }
+        renderResidentDetails(details, body);
+        details.hidden = false;
+        button.setAttribute('aria-expanded', 'true');
+        button.textContent = 'Hide resident details';
+      } catch (e) {
+        show('Resident details failed: ' + e.message);
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
+  // What the nurse on the way needs: how to get in, whom to call (in order), the GP.
+  function renderResidentDetails(box, r) {
+    const dl = document.createElement('dl');
+    const row = (cls, term, value) => {
+      if (value === null || value === undefined || value === '') return;
+      const dt = document.createElement('dt');
+      dt.textContent = term;
+      const dd = document.createElement('dd');
+      dd.className = cls;
+      if (value instanceof Node) dd.append(value); else dd.textContent = value;
+      dl.append(dt, dd);
+    };
+    const tel = phone => {
+      if (!phone) return null;
+      const a = document.createElement('a');
+      telLink(a, phone);
+      return a;
+    };
+    const access = r.access || {};
+    row('rd-key-safe', 'Key safe', access.key_safe);
+    row('rd-key-safe-code', 'Key safe code', access.key_safe_code);
+    row('rd-door-code', 'Door code', access.door_code);
+    row('rd-entry-notes', 'Getting in', access.notes);
+    row('rd-phone', 'Resident\'s phone', tel(r.phone));
+    if (r.next_of_kin && r.next_of_kin.length) {
+      const ol = document.createElement('ol');
+      ol.className = 'rd-kin';
+      for (const k of r.next_of_kin) {
+        const li = document.createElement('li');
+        li.append(k.name + ' (' + k.relation + ') ', tel(k.phone));
+        ol.append(li);
+      }
+      row('rd-kin-list', 'Next of kin', ol);
+    }
+    if (r.gp) {
+      const gp = document.createElement('span');
+      gp.append(r.gp.name + ' ', tel(r.gp.phone));
+      row('rd-gp', 'GP', gp);
+    }
+    row('rd-care', 'Care notes', r.care_notes);
+    box.replaceChildren(dl);
+  }
+
+  function renderHomeResident(el, g) {
+    const r = g.resident || null;
+    el.dataset.resident = r ? 'yes' : 'no';
+    el.querySelector('.home-no-resident').hidden = !!r;
+    line(el.querySelector('.home-resident-name'), r ? r.name : '');
+    line(el.querySelector('.home-resident-address'), r ? r.address : '');
+    line(el.querySelector('.home-resident-zone'), r && r.zone ? 'Zone ' + r.zone : '');
+    el.querySelector('.record-export').hidden = !r;
+    el.querySelector('.record-erase').hidden = !r;
+  }
+
+  function wireHomeRecord(el, gateway) {
+    el.querySelector('.record-open').addEventListener('click', () => openRecord(gateway));
+    el.querySelector('.record-export').addEventListener('click', () => exportRecord(gateway));
+    el.querySelector('.record-erase').addEventListener('click', () => eraseRecord(gateway));
+  }
+
+  // The form's fields, built once from the table above.
+  function buildRecordForm() {
+    const box = residentForm.querySelector('.record-fields');
+    for (const [legend, fields] of recordFields) {
+      const set = document.createElement('fieldset');
+      const title = document.createElement('legend');
+      title.textContent = legend;
+      set.append(title);
+      for (const [path, label, opts] of fields) {
+        const wrap = document.createElement('label');
+        wrap.className = 'field';
+        const input = document.createElement(opts.textarea ? 'textarea' : 'input');
+        if (!opts.textarea) input.type = opts.type || 'text';
+        if (opts.maxlength) input.maxLength = opts.maxlength;
+        if (opts.placeholder) input.placeholder = opts.placeholder;
+        if (opts.autocomplete) input.autocomplete = opts.autocomplete;
+        input.dataset.field = path;
+        const error = document.createElement('span');
+        error.className = 'field-error';
+        error.dataset.errorFor = path;
+        wrap.append(label + ' ', input, error);
+        set.append(wrap);
+      }
+      box.append(set);
+    }
+  }
+
+  // Next of kin rows: their order is the calling order; paths follow the position (next_of_kin[0].phone, ...).
+  function numberKin() {
+    const rows = [...kinRows.children];
+    rows.forEach((li, i) => {
+      for (const input of li.querySelectorAll('[data-kin]')) {
+        input.dataset.field = 'next_of_kin[' + i + '].' + input.dataset.kin;
+        input.nextElementSibling.dataset.errorFor = input.dataset.field;
+      }
+      li.querySelector('.kin-up').disabled = i === 0;
+      li.querySelector('.kin-down').disabled = i === rows.length - 1;
+    });
+    residentForm.querySelector('.kin-add').disabled = rows.length >= maxKin;
+  }
+
+  function addKin(k) {
+    const li = document.getElementById('kin-template').content.firstElementChild.cloneNode(true);
+    for (const input of li.querySelectorAll('[data-kin]')) input.value = (k && k[input.dataset.kin]) || '';
+    li.querySelector('.kin-up').addEventListener('click', () => {
+      if (li.previousElementSibling) kinRows.insertBefore(li, li.previousElementSibling);
+      numberKin();
+    });
+    li.querySelector('.kin-down').addEventListener('click', () => {
+      if (li.nextElementSibling) kinRows.insertBefore(li.nextElementSibling, li);
+      numberKin();
+    });
+    li.querySelector('.kin-remove').addEventListener('click', () => {
+      li.remove();
+      numberKin();
+    });
+    kinRows.append(li);
+    numberKin();
+    return li;
+  }
+
+  function valueAt(record, path) {
+    return path.split('.').reduce((o, key) => (o === null || o === undefined ? null : o[key]), record);
+  }
+
+  function fillRecordForm(record) {
+    for (const input of residentForm.querySelectorAll('.record-fields [data-field]')) {
+      const v = record ? valueAt(record, input.dataset.field) : null;
+      input.value = v === null || v === undefined ? '' : String(v);
+    }
+    kinRows.replaceChildren();
+    for (const k of (record && record.next_of_kin) || []) addKin(k);
+    numberKin();
+  }
+
+  // The form as the API's record: empty optional fields left out; name, street and city always sent, so that a missing
+  // one is the server's to name; a half-filled GP or next of kin sent as typed for the same reason.
+  function readRecordForm() {
+    const v = path => residentForm.querySelector('.record-fields [data-field="' + path + '"]').value.trim();
+    const pick = (paths, always) => {
+      const o = {};
+      for (const p of paths) {
+        const key = p.split('.').pop();
+        if (v(p) || (always || []).includes(p)) o[key] = v(p);
+      }
+      return o;
+    };
+    const record = pick(['name', 'born', 'language', 'phone', 'zone', 'care_notes'], ['name']);
+    record.address = pick(['address.street', 'address.postcode', 'address.city', 'address.floor', 'address.door'], ['address.street', 'address.city']);
+    const access = pick(['access.key_safe', 'access.key_safe_code', 'access.door_code', 'access.notes']);
+    if (Object.keys(access).length) record.access = access;
+    const gp = pick(['gp.name', 'gp.phone']);
+    if (Object.keys(gp).length) record.gp = { name: v('gp.name'), phone: v('gp.phone') };
+    record.next_of_kin = [...kinRows.children]
+      .map(li => Object.fromEntries([...li.querySelectorAll('[data-kin]')].map(i => [i.dataset.kin, i.value.trim()])))
+      .filter(k => k.name || k.relation || k.phone);
+    return record;
+  }
+
+  function clearRecordErrors() {
+    for (const e of residentForm.querySelectorAll('.field-error')) e.textContent = '';
+    for (const i of residentForm.querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');
+    residentForm.querySelector('.record-errors').replaceChildren();
+  }
+
+  // Each error next to its field (the error's path is the input's data-field); one the form has no place for in the list.
+  function showRecordErrors(problem) {
+    clearRecordErrors();
+    const errors = problem.errors && problem.errors.length ? problem.errors : [{ field: problem.field, detail: problem.detail }];
+    let first = null;
+    for (const e of errors) {
+      const input = e.field ? residentForm.querySelector('[data-field="' + CSS.escape(e.field) + '"]') : null;
+      const slot = e.field ? residentForm.querySelector('[data-error-for="' + CSS.escape(e.field) + '"]') : null;
+      if (slot) {
+        slot.textContent = slot.textContent ? slot.textContent + ' ' + e.detail : e.detail;
+        if (input) {
+          input.setAttribute('aria-invalid', 'true');
+          first = first || input;
+        }
+      } else {
+        const li = document.createElement('li');
+        li.textContent = (e.field ? e.field + ': ' : '') + (e.detail || problem.title || 'refused');
+        residentForm.querySelector('.record-errors').append(li);
+      }
+    }
+    if (first) first.focus();
+  }
+
+  function setRecordState(state, text) {
+    residentDialog.dataset.state = state;
+    residentForm.querySelector('.record-status').textContent = text;
+  }
+
+  async function openRecord(gateway) {
+    const name = operatorName('reading a resident record');
+    if (name === null) return;
+    recordGateway = gateway;
+    residentForm.querySelector('.record-gateway').textContent = '· ' + gateway;
+    clearRecordErrors();
+    fillRecordForm(null);
+    const home = homes.get(gateway);
+    if (!home || !home.resident) {
+      setRecordState('ready', 'No record yet: fill it in and save.');
+      residentDialog.showModal();
+      return;
+    }
+    setRecordState('loading', 'Loading…');
+    residentDialog.showModal();
+    try {
+      const r = await fetch(withOperator('api/residents/' + encodeURIComponent(gateway), name), { headers: { Accept: 'application/json' }, cache: 'no-store' });
+      if (recordGateway !== gateway) return;
+      if (r.status === 404) {
+        setRecordState('ready', 'No record yet: fill it in and save.');
+        return;
+      }
+      const body = await r.json();
+      if (!r.ok) {
+        setRecordState('failed', body.detail || ('HTTP ' + r.status));
+        return;
+      }
+      fillRecordForm(body);
+      setRecordState('ready', 'Last saved' + (body.updated_by ? ' by ' + body.updated_by : '') + (body.updated_at ? ', ' + new Date(body.updated_at).toLocaleString() : '') + '.');
+    } catch (e) {
+      setRecordState('failed', 'Loading failed: ' + e.message);
+    }
+  }
+
+  async function saveRecord() {
+    const name = operatorName('saving a resident record');
+    if (name === null || recordGateway === null) return;
+    const gateway = recordGateway;
+    const record = readRecordForm();
+    if (name) record.operator = name;
+    const save = residentForm.querySelector('.record-save');
+    save.disabled = true;
+    setRecordState('saving', 'Saving…');
+    try {
+      const r = await fetch('api/residents/' + encodeURIComponent(gateway), {
+        method: 'PUT', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(record),
+      });
+      const body = await r.json();
+      if (!r.ok) {
+        // What was typed stays; each complaint goes next to its field.
+        showRecordErrors(body);
+        setRecordState('refused', r.status === 400 ? 'Not saved: see the fields marked.' : 'Not saved: ' + (body.detail || ('HTTP ' + r.status)));
+        return;
+      }
+      setRecordState('saved', 'Saved.');
+      residentDialog.close();
+      reload();
+    } catch (e) {
+      setRecordState('failed', 'Saving failed: ' + e.message);
+    } finally {
+      save.disabled = false;
+    }
+  }
+
+  // The record and the home's alarms as one JSON file, for a resident's request for their data.
+  async function exportRecord(gateway) {
+    const name = operatorName('an export');
+    if (name === null) return;
+    try {
+      const r = await fetch(withOperator('api/residents/' + encodeURIComponent(gateway) + '/export', name), { cache: 'no-store' });
+      if (!r.ok) {
+        const body = await r.json().catch(() => ({}));
+        show('Export: ' + (body.detail || ('HTTP ' + r.status)));
+        return;
+      }
+      const url = URL.createObjectURL(await r.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = 'resident-' + gateway + '.json';
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    } catch (e) {
+      show('Export failed: ' + e.message);
+    }
+  }
+
+  async function eraseRecord(gateway) {
+    const home = homes.get(gateway);
+    const who = home && home.resident ? home.resident.name : 'the resident';
+    if (!confirm('Erase the record of ' + who + ' (' + gateway + ')? This cannot be undone.')) return;
+    const name = operatorName('erasing a resident record');
+    if (name === null) return;
+    try {
+      const r = await fetch('api/residents/' + encodeURIComponent(gateway) + '/erase', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(name ? { operator: name } : {}),
+      });
+      const body = await r.json();
+      if (!r.ok) {
+        show('Erase: ' + (body.detail || ('HTTP ' + r.status)));
+        return;
+      }
+      reload();
+    } catch (e) {
+      show('Erase failed: ' + e.message);
+    }
+  }
+
+  buildRecordForm();
+  residentForm.querySelector('.kin-add').addEventListener('click', () => addKin(null).querySelector('input').focus());
+  residentForm.querySelector('.record-cancel').addEventListener('click', () => residentDialog.close());
+  residentForm.addEventListener('submit', e => {
+    e.preventDefault();
+    saveRecord();
+  });
+  residentDialog.addEventListener('close', () => { recordGateway = null; });
+  // --- end of resident records ----------------------------------------------------------------------------------------
+
   getJson('api/me').then(me => {
     showRoles(me.roles);
+    document.body.dataset.zones = Array.isArray(me.zones) ? me.zones.join(',') : '';
     if (me.login) {
       operatorInput.value = me.operator;
       operatorInput.readOnly = true;
+      renderAlarms();
     }
   }).catch(e => show(e.message));
 
