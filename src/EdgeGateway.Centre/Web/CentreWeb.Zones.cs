@@ -9,7 +9,8 @@ namespace EdgeGateway.Centre.Web;
 /// Zones (issue 29): an operator given zones sees only the homes whose resident record names one of them. A request about
 /// one home, alarm or record outside them is answered exactly as if it did not exist (404), before the endpoint runs, so a
 /// new endpoint under <c>/api/alarms/{id}</c>, <c>/api/gateways/{id}</c> or <c>/api/residents/{id}</c> is covered without
-/// knowing it; lists and the live feed leave such homes out (<see cref="VisibleAsync"/>).
+/// knowing it; lists and the live feed leave such homes out (<see cref="VisibleAsync"/>), and the feed says <c>hidden</c>
+/// for a home it showed her that has left her zones.
 /// </summary>
 public sealed partial class CentreWeb
 {
@@ -44,6 +45,19 @@ public sealed partial class CentreWeb
 
             await next(ctx).ConfigureAwait(false);
         });
+
+    /// <summary>For an operator given zones, the homes she sees as her live feed starts (it then keeps the set); null without zones.</summary>
+    private static async Task<HashSet<string>?> ShownAsync(HttpContext ctx, DutyCentre centre)
+    {
+        if (ZonesOf(ctx) is null)
+        {
+            return null;
+        }
+
+        var (_, sees) = await VisibleAsync(ctx, centre).ConfigureAwait(false);
+        var gateways = await centre.Archive.GatewaysAsync(ctx.RequestAborted).ConfigureAwait(false);
+        return gateways.Where(g => sees(g.Id)).Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
+    }
 
     /// <summary>The resident directory and a test of whether the requesting operator sees a home (always, without zones).</summary>
     private static async Task<(ResidentDirectory Residents, Func<string?, bool> Sees)> VisibleAsync(HttpContext ctx, DutyCentre centre)

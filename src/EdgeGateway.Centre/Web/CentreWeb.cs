@@ -236,6 +236,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
             var ct = feed.Token;
             try
             {
+                var shown = await ShownAsync(ctx, centre).ConfigureAwait(false);
                 await WriteClockAsync(ctx, centre.Time, ct).ConfigureAwait(false);
                 await ctx.Response.Body.FlushAsync(ct).ConfigureAwait(false);
                 var read = subscription.Reader.WaitToReadAsync(ct).AsTask();
@@ -262,9 +263,28 @@ public sealed partial class CentreWeb : IAsyncDisposable
                         var (residents, sees) = await VisibleAsync(ctx, centre).ConfigureAwait(false);
                         while (subscription.Reader.TryRead(out var change))
                         {
-                            if (!sees(change.Alarm?.Gateway ?? change.Gateway?.Id))
+                            var home = change.Alarm?.Gateway ?? change.Gateway?.Id;
+                            if (!sees(home))
                             {
+                                // A home she was shown and no longer sees (its zone changed, its record erased): the page
+                                // drops it. One she never saw stays unnamed, or the feed would list other zones' homes.
+                                if (home is not null && shown is not null && shown.Remove(home))
+                                {
+                                    var gone = CentreJson.Write(w =>
+                                    {
+                                        w.WriteStartObject();
+                                        w.WriteString("gateway", home);
+                                        w.WriteEndObject();
+                                    });
+                                    await ctx.Response.WriteAsync($"event: hidden\ndata: {System.Text.Encoding.UTF8.GetString(gone)}\n\n", ct).ConfigureAwait(false);
+                                }
+
                                 continue;
+                            }
+
+                            if (home is not null)
+                            {
+                                shown?.Add(home);
                             }
 
                             var data = CentreJson.Write(w => CentreJson.Change(w, change, centre.PathsOf, residents));

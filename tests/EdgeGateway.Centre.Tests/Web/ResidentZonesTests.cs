@@ -113,6 +113,75 @@ public sealed class ResidentZonesTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.DoesNotContain("Ingrid", report.GetRawText(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_home_moved_to_another_zone_leaves_the_first_zones_live_feed_and_enters_the_others()
+    {
+        using var certificate = CentreWebSecurityTests.SelfSigned();
+        var path = Path.Combine(_dir, "operators-feed");
+        OperatorAccounts.AddOrReplace(path, "Cora", "coordinator pw", OperatorRoles.Coordinator, FastIterations);
+        OperatorAccounts.AddOrReplace(path, "Berit", "north nurse pw", OperatorRoles.Nurse, ZoneNames.ParseList("north"), FastIterations);
+        OperatorAccounts.AddOrReplace(path, "Nils", "south nurse pw", OperatorRoles.Nurse, ZoneNames.ParseList("south"), FastIterations);
+        await using var web = await CentreWeb.StartAsync(_centre!.Centre, new IPEndPoint(IPAddress.Loopback, 0), new CentreWebSecurity(certificate, OperatorAccounts.Load(path)) { Audit = _logs.Logger }, _logs.Logger);
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && cert.Thumbprint == certificate.Thumbprint };
+        using var http = new HttpClient(handler) { BaseAddress = web.Url, Timeout = Timeout.InfiniteTimeSpan };
+        var now = _centre.Centre.Time.GetUtcNow();
+        await _centre.Archive.RecordStatusAsync("moving-home", "online", Guid.NewGuid(), now);
+        await _centre.Archive.RecordStatusAsync("other-home", "online", Guid.NewGuid(), now);
+        var north = ResidentApiTests.Ingrid.Replace("\"operator\":\"Coordinator Cora\",", "", StringComparison.Ordinal);
+        await JsonAsync(http, HttpMethod.Put, "api/residents/moving-home", ("Cora", "coordinator pw"), HttpStatusCode.OK, north);
+        await JsonAsync(http, HttpMethod.Put, "api/residents/other-home", ("Cora", "coordinator pw"), HttpStatusCode.OK, north.Replace("\"north\"", "\"south\"", StringComparison.Ordinal));
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var berit = await FeedAsync(http, ("Berit", "north nurse pw"), stop.Token);
+        using var nils = await FeedAsync(http, ("Nils", "south nurse pw"), stop.Token);
+
+        // South's own home changes first: Berit never saw it, so her feed says nothing of it (not even that it is hidden).
+        await JsonAsync(http, HttpMethod.Put, "api/residents/other-home", ("Cora", "coordinator pw"), HttpStatusCode.OK, north.Replace("\"north\"", "\"south\"", StringComparison.Ordinal).Replace("Ingrid", "Olav", StringComparison.Ordinal));
+        Assert.Equal(("gateway", "other-home"), await NextAsync(nils, stop.Token));
+
+        await JsonAsync(http, HttpMethod.Put, "api/residents/moving-home", ("Cora", "coordinator pw"), HttpStatusCode.OK, north.Replace("\"north\"", "\"south\"", StringComparison.Ordinal));
+        Assert.Equal(("hidden", "moving-home"), await NextAsync(berit, stop.Token));
+        Assert.Equal(("gateway", "moving-home"), await NextAsync(nils, stop.Token));
+
+        // Hidden once: the next change of that home is not hers at all.
+        await JsonAsync(http, HttpMethod.Put, "api/residents/moving-home", ("Cora", "coordinator pw"), HttpStatusCode.OK, north.Replace("\"north\"", "\"south\"", StringComparison.Ordinal).Replace("Ingrid", "Inga", StringComparison.Ordinal));
+        Assert.Equal(("gateway", "moving-home"), await NextAsync(nils, stop.Token));
+        await JsonAsync(http, HttpMethod.Put, "api/residents/moving-home", ("Cora", "coordinator pw"), HttpStatusCode.OK, north);
+        Assert.Equal(("gateway", "moving-home"), await NextAsync(berit, stop.Token));
+        await stop.CancelAsync();
+    }
+
+    /// <summary>Opens the live feed as <paramref name="who"/>; its reader yields each event's name and the gateway it is about.</summary>
+    private static async Task<StreamReader> FeedAsync(HttpClient http, (string Name, string Password) who, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("api/events/stream", UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{who.Name}:{who.Password}")));
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+    }
+
+    /// <summary>The next event other than the clock: its name and its <c>gateway</c> (a hidden home) or <c>id</c> (a home).</summary>
+    private static async Task<(string Event, string? Gateway)> NextAsync(StreamReader feed, CancellationToken ct)
+    {
+        string? name = null;
+        while (await feed.ReadLineAsync(ct) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                name = line["event: ".Length..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && name is not (null or "clock"))
+            {
+                using var doc = JsonDocument.Parse(line["data: ".Length..]);
+                var root = doc.RootElement;
+                return (name, (root.TryGetProperty("gateway", out var g) ? g : root.GetProperty("id")).GetString());
+            }
+        }
+
+        throw new EndOfStreamException("the feed ended");
+    }
+
     private static async Task<JsonElement> JsonAsync(HttpClient http, HttpMethod method, string path, (string Name, string Password) who, HttpStatusCode expected, string? body = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));

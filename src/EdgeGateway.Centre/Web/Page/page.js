@@ -973,6 +973,8 @@
     homes.set(g.id, g);
     renderHomes();
   });
+  // A home that left this operator's zones (its zone changed, its record erased): the lists, read again, no longer hold it.
+  feed.addEventListener('hidden', () => reload());
   // Each (re)connect reloads the lists: what changed while the feed was down is not replayed.
   feed.onopen = () => {
     live.textContent = 'live';
