@@ -250,13 +250,7 @@ public sealed class CentreWebSecurityTests : IAsyncLifetime
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string name, string password, string? body = null)
     {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{name}:{password}")));
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
-
+        using var request = LoginRequests.Create(method, path, name, password, body);
         return await http.SendAsync(request);
     }
 

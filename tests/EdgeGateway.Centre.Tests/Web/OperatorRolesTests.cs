@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Web;
@@ -158,23 +156,6 @@ public sealed class OperatorRolesTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.DoesNotContain("Tor", named.Message, StringComparison.Ordinal);
     }
 
-    private static async Task<JsonElement> JsonAsync(HttpClient http, HttpMethod method, string path, string? name, string? password, HttpStatusCode expected, string? body = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        if (name is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{name}:{password}")));
-        }
-
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
-
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{method} {path} as {name}: {(int)response.StatusCode} {text}");
-        using var doc = JsonDocument.Parse(text);
-        return doc.RootElement.Clone();
-    }
+    private static Task<JsonElement> JsonAsync(HttpClient http, HttpMethod method, string path, string? name, string? password, HttpStatusCode expected, string? body = null) =>
+        LoginRequests.JsonAsync(http, method, path, name, password, expected, body);
 }

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using EdgeGateway.Centre.Web;
 using EdgeGateway.TestSupport;
@@ -178,18 +176,6 @@ public sealed class OperatorZonesTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(JsonValueKind.Null, me.GetProperty("zones").ValueKind);
     }
 
-    private static async Task<JsonElement> MeAsync(HttpClient http, string? name, string? password)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("api/me", UriKind.Relative));
-        if (name is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{name}:{password}")));
-        }
-
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"api/me as {name}: {(int)response.StatusCode} {text}");
-        using var doc = JsonDocument.Parse(text);
-        return doc.RootElement.Clone();
-    }
+    private static Task<JsonElement> MeAsync(HttpClient http, string? name, string? password) =>
+        LoginRequests.JsonAsync(http, HttpMethod.Get, "api/me", name, password, HttpStatusCode.OK);
 }

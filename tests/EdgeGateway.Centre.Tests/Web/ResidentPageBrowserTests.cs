@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using EdgeGateway.Centre.Residents;
@@ -295,13 +294,7 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpClient http, HttpMethod method, string path, string name, string password, string? body)
     {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{name}:{password}")));
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
-
+        using var request = LoginRequests.Create(method, path, name, password, body);
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         using var doc = JsonDocument.Parse(text.Length == 0 ? "null" : text);

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Residents;
@@ -154,8 +152,7 @@ public sealed class ResidentZonesTests(ITestOutputHelper output) : IAsyncLifetim
     /// <summary>Opens the live feed as <paramref name="who"/>; its reader yields each event's name and the gateway it is about.</summary>
     private static async Task<StreamReader> FeedAsync(HttpClient http, (string Name, string Password) who, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("api/events/stream", UriKind.Relative));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{who.Name}:{who.Password}")));
+        using var request = LoginRequests.Create(HttpMethod.Get, "api/events/stream", who.Name, who.Password);
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return new StreamReader(await response.Content.ReadAsStreamAsync(ct));
@@ -182,19 +179,6 @@ public sealed class ResidentZonesTests(ITestOutputHelper output) : IAsyncLifetim
         throw new EndOfStreamException("the feed ended");
     }
 
-    private static async Task<JsonElement> JsonAsync(HttpClient http, HttpMethod method, string path, (string Name, string Password) who, HttpStatusCode expected, string? body = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{who.Name}:{who.Password}")));
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
-
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{method} {path} as {who.Name}: {(int)response.StatusCode} {text}");
-        using var doc = JsonDocument.Parse(text);
-        return doc.RootElement.Clone();
-    }
+    private static Task<JsonElement> JsonAsync(HttpClient http, HttpMethod method, string path, (string Name, string Password) who, HttpStatusCode expected, string? body = null) =>
+        LoginRequests.JsonAsync(http, method, path, who.Name, who.Password, expected, body);
 }
