@@ -59,6 +59,18 @@ public sealed partial class CentreWeb
         return gateways.Where(g => sees(g.Id)).Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>Writes the live feed's <c>event: hidden</c> for <paramref name="gateway"/>.</summary>
+    private static Task WriteHiddenAsync(HttpContext ctx, string gateway, CancellationToken ct)
+    {
+        var data = CentreJson.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("gateway", gateway);
+            w.WriteEndObject();
+        });
+        return ctx.Response.WriteAsync($"event: hidden\ndata: {System.Text.Encoding.UTF8.GetString(data)}\n\n", ct);
+    }
+
     /// <summary>The resident directory and a test of whether the requesting operator sees a home (always, without zones).</summary>
     private static async Task<(ResidentDirectory Residents, Func<string?, bool> Sees)> VisibleAsync(HttpContext ctx, DutyCentre centre)
     {

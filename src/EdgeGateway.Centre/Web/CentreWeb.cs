@@ -270,13 +270,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
                                 // drops it. One she never saw stays unnamed, or the feed would list other zones' homes.
                                 if (home is not null && shown is not null && shown.Remove(home))
                                 {
-                                    var gone = CentreJson.Write(w =>
-                                    {
-                                        w.WriteStartObject();
-                                        w.WriteString("gateway", home);
-                                        w.WriteEndObject();
-                                    });
-                                    await ctx.Response.WriteAsync($"event: hidden\ndata: {System.Text.Encoding.UTF8.GetString(gone)}\n\n", ct).ConfigureAwait(false);
+                                    await WriteHiddenAsync(ctx, home, ct).ConfigureAwait(false);
                                 }
 
                                 continue;
