@@ -1,18 +1,34 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using EdgeGateway.Centre.Push;
+using EdgeGateway.Centre.Web;
+using EdgeGateway.Contract;
 using EdgeGateway.TestSupport;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
 using Xunit.Abstractions;
 
 namespace EdgeGateway.Centre.Tests.Web;
 
 /// <summary>
-/// The duty phone (issue 30, the page side): the page installed on a phone's home screen (manifest, icon) and its service
-/// worker, served as browsers require them.
+/// The duty phone (issue 30, the page side) in a real headless Chromium the size of a phone, over HTTPS with logins, a real
+/// centre, SQLite archive and mosquitto: the nurse taps "Notify this phone", the centre pushes the next alarm to the phone's
+/// push service (a loopback stand-in: headless Chromium reaches no real one), the tap on the notification opens the page at
+/// that alarm's card and she takes it from there; "Stop notifications" ends it. Also: the page installed on a phone's home
+/// screen (manifest, icon) and its service worker, served as browsers require them.
 /// </summary>
 [Trait("Category", "Integration")]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes them through IAsyncLifetime.DisposeAsync")]
 public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    private const string Home = "phone-home";
+    private const string Nurse = "Nurse Berit";
+    private const string Auditor = "Aud";
+    private const int FastIterations = 10_000;
     private readonly string _dir = Directory.CreateTempSubdirectory("duty-phone-").FullName;
     private readonly StrictLogs _logs = new(output);
     private MosquittoBroker? _broker;
@@ -21,13 +37,310 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
     public async Task InitializeAsync()
     {
         _broker = await MosquittoBroker.StartAsync();
-        _centre = await CentreFixture.StartAsync(_dir, [_broker.Url], new DutyCentreOptions { SilentMargin = TimeSpan.FromHours(1), CommandTimeout = TimeSpan.FromSeconds(1) }, "duty-phone", loggers: _logs);
+        _centre = await CentreFixture.StartAsync(_dir, [_broker.Url], new DutyCentreOptions
+        {
+            // The home sends no heartbeat here; take goes to a gateway that is not there, so its command gives up quickly.
+            SilentMargin = TimeSpan.FromHours(1),
+            CommandTimeout = TimeSpan.FromSeconds(1),
+            Push = new PushOptions(VapidKey.Generate(), "mailto:duty@example.org"),
+        }, "duty-phone", loggers: _logs);
     }
 
     public async Task DisposeAsync()
     {
         await CentreFixture.TeardownAsync(_dir, _centre, _broker);
         _logs.Dispose();
+    }
+
+    [Fact]
+    public async Task A_nurse_notifies_her_phone_the_alarm_is_pushed_to_it_and_its_link_opens_the_page_at_the_card_she_takes()
+    {
+        using var certificate = CentreWebSecurityTests.SelfSigned();
+        var accounts = Path.Combine(_dir, "operators");
+        var logins = new Dictionary<string, string> { [Nurse] = "correct horse", [Auditor] = "audit password" };
+        OperatorAccounts.AddOrReplace(accounts, Nurse, logins[Nurse], OperatorRoles.Nurse, FastIterations);
+        OperatorAccounts.AddOrReplace(accounts, Auditor, logins[Auditor], OperatorRoles.Auditor, FastIterations);
+        await using var web = await CentreWeb.StartAsync(_centre!.Centre, new IPEndPoint(IPAddress.Loopback, 0), new CentreWebSecurity(certificate, OperatorAccounts.Load(accounts)) { Audit = _logs.Logger }, _logs.Logger);
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && cert.Thumbprint == certificate.Thumbprint };
+        using var http = new HttpClient(handler) { BaseAddress = web.Url, Timeout = TimeSpan.FromSeconds(30) };
+        Task<(HttpStatusCode Status, JsonElement Body)> Api(HttpMethod method, string path, string who, string? body = null) => ResidentPageBrowserTests.SendAsync(http, method, path, who, logins[who], body);
+
+        // The phone's side of Web Push: its key pair and auth secret (RFC 8291), which the browser would make, and the push
+        // service the subscription names.
+        using var phoneKey = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var auth = RandomNumberGenerator.GetBytes(16);
+        using var pushService = LoopbackPushService.Start();
+
+        // The phone: 390 x 844, trusting the centre's certificate alone (a service worker is refused on a page whose
+        // certificate is in error), notifications allowed, and the stand-in push subscription in place before any script.
+        var spki = Convert.ToBase64String(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
+        using var browser = NursesPageBrowserTests.StartBrowser(_dir, 390, 844, phone: true, $"--ignore-certificate-errors-spki-list={spki}");
+        browser.ExecuteCdpCommand("Network.enable", []);
+        var origin = web.Url.GetLeftPart(UriPartial.Authority);
+        browser.ExecuteCdpCommand("Browser.grantPermissions", new Dictionary<string, object?> { ["origin"] = origin, ["permissions"] = new[] { "notifications" } });
+        browser.ExecuteCdpCommand("Page.addScriptToEvaluateOnNewDocument", new Dictionary<string, object?> { ["source"] = PushManagerStandIn(new Uri(pushService.Url, "push/phone-1"), Base64Url(PublicKeyOf(phoneKey)), Base64Url(auth)) });
+
+        await _centre.Archive.RecordStatusAsync(Home, "online", Guid.NewGuid(), DateTimeOffset.UtcNow);
+        // Logged in as the browser does after its Basic prompt: the credentials go into its HTTP auth cache, which every
+        // request of the origin then uses, the service worker's script too (extra DevTools headers would reach only the page's).
+        await browser.Navigate().GoToUrlAsync(new UriBuilder(web.Url) { UserName = Uri.EscapeDataString(Nurse), Password = Uri.EscapeDataString(logins[Nurse]) }.Uri.ToString());
+        await browser.Navigate().GoToUrlAsync(web.Url.ToString()); // a page whose address holds a password may not fetch()
+        NursesPageBrowserTests.Until(() => browser.FindElement(By.TagName("body")).GetDomAttribute("data-roles") == "nurse" ? "nurse" : null, "her roles from api/me");
+        NursesPageBrowserTests.Until(() => browser.FindElement(By.Id("live")).Text == "live" ? "live" : null, "the live feed connected");
+
+        // Not yet: the button, a thumb's size, within the screen.
+        string? PhoneState() => browser.FindElement(By.Id("phone")).GetDomAttribute("data-state");
+        NursesPageBrowserTests.Until(() => PhoneState() == "off" ? "off" : null, "the phone's state (no alarms yet)");
+        Assert.Equal("This phone gets no alarms", browser.FindElement(By.Id("phone-status")).Text);
+        var notify = browser.FindElement(By.Id("notify"));
+        Assert.True(notify.Displayed);
+        Assert.False(browser.FindElement(By.Id("notify-stop")).Displayed);
+        var viewport = Convert.ToInt64(browser.ExecuteScript("return document.documentElement.clientWidth;"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(viewport <= 390, $"viewport {viewport} px");
+        Assert.True(notify.Location.X >= 0 && notify.Location.X + notify.Size.Width <= viewport, $"Notify at x={notify.Location.X}, {notify.Size.Width} px wide, on a {viewport} px screen");
+        Assert.True(notify.Size.Height >= 44, $"Notify is {notify.Size.Height} px high: too small for a thumb");
+
+        notify.Click();
+        NursesPageBrowserTests.Until(() => PhoneState() is "on" or "failed" ? "settled" : null, "the phone subscribed");
+        var status = browser.FindElement(By.Id("phone-status")).Text;
+        Assert.True(status == "This phone gets alarms", status);
+        Assert.True(browser.FindElement(By.Id("notify-stop")).Displayed);
+        Assert.False(notify.Displayed);
+
+        // Subscribed with the centre's key, and the service worker is registered for the whole page and running.
+        var key = await Api(HttpMethod.Get, "api/push/key", Nurse);
+        Assert.Equal(HttpStatusCode.OK, key.Status);
+        Assert.Equal(key.Body.GetProperty("public_key").GetString(), browser.ExecuteScript("return localStorage.getItem('stand-in-push-key');"));
+        var worker = NursesPageBrowserTests.Until(() => browser.ExecuteAsyncScript("const done = arguments[arguments.length - 1]; navigator.serviceWorker.getRegistration().then(r => done(r && r.active ? r.scope + ' ' + r.active.state : null), e => done(null));") as string, "the service worker active");
+        Assert.Equal(origin + "/ activated", worker);
+
+        // The centre has her subscription, with the phone's keys (the audit log names her, without them).
+        var stored = Assert.Single(await _centre.Archive.PushSubscriptionsAsync());
+        Assert.Equal((new Uri(pushService.Url, "push/phone-1").ToString(), Nurse, Base64Url(PublicKeyOf(phoneKey)), Base64Url(auth)), (stored.Endpoint, stored.Operator, stored.P256dh, stored.Auth));
+        var subscribed = await AuditAsync(Api, "push-subscribe");
+        Assert.Equal(Nurse, subscribed.GetProperty("operator").GetString());
+        Assert.DoesNotContain(Base64Url(auth), subscribed.GetRawText(), StringComparison.Ordinal);
+
+        // Three alarms of other homes come first, so the one the notification is about is well below the first screen.
+        var factory = new Core.Events.CareEventFactory(Home, TimeProvider.System, new Core.Time.FixedClockSyncStatus(true));
+        for (var i = 1; i <= 3; i++)
+        {
+            await PublishAsync(new Core.Events.CareEventFactory($"{Home}-{i}", TimeProvider.System, new Core.Time.FixedClockSyncStatus(true)).Create(Core.Events.CareEventKind.HelpButton, "pendant", "help button pressed on the pendant"));
+        }
+
+        var help = factory.Create(Core.Events.CareEventKind.HelpButton, "pendant", "help button pressed on the pendant, living room");
+        await PublishAsync(help);
+        var id = help.Id.ToString("D");
+        var card = NursesPageBrowserTests.Until(() => browser.FindElement(By.Id($"alarm-{id}")), "the alarm, live");
+        NursesPageBrowserTests.Until(() => browser.FindElements(By.CssSelector("#alarms > li")).Count == 4 ? "4" : null, "all four alarms");
+        browser.ExecuteScript("window.scrollTo(0, 0);");
+        Assert.False(InView(browser, card), "the alarm's card should start below the first screen, or the test shows nothing");
+        Assert.Empty(browser.FindElements(By.CssSelector(".alarm.focused")));
+
+        // The push the centre sends for it, to the endpoint her subscription named: encrypted for this phone alone.
+        var push = NursesPageBrowserTests.Until(() => pushService.Received.FirstOrDefault(r => r.Header("Topic") == help.Id.ToString("N")), "the alarm's push at the push service");
+        Assert.Equal(("POST", "/push/phone-1"), (push.Method, push.Path));
+        Assert.Equal(("aes128gcm", "3600", "high"), (push.Header("Content-Encoding"), push.Header("TTL"), push.Header("Urgency")));
+        Assert.StartsWith("vapid t=", push.Header("Authorization"), StringComparison.Ordinal);
+        Assert.Contains("k=" + key.Body.GetProperty("public_key").GetString(), push.Header("Authorization"), StringComparison.Ordinal);
+        using var payload = JsonDocument.Parse(Decrypt(push.Body, phoneKey, auth));
+        Assert.Equal((id, Home), (payload.RootElement.GetProperty("alarm").GetString(), payload.RootElement.GetProperty("gateway").GetString()));
+        var url = payload.RootElement.GetProperty("url").GetString()!;
+        Assert.Equal($"/#alarm-{id}", url);
+
+        // The tap on the notification, with no page open (sw.js opens one at the payload's url): the card is scrolled to
+        // and marked once the lists are in.
+        await browser.Navigate().GoToUrlAsync("about:blank");
+        await browser.Navigate().GoToUrlAsync(new Uri(web.Url, url).ToString());
+        card = NursesPageBrowserTests.Until(() => browser.FindElement(By.Id($"alarm-{id}")) is var c && (c.GetDomAttribute("class") ?? "").Split(' ').Contains("focused") ? c : null, "the notification's alarm marked");
+        NursesPageBrowserTests.Until(() => InView(browser, card) ? "in view" : null, "the notification's alarm in view");
+        Assert.Single(browser.FindElements(By.CssSelector(".alarm.focused")));
+
+        // She takes it from there.
+        var take = card.FindElement(By.ClassName("take"));
+        Assert.True(InView(browser, take), "Take on the focused card should be on the screen");
+        take.Click();
+        NursesPageBrowserTests.Until(() => card.GetDomAttribute("data-state") == "taken" ? "taken" : null, "the alarm taken from the phone", 40);
+        var taken = await Api(HttpMethod.Get, $"api/alarms/{id}", Nurse);
+        Assert.Equal(("taken", Nurse), (taken.Body.GetProperty("state").GetString(), taken.Body.GetProperty("taken_by").GetString()));
+        Assert.Equal(Nurse, (await _centre.Archive.AlarmAsync(help.Id))!.TakenBy);
+
+        // A link opened a moment before its alarm arrives (the page was quicker than the broker): marked when it comes.
+        var later = factory.Create(Core.Events.CareEventKind.HelpButton, "pendant", "help button pressed again, bedroom");
+        await browser.Navigate().GoToUrlAsync(new Uri(web.Url, $"/#alarm-{later.Id:D}").ToString());
+        browser.ExecuteScript("window.scrollTo(0, 0);");
+        Assert.Empty(browser.FindElements(By.CssSelector(".alarm.focused")));
+        await PublishAsync(later);
+        var laterCard = NursesPageBrowserTests.Until(() => browser.FindElement(By.Id($"alarm-{later.Id:D}")) is var c && (c.GetDomAttribute("class") ?? "").Split(' ').Contains("focused") ? c : null, "the later alarm marked when it arrived");
+        NursesPageBrowserTests.Until(() => InView(browser, laterCard) ? "in view" : null, "the later alarm in view");
+        Assert.Single(browser.FindElements(By.CssSelector(".alarm.focused")));
+
+        // Stop notifications: the centre forgets the phone, and the phone its subscription.
+        var stop = browser.FindElement(By.Id("notify-stop"));
+        browser.ExecuteScript("arguments[0].scrollIntoView();", stop);
+        stop.Click();
+        NursesPageBrowserTests.Until(() => PhoneState() is "off" or "failed" ? "settled" : null, "the phone unsubscribed");
+        Assert.Equal("This phone gets no alarms", browser.FindElement(By.Id("phone-status")).Text);
+        Assert.Null(browser.ExecuteScript("return localStorage.getItem('stand-in-push-subscription');"));
+        Assert.Empty(await _centre.Archive.PushSubscriptionsAsync());
+        var unsubscribed = await AuditAsync(Api, "push-unsubscribe");
+        Assert.Equal(Nurse, unsubscribed.GetProperty("operator").GetString());
+        var removedAgain = await Api(HttpMethod.Post, "api/push/subscriptions/remove", Nurse, JsonSerializer.Serialize(new { endpoint = new Uri(pushService.Url, "push/phone-1").ToString() }));
+        Assert.Equal((HttpStatusCode.OK, false), (removedAgain.Status, removedAgain.Body.GetProperty("removed").GetBoolean()));
+    }
+
+    /// <summary>The newest audit row of <paramref name="action"/>.</summary>
+    private static async Task<JsonElement> AuditAsync(Func<HttpMethod, string, string, string?, Task<(HttpStatusCode Status, JsonElement Body)>> api, string action)
+    {
+        var audit = await api(HttpMethod.Get, "api/audit?limit=50", Auditor, null);
+        Assert.Equal(HttpStatusCode.OK, audit.Status);
+        return audit.Body.EnumerateArray().First(a => a.GetProperty("action").GetString() == action);
+    }
+
+    private async Task PublishAsync(Core.Events.CareEvent care)
+    {
+        using var client = new MQTTnet.MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(new MQTTnet.MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _broker!.Port).WithClientId("duty-phone-test").Build());
+        await client.PublishAsync(new MQTTnet.MqttApplicationMessageBuilder().WithTopic(Topics.Events(care.GatewayId, care.Class)).WithPayload(CloudEventCodec.Serialize(care)).WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build());
+    }
+
+    /// <summary>Whether <paramref name="element"/>'s top is on the screen as it is scrolled now.</summary>
+    private static bool InView(ChromeDriver browser, IWebElement element) =>
+        browser.ExecuteScript("const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight && r.bottom > 0;", element) is true;
+
+    /// <summary>
+    /// What the phone's browser would give the page, which headless Chromium cannot (it reaches no push service): a
+    /// PushSubscription's shape with the test's endpoint and keys, kept in localStorage as the browser keeps its own; the
+    /// key the page subscribed with is kept too, for the test to compare with the centre's.
+    /// </summary>
+    private static string PushManagerStandIn(Uri endpoint, string p256dh, string auth) => $$"""
+        (() => {
+          const stored = 'stand-in-push-subscription';
+          const bytes = key => key instanceof ArrayBuffer ? new Uint8Array(key) : new Uint8Array(key.buffer, key.byteOffset, key.byteLength);
+          const base64Url = b => btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+          const subscription = json => ({
+            endpoint: json.endpoint, expirationTime: null, options: { userVisibleOnly: true, applicationServerKey: null },
+            toJSON: () => json,
+            unsubscribe: async () => { localStorage.removeItem(stored); return true; },
+          });
+          PushManager.prototype.subscribe = async function (options) {
+            localStorage.setItem('stand-in-push-key', base64Url(bytes(options.applicationServerKey)));
+            const json = { endpoint: '{{endpoint}}', expirationTime: null, keys: { p256dh: '{{p256dh}}', auth: '{{auth}}' } };
+            localStorage.setItem(stored, JSON.stringify(json));
+            return subscription(json);
+          };
+          PushManager.prototype.getSubscription = async function () {
+            const json = localStorage.getItem(stored);
+            return json ? subscription(JSON.parse(json)) : null;
+          };
+        })();
+        """;
+
+    /// <summary>The uncompressed P-256 point (65 bytes, 0x04 X Y), as a browser gives p256dh.</summary>
+    private static byte[] PublicKeyOf(ECDiffieHellman key)
+    {
+        var q = key.ExportParameters(false).Q;
+        return [0x04, .. q.X!, .. q.Y!];
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>
+    /// Decrypts a Web Push message as the phone's browser does (RFC 8291 over RFC 8188 aes128gcm): header (salt, record
+    /// size, the sender's key), one record, the content ending at the last-record delimiter 2 before any zero padding.
+    /// </summary>
+    private static string Decrypt(byte[] body, ECDiffieHellman phoneKey, byte[] auth)
+    {
+        var salt = body[..16];
+        var idLength = body[20];
+        var senderPublic = body[21..(21 + idLength)];
+        var record = body[(21 + idLength)..];
+        using var sender = ECDiffieHellman.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = senderPublic[1..33], Y = senderPublic[33..65] } });
+        var secret = phoneKey.DeriveRawSecretAgreement(sender.PublicKey);
+        byte[] keyInfo = [.. "WebPush: info\0"u8, .. PublicKeyOf(phoneKey), .. senderPublic];
+        var ikm = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, auth, keyInfo);
+        var cek = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, 16, salt, "Content-Encoding: aes128gcm\0"u8.ToArray());
+        var nonce = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, 12, salt, "Content-Encoding: nonce\0"u8.ToArray());
+        var plain = new byte[record.Length - 16];
+        using (var aes = new AesGcm(cek, 16))
+        {
+            aes.Decrypt(nonce, record[..^16], record[^16..], plain);
+        }
+
+        var end = plain.Length;
+        while (end > 0 && plain[end - 1] == 0)
+        {
+            end--;
+        }
+
+        Assert.True(end > 0 && plain[end - 1] == 2, "the record does not end with the last-record delimiter 2");
+        return Encoding.UTF8.GetString(plain, 0, end - 1);
+    }
+
+    /// <summary>A request as the push service received it.</summary>
+    private sealed record PushRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+    {
+        public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+    }
+
+    /// <summary>
+    /// The phone's push service, on loopback (the contract lets a test name an http endpoint there): keeps every request
+    /// and answers 201 Created, as a push service accepting a message does (RFC 8030 §5).
+    /// </summary>
+    private sealed class LoopbackPushService : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly Task _loop;
+
+        private LoopbackPushService(int port)
+        {
+            Url = new Uri($"http://127.0.0.1:{port}/");
+            _listener.Prefixes.Add(Url.ToString());
+            _listener.Start();
+            _loop = Task.Run(ServeAsync);
+        }
+
+        public Uri Url { get; }
+
+        public ConcurrentQueue<PushRequest> Received { get; } = new();
+
+        public static LoopbackPushService Start()
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            return new LoopbackPushService(port);
+        }
+
+        public void Dispose()
+        {
+            _listener.Close();
+            _loop.Wait(TimeSpan.FromSeconds(5));
+        }
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext ctx;
+                try
+                {
+                    ctx = await _listener.GetContextAsync();
+                }
+                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                {
+                    return; // closed
+                }
+
+                using var body = new MemoryStream();
+                await ctx.Request.InputStream.CopyToAsync(body);
+                var headers = ctx.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => ctx.Request.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase);
+                Received.Enqueue(new PushRequest(ctx.Request.HttpMethod, ctx.Request.Url!.AbsolutePath, headers, body.ToArray()));
+                ctx.Response.StatusCode = 201;
+                ctx.Response.Close();
+            }
+        }
     }
 
     [Fact]
