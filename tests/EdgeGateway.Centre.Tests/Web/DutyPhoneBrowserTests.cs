@@ -156,6 +156,11 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
         NursesPageBrowserTests.Until(() => InView(browser, card) ? "in view" : null, "the notification's alarm in view");
         Assert.Single(browser.FindElements(By.CssSelector(".alarm.focused")));
 
+        // And it stays at the top while the cards above it grow with their timelines.
+        NursesPageBrowserTests.Until(() => browser.FindElements(By.CssSelector("#alarms .timeline li")).Count >= 8 ? "timelines" : null, "every card's timeline");
+        Thread.Sleep(300);
+        Assert.True(AtTop(browser, card), "the notification's alarm should be at the top of the screen once the page has settled");
+
         // She takes it from there.
         var take = card.FindElement(By.ClassName("take"));
         Assert.True(InView(browser, take), "Take on the focused card should be on the screen");
@@ -172,7 +177,7 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
         Assert.Empty(browser.FindElements(By.CssSelector(".alarm.focused")));
         await PublishAsync(later);
         var laterCard = NursesPageBrowserTests.Until(() => browser.FindElement(By.Id($"alarm-{later.Id:D}")) is var c && (c.GetDomAttribute("class") ?? "").Split(' ').Contains("focused") ? c : null, "the later alarm marked when it arrived");
-        NursesPageBrowserTests.Until(() => InView(browser, laterCard) ? "in view" : null, "the later alarm in view");
+        NursesPageBrowserTests.Until(() => AtTop(browser, laterCard) ? "at the top" : null, "the later alarm at the top of the screen");
         Assert.Single(browser.FindElements(By.CssSelector(".alarm.focused")));
 
         // Stop notifications: the centre forgets the phone, and the phone its subscription.
@@ -207,6 +212,10 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
     /// <summary>Whether <paramref name="element"/>'s top is on the screen as it is scrolled now.</summary>
     private static bool InView(ChromeDriver browser, IWebElement element) =>
         browser.ExecuteScript("const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight && r.bottom > 0;", element) is true;
+
+    /// <summary>Whether <paramref name="element"/>'s top is in the top quarter of the screen: where a link to it should bring it.</summary>
+    private static bool AtTop(ChromeDriver browser, IWebElement element) =>
+        browser.ExecuteScript("const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight / 4;", element) is true;
 
     /// <summary>
     /// What the phone's browser would give the page, which headless Chromium cannot (it reaches no push service): a

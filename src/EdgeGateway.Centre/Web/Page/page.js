@@ -1094,10 +1094,27 @@
     if (wantedAlarm === id) {
       wantedAlarm = null;
       card.scrollIntoView({ block: 'start' });
+      holdAtTop(card);
       // For a screen reader too: the card is where the page now is.
       card.tabIndex = -1;
       card.focus({ preventScroll: true });
     }
+  }
+
+  // Just after a load the cards above grow as their timelines come in, and the page below is still short: for a few
+  // seconds the card is brought back to the top whenever the page's size changes, until the nurse scrolls or taps herself.
+  function holdAtTop(card) {
+    const interactions = ['pointerdown', 'touchstart', 'wheel', 'keydown'];
+    const observer = new ResizeObserver(() => {
+      if (card.isConnected) card.scrollIntoView({ block: 'start' });
+    });
+    const stop = () => {
+      observer.disconnect();
+      for (const type of interactions) window.removeEventListener(type, stop, true);
+    };
+    for (const type of interactions) window.addEventListener(type, stop, true);
+    observer.observe(document.body);
+    setTimeout(stop, 5000);
   }
 
   notifyButton.addEventListener('click', notifyThisPhone);
