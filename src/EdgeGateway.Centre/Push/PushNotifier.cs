@@ -56,8 +56,9 @@ public sealed partial class PushNotifier : IAsyncDisposable
         // Subscribed now, not at start: an alarm stored while the consumers connect is on the feed before the loop runs.
         _feed = feed.Subscribe();
 
-        // A push service's address may move (DNS): pooled connections are renewed every few minutes.
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = _options.SendTimeout };
+        // The VAPID header is written by VapidSigner (the library's audience lacks the port); the library's own token,
+        // required by its API, is made once per push service and cached.
+        _http = new HttpClient(new VapidSigner(_options.Key, _options.Subject, TimeSpan.FromHours(12))) { Timeout = _options.SendTimeout };
         _vapid = _options.Key.Authentication(_options.Subject);
         _vapid.TokenCache = new TokenCache();
         _client = new PushServiceClient(_http)

@@ -98,6 +98,13 @@ public sealed class VapidKey
         return new VapidKey(ecdsa.ExportParameters(includePrivateParameters: true));
     }
 
+    /// <summary>An ECDSA key to sign VAPID tokens with; the caller disposes it.</summary>
+    internal ECDsa Signer()
+    {
+        var point = FromBase64Url(PublicKey)!;
+        return ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, D = FromBase64Url(PrivateKey), Q = new ECPoint { X = point[1..33], Y = point[33..] } });
+    }
+
     /// <summary>The signing side of the Web Push client for <paramref name="subject"/>.</summary>
     internal VapidAuthentication Authentication(string subject) => new(PublicKey, PrivateKey) { Subject = subject };
 
