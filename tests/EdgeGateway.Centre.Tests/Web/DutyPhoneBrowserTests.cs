@@ -1,10 +1,8 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using EdgeGateway.Centre.Push;
+using EdgeGateway.Centre.Tests.Push;
 using EdgeGateway.Centre.Web;
 using EdgeGateway.Contract;
 using EdgeGateway.TestSupport;
@@ -66,10 +64,9 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
         Task<(HttpStatusCode Status, JsonElement Body)> Api(HttpMethod method, string path, string who, string? body = null) => ResidentPageBrowserTests.SendAsync(http, method, path, who, logins[who], body);
 
         // The phone's side of Web Push: its key pair and auth secret (RFC 8291), which the browser would make, and the push
-        // service the subscription names.
-        using var phoneKey = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
-        var auth = RandomNumberGenerator.GetBytes(16);
-        using var pushService = LoopbackPushService.Start();
+        // service its subscription names.
+        await using var pushService = await PushEndpoint.StartAsync();
+        var phone = new TestPhone(pushService.PhoneUrl("phone-1"));
 
         // The phone: 390 x 844, trusting the centre's certificate alone (a service worker is refused on a page whose
         // certificate is in error), notifications allowed, and the stand-in push subscription in place before any script.
@@ -78,7 +75,7 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
         browser.ExecuteCdpCommand("Network.enable", []);
         var origin = web.Url.GetLeftPart(UriPartial.Authority);
         browser.ExecuteCdpCommand("Browser.grantPermissions", new Dictionary<string, object?> { ["origin"] = origin, ["permissions"] = new[] { "notifications" } });
-        browser.ExecuteCdpCommand("Page.addScriptToEvaluateOnNewDocument", new Dictionary<string, object?> { ["source"] = PushManagerStandIn(new Uri(pushService.Url, "push/phone-1"), Base64Url(PublicKeyOf(phoneKey)), Base64Url(auth)) });
+        browser.ExecuteCdpCommand("Page.addScriptToEvaluateOnNewDocument", new Dictionary<string, object?> { ["source"] = PushManagerStandIn(phone) });
 
         await _centre.Archive.RecordStatusAsync(Home, "online", Guid.NewGuid(), DateTimeOffset.UtcNow);
         // Logged in as the browser does after its Basic prompt: the credentials go into its HTTP auth cache, which every
@@ -116,10 +113,10 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
 
         // The centre has her subscription, with the phone's keys (the audit log names her, without them).
         var stored = Assert.Single(await _centre.Archive.PushSubscriptionsAsync());
-        Assert.Equal((new Uri(pushService.Url, "push/phone-1").ToString(), Nurse, Base64Url(PublicKeyOf(phoneKey)), Base64Url(auth)), (stored.Endpoint, stored.Operator, stored.P256dh, stored.Auth));
+        Assert.Equal((phone.Endpoint, Nurse, phone.P256dh, phone.Auth), (stored.Endpoint, stored.Operator, stored.P256dh, stored.Auth));
         var subscribed = await AuditAsync(Api, "push-subscribe");
         Assert.Equal(Nurse, subscribed.GetProperty("operator").GetString());
-        Assert.DoesNotContain(Base64Url(auth), subscribed.GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain(phone.Auth, subscribed.GetRawText(), StringComparison.Ordinal);
 
         // Three alarms of other homes come first, so the one the notification is about is well below the first screen.
         var factory = new Core.Events.CareEventFactory(Home, TimeProvider.System, new Core.Time.FixedClockSyncStatus(true));
@@ -138,14 +135,14 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
         Assert.Empty(browser.FindElements(By.CssSelector(".alarm.focused")));
 
         // The push the centre sends for it, to the endpoint her subscription named: encrypted for this phone alone.
-        var push = NursesPageBrowserTests.Until(() => pushService.Received.FirstOrDefault(r => r.Header("Topic") == help.Id.ToString("N")), "the alarm's push at the push service");
+        var push = NursesPageBrowserTests.Until(() => pushService.To("phone-1").FirstOrDefault(r => r.Header("Topic") == help.Id.ToString("N")), "the alarm's push at the push service");
         Assert.Equal(("POST", "/push/phone-1"), (push.Method, push.Path));
         Assert.Equal(("aes128gcm", "3600", "high"), (push.Header("Content-Encoding"), push.Header("TTL"), push.Header("Urgency")));
         Assert.StartsWith("vapid t=", push.Header("Authorization"), StringComparison.Ordinal);
         Assert.Contains("k=" + key.Body.GetProperty("public_key").GetString(), push.Header("Authorization"), StringComparison.Ordinal);
-        using var payload = JsonDocument.Parse(Decrypt(push.Body, phoneKey, auth));
-        Assert.Equal((id, Home), (payload.RootElement.GetProperty("alarm").GetString(), payload.RootElement.GetProperty("gateway").GetString()));
-        var url = payload.RootElement.GetProperty("url").GetString()!;
+        var payload = await phone.DecryptAsync(push);
+        Assert.Equal((id, Home), (payload.GetProperty("alarm").GetString(), payload.GetProperty("gateway").GetString()));
+        var url = payload.GetProperty("url").GetString()!;
         Assert.Equal($"/#alarm-{id}", url);
 
         // The tap on the notification, with no page open (sw.js opens one at the payload's url): the card is scrolled to
@@ -190,7 +187,7 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
         Assert.Empty(await _centre.Archive.PushSubscriptionsAsync());
         var unsubscribed = await AuditAsync(Api, "push-unsubscribe");
         Assert.Equal(Nurse, unsubscribed.GetProperty("operator").GetString());
-        var removedAgain = await Api(HttpMethod.Post, "api/push/subscriptions/remove", Nurse, JsonSerializer.Serialize(new { endpoint = new Uri(pushService.Url, "push/phone-1").ToString() }));
+        var removedAgain = await Api(HttpMethod.Post, "api/push/subscriptions/remove", Nurse, JsonSerializer.Serialize(new { endpoint = phone.Endpoint }));
         Assert.Equal((HttpStatusCode.OK, false), (removedAgain.Status, removedAgain.Body.GetProperty("removed").GetBoolean()));
     }
 
@@ -222,7 +219,7 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
     /// PushSubscription's shape with the test's endpoint and keys, kept in localStorage as the browser keeps its own; the
     /// key the page subscribed with is kept too, for the test to compare with the centre's.
     /// </summary>
-    private static string PushManagerStandIn(Uri endpoint, string p256dh, string auth) => $$"""
+    private static string PushManagerStandIn(TestPhone phone) => $$"""
         (() => {
           const stored = 'stand-in-push-subscription';
           const bytes = key => key instanceof ArrayBuffer ? new Uint8Array(key) : new Uint8Array(key.buffer, key.byteOffset, key.byteLength);
@@ -234,7 +231,7 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
           });
           PushManager.prototype.subscribe = async function (options) {
             localStorage.setItem('stand-in-push-key', base64Url(bytes(options.applicationServerKey)));
-            const json = { endpoint: '{{endpoint}}', expirationTime: null, keys: { p256dh: '{{p256dh}}', auth: '{{auth}}' } };
+            const json = { endpoint: '{{phone.Endpoint}}', expirationTime: null, keys: { p256dh: '{{phone.P256dh}}', auth: '{{phone.Auth}}' } };
             localStorage.setItem(stored, JSON.stringify(json));
             return subscription(json);
           };
@@ -244,113 +241,6 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
           };
         })();
         """;
-
-    /// <summary>The uncompressed P-256 point (65 bytes, 0x04 X Y), as a browser gives p256dh.</summary>
-    private static byte[] PublicKeyOf(ECDiffieHellman key)
-    {
-        var q = key.ExportParameters(false).Q;
-        return [0x04, .. q.X!, .. q.Y!];
-    }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    /// <summary>
-    /// Decrypts a Web Push message as the phone's browser does (RFC 8291 over RFC 8188 aes128gcm): header (salt, record
-    /// size, the sender's key), one record, the content ending at the last-record delimiter 2 before any zero padding.
-    /// </summary>
-    private static string Decrypt(byte[] body, ECDiffieHellman phoneKey, byte[] auth)
-    {
-        var salt = body[..16];
-        var idLength = body[20];
-        var senderPublic = body[21..(21 + idLength)];
-        var record = body[(21 + idLength)..];
-        using var sender = ECDiffieHellman.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = senderPublic[1..33], Y = senderPublic[33..65] } });
-        var secret = phoneKey.DeriveRawSecretAgreement(sender.PublicKey);
-        byte[] keyInfo = [.. "WebPush: info\0"u8, .. PublicKeyOf(phoneKey), .. senderPublic];
-        var ikm = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, auth, keyInfo);
-        var cek = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, 16, salt, "Content-Encoding: aes128gcm\0"u8.ToArray());
-        var nonce = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, 12, salt, "Content-Encoding: nonce\0"u8.ToArray());
-        var plain = new byte[record.Length - 16];
-        using (var aes = new AesGcm(cek, 16))
-        {
-            aes.Decrypt(nonce, record[..^16], record[^16..], plain);
-        }
-
-        var end = plain.Length;
-        while (end > 0 && plain[end - 1] == 0)
-        {
-            end--;
-        }
-
-        Assert.True(end > 0 && plain[end - 1] == 2, "the record does not end with the last-record delimiter 2");
-        return Encoding.UTF8.GetString(plain, 0, end - 1);
-    }
-
-    /// <summary>A request as the push service received it.</summary>
-    private sealed record PushRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body)
-    {
-        public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
-    }
-
-    /// <summary>
-    /// The phone's push service, on loopback (the contract lets a test name an http endpoint there): keeps every request
-    /// and answers 201 Created, as a push service accepting a message does (RFC 8030 §5).
-    /// </summary>
-    private sealed class LoopbackPushService : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly Task _loop;
-
-        private LoopbackPushService(int port)
-        {
-            Url = new Uri($"http://127.0.0.1:{port}/");
-            _listener.Prefixes.Add(Url.ToString());
-            _listener.Start();
-            _loop = Task.Run(ServeAsync);
-        }
-
-        public Uri Url { get; }
-
-        public ConcurrentQueue<PushRequest> Received { get; } = new();
-
-        public static LoopbackPushService Start()
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            return new LoopbackPushService(port);
-        }
-
-        public void Dispose()
-        {
-            _listener.Close();
-            _loop.Wait(TimeSpan.FromSeconds(5));
-        }
-
-        private async Task ServeAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext ctx;
-                try
-                {
-                    ctx = await _listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return; // closed
-                }
-
-                using var body = new MemoryStream();
-                await ctx.Request.InputStream.CopyToAsync(body);
-                var headers = ctx.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => ctx.Request.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase);
-                Received.Enqueue(new PushRequest(ctx.Request.HttpMethod, ctx.Request.Url!.AbsolutePath, headers, body.ToArray()));
-                ctx.Response.StatusCode = 201;
-                ctx.Response.Close();
-            }
-        }
-    }
 
     [Fact]
     public async Task The_phone_gets_its_service_worker_manifest_and_icon_with_the_content_types_browsers_require()
