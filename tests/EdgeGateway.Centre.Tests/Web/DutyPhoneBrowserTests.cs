@@ -224,8 +224,10 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
           const stored = 'stand-in-push-subscription';
           const bytes = key => key instanceof ArrayBuffer ? new Uint8Array(key) : new Uint8Array(key.buffer, key.byteOffset, key.byteLength);
           const base64Url = b => btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+          const fromBase64Url = t => Uint8Array.from(atob(t.replace(/-/g, '+').replace(/_/g, '/')), c => c.charCodeAt(0)).buffer;
           const subscription = json => ({
-            endpoint: json.endpoint, expirationTime: null, options: { userVisibleOnly: true, applicationServerKey: null },
+            endpoint: json.endpoint, expirationTime: null,
+            options: { userVisibleOnly: true, applicationServerKey: fromBase64Url(localStorage.getItem('stand-in-push-key')) },
             toJSON: () => json,
             unsubscribe: async () => { localStorage.removeItem(stored); return true; },
           });

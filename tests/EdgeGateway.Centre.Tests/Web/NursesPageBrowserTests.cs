@@ -181,6 +181,10 @@ public sealed class NursesPageBrowserTests(ITestOutputHelper output) : IAsyncLif
 
         var card = Until(() => browser.FindElement(By.Id($"alarm-{help.Id}")), "the alarm");
         var take = card.FindElement(By.ClassName("take"));
+
+        // This centre has no push (no VAPID key): the page offers no "Notify this phone" that could only fail.
+        Until(() => browser.FindElement(By.Id("phone")).GetDomAttribute("data-state") == "disabled" ? "disabled" : null, "push off at the centre");
+        Assert.False(browser.FindElement(By.Id("phone")).Displayed);
         Assert.True(take.Displayed);
         var viewport = Convert.ToInt64(browser.ExecuteScript("return document.documentElement.clientWidth;"), System.Globalization.CultureInfo.InvariantCulture);
         var scrollWidth = Convert.ToInt64(browser.ExecuteScript("return document.documentElement.scrollWidth;"), System.Globalization.CultureInfo.InvariantCulture);

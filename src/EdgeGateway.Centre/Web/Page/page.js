@@ -976,15 +976,21 @@
     return a.length === b.length && a.every((x, i) => x === b[i]);
   }
 
-  // The API's answer, or an error carrying its problem's detail (503 "push is off" says why better than a status).
+  // The API's answer, or an error carrying its problem's detail (503 "push is off" says why better than a status) and status.
   async function pushApi(path, body) {
     const init = body === undefined
       ? { headers: { Accept: 'application/json' }, cache: 'no-store' }
       : { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) };
     const r = await fetch(path, init);
     const answer = await r.json().catch(() => ({}));
-    if (!r.ok) throw new Error(answer.detail || (path + ': HTTP ' + r.status));
+    if (!r.ok) throw Object.assign(new Error(answer.detail || (path + ': HTTP ' + r.status)), { status: r.status });
     return answer;
+  }
+
+  // A subscription made against another centre key than this one (the key file was replaced): its pushes are refused.
+  function madeForOtherKey(subscription, key) {
+    const earlier = subscription && subscription.options ? subscription.options.applicationServerKey : null;
+    return !!earlier && !sameBytes(new Uint8Array(earlier), key);
   }
 
   async function phoneSubscription() {
@@ -1007,9 +1013,7 @@
       await navigator.serviceWorker.register('sw.js', { scope: '/' });
       const registration = await navigator.serviceWorker.ready;
       let subscription = await registration.pushManager.getSubscription();
-      const earlierKey = subscription && subscription.options ? subscription.options.applicationServerKey : null;
-      if (subscription && earlierKey && !sameBytes(new Uint8Array(earlierKey), key)) {
-        // Made for an earlier centre key (the key file was replaced): the push service would refuse the centre's pushes.
+      if (madeForOtherKey(subscription, key)) {
         await subscription.unsubscribe();
         subscription = null;
       }
@@ -1052,6 +1056,16 @@
       return;
     }
     try {
+      let key;
+      try {
+        key = base64UrlBytes((await pushApi('api/push/key')).public_key);
+      } catch (e) {
+        if (e.status !== 503) throw e;
+        // Push is off at this centre (no --vapid-key): nothing the nurse could do here, so nothing is offered.
+        setPhone('disabled', '');
+        phoneBox.hidden = true;
+        return;
+      }
       const subscription = await phoneSubscription();
       const forWhom = localStorage.getItem(pushOperatorKey);
       const name = operatorInput.value.trim();
@@ -1059,6 +1073,8 @@
         setPhone('denied', 'Notifications are blocked for this page: allow them in the browser\'s settings for this site.');
       } else if (!subscription || Notification.permission !== 'granted') {
         setPhone('off', 'This phone gets no alarms');
+      } else if (madeForOtherKey(subscription, key)) {
+        setPhone('off', 'The centre\'s key has changed: tap Notify this phone again');
       } else if (forWhom && name && forWhom !== name) {
         setPhone('other', 'This phone gets ' + forWhom + '\'s alarms');
       } else {
