@@ -234,9 +234,14 @@ public sealed partial class PushNotifier : IAsyncDisposable
         {
             LogFailed(_logger, alarm.Id, host, to.Operator, $"the push service answered {(int)ex.StatusCode}");
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
-            LogFailed(_logger, alarm.Id, host, to.Operator, ex is TaskCanceledException ? $"no answer within {_options!.SendTimeout.TotalSeconds:0} s" : ex.Message);
+            LogFailed(_logger, alarm.Id, host, to.Operator, $"no answer within {_options!.SendTimeout.TotalSeconds:0} s");
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // One phone's failure (unreachable service, a stored key the library refuses) is that phone's, never the others'.
+            LogFailed(_logger, alarm.Id, host, to.Operator, $"{ex.GetType().Name}: {ex.Message}");
         }
     }
 
