@@ -177,6 +177,12 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
         NursesPageBrowserTests.Until(() => AtTop(browser, laterCard) ? "at the top" : null, "the later alarm at the top of the screen");
         Assert.Single(browser.FindElements(By.CssSelector(".alarm.focused")));
 
+        // A notification tapped after the alarm was cleared finds no card, and says why.
+        Assert.Equal(HttpStatusCode.OK, (await Api(HttpMethod.Post, $"api/alarms/{id}/clear", Nurse, """{"reason":"help given"}""")).Status);
+        await browser.Navigate().GoToUrlAsync(new Uri(web.Url, url).ToString());
+        NursesPageBrowserTests.Until(() => browser.FindElement(By.Id("message")) is { Displayed: true } m && m.Text == $"That alarm is already cleared by {Nurse} (help given)." ? m : null, "why the cleared alarm has no card");
+        Assert.Empty(browser.FindElements(By.Id($"alarm-{id}")));
+
         // Stop notifications: the centre forgets the phone, and the phone its subscription.
         var stop = browser.FindElement(By.Id("notify-stop"));
         browser.ExecuteScript("arguments[0].scrollIntoView();", stop);

@@ -1096,6 +1096,27 @@
   function followHash() {
     wantedAlarm = alarmOfHash();
     showWantedAlarm();
+    clearTimeout(followHash.timer);
+    if (wantedAlarm) followHash.timer = setTimeout(explainMissing, 4000, wantedAlarm);
+  }
+
+  // A notification tapped after someone else cleared the alarm finds no card: the nurse is told why, not left looking.
+  async function explainMissing(id) {
+    if (wantedAlarm !== id) return;
+    try {
+      const r = await fetch('api/alarms/' + encodeURIComponent(id), { headers: { Accept: 'application/json' }, cache: 'no-store' });
+      if (wantedAlarm !== id) return;
+      if (r.status === 404) {
+        show('That alarm is not among your homes.');
+        return;
+      }
+      const a = await r.json();
+      if (r.ok && a.state === 'cleared') {
+        show('That alarm is already cleared' + (a.cleared_by ? ' by ' + a.cleared_by : '') + (a.clear_reason ? ' (' + a.clear_reason + ')' : '') + '.');
+      }
+    } catch (e) {
+      show(e.message);
+    }
   }
 
   // Called after every render of the list (renderAlarm sets a card's classes afresh) and when the address changes.
