@@ -175,6 +175,47 @@ public sealed class PushNotifierTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_logins_a_nurse_subscribes_as_herself_a_technician_is_refused_and_the_page_hands_its_accounts_to_the_notifier()
+    {
+        using var certificate = Web.CentreWebSecurityTests.SelfSigned();
+        var path = Path.Combine(_dir, "operators-web");
+        OperatorAccounts.AddOrReplace(path, "Nurse Berit", "correct horse", OperatorRoles.Nurse, ZoneNames.ParseList("north"), 10_000);
+        OperatorAccounts.AddOrReplace(path, "Nurse Sol", "correct horse", OperatorRoles.Nurse, ZoneNames.ParseList("south"), 10_000);
+        OperatorAccounts.AddOrReplace(path, "Tor", "long enough", OperatorRoles.Technician, null, 10_000);
+        var security = new CentreWebSecurity(certificate, OperatorAccounts.Load(path)) { Audit = _logs.Logger };
+        await using var web = await CentreWeb.StartAsync(Centre.Centre, new IPEndPoint(IPAddress.Loopback, 0), security, _logs.Logger);
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && cert.Thumbprint == certificate.Thumbprint };
+        using var http = new HttpClient(handler) { BaseAddress = web.Url, Timeout = TimeSpan.FromSeconds(30) };
+
+        var berit = new TestPhone(Service.PhoneUrl("berit"));
+        var sol = new TestPhone(Service.PhoneUrl("sol"));
+        var tor = new TestPhone(Service.PhoneUrl("tor"));
+        Assert.Equal(_key.PublicKey, (await LoginRequests.JsonAsync(http, HttpMethod.Get, "api/push/key", "Tor", "long enough", HttpStatusCode.OK)).GetProperty("public_key").GetString());
+        var refused = await LoginRequests.JsonAsync(http, HttpMethod.Post, "api/push/subscriptions", "Tor", "long enough", HttpStatusCode.Forbidden, WithoutOperator(tor.SubscribeBody("Tor")));
+        Assert.Equal("role", refused.GetProperty("field").GetString());
+        await LoginRequests.JsonAsync(http, HttpMethod.Post, "api/push/subscriptions", "Nurse Berit", "correct horse", HttpStatusCode.Forbidden, berit.SubscribeBody("Nurse Sol"));
+        var stored = await LoginRequests.JsonAsync(http, HttpMethod.Post, "api/push/subscriptions", "Nurse Berit", "correct horse", HttpStatusCode.OK, WithoutOperator(berit.SubscribeBody("x")));
+        Assert.Equal("Nurse Berit", stored.GetProperty("operator").GetString());
+        await LoginRequests.JsonAsync(http, HttpMethod.Post, "api/push/subscriptions", "Nurse Sol", "correct horse", HttpStatusCode.OK, WithoutOperator(sol.SubscribeBody("x")));
+
+        // The home is north: Berit's phone gets it, Sol's (south) does not, by the accounts the page runs with.
+        var alarm = await RaiseAsync("offline:push-home:7");
+        await WaitSentAsync(alarm.Id);
+        Assert.Equal(["/push/berit"], Service.Received.Select(r => r.Path));
+
+        var remove = JsonSerializer.Serialize(new { endpoint = berit.Endpoint });
+        Assert.True((await LoginRequests.JsonAsync(http, HttpMethod.Post, "api/push/subscriptions/remove", "Nurse Berit", "correct horse", HttpStatusCode.OK, remove)).GetProperty("removed").GetBoolean());
+        await LoginRequests.JsonAsync(http, HttpMethod.Post, "api/push/subscriptions/remove", "Tor", "long enough", HttpStatusCode.Forbidden, remove);
+    }
+
+    private static string WithoutOperator(string body)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject();
+        node.Remove("operator");
+        return node.ToJsonString();
+    }
+
+    [Fact]
     public async Task Bad_subscription_bodies_get_400_naming_the_field_and_subscribe_and_remove_are_audited_without_keys()
     {
         var phone = new TestPhone(Service.PhoneUrl("berit"));
