@@ -32,6 +32,12 @@ if [ ! -d tests/openapi/node_modules/@seriousme/openapi-schema-validator ]; then
   (cd tests/openapi && npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
 fi
 
+# http_ece (pinned in tests/webpush/package-lock.json) decrypts the centre's Web Push payloads in PushNotifierTests, likewise.
+if [ ! -d tests/webpush/node_modules/http_ece ]; then
+  echo "test.sh: installing http_ece for the push tests (npm ci)"
+  (cd tests/webpush && npm ci --ignore-scripts --no-audit --no-fund >/dev/null)
+fi
+
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 start=$(date +%s)

@@ -8,6 +8,7 @@ using EdgeGateway.Benchmarks;
 //   ... -- idle [dll] [s]      CPU and RSS of an idle 'edgegateway run' (default 60 s heartbeat)
 //   ... -- fifo [--minutes N]  accelerometer samples lost to scheduling, dedicated reader thread vs pool timer (load it: stress-ng --cpu 2)
 //   ... -- command-flood [s] [rate]  alarm.acknowledge carried out / answered during a status.request flood (real mosquitto, issue 27)
+//   ... -- push-latency [alarms] [phones]  alarm stored → Web Push request at a loopback push service, p50/p99 (issue 30)
 //   ... -- central-scale [--gateways N] [--interval S] ...  N gateways against 2 central processes on PostgreSQL: event → stored, SIGKILL, silent alarms
 // Everything else is a micro-benchmark: dotnet run -c Release --project bench/EdgeGateway.Benchmarks -- --filter '*Name*'
 if (args is ["e2e", ..])
@@ -38,6 +39,11 @@ if (args is ["central-scale", ..])
 if (args is ["command-flood", ..])
 {
     return await CommandFloodRunner.RunAsync(args);
+}
+
+if (args is ["push-latency", ..])
+{
+    return await PushLatencyRunner.RunAsync(args);
 }
 
 if (args is ["latency", ..])

@@ -109,6 +109,10 @@ public sealed class CentreBuilder(ILoggerFactory loggers)
     private CentreHost Assemble(IArchive archive, IReadOnlyList<CentreConsumer> consumers)
     {
         var centre = new DutyCentre(archive, consumers, Options, loggers.CreateLogger("centre"));
+
+        // Who gets which push: the accounts the centre starts with, until the page's logins follow the file (CentreWeb).
+        var accounts = WebSecurity.Accounts;
+        centre.Push.Accounts = () => accounts;
         var (webAt, security, webLogger) = (Web, WebSecurity, WebLogger ?? loggers.CreateLogger("web"));
         return new CentreHost(archive, centre, consumers, webAt is null ? null : (c, ct) => CentreWeb.StartAsync(c, webAt, security, webLogger, ct));
     }

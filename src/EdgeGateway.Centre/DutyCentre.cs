@@ -3,6 +3,7 @@ using EdgeGateway.Centre.Commands;
 using EdgeGateway.Centre.Escalation;
 using EdgeGateway.Centre.Ingest;
 using EdgeGateway.Centre.Operators;
+using EdgeGateway.Centre.Push;
 using EdgeGateway.Centre.Residents;
 using EdgeGateway.Centre.Supervision;
 using EdgeGateway.Contract;
@@ -21,7 +22,8 @@ namespace EdgeGateway.Centre;
 /// (status and heartbeats, batched), <see cref="GatewayPaths"/> (each path's birth and will), <see cref="GatewaySupervisor"/>
 /// with its <see cref="CheckLoop"/> (offline, silent, gap and daily-test alarms), <see cref="Escalator"/> (and its
 /// <see cref="EscalationWebhook"/>), <see cref="GatewayCommands"/> (command round trips) and <see cref="OperatorActions"/>
-/// (take, clear, test, notes), with <see cref="AlarmSteps"/> (call-back, help on the way, arrived; DutyCentre.Steps.cs).
+/// (take, clear, test, notes), with <see cref="AlarmSteps"/> (call-back, help on the way, arrived; DutyCentre.Steps.cs), and
+/// <see cref="PushNotifier"/> (new alarms and escalations to the duty phones).
 /// </remarks>
 public sealed partial class DutyCentre : IAsyncDisposable
 {
@@ -60,6 +62,7 @@ public sealed partial class DutyCentre : IAsyncDisposable
         _follower = new StatusFollower(archive, _options, Changes, alarms, rejections, _commands.OnReply, _loop.Due, logger);
         _paths = new GatewayPaths(archive, _options.Time, Changes, alarms, rejections, logger);
         Residents = new ResidentBook(archive, _options.ResidentKey, _options.Time, _options.Zone, Changes, logger);
+        Push = new PushNotifier(archive, Residents, Changes, _options.Push, _options.Time, logger);
         _supervisor = new GatewaySupervisor(archive, consumers, _options, Changes, _follower, _paths, alarms,
             new Escalator(archive, _options, Changes, _webhook, _loop.Due, logger), _loop);
 
@@ -93,6 +96,9 @@ public sealed partial class DutyCentre : IAsyncDisposable
     /// <summary>The homes' resident records, sealed at rest, each read by a person audited.</summary>
     public ResidentBook Residents { get; }
 
+    /// <summary>Web Push to the duty phones; off (its requests answer 503) without <see cref="DutyCentreOptions.Push"/>.</summary>
+    public PushNotifier Push { get; }
+
     /// <summary>The zone of local times (daily test deadline, the report's weeks and nights).</summary>
     public TimeZoneInfo Zone => _options.Zone;
 
@@ -122,6 +128,7 @@ public sealed partial class DutyCentre : IAsyncDisposable
         }
 
         _supervisor.Connected();
+        Push.Start();
         _running = Task.Run(() => _loop.RunAsync(_stop.Token), CancellationToken.None);
     }
 
@@ -164,6 +171,7 @@ public sealed partial class DutyCentre : IAsyncDisposable
         }
 
         await _operators.IdleAsync().ConfigureAwait(false);
+        await Push.DisposeAsync().ConfigureAwait(false);
 
         foreach (var c in _consumers)
         {

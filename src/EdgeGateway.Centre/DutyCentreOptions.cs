@@ -63,6 +63,9 @@ public sealed class DutyCentreOptions
     /// <summary>The key resident records are sealed with at rest; null turns resident records off (their requests answer 503).</summary>
     public Residents.ResidentKey? ResidentKey { get; init; }
 
+    /// <summary>Web Push to the duty phones (the VAPID key and subject); null turns it off (its requests answer 503, nothing is sent).</summary>
+    public Push.PushOptions? Push { get; init; }
+
     /// <summary>How long after its last heartbeat a gateway counts as silent; the pass starts SilentLead early so that the alarm is stored within the budget.</summary>
     internal TimeSpan SilenceBudget(TimeSpan interval) => (SilentIntervals * interval) + SilentMargin - SilentLead;
 

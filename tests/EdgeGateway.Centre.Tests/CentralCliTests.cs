@@ -20,6 +20,7 @@ public sealed class CentralCliTests : IDisposable
     [InlineData("--offline-grace", "-1", "--offline-grace -1 is invalid")]
     [InlineData("--escalation-webhook", "ftp://x/", "--escalation-webhook 'ftp://x/' is invalid")]
     [InlineData("--store", "postgres://", "--store postgres://: cannot open the archive")]
+    [InlineData("--vapid-subject", "mailto:duty@example.org", "--vapid-subject needs --vapid-key FILE")]
     public async Task A_bad_option_is_refused_with_its_name_and_leaves_no_archive(string option, string value, string expected)
     {
         var store = Path.Combine(_dir, "centre.db");
@@ -29,6 +30,38 @@ public sealed class CentralCliTests : IDisposable
         Assert.Equal(2, r.ExitCode);
         Assert.Contains(expected, r.StdErr, StringComparison.Ordinal);
         Assert.False(File.Exists(store));
+    }
+
+    [Fact]
+    public async Task Vapid_key_needs_a_subject_refuses_a_file_without_a_p256_key_and_creates_a_missing_one_with_mode_0600_printing_its_public_key()
+    {
+        var store = Path.Combine(_dir, "centre.db");
+        var vapid = Path.Combine(_dir, "vapid.pem");
+        var common = new[] { "central", "--broker", "mqtt://127.0.0.1:1", "--plain-loopback-demo", "--store", store, "--vapid-key", vapid };
+
+        var noSubject = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), common);
+        Assert.Equal(2, noSubject.ExitCode);
+        Assert.Contains("--vapid-subject is required with --vapid-key", noSubject.StdErr, StringComparison.Ordinal);
+        var badSubject = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), [.. common, "--vapid-subject", "duty@example.org"]);
+        Assert.Equal(2, badSubject.ExitCode);
+        Assert.Contains("'duty@example.org' must be mailto:ADDRESS or an https:// URL", badSubject.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(vapid));
+
+        using (var p384 = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384))
+        {
+            File.WriteAllText(vapid, p384.ExportECPrivateKeyPem());
+        }
+
+        var wrongCurve = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), [.. common, "--vapid-subject", "mailto:duty@example.org"]);
+        Assert.Equal(2, wrongCurve.ExitCode);
+        Assert.Contains("a VAPID key must be a P-256", wrongCurve.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(store));
+
+        File.Delete(vapid);
+        var created = await CliRunner.RunAsync(TimeSpan.FromSeconds(60), [.. common, "--vapid-subject", "mailto:duty@example.org"]);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(vapid));
+        Assert.StartsWith("-----BEGIN EC PRIVATE KEY-----", File.ReadAllText(vapid), StringComparison.Ordinal);
+        Assert.Contains($"--vapid-key: created {vapid} (mode 0600) with a new key, public key {Centre.Push.VapidKey.Load(vapid).PublicKey}", created.StdErr, StringComparison.Ordinal);
     }
 
     [Fact]

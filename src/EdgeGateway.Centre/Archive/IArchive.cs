@@ -106,6 +106,18 @@ public interface IArchive : IAsyncDisposable
     /// <summary>Deletes a home's resident record (a GDPR erasure) with its operator <paramref name="action"/> in one transaction; false when there was none.</summary>
     Task<bool> EraseResidentAsync(string gateway, OperatorAction action, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores a duty phone's push subscription (replacing the row of the same endpoint) with its operator <paramref name="action"/> in one transaction.</summary>
+    Task PutPushSubscriptionAsync(PushSubscriptionRecord subscription, OperatorAction action, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes the push subscription of <paramref name="endpoint"/>, with its operator <paramref name="action"/> when one asked
+    /// (null: the push service said it is gone); false, recording nothing, when there was none.
+    /// </summary>
+    Task<bool> RemovePushSubscriptionAsync(string endpoint, OperatorAction? action, CancellationToken cancellationToken = default);
+
+    /// <summary>Every push subscription, by endpoint.</summary>
+    Task<IReadOnlyList<PushSubscriptionRecord>> PushSubscriptionsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Rejected messages, newest first.</summary>
     Task<IReadOnlyList<RejectedMessage>> RejectedAsync(int limit, CancellationToken cancellationToken = default);
 

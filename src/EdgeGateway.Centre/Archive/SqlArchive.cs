@@ -80,6 +80,11 @@ public abstract partial class SqlArchive : IArchive
             CREATE TABLE IF NOT EXISTS residents (
               gateway TEXT PRIMARY KEY, zone TEXT NULL, sealed TEXT NOT NULL, updated_ms BIGINT NOT NULL, updated_by TEXT NOT NULL)
             """,
+            // Added with Web Push (issue 30): one row per duty phone's subscription, replaced when the phone subscribes again.
+            """
+            CREATE TABLE IF NOT EXISTS push_subscriptions (
+              endpoint TEXT PRIMARY KEY, operator TEXT NOT NULL, p256dh TEXT NOT NULL, auth TEXT NOT NULL, created_ms BIGINT NOT NULL)
+            """,
             $"""
             CREATE TABLE IF NOT EXISTS rejected (
               {IdentityColumn}, at_ms BIGINT NOT NULL, topic TEXT NOT NULL, gateway TEXT NULL, reason TEXT NOT NULL, payload TEXT NOT NULL)

@@ -12,6 +12,11 @@ public sealed partial class CentreWeb
         ("/", "index.html", "text/html; charset=utf-8"),
         ("/page.css", "page.css", "text/css; charset=utf-8"),
         ("/page.js", "page.js", "text/javascript; charset=utf-8"),
+
+        // The duty phone (issue 30): the page installed on a home screen, and the service worker that shows pushed alarms.
+        ("/manifest.webmanifest", "manifest.webmanifest", "application/manifest+json; charset=utf-8"),
+        ("/sw.js", "sw.js", "text/javascript; charset=utf-8"),
+        ("/icon.svg", "icon.svg", "image/svg+xml"),
     ];
 
     private static void MapPage(IEndpointRouteBuilder app)
@@ -26,6 +31,12 @@ public sealed partial class CentreWeb
                 ctx.Response.Headers.XContentTypeOptions = "nosniff";
                 ctx.Response.Headers.CacheControl = "no-cache";
                 ctx.Response.ContentType = contentType;
+                if (resource == "sw.js")
+                {
+                    // The worker's scope is the whole page; said explicitly, so the scope still holds if the script moves.
+                    ctx.Response.Headers["Service-Worker-Allowed"] = "/";
+                }
+
                 await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted).ConfigureAwait(false);
             });
         }

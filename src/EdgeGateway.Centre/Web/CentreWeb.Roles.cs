@@ -56,6 +56,9 @@ public sealed partial class CentreWeb
             // Every step on an alarm (take, clear, notes and the steps added later) is a nurse's.
             ["api", "alarms", _, var step] => (OperatorRoles.Nurse, step),
             ["api", "gateways", _, var job] => (OperatorRoles.Technician, "gateway " + job),
+
+            // A duty phone is a nurse's: only she gets alarms on it (the key itself is open to every operator, as a GET).
+            ["api", "push", ..] => (OperatorRoles.Nurse, "push notifications to a duty phone"),
             _ => (OperatorRoles.None, $"{method} {template}"),
         };
     }

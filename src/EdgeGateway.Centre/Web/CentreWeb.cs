@@ -97,6 +97,9 @@ public sealed partial class CentreWeb : IAsyncDisposable
                 UseLogin(app, logins);
                 UseRoles(app, logins, logger);
                 UseZones(app, centre);
+
+                // The duty phones follow the same accounts, reloaded with the file, as the page does.
+                centre.Push.Accounts = () => logins.Accounts;
                 LogDefaultedRoles(logger, logins.Accounts);
             }
 
@@ -205,6 +208,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
         });
         MapTimeline(app, centre);
         MapResidents(app, centre);
+        MapPush(app, centre);
         MapReport(app, centre);
         MapAudit(app, centre);
         app.MapGet("/api/rejected", async ctx =>

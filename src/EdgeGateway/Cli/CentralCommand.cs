@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using EdgeGateway.Centre;
 using EdgeGateway.Centre.Archive;
+using EdgeGateway.Centre.Push;
 using EdgeGateway.Centre.Residents;
 using EdgeGateway.Centre.Web;
 using EdgeGateway.Contract;
@@ -39,6 +40,8 @@ internal static class CentralCommand
         var webhook = new Option<string?>("--escalation-webhook") { Description = "POST each escalation as JSON to this http(s) URL." };
         var offlineGrace = new Option<int>("--offline-grace") { Description = "Seconds a gateway may be offline (last will) before the gateway-offline alarm (default 60).", DefaultValueFactory = _ => 60 };
         var residentKey = new Option<string?>("--resident-key") { Description = "The key file resident records are sealed with at rest (32 random bytes, base64; created with mode 0600 when missing). Keep it outside the archive and back it up apart from it: without it the records cannot be read. Without this option resident records are off." };
+        var vapidKey = new Option<string?>("--vapid-key") { Description = "The centre's VAPID key file for Web Push to the duty phones (PEM P-256 private key; created with mode 0600 when missing, its public key printed). Back it up: a new key makes every phone subscribe again. Without this option push is off." };
+        var vapidSubject = new Option<string?>("--vapid-subject") { Description = "Who runs this centre, for the push services (mailto:ADDRESS or an https:// URL); required with --vapid-key." };
         var dailyTest = new Option<string?>("--daily-test-by") { Description = "Local HH:MM by which each gateway's daily test must have arrived; flagged when it has not (default: not checked)." };
         var command = new Command("central", "The duty centre: store every event once and acknowledge it, supervise every gateway, escalate untaken alarms, serve the JSON API; print each new event as a JSON line.")
         {
@@ -53,6 +56,8 @@ internal static class CentralCommand
             heartbeatMax,
             dailyTest,
             residentKey,
+            vapidKey,
+            vapidSubject,
             broker,
             group,
             clientId,
@@ -204,6 +209,32 @@ internal static class CentralCommand
                 }
             }
 
+            PushOptions? push = null;
+            if (result.GetValue(vapidKey) is { } vapidPath)
+            {
+                try
+                {
+                    var subject = PushOptions.CheckSubject(result.GetValue(vapidSubject) ?? throw new ArgumentException("--vapid-subject is required with --vapid-key: mailto:ADDRESS or an https:// URL the push services may write to"));
+                    var pair = VapidKey.LoadOrCreate(vapidPath, out var created);
+                    if (created)
+                    {
+                        Console.Error.WriteLine($"--vapid-key: created {vapidPath} (mode 0600) with a new key, public key {pair.PublicKey}; back it up: with a new key every phone must subscribe again");
+                    }
+
+                    push = new PushOptions(pair, subject);
+                }
+                catch (Exception ex) when (ex is ArgumentException or FormatException or IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"--vapid-key '{vapidPath}': {ex.Message}");
+                    return 2;
+                }
+            }
+            else if (result.GetValue(vapidSubject) is not null)
+            {
+                Console.Error.WriteLine("--vapid-subject needs --vapid-key FILE (the key the duty phones subscribe with)");
+                return 2;
+            }
+
             using var loggers = LoggerFactory.Create(b => b
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
@@ -216,7 +247,7 @@ internal static class CentralCommand
                 ClientId = id,
                 ShareGroup = share,
                 Acks = new CentreAckOptions { MaxBatch = batch },
-                Options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax), ResidentKey = sealing },
+                Options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax), ResidentKey = sealing, Push = push },
                 Web = webAt,
                 WebSecurity = webSecurity with { Audit = loggers.CreateLogger("web") },
             };

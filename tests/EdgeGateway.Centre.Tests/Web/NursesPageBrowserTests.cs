@@ -45,8 +45,11 @@ public sealed class NursesPageBrowserTests(ITestOutputHelper output) : IAsyncLif
 
     private ChromeDriver StartBrowser(int width, int height, bool phone = false) => StartBrowser(_dir, width, height, phone);
 
-    /// <summary>A headless Chromium with its profile under <paramref name="dir"/>; fails (never skips) when Debian's chromium or chromium-driver is missing.</summary>
-    internal static ChromeDriver StartBrowser(string dir, int width, int height, bool phone = false)
+    /// <summary>
+    /// A headless Chromium with its profile under <paramref name="dir"/> and any further command-line <paramref name="arguments"/>;
+    /// fails (never skips) when Debian's chromium or chromium-driver is missing.
+    /// </summary>
+    internal static ChromeDriver StartBrowser(string dir, int width, int height, bool phone = false, params string[] arguments)
     {
         Assert.True(File.Exists(Chromium) && File.Exists(ChromeDriver),
             $"the browser tests need Debian's chromium and chromium-driver ({Chromium}, {ChromeDriver}): apt-get install chromium chromium-driver (./test.sh installs them)");
@@ -61,6 +64,7 @@ public sealed class NursesPageBrowserTests(ITestOutputHelper output) : IAsyncLif
             // Loopback only: nothing of Chromium's own (updates, sync, safe browsing, metrics) goes out.
             "--no-first-run", "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--disable-default-apps", "--disable-extensions", "--metrics-recording-only", "--safebrowsing-disable-auto-update");
+        options.AddArguments(arguments);
         if (phone)
         {
             // A window cannot be narrower than 500 px even headless; the phone's screen is emulated as the DevTools do.
@@ -177,6 +181,10 @@ public sealed class NursesPageBrowserTests(ITestOutputHelper output) : IAsyncLif
 
         var card = Until(() => browser.FindElement(By.Id($"alarm-{help.Id}")), "the alarm");
         var take = card.FindElement(By.ClassName("take"));
+
+        // This centre has no push (no VAPID key): the page offers no "Notify this phone" that could only fail.
+        Until(() => browser.FindElement(By.Id("phone")).GetDomAttribute("data-state") == "disabled" ? "disabled" : null, "push off at the centre");
+        Assert.False(browser.FindElement(By.Id("phone")).Displayed);
         Assert.True(take.Displayed);
         var viewport = Convert.ToInt64(browser.ExecuteScript("return document.documentElement.clientWidth;"), System.Globalization.CultureInfo.InvariantCulture);
         var scrollWidth = Convert.ToInt64(browser.ExecuteScript("return document.documentElement.scrollWidth;"), System.Globalization.CultureInfo.InvariantCulture);

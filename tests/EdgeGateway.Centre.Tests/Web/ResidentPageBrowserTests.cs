@@ -283,7 +283,7 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
     }
 
     /// <summary>Logs <paramref name="name"/> in as the browser does after its Basic prompt (which headless Chromium cannot show) and waits for the page to know their roles.</summary>
-    private static async Task LogInAsync(ChromeDriver browser, Uri url, string name, string password, string roles)
+    internal static async Task LogInAsync(ChromeDriver browser, Uri url, string name, string password, string roles)
     {
         var login = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{name}:{password}"));
         browser.ExecuteCdpCommand("Network.setExtraHTTPHeaders", new Dictionary<string, object?> { ["headers"] = new Dictionary<string, object> { ["Authorization"] = "Basic " + login } });
@@ -292,7 +292,8 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
         NursesPageBrowserTests.Until(() => browser.FindElement(By.Id("live")).Text == "live" ? "live" : null, "the live feed connected");
     }
 
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpClient http, HttpMethod method, string path, string name, string password, string? body)
+    /// <summary>Sends <paramref name="body"/> (JSON, or none) as <paramref name="name"/>'s Basic login and reads the answer's JSON (null when empty).</summary>
+    internal static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpClient http, HttpMethod method, string path, string name, string password, string? body)
     {
         using var request = LoginRequests.Create(method, path, name, password, body);
         using var response = await http.SendAsync(request);

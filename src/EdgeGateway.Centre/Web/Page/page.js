@@ -108,6 +108,7 @@
     for (const a of open) alarmList.appendChild(renderAlarm(a));
     document.getElementById('alarm-count').textContent = String(open.length);
     document.getElementById('no-alarms').hidden = open.length > 0;
+    showWantedAlarm();
     tick();
   }
 
@@ -939,6 +940,235 @@
   residentDialog.addEventListener('close', () => { recordGateway = null; });
   // --- end of resident records ----------------------------------------------------------------------------------------
 
+  // --- Duty phone (issue 30) ---
+  // Alarms as notifications on the nurse's phone (Web Push, docs/centre-api.yaml "push"). "Notify this phone" asks for
+  // permission, registers sw.js, subscribes at the browser's push service with the centre's public key and hands the
+  // subscription to the centre, which then pushes every new alarm and escalation of her homes. A notification's tap opens
+  // this page at /#alarm-ID (sw.js), and that card is scrolled to and marked (class focused), also when the alarm comes
+  // in after the page has loaded. page.css hides the box from operators without the nurse role; the 403 is the guard.
+  const phoneBox = document.getElementById('phone');
+  const phoneStatus = document.getElementById('phone-status');
+  const notifyButton = document.getElementById('notify');
+  const notifyStopButton = document.getElementById('notify-stop');
+  // Whom this phone's subscription was handed to the centre for: a shared phone may still get the last nurse's alarms.
+  const pushOperatorKey = 'push-operator';
+
+  function setPhone(state, text) {
+    phoneBox.dataset.state = state;
+    phoneStatus.textContent = text;
+    notifyButton.hidden = !['off', 'other', 'failed'].includes(state);
+    notifyStopButton.hidden = !['on', 'other'].includes(state);
+    notifyButton.disabled = notifyStopButton.disabled = state === 'busy';
+  }
+
+  // Service workers need a secure context: HTTPS, or the page on loopback.
+  function pushSupported() {
+    return window.isSecureContext && 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+  }
+
+  // The centre gives its key as base64url text; subscribe() is given its bytes (not every browser takes the text).
+  function base64UrlBytes(text) {
+    const b64 = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - text.length % 4) % 4);
+    return Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+  }
+
+  function sameBytes(a, b) {
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+  }
+
+  // The API's answer, or an error carrying its problem's detail (503 "push is off" says why better than a status) and status.
+  async function pushApi(path, body) {
+    const init = body === undefined
+      ? { headers: { Accept: 'application/json' }, cache: 'no-store' }
+      : { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) };
+    const r = await fetch(path, init);
+    const answer = await r.json().catch(() => ({}));
+    if (!r.ok) throw Object.assign(new Error(answer.detail || (path + ': HTTP ' + r.status)), { status: r.status });
+    return answer;
+  }
+
+  // A subscription made against another centre key than this one (the key file was replaced): its pushes are refused.
+  function madeForOtherKey(subscription, key) {
+    const earlier = subscription && subscription.options ? subscription.options.applicationServerKey : null;
+    return !!earlier && !sameBytes(new Uint8Array(earlier), key);
+  }
+
+  async function phoneSubscription() {
+    const registration = await navigator.serviceWorker.getRegistration();
+    return registration ? registration.pushManager.getSubscription() : null;
+  }
+
+  async function notifyThisPhone() {
+    const name = operatorName('a phone for notifications');
+    if (name === null) return;
+    setPhone('busy', 'Asking for permission…');
+    try {
+      // The permission first: browsers show the prompt only straight after a tap.
+      if (await Notification.requestPermission() !== 'granted') {
+        setPhone('denied', 'Notifications are blocked for this page: allow them in the browser\'s settings for this site.');
+        return;
+      }
+      setPhone('busy', 'Subscribing…');
+      const key = base64UrlBytes((await pushApi('api/push/key')).public_key);
+      await navigator.serviceWorker.register('sw.js', { scope: '/' });
+      const registration = await navigator.serviceWorker.ready;
+      let subscription = await registration.pushManager.getSubscription();
+      if (madeForOtherKey(subscription, key)) {
+        await subscription.unsubscribe();
+        subscription = null;
+      }
+      subscription = subscription || await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+      const body = { subscription: subscription.toJSON() };
+      if (name) body.operator = name;
+      const answer = await pushApi('api/push/subscriptions', body);
+      localStorage.setItem(pushOperatorKey, answer.operator || name);
+      setPhone('on', 'This phone gets alarms');
+    } catch (e) {
+      setPhone('failed', 'This phone gets no alarms: ' + e.message);
+    }
+  }
+
+  async function stopNotifications() {
+    const name = operatorName('stopping notifications');
+    if (name === null) return;
+    setPhone('busy', 'Stopping…');
+    try {
+      const subscription = await phoneSubscription();
+      if (subscription) {
+        // The centre first: while this phone still holds the subscription, a refusal here can be tried again.
+        const body = { endpoint: subscription.endpoint };
+        if (name) body.operator = name;
+        await pushApi('api/push/subscriptions/remove', body);
+        await subscription.unsubscribe();
+      }
+      localStorage.removeItem(pushOperatorKey);
+      setPhone('off', 'This phone gets no alarms');
+    } catch (e) {
+      show('Stop notifications failed: ' + e.message);
+      showPhone();
+    }
+  }
+
+  // What this phone gets, from its own subscription (the centre keeps one per phone, by its endpoint).
+  async function showPhone() {
+    if (!pushSupported()) {
+      setPhone('unsupported', window.isSecureContext ? 'This browser cannot show alarms as notifications' : 'Notifications need the page over HTTPS');
+      return;
+    }
+    try {
+      let key;
+      try {
+        key = base64UrlBytes((await pushApi('api/push/key')).public_key);
+      } catch (e) {
+        if (e.status !== 503) throw e;
+        // Push is off at this centre (no --vapid-key): nothing the nurse could do here, so nothing is offered.
+        setPhone('disabled', '');
+        phoneBox.hidden = true;
+        return;
+      }
+      const subscription = await phoneSubscription();
+      const forWhom = localStorage.getItem(pushOperatorKey);
+      const name = operatorInput.value.trim();
+      if (Notification.permission === 'denied') {
+        setPhone('denied', 'Notifications are blocked for this page: allow them in the browser\'s settings for this site.');
+      } else if (!subscription || Notification.permission !== 'granted') {
+        setPhone('off', 'This phone gets no alarms');
+      } else if (madeForOtherKey(subscription, key)) {
+        setPhone('off', 'The centre\'s key has changed: tap Notify this phone again');
+      } else if (forWhom && name && forWhom !== name) {
+        setPhone('other', 'This phone gets ' + forWhom + '\'s alarms');
+      } else {
+        setPhone('on', 'This phone gets alarms');
+      }
+    } catch (e) {
+      setPhone('failed', 'This phone gets no alarms: ' + e.message);
+    }
+  }
+
+  // The alarm the address names (#alarm-ID): scrolled to once, when its card is there; marked while the address names it.
+  let wantedAlarm = null;
+
+  function alarmOfHash() {
+    const m = /^#alarm-([0-9a-fA-F-]{36})$/.exec(location.hash);
+    return m ? m[1].toLowerCase() : null;
+  }
+
+  function followHash() {
+    wantedAlarm = alarmOfHash();
+    showWantedAlarm();
+    clearTimeout(followHash.timer);
+    if (wantedAlarm) followHash.timer = setTimeout(explainMissing, 4000, wantedAlarm);
+  }
+
+  // A notification tapped after someone else cleared the alarm finds no card: the nurse is told why, not left looking.
+  async function explainMissing(id) {
+    if (wantedAlarm !== id) return;
+    try {
+      const r = await fetch('api/alarms/' + encodeURIComponent(id), { headers: { Accept: 'application/json' }, cache: 'no-store' });
+      if (wantedAlarm !== id) return;
+      if (r.status === 404) {
+        show('That alarm is not among your homes.');
+        return;
+      }
+      const a = await r.json();
+      if (r.ok && a.state === 'cleared') {
+        show('That alarm is already cleared' + (a.cleared_by ? ' by ' + a.cleared_by : '') + (a.clear_reason ? ' (' + a.clear_reason + ')' : '') + '.');
+      }
+    } catch (e) {
+      show(e.message);
+    }
+  }
+
+  // Called after every render of the list (renderAlarm sets a card's classes afresh) and when the address changes.
+  function showWantedAlarm() {
+    const id = alarmOfHash();
+    for (const el of alarmList.querySelectorAll('.alarm.focused')) {
+      if (el.dataset.id !== id) el.classList.remove('focused');
+    }
+    const card = id ? document.getElementById('alarm-' + id) : null;
+    if (!card) return;
+    card.classList.add('focused');
+    if (wantedAlarm === id) {
+      wantedAlarm = null;
+      card.scrollIntoView({ block: 'start' });
+      holdAtTop(card);
+      // For a screen reader too: the card is where the page now is.
+      card.tabIndex = -1;
+      card.focus({ preventScroll: true });
+    }
+  }
+
+  // Just after a load the cards above grow as their timelines come in, and the page below is still short: for a few
+  // seconds the card is brought back to the top whenever the page's size changes, until the nurse scrolls or taps herself.
+  function holdAtTop(card) {
+    const interactions = ['pointerdown', 'touchstart', 'wheel', 'keydown'];
+    const observer = new ResizeObserver(() => {
+      if (card.isConnected) card.scrollIntoView({ block: 'start' });
+    });
+    const stop = () => {
+      observer.disconnect();
+      for (const type of interactions) window.removeEventListener(type, stop, true);
+    };
+    for (const type of interactions) window.addEventListener(type, stop, true);
+    observer.observe(document.body);
+    setTimeout(stop, 5000);
+  }
+
+  notifyButton.addEventListener('click', notifyThisPhone);
+  notifyStopButton.addEventListener('click', stopNotifications);
+  window.addEventListener('hashchange', followHash);
+  if ('serviceWorker' in navigator) {
+    // A tap on a notification while the page is open (sw.js): the page moves to the card without a reload. Set as
+    // onmessage, which starts the delivery of the worker's messages.
+    navigator.serviceWorker.onmessage = e => {
+      if (!e.data || e.data.type !== 'show' || typeof e.data.url !== 'string') return;
+      const hash = new URL(e.data.url, location.href).hash;
+      if (location.hash === hash) followHash(); else location.hash = hash;
+    };
+  }
+  followHash();
+  // --- end of duty phone ---
+
   getJson('api/me').then(me => {
     showRoles(me.roles);
     document.body.dataset.zones = Array.isArray(me.zones) ? me.zones.join(',') : '';
@@ -947,6 +1177,7 @@
       operatorInput.readOnly = true;
       renderAlarms();
     }
+    showPhone();
   }).catch(e => show(e.message));
 
   const live = document.getElementById('live');
