@@ -58,9 +58,9 @@ public sealed partial class PushNotifier : IAsyncDisposable
 
         // The VAPID header is written by VapidSigner (the library's audience lacks the port); the library's own token,
         // required by its API, is made once per push service and cached.
-        _http = new HttpClient(new VapidSigner(_options.Key, _options.Subject, TimeSpan.FromHours(12))) { Timeout = _options.SendTimeout };
+        _http = new HttpClient(new VapidSigner(_options.Key, _options.Subject, TimeSpan.FromHours(12), _options.WallClock)) { Timeout = _options.SendTimeout };
         _vapid = _options.Key.Authentication(_options.Subject);
-        _vapid.TokenCache = new TokenCache();
+        _vapid.TokenCache = new TokenCache(_options.WallClock);
         _client = new PushServiceClient(_http)
         {
             DefaultAuthenticationScheme = VapidAuthenticationScheme.Vapid,
@@ -338,13 +338,13 @@ public sealed partial class PushNotifier : IAsyncDisposable
     /// Keeps each push service's signed token until an hour before it expires: one ECDSA signature per service every
     /// few hours instead of one per phone per alarm.
     /// </summary>
-    private sealed class TokenCache : IVapidTokenCache
+    private sealed class TokenCache(TimeProvider wallClock) : IVapidTokenCache
     {
         private static readonly TimeSpan Margin = TimeSpan.FromHours(1);
         private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Expires)> _tokens = new(StringComparer.Ordinal);
 
         public string? Get(string audience) =>
-            _tokens.TryGetValue(audience, out var t) && DateTimeOffset.UtcNow < t.Expires - Margin ? t.Token : null;
+            _tokens.TryGetValue(audience, out var t) && wallClock.GetUtcNow() < t.Expires - Margin ? t.Token : null;
 
         public void Put(string audience, DateTimeOffset expiration, string token) => _tokens[audience] = (token, expiration);
     }

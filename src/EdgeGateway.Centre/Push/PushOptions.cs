@@ -11,6 +11,9 @@ public sealed record PushOptions(VapidKey Key, string Subject)
     /// <summary>How long one request to a push service may take before it counts as failed.</summary>
     public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The clock VAPID tokens are dated by: a push service checks their expiry in real time, while the centre's own clock may be a demo's scenario clock.</summary>
+    public TimeProvider WallClock { get; init; } = TimeProvider.System;
+
     /// <summary>Checks the subject: <c>mailto:</c> with an address, or an absolute <c>https:</c> URL.</summary>
     /// <exception cref="ArgumentException">It is neither; the message names the value.</exception>
     public static string CheckSubject(string subject)

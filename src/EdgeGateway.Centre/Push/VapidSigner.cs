@@ -12,7 +12,7 @@ namespace EdgeGateway.Centre.Push;
 /// checking the audience would refuse every message; the push tests' loopback service runs on such a port.
 /// Its pooled connections are renewed every five minutes, so a push service that moves (DNS) is followed.
 /// </summary>
-internal sealed class VapidSigner(VapidKey key, string subject, TimeSpan validFor) : DelegatingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+internal sealed class VapidSigner(VapidKey key, string subject, TimeSpan validFor, TimeProvider wallClock) : DelegatingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
 {
     // A token is reused until an hour before it expires: one signature per push service every few hours, not one per phone per alarm.
     private static readonly TimeSpan Renew = TimeSpan.FromHours(1);
@@ -53,7 +53,7 @@ internal sealed class VapidSigner(VapidKey key, string subject, TimeSpan validFo
     {
         // The push service's clock, not the centre's: the demo's scenario clock runs 60 times fast, a token is checked in real time.
         var origin = request.RequestUri!.GetLeftPart(UriPartial.Authority);
-        request.Headers.Authorization = new AuthenticationHeaderValue("vapid", $"t={TokenFor(origin, DateTimeOffset.UtcNow)}, k={key.PublicKey}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("vapid", $"t={TokenFor(origin, wallClock.GetUtcNow())}, k={key.PublicKey}");
         return base.SendAsync(request, cancellationToken);
     }
 
