@@ -72,7 +72,6 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
         // certificate is in error), notifications allowed, and the stand-in push subscription in place before any script.
         var spki = Convert.ToBase64String(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
         using var browser = NursesPageBrowserTests.StartBrowser(_dir, 390, 844, phone: true, $"--ignore-certificate-errors-spki-list={spki}");
-        browser.ExecuteCdpCommand("Network.enable", []);
         var origin = web.Url.GetLeftPart(UriPartial.Authority);
         browser.ExecuteCdpCommand("Browser.grantPermissions", new Dictionary<string, object?> { ["origin"] = origin, ["permissions"] = new[] { "notifications" } });
         browser.ExecuteCdpCommand("Page.addScriptToEvaluateOnNewDocument", new Dictionary<string, object?> { ["source"] = PushManagerStandIn(phone) });
@@ -99,8 +98,7 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
 
         notify.Click();
         NursesPageBrowserTests.Until(() => PhoneState() is "on" or "failed" ? "settled" : null, "the phone subscribed");
-        var status = browser.FindElement(By.Id("phone-status")).Text;
-        Assert.True(status == "This phone gets alarms", status);
+        Assert.Equal("This phone gets alarms", browser.FindElement(By.Id("phone-status")).Text);
         Assert.True(browser.FindElement(By.Id("notify-stop")).Displayed);
         Assert.False(notify.Displayed);
 
