@@ -42,13 +42,13 @@ public sealed partial class CentreWeb
                     return;
                 }
 
-                if (SubscriptionFields(doc.RootElement) is (var field, var detail, _, _, _) && field is not null)
+                var (field, detail, endpoint, p256dh, auth) = SubscriptionFields(doc.RootElement);
+                if (field is not null)
                 {
                     await ProblemAsync(ctx, 400, field, detail!).ConfigureAwait(false);
                     return;
                 }
 
-                var (_, _, endpoint, p256dh, auth) = SubscriptionFields(doc.RootElement);
                 await AnswerAsync(ctx, async () =>
                 {
                     var stored = await centre.Push.SubscribeAsync(who, endpoint!, p256dh!, auth!, ctx.RequestAborted).ConfigureAwait(false);
