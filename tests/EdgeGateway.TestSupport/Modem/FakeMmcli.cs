@@ -6,22 +6,28 @@ namespace EdgeGateway.TestSupport.Modem;
 /// </summary>
 public sealed class FakeMmcli : IDisposable
 {
-    // Picks the answer by the arguments, as mmcli would; every call is logged so a test can see what was asked.
+    // Picks the answer by the arguments, as mmcli would; every call is logged so a test can see what was asked. A call
+    // is one log line: the newlines of an SMS text become ⏎, and printf (not dash's echo) leaves backslashes as they are.
+    // The create case comes before the other -m ones, so a text holding " --signal-setup=" is still a create.
     private const string Script = """
         #!/bin/sh
         here="$(dirname "$0")"
         dir="$here/answers"
-        echo "$*" >> "$here/calls.log"
+        printf '%s' "$*" | awk '{ printf "%s%s", (NR > 1 ? "⏎" : ""), $0 } END { print "" }' >> "$here/calls.log"
         case "$*" in
           "-J -L") f=list ;;
           "-J -m "*" --signal-get") f=signal ;;
           "-J -m "*) f=modem ;;
+          "-m "*" --messaging-create-sms="*) f=create ;;
+          "-m "*" --messaging-delete-sms="*) f=delete ;;
           "-m "*" --signal-setup="*) f=setup ;;
+          "-s "*" --send"*) f=send ;;
           *) echo "error: unexpected arguments: $*" >&2; exit 2 ;;
         esac
         if [ -f "$dir/$f.hang" ]; then exec sleep 600; fi
         if [ -f "$dir/$f.err" ]; then cat "$dir/$f.err" >&2; exit 1; fi
         if [ -f "$dir/$f.json" ]; then cat "$dir/$f.json"; fi
+        if [ -f "$dir/$f.txt" ]; then cat "$dir/$f.txt"; fi
         exit 0
         """;
 
@@ -42,7 +48,7 @@ public sealed class FakeMmcli : IDisposable
     /// <summary>The PATH with the fake first, for a child process.</summary>
     public string PathWithFakeFirst => BinDirectory + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
 
-    /// <summary>The argument lines mmcli was called with so far.</summary>
+    /// <summary>The argument lines mmcli was called with so far, one per call, a newline inside an argument shown as ⏎.</summary>
     public IReadOnlyList<string> Calls => File.Exists(CallLog) ? File.ReadAllLines(CallLog) : [];
 
     /// <summary>The recorded situations, by folder name.</summary>
