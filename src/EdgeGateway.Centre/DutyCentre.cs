@@ -2,6 +2,7 @@ using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Commands;
 using EdgeGateway.Centre.Escalation;
 using EdgeGateway.Centre.Ingest;
+using EdgeGateway.Centre.NextOfKin;
 using EdgeGateway.Centre.Operators;
 using EdgeGateway.Centre.Push;
 using EdgeGateway.Centre.Residents;
@@ -23,7 +24,7 @@ namespace EdgeGateway.Centre;
 /// with its <see cref="CheckLoop"/> (offline, silent, gap and daily-test alarms), <see cref="Escalator"/> (and its
 /// <see cref="EscalationWebhook"/>), <see cref="GatewayCommands"/> (command round trips) and <see cref="OperatorActions"/>
 /// (take, clear, test, notes), with <see cref="AlarmSteps"/> (call-back, help on the way, arrived; DutyCentre.Steps.cs), and
-/// <see cref="PushNotifier"/> (new alarms and escalations to the duty phones).
+/// <see cref="PushNotifier"/> (new alarms and escalations to the duty phones) and <see cref="KinMessenger"/> (SMS to next of kin).
 /// </remarks>
 public sealed partial class DutyCentre : IAsyncDisposable
 {
@@ -38,6 +39,7 @@ public sealed partial class DutyCentre : IAsyncDisposable
     private readonly GatewayPaths _paths;
     private readonly CheckLoop _loop;
     private readonly GatewaySupervisor _supervisor;
+    private readonly KinMessenger _kin;
     private Task? _running;
 
     /// <summary>Creates the centre over <paramref name="archive"/>, reading from <paramref name="consumers"/> (primary path first).</summary>
@@ -63,8 +65,9 @@ public sealed partial class DutyCentre : IAsyncDisposable
         _paths = new GatewayPaths(archive, _options.Time, Changes, alarms, rejections, logger);
         Residents = new ResidentBook(archive, _options.ResidentKey, _options.Time, _options.Zone, Changes, logger);
         Push = new PushNotifier(archive, Residents, Changes, _options.Push, _options.Time, logger);
+        _kin = new KinMessenger(archive, Residents, _options.Sms, _options.Time, _options.Zone, Changes, logger);
         _supervisor = new GatewaySupervisor(archive, consumers, _options, Changes, _follower, _paths, alarms,
-            new Escalator(archive, _options, Changes, _webhook, _loop.Due, logger), _loop);
+            new Escalator(archive, _options, Changes, _webhook, _kin, _loop.Due, logger), _loop);
 
         foreach (var c in consumers)
         {
@@ -129,6 +132,7 @@ public sealed partial class DutyCentre : IAsyncDisposable
 
         _supervisor.Connected();
         Push.Start();
+        _kin.Start();
         _running = Task.Run(() => _loop.RunAsync(_stop.Token), CancellationToken.None);
     }
 
@@ -146,10 +150,14 @@ public sealed partial class DutyCentre : IAsyncDisposable
     public Task<AlarmActionResult> TakeAsync(Guid alarmId, string operatorName, CancellationToken cancellationToken = default) =>
         _operators.TakeAsync(alarmId, operatorName, cancellationToken);
 
-    /// <summary>Clears an alarm with <paramref name="reason"/>; for a gateway alarm sends <c>alarm.clear</c>.</summary>
+    /// <summary>Clears an alarm with <paramref name="reason"/>; for a gateway alarm sends <c>alarm.clear</c>, and next of kin are told when their home's rule names the reason.</summary>
     /// <exception cref="CentreActionException">No such alarm (404) or already cleared (409).</exception>
-    public Task<AlarmActionResult> ClearAsync(Guid alarmId, string operatorName, string reason, CancellationToken cancellationToken = default) =>
-        _operators.ClearAsync(alarmId, operatorName, reason, cancellationToken);
+    public async Task<AlarmActionResult> ClearAsync(Guid alarmId, string operatorName, string reason, CancellationToken cancellationToken = default)
+    {
+        var result = await _operators.ClearAsync(alarmId, operatorName, reason, cancellationToken).ConfigureAwait(false);
+        await _kin.ClearedAsync(result.Alarm, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
 
     /// <summary>Sends an <c>alarm.test</c> through the whole chain and waits for its event: the round trip.</summary>
     /// <exception cref="CentreActionException">No such gateway (404).</exception>
@@ -172,6 +180,7 @@ public sealed partial class DutyCentre : IAsyncDisposable
 
         await _operators.IdleAsync().ConfigureAwait(false);
         await Push.DisposeAsync().ConfigureAwait(false);
+        await _kin.DisposeAsync().ConfigureAwait(false);
 
         foreach (var c in _consumers)
         {

@@ -66,6 +66,9 @@ public sealed class DutyCentreOptions
     /// <summary>Web Push to the duty phones (the VAPID key and subject); null turns it off (its requests answer 503, nothing is sent).</summary>
     public Push.PushOptions? Push { get; init; }
 
+    /// <summary>SMS to next of kin through the centre's modem; null: no modem (an SMS a home's rule asks for is a failed step saying so).</summary>
+    public NextOfKin.KinSmsOptions? Sms { get; init; }
+
     /// <summary>How long after its last heartbeat a gateway counts as silent; the pass starts SilentLead early so that the alarm is stored within the budget.</summary>
     internal TimeSpan SilenceBudget(TimeSpan interval) => (SilentIntervals * interval) + SilentMargin - SilentLead;
 

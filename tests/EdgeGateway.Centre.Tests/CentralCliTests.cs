@@ -21,6 +21,7 @@ public sealed class CentralCliTests : IDisposable
     [InlineData("--escalation-webhook", "ftp://x/", "--escalation-webhook 'ftp://x/' is invalid")]
     [InlineData("--store", "postgres://", "--store postgres://: cannot open the archive")]
     [InlineData("--vapid-subject", "mailto:duty@example.org", "--vapid-subject needs --vapid-key FILE")]
+    [InlineData("--sms-signoff", "Oslo duty centre", "--sms-signoff needs --sms-modem")]
     public async Task A_bad_option_is_refused_with_its_name_and_leaves_no_archive(string option, string value, string expected)
     {
         var store = Path.Combine(_dir, "centre.db");

@@ -12,6 +12,15 @@ public static class AlarmStepKinds
     /// <summary>Help arrived at the home.</summary>
     public const string Arrived = "arrived";
 
+    /// <summary>An SMS to a next of kin (sent by the centre, not a nurse; allowed after the clear it may announce).</summary>
+    public const string Sms = "sms";
+
+    /// <summary>An SMS step's outcome: the modem took it for the network.</summary>
+    public const string Sent = "sent";
+
+    /// <summary>An SMS step's outcome: it could not be sent (the text says why).</summary>
+    public const string Failed = "failed";
+
     /// <summary>The outcomes a call-back can have.</summary>
     public static readonly IReadOnlyList<string> CallbackOutcomes = ["answered", "no-answer", "busy", "wrong-number"];
 }

@@ -84,9 +84,15 @@ public interface IArchive : IAsyncDisposable
 
     /// <summary>
     /// Stores <paramref name="step"/> and its operator <paramref name="action"/> in one transaction, or neither: only on an
-    /// alarm that exists and is not cleared, and an arrival only after a "help on the way".
+    /// alarm that exists and is not cleared (an SMS step also on a cleared one), and an arrival only after a "help on the way".
     /// </summary>
     Task<AlarmStepResult> AddStepAsync(AlarmStep step, OperatorAction action, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims the SMS to next of kin that <paramref name="cause"/> (<c>untaken</c>, <c>cleared</c>) sends for
+    /// <paramref name="alarm"/>: true for the first claim only, so one of several centre instances sends it, once.
+    /// </summary>
+    Task<bool> ClaimKinMessageAsync(Guid alarm, string cause, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>The steps documented on an alarm, in the order they were stored.</summary>
     Task<IReadOnlyList<AlarmStep>> StepsAsync(Guid alarm, CancellationToken cancellationToken = default);

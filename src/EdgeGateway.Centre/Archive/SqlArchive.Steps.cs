@@ -16,8 +16,10 @@ public abstract partial class SqlArchive
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
         // The no-op UPDATE is the lock: it takes the alarm's row (PostgreSQL) or the write lock (SQLite) first, so a clear
-        // committing meanwhile either waits for this step or is seen by it, and no step lands on a cleared alarm.
-        var open = await ExecAsync(conn, tx, $"UPDATE alarms SET state = state WHERE id = @id AND state <> '{AlarmStates.Cleared}'", cancellationToken,
+        // committing meanwhile either waits for this step or is seen by it, and no step lands on a cleared alarm (but an
+        // SMS may: the one telling the family how it was cleared comes after the clear).
+        var notCleared = step.Kind == AlarmStepKinds.Sms ? "" : $" AND state <> '{AlarmStates.Cleared}'";
+        var open = await ExecAsync(conn, tx, $"UPDATE alarms SET state = state WHERE id = @id{notCleared}", cancellationToken,
             ("id", Id(step.Alarm))).ConfigureAwait(false);
         if (open == 0)
         {
@@ -38,6 +40,15 @@ public abstract partial class SqlArchive
         await InsertActionAsync(conn, tx, action, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return AlarmStepResult.Added;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ClaimKinMessageAsync(Guid alarm, string cause, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cause);
+        await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ExecAsync(conn, null, "INSERT INTO kin_messages (alarm, cause, at_ms) VALUES (@alarm, @cause, @at) ON CONFLICT (alarm, cause) DO NOTHING", cancellationToken,
+            ("alarm", Id(alarm)), ("cause", cause), ("at", Ms(at))).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />

@@ -85,6 +85,12 @@ public abstract partial class SqlArchive : IArchive
             CREATE TABLE IF NOT EXISTS push_subscriptions (
               endpoint TEXT PRIMARY KEY, operator TEXT NOT NULL, p256dh TEXT NOT NULL, auth TEXT NOT NULL, created_ms BIGINT NOT NULL)
             """,
+            // Added with SMS to next of kin (issue 30): one row per alarm and trigger, so of the centre instances (and restarts)
+            // only the one whose insert lands sends it.
+            """
+            CREATE TABLE IF NOT EXISTS kin_messages (
+              alarm TEXT NOT NULL, cause TEXT NOT NULL, at_ms BIGINT NOT NULL, PRIMARY KEY (alarm, cause))
+            """,
             $"""
             CREATE TABLE IF NOT EXISTS rejected (
               {IdentityColumn}, at_ms BIGINT NOT NULL, topic TEXT NOT NULL, gateway TEXT NULL, reason TEXT NOT NULL, payload TEXT NOT NULL)

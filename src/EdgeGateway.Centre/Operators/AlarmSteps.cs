@@ -73,7 +73,8 @@ internal sealed class AlarmSteps(IArchive archive, TimeProvider time, ChangeFeed
             middle.Add((0, new("taken", taken, alarm.TakenBy, null, null)));
         }
 
-        middle.AddRange(steps.Select(s => (1, new TimelineEntry(s.Kind, s.At, s.Operator, s.Outcome, s.Text))));
+        // An SMS sent in the clear's own millisecond tells of that clear: it comes after it.
+        middle.AddRange(steps.Select(s => (s.Kind == AlarmStepKinds.Sms && s.At >= alarm.ClearedAt ? 3 : 1, new TimelineEntry(s.Kind, s.At, s.Operator, s.Outcome, s.Text))));
         middle.AddRange(notes.Select(n => (1, new TimelineEntry("note", n.At, n.Operator, null, n.Text))));
         if (alarm.ClearedAt is { } cleared)
         {

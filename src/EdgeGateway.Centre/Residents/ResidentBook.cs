@@ -159,6 +159,21 @@ public sealed partial class ResidentBook
         return directory;
     }
 
+    /// <summary>
+    /// <paramref name="gateway"/>'s record as the directory last opened it, for the centre's own use (the SMS to next of
+    /// kin: each one sent is an audit row), never handed to a person; null when there is none or it does not open.
+    /// </summary>
+    internal async Task<ResidentRecord?> RecordForCentreAsync(string gateway, CancellationToken cancellationToken)
+    {
+        if (_key is null)
+        {
+            return null;
+        }
+
+        await DirectoryAsync(cancellationToken).ConfigureAwait(false);
+        return _opened.TryGetValue(gateway, out var opened) ? opened.Record : null;
+    }
+
     private void Changed()
     {
         Interlocked.Increment(ref _changes);

@@ -4,4 +4,5 @@ namespace EdgeGateway.Centre.Residents;
 /// <param name="Name">Their name.</param>
 /// <param name="Relation">E.g. daughter, neighbour; null for the GP.</param>
 /// <param name="Phone">Their phone, international form.</param>
-public sealed record ResidentContact(string Name, string? Relation, string Phone);
+/// <param name="Sms">Whether they are told by SMS when the home's <see cref="KinSmsRule"/> says so (next of kin only).</param>
+public sealed record ResidentContact(string Name, string? Relation, string Phone, bool Sms = false);

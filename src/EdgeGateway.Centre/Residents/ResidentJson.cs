@@ -16,7 +16,7 @@ public static partial class ResidentJson
 
     // Fields a client may send back as it got them (GET's answer) or that the API reads itself: not part of the record.
     private static readonly HashSet<string> Ignored = ["operator", "gateway", "updated_at", "updated_by"];
-    private static readonly HashSet<string> Known = ["name", "born", "language", "phone", "address", "access", "next_of_kin", "gp", "care_notes", "zone"];
+    private static readonly HashSet<string> Known = ["name", "born", "language", "phone", "address", "access", "next_of_kin", "gp", "care_notes", "zone", "sms"];
 
     /// <summary>Reads and checks a record; <paramref name="today"/> bounds the date of birth. Returns the record, or every problem found.</summary>
     public static (ResidentRecord? Record, IReadOnlyList<FieldProblem> Problems) Read(JsonElement root, DateOnly today)
@@ -85,17 +85,18 @@ public static partial class ResidentJson
                     var path = $"next_of_kin[{i++}]";
                     if (k.ValueKind != JsonValueKind.Object)
                     {
-                        problems.Add(new FieldProblem(path, $"'{path}' must be an object {{name, relation, phone}}"));
+                        problems.Add(new FieldProblem(path, $"'{path}' must be an object {{name, relation, phone, sms}}"));
                         continue;
                     }
 
                     var kn = r.Text(k, "name", path + ".name", 100, required: true);
                     var rel = r.Text(k, "relation", path + ".relation", 40, required: true);
                     var kp = r.Phone(k, "phone", path + ".phone", required: true);
-                    r.NoOthers(k, path, ["name", "relation", "phone"]);
+                    var sms = r.Bool(k, "sms", path + ".sms");
+                    r.NoOthers(k, path, ["name", "relation", "phone", "sms"]);
                     if (kn is not null && rel is not null && kp is not null)
                     {
-                        kin.Add(new ResidentContact(kn, rel, kp));
+                        kin.Add(new ResidentContact(kn, rel, kp, sms));
                     }
                 }
             }
@@ -120,9 +121,85 @@ public static partial class ResidentJson
             problems.Add(new FieldProblem("zone", bad));
         }
 
+        var rule = ReadSmsRule(root, r, problems, kin);
         return problems.Count > 0 || name is null || address is null
             ? (null, problems)
-            : (new ResidentRecord(name, born, language, phone, address, access, kin, gp, care, zone), problems);
+            : (new ResidentRecord(name, born, language, phone, address, access, kin, gp, care, zone, rule), problems);
+    }
+
+    // "sms": {"untaken_minutes": 10, "on_clear": ["taken to hospital"]}: a rule nobody is marked for, or kin marked with no
+    // rule, is refused rather than stored, since either way the coordinator believes the family will hear and it will not.
+    private static KinSmsRule? ReadSmsRule(JsonElement root, Reader r, List<FieldProblem> problems, List<ResidentContact> kin)
+    {
+        var marked = kin.Any(k => k.Sms);
+        if (r.Object(root, "sms", "sms", required: false) is not { } s)
+        {
+            if (marked && problems.Count == 0)
+            {
+                problems.Add(new FieldProblem("sms", "next of kin are marked for SMS but 'sms' does not say when: give untaken_minutes, on_clear or both"));
+            }
+
+            return null;
+        }
+
+        int? minutes = null;
+        if (s.TryGetProperty("untaken_minutes", out var m) && m.ValueKind != JsonValueKind.Null)
+        {
+            if (m.ValueKind != JsonValueKind.Number || !m.TryGetInt32(out var n) || n is < 1 or > KinSmsRule.MaxUntakenMinutes)
+            {
+                problems.Add(new FieldProblem("sms.untaken_minutes", $"'sms.untaken_minutes' must be a whole number of minutes from 1 to {KinSmsRule.MaxUntakenMinutes}, or null; got {PrintableText.Of(m.GetRawText(), 20)}"));
+            }
+            else
+            {
+                minutes = n;
+            }
+        }
+
+        var onClear = new List<string>();
+        if (s.TryGetProperty("on_clear", out var c) && c.ValueKind != JsonValueKind.Null)
+        {
+            var known = string.Join(", ", Archive.ClearReasons.All.Select(x => $"'{x}'"));
+            if (c.ValueKind != JsonValueKind.Array)
+            {
+                problems.Add(new FieldProblem("sms.on_clear", $"'sms.on_clear' must be a list of clear reasons: {known}"));
+            }
+            else
+            {
+                var i = 0;
+                foreach (var e in c.EnumerateArray())
+                {
+                    var reason = e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+                    if (reason is null || !Archive.ClearReasons.All.Contains(reason))
+                    {
+                        problems.Add(new FieldProblem($"sms.on_clear[{i}]", $"'sms.on_clear[{i}]' must be one of {known}; got {PrintableText.Of(e.GetRawText(), 40)}"));
+                    }
+                    else if (!onClear.Contains(reason))
+                    {
+                        onClear.Add(reason);
+                    }
+
+                    i++;
+                }
+            }
+        }
+
+        r.NoOthers(s, "sms", ["untaken_minutes", "on_clear"]);
+        if (minutes is null && onClear.Count == 0)
+        {
+            if (marked && problems.Count == 0)
+            {
+                problems.Add(new FieldProblem("sms", "next of kin are marked for SMS but 'sms' does not say when: give untaken_minutes, on_clear or both"));
+            }
+
+            return null;
+        }
+
+        if (!marked && problems.Count == 0)
+        {
+            problems.Add(new FieldProblem("sms", "'sms' says when to send but no next of kin is marked for it: set 'sms': true on whom to tell"));
+        }
+
+        return new KinSmsRule(minutes, onClear);
     }
 
     /// <summary><paramref name="record"/> as one JSON object in UTF-8: what the archive seals.</summary>
@@ -162,6 +239,7 @@ public static partial class ResidentJson
             w.WriteString("name", k.Name);
             w.WriteString("relation", k.Relation);
             w.WriteString("phone", k.Phone);
+            w.WriteBoolean("sms", k.Sms);
             w.WriteEndObject();
         }
 
@@ -180,6 +258,31 @@ public static partial class ResidentJson
 
         CentreJson.Str(w, "care_notes", record.CareNotes);
         CentreJson.Str(w, "zone", record.Zone);
+        if (record.Sms is { } rule)
+        {
+            w.WriteStartObject("sms");
+            if (rule.UntakenMinutes is { } minutes)
+            {
+                w.WriteNumber("untaken_minutes", minutes);
+            }
+            else
+            {
+                w.WriteNull("untaken_minutes");
+            }
+
+            w.WriteStartArray("on_clear");
+            foreach (var reason in rule.OnClear)
+            {
+                w.WriteStringValue(reason);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("sms");
+        }
     }
 
     /// <summary>Writes the summary every operator of the zone sees, as an object.</summary>
@@ -272,6 +375,22 @@ public static partial class ResidentJson
             }
 
             return text;
+        }
+
+        public bool Bool(JsonElement obj, string name, string path)
+        {
+            if (!obj.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                return false;
+            }
+
+            if (v.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                problems.Add(new FieldProblem(path, $"'{path}' must be true or false, got {v.ValueKind.ToString().ToLowerInvariant()}"));
+                return false;
+            }
+
+            return v.GetBoolean();
         }
 
         public string? Code(JsonElement obj, string name, string path)

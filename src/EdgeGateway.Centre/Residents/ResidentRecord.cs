@@ -11,6 +11,7 @@ namespace EdgeGateway.Centre.Residents;
 /// <param name="Gp">Her general practitioner, or null.</param>
 /// <param name="CareNotes">What a nurse must know first, e.g. "hard of hearing", or null.</param>
 /// <param name="Zone">The home-care zone responsible for the home, or null.</param>
+/// <param name="Sms">When the next of kin marked for it are told by SMS, or null: never.</param>
 public sealed record ResidentRecord(
     string Name,
     DateOnly? Born,
@@ -21,4 +22,5 @@ public sealed record ResidentRecord(
     IReadOnlyList<ResidentContact> NextOfKin,
     ResidentContact? Gp,
     string? CareNotes,
-    string? Zone);
+    string? Zone,
+    KinSmsRule? Sms = null);

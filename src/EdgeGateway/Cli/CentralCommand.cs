@@ -4,10 +4,13 @@ using System.Globalization;
 using System.Net;
 using EdgeGateway.Centre;
 using EdgeGateway.Centre.Archive;
+using EdgeGateway.Centre.NextOfKin;
 using EdgeGateway.Centre.Push;
 using EdgeGateway.Centre.Residents;
 using EdgeGateway.Centre.Web;
+using EdgeGateway.Composition;
 using EdgeGateway.Contract;
+using EdgeGateway.Devices.Modem;
 using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Logging;
 
@@ -42,6 +45,8 @@ internal static class CentralCommand
         var residentKey = new Option<string?>("--resident-key") { Description = "The key file resident records are sealed with at rest (32 random bytes, base64; created with mode 0600 when missing). Keep it outside the archive and back it up apart from it: without it the records cannot be read. Without this option resident records are off." };
         var vapidKey = new Option<string?>("--vapid-key") { Description = "The centre's VAPID key file for Web Push to the duty phones (PEM P-256 private key; created with mode 0600 when missing, its public key printed). Back it up: a new key makes every phone subscribe again. Without this option push is off." };
         var vapidSubject = new Option<string?>("--vapid-subject") { Description = "Who runs this centre, for the push services (mailto:ADDRESS or an https:// URL); required with --vapid-key." };
+        var smsModem = new Option<bool>("--sms-modem") { Description = "Send next of kin the SMS their home's coordinator asked for through this host's 4G modem, with ModemManager's mmcli (docs/operations.md). Without it such an SMS is recorded as not sent." };
+        var smsSignoff = new Option<string?>("--sms-signoff") { Description = $"Ends every SMS to next of kin, e.g. \"Oslo duty centre, +47 21 00 00 00\" (one line, at most {KinSmsOptions.MaxSignoff} characters): whom the family can call back." };
         var dailyTest = new Option<string?>("--daily-test-by") { Description = "Local HH:MM by which each gateway's daily test must have arrived; flagged when it has not (default: not checked)." };
         var command = new Command("central", "The duty centre: store every event once and acknowledge it, supervise every gateway, escalate untaken alarms, serve the JSON API; print each new event as a JSON line.")
         {
@@ -58,6 +63,8 @@ internal static class CentralCommand
             residentKey,
             vapidKey,
             vapidSubject,
+            smsModem,
+            smsSignoff,
             broker,
             group,
             clientId,
@@ -235,6 +242,26 @@ internal static class CentralCommand
                 return 2;
             }
 
+            KinSmsOptions? sms = null;
+            var signoff = result.GetValue(smsSignoff);
+            if (result.GetValue(smsModem))
+            {
+                try
+                {
+                    sms = CentreSms.Through(new MmcliSms(TimeProvider.System), signoff);
+                }
+                catch (ArgumentException ex)
+                {
+                    Console.Error.WriteLine($"--sms-signoff: {ex.Message}");
+                    return 2;
+                }
+            }
+            else if (signoff is not null)
+            {
+                Console.Error.WriteLine("--sms-signoff needs --sms-modem (the modem the SMS to next of kin go through)");
+                return 2;
+            }
+
             using var loggers = LoggerFactory.Create(b => b
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
@@ -247,7 +274,7 @@ internal static class CentralCommand
                 ClientId = id,
                 ShareGroup = share,
                 Acks = new CentreAckOptions { MaxBatch = batch },
-                Options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax), ResidentKey = sealing, Push = push },
+                Options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax), ResidentKey = sealing, Push = push, Sms = sms },
                 Web = webAt,
                 WebSecurity = webSecurity with { Audit = loggers.CreateLogger("web") },
             };

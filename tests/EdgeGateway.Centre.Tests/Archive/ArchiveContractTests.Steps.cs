@@ -102,4 +102,24 @@ public abstract partial class ArchiveContractTests
         Assert.Contains(old.Id, (await archive.GatewayAlarmsAsync("gw-1", T0.AddDays(-90))).Select(x => x.Id));
         Assert.Empty(await archive.GatewayAlarmsAsync("nobody", T0.AddDays(-90)));
     }
+
+    [Fact]
+    public async Task Each_sms_moment_of_an_alarm_is_claimed_by_one_instance_once_and_its_step_may_follow_the_clear()
+    {
+        await using var a = await OpenAsync();
+        await using var b = await OpenAsync();
+        var evt = await AlarmAsync(a, T0);
+        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() => (i % 2 == 0 ? a : b).ClaimKinMessageAsync(evt.Id, "untaken", T0.AddMinutes(10)))));
+        Assert.Single(claims, c => c);
+        Assert.True(await b.ClaimKinMessageAsync(evt.Id, "cleared", T0.AddMinutes(20)));
+        Assert.False(await a.ClaimKinMessageAsync(evt.Id, "cleared", T0.AddMinutes(21)));
+        Assert.True(await a.ClaimKinMessageAsync(Guid.NewGuid(), "untaken", T0));
+
+        Assert.True(await a.ClearAsync(evt.Id, "Nurse Berit", "taken to hospital", T0.AddMinutes(20)));
+        var sms = new AlarmStep(evt.Id, T0.AddMinutes(20), "centre", AlarmStepKinds.Sms, AlarmStepKinds.Sent, "to next of kin 1 (daughter): …");
+        var note = new AlarmStep(evt.Id, T0.AddMinutes(20), "Nurse Berit", AlarmStepKinds.Callback, "answered", null);
+        Assert.Equal(AlarmStepResult.Added, await b.AddStepAsync(sms, ActionOf(sms)));
+        Assert.Equal(AlarmStepResult.Cleared, await b.AddStepAsync(note, ActionOf(note)));
+        Assert.Equal([sms], await a.StepsAsync(evt.Id));
+    }
 }

@@ -274,9 +274,9 @@
 
   const stepNames = {
     raised: 'raised at the home', delivered: 'received by the centre', taken: 'taken', callback: 'call-back', note: 'note',
-    help: 'help on the way', arrived: 'arrived at the home', cleared: 'cleared',
+    help: 'help on the way', arrived: 'arrived at the home', cleared: 'cleared', sms: 'SMS',
   };
-  const outcomeNames = { answered: 'answered', 'no-answer': 'no answer', busy: 'busy', 'wrong-number': 'wrong number' };
+  const outcomeNames = { answered: 'answered', 'no-answer': 'no answer', busy: 'busy', 'wrong-number': 'wrong number', sent: 'sent', failed: 'not sent' };
   const latest = new Map();  // what -> number of its newest request: an older answer arriving late is dropped
 
   function newest(what) {
@@ -537,7 +537,19 @@
   const residentDialog = document.getElementById('resident-dialog');
   const residentForm = document.getElementById('resident-form');
   const kinRows = residentForm.querySelector('.kin-rows');
+  const smsMinutes = residentForm.querySelector('.sms-minutes');
+  const smsOnClear = residentForm.querySelector('.sms-on-clear');
   let recordGateway = null;  // the home whose record the form holds
+
+  // The clear reasons the family may be told of are the ones a nurse can pick: taken from the alarm card's own list.
+  for (const option of document.getElementById('alarm-template').content.querySelectorAll('.reason option')) {
+    const label = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.value = option.value;
+    label.append(box, ' ' + option.textContent);
+    smsOnClear.append(label);
+  }
 
   function operatorName(what) {
     const name = operatorInput.value.trim();
@@ -721,7 +733,7 @@
     rows.forEach((li, i) => {
       for (const input of li.querySelectorAll('[data-kin]')) {
         input.dataset.field = 'next_of_kin[' + i + '].' + input.dataset.kin;
-        input.nextElementSibling.dataset.errorFor = input.dataset.field;
+        input.closest('.field').querySelector('.field-error').dataset.errorFor = input.dataset.field;
       }
       li.querySelector('.kin-up').disabled = i === 0;
       li.querySelector('.kin-down').disabled = i === rows.length - 1;
@@ -731,7 +743,10 @@
 
   function addKin(k) {
     const li = document.getElementById('kin-template').content.firstElementChild.cloneNode(true);
-    for (const input of li.querySelectorAll('[data-kin]')) input.value = (k && k[input.dataset.kin]) || '';
+    for (const input of li.querySelectorAll('[data-kin]')) {
+      if (input.type === 'checkbox') input.checked = !!(k && k[input.dataset.kin]);
+      else input.value = (k && k[input.dataset.kin]) || '';
+    }
     li.querySelector('.kin-up').addEventListener('click', () => {
       if (li.previousElementSibling) kinRows.insertBefore(li, li.previousElementSibling);
       numberKin();
@@ -761,6 +776,9 @@
     kinRows.replaceChildren();
     for (const k of (record && record.next_of_kin) || []) addKin(k);
     numberKin();
+    const sms = (record && record.sms) || {};
+    smsMinutes.value = sms.untaken_minutes ? String(sms.untaken_minutes) : '';
+    for (const box of smsOnClear.querySelectorAll('input')) box.checked = (sms.on_clear || []).includes(box.value);
   }
 
   // The form as the API's record: empty optional fields left out; name, street and city always sent, so that a missing
@@ -782,8 +800,12 @@
     const gp = pick(['gp.name', 'gp.phone']);
     if (Object.keys(gp).length) record.gp = { name: v('gp.name'), phone: v('gp.phone') };
     record.next_of_kin = [...kinRows.children]
-      .map(li => Object.fromEntries([...li.querySelectorAll('[data-kin]')].map(i => [i.dataset.kin, i.value.trim()])))
+      .map(li => Object.fromEntries([...li.querySelectorAll('[data-kin]')].map(i => [i.dataset.kin, i.type === 'checkbox' ? i.checked : i.value.trim()])))
       .filter(k => k.name || k.relation || k.phone);
+    // The minutes go as typed (a number when it is one), so "abc" or 0 is the server's to name at its field.
+    const minutes = smsMinutes.value.trim();
+    const onClear = [...smsOnClear.querySelectorAll('input:checked')].map(b => b.value);
+    if (minutes || onClear.length) record.sms = { untaken_minutes: minutes === '' ? null : (/^\d+$/.test(minutes) ? Number(minutes) : minutes), on_clear: onClear };
     return record;
   }
 
