@@ -148,6 +148,16 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
             return Task.CompletedTask;
         };
 
+        var kinPhone = new Devices.Simulated.SimulatedSmsModem(clock);
+        kinPhone.Received += sms =>
+        {
+            Show("sms", $"to {sms.Number}: {sms.Text}");
+            if (KindInSms(sms.Text) is { } kind)
+            {
+                tracker.Observe(Observation.KinTexted(kind));
+            }
+        };
+
         // The duty centre as `central --store --web` runs it, on the scenario's clock: the take and clear commands' expiry must
         // make sense to the gateway's (fast, stepped) clock, and escalation counts scenario minutes.
         var centreBuilder = new CentreBuilder(loggers)
@@ -169,6 +179,9 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
 
                 // The demo's archive lives in a temporary folder for one run: a key for that run seals its resident record.
                 ResidentKey = ResidentKey.Generate(),
+
+                // The centre host's 4G modem, simulated: each SMS to next of kin is shown as her phone would get it.
+                Sms = CentreSms.Through(kinPhone, DemoResident.Signoff),
             },
             Web = options.Web ?? new IPEndPoint(IPAddress.Loopback, 0),
 
@@ -306,6 +319,14 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
             return missing.Count == 0 && failed.Count == 0 ? 0 : 1;
         }
     }
+
+    // The SMS names the alarm as the page does ("(night exit, 00:05)"): the kind it is about, or null.
+    private static CareEventKind? KindInSms(string text) =>
+        CareEventCatalog.All
+            .Where(spec => spec.Class == EventClass.Alarm && spec.TypeName.StartsWith("alarm.", StringComparison.Ordinal))
+            .Where(spec => text.Contains($"({spec.TypeName["alarm.".Length..].Replace('-', ' ')},", StringComparison.Ordinal))
+            .Select(spec => (CareEventKind?)spec.Kind)
+            .FirstOrDefault();
 
     private static int FreeLoopbackPort()
     {

@@ -19,4 +19,6 @@ internal readonly record struct Observation(CareEventKind Kind, ObservationStep 
     public static Observation Cleared(CareEventKind kind) => new(kind, ObservationStep.Cleared);
 
     public static Observation Documented(CareEventKind kind) => new(kind, ObservationStep.Documented);
+
+    public static Observation KinTexted(CareEventKind kind) => new(kind, ObservationStep.KinTexted);
 }

@@ -23,4 +23,7 @@ internal enum ObservationStep
 
     /// <summary>The duty centre's timeline (through the page's API) shows the nurse's documented steps in order.</summary>
     Documented,
+
+    /// <summary>A next of kin's phone got the SMS the home's coordinator asked for, through the centre's (simulated) modem.</summary>
+    KinTexted,
 }

@@ -30,6 +30,7 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
         static Expectation Delivered(string d, CareEventKind k) => new($"the home hears the centre has received {d}", Observation.Delivered(k));
         static Expectation Taken(string d, CareEventKind k) => new($"the nurse takes {d} on (help is coming)", Observation.Taken(k));
         var nightExitAck = Taken("the night exit", CareEventKind.NightExit);
+        var daughterTold = new Expectation("her daughter gets an SMS through the centre's modem: the night exit cleared, help given", Observation.KinTexted(CareEventKind.NightExit));
         var cleared = At("alarm-cleared reaches the centre", CareEventKind.AlarmCleared);
         var tapAck = Taken("the tap left running", CareEventKind.TapLeftRunning);
         var fallCancelled = At("cancelled fall reaches the centre as info", CareEventKind.FallCancelled);
@@ -49,7 +50,7 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
         var stoveOff = At("the stove guard's cut-off reaches the centre as info", CareEventKind.StoveSwitchedOff);
         Expectation[] expected =
         [
-            At("night-exit alarm reaches the centre", CareEventKind.NightExit), Delivered("the night exit", CareEventKind.NightExit), nightExitAck, cleared,
+            At("night-exit alarm reaches the centre", CareEventKind.NightExit), Delivered("the night exit", CareEventKind.NightExit), nightExitAck, cleared, daughterTold,
             At("tap-left-running alarm reaches the centre", CareEventKind.TapLeftRunning), Delivered("the tap left running", CareEventKind.TapLeftRunning), tapAck,
             modemFault, modemRestored,
             mainsLost, At("the help call made on battery reaches the centre", CareEventKind.HelpButton), helpOnBattery, mainsRestored,
@@ -71,7 +72,7 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
                 new(T(0, 6, 50), "the duty nurse calls her back; nobody answers", s => s.Nurse.Document(CareEventKind.NightExit, "callbacks", "call-back, no answer", ("outcome", "no-answer"))),
                 new(T(0, 7), "she sends the night patrol: help on the way", s => s.Nurse.Document(CareEventKind.NightExit, "help", "help on the way", ("text", NightPatrol))),
                 new(T(0, 7, 20), "the night patrol arrives at the home", s => s.Nurse.Document(CareEventKind.NightExit, "arrived", "arrived at the home")),
-                new(T(0, 7, 30), "the night nurse has found her in the garden; the duty nurse clears the alarm on the page: help given", s => s.Nurse.Clear(CareEventKind.NightExit, HelpGiven)),
+                new(T(0, 7, 30), "the night nurse has found her in the garden; the duty nurse clears the alarm on the page: help given", s => s.Nurse.Clear(CareEventKind.NightExit, HelpGiven), daughterTold),
                 new(T(0, 8), "the night nurse brings her back in; the door closes", s => s.Home.SetFrontDoorOpen(false), cleared),
                 new(T(0, 9), "skipping the quiet hours to 08:00", s => s.Clock.SkipTo(s.Start + T(8, 0) - TimeSpan.FromSeconds(1))),
                 new(T(8, 0), "she starts the kitchen tap (7 L/min through the pulse meter) and forgets it", s => s.Home.SetKitchenTap(7), tapAck),
