@@ -17,6 +17,12 @@ public sealed partial class CentreWeb
         ("/manifest.webmanifest", "manifest.webmanifest", "application/manifest+json; charset=utf-8"),
         ("/sw.js", "sw.js", "text/javascript; charset=utf-8"),
         ("/icon.svg", "icon.svg", "image/svg+xml"),
+
+        // PNGs of icon.svg for what takes no SVG: Android's install prompt and notification icon (192, 512) and the iPhone's
+        // home screen (180, square: iOS rounds the corners itself and would show the transparent ones black).
+        ("/icon-192.png", "icon-192.png", "image/png"),
+        ("/icon-512.png", "icon-512.png", "image/png"),
+        ("/apple-touch-icon.png", "apple-touch-icon.png", "image/png"),
     ];
 
     private static void MapPage(IEndpointRouteBuilder app)

@@ -280,10 +280,30 @@ public sealed class DutyPhoneBrowserTests(ITestOutputHelper output) : IAsyncLife
             using var served = await http.GetAsync(new Uri(icon.GetProperty("src").GetString()!, UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);
             Assert.Equal(icon.GetProperty("type").GetString(), served.Content.Headers.ContentType?.MediaType);
+            if (icon.GetProperty("type").GetString() == "image/png")
+            {
+                var (w, h) = PngSize(await served.Content.ReadAsByteArrayAsync());
+                Assert.Equal(icon.GetProperty("sizes").GetString(), $"{w}x{h}");
+            }
         }
+
+        // Android installs only with a PNG of at least 192 px; the iPhone's home screen takes the apple-touch-icon.
+        Assert.Contains(icons, i => i.GetProperty("sizes").GetString() == "192x192");
+        Assert.Contains(icons, i => i.GetProperty("sizes").GetString() == "512x512");
+        using var apple = await http.GetAsync(new Uri("apple-touch-icon.png", UriKind.Relative));
+        Assert.Equal("image/png", apple.Content.Headers.ContentType?.MediaType);
+        Assert.Equal((180, 180), PngSize(await apple.Content.ReadAsByteArrayAsync()));
 
         // The page links the manifest (with the login: browsers fetch a manifest without it unless told).
         var page = await http.GetStringAsync(new Uri("/", UriKind.Relative));
         Assert.Contains("<link rel=\"manifest\" href=\"manifest.webmanifest\" crossorigin=\"use-credentials\">", page, StringComparison.Ordinal);
+        Assert.Contains("<link rel=\"apple-touch-icon\" href=\"apple-touch-icon.png\">", page, StringComparison.Ordinal);
+    }
+
+    // A PNG's size from its IHDR chunk, after the 8-byte signature: width and height, big-endian.
+    private static (int Width, int Height) PngSize(byte[] png)
+    {
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+        return (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
     }
 }

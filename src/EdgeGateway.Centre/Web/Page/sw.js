@@ -31,6 +31,7 @@ self.addEventListener('push', event => {
     body: data.body || '',
     data: { url: pageUrl(data.url), alarm: data.alarm || null },
     requireInteraction: true,
+    icon: 'icon-192.png',
   };
   if (data.alarm) {
     // One notification per alarm: a later escalation level replaces the earlier one and sounds again.
