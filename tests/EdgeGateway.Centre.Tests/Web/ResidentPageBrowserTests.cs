@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using EdgeGateway.Centre.NextOfKin;
 using EdgeGateway.Centre.Residents;
 using EdgeGateway.Centre.Web;
 using EdgeGateway.Contract;
@@ -26,6 +27,7 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
     private const int FastIterations = 10_000;
     private readonly string _dir = Directory.CreateTempSubdirectory("resident-page-").FullName;
     private readonly StrictLogs _logs = new(output);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Number, string Text)> _sms = new();
     private MosquittoBroker? _broker;
     private CentreFixture? _centre;
 
@@ -35,7 +37,13 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
 
         // The home sends no heartbeat in this test: silence is not what it is about. Take and clear go to a gateway that
         // is not there, so their command gives up quickly.
-        var options = new DutyCentreOptions { SilentMargin = TimeSpan.FromHours(1), CommandTimeout = TimeSpan.FromSeconds(1), ResidentKey = ResidentKey.Generate() };
+        // The centre's modem keeps what it is given: the family's SMS is checked as text.
+        var sms = new KinSmsOptions((number, text, _) =>
+        {
+            _sms.Enqueue((number, text));
+            return Task.FromResult((true, "/org/freedesktop/ModemManager1/SMS/1"));
+        });
+        var options = new DutyCentreOptions { SilentMargin = TimeSpan.FromHours(1), CommandTimeout = TimeSpan.FromSeconds(1), ResidentKey = ResidentKey.Generate(), Sms = sms };
         _centre = await CentreFixture.StartAsync(_dir, [_broker.Url], options, "resident-page", web: false, loggers: _logs);
     }
 
@@ -127,6 +135,18 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
         Field("next_of_kin[1].phone").SendKeys("+47 913 00 000");
         dialog.FindElements(By.ClassName("kin-row"))[1].FindElement(By.ClassName("kin-up")).Click();
         Assert.Equal("Kari Hansen", Field("next_of_kin[0].name").GetDomProperty("value"));
+
+        // Kari is to hear by SMS when no nurse has taken an alarm within the minutes given, or it ends in hospital; a
+        // wait of 0 minutes is refused at its field.
+        Field("next_of_kin[0].sms").Click();
+        var minutes = dialog.FindElement(By.ClassName("sms-minutes"));
+        minutes.SendKeys("0");
+        dialog.FindElement(By.CssSelector(".sms-on-clear input[value='taken to hospital']")).Click();
+        dialog.FindElement(By.ClassName("record-save")).Click();
+        NursesPageBrowserTests.Until(() => ErrorOf("sms.untaken_minutes").Length > 0 ? "refused" : null, "the refused wait");
+        Assert.Equal("'sms.untaken_minutes' must be a whole number of minutes from 1 to 240, or null; got 0", ErrorOf("sms.untaken_minutes"));
+        minutes.Clear();
+        minutes.SendKeys("10");
         dialog.FindElement(By.ClassName("record-save")).Click();
         NursesPageBrowserTests.Until(() => !dialog.Displayed ? "closed" : null, "the form closed after the save");
         NursesPageBrowserTests.Until(() => browser.FindElement(By.CssSelector($"#home-{Home} .home-resident-name")).Text == "Ingrid Hansen" ? "name" : null, "the resident on the home's card");
@@ -139,11 +159,16 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
         Assert.Equal(["Kari Hansen", "Ola Hansen"], stored.Body.GetProperty("next_of_kin").EnumerateArray().Select(k => k.GetProperty("name").GetString()));
         Assert.Equal(("4711", "8520"), (stored.Body.GetProperty("access").GetProperty("key_safe_code").GetString(), stored.Body.GetProperty("access").GetProperty("door_code").GetString()));
         Assert.Equal("Coord Cora", stored.Body.GetProperty("updated_by").GetString());
+        Assert.Equal([true, false], stored.Body.GetProperty("next_of_kin").EnumerateArray().Select(k => k.GetProperty("sms").GetBoolean()));
+        Assert.Equal(10, stored.Body.GetProperty("sms").GetProperty("untaken_minutes").GetInt32());
+        Assert.Equal(["taken to hospital"], stored.Body.GetProperty("sms").GetProperty("on_clear").EnumerateArray().Select(r => r.GetString()));
 
         // Opened again, the form holds the stored record.
         home.FindElement(By.ClassName("record-open")).Click();
         NursesPageBrowserTests.Until(() => dialog.Displayed && dialog.GetDomAttribute("data-state") == "ready" ? "ready" : null, "the record loaded into the form");
         Assert.Equal(("Ingrid Hansen", "8520", "Ola Hansen"), (Field("name").GetDomProperty("value"), Field("access.door_code").GetDomProperty("value"), Field("next_of_kin[1].name").GetDomProperty("value")));
+        Assert.Equal((true, false, "10"), (Field("next_of_kin[0].sms").Selected, Field("next_of_kin[1].sms").Selected, minutes.GetDomProperty("value")));
+        Assert.Equal(["taken to hospital"], dialog.FindElements(By.CssSelector(".sms-on-clear input")).Where(b => b.Selected).Select(b => b.GetDomAttribute("value")));
         dialog.FindElement(By.ClassName("record-cancel")).Click();
 
         // The help button at the home, over the broker as the gateway sends it: received, so delivered.
@@ -241,15 +266,20 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
         card.FindElement(By.ClassName("help")).Click();
         NursesPageBrowserTests.Until(() => card.FindElement(By.ClassName("arrived")) is { Displayed: true } a ? a : null, "the arrived button once help is on the way").Click();
         NursesPageBrowserTests.Until(() => Kinds(timeline).Contains("arrived") ? "arrived" : null, "the arrival on the timeline");
-        card.FindElement(By.CssSelector("select.reason option[value='help given']")).Click();
+        card.FindElement(By.CssSelector("select.reason option[value='taken to hospital']")).Click();
         card.FindElement(By.ClassName("clear")).Click();
         NursesPageBrowserTests.Until(() => browser.FindElements(By.Id($"alarm-{id}")).Count == 0 ? "gone" : null, "the cleared alarm leaving the open list");
         var past = NursesPageBrowserTests.Until(() => browser.FindElement(By.CssSelector($"#home-{Home} .home-alarms li[data-id='{id}']")) is var li && li.GetDomAttribute("data-state") == "cleared" ? li : null, "the alarm among the home's past alarms, cleared");
         past.FindElement(By.TagName("summary")).Click();
         var story = past.FindElement(By.ClassName("timeline"));
-        NursesPageBrowserTests.Until(() => Kinds(story).Length == 8 ? "8" : null, "the whole timeline of the cleared alarm");
-        Assert.Equal(["raised", "delivered", "taken", "callback", "note", "help", "arrived", "cleared"], Kinds(story));
-        Assert.Equal("cleared: help given · Nurse Berit", story.FindElements(By.ClassName("step-text"))[^1].Text);
+        // Cleared as "taken to hospital", which the coordinator chose: Kari's SMS follows the clear on the timeline.
+        NursesPageBrowserTests.Until(() => Kinds(story).Length == 9 ? "9" : null, "the whole timeline of the cleared alarm, with the SMS");
+        Assert.Equal(["raised", "delivered", "taken", "callback", "note", "help", "arrived", "cleared", "sms"], Kinds(story));
+        Assert.Equal("cleared: taken to hospital · Nurse Berit", story.FindElements(By.ClassName("step-text"))[^2].Text);
+        var (number, smsText) = Assert.Single(_sms);
+        Assert.Equal("+47 913 00 000", number);
+        Assert.Matches(@"^Ingrid Hansen's alarm \(help button, \d\d:\d\d\) was closed by the duty centre at \d\d:\d\d: taken to hospital\.$", smsText);
+        Assert.Equal($"SMS: sent — to next of kin 1 (daughter): {smsText} · centre", story.FindElements(By.ClassName("step-text"))[^1].Text);
 
         // The coordinator again: the record and the home's alarms as one file (a resident's request for her data), then erased.
         await LogInAsync(browser, web.Url, "Coord Cora", logins["Coord Cora"], "coordinator");
@@ -264,7 +294,7 @@ public sealed class ResidentPageBrowserTests(ITestOutputHelper output) : IAsyncL
             Assert.Equal("Ingrid Hansen", export.RootElement.GetProperty("resident").GetProperty("name").GetString());
             var exported = Assert.Single(export.RootElement.GetProperty("alarms").EnumerateArray());
             Assert.Equal(id.ToString("D"), exported.GetProperty("id").GetString());
-            Assert.Equal(["raised", "delivered", "taken", "callback", "note", "help", "arrived", "cleared"], exported.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+            Assert.Equal(["raised", "delivered", "taken", "callback", "note", "help", "arrived", "cleared", "sms"], exported.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
         }
 
         home.FindElement(By.ClassName("record-erase")).Click();
