@@ -64,12 +64,14 @@ internal sealed partial class KinMessenger : IAsyncDisposable
             return due;
         }
 
+        // Settled only once the claim has an answer: a claim the archive failed is tried again on the next pass.
+        var mine = await _archive.ClaimKinMessageAsync(alarm.Id, Untaken, now, ct).ConfigureAwait(false);
         lock (_settled)
         {
             _settled.Add(alarm.Id);
         }
 
-        if (await _archive.ClaimKinMessageAsync(alarm.Id, Untaken, now, ct).ConfigureAwait(false))
+        if (mine)
         {
             Queue(alarm, Untaken, KinTexts.Untaken(record.Name, alarm, minutes, _zone, _options?.Signoff), record);
         }
