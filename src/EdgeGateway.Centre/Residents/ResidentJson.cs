@@ -261,14 +261,7 @@ public static partial class ResidentJson
         if (record.Sms is { } rule)
         {
             w.WriteStartObject("sms");
-            if (rule.UntakenMinutes is { } minutes)
-            {
-                w.WriteNumber("untaken_minutes", minutes);
-            }
-            else
-            {
-                w.WriteNull("untaken_minutes");
-            }
+            CentreJson.Num(w, "untaken_minutes", rule.UntakenMinutes);
 
             w.WriteStartArray("on_clear");
             foreach (var reason in rule.OnClear)
@@ -292,14 +285,7 @@ public static partial class ResidentJson
         ArgumentNullException.ThrowIfNull(s);
         w.WriteStartObject();
         w.WriteString("name", s.Name);
-        if (s.Age is { } age)
-        {
-            w.WriteNumber("age", age);
-        }
-        else
-        {
-            w.WriteNull("age");
-        }
+        CentreJson.Num(w, "age", s.Age);
 
         CentreJson.Str(w, "language", s.Language);
         CentreJson.Str(w, "phone", s.Phone);

@@ -38,14 +38,7 @@ internal static class CentreJson
         Time(w, "status_at", g.StatusAt);
         Time(w, "offline_since", g.OfflineSince);
         w.WriteNumber("heartbeat_interval_s", (long)g.HeartbeatInterval.TotalSeconds);
-        if (g.OutboxDepth is { } depth)
-        {
-            w.WriteNumber("outbox_depth", depth);
-        }
-        else
-        {
-            w.WriteNull("outbox_depth");
-        }
+        Num(w, "outbox_depth", g.OutboxDepth);
 
         if (g.ClockSynced is { } synced)
         {
@@ -265,6 +258,18 @@ internal static class CentreJson
         if (at is { } t)
         {
             w.WriteString(name, Instants.Wire(t));
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    internal static void Num(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } n)
+        {
+            w.WriteNumber(name, n);
         }
         else
         {
