@@ -113,7 +113,7 @@ function sendBattery() {
 
 function sendSamples() {
   if (!samplesOn) return false;
-  var oldest = produced - RING_PACKETS;
+  var oldest = Math.max(0, produced - RING_PACKETS); // in the first 30 s the ring starts at packet 0
   if (liveNext < oldest) liveNext = oldest; // stalled longer than the ring: the gateway resends or counts it lost
   if (liveNext < produced) {
     notify(SAMPLES, packet(liveNext), true);
@@ -161,7 +161,7 @@ function onControl(evt) {
   if (d[0] === 1 && d.length >= 5) {
     var from = seqToPacket(d[1] | d[2] << 8);
     var end = Math.min(from + (d[3] | d[4] << 8), produced);
-    if (end > from && resends.length < 32) resends.push(from, end);
+    if (end > from && resends.length < 32) resends.push(from, end); // 16 requests at most: the gateway asks again
   } else if (d[0] === 2 && d.length >= 3) {
     buzz(Math.min(d[1] | d[2] << 8, 5000));
   }

@@ -130,6 +130,17 @@ test('resend skips packets older than 30 s (no longer in the ring)', () => {
   }
 });
 
+test('resend of seqs from before this start (what the gateway saw before a reboot) is skipped, not a crash', () => {
+  const w = start();
+  connectAndSubscribe(w);
+  w.clock.advance(3000); // 50 packets since start
+  const before = w.ble.notifications(SAMPLES).length;
+  resend(w, 65500, 80); // 65500..65535 never existed since the reboot; 0..43 did
+  w.clock.advance(3000);
+  const resent = w.ble.notifications(SAMPLES).slice(before).map((n) => decode(n.bytes).seq).filter((s) => s < 44 || s >= 65500);
+  assert.deepEqual(resent.slice(0, 44), Array.from({ length: 44 }, (_, i) => i));
+});
+
 test('seq wraps at 65536 and resend still finds the newest packet with that seq', () => {
   const w = start();
   w.clock.advance(65_540 * 60); // 65 540 packets made while nobody listened
