@@ -74,6 +74,7 @@ else
   failed=$((failed + 1)); status=1
 fi
 echo "$openapi"
+if wearable=$(node --test wearable/test/ 2>&1); then passed=$((passed + 1)); echo "wearable: $(grep -c '^ok ' <<<"$wearable") node tests passed (node --test wearable/test/)"; else failed=$((failed + 1)); status=1; echo "$wearable"; fi
 echo "test.sh: took $(( $(date +%s) - start )) s"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
