@@ -4,7 +4,7 @@ using EdgeGateway.Core.Falls;
 using EdgeGateway.FallTuning;
 
 // Reproduces the subject-wise tuning of FallDetector on the SisFall training subjects:
-//   dotnet run -c Release --project bench/EdgeGateway.FallTuning -- /tmp/sisfall [--chip adxl345|mpu6050] [--cache DIR] [--threads N] [--list-errors]
+//   dotnet run -c Release --project bench/EdgeGateway.FallTuning -- /tmp/sisfall [--chip adxl345|mpu6050 | --rate HZ] [--cache DIR] [--threads N] [--list-errors]
 //   ... --why SUBJECT [--top N]   the best settings of the fold that holds SUBJECT out, with what each does to SUBJECT
 // Stage 1 runs the real streaming detector once per signal configuration with the post-impact gates open and
 // records every candidate; stage 2 applies the gate thresholds to those candidates, which is exact for
@@ -12,12 +12,15 @@ using EdgeGateway.FallTuning;
 // The chosen parameters are then run through the real detector again for the final numbers.
 // --chip mpu6050 feeds the same recordings as an MPU-6050 would deliver them: every other sample (100 Hz) and each
 // axis clipped at ±8 g, with the detector's SaturationG set to that rail.
+// --rate 50 feeds them as the belt-clip wearable (Puck.js v2, issue 31) delivers them: WearableResampler's mean of 4
+// (anti-alias), decimated to 50 Hz, 1 mg steps, clipped at ±8 g (SaturationG 7.9 g as for the MPU-6050). Any rate
+// that divides 200 Hz works the same way; 200 (the default) is the ADXL345 as recorded.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 if (args.Length < 1 || !Directory.Exists(args[0]))
 {
-    Console.Error.WriteLine("usage: EdgeGateway.FallTuning <extracted-sisfall-dir> [--chip adxl345|mpu6050] [--cache DIR] [--threads N] [--list-errors] [--dump CSV] [--wearer] [--why SUBJECT [--top N]]");
+    Console.Error.WriteLine("usage: EdgeGateway.FallTuning <extracted-sisfall-dir> [--chip adxl345|mpu6050 | --rate HZ] [--cache DIR] [--threads N] [--list-errors] [--dump CSV] [--wearer] [--why SUBJECT [--top N]]");
     return 2;
 }
 
@@ -36,7 +39,48 @@ if (profile is null)
     return 2;
 }
 
+var rateText = Option(args, "--rate");
+if (rateText is not null)
+{
+    if (!double.TryParse(rateText, NumberStyles.Float, CultureInfo.InvariantCulture, out var rateHz) || !(rateHz > 0) || double.IsInfinity(rateHz))
+    {
+        Console.Error.WriteLine($"--rate: '{rateText}' is not a positive number of hertz");
+        return 2;
+    }
+
+    if (Option(args, "--chip") is not null)
+    {
+        Console.Error.WriteLine("--rate: give either --chip (a gateway-wired chip) or --rate (the wearable at that rate), not both");
+        return 2;
+    }
+
+    if (rateHz != SisFallFormat.SampleRateHz)
+    {
+        try
+        {
+            profile = Chip.Wearable(rateHz);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            Console.Error.WriteLine($"--rate: {e.Message}");
+            return 2;
+        }
+    }
+}
+
 var trials = SisFallCache.Load(args[0], cacheDir);
+if (profile.Resampled)
+{
+    // The wearable: resample every recording once, then run it at its own rate like any other chip.
+    var decimation = profile.Decimation;
+    trials = trials.Select(t =>
+    {
+        var milliG = new short[WearableResampler.OutputLength(t.Samples, decimation) * 3];
+        WearableResampler.Resample(t.Raw, decimation, milliG);
+        return t with { Raw = milliG, SampleRateHz = profile.SampleRateHz };
+    }).ToList();
+}
+
 var subjects = trials.Select(t => t.Subject).Distinct().Order(StringComparer.Ordinal).ToArray();
 var subjectIndex = subjects.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i);
 var trialSubject = trials.Select(t => subjectIndex[t.Subject]).ToArray();
@@ -312,14 +356,30 @@ static string? Option(string[] args, string name)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
-/// <summary>What a chip delivers from a SisFall recording: its rate (as a decimation of 200 Hz) and the rail it clips at.</summary>
-internal sealed record Chip(string Name, int Decimation, double ClipG, double SaturationG)
+/// <summary>What a chip delivers from a SisFall recording: its rate (as a decimation of 200 Hz), the rail it clips at, and the g per stored count.</summary>
+/// <remarks>For the wearable the trials are resampled before the run (milli-g at its rate), so the run takes every stored sample.</remarks>
+internal sealed record Chip(string Name, int Decimation, double ClipG, double SaturationG, double GPerCount = SisFallFormat.AdxlGPerCount)
 {
     public static readonly Chip Adxl345 = new("ADXL345 (200 Hz, ±16 g)", 1, 16, new FallDetectorOptions().SaturationG);
 
     public static readonly Chip Mpu6050 = new("MPU-6050 (100 Hz, ±8 g)", 2, 8, 7.9);
 
     public double SampleRateHz => SisFallFormat.SampleRateHz / Decimation;
+
+    /// <summary>Whether the trials are resampled (milli-g at this rate) before the run, as for the wearable.</summary>
+    public bool Resampled => GPerCount != SisFallFormat.AdxlGPerCount;
+
+    /// <summary>Stored samples to step over per sample fed: resampled trials are already at the chip's rate.</summary>
+    public int Step => Resampled ? 1 : Decimation;
+
+    public static Chip Wearable(double rateHz) =>
+        new($"wearable (Puck.js v2: {rateHz:0.##} Hz, mean of {WearableResampler.DecimationFor(rateHz)}, 1 mg, ±8 g)", WearableResampler.DecimationFor(rateHz), WearableResampler.RangeG, 7.9, 1 / WearableResampler.MilliGPerG);
+
+    public AccelerationSample Sample(short[] raw, long offset, long n) => AccelerationSample.FromG(
+        Math.Clamp(raw[offset] * GPerCount, -ClipG, ClipG),
+        Math.Clamp(raw[offset + 1] * GPerCount, -ClipG, ClipG),
+        Math.Clamp(raw[offset + 2] * GPerCount, -ClipG, ClipG),
+        SisFallFormat.TimestampOf(n, SampleRateHz));
 }
 
 /// <summary>
@@ -341,13 +401,9 @@ internal static class WearerCheck
         {
             var monitor = new WearerMonitor(options);
             var raw = trials[i].Raw;
-            for (long k = 0, n = 0; k < raw.Length; k += 3 * chip.Decimation, n += chip.Decimation)
+            for (long k = 0, n = 0; k < raw.Length; k += 3 * chip.Step, n++)
             {
-                var sample = AccelerationSample.FromG(
-                    Math.Clamp(raw[k] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
-                    Math.Clamp(raw[k + 1] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
-                    Math.Clamp(raw[k + 2] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
-                    SisFallFormat.TimestampOf(n));
+                var sample = chip.Sample(raw, k, n);
                 if (monitor.Process(sample, out var change) && change.Kind == WearerChangeKind.Lifeless)
                 {
                     lifeless[i]++;
@@ -358,16 +414,10 @@ internal static class WearerCheck
             if (trials[i].IsFall)
             {
                 var tail = new WearerMonitor(defaults with { MovementWindow = TimeSpan.FromSeconds(5) });
-                var first = Math.Max(0, (trials[i].Samples - (int)(5.2 * SisFallFormat.SampleRateHz)) / chip.Decimation * chip.Decimation);
-                for (long k = first * 3L, n = first; k < raw.Length; k += 3 * chip.Decimation, n += chip.Decimation)
+                var first = Math.Max(0, (trials[i].Samples - (int)(5.2 * trials[i].SampleRateHz)) / chip.Step * chip.Step);
+                for (long k = first * 3L, n = first / chip.Step; k < raw.Length; k += 3 * chip.Step, n++)
                 {
-                    tail.Process(
-                        AccelerationSample.FromG(
-                            Math.Clamp(raw[k] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
-                            Math.Clamp(raw[k + 1] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
-                            Math.Clamp(raw[k + 2] * SisFallFormat.AdxlGPerCount, -chip.ClipG, chip.ClipG),
-                            SisFallFormat.TimestampOf(n)),
-                        out _);
+                    tail.Process(chip.Sample(raw, k, n), out _);
                 }
 
                 lastMovement[i] = tail.Windows > 0 ? tail.LastWindowMovementG : double.NaN;
@@ -534,14 +584,9 @@ internal static class Runner
     {
         var detector = new FallDetector(options, chip.SampleRateHz);
         var raw = trial.Raw;
-        var clip = chip.ClipG;
-        for (long i = 0, n = 0; i < raw.Length; i += 3 * chip.Decimation, n += chip.Decimation)
+        for (long i = 0, n = 0; i < raw.Length; i += 3 * chip.Step, n++)
         {
-            var sample = AccelerationSample.FromG(
-                Math.Clamp(raw[i] * SisFallFormat.AdxlGPerCount, -clip, clip),
-                Math.Clamp(raw[i + 1] * SisFallFormat.AdxlGPerCount, -clip, clip),
-                Math.Clamp(raw[i + 2] * SisFallFormat.AdxlGPerCount, -clip, clip),
-                SisFallFormat.TimestampOf(n));
+            var sample = chip.Sample(raw, i, n);
             if (detector.Process(sample, out var detection))
             {
                 onAlarm(detection);

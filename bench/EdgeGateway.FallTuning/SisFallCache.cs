@@ -3,8 +3,8 @@ using EdgeGateway.Core.Falls;
 
 namespace EdgeGateway.FallTuning;
 
-/// <summary>One SisFall recording: the folder's subject, the code and the ADXL345 raw counts (x, y, z interleaved).</summary>
-internal sealed record Trial(string Subject, string RelativePath, string Code, short[] Raw)
+/// <summary>One SisFall recording: the folder's subject, the code and the ADXL345 raw counts (x, y, z interleaved), or their resampled milli-g at <see cref="SampleRateHz"/>.</summary>
+internal sealed record Trial(string Subject, string RelativePath, string Code, short[] Raw, double SampleRateHz = SisFallFormat.SampleRateHz)
 {
     public bool IsFall => Code.StartsWith('F');
 
@@ -12,7 +12,7 @@ internal sealed record Trial(string Subject, string RelativePath, string Code, s
 
     public int Samples => Raw.Length / 3;
 
-    public double Seconds => Samples / SisFallFormat.SampleRateHz;
+    public double Seconds => Samples / SampleRateHz;
 }
 
 /// <summary>Parses the extracted data set once into a compact binary file, because parsing 375 MB of text for every tuning run wastes the shared CPU.</summary>

@@ -17,6 +17,17 @@ public static class SisFallFormat
     /// <summary>Timestamp of the sample at <paramref name="index"/> (samples are evenly spaced at 200 Hz).</summary>
     public static TimeSpan TimestampOf(long index) => TimeSpan.FromTicks(index * (TimeSpan.TicksPerSecond / (long)SampleRateHz));
 
+    /// <summary>Timestamp of the sample at <paramref name="index"/> in a file sampled at <paramref name="sampleRateHz"/> (e.g. resampled to the wearable's 50 Hz).</summary>
+    public static TimeSpan TimestampOf(long index, double sampleRateHz) =>
+        TimeSpan.FromTicks((long)Math.Round(index * (TimeSpan.TicksPerSecond / sampleRateHz)));
+
+    /// <summary>The ADXL345 count nearest to <paramref name="g"/> (3.9 mg per count), for writing resampled data in the columns the reader takes.</summary>
+    public static int AdxlCountsOf(double g) => (int)Math.Round(g / AdxlGPerCount, MidpointRounding.AwayFromZero);
+
+    /// <summary>One line in SisFall's layout: the ADXL345 counts in columns 1–3 and zeros for the gyroscope and MMA8451Q columns, which the reader ignores.</summary>
+    public static string FormatAdxl(int x, int y, int z) =>
+        string.Create(CultureInfo.InvariantCulture, $"{x,4},{y,4},{z,4},   0,   0,   0,   0,   0,   0;");
+
     /// <summary>Whether the line carries nothing (blank lines, such as a trailing one, are not errors).</summary>
     public static bool IsBlank(ReadOnlySpan<char> line) => line.IsWhiteSpace();
 

@@ -141,4 +141,103 @@ public sealed class FallCommandsTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains("nowhere", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Resampled_to_the_wearables_50_Hz_the_falls_are_still_detected_and_the_activities_stay_quiet()
+    {
+        // The wearable (issue 31) sends 50 Hz; the same recordings through 'fall resample' and back through 'fall replay --rate 50'.
+        var wearable = Path.Combine(_temp, "wearable");
+        var (exit, output, error) = await Run("fall", "resample", DataDir, wearable, "--rate", "50");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(string.Empty, error);
+        Assert.Contains($"{Data("SA01/F01_SA01_R01.txt")},{Path.Combine(wearable, "SA01", "F01_SA01_R01.txt")},3000,750", output, StringComparison.Ordinal);
+        var resampled = Path.Combine(wearable, "SA01", "F01_SA01_R01.txt");
+        Assert.Equal(750, File.ReadLines(resampled).Count());
+
+        (exit, output, error) = await Run("fall", "replay", wearable, "--rate", "50");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(string.Empty, error);
+        string W(string relative) => Path.Combine(wearable, relative);
+        var expected = string.Join('\n', [
+            "file,detected,first_alarm_s,alarms",
+            $"{W("SA01/D19_SA01_R01.txt")},0,,0",
+            $"{W("SA01/F01_SA01_R01.txt")},1,9.940,1",
+            $"{W("SA02/D10_SA02_R01.txt")},0,,0",
+            $"{W("SA02/F06_SA02_R01.txt")},1,10.660,1",
+            $"{W("SA05/F13_SA05_R01.txt")},0,,0",
+            $"{W("SE08/D14_SE08_R03.txt")},0,,0",
+            string.Empty,
+        ]);
+        Assert.Equal(expected, output.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task A_single_resampled_file_keeps_its_subject_folder_and_evaluate_times_it_at_the_given_rate()
+    {
+        var wearable = Path.Combine(_temp, "one");
+        var (exit, _, _) = await Run("fall", "resample", Data("SA01/F01_SA01_R01.txt"), wearable);
+        Assert.Equal(0, exit);
+        (exit, _, _) = await Run("fall", "resample", Data("SA01/D19_SA01_R01.txt"), wearable);
+        Assert.Equal(0, exit);
+
+        var (code, output, error) = await Run("fall", "evaluate", wearable, "--rate", "50");
+
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, error);
+        // 12 s of ADL at 50 Hz is 0.003 h, as at 200 Hz: read at the wrong rate it would be four times too long.
+        Assert.Equal("SA,1,1,100.00,1,1,100.00,100.00,0.003,0,0.00", output.ReplaceLineEndings("\n").Split('\n')[1]);
+    }
+
+    [Theory]
+    [InlineData("replay", "0")]
+    [InlineData("replay", "abc")]
+    [InlineData("replay", "-50")]
+    [InlineData("replay", "NaN")]
+    [InlineData("replay", "5")]
+    [InlineData("evaluate", "0")]
+    [InlineData("evaluate", "fifty")]
+    public async Task A_rate_that_is_not_a_usable_positive_number_is_refused_naming_the_option(string verb, string rate)
+    {
+        var (exit, output, error) = await Run("fall", verb, DataDir, $"--rate={rate}");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--rate", error, StringComparison.Ordinal);
+        Assert.Contains(rate, error, StringComparison.Ordinal);
+        // Nothing replayed: no CSV header, only the usage text.
+        Assert.DoesNotContain("\nfile,detected", "\n" + output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\ngroup,falls", "\n" + output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("30")]
+    [InlineData("0")]
+    [InlineData("400")]
+    [InlineData("x")]
+    public async Task Resample_refuses_a_rate_that_does_not_divide_200_Hz(string rate)
+    {
+        var target = Path.Combine(_temp, "nothing");
+        var (exit, _, error) = await Run("fall", "resample", DataDir, target, "--rate", rate);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--rate", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target));
+    }
+
+    [Fact]
+    public async Task Resample_writes_no_file_for_a_recording_with_malformed_rows()
+    {
+        var lines = File.ReadLines(Data("SA01/F01_SA01_R01.txt")).ToList();
+        lines[2] = "  12, -250;";
+        var folder = Directory.CreateDirectory(Path.Combine(_temp, "in", "SA01")).FullName;
+        File.WriteAllText(Path.Combine(folder, "F01_SA01_R01.txt"), string.Join("\r\n", lines) + "\r\n");
+        var target = Path.Combine(_temp, "out");
+
+        var (exit, _, error) = await Run("fall", "resample", Path.Combine(_temp, "in"), target);
+
+        Assert.Equal(FallCommands.SomeFilesFailed, exit);
+        Assert.Contains(":3: expected 9", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(target, "SA01", "F01_SA01_R01.txt")));
+    }
 }
