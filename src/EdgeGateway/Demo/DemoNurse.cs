@@ -142,6 +142,67 @@ internal sealed class DemoNurse : IAsyncDisposable
         return $"{r.GetProperty("name").GetString()}, key safe {access.GetProperty("key_safe").GetString()} code {access.GetProperty("key_safe_code").GetString()}, next of kin {string.Join(", ", kin)}";
     }
 
+    /// <summary>The centre's VAPID public key as the page hands it to the browser's <c>pushManager.subscribe</c> (<c>GET /api/push/key</c>).</summary>
+    public async Task<string> PushKeyAsync(CancellationToken cancellationToken)
+    {
+        var body = await _http.GetStringAsync(new Uri("api/push/key", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        using var doc = JsonDocument.Parse(body);
+        return doc.RootElement.GetProperty("public_key").GetString()!;
+    }
+
+    /// <summary>
+    /// "Notify this phone" on the page: hands the phone's subscription (<paramref name="subscriptionJson"/>, as
+    /// <c>PushSubscription.toJSON()</c> gives it) to <c>POST /api/push/subscriptions</c> under her name; true when stored.
+    /// </summary>
+    public async Task<bool> SubscribePhoneAsync(string subscriptionJson, CancellationToken cancellationToken)
+    {
+        using var subscription = JsonDocument.Parse(subscriptionJson);
+        using var json = new MemoryStream();
+        using (var w = new Utf8JsonWriter(json))
+        {
+            w.WriteStartObject();
+            w.WriteString("operator", Name);
+            w.WritePropertyName("subscription");
+            subscription.RootElement.WriteTo(w);
+            w.WriteEndObject();
+        }
+
+        using var content = new ByteArrayContent(json.ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await _http.PostAsync(new Uri("api/push/subscriptions", UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
+        var answer = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        _show("nurse", $"{Name} turns on \"Notify this phone\" on the page: HTTP {(int)response.StatusCode}" + (response.IsSuccessStatusCode ? ", her phone is subscribed" : $": {answer}"));
+        return response.IsSuccessStatusCode;
+    }
+
+    /// <summary>
+    /// She taps <paramref name="notification"/> on her phone: its URL opens the alarm on the page (<c>GET /api/alarms/{id}</c>,
+    /// in the background); shows which alarm the page opened and checks it is the one pushed.
+    /// </summary>
+    public void TapNotification(PhoneNotification notification, ExpectationTracker tracker) => Track(TapAsync(notification, tracker));
+
+    private async Task TapAsync(PhoneNotification notification, ExpectationTracker tracker)
+    {
+        if (notification.Opens is not { } id)
+        {
+            tracker.Check($"the phone's notification opens an alarm: its URL is '{notification.Url}'", false);
+            return;
+        }
+
+        using var response = await _http.GetAsync(new Uri($"api/alarms/{id:D}", UriKind.Relative), _stop.Token).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            _show("phone", $"{Name} taps the notification: the page cannot open {notification.Url}: {await OutcomeAsync(response).ConfigureAwait(false)}");
+            tracker.Check($"tapping the phone's notification opens alarm {id} on the page", false);
+            return;
+        }
+
+        var opened = PageAlarm.Parse(await response.Content.ReadAsStringAsync(_stop.Token).ConfigureAwait(false));
+        var same = opened.Id == notification.Alarm && opened.Type == notification.Type;
+        _show("phone", $"{Name} taps it: the page opens the {opened.Name} alarm ({opened.State})" + (same ? ", the one pushed" : $", NOT the pushed {Short(notification.Type)} alarm {notification.Alarm}"));
+        tracker.Check($"tapping the phone's notification opens the {Short(notification.Type)} alarm it was about", same);
+    }
+
     /// <summary>
     /// Documents a step (<paramref name="step"/>: <c>callbacks</c>, <c>help</c>, <c>arrived</c>) with <paramref name="fields"/>
     /// on every open gateway alarm of <paramref name="kind"/>, in the background but after the steps she is still

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using EdgeGateway.Adapters;
 using EdgeGateway.Centre;
+using EdgeGateway.Centre.Push;
 using EdgeGateway.Centre.Residents;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Web;
@@ -33,6 +34,10 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
     /// <summary>The duty nurse who takes the scenario's alarms on.</summary>
     public const string Nurse = "Nurse Berit";
 
+    /// <summary>Expected only where the host can do Web Push's cryptography (<see cref="DemoPhone.CanRun"/>).</summary>
+    private static readonly Expectation PushedFall = new(
+        "the nurse's phone gets the fall by Web Push with the page closed, decrypted on the phone", Observation.Pushed(CareEventKind.Fall));
+
     /// <summary>Plays the scenario; returns 0 only if every expected happening was observed.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -40,7 +45,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         var clock = new ScenarioClock(start, options.Speed, Zone);
         var scenario = Scenario.DayInTheLife();
         var lifecycles = AlarmLifecycle.DayInTheLife(Nurse);
-        IReadOnlyList<Expectation> expectations = [.. scenario.Expectations, .. lifecycles.Select(l => l.Expectation)];
+        IReadOnlyList<Expectation> expectations = [.. scenario.Expectations, .. lifecycles.Select(l => l.Expectation), .. DemoPhone.CanRun ? [PushedFall] : Array.Empty<Expectation>()];
         var tracker = new ExpectationTracker(expectations);
         var homeLog = new HomeAlarmLog();
 
@@ -182,6 +187,10 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
 
                 // The centre host's 4G modem, simulated: each SMS to next of kin is shown as her phone would get it.
                 Sms = CentreSms.Through(kinPhone, DemoResident.Signoff),
+
+                // Web Push to the nurse's phone, with a key for this run; only where OpenSSL is (VapidKey.Generate is ECDSA).
+                // Its tokens stay dated by the system clock: the phone's push service checks them in real time.
+                Push = DemoPhone.CanRun ? new PushOptions(VapidKey.Generate(), "mailto:duty@demo.invalid") : null,
             },
             Web = options.Web ?? new IPEndPoint(IPAddress.Loopback, 0),
 
@@ -198,6 +207,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         };
 
         DemoNurse? nurse = null;
+        DemoPhone? phone = null;
         try
         {
             try
@@ -217,6 +227,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
             // A nurse reads an alarm for a moment before taking it; 20 scenario seconds stay well inside the first escalation (60 s).
             nurse = new DemoNurse(web.Url, Nurse, clock, TimeProvider.System, TimeSpan.FromSeconds(20), Show);
             await nurse.StartAsync(cancellationToken).ConfigureAwait(false);
+            phone = await SubscribePhoneAsync(nurse).ConfigureAwait(false);
             return await PlayAsync(nurse).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -230,15 +241,69 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
             // Each part is stopped even when the one before it throws, and a failure here is logged, never thrown over
             // the one that ended the run.
             var teardown = new Teardown(loggers.CreateLogger("demo"));
+            if (phone is not null)
+            {
+                // A push still arriving finds no nurse to tap it; the phone itself stops after the centre, which may still be sending.
+                phone.Notified -= OnPushed;
+                phone.Problem -= OnPhoneProblem;
+            }
+
             if (nurse is not null)
             {
                 await teardown.StepAsync("the demo nurse", nurse.DisposeAsync).ConfigureAwait(false);
             }
 
             await teardown.StepAsync("the duty centre (its page, consumer and archive)", host.DisposeAsync).ConfigureAwait(false);
+            if (phone is not null)
+            {
+                await teardown.StepAsync("the nurse's phone (its push service)", phone.DisposeAsync).ConfigureAwait(false);
+            }
+
             await teardown.StepAsync("the gateway", gateway.DisposeAsync).ConfigureAwait(false);
             await teardown.StepAsync("the embedded broker", () => new ValueTask(server.StopAsync())).ConfigureAwait(false);
             teardown.Step("the demo's data dir", () => Directory.Delete(dataDir, recursive: true));
+        }
+
+        // The nurse's phone subscribes before the story starts, as she would at the start of her shift ("Notify this phone").
+        async Task<DemoPhone?> SubscribePhoneAsync(DemoNurse duty)
+        {
+            if (!DemoPhone.CanRun)
+            {
+                Show("phone", "push not played: this host has no OpenSSL (libssl), which Web Push encryption needs");
+                return null;
+            }
+
+            var started = await DemoPhone.StartAsync(await duty.PushKeyAsync(cancellationToken).ConfigureAwait(false), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            started.Notified += OnPushed;
+            started.Problem += OnPhoneProblem;
+            try
+            {
+                Show("phone", $"{Nurse}'s phone: its push service listens on {started.Endpoint}");
+                tracker.Check($"{Nurse}'s phone is subscribed for Web Push through the page", await duty.SubscribePhoneAsync(started.SubscriptionJson, cancellationToken).ConfigureAwait(false));
+                return started;
+            }
+            catch
+            {
+                await started.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        void OnPushed(PhoneNotification n)
+        {
+            Show("phone", $"{Nurse}'s phone, page closed: «{n.Title}» {n.Body} — tap opens {n.Url}");
+            if (KindOfType(n.Type) is { } kind)
+            {
+                tracker.Observe(Observation.Pushed(kind));
+            }
+
+            nurse?.TapNotification(n, tracker);
+        }
+
+        void OnPhoneProblem(string problem)
+        {
+            Show("phone", problem);
+            tracker.Check($"{Nurse}'s phone takes every push: {problem}", false);
         }
 
         async Task<int> PlayAsync(DemoNurse duty)
@@ -325,6 +390,13 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         CareEventCatalog.All
             .Where(spec => spec.Class == EventClass.Alarm && spec.TypeName.StartsWith("alarm.", StringComparison.Ordinal))
             .Where(spec => text.Contains($"({spec.TypeName["alarm.".Length..].Replace('-', ' ')},", StringComparison.Ordinal))
+            .Select(spec => (CareEventKind?)spec.Kind)
+            .FirstOrDefault();
+
+    // The payload's type is the CloudEvents type ("org.edgegateway.alarm.fall"): the kind it is of, or null (a supervision alarm).
+    private static CareEventKind? KindOfType(string type) =>
+        CareEventCatalog.All
+            .Where(spec => CloudEventCodec.TypePrefix + spec.TypeName == type)
             .Select(spec => (CareEventKind?)spec.Kind)
             .FirstOrDefault();
 

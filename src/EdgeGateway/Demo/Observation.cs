@@ -21,4 +21,7 @@ internal readonly record struct Observation(CareEventKind Kind, ObservationStep 
     public static Observation Documented(CareEventKind kind) => new(kind, ObservationStep.Documented);
 
     public static Observation KinTexted(CareEventKind kind) => new(kind, ObservationStep.KinTexted);
+
+    /// <summary>The duty nurse's phone got the alarm of <paramref name="kind"/> by Web Push and decrypted it.</summary>
+    public static Observation Pushed(CareEventKind kind) => new(kind, ObservationStep.Pushed);
 }

@@ -26,4 +26,7 @@ internal enum ObservationStep
 
     /// <summary>A next of kin's phone got the SMS the home's coordinator asked for, through the centre's (simulated) modem.</summary>
     KinTexted,
+
+    /// <summary>The duty nurse's phone got the alarm by Web Push, with the page closed, and decrypted it as her browser would.</summary>
+    Pushed,
 }
