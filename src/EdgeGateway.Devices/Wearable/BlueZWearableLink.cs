@@ -33,10 +33,12 @@ public sealed partial class BlueZWearableLink : IAsyncDisposable
     private readonly Channel<ResendRequest> _resends;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _statusLock = new();
+    private readonly SinkGuard _guard;
     private Task? _loop;
     private WearableLinkStatus _status;
     private long _droppedSamples;
     private long _droppedNotices;
+    private long _attempts;
     private long _connectCalls;
     private long _connections;
     private int _batteryPercent = -1;
@@ -56,6 +58,7 @@ public sealed partial class BlueZWearableLink : IAsyncDisposable
         _options = options;
         _time = time;
         _logger = logger ?? NullLogger.Instance;
+        _guard = new SinkGuard(options.SensorId, _logger, time);
         _busAddress = options.BusAddress ?? DBusAddress.System ?? "unix:path=/var/run/dbus/system_bus_socket";
         _samples = Channel.CreateBounded<AccelerationSample>(
             new BoundedChannelOptions(Math.Max(1, options.SampleQueueCapacity)) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = false, SingleWriter = false },
@@ -100,6 +103,9 @@ public sealed partial class BlueZWearableLink : IAsyncDisposable
     /// <summary>Notices dropped because no one read <see cref="Notices"/>.</summary>
     public long DroppedNotices => Interlocked.Read(ref _droppedNotices);
 
+    /// <summary>Attempts started (each on a fresh bus connection).</summary>
+    public long Attempts => Interlocked.Read(ref _attempts);
+
     /// <summary><c>Device1.Connect</c> calls made.</summary>
     public long ConnectCalls => Interlocked.Read(ref _connectCalls);
 
@@ -142,6 +148,7 @@ public sealed partial class BlueZWearableLink : IAsyncDisposable
         var delay = _options.RetryInterval;
         while (!ct.IsCancellationRequested)
         {
+            Interlocked.Increment(ref _attempts);
             var end = await SessionGuardedAsync(ct).ConfigureAwait(false);
             if (ct.IsCancellationRequested)
             {
@@ -496,7 +503,8 @@ public sealed partial class BlueZWearableLink : IAsyncDisposable
             status = _status = new WearableLinkStatus(state, reason, _time.GetUtcNow());
         }
 
-        StatusChanged?.Invoke(status);
+        // A subscriber's bug must not end the supervisor.
+        _guard.Deliver(StatusChanged, status);
     }
 
     [GeneratedRegex("^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")]
