@@ -13,6 +13,9 @@ command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initd
 # The nurses' page is tested in a real headless Chromium through its WebDriver (NursesPageBrowserTests).
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+# The wearable's BLE link is tested against python3-dbusmock's BlueZ on a private dbus-daemon (BlueZMock in TestSupport).
+command -v dbus-daemon >/dev/null 2>&1 || need+=(dbus-daemon)
+/usr/bin/python3 -c 'import dbusmock' 2>/dev/null || need+=(python3-dbusmock)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
