@@ -39,6 +39,9 @@ public static class WearableProtocol
     /// <summary>The packets the device keeps for resending (the last 30 s).</summary>
     public const int RingPackets = 500;
 
+    /// <summary>How fast the wearable resends from its ring (wearable/edgegateway-wearable.js catches up at about 33 packets/s): a gap's wait grows by this per packet.</summary>
+    public static readonly TimeSpan ResendPacing = TimeSpan.FromMilliseconds(30);
+
     /// <summary>Control op: resend packets from the ring.</summary>
     public const byte OpResend = 1;
 

@@ -10,7 +10,8 @@ namespace EdgeGateway.Devices.Wearable;
 /// </summary>
 /// <remarks>
 /// A packet ahead of the next expected one opens a gap: the missing packets are asked for once (<see cref="ResendRequest"/>
-/// through the resend sink) and waited for up to <see cref="ResendWait"/> on the injected clock; what has not come by then
+/// through the resend sink) and waited for up to <see cref="ResendWait"/> plus <see cref="WearableProtocol.ResendPacing"/> per
+/// missing packet on the injected clock; what has not come by then
 /// is counted in <see cref="LostSamples"/> and skipped, so the detector waits at most that long. Packets older than the
 /// device's ring (<see cref="WearableProtocol.RingPackets"/> behind the newest) cannot come back and are lost at once.
 /// Sequence numbers are unwrapped against the newest packet seen (a 16-bit difference), so the wrap at 65536 is seamless;
@@ -35,6 +36,7 @@ public sealed class WearableStream : IDisposable
     private ushort _seqOrigin;
     private long _next;
     private long _highest;
+    private long _lastDeadline;
     private TimeSpan _base;
     private TimeSpan _lastTimestamp = -WearableProtocol.SamplePeriod;
     private long _delivered;
@@ -61,7 +63,7 @@ public sealed class WearableStream : IDisposable
         _timer = time.CreateTimer(static s => ((WearableStream)s!).OnDeadline(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>How long a gap waits for its resend before its samples count as lost.</summary>
+    /// <summary>How long a gap of one packet waits for its resend before its samples count as lost (each more packet adds <see cref="WearableProtocol.ResendPacing"/>).</summary>
     public TimeSpan ResendWait { get; }
 
     /// <summary>Samples delivered so far.</summary>
@@ -196,7 +198,11 @@ public sealed class WearableStream : IDisposable
             return;
         }
 
-        _gaps.Enqueue(new Gap(first, last, now + (long)(ResendWait.TotalSeconds * _time.TimestampFrequency)));
+        // The wearable resends at its catch-up pace, so a 5 s link drop (83 packets) needs longer than a lost packet or
+        // two; deadlines never go backwards, since the gaps are waited for in the order they opened.
+        var wait = ResendWait + (WearableProtocol.ResendPacing * (last - first + 1));
+        _lastDeadline = Math.Max(_lastDeadline, now + (long)(wait.TotalSeconds * _time.TimestampFrequency));
+        _gaps.Enqueue(new Gap(first, last, _lastDeadline));
         Interlocked.Increment(ref _resendRequests);
         _guard.Deliver(_resend, new ResendRequest((ushort)(_seqOrigin + first), (ushort)(last - first + 1)));
     }

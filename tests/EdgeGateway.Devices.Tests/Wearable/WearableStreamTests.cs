@@ -95,13 +95,14 @@ public class WearableStreamTests
     }
 
     [Fact]
-    public void A_gap_not_filled_within_2_s_is_counted_as_lost_and_skipped()
+    public void A_gap_not_filled_within_its_wait_is_counted_as_lost_and_skipped()
     {
         using var rig = new Rig();
         rig.Send(0, 4, 5);
         Assert.Equal([new ResendRequest(1, 3)], rig.Resends);
 
-        rig.Time.Advance(TimeSpan.FromMilliseconds(1999));
+        // Three packets missing: 2 s plus the wearable's catch-up pace (30 ms) for each.
+        rig.Time.Advance(TimeSpan.FromMilliseconds(2089));
         Assert.Equal(Expected(0), Ns(rig.Samples));
         Assert.Equal(0, rig.Stream.LostSamples);
 
@@ -126,9 +127,32 @@ public class WearableStreamTests
         rig.Send(2);
         Assert.Equal(Expected(0), Ns(rig.Samples));
 
-        rig.Time.Advance(TimeSpan.FromSeconds(2));
+        rig.Time.Advance(TimeSpan.FromMilliseconds(2090));
         Assert.Equal(Expected(0, 2, 4), Ns(rig.Samples));
         Assert.Equal(6, rig.Stream.LostSamples);
+    }
+
+    [Fact]
+    public void A_five_second_link_drop_waits_long_enough_for_the_wearable_to_resend_it_all_and_a_later_small_gap_waits_behind_it()
+    {
+        using var rig = new Rig();
+        rig.Send(0);
+
+        // 5 s of packets (83) missed, then the link is back: the wearable resends them at its pace, about 2.5 s.
+        rig.Send(84);
+        Assert.Equal([new ResendRequest(1, 83)], rig.Resends);
+        rig.Send(86);
+        Assert.Equal([new ResendRequest(1, 83), new ResendRequest(85, 1)], rig.Resends);
+        rig.Time.Advance(TimeSpan.FromMilliseconds(4000));
+        Assert.Equal(0, rig.Stream.LostSamples);
+        rig.Send([.. Enumerable.Range(1, 83)]);
+        Assert.Equal(0, rig.Stream.LostSamples);
+        Assert.Equal(Expected([.. Enumerable.Range(0, 85)]), Ns(rig.Samples));
+
+        // Packet 85 opened its gap after the long one: it is not given up before the long one's deadline.
+        rig.Time.Advance(TimeSpan.FromMilliseconds(580));
+        Assert.Equal(3, rig.Stream.LostSamples);
+        Assert.Equal(Expected([.. Enumerable.Range(0, 85), 86]), Ns(rig.Samples));
     }
 
     [Fact]
