@@ -61,7 +61,8 @@ public sealed class AlarmLoopCommandsTests
         Assert.True(loop.TryPost(SensorReading.Contact("kitchen-smoke", SensorKind.SmokeDetector, false, factory.Now())));
         await Until(() => loop.CentreClearRefusal(fire.Id) is null ? fire : null, stop.Token);
         Assert.True(commands.Clear(fire.Id, "nurse-anna").Ok);
-        await Until(() => loop.ActiveAlarms.Count == 0 ? fire : null, stop.Token);
+        // The loop takes the alarm out of its active list, then marks it cleared: wait for both, not the first alone.
+        await Until(() => loop.ActiveAlarms.Count == 0 && fire.ClearReason is not null ? fire : null, stop.Token);
         Assert.Equal(ClearReason.Centre, fire.ClearReason);
 
         await stop.CancelAsync();
