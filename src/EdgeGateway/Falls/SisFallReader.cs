@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EdgeGateway.Core.Falls;
 
 namespace EdgeGateway.Falls;
@@ -28,28 +29,14 @@ public static class SisFallReader
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(errors);
         var counts = new List<short>();
-        malformed = 0;
-        long index = -1;
-        foreach (var line in File.ReadLines(path))
+        var bad = new StrongBox<int>();
+        foreach (var (index, x, y, z) in Rows(path, errors, bad))
         {
-            index++;
-            if (SisFallFormat.IsBlank(line))
-            {
-                continue;
-            }
-
-            if (!SisFallFormat.TryParseAdxl(line, out var x, out var y, out var z, out var error))
-            {
-                errors.WriteLine($"{path}:{index + 1}: {error}");
-                malformed++;
-                continue;
-            }
-
             // 13-bit counts; anything outside a short is not SisFall data.
             if (x is < short.MinValue or > short.MaxValue || y is < short.MinValue or > short.MaxValue || z is < short.MinValue or > short.MaxValue)
             {
                 errors.WriteLine($"{path}:{index + 1}: ADXL345 count outside the 16-bit range");
-                malformed++;
+                bad.Value++;
                 continue;
             }
 
@@ -58,10 +45,25 @@ public static class SisFallReader
             counts.Add((short)z);
         }
 
+        malformed = bad.Value;
         return [.. counts];
     }
 
     private static IEnumerable<AccelerationSample> ReadIterator(string path, TextWriter errors, double sampleRateHz)
+    {
+        foreach (var (index, x, y, z) in Rows(path, errors, new StrongBox<int>()))
+        {
+            yield return AccelerationSample.FromG(
+                x * SisFallFormat.AdxlGPerCount,
+                y * SisFallFormat.AdxlGPerCount,
+                z * SisFallFormat.AdxlGPerCount,
+                SisFallFormat.TimestampOf(index, sampleRateHz));
+        }
+    }
+
+    // Every well-formed row with its line's index (blank lines count, so timestamps keep their place); a malformed row
+    // is written to errors as file:line: reason and counted in malformed.
+    private static IEnumerable<(long Index, int X, int Y, int Z)> Rows(string path, TextWriter errors, StrongBox<int> malformed)
     {
         long index = -1;
         foreach (var line in File.ReadLines(path))
@@ -75,14 +77,11 @@ public static class SisFallReader
             if (!SisFallFormat.TryParseAdxl(line, out var x, out var y, out var z, out var error))
             {
                 errors.WriteLine($"{path}:{index + 1}: {error}");
+                malformed.Value++;
                 continue;
             }
 
-            yield return AccelerationSample.FromG(
-                x * SisFallFormat.AdxlGPerCount,
-                y * SisFallFormat.AdxlGPerCount,
-                z * SisFallFormat.AdxlGPerCount,
-                SisFallFormat.TimestampOf(index, sampleRateHz));
+            yield return (index, x, y, z);
         }
     }
 }
