@@ -42,6 +42,7 @@ public sealed partial class BlueZWearableLink : IAsyncDisposable
     private long _connectCalls;
     private long _connections;
     private int _batteryPercent = -1;
+    private int _lastHelpCounter = -1;
     private int _disposed;
 
     /// <summary>Prepares the link; <see cref="Start"/> begins connecting.</summary>
@@ -372,8 +373,21 @@ public sealed partial class BlueZWearableLink : IAsyncDisposable
 
         if (ev.Type == WearableEventType.Reboot)
         {
-            // The device's sequence restarts at 0 and its ring is empty: nothing older can be resent.
+            // The device's sequence restarts at 0 and its ring is empty: nothing older can be resent; its event counter too.
             Stream.Restart();
+            _lastHelpCounter = -1;
+        }
+
+        // The wearable sends each help press up to three times with one counter (a notification can be dropped silently by
+        // its BLE stack): one press is one help notice. Lock-free: events come from the one D-Bus reader.
+        if (ev.Type == WearableEventType.Help && ev.Counter == _lastHelpCounter)
+        {
+            return;
+        }
+
+        if (ev.Type == WearableEventType.Help)
+        {
+            _lastHelpCounter = ev.Counter;
         }
 
         _notices.Writer.TryWrite(new WearableNotice(ev.Type == WearableEventType.Help ? WearableNoticeKind.Help : WearableNoticeKind.Reboot, ev.Counter, _time.GetUtcNow()));
