@@ -143,24 +143,17 @@ public static class FallCommands
             var source = r.GetValue(input)!;
             var target = r.GetValue(outDir)!;
             var decimation = WearableResampler.DecimationFor(r.GetValue(rate));
-            List<string> files;
-            string root;
+            if (!TryExpand([source], "resample", errors, out var files))
+            {
+                return Task.FromResult(PathNotFound);
+            }
+
+            // One file keeps its folder, which names the subject for 'fall evaluate'; a folder is mirrored below OUT.
+            var root = Path.GetFullPath(source);
             if (File.Exists(source))
             {
-                // One file: keep its folder, which names the subject for 'fall evaluate'.
-                files = [source];
-                var folder = Path.GetDirectoryName(Path.GetFullPath(source))!;
+                var folder = Path.GetDirectoryName(root)!;
                 root = Path.GetDirectoryName(folder) ?? folder;
-            }
-            else if (Directory.Exists(source))
-            {
-                files = [.. Directory.EnumerateFiles(source, "*.txt", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
-                root = Path.GetFullPath(source);
-            }
-            else
-            {
-                errors.WriteLine($"fall resample: no such file or directory: {source}");
-                return Task.FromResult(PathNotFound);
             }
 
             output.WriteLine("file,out,samples_in,samples_out");
