@@ -99,13 +99,17 @@ public sealed class MmcliModem(TimeProvider time, string command = "mmcli", Time
     {
         var line = $"mmcli {string.Join(' ', args)}";
         var run = await BoundedProcess.RunAsync(command, args, Timeout, time, cancellationToken).ConfigureAwait(false);
-        return run.Outcome switch
+        if (MmcliRun.Problem(run, command, line, Timeout) is not { } detail)
         {
-            BoundedProcess.Outcome.Missing => new Run(ModemProblem.MmcliMissing, "", $"{command} cannot be started: {run.Error}"),
-            BoundedProcess.Outcome.TimedOut => new Run(ModemProblem.MmcliTimedOut, "", $"{line}: no answer within {Timeout.TotalSeconds:0} s"),
-            _ when run.ExitCode == 0 => new Run(ModemProblem.None, run.Output, ""),
-            _ => new Run(Classify(run.Error), "", $"{line}: {FirstLine(run.Error, run.ExitCode)}"),
-        };
+            return new Run(ModemProblem.None, run.Output, "");
+        }
+
+        return new Run(run.Outcome switch
+        {
+            BoundedProcess.Outcome.Missing => ModemProblem.MmcliMissing,
+            BoundedProcess.Outcome.TimedOut => ModemProblem.MmcliTimedOut,
+            _ => Classify(run.Error),
+        }, "", detail);
     }
 
     // mmcli's messages for "no such modem" (the modem went between -L and -m) and "no modems at all".
@@ -113,12 +117,6 @@ public sealed class MmcliModem(TimeProvider time, string command = "mmcli", Time
         stderr.Contains("couldn't find modem", StringComparison.OrdinalIgnoreCase) || stderr.Contains("no modems were found", StringComparison.OrdinalIgnoreCase)
             ? ModemProblem.NoModem
             : ModemProblem.MmcliFailed;
-
-    private static string FirstLine(string stderr, int exitCode)
-    {
-        var first = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        return first is null ? $"exit code {exitCode}" : first.Length > 200 ? first[..200] : first;
-    }
 
     private readonly record struct Run(ModemProblem Problem, string Output, string Detail);
 }

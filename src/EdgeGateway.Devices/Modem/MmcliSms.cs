@@ -70,7 +70,7 @@ public sealed class MmcliSms(TimeProvider time, string command = "mmcli", TimeSp
 
         if (SmsPath(create.Output) is not { } path)
         {
-            return new SmsSendResult(false, $"mmcli printed no SMS path: {FirstLine(create.Output, "nothing")}");
+            return new SmsSendResult(false, $"mmcli printed no SMS path: {MmcliRun.FirstLine(create.Output, "nothing")}");
         }
 
         var sms = path[(path.LastIndexOf('/') + 1)..];
@@ -143,19 +143,7 @@ public sealed class MmcliSms(TimeProvider time, string command = "mmcli", TimeSp
     private async Task<Run> RunAsync(string[] args, string line, TimeSpan bound, CancellationToken cancellationToken)
     {
         var run = await BoundedProcess.RunAsync(command, args, bound, time, cancellationToken).ConfigureAwait(false);
-        return run.Outcome switch
-        {
-            BoundedProcess.Outcome.Missing => new Run($"{command} cannot be started: {run.Error}", ""),
-            BoundedProcess.Outcome.TimedOut => new Run($"{line}: no answer within {bound.TotalSeconds:0} s", ""),
-            _ when run.ExitCode == 0 => new Run(null, run.Output),
-            _ => new Run($"{line}: {FirstLine(run.Error, $"exit code {run.ExitCode.ToString(CultureInfo.InvariantCulture)}")}", ""),
-        };
-    }
-
-    private static string FirstLine(string text, string otherwise)
-    {
-        var first = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        return first is null ? otherwise : first.Length > 200 ? first[..200] : first;
+        return MmcliRun.Problem(run, command, line, bound) is { } problem ? new Run(problem, "") : new Run(null, run.Output);
     }
 
     private readonly record struct Run(string? Problem, string Output);
