@@ -83,7 +83,7 @@ internal static class PushLatencyRunner
     {
         using var ecdh = System.Security.Cryptography.ECDiffieHellman.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var q = ecdh.ExportParameters(false).Q;
-        return Convert.ToBase64String([0x04, .. q.X!, .. q.Y!]).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return System.Buffers.Text.Base64Url.EncodeToString([0x04, .. q.X!, .. q.Y!]);
     }
 
     private static double P(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];

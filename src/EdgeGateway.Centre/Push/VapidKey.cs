@@ -109,7 +109,7 @@ public sealed class VapidKey
     internal VapidAuthentication Authentication(string subject) => new(PublicKey, PrivateKey) { Subject = subject };
 
     /// <summary>base64url without padding (RFC 4648 §5), as Web Push writes keys.</summary>
-    internal static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    internal static string Base64Url(ReadOnlySpan<byte> bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 
     /// <summary>Decodes base64url, with or without padding; null when it is not base64url.</summary>
     internal static byte[]? FromBase64Url(string text)
@@ -119,11 +119,10 @@ public sealed class VapidKey
             return null;
         }
 
-        var b64 = text.TrimEnd('=').Replace('-', '+').Replace('_', '/');
-        b64 += (b64.Length % 4) switch { 2 => "==", 3 => "=", 0 => "", _ => "!" };
+        // Padding of any length is dropped first: the BCL's decoder takes none or exactly the right amount.
         try
         {
-            return Convert.FromBase64String(b64);
+            return System.Buffers.Text.Base64Url.DecodeFromChars(text.TrimEnd('='));
         }
         catch (FormatException)
         {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -68,8 +69,8 @@ internal sealed class DemoPhone : IAsyncDisposable
                 w.WriteString("endpoint", Endpoint.ToString());
                 w.WriteNull("expirationTime");
                 w.WriteStartObject("keys");
-                w.WriteString("p256dh", Base64Url(_publicKey));
-                w.WriteString("auth", Base64Url(_auth));
+                w.WriteString("p256dh", Base64Url.EncodeToString(_publicKey));
+                w.WriteString("auth", Base64Url.EncodeToString(_auth));
                 w.WriteEndObject();
                 w.WriteEndObject();
             }
@@ -212,15 +213,15 @@ internal sealed class DemoPhone : IAsyncDisposable
             return "VAPID: no JWT in the header";
         }
 
-        var point = FromBase64Url(k);
-        var sig = FromBase64Url(signature);
+        var point = Base64Url.DecodeFromChars(k);
+        var sig = Base64Url.DecodeFromChars(signature);
         using var ecdsa = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = point[1..33], Y = point[33..] } });
         if (!ecdsa.VerifyData(Encoding.ASCII.GetBytes(header + "." + claims), sig, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
         {
             return "VAPID: the token's signature does not verify with the centre's key";
         }
 
-        using var doc = JsonDocument.Parse(FromBase64Url(claims));
+        using var doc = JsonDocument.Parse(Base64Url.DecodeFromChars(claims));
         var aud = doc.RootElement.TryGetProperty("aud", out var a) ? a.GetString() : null;
         var origin = Endpoint.GetLeftPart(UriPartial.Authority);
         if (aud != origin)
@@ -300,14 +301,6 @@ internal sealed class DemoPhone : IAsyncDisposable
         }
 
         return false;
-    }
-
-    private static string Base64Url(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static byte[] FromBase64Url(string text)
-    {
-        var b64 = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(b64 + new string('=', (4 - (b64.Length % 4)) % 4));
     }
 
     /// <inheritdoc />
