@@ -21,7 +21,7 @@ namespace EdgeGateway.Devices.Wearable;
 /// with a clean state; attempts are <see cref="WearableLinkOptions.RetryInterval"/> apart, doubling up to
 /// <see cref="WearableLinkOptions.MaxRetryInterval"/>, and back to the first interval after a connection that worked.
 /// </remarks>
-public sealed partial class BlueZWearableLink : IAsyncDisposable
+public sealed partial class BlueZWearableLink : IWearableLink
 {
     private const string ServiceUnknownHint = "org.bluez is not on the bus: is bluetoothd installed and running?";
     private readonly WearableLinkOptions _options;
