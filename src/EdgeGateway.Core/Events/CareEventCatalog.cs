@@ -97,6 +97,14 @@ public static class CareEventCatalog
             new(CareEventKind.OutboxReplaced, T, 6, null, null, "technical.outbox-replaced"),
             new(CareEventKind.StorageFault, T, 6, null, null, "technical.storage-fault"),
             new(CareEventKind.FlowTotals, M, 9, ScaipCodes.Device.Water, null, "telemetry.flow-totals"),
+
+            // A social alarm supervises its pendant the same way: lost contact and a low cell are the device's own
+            // (fall detector) events; SCAIP's battery low fits the wearable's cell as well as the gateway's.
+            new(CareEventKind.WearableLost, T, 5, ScaipCodes.Device.FallDetector, null, "technical.wearable-lost"),
+            new(CareEventKind.WearableRestored, T, 7, ScaipCodes.Device.FallDetector, null, "technical.wearable-restored"),
+            new(CareEventKind.WearableBatteryLow, T, 6, ScaipCodes.Device.FallDetector, ScaipCodes.Status.BatteryLow, "technical.wearable-battery-low"),
+            new(CareEventKind.WearableBatteryCritical, T, 4, ScaipCodes.Device.FallDetector, ScaipCodes.Status.BatteryLow, "technical.wearable-battery-critical"),
+            new(CareEventKind.WearableBatteryRestored, T, 7, ScaipCodes.Device.FallDetector, null, "technical.wearable-battery-restored"),
         ];
         var specs = table.ToFrozenDictionary(s => s.Kind);
         var missing = Enum.GetValues<CareEventKind>().Where(k => !specs.ContainsKey(k)).ToList();

@@ -155,4 +155,19 @@ public enum CareEventKind
 
     /// <summary>Periodic flow totals.</summary>
     FlowTotals,
+
+    /// <summary>No samples from the wearable for the supervision time (out of range, flat cell, radio or bluetoothd down): falls are not detected.</summary>
+    WearableLost,
+
+    /// <summary>The wearable's samples arrive again.</summary>
+    WearableRestored,
+
+    /// <summary>The wearable's cell is low: the technician plans a cell change.</summary>
+    WearableBatteryLow,
+
+    /// <summary>The wearable's cell is nearly empty: falls will soon go undetected; a nurse must see it.</summary>
+    WearableBatteryCritical,
+
+    /// <summary>The wearable's cell has been changed or charged.</summary>
+    WearableBatteryRestored,
 }
