@@ -54,6 +54,71 @@ internal static class BlueZ
         return connection.CallMethodAsync(writer.CreateMessage());
     }
 
+    /// <summary><c>Adapter1.SetDiscoveryFilter(a{sv})</c> with <c>UUIDs</c> and <c>Transport</c>: BlueZ then reports only advertisers of those services, over that transport.</summary>
+    public static Task SetDiscoveryFilterAsync(DBusConnection connection, string adapter, string[] uuids, string transport)
+    {
+        using var writer = connection.GetMessageWriter();
+        writer.WriteMethodCallHeader(Service, adapter, Adapter1, "SetDiscoveryFilter", "a{sv}", MessageFlags.None);
+        var filter = writer.WriteDictionaryStart();
+        writer.WriteDictionaryEntryStart();
+        writer.WriteString("UUIDs");
+        writer.WriteVariant(VariantValue.Array(uuids));
+        writer.WriteDictionaryEntryStart();
+        writer.WriteString("Transport");
+        writer.WriteVariantString(transport);
+        writer.WriteDictionaryEnd(filter);
+        return connection.CallMethodAsync(writer.CreateMessage());
+    }
+
+    /// <summary><c>Properties.Set</c> of one boolean property (<c>Device1.Trusted</c>).</summary>
+    public static Task SetAsync(DBusConnection connection, string path, string @interface, string name, bool value)
+    {
+        using var writer = connection.GetMessageWriter();
+        writer.WriteMethodCallHeader(Service, path, Properties, "Set", "ssv", MessageFlags.None);
+        writer.WriteString(@interface);
+        writer.WriteString(name);
+        writer.WriteVariantBool(value);
+        return connection.CallMethodAsync(writer.CreateMessage());
+    }
+
+    /// <summary>
+    /// Subscribes to <c>ObjectManager.InterfacesAdded</c> on <c>/</c> (a device heard for the first time during discovery);
+    /// the handler runs on the connection's reading loop and must be quick.
+    /// </summary>
+    public static ValueTask<IDisposable> WatchInterfacesAddedAsync(DBusConnection connection, Action<Notification<InterfacesAdded>> handler)
+    {
+        var rule = new MatchRule
+        {
+            Type = MessageType.Signal,
+            Sender = Service,
+            Path = "/",
+            Interface = ObjectManager,
+            Member = "InterfacesAdded",
+        };
+        return connection.AddMatchAsync(
+            rule,
+            static (Message m, object? _) => ReadInterfacesAdded(m),
+            handler,
+            synchronizationContext: null,
+            ObserverFlags.None,
+            state: null);
+    }
+
+    private static InterfacesAdded ReadInterfacesAdded(Message message)
+    {
+        var reader = message.GetBodyReader();
+        var path = reader.ReadObjectPathAsString();
+        var interfaces = new Dictionary<string, Dictionary<string, VariantValue>>(StringComparer.Ordinal);
+        var end = reader.ReadDictionaryStart();
+        while (reader.HasNext(end))
+        {
+            var name = reader.ReadString();
+            interfaces[name] = reader.ReadDictionaryOfStringToVariantValue();
+        }
+
+        return new InterfacesAdded(path, interfaces);
+    }
+
     /// <summary>
     /// Subscribes to <c>Properties.PropertiesChanged</c> of one object through a match rule; the handler runs on the
     /// connection's reading loop and must be quick. It also gets a completion when the connection closes or <c>org.bluez</c>
@@ -119,6 +184,9 @@ internal sealed class ManagedObjects : Dictionary<string, Dictionary<string, Dic
 
 }
 
+/// <summary>One <c>InterfacesAdded</c> signal: the new object and its interfaces with their properties.</summary>
+internal sealed record InterfacesAdded(string Path, Dictionary<string, Dictionary<string, VariantValue>> Interfaces);
+
 /// <summary>One <c>PropertiesChanged</c> signal: the object, the interface and the properties that changed.</summary>
 internal sealed record PropertiesChange(string Path, string Interface, Dictionary<string, VariantValue> Changed)
 {
@@ -143,6 +211,14 @@ internal static class BlueZValue
     /// <summary>An object path property, or null.</summary>
     public static string? Path(Dictionary<string, VariantValue> properties, string name) =>
         properties.TryGetValue(name, out var v) && v.Type == VariantValueType.ObjectPath ? v.GetObjectPathAsString() : null;
+
+    /// <summary>A signed 16-bit property (<c>RSSI</c>), or null when absent.</summary>
+    public static short? Int16(Dictionary<string, VariantValue> properties, string name) =>
+        properties.TryGetValue(name, out var v) && v.Type == VariantValueType.Int16 ? v.GetInt16() : null;
+
+    /// <summary>A string array property (<c>UUIDs</c>); empty when absent.</summary>
+    public static string[] Strings(Dictionary<string, VariantValue> properties, string name) =>
+        properties.TryGetValue(name, out var v) && v.Type == VariantValueType.Array && v.ItemType == VariantValueType.String ? v.GetArray<string>() : [];
 
     /// <summary>A boolean property; false when absent.</summary>
     public static bool Bool(Dictionary<string, VariantValue> properties, string name) =>

@@ -140,6 +140,46 @@ public sealed class BlueZMock : IAsyncDisposable
             result["battery"]?.GetValue<string>());
     }
 
+    /// <summary>Adds a powered adapter (hci0 unless named); returns its path.</summary>
+    public async Task<string> AddAdapterAsync(string name = "hci0") =>
+        (await CallAsync(new JsonObject { ["op"] = "add_adapter", ["name"] = name })).GetValue<string>();
+
+    /// <summary>
+    /// A device heard in discovery under <paramref name="adapter"/> (announced with InterfacesAdded) advertising
+    /// <paramref name="uuids"/> at <paramref name="rssi"/> dBm; with <paramref name="pairError"/> its <c>Pair</c> answers that
+    /// D-Bus error. Returns its path.
+    /// </summary>
+    public async Task<string> AddDeviceAsync(string address, string name, IEnumerable<string> uuids, short rssi = -60, string adapter = "hci0", string? pairError = null, string? pairMessage = null)
+    {
+        var command = new JsonObject
+        {
+            ["op"] = "add_device",
+            ["adapter"] = adapter,
+            ["address"] = address,
+            ["name"] = name,
+            ["uuids"] = new JsonArray([.. uuids.Select(u => JsonValue.Create(u))]),
+            ["rssi"] = rssi,
+        };
+        if (pairError is not null)
+        {
+            command["pair_error"] = pairError;
+            command["pair_message"] = pairMessage ?? "Authentication Failed";
+        }
+
+        return (await CallAsync(command)).GetValue<string>();
+    }
+
+    /// <summary>Device1's Paired and Trusted as the mock holds them.</summary>
+    public async Task<(bool Paired, bool Trusted)> PairingStateAsync(string devicePath)
+    {
+        var props = await CallAsync(new JsonObject { ["op"] = "device_props", ["path"] = devicePath });
+        return (props["Paired"]!.GetValue<bool>(), props["Trusted"]!.GetValue<bool>());
+    }
+
+    /// <summary>Whether the adapter at <paramref name="adapterPath"/> is discovering.</summary>
+    public async Task<bool> DiscoveringAsync(string adapterPath) =>
+        (await CallAsync(new JsonObject { ["op"] = "adapter_props", ["path"] = adapterPath }))["Discovering"]!.GetValue<bool>();
+
     /// <summary>Notifies <paramref name="values"/> on the characteristic at <paramref name="path"/>, in order.</summary>
     public Task NotifyAsync(string path, IEnumerable<byte[]> values) =>
         CallAsync(new JsonObject { ["op"] = "notify", ["path"] = path, ["values"] = new JsonArray([.. values.Select(v => JsonValue.Create(Convert.ToHexString(v)))]) });

@@ -74,6 +74,32 @@ internal static class BlueZMockController
                 char(paths['battery'], c['battery_uuid'], bsvc, ['read', 'notify'])
             return paths
 
+        def add_adapter(c):
+            return str(obj('/', 'org.bluez.Mock').AddAdapter(c['name'], 'EdgeGateway Pi'))
+
+        def add_device(c):
+            # A device heard during discovery: the template's AddDevice (InterfacesAdded, as BlueZ announces a new
+            # advertiser) with the advertised UUIDs and RSSI set in the same announcement's properties afterwards.
+            dev = obj('/', 'org.bluez.Mock').AddDevice(c['adapter'], c['address'], c['name'])
+            d = obj(dev)
+            d.UpdateProperties(DEVICE, {
+                'UUIDs': dbus.Array(c.get('uuids', []), signature='s', variant_level=1),
+                'RSSI': dbus.Int16(c.get('rssi', -60), variant_level=1),
+            })
+            if c.get('pair_error'):
+                # The template's Pair always succeeds; a wearable that refuses answers as bluetoothd does.
+                d.AddMethod(DEVICE, 'Pair', '', '',
+                    f"raise dbus.exceptions.DBusException({c.get('pair_message', 'Authentication Failed')!r}, name={c['pair_error']!r})")
+            return str(dev)
+
+        def device_props(c):
+            props = dbus.Interface(bus.get_object('org.bluez', c['path']), 'org.freedesktop.DBus.Properties').GetAll(DEVICE)
+            return {k: (bool(v) if isinstance(v, dbus.Boolean) else str(v)) for k, v in props.items() if k in ('Paired', 'Trusted', 'Address', 'Name')}
+
+        def adapter_props(c):
+            props = dbus.Interface(bus.get_object('org.bluez', c['path']), 'org.freedesktop.DBus.Properties').GetAll('org.bluez.Adapter1')
+            return {'Discovering': bool(props['Discovering'])}
+
         def notify(c):
             # A notification reaches BlueZ's clients as PropertiesChanged of Value on the characteristic.
             for value in c['values']:
@@ -94,7 +120,8 @@ internal static class BlueZMockController
         def calls(c):
             return [[arg(a) for a in args] for _, args in obj(c['path']).GetMethodCalls(c['method'])]
 
-        ops = {'add_wearable': add_wearable, 'notify': notify, 'set_device': set_device, 'calls': calls}
+        ops = {'add_wearable': add_wearable, 'notify': notify, 'set_device': set_device, 'calls': calls,
+               'add_adapter': add_adapter, 'add_device': add_device, 'device_props': device_props, 'adapter_props': adapter_props}
         print(json.dumps({'ok': True, 'result': 'ready'}), flush=True)
         for line in sys.stdin:
             try:
