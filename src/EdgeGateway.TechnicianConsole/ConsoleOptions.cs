@@ -12,6 +12,9 @@ public sealed record ConsoleOptions
     /// <summary>How long each step of a walk-test waits for the technician.</summary>
     public TimeSpan WalkTestTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long <c>wearable pair</c> scans for wearables (a Puck.js advertises about every 0.4 s; this hears it through a busy 2.4 GHz band).</summary>
+    public TimeSpan WearableScanTime { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long <c>test alarm</c> waits for the centre's acknowledgement.</summary>
     public TimeSpan TestAlarmTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -74,6 +74,9 @@ public sealed partial class BlueZWearableLink : IWearableLink
         _status = new WearableLinkStatus(WearableLinkState.Searching, "not started", time.GetUtcNow());
     }
 
+    /// <summary>The wearable's Bluetooth address (the console's <c>wearable status</c> shows it).</summary>
+    public string Address => _options.Address;
+
     /// <summary>Raised on every change of <see cref="Status"/> (from the link's own task; must not block).</summary>
     public event Action<WearableLinkStatus>? StatusChanged;
 

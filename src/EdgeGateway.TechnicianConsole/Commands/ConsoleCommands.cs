@@ -18,6 +18,7 @@ internal sealed class ConsoleCommands
             new SensorsVerb(ctx),
             new WatchVerb(ctx),
             new TestVerb(ctx, visit),
+            new WearableVerb(ctx, visit),
             new ConfigVerb(ctx),
             new LogVerb(ctx),
             new AlarmVerb(ctx),

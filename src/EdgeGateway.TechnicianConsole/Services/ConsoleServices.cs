@@ -31,4 +31,7 @@ public sealed record ConsoleServices
 
     /// <summary>The mains-present input for <c>test mains</c>; null when the host offers none.</summary>
     public IMainsInput? Mains { get; init; }
+
+    /// <summary>The wearable for <c>wearable status|pair|test</c>; null when the host offers none.</summary>
+    public IWearable? Wearable { get; init; }
 }

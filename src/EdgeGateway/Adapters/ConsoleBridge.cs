@@ -6,6 +6,7 @@ using EdgeGateway.Core.Alarms;
 using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Loop;
 using EdgeGateway.Core.Time;
+using EdgeGateway.Devices.Wearable;
 using EdgeGateway.Runtime;
 using EdgeGateway.TechnicianConsole.Services;
 
@@ -24,12 +25,17 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
     private volatile ImmutableMainsHandlers _mainsHandlers = new([]);
     private volatile IRunningGateway _gateway;
     private volatile IReadOnlyList<SensorInfo> _sensors;
+    private readonly TimeProvider _time;
     private int _alarmsRaised;
 
-    public ConsoleBridge(IRunningGateway gateway, IClockSyncStatus clock)
+    /// <param name="gateway">The running gateway.</param>
+    /// <param name="clock">The clock's sync state, for status.</param>
+    /// <param name="time">The clock pairing's timeouts run on; the system's unless a test gives one.</param>
+    public ConsoleBridge(IRunningGateway gateway, IClockSyncStatus clock, TimeProvider? time = null)
     {
         _gateway = gateway;
         _clock = clock;
+        _time = time ?? TimeProvider.System;
         _sensors = SensorsOf(gateway);
         gateway.Home.Loop.Happened += OnHappening;
         if (gateway.Home.Power is { } power)
@@ -50,6 +56,9 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         Audit = new FileAuditLog(Path.Combine(dataDir, "audit.log")),
         Commissioning = this,
         Mains = this,
+
+        // TODO(merge): () => _gateway.Home.Wearable once Home has it (devices.wearable is being added beside this work).
+        Wearable = new ConsoleWearable(() => null, () => _gateway.Home.Config.Simulated, new BlueZPairing(null, _time)),
     };
 
     /// <summary>The technician's commissioning record, as one info event through the loop and the outbox like any other.</summary>

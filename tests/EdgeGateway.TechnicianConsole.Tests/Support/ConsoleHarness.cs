@@ -18,11 +18,13 @@ public sealed class ConsoleHarness : IAsyncDisposable
     // Few iterations keep the tests fast; the format and the code path are the production ones.
     public static readonly string PinHashText = PinHash.Create(Pin, 1000).ToString();
 
-    public ConsoleHarness(IConsoleTransport transport, TimeSpan? walkTestTimeout = null)
+    public const string DefaultConfig = """{"gatewayId":"home-0042","nightWindow":{"start":"22:00","end":"07:00"},"sensors":{"front-door":{"pin":17,"graceMinutes":5}}}""";
+
+    public ConsoleHarness(IConsoleTransport transport, TimeSpan? walkTestTimeout = null, IWearable? wearable = null, string? config = null)
     {
         Directory.CreateDirectory(Dir);
         ConfigPath = Path.Combine(Dir, "config.json");
-        File.WriteAllText(ConfigPath, """{"gatewayId":"home-0042","nightWindow":{"start":"22:00","end":"07:00"},"sensors":{"front-door":{"pin":17,"graceMinutes":5}}}""");
+        File.WriteAllText(ConfigPath, config ?? DefaultConfig);
         Store = ConfigStore.Open(ConfigPath, Time, [Validate]);
         Services = new ConsoleServices
         {
@@ -34,6 +36,7 @@ public sealed class ConsoleHarness : IAsyncDisposable
             Config = new ConsoleConfigEditor(Store),
             Audit = Audit,
             Commissioning = Commissioning,
+            Wearable = wearable,
         };
         Server = new ConsoleServer(transport, Services, Time, new ConsoleOptions
         {
@@ -41,6 +44,7 @@ public sealed class ConsoleHarness : IAsyncDisposable
             IdleTimeout = TimeSpan.FromMinutes(10),
             WalkTestTimeout = walkTestTimeout ?? TimeSpan.FromSeconds(60),
             TestAlarmTimeout = TimeSpan.FromSeconds(30),
+            WearableScanTime = TimeSpan.FromSeconds(10),
         });
     }
 

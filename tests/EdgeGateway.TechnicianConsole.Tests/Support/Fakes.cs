@@ -204,3 +204,109 @@ public sealed class ListAudit : IAuditLog
 
     public bool Has(string action) => _entries.Any(e => e.Action == action);
 }
+
+/// <summary>The host's wearable as a test plays it: a status, a scan's answer, a pairing's answer, presses and samples on demand.</summary>
+public sealed class FakeWearable : IWearable
+{
+    private readonly Lock _lock = new();
+    private readonly List<Action> _help = [];
+    private readonly List<Action<double>> _samples = [];
+
+    public bool Simulated { get; set; }
+
+    public WearableSnapshot? Status { get; set; } = new(
+        "wearable", "C8:11:22:33:EE:FF", "connected", "C8:11:22:33:EE:FF through /org/bluez/hci0", new DateTimeOffset(2026, 11, 23, 9, 58, 0, TimeSpan.Zero),
+        85, "ok", 20, 10, 61_234, TimeSpan.FromMilliseconds(40), 12, 0, 3, false, TimeSpan.FromSeconds(30));
+
+    public WearableScanResult ScanResult { get; set; } = new(true, "1 found", [new WearableCandidate("C8:11:22:33:EE:FF", "EG-EEFF", -52, false)]);
+
+    public Func<string, WearablePairResult> PairResult { get; set; } = a => new(true, $"{a} paired and trusted through /org/bluez/hci0");
+
+    public List<TimeSpan> Scans { get; } = [];
+
+    public List<string> Paired { get; } = [];
+
+    public WearableSnapshot? Snapshot() => Status;
+
+    public Task<WearableScanResult> ScanAsync(TimeSpan scanTime, CancellationToken cancellationToken)
+    {
+        Scans.Add(scanTime);
+        return Task.FromResult(ScanResult);
+    }
+
+    public Task<WearablePairResult> PairAsync(string address, CancellationToken cancellationToken)
+    {
+        Paired.Add(address);
+        return Task.FromResult(PairResult(address));
+    }
+
+    public IDisposable SubscribeHelp(Action onPress)
+    {
+        lock (_lock)
+        {
+            _help.Add(onPress);
+        }
+
+        return new Unsubscribe(() =>
+        {
+            lock (_lock)
+            {
+                _help.Remove(onPress);
+            }
+        });
+    }
+
+    public IDisposable SubscribeSamples(Action<double> onSample)
+    {
+        lock (_lock)
+        {
+            _samples.Add(onSample);
+        }
+
+        return new Unsubscribe(() =>
+        {
+            lock (_lock)
+            {
+                _samples.Remove(onSample);
+            }
+        });
+    }
+
+    /// <summary>The wearer (or technician) presses the button.</summary>
+    public void Press()
+    {
+        Action[] handlers;
+        lock (_lock)
+        {
+            handlers = [.. _help];
+        }
+
+        foreach (var h in handlers)
+        {
+            h();
+        }
+    }
+
+    /// <summary>Samples of |a| in g, in order.</summary>
+    public void Samples(params double[] g)
+    {
+        Action<double>[] handlers;
+        lock (_lock)
+        {
+            handlers = [.. _samples];
+        }
+
+        foreach (var value in g)
+        {
+            foreach (var h in handlers)
+            {
+                h(value);
+            }
+        }
+    }
+
+    private sealed class Unsubscribe(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
+    }
+}

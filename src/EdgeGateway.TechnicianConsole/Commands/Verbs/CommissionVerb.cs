@@ -18,7 +18,8 @@ internal sealed class CommissionVerb(ICommandContext ctx, CommissioningVisit vis
     {
         Expect(args, 1, 1, Help.Usage);
         IEnumerable<string> mains = ctx.Services.Mains?.Description is null ? [] : [MainsWalkTest.InputName];
-        var report = new CommissioningReport(ctx.ActorName, [.. ctx.Services.Sensors.List().Select(s => s.SensorId), .. mains], new Dictionary<string, WalkTestResult>(visit.WalkTests), visit.TestAlarm);
+        IEnumerable<string> wearable = ctx.Services.Wearable?.Snapshot() is { } w ? [WearableWalkTest.Ids(w.SensorId).Button, WearableWalkTest.Ids(w.SensorId).Shake] : [];
+        var report = new CommissioningReport(ctx.ActorName, [.. ctx.Services.Sensors.List().Select(s => s.SensorId), .. mains, .. wearable], new Dictionary<string, WalkTestResult>(visit.WalkTests), visit.TestAlarm);
         switch (args[0].ToLowerInvariant())
         {
             case "status":
