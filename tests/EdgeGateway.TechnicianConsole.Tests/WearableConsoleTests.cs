@@ -89,6 +89,7 @@ public sealed class WearableConsoleTests : IAsyncDisposable
         Assert.Contains("found 1:", pair);
         Assert.Contains($"  {Address}  EG-EEFF    -52 dBm", pair);
         Assert.Contains($"paired {Address} and trusted it", pair);
+        Assert.Contains($"devices.wearable.address = \"{Address}\"\r\napplied as version 2", pair);
         Assert.Equal([TimeSpan.FromSeconds(10)], wearable.Scans);
         Assert.Equal([Address], wearable.Paired);
 
@@ -216,7 +217,7 @@ public sealed class WearableConsoleTests : IAsyncDisposable
         wearable.Samples(1.0, 1.55, 0.8);
         await Task.Delay(50);
         H.Time.Advance(TimeSpan.FromSeconds(60));
-        await Screen.ExpectAsync("FAIL wearable.shake: no shake within 60 s: |a| departed from 1 g by at most 0.55 g, 1.0 g needed");
+        await Screen.ExpectAsync("FAIL wearable.shake: no shake within 60 s: |a| departed from 1 g by at most 0.55 g, more than 1.0 g needed");
         await Screen.ExpectAsync("eg> ");
 
         // A wearable that streams nothing is told apart from one that was not shaken hard enough.

@@ -28,6 +28,7 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
     private readonly TimeProvider _time;
     private int _alarmsRaised;
 
+    /// <summary>Binds the console to <paramref name="gateway"/> (and, through <see cref="Rebind"/>, to the homes that replace it).</summary>
     /// <param name="gateway">The running gateway.</param>
     /// <param name="clock">The clock's sync state, for status.</param>
     /// <param name="time">The clock pairing's timeouts run on; the system's unless a test gives one.</param>

@@ -181,6 +181,7 @@ internal sealed partial class WearableVerb(ICommandContext ctx, CommissioningVis
             return;
         }
 
+        await ctx.WriteLineAsync($"{AddressKey} = \"{address}\"").ConfigureAwait(false);
         var applied = editor.Apply(ctx.ActorName);
         ctx.Audit(applied.Ok ? "config-apply" : "config-apply-refused", string.Join("; ", applied.Lines));
         foreach (var line in applied.Lines)

@@ -14,7 +14,7 @@ namespace EdgeGateway.TechnicianConsole.Commands.Verbs;
 internal sealed class WearableWalkTest(ICommandContext ctx, CommissioningVisit visit)
 {
     /// <summary>
-    /// A shake passes when |a| departs from 1 g (at rest) by at least this. Walking at the waist stays within about
+    /// A shake passes when |a| departs from 1 g (at rest) by more than this. Walking at the waist stays within about
     /// ±0.6 g of it, so a stride never passes by accident; a deliberate shake in the hand reaches 2–4 g at once, and 2 g
     /// is above the fall detector's impact threshold (1.6 g), so a pass also shows the stream carries impact-sized samples.
     /// </summary>
@@ -71,7 +71,7 @@ internal sealed class WearableWalkTest(ICommandContext ctx, CommissioningVisit v
                     seen++;
                     largest = Math.Max(largest, Math.Abs(g - 1));
                     shake = g;
-                    return Math.Abs(g - 1) >= ShakeDepartureG;
+                    return Math.Abs(g - 1) > ShakeDepartureG;
                 },
                 ctx.Options.WalkTestTimeout,
                 ctx.Time,
@@ -87,7 +87,7 @@ internal sealed class WearableWalkTest(ICommandContext ctx, CommissioningVisit v
             }
             else
             {
-                await visit.FailAsync(ctx, shakeId, $"no shake within {t:0} s: |a| departed from 1 g by at most {largest:0.00} g, {ShakeDepartureG:0.0} g needed").ConfigureAwait(false);
+                await visit.FailAsync(ctx, shakeId, $"no shake within {t:0} s: |a| departed from 1 g by at most {largest:0.00} g, more than {ShakeDepartureG:0.0} g needed").ConfigureAwait(false);
             }
         }
     }
