@@ -41,7 +41,7 @@ public sealed class MockWearableDevice
         _firstSeq = firstSeq;
     }
 
-    /// <summary>Resend packets sent after each live packet when a resend is pending (2: the JS's 33 per second).</summary>
+    /// <summary>Resend packets sent per slot while a resend is pending (2: the JS's 33 per second; its 400 ms settle before the first is not played).</summary>
     public int ResendsPerSlot { get; init; } = 2;
 
     /// <summary>Packets produced (sampled into the ring) so far.</summary>
@@ -76,8 +76,9 @@ public sealed class MockWearableDevice
     public async Task AttachAsync() => _samplesSubscriptions = await _wearable.StartNotifyCallsAsync(SamplesPath).ConfigureAwait(false);
 
     /// <summary>
-    /// Runs <paramref name="slots"/> of the device's 60 ms slots: each reads new resend requests, produces one packet and,
-    /// while subscribed, notifies the live backlog and then up to <see cref="ResendsPerSlot"/> resends. While disconnected it
+    /// Runs <paramref name="slots"/> of the device's 60 ms slots: each reads new resend requests, takes up to
+    /// <see cref="ResendsPerSlot"/> of them from the ring, produces one packet and, while subscribed, notifies them with the
+    /// live backlog (one notification call). While disconnected it
     /// only produces, and watches for the link's new subscription. <paramref name="beforeSlot"/> sees the slot's number
     /// before it runs (a test drops the link there, or timestamps a packet).
     /// </summary>
