@@ -113,7 +113,9 @@ function sendBattery() {
 
 function sendSamples() {
   if (!samplesOn) return false;
-  var oldest = Math.max(0, produced - RING_PACKETS); // in the first 30 s the ring starts at packet 0
+  // The packet being filled takes the slot of the one 500 before it at its first sample (seq first): that one is gone
+  // then, and sending it would pass the new seq with 30 s old samples. In the first 30 s the ring starts at packet 0.
+  var oldest = Math.max(0, produced - RING_PACKETS + (sampleInPacket > 0 ? 1 : 0));
   if (liveNext < oldest) liveNext = oldest; // stalled longer than the ring: the gateway resends or counts it lost
   if (liveNext < produced) {
     notify(SAMPLES, packet(liveNext), true);

@@ -232,7 +232,8 @@ internal static class LoopLatency
     {
     }
 
-    private sealed class TimestampBuzzer : IBuzzer
+    /// <summary>A buzzer that timestamps each change of pattern (also the wearable bench's).</summary>
+    internal sealed class TimestampBuzzer : IBuzzer
     {
         private readonly object _gate = new();
         private long _changes;
@@ -293,7 +294,8 @@ internal static class LoopLatency
         }
     }
 
-    private sealed class NullLed : IStatusLed
+    /// <summary>A status LED that only remembers its pattern.</summary>
+    internal sealed class NullLed : IStatusLed
     {
         public LedPattern Pattern { get; private set; }
 

@@ -9,6 +9,7 @@ using EdgeGateway.Benchmarks;
 //   ... -- fifo [--minutes N]  accelerometer samples lost to scheduling, dedicated reader thread vs pool timer (load it: stress-ng --cpu 2)
 //   ... -- command-flood [s] [rate]  alarm.acknowledge carried out / answered during a status.request flood (real mosquitto, issue 27)
 //   ... -- push-latency [alarms] [phones]  alarm stored → Web Push request at a loopback push service, p50/p99 (issue 30)
+//   ... -- wearable-latency [falls]  wearable notification → pre-alarm buzzer through the BLE path (mock BlueZ), p50/p99/max
 //   ... -- central-scale [--gateways N] [--interval S] ...  N gateways against 2 central processes on PostgreSQL: event → stored, SIGKILL, silent alarms
 // Everything else is a micro-benchmark: dotnet run -c Release --project bench/EdgeGateway.Benchmarks -- --filter '*Name*'
 if (args is ["e2e", ..])
@@ -44,6 +45,11 @@ if (args is ["command-flood", ..])
 if (args is ["push-latency", ..])
 {
     return await PushLatencyRunner.RunAsync(args);
+}
+
+if (args is ["wearable-latency", ..])
+{
+    return await WearableLatency.RunAsync(args);
 }
 
 if (args is ["latency", ..])

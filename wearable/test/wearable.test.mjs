@@ -130,6 +130,24 @@ test('resend skips packets older than 30 s (no longer in the ring)', () => {
   }
 });
 
+test('a resend from the far end of the ring never sends the slot the packet being filled has taken', () => {
+  const w = start();
+  connectAndSubscribe(w);
+  w.clock.advance(40_000);
+  const before = w.ble.notifications(SAMPLES).length;
+  const newest = seqs(w).at(-1);
+  resend(w, newest - 499, 20); // the oldest packets: they leave the ring while the resend waits for the catch-up interval
+  w.clock.advance(3000);
+  const resent = w.ble.notifications(SAMPLES).slice(before).filter((n) => decode(n.bytes).seq <= newest);
+  assert.ok(resent.length > 0 && resent.length < 20, `${resent.length} resent`);
+  const bySeq = new Map();
+  for (const n of w.ble.notifications(SAMPLES)) {
+    const { seq } = decode(n.bytes);
+    if (bySeq.has(seq)) assert.deepEqual([...n.bytes], bySeq.get(seq), `seq ${seq} sent twice with different samples`);
+    else bySeq.set(seq, [...n.bytes]);
+  }
+});
+
 test('resend of seqs from before this start (what the gateway saw before a reboot) is skipped, not a crash', () => {
   const w = start();
   connectAndSubscribe(w);

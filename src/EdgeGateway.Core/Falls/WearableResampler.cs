@@ -76,6 +76,37 @@ public static class WearableResampler
         return samples;
     }
 
+    /// <summary>Resamples interleaved x, y, z accelerations in g (200 Hz) into interleaved x, y, z milli-g at 200 / <paramref name="decimation"/> Hz, as <see cref="Resample(ReadOnlySpan{short}, int, Span{short})"/> does with counts; returns the samples written.</summary>
+    public static int Resample(ReadOnlySpan<double> g, int decimation, Span<short> milliG)
+    {
+        if (g.Length % 3 != 0)
+        {
+            throw new ArgumentException("values must be whole x, y, z triples", nameof(g));
+        }
+
+        var samples = OutputLength(g.Length / 3, decimation);
+        if (milliG.Length < samples * 3)
+        {
+            throw new ArgumentException($"room for {samples * 3} values needed, {milliG.Length} given", nameof(milliG));
+        }
+
+        for (var n = 0; n < samples; n++)
+        {
+            for (var axis = 0; axis < 3; axis++)
+            {
+                var sum = 0.0;
+                for (var k = 0; k < decimation; k++)
+                {
+                    sum += g[(((n * decimation) + k) * 3) + axis];
+                }
+
+                milliG[(n * 3) + axis] = ToMilliG(sum / decimation);
+            }
+        }
+
+        return samples;
+    }
+
     /// <summary>One axis as the wearable reports it: rounded to the nearest milli-g (halves away from zero) and clipped at ±8 g.</summary>
     public static short ToMilliG(double g)
     {

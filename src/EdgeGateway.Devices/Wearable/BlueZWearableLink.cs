@@ -34,6 +34,7 @@ public sealed partial class BlueZWearableLink : IWearableLink
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _statusLock = new();
     private readonly SinkGuard _guard;
+    private readonly WearableNoticeReader _reader;
     private Task? _loop;
     private WearableLinkStatus _status;
     private long _droppedSamples;
@@ -41,8 +42,6 @@ public sealed partial class BlueZWearableLink : IWearableLink
     private long _attempts;
     private long _connectCalls;
     private long _connections;
-    private int _batteryPercent = -1;
-    private int _lastHelpCounter = -1;
     private int _disposed;
 
     /// <summary>Prepares the link; <see cref="Start"/> begins connecting.</summary>
@@ -71,6 +70,7 @@ public sealed partial class BlueZWearableLink : IWearableLink
             _ => Interlocked.Increment(ref _droppedNotices));
         _resends = Channel.CreateBounded<ResendRequest>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         Stream = new WearableStream(time, s => _samples.Writer.TryWrite(s), r => _resends.Writer.TryWrite(r), options.ResendWait, options.SensorId, _logger);
+        _reader = new WearableNoticeReader(time, Stream, _notices.Writer);
         _status = new WearableLinkStatus(WearableLinkState.Searching, "not started", time.GetUtcNow());
     }
 
@@ -117,7 +117,7 @@ public sealed partial class BlueZWearableLink : IWearableLink
     public long Connections => Interlocked.Read(ref _connections);
 
     /// <summary>The last battery level in percent, or null before the first.</summary>
-    public int? BatteryPercent => Volatile.Read(ref _batteryPercent) is var p and >= 0 ? p : null;
+    public int? BatteryPercent => _reader.BatteryPercent;
 
     /// <summary>Starts connecting in the background; returns at once.</summary>
     public void Start()
@@ -368,32 +368,11 @@ public sealed partial class BlueZWearableLink : IWearableLink
             return;
         }
 
-        if (!WearableEvent.TryParse(value, out var ev, out var problem))
+        // Lock-free: events come from the one D-Bus reader.
+        if (!_reader.ReadEvent(value, out var problem))
         {
             Log.WearableMalformed(_logger, _options.SensorId, $"{problem}: events notification of {value.Length} bytes", Stream.MalformedPackets);
-            return;
         }
-
-        if (ev.Type == WearableEventType.Reboot)
-        {
-            // The device's sequence restarts at 0 and its ring is empty: nothing older can be resent; its event counter too.
-            Stream.Restart();
-            _lastHelpCounter = -1;
-        }
-
-        // The wearable sends each help press up to three times with one counter (a notification can be dropped silently by
-        // its BLE stack): one press is one help notice. Lock-free: events come from the one D-Bus reader.
-        if (ev.Type == WearableEventType.Help && ev.Counter == _lastHelpCounter)
-        {
-            return;
-        }
-
-        if (ev.Type == WearableEventType.Help)
-        {
-            _lastHelpCounter = ev.Counter;
-        }
-
-        _notices.Writer.TryWrite(new WearableNotice(ev.Type == WearableEventType.Help ? WearableNoticeKind.Help : WearableNoticeKind.Reboot, ev.Counter, _time.GetUtcNow()));
     }
 
     private void OnBattery(Notification<PropertiesChange> n)
@@ -404,14 +383,7 @@ public sealed partial class BlueZWearableLink : IWearableLink
         }
     }
 
-    private void ReportBattery(byte[]? value)
-    {
-        if (value is { Length: 1 } && value[0] <= 100)
-        {
-            Volatile.Write(ref _batteryPercent, value[0]);
-            _notices.Writer.TryWrite(new WearableNotice(WearableNoticeKind.Battery, value[0], _time.GetUtcNow()));
-        }
-    }
+    private void ReportBattery(byte[]? value) => _reader.ReadBattery(value);
 
     private async Task WriteResendsAsync(DBusConnection connection, string control, CancellationToken ct)
     {

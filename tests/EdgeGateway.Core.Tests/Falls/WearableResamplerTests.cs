@@ -142,4 +142,28 @@ public class WearableResamplerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => WearableResampler.Resample(new short[24], 0, new short[24]));
         Assert.Throws<ArgumentOutOfRangeException>(() => WearableResampler.ToMilliG(double.NaN));
     }
+    [Fact]
+    public void In_g_it_gives_the_same_milli_g_as_in_counts()
+    {
+        // Counts that make halves, rails and a sign change, so a rounding or clipping difference between the two would show.
+        var counts = Interleave(40, i => ((short)((i * 97) - 1800), (short)(-OneG + (i * 3)), (short)(i % 2 == 0 ? 4095 : -5)));
+        var g = counts.Select(c => c * SisFallFormat.AdxlGPerCount).ToArray();
+        var fromG = new short[30];
+
+        var written = WearableResampler.Resample(g, 4, fromG);
+
+        Assert.Equal(10, written);
+        Assert.Equal(Resample(counts), fromG);
+    }
+
+    [Fact]
+    public void In_g_a_block_of_four_is_its_mean_rounded_to_milli_g()
+    {
+        double[] g = [0.25, -1, 9, 0.5, -1, 9, 0.75, -1, 9, 1.0, -1, 9];
+        var milliG = new short[3];
+
+        Assert.Equal(1, WearableResampler.Resample(g, 4, milliG));
+        Assert.Equal(new short[] { 625, -1000, 8000 }, milliG); // 9 g is past the wearable's ±8 g rail
+        Assert.Throws<ArgumentException>(() => WearableResampler.Resample(new double[4], 4, new short[3]));
+    }
 }

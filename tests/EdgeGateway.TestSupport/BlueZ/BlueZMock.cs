@@ -197,6 +197,10 @@ public sealed class BlueZMock : IAsyncDisposable
         return CallAsync(new JsonObject { ["op"] = "set_device", ["path"] = path, ["props"] = props });
     }
 
+    /// <summary>Makes Device1.Connect on <paramref name="path"/> fail with <c>org.bluez.Error.Failed</c> (the device out of range) or succeed again.</summary>
+    public Task SetConnectableAsync(string path, bool connectable) =>
+        CallAsync(new JsonObject { ["op"] = "set_connectable", ["path"] = path, ["connectable"] = connectable });
+
     /// <summary>The calls of <paramref name="method"/> on the object at <paramref name="path"/>, each as its arguments (byte arrays in hex).</summary>
     public async Task<IReadOnlyList<IReadOnlyList<string>>> CallsAsync(string path, string method)
     {

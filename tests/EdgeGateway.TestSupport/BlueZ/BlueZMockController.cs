@@ -112,6 +112,17 @@ internal static class BlueZMockController
             obj(c['path']).UpdateProperties(DEVICE, props)
             return True
 
+        def set_connectable(c):
+            # Out of range: BlueZ's Connect fails as it does when the LE connection cannot be made; in range again: the
+            # Connect above. Replacing the method is dbusmock's documented AddMethod.
+            if c['connectable']:
+                code = ("self.UpdateProperties('org.bluez.Device1', {'Connected': dbus.Boolean(True, variant_level=1)})\n"
+                        "self.UpdateProperties('org.bluez.Device1', {'ServicesResolved': dbus.Boolean(True, variant_level=1)})")
+            else:
+                code = "raise dbus.exceptions.DBusException('le-connection-abort-by-local', name='org.bluez.Error.Failed')"
+            obj(c['path']).AddMethod(DEVICE, 'Connect', '', '', code)
+            return True
+
         def arg(a):
             if isinstance(a, (dbus.Array, dbus.ByteArray)) and (getattr(a, 'signature', None) == 'y' or all(isinstance(x, dbus.Byte) for x in a)):
                 return bytes(a).hex()
@@ -120,7 +131,7 @@ internal static class BlueZMockController
         def calls(c):
             return [[arg(a) for a in args] for _, args in obj(c['path']).GetMethodCalls(c['method'])]
 
-        ops = {'add_wearable': add_wearable, 'notify': notify, 'set_device': set_device, 'calls': calls,
+        ops = {'add_wearable': add_wearable, 'notify': notify, 'set_device': set_device, 'set_connectable': set_connectable, 'calls': calls,
                'add_adapter': add_adapter, 'add_device': add_device, 'device_props': device_props, 'adapter_props': adapter_props}
         print(json.dumps({'ok': True, 'result': 'ready'}), flush=True)
         for line in sys.stdin:

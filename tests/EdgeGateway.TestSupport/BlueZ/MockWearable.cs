@@ -42,6 +42,9 @@ public sealed class MockWearable
     /// <summary>The link drops: Connected and ServicesResolved become false, as BlueZ reports it.</summary>
     public Task DisconnectAsync() => _mock.SetDeviceAsync(DevicePath, new Dictionary<string, bool> { ["ServicesResolved"] = false, ["Connected"] = false });
 
+    /// <summary>Out of range (false): Device1.Connect fails as BlueZ's does when the LE connection cannot be made; in range again (true).</summary>
+    public Task SetInRangeAsync(bool inRange) => _mock.SetConnectableAsync(DevicePath, inRange);
+
     /// <summary>How often Device1.Connect was called.</summary>
     public async Task<int> ConnectCallsAsync() => (await _mock.CallsAsync(DevicePath, "Connect")).Count;
 
