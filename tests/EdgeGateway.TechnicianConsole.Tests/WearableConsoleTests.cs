@@ -181,25 +181,28 @@ public sealed class WearableConsoleTests : IAsyncDisposable
         Assert.Contains("the button raises a real help alarm at the centre", await Screen.ExpectAsync("press the wearable's button now… (60 s)"));
         H.Time.Advance(TimeSpan.FromSeconds(3));
         wearable.Press();
-        await Screen.ExpectAsync("help press received after 3.0 s (a help alarm is raised). PASS wearable.button");
+        await Screen.ExpectAsync("help press received after 3.0 s (a help alarm is raised). PASS wearable-button");
         await Screen.ExpectAsync("shake the wearable hard now… (60 s)");
 
         // Standing and walking stay within 1 g of rest; the shake's 2.6 g passes.
         wearable.Samples(1.0, 1.02, 1.4, 0.7);
         H.Time.Advance(TimeSpan.FromSeconds(2));
         wearable.Samples(2.6);
-        await Screen.ExpectAsync("shake of 2.6 g after 2.0 s. PASS wearable.shake");
+        await Screen.ExpectAsync("shake of 2.6 g after 2.0 s. PASS wearable");
         await Screen.ExpectAsync("eg> ");
 
         var status = await RunAsync("commission status");
-        Assert.Matches(@"walktest\.wearable\.button\s+pass", status);
-        Assert.Matches(@"walktest\.wearable\.shake\s+pass", status);
-        Assert.Contains(H.Audit.Entries, e => e.Action == "walk-test" && e.Detail == "wearable.button pass");
-        Assert.Contains(H.Audit.Entries, e => e.Action == "walk-test" && e.Detail == "wearable.shake pass");
+        Assert.Matches(@"walktest\.wearable-button\s+pass", status);
+        Assert.Matches(@"walktest\.wearable\s+pass", status);
+        Assert.Contains(H.Audit.Entries, e => e.Action == "walk-test" && e.Detail == "wearable-button pass");
+        Assert.Contains(H.Audit.Entries, e => e.Action == "walk-test" && e.Detail == "wearable pass");
 
         await RunAsync("commission finish");
         var data = Assert.Single(H.Commissioning.Sent).Report.ToEventData();
-        Assert.Equal(("pass", "pass"), (data["walktest.wearable.button"], data["walktest.wearable.shake"]));
+        Assert.Equal(("pass", "pass"), (data["walktest.wearable-button"], data["walktest.wearable"]));
+
+        // Counted once each beside the two doors, not again under other names.
+        Assert.Equal("2/4", data["walktests_passed"]);
     }
 
     [Fact]
@@ -212,12 +215,12 @@ public sealed class WearableConsoleTests : IAsyncDisposable
         await Screen.ExpectAsync("press the wearable's button now… (60 s)");
         await Task.Delay(50);
         H.Time.Advance(TimeSpan.FromSeconds(60));
-        await Screen.ExpectAsync("FAIL wearable.button: no help press within 60 s");
+        await Screen.ExpectAsync("FAIL wearable-button: no help press within 60 s");
         await Screen.ExpectAsync("shake the wearable hard now… (60 s)");
         wearable.Samples(1.0, 1.55, 0.8);
         await Task.Delay(50);
         H.Time.Advance(TimeSpan.FromSeconds(60));
-        await Screen.ExpectAsync("FAIL wearable.shake: no shake within 60 s: |a| departed from 1 g by at most 0.55 g, more than 1.0 g needed");
+        await Screen.ExpectAsync("FAIL wearable: no shake within 60 s: |a| departed from 1 g by at most 0.55 g, more than 1.0 g needed");
         await Screen.ExpectAsync("eg> ");
 
         // A wearable that streams nothing is told apart from one that was not shaken hard enough.
@@ -227,15 +230,15 @@ public sealed class WearableConsoleTests : IAsyncDisposable
         await Screen.ExpectAsync("press the wearable's button now");
         await Task.Delay(50);
         H.Time.Advance(TimeSpan.FromSeconds(60));
-        await Screen.ExpectAsync("FAIL wearable.button: no help press within 60 s (link not-found: C8:11:22:33:EE:FF is unknown to BlueZ)");
+        await Screen.ExpectAsync("FAIL wearable-button: no help press within 60 s (link not-found: C8:11:22:33:EE:FF is unknown to BlueZ)");
         await Screen.ExpectAsync("shake the wearable hard now");
         await Task.Delay(50);
         H.Time.Advance(TimeSpan.FromSeconds(60));
-        await Screen.ExpectAsync("FAIL wearable.shake: no samples within 60 s: the wearable is not streaming (link not-found");
+        await Screen.ExpectAsync("FAIL wearable: no samples within 60 s: the wearable is not streaming (link not-found");
         await Screen.ExpectAsync("eg> ");
 
         var data = (await RunAsync("commission status"));
-        Assert.Matches(@"walktest\.wearable\.shake\s+fail: no samples within 60 s", data);
-        Assert.Contains(H.Audit.Entries, e => e.Action == "walk-test" && e.Detail.StartsWith("wearable.button fail", StringComparison.Ordinal));
+        Assert.Matches(@"walktest\.wearable\s+fail: no samples within 60 s", data);
+        Assert.Contains(H.Audit.Entries, e => e.Action == "walk-test" && e.Detail.StartsWith("wearable-button fail", StringComparison.Ordinal));
     }
 }

@@ -141,11 +141,12 @@ public abstract partial class SqlArchive : IArchive
             UPDATE gateways SET last_event_ms = @now{(isTest ? ", last_test_ms = @now" : "")}{(periodicTest ? ", last_daily_test_ms = @now" : "")} WHERE id = @gateway
             """, cancellationToken, ("now", now), ("gateway", evt.GatewayId)).ConfigureAwait(false);
         Guid? changed = null;
-        var pathLost = PathRestoredType(evt.Kind) is not null;
+        var pathLost = EndedBy(evt.Kind) is not null;
         if ((spec.Class == EventClass.Alarm && !isTest) || pathLost)
         {
             // A lost path is a technical event, but the nurses must see it (EN 50136: the receiving centre is told when one
-            // path of a dual-path system fails); it opens a technical alarm that the path's return closes.
+            // path of a dual-path system fails); it opens a technical alarm that the path's return closes. A wearable
+            // whose cell is nearly empty is the same: soon nothing detects a fall (issue 31), until the cell is changed.
             await ExecAsync(conn, tx, $"""
                 INSERT INTO alarms ({AlarmColumns})
                 VALUES (@id, @gateway, @type, @origin, '{AlarmStates.Delivered}', @priority, @message, @sensor, @raised, @now, @now, NULL, NULL, NULL, NULL, NULL, 0, NULL)
@@ -158,24 +159,24 @@ public abstract partial class SqlArchive : IArchive
             // return (a later sequence of the same boot) can likewise be stored before its loss.
             var clearedFirst = pathLost
                 ? await ScalarAsync(conn, tx, "SELECT COUNT(*) FROM events WHERE gateway = @gateway AND bootid = @boot AND type = @restored AND sequence > @sequence", cancellationToken,
-                    ("gateway", evt.GatewayId), ("boot", Id(evt.BootId)), ("restored", PathRestoredType(evt.Kind)), ("sequence", evt.Sequence)).ConfigureAwait(false)
+                    ("gateway", evt.GatewayId), ("boot", Id(evt.BootId)), ("restored", EndedBy(evt.Kind)), ("sequence", evt.Sequence)).ConfigureAwait(false)
                 : await ScalarAsync(conn, tx, "SELECT COUNT(*) FROM events WHERE relates_to = @id AND type = @cleared", cancellationToken,
                     ("id", Id(evt.Id)), ("cleared", ClearedType)).ConfigureAwait(false);
             if (clearedFirst > 0)
             {
-                await ClearInAsync(conn, tx, evt.Id, null, pathLost ? PathRestoredReason : "cleared at the gateway", now, cancellationToken).ConfigureAwait(false);
+                await ClearInAsync(conn, tx, evt.Id, null, pathLost ? EndReason(evt.Kind) : "cleared at the gateway", now, cancellationToken).ConfigureAwait(false);
             }
 
             changed = evt.Id;
         }
-        else if (PathLostType(evt.Kind) is { } lostType)
+        else if (Ends(evt.Kind) is { } lostType)
         {
-            // The restored event names no alarm: it closes whatever loss of that path is open for the gateway.
+            // The restored event names no alarm: it closes whatever loss of that path (or low cell) is open for the gateway.
             var open = await QueryAsync(conn, tx, $"SELECT id FROM alarms WHERE gateway = @gateway AND type = @lost AND state <> '{AlarmStates.Cleared}'",
                 r => Guid.Parse(r.GetString(0)), cancellationToken, ("gateway", evt.GatewayId), ("lost", lostType)).ConfigureAwait(false);
             foreach (var lost in open)
             {
-                if (await ClearInAsync(conn, tx, lost, null, PathRestoredReason, now, cancellationToken).ConfigureAwait(false))
+                if (await ClearInAsync(conn, tx, lost, null, EndReason(evt.Kind), now, cancellationToken).ConfigureAwait(false))
                 {
                     changed = lost;
                 }
@@ -196,23 +197,28 @@ public abstract partial class SqlArchive : IArchive
 
     private static readonly string ClearedType = TypeOf(CareEventKind.AlarmCleared);
 
-    private const string PathRestoredReason = "path restored at the gateway";
+    // Why the centre cleared a technical alarm that its restore event ended.
+    private static string EndReason(CareEventKind kind) => kind is CareEventKind.WearableBatteryCritical or CareEventKind.WearableBatteryRestored
+        ? "wearable cell changed at the gateway"
+        : "path restored at the gateway";
 
     private static string TypeOf(CareEventKind kind) => CloudEventCodec.TypePrefix + CareEventCatalog.Get(kind).TypeName;
 
-    // For a path-lost event, the type of the event that ends it; null for any other kind.
-    private static string? PathRestoredType(CareEventKind kind) => kind switch
+    // For a technical event that opens an alarm (a lost path, a wearable's empty cell), the type of the event that ends it; null for any other kind.
+    private static string? EndedBy(CareEventKind kind) => kind switch
     {
         CareEventKind.PrimaryPathLost => TypeOf(CareEventKind.PrimaryPathRestored),
         CareEventKind.SecondaryPathLost => TypeOf(CareEventKind.SecondaryPathRestored),
+        CareEventKind.WearableBatteryCritical => TypeOf(CareEventKind.WearableBatteryRestored),
         _ => null,
     };
 
-    // For a path-restored event, the type of the loss it ends; null for any other kind.
-    private static string? PathLostType(CareEventKind kind) => kind switch
+    // For an event that ends such an alarm, the type of the alarm it ends; null for any other kind.
+    private static string? Ends(CareEventKind kind) => kind switch
     {
         CareEventKind.PrimaryPathRestored => TypeOf(CareEventKind.PrimaryPathLost),
         CareEventKind.SecondaryPathRestored => TypeOf(CareEventKind.SecondaryPathLost),
+        CareEventKind.WearableBatteryRestored => TypeOf(CareEventKind.WearableBatteryCritical),
         _ => null,
     };
 

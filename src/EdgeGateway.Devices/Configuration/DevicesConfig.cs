@@ -27,6 +27,9 @@ public sealed class DevicesConfig
     /// <summary>I2C accelerometers.</summary>
     public List<AccelerometerConfig> Accelerometers { get; set; } = [];
 
+    /// <summary>The worn accelerometer and help button over Bluetooth LE (the Puck.js on a belt clip); null when the home has none.</summary>
+    public WearableConfig? Wearable { get; set; }
+
     /// <summary>Buzzer, LED and valve relay.</summary>
     public OutputsConfig Outputs { get; set; } = new();
 
@@ -178,6 +181,19 @@ public sealed class DevicesConfig
             }
         }
 
+        if (Wearable is { } w)
+        {
+            var key = Key.Field(nameof(Wearable));
+            Id(key.Field(nameof(w.SensorId)), w.SensorId);
+            if (w.SensorId is not null)
+            {
+                // The button is a help input of its own (a pendant's), declared beside the accelerometer under this id.
+                Id(key.Field(nameof(w.SensorId)), w.ButtonSensorId);
+            }
+
+            w.Validate(key, errors);
+        }
+
         Pin(Key.Field(nameof(Outputs)).Field(nameof(OutputsConfig.BuzzerPin)), Outputs.BuzzerPin, required: false);
         Pin(Key.Field(nameof(Outputs)).Field(nameof(OutputsConfig.LedPin)), Outputs.LedPin, required: false);
         Pin(Key.Field(nameof(Outputs)).Field(nameof(OutputsConfig.ValveRelayPin)), Outputs.ValveRelayPin, required: false);
@@ -308,6 +324,63 @@ public sealed class AccelerometerConfig
 
     /// <summary>Output data rate.</summary>
     public double SampleRateHz { get; set; } = 200;
+}
+
+/// <summary>The wearable (issue 31): its Bluetooth address and how it is supervised.</summary>
+public sealed class WearableConfig
+{
+    private static readonly System.Text.RegularExpressions.Regex AddressPattern = new("^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>Sensor id of its samples and supervision events.</summary>
+    public string? SensorId { get; set; } = "wearable";
+
+    /// <summary>Its Bluetooth address (AA:BB:CC:DD:EE:FF), written by the console's <c>wearable pair</c>; a simulated home needs none.</summary>
+    public string? Address { get; set; }
+
+    /// <summary>Seconds without samples before <c>technical.wearable-lost</c> (5–600).</summary>
+    public int LostAfterSeconds { get; set; } = 30;
+
+    /// <summary>Charge in percent at or below which the cell is low.</summary>
+    public int BatteryLowPercent { get; set; } = 20;
+
+    /// <summary>Charge in percent at or below which the cell is critical (raised to the centre for a nurse).</summary>
+    public int BatteryCriticalPercent { get; set; } = 10;
+
+    /// <summary>The sensor id of its button: a help input like a pull cord.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string ButtonSensorId => SensorId + "-button";
+
+    /// <summary>The supervision options; call only on a validated config.</summary>
+    public Wearable.WearableInputOptions ToOptions() => new()
+    {
+        SensorId = SensorId!,
+        LostAfter = TimeSpan.FromSeconds(LostAfterSeconds),
+        BatteryLowPercent = BatteryLowPercent,
+        BatteryCriticalPercent = BatteryCriticalPercent,
+    };
+
+    internal void Validate(ConfigKey key, List<ConfigIssue> errors)
+    {
+        if (Address is not null && !AddressPattern.IsMatch(Address))
+        {
+            errors.Add(new(key.Field(nameof(Address)), $"'{Address}' is not a Bluetooth address; expected six hex pairs separated by colons, e.g. AA:BB:CC:DD:EE:FF"));
+        }
+
+        if (LostAfterSeconds is < 5 or > 600)
+        {
+            errors.Add(new(key.Field(nameof(LostAfterSeconds)), $"{LostAfterSeconds} must be 5–600 (seconds without samples before the wearable counts as lost; 30 is usual)"));
+        }
+
+        if (BatteryLowPercent is < 2 or > 90)
+        {
+            errors.Add(new(key.Field(nameof(BatteryLowPercent)), $"{BatteryLowPercent} must be 2–90 (percent; 20 is usual)"));
+        }
+
+        if (BatteryCriticalPercent < 1 || BatteryCriticalPercent >= BatteryLowPercent)
+        {
+            errors.Add(new(key.Field(nameof(BatteryCriticalPercent)), $"{BatteryCriticalPercent} must be at least 1 and below battery_low_percent ({BatteryLowPercent})"));
+        }
+    }
 }
 
 /// <summary>The 4G modem check: how often, and the weakest signal that still counts as a working secondary path.</summary>

@@ -83,8 +83,8 @@ public sealed class SimulatedWearable : IWearableLink
     /// <param name="time">The clock the device samples on and the Pi half waits for resends on.</param>
     /// <param name="sensorId">The sensor id used in logs.</param>
     /// <param name="logger">Where the Pi half logs.</param>
-    /// <param name="sampleQueueCapacity">Samples held for a slow consumer, as <see cref="WearableLinkOptions.SampleQueueCapacity"/> (500 = 10 s).</param>
-    public SimulatedWearable(TimeProvider time, string sensorId = "wearable", ILogger? logger = null, int sampleQueueCapacity = 500)
+    /// <param name="sampleQueueCapacity">Samples held for a slow consumer, as <see cref="WearableLinkOptions.SampleQueueCapacity"/> (2 000 = 40 s).</param>
+    public SimulatedWearable(TimeProvider time, string sensorId = "wearable", ILogger? logger = null, int sampleQueueCapacity = 2000)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(sensorId);

@@ -30,6 +30,7 @@ public sealed record WearableLinkOptions
     /// <summary>How long after connecting BlueZ may take to resolve the GATT services.</summary>
     public TimeSpan ServicesResolvedTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Samples held for a slow consumer (500 = 10 s); beyond it the oldest are dropped and counted.</summary>
-    public int SampleQueueCapacity { get; init; } = 500;
+    /// <summary>Samples held for a slow consumer (2 000 = 40 s); beyond it the oldest are dropped and counted.</summary>
+    /// <remarks>Filling a gap as long as the ring takes the wearable some 15 s, and the live samples behind it (about 750) are released in one go when it closes: the queue must hold them.</remarks>
+    public int SampleQueueCapacity { get; init; } = 2000;
 }

@@ -39,6 +39,10 @@ public static class WearableProtocol
     /// <summary>The packets the device keeps for resending (the last 30 s).</summary>
     public const int RingPackets = 500;
 
+    /// <summary>The oldest packets of the ring not asked for after a long drop: the device overwrites about this many (1.2 s of packets) while the request travels and it settles before resending (400 ms).</summary>
+    /// <remarks>Asking for a packet it has overwritten by then would hold the whole gap until its deadline (up to 17 s) and release thousands of samples at once, more than the consumer's queue holds.</remarks>
+    public const int RingAnswerMargin = 20;
+
     /// <summary>How fast the wearable resends from its ring (wearable/edgegateway-wearable.js catches up at about 33 packets/s): a gap's wait grows by this per packet.</summary>
     public static readonly TimeSpan ResendPacing = TimeSpan.FromMilliseconds(30);
 

@@ -184,8 +184,9 @@ public sealed class WearableStream : IDisposable
 
     private void OpenGap(long first, long last, long newest, long now)
     {
-        // The ring holds the newest packet and the 499 before it; older ones are gone already.
-        var oldestInRing = newest - RingPackets + 1;
+        // The ring holds the newest packet and the 499 before it; older ones are gone already, and the oldest few of the
+        // ring will be by the time the request is answered (RingAnswerMargin).
+        var oldestInRing = newest - RingPackets + 1 + WearableProtocol.RingAnswerMargin;
         if (first < oldestInRing)
         {
             var goneLast = Math.Min(last, oldestInRing - 1);

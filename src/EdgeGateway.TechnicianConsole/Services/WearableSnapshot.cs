@@ -1,7 +1,8 @@
 namespace EdgeGateway.TechnicianConsole.Services;
 
 /// <summary>The wearable as <c>wearable status</c> shows it: link, cell, stream counters and supervision.</summary>
-/// <param name="SensorId">The wearable's sensor id.</param>
+/// <param name="SensorId">The wearable's sensor id (its shake is walk-tested under it).</param>
+/// <param name="ButtonSensorId">The sensor id of its button, a help input like a pull cord (its press is walk-tested under it).</param>
 /// <param name="Address">Its Bluetooth address; null for a simulated wearable.</param>
 /// <param name="LinkState">The link's state as the heartbeat spells it: connected, searching, not-found, bluez-missing.</param>
 /// <param name="LinkReason">Why the link is in that state.</param>
@@ -19,6 +20,7 @@ namespace EdgeGateway.TechnicianConsole.Services;
 /// <param name="LostAfter">The supervision time.</param>
 public sealed record WearableSnapshot(
     string SensorId,
+    string ButtonSensorId,
     string? Address,
     string LinkState,
     string LinkReason,

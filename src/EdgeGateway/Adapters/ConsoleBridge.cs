@@ -58,8 +58,8 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         Commissioning = this,
         Mains = this,
 
-        // TODO(merge): () => _gateway.Home.Wearable once Home has it (devices.wearable is being added beside this work).
-        Wearable = new ConsoleWearable(() => null, () => _gateway.Home.Config.Simulated, new BlueZPairing(null, _time)),
+        // Read through _gateway at each call: a config apply (e.g. the address wearable pair wrote) rebuilds the home.
+        Wearable = new ConsoleWearable(() => _gateway.Home.Wearable, () => _gateway.Home.Config.Devices.Wearable?.ButtonSensorId, () => _gateway.Home.Config.Simulated, new BlueZPairing(null, _time)),
     };
 
     /// <summary>The technician's commissioning record, as one info event through the loop and the outbox like any other.</summary>

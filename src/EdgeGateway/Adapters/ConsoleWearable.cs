@@ -9,9 +9,10 @@ namespace EdgeGateway.Adapters;
 /// the first one is commissioned.
 /// </summary>
 /// <param name="input">The current home's wearable, read at each call so a rebuilt home is followed; null when none is configured.</param>
+/// <param name="buttonSensorId">The sensor id of the current wearable's button (config's <c>devices.wearable</c>).</param>
 /// <param name="simulatedHome">True when the home is simulated (no radio) and no wearable is built to say otherwise.</param>
 /// <param name="pairing">BlueZ pairing on the system bus.</param>
-internal sealed class ConsoleWearable(Func<WearableInput?> input, Func<bool> simulatedHome, BlueZPairing pairing) : IWearable
+internal sealed class ConsoleWearable(Func<WearableInput?> input, Func<string?> buttonSensorId, Func<bool> simulatedHome, BlueZPairing pairing) : IWearable
 {
     /// <inheritdoc />
     public bool Simulated => input() is { } wearable ? wearable.Link is not BlueZWearableLink : simulatedHome();
@@ -28,6 +29,7 @@ internal sealed class ConsoleWearable(Func<WearableInput?> input, Func<bool> sim
         var status = link.Status;
         return new WearableSnapshot(
             wearable.SensorId,
+            buttonSensorId() ?? $"{wearable.SensorId}-button",
             (link as BlueZWearableLink)?.Address,
             WearableInput.Describe(status.State),
             status.Reason,

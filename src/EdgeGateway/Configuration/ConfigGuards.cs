@@ -48,7 +48,7 @@ internal static class ConfigGuards
             config.Rules.HelpButton is null ? HomeRulesConfig.Key.Field(nameof(HomeRulesConfig.HelpButton)) : DevicesConfig.Key.Field(nameof(DevicesConfig.Contacts)),
             config.Rules.HelpButton is null
                 ? "the help-button rule is off: the resident cannot call for help from this home"
-                : "no help button or pull cord (kind HelpButton): the resident cannot call for help from this home");
+                : "no help button or pull cord (kind HelpButton) and no wearable: the resident cannot call for help from this home");
 
     /// <summary>Each safety function the change from <paramref name="applied"/> to <paramref name="candidate"/> takes away.</summary>
     public static IEnumerable<ConfigIssue> Risks(JsonObject applied, JsonObject candidate)
@@ -63,11 +63,19 @@ internal static class ConfigGuards
         if (HelpInputs(before) > 0 && HelpInputs(after) == 0 && after.Rules.HelpButton is not null)
         {
             var cords = before.Devices.Contacts.Index().Where(c => Kind(c.Item) == SensorKind.HelpButton).ToList();
-            var (index, cord) = cords[^1];
-            var key = index < after.Devices.Contacts.Count && after.Devices.Contacts[index].SensorId == cord.SensorId
-                ? ContactKey(index).Field(nameof(ContactConfig.Kind))
-                : DevicesConfig.Key.Field(nameof(DevicesConfig.Contacts));
-            issues.Add(new ConfigIssue(key, $"takes away the home's last help input ('{cord.SensorId}'): the resident could no longer call for help"));
+            if (cords.Count == 0)
+            {
+                // The wearable's button was the home's only help input.
+                issues.Add(new ConfigIssue(DevicesConfig.Key.Field(nameof(DevicesConfig.Wearable)), $"takes away the home's last help input ('{before.Devices.Wearable?.ButtonSensorId}'): the resident could no longer call for help"));
+            }
+            else
+            {
+                var (index, cord) = cords[^1];
+                var key = index < after.Devices.Contacts.Count && after.Devices.Contacts[index].SensorId == cord.SensorId
+                    ? ContactKey(index).Field(nameof(ContactConfig.Kind))
+                    : DevicesConfig.Key.Field(nameof(DevicesConfig.Contacts));
+                issues.Add(new ConfigIssue(key, $"takes away the home's last help input ('{cord.SensorId}'): the resident could no longer call for help"));
+            }
         }
 
         foreach (var (property, section) in Rules)

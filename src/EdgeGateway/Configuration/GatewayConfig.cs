@@ -75,6 +75,11 @@ internal sealed class GatewayConfig
         }
 
         errors.AddRange(Devices.Validate());
+        if (!Simulated && Devices.Wearable is { Address: null })
+        {
+            errors.Add(new(DevicesConfig.Key.Field(nameof(DevicesConfig.Wearable)).Field(nameof(WearableConfig.Address)), "missing; pair the wearable at the console (wearable pair) or give its Bluetooth address"));
+        }
+
         if (Devices.FlowMeters.Count > 0 && string.IsNullOrWhiteSpace(DataDirectory))
         {
             errors.Add(new(Key(nameof(DataDirectory)), "missing; flow totals must survive a power cut"));
@@ -285,6 +290,12 @@ internal sealed class GatewayConfig
         foreach (var a in Devices.Accelerometers.Where(a => a.SensorId is not null))
         {
             yield return new SensorDeclaration { Id = a.SensorId!, Kind = SensorKind.Accelerometer };
+        }
+
+        if (Devices.Wearable is { SensorId: not null } w)
+        {
+            yield return new SensorDeclaration { Id = w.SensorId, Kind = SensorKind.Accelerometer };
+            yield return new SensorDeclaration { Id = w.ButtonSensorId, Kind = SensorKind.HelpButton };
         }
     }
 }

@@ -62,7 +62,7 @@ internal sealed class DemoRunner(DemoOptions options, IDemoView view, ILoggerFac
         Show("broker", $"embedded MQTT broker listening on {endpoint}");
 
         // The real gateway on simulated hardware, as `run --config` builds it on a Pi; the demo starts sampling the
-        // wearable itself, only while its clock runs in real time (a 32-sample FIFO overruns at 120x).
+        // wearable itself, only while its clock runs in real time (a wearable streams, and is judged lost, in real time).
         var dataDir = Directory.CreateTempSubdirectory("edgegateway-demo-").FullName;
         var config = SimulatedHome.Config(Zone, dataDir);
         config.Uplink.Broker = endpoint.ToString();

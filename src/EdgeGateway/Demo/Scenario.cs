@@ -37,6 +37,7 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
         var fallDetected = new Expectation("the fall detector sees the first fall", Observation.Detected(1));
         var fallDetected2 = new Expectation("the fall detector sees the second fall", Observation.Detected(2));
         var fallAck = Taken("the fall", CareEventKind.Fall);
+        var wearableLow = At("the wearable's low cell reaches the centre (a technician is sent with a new CR2032)", CareEventKind.WearableBatteryLow);
         var modemFault = At("4G signal loss reaches the centre as a modem fault", CareEventKind.ModemFault);
         var modemRestored = At("the modem's return reaches the centre", CareEventKind.ModemRestored);
         var mainsLost = At("the power cut reaches the centre as mains lost", CareEventKind.MainsLost);
@@ -55,7 +56,7 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
             modemFault, modemRestored,
             mainsLost, At("the help call made on battery reaches the centre", CareEventKind.HelpButton), helpOnBattery, mainsRestored,
             fallDetected, fallCancelled, fallDetected2,
-            At("fall alarm reaches the centre", CareEventKind.Fall), Delivered("the fall", CareEventKind.Fall), fallAck,
+            At("fall alarm reaches the centre", CareEventKind.Fall), Delivered("the fall", CareEventKind.Fall), fallAck, wearableLow,
             At("missed-dose alarm reaches the centre", CareEventKind.DoseMissed), doseAck, doseCleared,
             At("fire alarm reaches the centre", CareEventKind.Fire), fireAck, stoveOff, smokeReleased, fireCleared,
         ];
@@ -97,21 +98,20 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
                 }),
                 new(T(8, 9, 30), "the power comes back", s => s.Home.SetMains(true), mainsRestored),
                 new(T(8, 11), "skipping to 11:00", s => s.Clock.SkipTo(s.Start + T(11, 0) - TimeSpan.FromSeconds(1))),
-                new(T(11, 0), "she slips and falls (SisFall F01 replayed in real time through the simulated ADXL345)", s =>
+                new(T(11, 0), "she slips and falls (SisFall F01 at the wearable's 50 Hz, streamed in real time over its Bluetooth protocol)", s =>
                 {
                     s.Clock.Speed = 1;
                     s.Home.StartSampling();
                     s.Home.PlayRecording("F01_SA01_R01.from5s.txt");
                 }, fallDetected),
-                new(T(11, 0, 10), "she is fine and pulls the cord to cancel the pre-alarm", s => s.Home.SetPullCord(true)),
-                new(T(11, 0, 12), "she lets go of the cord and gets up", s =>
+                new(T(11, 0, 10), "she is fine and presses her wearable's button to cancel the pre-alarm", s => s.Home.PressWearableButton()),
+                new(T(11, 0, 12), "she gets up", s =>
                 {
-                    s.Home.SetPullCord(false);
                     s.Home.StandUp();
                     s.Home.StopSampling();
                     s.Clock.Speed = s.FastSpeed;
                 }, fallCancelled),
-                new(T(11, 2), "she faints and collapses (SisFall F06, real time) and cannot reach the cord", s =>
+                new(T(11, 2), "she faints and collapses (SisFall F06 through the wearable, real time) and cannot press its button", s =>
                 {
                     s.Clock.Speed = 1;
                     s.Home.StartSampling();
@@ -129,6 +129,7 @@ internal sealed record Scenario(string Name, IReadOnlyList<ScenarioStep> Steps, 
                         s.Home.Loop.TryClear(alarm.Id, Core.Alarms.ClearReason.LocalReset);
                     }
                 }),
+                new(T(11, 6, 30), "her wearable's coin cell reads 18 % at its next report", s => s.Home.SetWearableBattery(18), wearableLow),
                 new(T(11, 7), "the day goes on", s =>
                 {
                     s.Tracker.Check("exactly one night-exit alarm (the peek raised none)", s.Tracker.CountOf(Observation.Received(CareEventKind.NightExit)) == 1);

@@ -5,7 +5,6 @@ using EdgeGateway.Core.Events;
 using EdgeGateway.Core.Loop;
 using EdgeGateway.Core.Rules;
 using EdgeGateway.Core.Time;
-using EdgeGateway.Devices.Accelerometers.Adxl345;
 using EdgeGateway.Devices.Configuration;
 using EdgeGateway.Devices.Contacts;
 using EdgeGateway.Devices.Simulated;
@@ -15,8 +14,9 @@ using Microsoft.Extensions.Logging;
 namespace EdgeGateway.Demo;
 
 /// <summary>
-/// The demo's home: the same <see cref="Home"/> a Pi runs, built from a config, on a simulated GPIO driver and a
-/// register-level simulated ADXL345. The scenario acts only on the outside world: pin levels, water pulses, body motion.
+/// The demo's home: the same <see cref="Home"/> a Pi runs, built from a config, on a simulated GPIO driver and the
+/// simulated wearable (its Bluetooth protocol's bytes through the same stream the radio feeds). The scenario acts only on
+/// the outside world: pin levels, water pulses, the wearer's body and the wearable's button and cell.
 /// </summary>
 internal sealed class SimulatedHome : IDisposable
 {
@@ -70,8 +70,7 @@ internal sealed class SimulatedHome : IDisposable
         _owned = owned;
         _time = time;
         Gpio = home.Hardware.SimulatedGpio ?? throw new ArgumentException("the home does not run on simulated hardware (simulated: true)", nameof(home));
-        Accelerometer = home.Hardware.SimulatedAccelerometers.GetValueOrDefault(Wearable) as SimulatedAdxl345
-            ?? throw new ArgumentException($"the home has no simulated ADXL345 '{Wearable}'", nameof(home));
+        Wearer = home.Hardware.SimulatedWearable ?? throw new ArgumentException($"the home has no simulated wearable '{Wearable}'", nameof(home));
     }
 
     public SimulatedGpioDriver Gpio { get; }
@@ -82,7 +81,8 @@ internal sealed class SimulatedHome : IDisposable
     /// <summary>The home as the gateway runs it (for the technician console).</summary>
     public Home Home => _home;
 
-    public SimulatedAdxl345 Accelerometer { get; }
+    /// <summary>The resident's wearable on its belt clip.</summary>
+    public SimulatedWearable Wearer { get; }
 
     public CareEventFactory Events => _home.Events;
 
@@ -114,7 +114,7 @@ internal sealed class SimulatedHome : IDisposable
                 new() { SensorId = BathroomPir, Kind = nameof(SensorKind.Motion), Pin = BathroomPirPin, Pull = ContactPull.Down, Debounce = TimeSpan.FromMilliseconds(20) },
             ],
             FlowMeters = [new() { SensorId = KitchenTap, Pin = KitchenMeterPin, PulsesPerLitre = KitchenPulsesPerLitre }],
-            Accelerometers = [new() { SensorId = Wearable, Chip = "ADXL345", Address = Adxl345.DefaultAddress, SampleRateHz = 200 }],
+            Wearable = new() { SensorId = Wearable },
             Outputs = new OutputsConfig { BuzzerPin = BuzzerPin, LedPin = LedPin, ValveRelayPin = ValvePin },
         },
         Rules = new HomeRulesConfig
@@ -129,10 +129,10 @@ internal sealed class SimulatedHome : IDisposable
         },
     };
 
-    /// <summary>Starts polling the wearable's accelerometer: only in real time, as on a Pi, or its 32-sample FIFO overruns.</summary>
+    /// <summary>Starts the wearable streaming: only in real time, as a wearable streams (and is supervised) in real time.</summary>
     public void StartSampling() => _home.StartSampling();
 
-    /// <summary>Pauses polling the accelerometer while the demo clock runs fast.</summary>
+    /// <summary>Pauses the wearable (and its lost-time supervision) while the demo clock runs fast.</summary>
     public void StopSampling() => _home.StopSampling();
 
     /// <summary>Opens (true) or closes the front door: the magnet leaves the reed switch and the pull-up wins.</summary>
@@ -185,23 +185,26 @@ internal sealed class SimulatedHome : IDisposable
             period);
     }
 
-    /// <summary>The wearer's body plays a recorded SisFall trial through the simulated ADXL345, then lies on in that posture.</summary>
+    /// <summary>The wearer's body plays a recorded SisFall trial (200 Hz) through the wearable at its 50 Hz, then lies on in that posture.</summary>
     public void PlayRecording(string fileName)
     {
         var path = Path.Combine(AppContext.BaseDirectory, "Demo", "Data", fileName);
         using var reader = File.OpenText(path);
-        var recording = AccelerationTrace.FromSisFall(reader, loop: false);
+        var recording = SimulatedWearable.At50Hz(AccelerationTrace.FromSisFall(reader, loop: false));
 
-        // A body lying on the floor is still, but a real chip never returns identical readings: without this noise the
-        // accelerometer's frozen-data supervision would (rightly) call the sensor faulted when the recording ends.
-        var (x, y, z) = recording[recording.Count - 1];
-        var rest = AccelerationTrace.AtRest();
-        var lyingOn = Enumerable.Range(0, 60 * 200).Select(i => (x + rest[i].X, y + rest[i].Y - 1, z + rest[i].Z));
-        Accelerometer.Play(new AccelerationTrace(Enumerable.Range(0, recording.Count).Select(i => recording[i]).Concat(lyingOn), loop: false));
+        // A body lying on the floor is still, but a real sensor never returns identical readings: the wearable holds its
+        // last sample with noise (SimulatedWearable), so the recording ends in that posture, breathing.
+        Wearer.Play(recording);
     }
 
     /// <summary>The wearer is up and about again (at rest, upright).</summary>
-    public void StandUp() => Accelerometer.Play(AccelerationTrace.AtRest());
+    public void StandUp() => Wearer.Play(AccelerationTrace.AtRest());
+
+    /// <summary>She presses the wearable's button (a pendant's help button).</summary>
+    public void PressWearableButton() => Wearer.PressHelp();
+
+    /// <summary>The wearable's cell reads <paramref name="percent"/> at its next report.</summary>
+    public void SetWearableBattery(int percent) => Wearer.SetBattery(percent);
 
     public void Dispose()
     {

@@ -16,6 +16,7 @@ internal static class GatewayStates
         AddPower(home, states);
         AddModem(home, states);
         AddBoard(home, states);
+        AddWearable(home, states);
         return states;
     }
 
@@ -31,6 +32,7 @@ internal static class GatewayStates
         AddPower(home, states);
         AddModem(home, states);
         AddBoard(home, states);
+        AddWearable(home, states);
         return states;
     }
 
@@ -62,6 +64,14 @@ internal static class GatewayStates
             lines.Add(new("4G modem", verdict.Problem == Devices.Modem.ModemProblem.None, modem.HasChecked ? detail : "not checked yet"));
         }
 
+        if (home.Wearable is { } wearable)
+        {
+            var states = new Dictionary<string, string>();
+            AddWearable(home, states);
+            var ok = !wearable.IsLost && wearable.Battery is not (Devices.Wearable.WearableBattery.Low or Devices.Wearable.WearableBattery.Critical);
+            lines.Add(new("wearable", ok, $"{states["wearable"]} ({wearable.Link.Status.Reason}), battery {states.GetValueOrDefault("wearable.battery_percent", "?")} %, {states["wearable.lost_samples"]} samples lost"));
+        }
+
         if (home.Board is { } board)
         {
             var states = new Dictionary<string, string>();
@@ -72,6 +82,24 @@ internal static class GatewayStates
         }
 
         return lines;
+    }
+
+    /// <summary>The wearable's values: wearable (lost, or the link's state), wearable.battery_percent, wearable.lost_samples; nothing when the home has no wearable.</summary>
+    public static void AddWearable(Home home, Dictionary<string, string> states)
+    {
+        if (home.Wearable is not { } wearable)
+        {
+            return;
+        }
+
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        states["wearable"] = wearable.IsLost ? "lost" : Devices.Wearable.WearableInput.Describe(wearable.Link.Status.State);
+        if (wearable.Link.BatteryPercent is { } percent)
+        {
+            states["wearable.battery_percent"] = percent.ToString(inv);
+        }
+
+        states["wearable.lost_samples"] = wearable.LostSamples.ToString(inv);
     }
 
     /// <summary>The board's values: board (ok or the parts at fault), board.cpu_celsius, board.undervoltage, board.throttled, board.free_mb, board.free_percent; nothing when the home does not check its board.</summary>

@@ -12,6 +12,7 @@ using EdgeGateway.Devices.FlowMeters;
 using EdgeGateway.Devices.Modem;
 using EdgeGateway.Devices.Outputs;
 using EdgeGateway.Devices.Supervision;
+using EdgeGateway.Devices.Wearable;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Runtime;
@@ -83,6 +84,29 @@ internal sealed class Home : IDisposable
             _accelerometers.Add(accelerometer);
         }
 
+        if (config.Devices.Wearable is { } wearable)
+        {
+            // The same detector and monitor as a wired accelerometer, at the wearable's 50 Hz (Falls/README.md validates it there).
+            var feed = new WearableFeed(wearable.SensorId!, new FallDetector(new FallDetectorOptions(), WearableProtocol.SampleRateHz), new WearerMonitor(new WearerMonitorOptions()), Loop);
+            var button = wearable.ButtonSensorId;
+            var logger = loggers.CreateLogger("wearable");
+            Wearable = Own(new WearableInput(
+                hardware.OpenWearable(wearable, logger),
+                wearable.ToOptions(),
+                time,
+                sample => feed.Process(sample),
+                _ =>
+                {
+                    // A pendant's press is a press and a release at once: the help rule raises the alarm on the press
+                    // (or, during a pre-alarm, takes it as "I am fine", as it does for the pull cord).
+                    var now = Events.Now();
+                    Loop.TryPost(SensorReading.Contact(button, SensorKind.HelpButton, true, now));
+                    Loop.TryPost(SensorReading.Contact(button, SensorKind.HelpButton, false, now));
+                },
+                (kind, text) => Loop.TryPostTechnical(kind, wearable.SensorId, text),
+                logger));
+        }
+
         if (config.Devices.Modem is { } modem)
         {
             var reader = hardware.Modem ?? new MmcliModem(time);
@@ -108,6 +132,9 @@ internal sealed class Home : IDisposable
                 loggers.CreateLogger("board")));
         }
     }
+
+    /// <summary>The wearable (samples, button, supervision), when the config has a <c>devices.wearable</c>.</summary>
+    public WearableInput? Wearable { get; }
 
     /// <summary>The Pi's own health check, when the config has a <c>devices.board</c>.</summary>
     public Devices.Board.BoardCheck? Board { get; }
@@ -150,22 +177,30 @@ internal sealed class Home : IDisposable
             : throw new ConfigurationException(errors);
     }
 
-    /// <summary>Starts sampling the accelerometers; call once the loop runs, so the first fall finds it armed.</summary>
+    /// <summary>Starts sampling the accelerometers and the wearable; call once the loop runs, so the first fall finds it armed.</summary>
     public void StartSampling()
     {
         foreach (var a in _accelerometers)
         {
             a.Start();
         }
+
+        Wearable?.Start();
+        Wearable?.Resume();
+        Hardware.SimulatedWearable?.ResumeSampling();
     }
 
-    /// <summary>Stops sampling the accelerometers (the demo pauses them while its clock runs faster than a FIFO can be polled).</summary>
+    /// <summary>Stops sampling the accelerometers and the wearable (the demo pauses them while its clock runs faster than a FIFO can be polled).</summary>
     public void StopSampling()
     {
         foreach (var a in _accelerometers)
         {
             a.Stop();
         }
+
+        // Held back on purpose: not a lost wearable.
+        Wearable?.Pause();
+        Hardware.SimulatedWearable?.PauseSampling();
     }
 
     private void Supervise(SupervisionChange change) => Loop.TryPostTechnical(change.Event, change.SensorId, change.Reason);

@@ -8,6 +8,7 @@ using EdgeGateway.Devices.Configuration;
 using EdgeGateway.Devices.Contacts;
 using EdgeGateway.Devices.Modem;
 using EdgeGateway.Devices.Simulated;
+using EdgeGateway.Devices.Wearable;
 
 namespace EdgeGateway.Runtime;
 
@@ -23,6 +24,12 @@ internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfi
     /// <summary>The simulated chips opened so far, by sensor id, when the home is simulated (the demo moves the wearer's body through them).</summary>
     public IReadOnlyDictionary<string, SimulatedI2cRegisterDevice> SimulatedAccelerometers { get; init; } = new Dictionary<string, SimulatedI2cRegisterDevice>();
 
+    /// <summary>Opens the wearable's link a config names: BlueZ over the system bus on a Pi, the simulated wearable on a simulated home.</summary>
+    public Func<WearableConfig, Microsoft.Extensions.Logging.ILogger, IWearableLink> OpenWearable { get; init; } = (config, _) => throw new InvalidOperationException($"this hardware has no Bluetooth for wearable {config.SensorId}");
+
+    /// <summary>The simulated wearable, when the home is simulated and has one (the demo moves the wearer's body and presses its button through it).</summary>
+    public SimulatedWearable? SimulatedWearable { get; init; }
+
     /// <summary>The 4G modem, read only when the config has a <c>devices.modem</c>: ModemManager (mmcli on the PATH) on a Pi and on a simulated home alike, since it is a process, not a bus; the demo puts its simulated modem here.</summary>
     public IModemReader? Modem { get; init; }
 
@@ -31,7 +38,13 @@ internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfi
 
     /// <summary>The hardware <paramref name="config"/> names: the real Raspberry Pi, or on <c>simulated: true</c> its simulated twin at rest.</summary>
     public static HomeHardware For(GatewayConfig config, TimeProvider time) =>
-        (config.Simulated ? Simulated(config.Devices, time) : RaspberryPi()) with { Modem = new MmcliModem(time) };
+        config.Simulated
+            ? Simulated(config.Devices, time) with { Modem = new MmcliModem(time) }
+            : RaspberryPi() with
+            {
+                Modem = new MmcliModem(time),
+                OpenWearable = (w, logger) => new BlueZWearableLink(new WearableLinkOptions { Address = w.Address!, SensorId = w.SensorId! }, time, logger),
+            };
 
     /// <summary>The real Raspberry Pi: libgpiod through System.Device.Gpio and /dev/i2c-N.</summary>
     public static HomeHardware RaspberryPi()
@@ -73,6 +86,8 @@ internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfi
 
         var chips = new ConcurrentDictionary<string, SimulatedI2cRegisterDevice>(StringComparer.Ordinal);
         var gpio = new GpioController(driver);
+        // Made here, not when opened, so every copy of this record (the demo adds its modem with `with`) shares the one device.
+        var wearable = devices.Wearable is { } worn ? new SimulatedWearable(time, worn.SensorId ?? "wearable") : null;
         return new HomeHardware(
             gpio,
             config =>
@@ -99,6 +114,8 @@ internal sealed record HomeHardware(GpioController Gpio, Func<AccelerometerConfi
         {
             SimulatedGpio = driver,
             SimulatedAccelerometers = chips,
+            SimulatedWearable = wearable,
+            OpenWearable = (w, _) => wearable ?? throw new InvalidOperationException($"the simulated home was built without wearable {w.SensorId}"),
         };
     }
 }

@@ -334,6 +334,25 @@ public abstract partial class ArchiveContractTests
     }
 
     [Fact]
+    public async Task A_wearables_empty_cell_opens_a_technical_alarm_that_a_changed_cell_closes_while_a_lost_wearable_and_a_low_cell_stay_technical()
+    {
+        await using var archive = await OpenAsync();
+        var gateway = Gateway();
+        var lost = gateway.Create(CareEventKind.WearableLost, "wearable", "wearable: no samples for 30 s; falls are not detected (link searching: out of range)");
+        var low = gateway.Create(CareEventKind.WearableBatteryLow, "wearable", "wearable battery 20 %: plan a cell change");
+        var critical = gateway.Create(CareEventKind.WearableBatteryCritical, "wearable", "wearable battery 10 %: change its cell today; when it is empty, falls go undetected");
+        var changed = gateway.Create(CareEventKind.WearableBatteryRestored, "wearable", "wearable battery 98 %: the cell has been changed or charged");
+
+        Assert.Null((await archive.RecordEventAsync(lost, Payload(lost), false, T0)).Alarm);
+        Assert.Null((await archive.RecordEventAsync(low, Payload(low), false, T0.AddSeconds(1))).Alarm);
+        var opened = (await archive.RecordEventAsync(critical, Payload(critical), false, T0.AddSeconds(2))).Alarm!;
+        Assert.Equal((critical.Id, "org.edgegateway.technical.wearable-battery-critical", AlarmOrigins.Technical, AlarmStates.Delivered, 4, "wearable"), (opened.Id, opened.Type, opened.Origin, opened.State, opened.Priority, opened.Sensor));
+        var closed = (await archive.RecordEventAsync(changed, Payload(changed), false, T0.AddSeconds(3))).Alarm!;
+        Assert.Equal((critical.Id, AlarmStates.Cleared, "wearable cell changed at the gateway"), (closed.Id, closed.State, closed.ClearReason));
+        Assert.Empty(await archive.AlarmsAsync(openOnly: true));
+    }
+
+    [Fact]
     public async Task A_lost_path_opens_a_technical_alarm_that_its_return_closes_also_when_the_return_is_stored_first()
     {
         await using var archive = await OpenAsync();

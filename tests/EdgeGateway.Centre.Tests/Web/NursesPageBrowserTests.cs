@@ -126,6 +126,10 @@ public sealed class NursesPageBrowserTests(ITestOutputHelper output) : IAsyncLif
         var recorded = (await _centre!.Archive.GatewayAsync(Home))!;
         Assert.Equal(recorded.ClockSynced == true ? "synced" : "NOT synced", home.FindElement(By.ClassName("home-clock")).Text);
         Assert.Equal("primary", home.FindElement(By.ClassName("home-path")).Text);
+
+        // The home's simulated wearable streams and has reported its (fresh) cell: shown as the heartbeat says.
+        var wearable = Until(() => home.FindElement(By.ClassName("home-wearable")) is var w && w.Text == "connected · 100 %" ? w : null, "the wearable connected with its cell");
+        Assert.DoesNotContain("bad", wearable.GetAttribute("class") ?? "", StringComparison.Ordinal);
         var card = Until(() => browser.FindElement(By.Id($"alarm-{alarmId}")), "the gateway's alarm");
         Assert.Equal("Inactivity", card.FindElement(By.ClassName("kind")).Text);
         Assert.Equal(Home, card.FindElement(By.ClassName("home")).Text);

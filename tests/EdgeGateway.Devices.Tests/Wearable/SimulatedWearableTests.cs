@@ -11,7 +11,7 @@ public class SimulatedWearableTests
 
     private sealed class Rig : IAsyncDisposable
     {
-        public Rig(int sampleQueueCapacity = 500)
+        public Rig(int sampleQueueCapacity = 2000)
         {
             Wearable = new SimulatedWearable(Time, sampleQueueCapacity: sampleQueueCapacity);
             Wearable.StatusChanged += Statuses.Add;
@@ -160,9 +160,9 @@ public class SimulatedWearableTests
     [Fact]
     public async Task A_60_s_drop_loses_exactly_what_left_the_ring_and_delivers_the_rest()
     {
-        // The gap is waited for in order, so what follows it arrives in one burst when it ends: room for all of it here
-        // (the default 500 would drop the oldest of the burst, as on the radio).
-        await using var rig = new Rig(sampleQueueCapacity: 4000);
+        // The default queue: asked for only what is still in the ring when the device answers, the gap fills in order as
+        // the resends come; the live samples held behind it (some 750) come at once when it closes, which the queue holds.
+        await using var rig = new Rig();
         rig.Wearable.Play(Ramp());
         rig.Wearable.Start();
         rig.Run(10);
@@ -175,21 +175,20 @@ public class SimulatedWearableTests
         rig.Run(25);
 
         // Restored at 70 s (3500 ticks: packets 0–1165 in the device), live resumes with packet 1166 at 70.02 s: the gap
-        // is 166–1165 (1000 packets). The ring holds 1166 and the 499 before it, so 166–666 (501) are lost at once and
-        // 667–1165 are asked for. The device reads the request at the next tick, then waits 400 ms for the catch-up
-        // interval (CATCHUP_SETTLE_MS): at its first resend (70.46 s) it has made packets up to 1173 and filled the first
-        // sample of 1174 into 674's slot, so its ring starts at 675 and 667–674 (8 more) are gone too. 509 packets,
-        // 1527 samples; everything from 675 on comes.
-        const int LostPackets = 501 + 8;
+        // is 166–1165 (1000 packets). The ring holds 1166 and the 499 before it, so 166–666 (501) are lost at once, and
+        // the stream leaves the next 20 (RingAnswerMargin) to the device's overwriting: 687–1165 are asked for. The
+        // device reads the request at the next tick, then waits 400 ms for the catch-up interval (CATCHUP_SETTLE_MS):
+        // by its first resend (70.46 s) its ring starts at 675, so everything asked for comes. 521 packets, 1563 samples.
+        const int LostPackets = 501 + WearableProtocol.RingAnswerMargin;
         Assert.Equal(LostPackets * 3, rig.Stream.LostSamples);
         Assert.Equal(1, rig.Stream.ResendRequests);
         Assert.Equal(0, rig.Stream.DuplicatePackets);
         Assert.Equal(0, rig.Wearable.DroppedSamples);
-        Assert.Equal(Range((0, 498), (675 * 3, rig.Received.Count - 498)), BodyIndexes(rig.Received));
+        Assert.Equal(Range((0, 498), (687 * 3, rig.Received.Count - 498)), BodyIndexes(rig.Received));
         Assert.InRange(rig.Received.Count + rig.Stream.LostSamples, rig.Wearable.SamplesTaken - 6, rig.Wearable.SamplesTaken);
 
         // The lost samples leave a hole of their own length in the device's timeline, nothing else moves.
-        Assert.Equal(Tick * ((675 * 3) - 497), rig.Received[498].Timestamp - rig.Received[497].Timestamp);
+        Assert.Equal(Tick * ((687 * 3) - 497), rig.Received[498].Timestamp - rig.Received[497].Timestamp);
         AssertEvery20Ms(rig.Received[..498]);
         AssertEvery20Ms(rig.Received[498..]);
     }

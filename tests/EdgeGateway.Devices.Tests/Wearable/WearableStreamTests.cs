@@ -181,9 +181,10 @@ public class WearableStreamTests
         using var rig = new Rig();
         rig.Send(0, 601);
 
-        // The ring holds 601 and the 499 before it (102…600): 1…101 are gone already.
-        Assert.Equal([new ResendRequest(102, 499)], rig.Resends);
-        Assert.Equal(101 * 3, rig.Stream.LostSamples);
+        // The ring holds 601 and the 499 before it (102…600): 1…101 are gone already, and 102…121 will be by the time the
+        // device answers (RingAnswerMargin), so only 122…600 are asked for.
+        Assert.Equal([new ResendRequest(122, 479)], rig.Resends);
+        Assert.Equal(121 * 3, rig.Stream.LostSamples);
     }
 
     [Fact]

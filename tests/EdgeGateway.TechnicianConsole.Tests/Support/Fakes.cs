@@ -215,7 +215,7 @@ public sealed class FakeWearable : IWearable
     public bool Simulated { get; set; }
 
     public WearableSnapshot? Status { get; set; } = new(
-        "wearable", "C8:11:22:33:EE:FF", "connected", "C8:11:22:33:EE:FF through /org/bluez/hci0", new DateTimeOffset(2026, 11, 23, 9, 58, 0, TimeSpan.Zero),
+        "wearable", "wearable-button", "C8:11:22:33:EE:FF", "connected", "C8:11:22:33:EE:FF through /org/bluez/hci0", new DateTimeOffset(2026, 11, 23, 9, 58, 0, TimeSpan.Zero),
         85, "ok", 20, 10, 61_234, TimeSpan.FromMilliseconds(40), 12, 0, 3, false, TimeSpan.FromSeconds(30));
 
     public WearableScanResult ScanResult { get; set; } = new(true, "1 found", [new WearableCandidate("C8:11:22:33:EE:FF", "EG-EEFF", -52, false)]);

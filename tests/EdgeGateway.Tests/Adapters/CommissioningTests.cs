@@ -50,13 +50,13 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         await SendAsync(laptop, PinPolicy.DemoPin);
         await laptop.ExpectAsync("> ");
 
-        // Configure four sensors: debounce of both contacts, the meter's K-factor, the wearable's rate; diff, apply.
+        // Configure four sensors: debounce of both contacts, the meter's K-factor, the wearable's supervision; diff, apply.
         foreach (var (key, value) in new[]
         {
             ("devices.contacts.0.debounce", "\"00:00:00.080\""),
             ("devices.contacts.1.debounce", "\"00:00:00.030\""),
             ("devices.flow_meters.0.pulses_per_litre", "10"),
-            ("devices.accelerometers.0.sample_rate_hz", "100"),
+            ("devices.wearable.lost_after_seconds", "45"),
         })
         {
             await SendAsync(laptop, $"config set {key} {value}");
@@ -64,7 +64,7 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         }
 
         await SendAsync(laptop, "config diff");
-        await laptop.ExpectAsync("sample_rate_hz");
+        await laptop.ExpectAsync("lost_after_seconds");
         await SendAsync(laptop, "config apply");
         await laptop.ExpectAsync("version");
 
@@ -148,7 +148,7 @@ public sealed class CommissioningTests(ITestOutputHelper output) : IAsyncDisposa
         Assert.Equal("org.edgegateway.info.commissioned", CloudEventCodec.TypePrefix + record.Spec.TypeName);
         Assert.Equal(("pass", "pass", "pass", "pass"), (record.Data["walktest.front-door"], record.Data["walktest.pull-cord"], record.Data["walktest.kitchen-flow"], record.Data["walktest.kitchen-smoke"]));
         Assert.Equal("not tested", record.Data["walktest.wearable"]);
-        Assert.Equal(("4/9", "pass"), (record.Data["walktests_passed"], record.Data["testalarm"]));
+        Assert.Equal(("4/10", "pass"), (record.Data["walktests_passed"], record.Data["testalarm"]));
         Assert.Equal(roundTrip.Trim().Replace(" ms", "", StringComparison.Ordinal), record.Data["testalarm_roundtrip_ms"]);
         await SendAsync(laptop, "logout");
         await laptop.ExpectAsync("PIN:");

@@ -21,7 +21,7 @@ public sealed class ConsoleWearableTests : IDisposable
     public ConsoleWearableTests()
     {
         _input = new WearableInput(_link, new WearableInputOptions { SensorId = "belt" }, TimeProvider.System, _ => { }, h => { lock (_help) { _help.Add(h); } }, (k, m) => { lock (_technical) { _technical.Add((k, m)); } });
-        _wearable = new ConsoleWearable(() => _input, () => false, new BlueZPairing(new BlueZPairingOptions { BusAddress = "unix:path=/nonexistent/eg-test-bus", CallTimeout = TimeSpan.FromSeconds(2) }, TimeProvider.System));
+        _wearable = new ConsoleWearable(() => _input, () => "belt-button", () => false, new BlueZPairing(new BlueZPairingOptions { BusAddress = "unix:path=/nonexistent/eg-test-bus", CallTimeout = TimeSpan.FromSeconds(2) }, TimeProvider.System));
         _input.Start();
     }
 
@@ -39,7 +39,7 @@ public sealed class ConsoleWearableTests : IDisposable
 
         await Eventually.UntilAsync(() => _input.SamplesSeen == 5 && _input.Battery == WearableBattery.Low, Bound);
         var s = _wearable.Snapshot()!;
-        Assert.Equal(("belt", null, "connected", "C8:11:22:33:EE:FF through /org/bluez/hci0"), (s.SensorId, s.Address, s.LinkState, s.LinkReason));
+        Assert.Equal(("belt", "belt-button", null, "connected", "C8:11:22:33:EE:FF through /org/bluez/hci0"), (s.SensorId, s.ButtonSensorId, s.Address, s.LinkState, s.LinkReason));
         Assert.Equal((15, "low", 20, 10), (s.BatteryPercent, s.Battery, s.BatteryLowPercent, s.BatteryCriticalPercent));
         Assert.Equal((5L, 0L, 0L, 0L, false, TimeSpan.FromSeconds(30)), (s.SamplesSeen, s.LostSamples, s.DroppedSamples, s.ResendRequests, s.Lost, s.LostAfter));
         Assert.NotNull(s.SinceLastSample);
@@ -87,7 +87,7 @@ public sealed class ConsoleWearableTests : IDisposable
     [Fact]
     public async Task Without_a_wearable_pairing_still_runs_and_names_a_missing_bus()
     {
-        var none = new ConsoleWearable(() => null, () => false, new BlueZPairing(new BlueZPairingOptions { BusAddress = "unix:path=/nonexistent/eg-test-bus", CallTimeout = TimeSpan.FromSeconds(2) }, TimeProvider.System));
+        var none = new ConsoleWearable(() => null, () => null, () => false, new BlueZPairing(new BlueZPairingOptions { BusAddress = "unix:path=/nonexistent/eg-test-bus", CallTimeout = TimeSpan.FromSeconds(2) }, TimeProvider.System));
         Assert.Null(none.Snapshot());
         Assert.False(none.Simulated);
         using (none.SubscribeHelp(() => { }))
@@ -101,7 +101,7 @@ public sealed class ConsoleWearableTests : IDisposable
         var pair = await none.PairAsync("C8:11:22:33:EE:FF", CancellationToken.None).WaitAsync(Bound);
         Assert.False(pair.Ok);
         Assert.Contains("D-Bus at unix:path=/nonexistent/eg-test-bus", pair.Message, StringComparison.Ordinal);
-        Assert.True(new ConsoleWearable(() => null, () => true, new BlueZPairing(null, TimeProvider.System)).Simulated);
+        Assert.True(new ConsoleWearable(() => null, () => null, () => true, new BlueZPairing(null, TimeProvider.System)).Simulated);
     }
 
     /// <summary>A link that is two channels and a status the test sets.</summary>

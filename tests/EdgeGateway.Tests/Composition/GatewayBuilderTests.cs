@@ -63,7 +63,8 @@ public sealed class GatewayBuilderTests : IDisposable
         Assert.NotNull(home.Hardware.SimulatedGpio);
         Assert.Equal(PinValue.Low, home.Hardware.Gpio.Read(SimulatedHome.FrontDoorPin));
         Assert.Equal(PinValue.High, home.Hardware.Gpio.Read(SimulatedHome.PullCordPin));
-        Assert.IsType<SimulatedAdxl345>(home.Hardware.SimulatedAccelerometers[SimulatedHome.Wearable]);
+        Assert.NotNull(home.Hardware.SimulatedWearable);
+        Assert.Same(home.Hardware.SimulatedWearable, home.Wearable!.Link);
         using var stage = new SimulatedHome(home, TimeProvider.System);
         Assert.Same(home.Hardware.SimulatedGpio, stage.Gpio);
     }
@@ -78,14 +79,14 @@ public sealed class GatewayBuilderTests : IDisposable
         var heartbeat = GatewayStates.Heartbeat(gateway.Home);
         var status = GatewayStates.Status(gateway.Home, uplinkUp: false);
 
-        Assert.Equal(["buzzer", "led", "alarms", "help_inputs"], heartbeat.Keys);
-        Assert.Equal(["uplink", "buzzer", "led"], status.Keys);
+        Assert.Equal(["buzzer", "led", "alarms", "help_inputs", "wearable", "wearable.lost_samples"], heartbeat.Keys);
+        Assert.Equal(["uplink", "buzzer", "led", "wearable", "wearable.lost_samples"], status.Keys);
         Assert.Equal(gateway.Home.Buzzer.Pattern.ToString(), heartbeat["buzzer"]);
         Assert.Equal(heartbeat["buzzer"], status["buzzer"]);
         Assert.Equal(gateway.Home.Led.Pattern.ToString(), status["led"]);
         Assert.Equal(heartbeat["led"], status["led"]);
         Assert.Equal("0", heartbeat["alarms"]);
-        Assert.Equal("1", heartbeat["help_inputs"]);
+        Assert.Equal("2", heartbeat["help_inputs"]); // the pull cord and the wearable's button
         Assert.Equal("down", status["uplink"]);
     }
 

@@ -141,6 +141,43 @@ public class GatewayConfigTests
         Assert.Equal(60, config.Uplink.HeartbeatSeconds);
     }
 
+    private const string WearableHome = """{ "gateway_id": "home-1", "simulated": false, "uplink": { "broker": "mqtts://centre:8883" }, "devices": { "wearable": WEARABLE }, "rules": { "help_button": {} } }""";
+
+    [Fact]
+    public void A_wearable_is_a_help_input_and_an_accelerometer_with_documented_defaults()
+    {
+        var config = GatewayConfig.Parse(WearableHome.Replace("WEARABLE", """{ "address": "F4:12:FA:6C:3B:91" }""", StringComparison.Ordinal), "config");
+        var wearable = config.Devices.Wearable!;
+        Assert.Equal(("wearable", 30, 20, 10), (wearable.SensorId, wearable.LostAfterSeconds, wearable.BatteryLowPercent, wearable.BatteryCriticalPercent));
+        Assert.Equal(1, ConfigGuards.HelpInputs(config));
+        Assert.Contains(config.EffectiveRules.Sensors, s => s is { Id: "wearable", Kind: Core.Events.SensorKind.Accelerometer });
+        Assert.Contains(config.EffectiveRules.Sensors, s => s is { Id: "wearable-button", Kind: Core.Events.SensorKind.HelpButton });
+        Assert.DoesNotContain(config.Validate().Lines(), l => l.StartsWith("devices.wearable", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{ }""", "devices.wearable.address: missing; pair the wearable at the console (wearable pair) or give its Bluetooth address")]
+    [InlineData("""{ "address": "F4:12:FA:6C:3B" }""", "devices.wearable.address: 'F4:12:FA:6C:3B' is not a Bluetooth address; expected six hex pairs separated by colons")]
+    [InlineData("""{ "address": "F4:12:FA:6C:3B:91", "lost_after_seconds": 2 }""", "devices.wearable.lost_after_seconds: 2 must be 5–600")]
+    [InlineData("""{ "address": "F4:12:FA:6C:3B:91", "battery_critical_percent": 25 }""", "devices.wearable.battery_critical_percent: 25 must be at least 1 and below battery_low_percent (20)")]
+    [InlineData("""{ "address": "F4:12:FA:6C:3B:91", "sensor_id": "pull cord" }""", "devices.wearable.sensor_id: 'pull cord' may contain only letters, digits, '-' and '_'")]
+    public void A_wearable_that_cannot_work_is_refused_naming_its_key(string wearable, string expected)
+    {
+        var config = GatewayConfig.Parse(WearableHome.Replace("WEARABLE", wearable, StringComparison.Ordinal), "config");
+        Assert.Contains(config.Validate().Lines(), l => l.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_simulated_home_needs_no_wearable_address_and_the_buttons_id_cannot_be_taken_twice()
+    {
+        var config = GatewayConfig.Parse(
+            WearableHome.Replace("\"simulated\": false", "\"simulated\": true", StringComparison.Ordinal).Replace("WEARABLE", """{ }, "contacts": [ { "sensor_id": "wearable-button", "kind": "HelpButton", "pin": 5 } ]""", StringComparison.Ordinal),
+            "config");
+        var problems = config.Validate().Lines().Where(l => l.StartsWith("devices.wearable", StringComparison.Ordinal)).ToList();
+        var problem = Assert.Single(problems);
+        Assert.Contains("sensor id 'wearable-button' is already used by devices.contacts.0.sensor_id", problem, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("\"25:00\"", "expected a time of day \"HH:mm\" such as \"23:00\", found \"25:00\"")]
     [InlineData("\"10:00:30\"", "expected a whole minute such as 10:00, found 10:00:30.000")]

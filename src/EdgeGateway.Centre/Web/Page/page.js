@@ -19,6 +19,7 @@
     'supervision.daily-test-missing': 'Daily test missing',
     'org.edgegateway.technical.primary-path-lost': 'Primary path lost (technical)',
     'org.edgegateway.technical.secondary-path-lost': 'Secondary path lost (technical)',
+    'org.edgegateway.technical.wearable-battery-critical': 'Wearable cell nearly empty (technical)',
   };
 
   function kindOf(type) {
@@ -125,6 +126,18 @@
     return { text: up.length ? up.join(', ') : 'none up', bad: up.length === 0 };
   }
 
+  // The wearable from the last heartbeat (issue 31): its link, or LOST when no samples came for its supervision time, and
+  // its cell. Loud when falls may go undetected: lost, not connected, or the cell at the gateway's low threshold (20 %).
+  function wearableOf(g) {
+    const states = g.states || {};
+    const state = states.wearable;
+    if (!state) return { text: 'none', bad: false };
+    const battery = states['wearable.battery_percent'];
+    const low = battery !== undefined && Number(battery) <= 20;
+    const text = (state === 'lost' ? 'LOST' : state) + (battery !== undefined ? ' · ' + battery + ' %' + (low ? ' (LOW)' : '') : '');
+    return { text, bad: state !== 'connected' || low };
+  }
+
   function renderHome(g) {
     let el = document.getElementById('home-' + g.id);
     if (!el) {
@@ -147,6 +160,10 @@
     const clock = el.querySelector('.home-clock');
     clock.textContent = g.clocksynced === null ? 'unknown' : g.clocksynced ? 'synced' : 'NOT synced';
     clock.classList.toggle('bad', g.clocksynced === false);
+    const wearable = el.querySelector('.home-wearable');
+    const worn = wearableOf(g);
+    wearable.textContent = worn.text;
+    wearable.classList.toggle('bad', worn.bad);
     el.querySelector('.home-test').dataset.at = g.last_daily_test || '';
     el.querySelector('.home-heartbeat').dataset.at = g.last_heartbeat || '';
     renderHomeResident(el, g);

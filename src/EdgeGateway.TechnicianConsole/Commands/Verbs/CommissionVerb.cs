@@ -18,8 +18,11 @@ internal sealed class CommissionVerb(ICommandContext ctx, CommissioningVisit vis
     {
         Expect(args, 1, 1, Help.Usage);
         IEnumerable<string> mains = ctx.Services.Mains?.Description is null ? [] : [MainsWalkTest.InputName];
-        IEnumerable<string> wearable = ctx.Services.Wearable?.Snapshot() is { } w ? [WearableWalkTest.Ids(w.SensorId).Button, WearableWalkTest.Ids(w.SensorId).Shake] : [];
-        var report = new CommissioningReport(ctx.ActorName, [.. ctx.Services.Sensors.List().Select(s => s.SensorId), .. mains, .. wearable], new Dictionary<string, WalkTestResult>(visit.WalkTests), visit.TestAlarm);
+        var sensors = ctx.Services.Sensors.List().Select(s => s.SensorId).ToList();
+
+        // The home lists the wearable and its button as sensors already; a host that does not gets them added here.
+        IEnumerable<string> wearable = ctx.Services.Wearable?.Snapshot() is { } w ? [WearableWalkTest.Ids(w).Button, WearableWalkTest.Ids(w).Shake] : [];
+        var report = new CommissioningReport(ctx.ActorName, [.. sensors, .. mains, .. wearable.Where(id => !sensors.Contains(id))], new Dictionary<string, WalkTestResult>(visit.WalkTests), visit.TestAlarm);
         switch (args[0].ToLowerInvariant())
         {
             case "status":

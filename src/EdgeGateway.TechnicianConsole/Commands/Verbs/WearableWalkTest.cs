@@ -5,7 +5,8 @@ namespace EdgeGateway.TechnicianConsole.Commands.Verbs;
 
 /// <summary>
 /// <c>wearable test</c> (and <c>test wearable</c>): the technician presses the wearable's button, then shakes it; each step
-/// is timed like the other walk-tests and recorded in the visit as <c>SENSOR.button</c> and <c>SENSOR.shake</c>.
+/// is timed like the other walk-tests and recorded in the visit under the button's help input (<c>SENSOR-button</c>) and
+/// the wearable's own id (<c>SENSOR</c>), the two sensors the home already lists for it, so the record counts each once.
 /// </summary>
 /// <remarks>
 /// The press goes the whole way, as a help button's walk-test does (walk-tests suppress no alarm): it raises a help
@@ -21,7 +22,7 @@ internal sealed class WearableWalkTest(ICommandContext ctx, CommissioningVisit v
     public const double ShakeDepartureG = 1.0;
 
     /// <summary>The walk-test ids of the wearable's two checks in the visit and the commissioning record.</summary>
-    public static (string Button, string Shake) Ids(string sensorId) => ($"{sensorId}.button", $"{sensorId}.shake");
+    public static (string Button, string Shake) Ids(WearableSnapshot wearable) => (wearable.ButtonSensorId, wearable.SensorId);
 
     /// <summary>Walks the technician through the press and the shake and records each as pass or fail.</summary>
     public async Task RunAsync(CancellationToken ct)
@@ -32,7 +33,7 @@ internal sealed class WearableWalkTest(ICommandContext ctx, CommissioningVisit v
             throw new CommandUsageException("wearable test: no wearable configured (pair one with wearable pair, or set devices.wearable)");
         }
 
-        var (buttonId, shakeId) = Ids(status.SensorId);
+        var (buttonId, shakeId) = Ids(status);
         var t = ctx.Options.WalkTestTimeout.TotalSeconds;
         if (status.LinkState != "connected")
         {
