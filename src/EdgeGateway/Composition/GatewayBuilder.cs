@@ -85,7 +85,7 @@ internal sealed partial class GatewayBuilder(IClockSyncStatus clock, ILoggerFact
         RemoteCommandHandlers.Attach(gateway, clock, store, dataDir, loggers.CreateLogger("commands"), time);
 
     /// <summary>The technician console's view of <paramref name="gateway"/> (rebound to the new gateway after a config rebuild).</summary>
-    public ConsoleBridge ConsoleBridge(IRunningGateway gateway) => new(gateway, clock);
+    public ConsoleBridge ConsoleBridge(IRunningGateway gateway) => new(gateway, clock, time);
 
     /// <summary>The systemd watchdog over <paramref name="gateway"/>'s loop, when systemd asked for one (WATCHDOG_USEC); null otherwise.</summary>
     public LoopWatchdog? Watchdog(Gateway gateway, ISystemdNotifier notifier) =>
