@@ -44,8 +44,7 @@ public sealed class SimulatedWearable : IWearableLink
     private readonly SinkGuard _guard;
     private readonly Lock _lock = new();
     private readonly Lock _statusLock = new();
-    private readonly Channel<AccelerationSample> _samples;
-    private readonly Channel<WearableNotice> _notices;
+    private readonly WearableQueues _queues;
     private readonly ConcurrentQueue<byte[]> _controlWrites = new();
     private readonly WearableNoticeReader _reader;
     private readonly Action _runDueTicks;
@@ -73,8 +72,6 @@ public sealed class SimulatedWearable : IWearableLink
     private long _startTimestamp;
     private long _ticksDone;
     private long _samplesTaken;
-    private long _droppedSamples;
-    private long _droppedNotices;
     private bool _started;
     private bool _disposed;
     private WearableLinkStatus _status;
@@ -94,17 +91,12 @@ public sealed class SimulatedWearable : IWearableLink
         _logger = logger ?? NullLogger.Instance;
         _guard = new SinkGuard(sensorId, _logger, time);
 
-        // The same shapes as the radio link's (BlueZWearableLink): a consumer that falls 10 s behind loses the oldest.
-        _samples = Channel.CreateBounded<AccelerationSample>(
-            new BoundedChannelOptions(sampleQueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest },
-            _ => Interlocked.Increment(ref _droppedSamples));
-        _notices = Channel.CreateBounded<WearableNotice>(
-            new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest },
-            _ => Interlocked.Increment(ref _droppedNotices));
+        // The radio link's own queues (BlueZWearableLink): a consumer that falls the queue behind loses the oldest.
+        _queues = new WearableQueues(sampleQueueCapacity);
 
         // A resend request goes back as the control write's bytes and reaches the device at its next tick, as over the air.
-        Stream = new WearableStream(time, s => _samples.Writer.TryWrite(s), r => _controlWrites.Enqueue(r.ToBytes()), sensorId: sensorId, logger: _logger);
-        _reader = new WearableNoticeReader(time, Stream, _notices.Writer);
+        Stream = new WearableStream(time, s => _queues.Samples.Writer.TryWrite(s), r => _controlWrites.Enqueue(r.ToBytes()), sensorId: sensorId, logger: _logger);
+        _reader = new WearableNoticeReader(time, Stream, _queues.Notices.Writer);
         _runDueTicks = RunDueTicks;
         _status = new WearableLinkStatus(WearableLinkState.Searching, "not started", time.GetUtcNow());
     }
@@ -113,10 +105,10 @@ public sealed class SimulatedWearable : IWearableLink
     public event Action<WearableLinkStatus>? StatusChanged;
 
     /// <summary>The wearable's samples in g, in order, at 50 Hz of device time.</summary>
-    public ChannelReader<AccelerationSample> Samples => _samples.Reader;
+    public ChannelReader<AccelerationSample> Samples => _queues.Samples.Reader;
 
     /// <summary>Help presses (one per press), reboots and battery levels.</summary>
-    public ChannelReader<WearableNotice> Notices => _notices.Reader;
+    public ChannelReader<WearableNotice> Notices => _queues.Notices.Reader;
 
     /// <summary>The Pi half's reassembly and its counters, exactly as on the radio.</summary>
     public WearableStream Stream { get; }
@@ -134,10 +126,10 @@ public sealed class SimulatedWearable : IWearableLink
     }
 
     /// <summary>Samples dropped because the consumer of <see cref="Samples"/> fell more than the queue behind.</summary>
-    public long DroppedSamples => Interlocked.Read(ref _droppedSamples);
+    public long DroppedSamples => _queues.DroppedSamples;
 
     /// <summary>Notices dropped because no one read <see cref="Notices"/>.</summary>
-    public long DroppedNotices => Interlocked.Read(ref _droppedNotices);
+    public long DroppedNotices => _queues.DroppedNotices;
 
     /// <summary>The last battery level the Pi half received, or null before the first.</summary>
     public int? BatteryPercent => _reader.BatteryPercent;
@@ -359,8 +351,7 @@ public sealed class SimulatedWearable : IWearableLink
 
         timer?.Dispose();
         Stream.Dispose();
-        _samples.Writer.TryComplete();
-        _notices.Writer.TryComplete();
+        _queues.Complete();
         return ValueTask.CompletedTask;
     }
 

@@ -28,8 +28,7 @@ public sealed partial class BlueZWearableLink : IWearableLink
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _busAddress;
-    private readonly Channel<AccelerationSample> _samples;
-    private readonly Channel<WearableNotice> _notices;
+    private readonly WearableQueues _queues;
     private readonly Channel<ResendRequest> _resends;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _statusLock = new();
@@ -37,8 +36,6 @@ public sealed partial class BlueZWearableLink : IWearableLink
     private readonly WearableNoticeReader _reader;
     private Task? _loop;
     private WearableLinkStatus _status;
-    private long _droppedSamples;
-    private long _droppedNotices;
     private long _attempts;
     private long _connectCalls;
     private long _connections;
@@ -60,17 +57,10 @@ public sealed partial class BlueZWearableLink : IWearableLink
         _logger = logger ?? NullLogger.Instance;
         _guard = new SinkGuard(options.SensorId, _logger, time);
         _busAddress = options.BusAddress ?? DBusAddress.System ?? "unix:path=/var/run/dbus/system_bus_socket";
-        _samples = Channel.CreateBounded<AccelerationSample>(
-            new BoundedChannelOptions(Math.Max(1, options.SampleQueueCapacity)) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = false, SingleWriter = false },
-            _ => Interlocked.Increment(ref _droppedSamples));
-
-        // Rare (a help press, a reboot, a battery level a minute): room for hours without a consumer before the oldest goes.
-        _notices = Channel.CreateBounded<WearableNotice>(
-            new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest },
-            _ => Interlocked.Increment(ref _droppedNotices));
+        _queues = new WearableQueues(options.SampleQueueCapacity);
         _resends = Channel.CreateBounded<ResendRequest>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        Stream = new WearableStream(time, s => _samples.Writer.TryWrite(s), r => _resends.Writer.TryWrite(r), options.ResendWait, options.SensorId, _logger);
-        _reader = new WearableNoticeReader(time, Stream, _notices.Writer);
+        Stream = new WearableStream(time, s => _queues.Samples.Writer.TryWrite(s), r => _resends.Writer.TryWrite(r), options.ResendWait, options.SensorId, _logger);
+        _reader = new WearableNoticeReader(time, Stream, _queues.Notices.Writer);
         _status = new WearableLinkStatus(WearableLinkState.Searching, "not started", time.GetUtcNow());
     }
 
@@ -81,10 +71,10 @@ public sealed partial class BlueZWearableLink : IWearableLink
     public event Action<WearableLinkStatus>? StatusChanged;
 
     /// <summary>The wearable's samples in g, in order, at 50 Hz of device time.</summary>
-    public ChannelReader<AccelerationSample> Samples => _samples.Reader;
+    public ChannelReader<AccelerationSample> Samples => _queues.Samples.Reader;
 
     /// <summary>Help presses, reboots and battery levels.</summary>
-    public ChannelReader<WearableNotice> Notices => _notices.Reader;
+    public ChannelReader<WearableNotice> Notices => _queues.Notices.Reader;
 
     /// <summary>The reassembly and its counters (lost, malformed, duplicate packets, resend requests).</summary>
     public WearableStream Stream { get; }
@@ -102,10 +92,10 @@ public sealed partial class BlueZWearableLink : IWearableLink
     }
 
     /// <summary>Samples dropped because the consumer of <see cref="Samples"/> fell more than the queue behind.</summary>
-    public long DroppedSamples => Interlocked.Read(ref _droppedSamples);
+    public long DroppedSamples => _queues.DroppedSamples;
 
     /// <summary>Notices dropped because no one read <see cref="Notices"/>.</summary>
-    public long DroppedNotices => Interlocked.Read(ref _droppedNotices);
+    public long DroppedNotices => _queues.DroppedNotices;
 
     /// <summary>Attempts started (each on a fresh bus connection).</summary>
     public long Attempts => Interlocked.Read(ref _attempts);
@@ -141,8 +131,7 @@ public sealed partial class BlueZWearableLink : IWearableLink
         }
 
         Stream.Dispose();
-        _samples.Writer.TryComplete();
-        _notices.Writer.TryComplete();
+        _queues.Complete();
         _stop.Dispose();
     }
 
