@@ -2,6 +2,8 @@
 # Builds a versioned release archive for the Pi: self-contained linux-arm64, trimmed (the trim analysis is clean,
 # and trimming cuts the install from ~91 MB to ~28 MB, which matters on SD cards and 4G updates).
 # Usage: deploy/release.sh [RID]   (default linux-arm64; linux-x64 works for a local try)
+# Signing: with RELEASE_SIGNING_KEY=PATH (a key from `edgegateway release keygen`) it also writes ARCHIVE.sig
+# (RELEASE_MIN_VERSION: the oldest installed version it may replace). The key stays on this machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rid="${1:-linux-arm64}"
@@ -23,4 +25,9 @@ runtime=$(sed -n '/"Microsoft.NETCore.App"/{n;s/.*"version": *"\([^"]*\)".*/\1/p
   echo "trimmed=true"
 } > "$out/BUILDINFO"
 tar -C artifacts -czf "artifacts/$name.tar.gz" "$name"
+if [ -n "${RELEASE_SIGNING_KEY:-}" ]; then
+  # Signed by the build machine's own build of the tool: the archive's app may be for another CPU.
+  dotnet run --project src/EdgeGateway -c Release -- release sign "artifacts/$name.tar.gz" --key "$RELEASE_SIGNING_KEY" \
+    ${RELEASE_MIN_VERSION:+--min-version "$RELEASE_MIN_VERSION"} >&2
+fi
 echo "artifacts/$name.tar.gz"

@@ -20,6 +20,7 @@ var root = new RootCommand("EdgeGateway: home safety gateway for people who live
     LoadgenCommand.Create(),
     FallCommands.Create(),
     PinHashCommand.Create(),
+    ReleaseCommands.Create(),
 };
 
 // Print the commit beside the version: a technician reporting a fault needs the exact build.
