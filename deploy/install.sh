@@ -24,7 +24,7 @@ sys usermod -a -G gpio,i2c,dialout edgegateway
 
 # Releases live side by side; "current" is a symlink switched atomically by update.sh.
 opt="$root/opt/edgegateway"
-mkdir -p "$opt/releases" "$root/etc/edgegateway" "$root/var/lib/edgegateway" "$root/etc/systemd/system" "$root/etc/udev/rules.d"
+mkdir -p "$opt/releases" "$root/etc/edgegateway" "$root/etc/edgegateway/release-keys" "$root/var/lib/edgegateway" "$root/etc/systemd/system" "$root/etc/udev/rules.d"
 dest="$opt/releases/$version"
 if [ ! -d "$dest" ]; then
   cp -a "$here" "$dest.partial"

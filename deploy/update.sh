@@ -3,17 +3,34 @@
 # atomically, and unless the service reports itself healthy (running, alarm loop armed) within the deadline,
 # "current" is switched back and the old release restarted. Outbox and meter totals live in the data dir,
 # which no release owns, so they survive both the update and a rollback.
-# Usage (as root):  update.sh RELEASE.tar.gz|RELEASE_DIR [DEADLINE_SECONDS]
-# For tests: EDGEGATEWAY_ROOT and SYSTEM_RUN as in install.sh.
+# Only a signed release is installed: RELEASE.tar.gz must have its RELEASE.tar.gz.sig beside it, signed by a key in
+# /etc/edgegateway/release-keys/*.pub, be byte for byte what was signed and not older than the installed version
+# (unless signed as a rollback). The installed release checks the next one (`edgegateway release verify`).
+# Usage (as root):  update.sh RELEASE.tar.gz [DEADLINE_SECONDS]
+#                   ALLOW_UNSIGNED_DIR=1 update.sh RELEASE_DIR [DEADLINE_SECONDS]   (a bench, never a home)
+# For tests: EDGEGATEWAY_ROOT and SYSTEM_RUN as in install.sh; EDGEGATEWAY_VERIFY for the verifying command.
 set -euo pipefail
 root="${EDGEGATEWAY_ROOT:-}"
 sys() { if [ -n "${SYSTEM_RUN:-}" ]; then "$SYSTEM_RUN" "$@"; else "$@"; fi; }
-src="${1:?usage: update.sh RELEASE.tar.gz|RELEASE_DIR [DEADLINE_SECONDS]}"
+src="${1:?usage: update.sh RELEASE.tar.gz [DEADLINE_SECONDS]}"
 deadline="${2:-90}"
 opt="$root/opt/edgegateway"
 health="$root/var/lib/edgegateway/health.json"
 
 [ -L "$opt/current" ] || { echo "update.sh: no installed release at $opt/current: run install.sh first" >&2; exit 2; }
+keys_dir="$root/etc/edgegateway/release-keys"
+if [ -d "$src" ]; then
+  [ "${ALLOW_UNSIGNED_DIR:-}" = 1 ] || { echo "update.sh: $src is a folder, which carries no signature: only a signed archive (.tar.gz with its .sig) is installed" >&2; exit 2; }
+else
+  keys=()
+  for k in "$keys_dir"/*.pub; do [ -f "$k" ] && keys+=(--key "$k"); done
+  [ ${#keys[@]} -gt 0 ] || { echo "update.sh: no trusted release keys in $keys_dir (*.pub): nothing can be verified, so nothing is installed" >&2; exit 2; }
+  verify="${EDGEGATEWAY_VERIFY:-$opt/current/app/edgegateway}"
+  if ! $verify release verify "$src" "${keys[@]}" --installed "$(cat "$opt/current/VERSION")" >&2; then
+    echo "update.sh: $src refused; the installed release keeps running, nothing changed" >&2
+    exit 3
+  fi
+fi
 staging=$(mktemp -d "$opt/releases/.staging.XXXXXX")
 trap 'rm -rf "$staging"' EXIT
 if [ -d "$src" ]; then cp -a "$src/." "$staging/"; else tar -xzf "$src" -C "$staging" --strip-components=1; fi
