@@ -5,11 +5,15 @@ namespace EdgeGateway.Runtime;
 /// <summary>The states a heartbeat and a status reply carry, built here only: the outputs both report, and what each adds.</summary>
 internal static class GatewayStates
 {
-    /// <summary>The heartbeat's states: buzzer, LED, number of active alarms, and power, modem and board when the home checks them.</summary>
+    /// <summary>The heartbeat's states: buzzer, LED, number of active alarms, the running version, and power, modem, board and wearable when the home has them.</summary>
     public static Dictionary<string, string> Heartbeat(Home home)
     {
         var states = Outputs(home);
         states["alarms"] = home.Loop.ActiveAlarms.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // The release that runs (the archive's VERSION): the centre sees the fleet by version, and a rollout sees a home
+        // come back on the version it was sent.
+        states["version"] = VersionInfo.Informational;
 
         // "0" is a home whose resident cannot call for help: a centre alarms on it, the gateway keeps running.
         states["help_inputs"] = ConfigGuards.HelpInputs(home.Config).ToString(System.Globalization.CultureInfo.InvariantCulture);

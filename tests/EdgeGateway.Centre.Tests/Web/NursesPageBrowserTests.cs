@@ -130,6 +130,7 @@ public sealed class NursesPageBrowserTests(ITestOutputHelper output) : IAsyncLif
         // The home's simulated wearable streams and has reported its (fresh) cell: shown as the heartbeat says.
         var wearable = Until(() => home.FindElement(By.ClassName("home-wearable")) is var w && w.Text == "connected · 100 %" ? w : null, "the wearable connected with its cell");
         Assert.DoesNotContain("bad", wearable.GetAttribute("class") ?? "", StringComparison.Ordinal);
+        Assert.Matches(@"^\d+\.\d+\.\d+\+[0-9a-z]+$", home.FindElement(By.ClassName("home-version")).Text);
         var card = Until(() => browser.FindElement(By.Id($"alarm-{alarmId}")), "the gateway's alarm");
         Assert.Equal("Inactivity", card.FindElement(By.ClassName("kind")).Text);
         Assert.Equal(Home, card.FindElement(By.ClassName("home")).Text);

@@ -79,7 +79,8 @@ public sealed class GatewayBuilderTests : IDisposable
         var heartbeat = GatewayStates.Heartbeat(gateway.Home);
         var status = GatewayStates.Status(gateway.Home, uplinkUp: false);
 
-        Assert.Equal(["buzzer", "led", "alarms", "help_inputs", "wearable", "wearable.lost_samples"], heartbeat.Keys);
+        Assert.Equal(["buzzer", "led", "alarms", "version", "help_inputs", "wearable", "wearable.lost_samples"], heartbeat.Keys);
+        Assert.Equal(VersionInfo.Informational, heartbeat["version"]);
         Assert.Equal(["uplink", "buzzer", "led", "wearable", "wearable.lost_samples"], status.Keys);
         Assert.Equal(gateway.Home.Buzzer.Pattern.ToString(), heartbeat["buzzer"]);
         Assert.Equal(heartbeat["buzzer"], status["buzzer"]);

@@ -164,6 +164,7 @@
     const worn = wearableOf(g);
     wearable.textContent = worn.text;
     wearable.classList.toggle('bad', worn.bad);
+    el.querySelector('.home-version').textContent = (g.states || {}).version || 'unknown';
     el.querySelector('.home-test').dataset.at = g.last_daily_test || '';
     el.querySelector('.home-heartbeat').dataset.at = g.last_heartbeat || '';
     renderHomeResident(el, g);
