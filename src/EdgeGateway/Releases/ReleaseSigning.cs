@@ -184,10 +184,20 @@ public static class ReleaseSigning
             : throw new InvalidDataException($"{what} '{text}' is not a version such as 0.1.0 or 0.1.0+1a2b3c4d5e6f");
     }
 
+    // SHA-256 through libsodium too: the BCL's goes to the system's OpenSSL, which the trimmed arm64 release may not find
+    // (the qemu smoke test aborted there: "No usable version of libssl was found").
     private static (long Size, string Sha256) Hash(string path)
     {
         using var stream = File.OpenRead(path);
-        return (stream.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)));
+        IncrementalHash.Initialize(HashAlgorithm.Sha256, out var state);
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            IncrementalHash.Update(ref state, buffer.AsSpan(0, read));
+        }
+
+        return (stream.Length, Convert.ToHexStringLower(IncrementalHash.Finalize(ref state)));
     }
 
     // The release's top folder holds VERSION ("0.1.0+commit") and BUILDINFO ("rid=linux-arm64", …): deploy/release.sh.
