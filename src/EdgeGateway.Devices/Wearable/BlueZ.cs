@@ -6,6 +6,32 @@ namespace EdgeGateway.Devices.Wearable;
 /// <remarks>BlueZ's API: <c>doc/org.bluez.Adapter.rst</c>, <c>org.bluez.Device.rst</c>, <c>org.bluez.GattCharacteristic.rst</c> in the BlueZ sources.</remarks>
 internal static class BlueZ
 {
+    /// <summary>Awaits a BlueZ call for at most <paramref name="limit"/>; past it, a timeout that names the call (BlueZ can hang on a radio that stopped answering).</summary>
+    public static async Task<T> BoundedAsync<T>(Task<T> call, string what, TimeSpan limit, TimeProvider time, CancellationToken ct)
+    {
+        try
+        {
+            return await call.WaitAsync(limit, time, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{what}: no answer within {limit.TotalSeconds:0.#} s");
+        }
+    }
+
+    /// <inheritdoc cref="BoundedAsync{T}(Task{T}, string, TimeSpan, TimeProvider, CancellationToken)"/>
+    public static async Task BoundedAsync(Task call, string what, TimeSpan limit, TimeProvider time, CancellationToken ct)
+    {
+        try
+        {
+            await call.WaitAsync(limit, time, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{what}: no answer within {limit.TotalSeconds:0.#} s");
+        }
+    }
+
     public const string Service = "org.bluez";
     public const string Adapter1 = "org.bluez.Adapter1";
     public const string Device1 = "org.bluez.Device1";

@@ -239,29 +239,9 @@ public sealed partial class BlueZPairing
         _ => null,
     };
 
-    private async Task<T> Bounded<T>(Task<T> call, string what, TimeSpan limit, CancellationToken ct)
-    {
-        try
-        {
-            return await call.WaitAsync(limit, _time, ct).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"{what}: no answer within {limit.TotalSeconds:0.#} s");
-        }
-    }
+    private Task<T> Bounded<T>(Task<T> call, string what, TimeSpan limit, CancellationToken ct) => BlueZ.BoundedAsync(call, what, limit, _time, ct);
 
-    private async Task Bounded(Task call, string what, TimeSpan limit, CancellationToken ct)
-    {
-        try
-        {
-            await call.WaitAsync(limit, _time, ct).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"{what}: no answer within {limit.TotalSeconds:0.#} s");
-        }
-    }
+    private Task Bounded(Task call, string what, TimeSpan limit, CancellationToken ct) => BlueZ.BoundedAsync(call, what, limit, _time, ct);
 
     private static bool IsWearable(Dictionary<string, VariantValue> device) =>
         BlueZValue.Strings(device, "UUIDs").Any(u => string.Equals(u, WearableProtocol.ServiceUuid, StringComparison.OrdinalIgnoreCase))
