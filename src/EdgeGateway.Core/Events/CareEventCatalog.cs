@@ -105,6 +105,11 @@ public static class CareEventCatalog
             new(CareEventKind.WearableBatteryLow, T, 6, ScaipCodes.Device.FallDetector, ScaipCodes.Status.BatteryLow, "technical.wearable-battery-low"),
             new(CareEventKind.WearableBatteryCritical, T, 4, ScaipCodes.Device.FallDetector, ScaipCodes.Status.BatteryLow, "technical.wearable-battery-critical"),
             new(CareEventKind.WearableBatteryRestored, T, 7, ScaipCodes.Device.FallDetector, null, "technical.wearable-battery-restored"),
+
+            // SCAIP has no codes for the gateway's own software: both fields stay empty. A failed update outranks the
+            // routine reports: it halts a rollout, and the home runs a release the centre did not choose.
+            new(CareEventKind.UpdateCompleted, T, 7, null, null, "technical.update-completed"),
+            new(CareEventKind.UpdateFailed, T, 5, null, null, "technical.update-failed"),
         ];
         var specs = table.ToFrozenDictionary(s => s.Kind);
         var missing = Enum.GetValues<CareEventKind>().Where(k => !specs.ContainsKey(k)).ToList();

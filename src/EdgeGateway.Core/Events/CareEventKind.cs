@@ -170,4 +170,10 @@ public enum CareEventKind
 
     /// <summary>The wearable's cell has been changed or charged.</summary>
     WearableBatteryRestored,
+
+    /// <summary>A new release passed its health gate (armed, centre reached, a test alarm acknowledged end to end) and is kept.</summary>
+    UpdateCompleted,
+
+    /// <summary>An update was not completed (download, verification, unpacking, or the new release's health gate): the previous release runs.</summary>
+    UpdateFailed,
 }

@@ -24,7 +24,7 @@ public sealed partial class AlarmLoop
 
     private sealed record FallInput(FallSignal Fall) : LoopInput;
 
-    private sealed record TechnicalInput(CareEventKind Kind, string? SensorId, string Message) : LoopInput;
+    private sealed record TechnicalInput(CareEventKind Kind, string? SensorId, string Message, IReadOnlyDictionary<string, string>? Data) : LoopInput;
 
     private sealed record ShutdownNoticeInput(string Message) : LoopInput;
 

@@ -116,14 +116,14 @@ public sealed partial class AlarmLoop : IRuleContext
 
     /// <summary>Queues a technical event (sensor silent/faulted/flapping/restored, mains, uplink paths) to send and show on the LED.</summary>
     /// <exception cref="ArgumentException"><paramref name="kind"/> is not a technical event.</exception>
-    public bool TryPostTechnical(CareEventKind kind, string? sensorId, string message)
+    public bool TryPostTechnical(CareEventKind kind, string? sensorId, string message, IReadOnlyDictionary<string, string>? data = null)
     {
         if (CareEventCatalog.Get(kind).Class != EventClass.Technical)
         {
             throw new ArgumentException($"{kind} is {CareEventCatalog.Get(kind).Class}, not a technical event", nameof(kind));
         }
 
-        return Enqueue(new TechnicalInput(kind, sensorId, message));
+        return Enqueue(new TechnicalInput(kind, sensorId, message, data));
     }
 
     /// <summary>
@@ -400,7 +400,7 @@ public sealed partial class AlarmLoop : IRuleContext
 
                 break;
             case TechnicalInput technical:
-                Emit(technical.Kind, technical.SensorId, technical.Message ?? "");
+                Emit(technical.Kind, technical.SensorId, technical.Message ?? "", technical.Data);
                 break;
             case ShutdownNoticeInput notice:
                 var shutdown = _events.Create(CareEventKind.PowerShutdown, "power", notice.Message);
