@@ -8,7 +8,6 @@ namespace EdgeGateway.Updates;
 /// the archive's single top folder stripped, unix modes kept (app/edgegateway stays executable), and any entry that
 /// would land outside the folder (<c>..</c>, an absolute name, a link pointing out, a hard link or device) refused.
 /// </summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal static class ReleaseUnpacker
 {
     /// <summary>Unpacks <paramref name="archive"/> into <paramref name="releasesDir"/>/<paramref name="version"/>; throws <see cref="UpdateFailedException"/> (stage unpack).</summary>
@@ -114,17 +113,25 @@ internal static class ReleaseUnpacker
             {
                 case TarEntryType.Directory:
                     Directory.CreateDirectory(path);
-                    File.SetUnixFileMode(path, mode | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                    if (!OperatingSystem.IsWindows())
+                    {
+                        File.SetUnixFileMode(path, mode | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                    }
+
                     break;
                 case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                    using (var output = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode | UnixFileMode.UserWrite | UnixFileMode.UserRead }))
+                    using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
                     {
                         entry.DataStream?.CopyTo(output);
                     }
 
-                    // The umask may have taken bits away at creation; the archive's mode is what the release needs.
-                    File.SetUnixFileMode(path, mode);
+                    // The archive's mode is what the release needs (app/edgegateway executable), whatever the umask.
+                    if (!OperatingSystem.IsWindows())
+                    {
+                        File.SetUnixFileMode(path, mode);
+                    }
+
                     break;
                 case TarEntryType.SymbolicLink:
                     var link = entry.LinkName.Replace('\\', '/');
