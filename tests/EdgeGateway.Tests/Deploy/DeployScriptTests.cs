@@ -41,7 +41,7 @@ public sealed class DeployScriptTests : IDisposable
     {
         var dir = Path.Combine(_tmp, "release-" + version);
         Directory.CreateDirectory(Path.Combine(dir, "app"));
-        foreach (var f in new[] { "install.sh", "update.sh", "edgegateway.service", "config.example.json" })
+        foreach (var f in new[] { "install.sh", "update.sh", "update-guard.sh", "edgegateway.service", "config.example.json" })
         {
             File.Copy(Path.Combine(DeployDir, f), Path.Combine(dir, f));
         }
