@@ -158,6 +158,13 @@ internal sealed class ReleaseDownloader(HttpClient http, TimeProvider time)
                 throw new UpdateFailedException("download", $"{url.Host} answered {(int)response.StatusCode} {response.ReasonPhrase} for the archive");
         }
 
+        // A server whose file has another length than the signed one holds another file: no retry makes it right.
+        var total = start == 0 ? response.Content.Headers.ContentLength : response.Content.Headers.ContentRange?.Length;
+        if (total is { } length && length != size)
+        {
+            throw new UpdateFailedException("verify", $"{url.Host} serves {length} bytes, the signed archive has {size}: not the signed release");
+        }
+
         long got = 0;
         await using var file = new FileStream(part, start == 0 ? FileMode.Create : FileMode.Append, FileAccess.Write, FileShare.None);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
