@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using EdgeGateway.Contract;
 using NSec.Cryptography;
 
@@ -46,7 +47,8 @@ internal sealed class ReleaseDownloader(HttpClient http, TimeProvider time)
         var part = Path.Combine(dir, sha256 + ".part");
         var backoff = new Backoff(FirstRetryDelay, MaxRetryDelay);
         var started = time.GetTimestamp();
-        long received = 0;
+        // Counted as bytes arrive, so a transfer cut off by an exception still counts what it brought.
+        var received = new StrongBox<long>();
         while (true)
         {
             var offset = File.Exists(part) ? new FileInfo(part).Length : 0;
@@ -64,8 +66,9 @@ internal sealed class ReleaseDownloader(HttpClient http, TimeProvider time)
             string? error;
             try
             {
-                var (got, complete) = await FetchAsync(url, part, offset, size, cancellationToken).ConfigureAwait(false);
-                received += got;
+                var before = received.Value;
+                var complete = await FetchAsync(url, part, offset, size, received, cancellationToken).ConfigureAwait(false);
+                var got = received.Value - before;
                 if (complete)
                 {
                     continue;
@@ -93,7 +96,7 @@ internal sealed class ReleaseDownloader(HttpClient http, TimeProvider time)
 
             if (time.GetElapsedTime(started) >= GiveUpAfter)
             {
-                throw new UpdateFailedException("download", $"{url.Host}: {error}; gave up after {GiveUpAfter.TotalMinutes:0} min ({received} bytes received)");
+                throw new UpdateFailedException("download", $"{url.Host}: {error}; gave up after {GiveUpAfter.TotalMinutes:0} min ({received.Value} bytes received)");
             }
 
             var pause = backoff.Next();
@@ -109,7 +112,7 @@ internal sealed class ReleaseDownloader(HttpClient http, TimeProvider time)
         }
 
         File.Move(part, final, overwrite: true);
-        return new DownloadResult(final, received);
+        return new DownloadResult(final, received.Value);
     }
 
     /// <summary>The SHA-256 of a file, lower-case hex, through libsodium.</summary>
@@ -127,9 +130,9 @@ internal sealed class ReleaseDownloader(HttpClient http, TimeProvider time)
         return Convert.ToHexStringLower(IncrementalHash.Finalize(ref state));
     }
 
-    // One request: appends to the part file from offset (206), or starts it over (200). Returns the bytes received and
-    // whether the response ended where it said. A definite answer (404, 403, more bytes than signed) fails the download.
-    private async Task<(long Received, bool Complete)> FetchAsync(Uri url, string part, long offset, long size, CancellationToken cancellationToken)
+    // One request: appends to the part file from offset (206), or starts it over (200), adding what arrives to received.
+    // Returns whether the file is complete. A definite answer (404, 403, another length than signed) fails the download.
+    private async Task<bool> FetchAsync(Uri url, string part, long offset, long size, StrongBox<long> received, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (offset > 0)
@@ -151,7 +154,7 @@ internal sealed class ReleaseDownloader(HttpClient http, TimeProvider time)
                 break;
             case HttpStatusCode.RequestedRangeNotSatisfiable:
                 File.Delete(part);
-                return (0, false);
+                return false;
             case >= HttpStatusCode.InternalServerError or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests:
                 throw new IOException($"the server answered {(int)response.StatusCode} {response.ReasonPhrase}");
             default:
@@ -165,7 +168,6 @@ internal sealed class ReleaseDownloader(HttpClient http, TimeProvider time)
             throw new UpdateFailedException("verify", $"{url.Host} serves {length} bytes, the signed archive has {size}: not the signed release");
         }
 
-        long got = 0;
         await using var file = new FileStream(part, start == 0 ? FileMode.Create : FileMode.Append, FileAccess.Write, FileShare.None);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new byte[64 * 1024];
@@ -186,7 +188,7 @@ internal sealed class ReleaseDownloader(HttpClient http, TimeProvider time)
                     break;
                 }
 
-                got += read;
+                received.Value += read;
                 position += read;
                 if (position > size)
                 {
@@ -203,6 +205,6 @@ internal sealed class ReleaseDownloader(HttpClient http, TimeProvider time)
             await file.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        return (got, position == size);
+        return position == size;
     }
 }
