@@ -88,7 +88,11 @@ internal sealed partial class GatewayService(
         var updateHost = new GatewayUpdateHost(() => _gateway, lifetime);
         var updateLogger = loggers.CreateLogger("update");
         _healthGate = RunHealthGateAsync(new HealthGate(_dataDir, install, VersionInfo.Running, updateHost, TimeProvider.System, updateLogger), _stop.Token);
-        _updateHttp = UpdateHttp.Create(_config.Update.CaFile);
+        _updateHttp = UpdateHttp.Create(_config.Update.CaFile, out var caProblem);
+        if (caProblem is not null)
+        {
+            LogUpdateCaUnreadable(_logger, caProblem);
+        }
         _updater = new Updater(_config.Update, _dataDir, VersionInfo.Running, updateHost, _updateHttp, TimeProvider.System, updateLogger);
 
         try
@@ -428,6 +432,9 @@ internal sealed partial class GatewayService(
 
     [LoggerMessage(EventId = 1115, Level = LogLevel.Error, Message = "The update health gate could not finish ({Reason}); the start guard rolls back a release that never commits")]
     private static partial void LogHealthGateFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1116, Level = LogLevel.Error, Message = "{Problem}")]
+    private static partial void LogUpdateCaUnreadable(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Console on {Console} unavailable: {Reason}; retrying in 5 s")]
     private static partial void LogConsoleUnavailable(ILogger logger, string console, string reason);

@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace EdgeGateway.Updates;
@@ -6,17 +7,31 @@ namespace EdgeGateway.Updates;
 /// <summary>The HttpClient releases are downloaded with: the system's trust plus <c>update.ca_file</c> (a municipality's own CA).</summary>
 internal static class UpdateHttp
 {
-    /// <summary>A client trusting the system's CAs and, when given, the CA in <paramref name="caFile"/> (PEM).</summary>
-    public static HttpClient Create(string? caFile)
+    /// <summary>A client trusting the system's CAs and, when given, the CA in <paramref name="caFile"/> (PEM); <paramref name="problem"/> says why that CA could not be read (then the system's alone are trusted).</summary>
+    public static HttpClient Create(string? caFile, out string? problem)
     {
+        problem = null;
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(30),
             AutomaticDecompression = System.Net.DecompressionMethods.None,
         };
+        X509Certificate2? extra = null;
         if (caFile is { Length: > 0 })
         {
-            var extra = X509CertificateLoader.LoadCertificateFromFile(caFile);
+            try
+            {
+                extra = X509CertificateLoader.LoadCertificateFromFile(caFile);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
+            {
+                // A missing CA must not stop the gateway from starting: only a download that needs it fails, saying why.
+                problem = $"update.ca_file {caFile} cannot be read ({ex.Message}); downloads trust the system's CAs only";
+            }
+        }
+
+        if (extra is not null)
+        {
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
             {
                 if (errors == SslPolicyErrors.None)

@@ -145,9 +145,12 @@ internal sealed class Updater : IReleaseUpdates, IAsyncDisposable
     private async Task RunAsync(UpdateRequest request, CancellationToken cancellationToken)
     {
         var stage = "download";
+        string? archive = null;
         try
         {
+            SweepOtherDownloads(request.Sha256);
             var download = await _downloader.DownloadAsync(request.Url, request.Size, request.Sha256, Path.Combine(_dataDir, "update"), cancellationToken).ConfigureAwait(false);
+            archive = download.ArchivePath;
             stage = "unpack";
             var folder = ReleaseUnpacker.Unpack(download.ArchivePath, _install.Releases, request.Version);
             UpdateLog.Unpacked(_logger, request.Version, download.DownloadedBytes, folder);
@@ -205,6 +208,12 @@ internal sealed class Updater : IReleaseUpdates, IAsyncDisposable
         catch (Exception ex)
         {
             var failure = ex as UpdateFailedException ?? new UpdateFailedException(stage, ex.Message, ex);
+            if (archive is not null && failure.Stage == "unpack")
+            {
+                // A verified archive that does not unpack never will: keep the SD card's space.
+                File.Delete(archive);
+            }
+
             var reason = failure.Message.ReplaceLineEndings(" ");
             UpdateLog.Failed(_logger, request.Version, failure.Stage, reason, _running);
             _host.PostTechnical(
@@ -214,6 +223,25 @@ internal sealed class Updater : IReleaseUpdates, IAsyncDisposable
             lock (_gate)
             {
                 _active = null;
+            }
+        }
+    }
+
+    // Parts and archives of other updates (an offer the centre withdrew, a version since superseded) only fill the SD card.
+    private void SweepOtherDownloads(string sha256)
+    {
+        var dir = Path.Combine(_dataDir, "update");
+        if (!Directory.Exists(dir))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.GetFiles(dir))
+        {
+            var name = Path.GetFileName(file);
+            if ((name.EndsWith(".part", StringComparison.Ordinal) || name.EndsWith(".tar.gz", StringComparison.Ordinal)) && !name.StartsWith(sha256, StringComparison.Ordinal))
+            {
+                File.Delete(file);
             }
         }
     }
