@@ -3,22 +3,6 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeGateway.Updates;
 
-/// <summary>What <see cref="HealthGate.RunAsync"/> did at this start.</summary>
-internal enum HealthGateOutcome
-{
-    /// <summary>No update to judge or report.</summary>
-    Nothing,
-
-    /// <summary>The new release passed: committed, update-completed sent, old releases removed.</summary>
-    Committed,
-
-    /// <summary>The new release failed its gate: <c>current</c> switched back, the process asked to stop.</summary>
-    RolledBack,
-
-    /// <summary>The previous release runs again after a rollback and has sent update-failed.</summary>
-    ReportedFailure,
-}
-
 /// <summary>
 /// Runs at every start once the loop is armed. A release on trial must reach the centre and get a test alarm acknowledged
 /// by it (end to end: loop, outbox, uplink, centre, ack) before <c>switched_at + gate_seconds</c>; then it is committed,

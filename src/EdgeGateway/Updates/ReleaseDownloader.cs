@@ -6,11 +6,6 @@ using NSec.Cryptography;
 
 namespace EdgeGateway.Updates;
 
-/// <summary>What a finished download left: the verified archive and the bytes this download actually received.</summary>
-/// <param name="ArchivePath">The archive, named by its SHA-256, its size and hash checked.</param>
-/// <param name="DownloadedBytes">Bytes received over the network (a resume counts each byte once; a restart counts again).</param>
-internal sealed record DownloadResult(string ArchivePath, long DownloadedBytes);
-
 /// <summary>
 /// Downloads a release archive with resume: into <c>SHA256.part</c>, continuing with <c>Range: bytes=N-</c> after a dropped
 /// connection (a 206 appends; a server that answers 200 starts over from 0), retrying network errors with back-off for up

@@ -4,19 +4,6 @@ using EdgeGateway.Configuration;
 
 namespace EdgeGateway.Updates;
 
-/// <summary>Where an update stands: the switched release on trial, committed after its health gate, or rolled back.</summary>
-internal enum UpdatePhase
-{
-    /// <summary>Switched to the new release; its health gate has not passed yet.</summary>
-    Trial,
-
-    /// <summary>The new release passed its health gate and stays.</summary>
-    Committed,
-
-    /// <summary>The new release failed its gate (or crash-looped); <c>current</c> points at the previous one again.</summary>
-    RolledBack,
-}
-
 /// <summary>
 /// The state file <c>DATA_DIR/update/state</c>: key=value lines, read by this code and by <c>deploy/update-guard.sh</c>
 /// before every start, so its keys and values are plain (no quoting, one line each) and it is written atomically.
