@@ -19,6 +19,9 @@ internal sealed class GatewayUpdateHost(Func<IRunningGateway?> gateway, IHostApp
     public int ActiveAlarms => gateway()?.Home.Loop.ActiveAlarms.Count ?? 0;
 
     /// <inheritdoc />
+    public int ActiveAlarmsBesidesTests => gateway()?.Home.Loop.ActiveAlarms.Count(a => a.Event.Kind is not (CareEventKind.TestAlarm or CareEventKind.DailyTest)) ?? 0;
+
+    /// <inheritdoc />
     public Task<TestAlarmResult> SendTestAlarmAsync(string by, CancellationToken cancellationToken) =>
         gateway() is { } running
             ? ConsoleBridge.SendTestAlarmAsync(running, new TestAlarmRequest(by, AwaitCentreAck: true), cancellationToken)

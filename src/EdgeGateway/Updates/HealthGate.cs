@@ -80,6 +80,7 @@ internal sealed class HealthGate(string dataDir, ReleaseInstall install, string 
         var reason = reached
             ? $"no test alarm acknowledged by the centre within {state.GateSeconds} s (last: {last ?? "none answered"})"
             : $"the centre was never reached within {state.GateSeconds} s";
+        await WaitForQuietAsync(state.Version, cancellationToken).ConfigureAwait(false);
         RollBack(state, path, reason);
         return HealthGateOutcome.RolledBack;
     }
@@ -106,6 +107,22 @@ internal sealed class HealthGate(string dataDir, ReleaseInstall install, string 
         }
 
         UpdateLog.Committed(logger, state.Version, took, removed);
+    }
+
+    // A restart drops the loop's state and silences a buzzer: the rollback waits for real alarms to be cleared, as the switch did.
+    private async Task WaitForQuietAsync(string version, CancellationToken cancellationToken)
+    {
+        var logged = false;
+        while (host.ActiveAlarmsBesidesTests is > 0 and var alarms)
+        {
+            if (!logged)
+            {
+                UpdateLog.RollbackWaits(logger, version, alarms);
+                logged = true;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private void RollBack(UpdateState state, string path, string reason)

@@ -12,6 +12,9 @@ internal interface IUpdateHost
     /// <summary>Alarms active on the loop: the switch waits while there are any (a restart would silence a buzzer).</summary>
     int ActiveAlarms { get; }
 
+    /// <summary>Active alarms other than test alarms (a gate's own unacknowledged test alarm must not hold its rollback back).</summary>
+    int ActiveAlarmsBesidesTests { get; }
+
     /// <summary>Raises a test alarm and waits for the centre's acknowledgement of it until <paramref name="cancellationToken"/> ends.</summary>
     Task<TestAlarmResult> SendTestAlarmAsync(string by, CancellationToken cancellationToken);
 

@@ -47,6 +47,9 @@ internal static partial class UpdateLog
     [LoggerMessage(EventId = 1113, Level = LogLevel.Information, Message = "Health gate: waiting for the uplink to the centre")]
     public static partial void GateWaitsForUplink(ILogger logger);
 
+    [LoggerMessage(EventId = 1117, Level = LogLevel.Warning, Message = "Rollback of release {Version} waits for {Alarms} active alarm(s) to be cleared")]
+    public static partial void RollbackWaits(ILogger logger, string version, int alarms);
+
     [LoggerMessage(EventId = 1114, Level = LogLevel.Error, Message = "Old releases could not be removed: {Reason}")]
     public static partial void PruneFailed(ILogger logger, string reason);
 }

@@ -22,6 +22,9 @@ internal sealed class FakeUpdateHost : IUpdateHost
 
     public volatile int Alarms;
 
+    /// <summary>Of <see cref="Alarms"/>, how many are real (not test) alarms; the rest are test alarms.</summary>
+    public volatile int RealAlarms;
+
     /// <summary>What a test alarm does; by default the centre never acknowledges (waits until the gate's deadline).</summary>
     public Func<CancellationToken, Task<TestAlarmResult>> TestAlarm { get; set; } = async ct =>
     {
@@ -45,6 +48,8 @@ internal sealed class FakeUpdateHost : IUpdateHost
     public bool UplinkConnected => Connected;
 
     public int ActiveAlarms => Alarms;
+
+    public int ActiveAlarmsBesidesTests => RealAlarms;
 
     public Task<TestAlarmResult> SendTestAlarmAsync(string by, CancellationToken cancellationToken)
     {

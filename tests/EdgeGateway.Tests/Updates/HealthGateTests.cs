@@ -130,6 +130,37 @@ public sealed class HealthGateTests : IDisposable
     }
 
     [Fact]
+    public async Task A_real_alarm_holds_the_rollback_back_until_it_is_cleared_but_a_test_alarm_does_not()
+    {
+        _rig.Host.Connected = true;
+        _rig.Host.Alarms = 2;
+        _rig.Host.RealAlarms = 1;
+        var run = Gate(UpdateRig.VersionB).RunAsync(CancellationToken.None);
+        for (var i = 0; i < 600 && !run.IsCompleted; i++)
+        {
+            await Task.Delay(1);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.False(run.IsCompleted, "rolled back while an alarm was active");
+        Assert.Equal("releases/" + UpdateRig.VersionB, _rig.CurrentTarget);
+        Assert.Equal(0, _rig.Host.Stops);
+
+        // The resident's alarm is cleared; the gate's own unacknowledged test alarm stays active and must not block.
+        _rig.Host.RealAlarms = 0;
+        _rig.Host.Alarms = 1;
+        for (var i = 0; i < 100 && !run.IsCompleted; i++)
+        {
+            await Task.Delay(1);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(HealthGateOutcome.RolledBack, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("releases/" + UpdateRig.VersionA, _rig.CurrentTarget);
+        Assert.Equal(1, _rig.Host.Stops);
+    }
+
+    [Fact]
     public async Task The_old_release_on_a_trial_state_does_nothing()
     {
         // The switch happened but the old process still runs (it is stopping): the new release's own start judges it.
