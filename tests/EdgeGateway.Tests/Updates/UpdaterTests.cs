@@ -188,4 +188,30 @@ public sealed class UpdaterTests : IDisposable
         await updater.Work.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("releases/0.37.0+000000000000", _rig.CurrentTarget);
     }
+
+    [Fact]
+    public async Task A_release_that_may_not_replace_the_running_one_is_refused()
+    {
+        await using var updater = Updater();
+        var archive = _rig.Archive(UpdateRig.VersionB);
+
+        var answer = updater.Offer(_rig.Request(UpdateRig.VersionB, archive, Nowhere, _rig.Sign(archive, minVersion: "0.38.5")));
+
+        Assert.Equal(UpdateAcceptanceState.Refused, answer.State);
+        Assert.Contains($"may only replace 0.38.5 or later; installed is {UpdateRig.VersionA}", answer.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_release_still_on_trial_takes_no_update_until_its_gate_has_passed()
+    {
+        new UpdateState(UpdatePhase.Trial, UpdateRig.VersionA, "0.37.0+000000000000", "releases/" + UpdateRig.VersionA, "releases/0.37.0+000000000000", DateTimeOffset.UtcNow.ToUnixTimeSeconds(), 300, 1, 3, "", 0, "", "", false)
+            .Write(_rig.StatePath);
+        await using var updater = Updater();
+        var archive = _rig.Archive(UpdateRig.VersionB);
+
+        var answer = updater.Offer(_rig.Request(UpdateRig.VersionB, archive, Nowhere));
+
+        Assert.Equal(UpdateAcceptanceState.Refused, answer.State);
+        Assert.Contains($"release {UpdateRig.VersionA} has not passed its health gate yet", answer.Reason, StringComparison.Ordinal);
+    }
 }
