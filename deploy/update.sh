@@ -58,6 +58,8 @@ sys systemctl restart edgegateway.service
 for _ in $(seq "$deadline"); do
   if healthy_since "$switched_at" "$version"; then
     echo "update.sh: $version is healthy; previous release $previous kept for rollback"
+    # The start guard sits beside the releases: the release that now stays brings its own.
+    [ -f "$opt/current/update-guard.sh" ] && install -m 0755 "$opt/current/update-guard.sh" "$opt/update-guard.sh"
     # Keep the three newest releases besides current; SD cards are small.
     ls -1dt "$opt"/releases/*/ 2>/dev/null | tail -n +5 | while read -r old; do
       [ "$(basename "$old")" = "$version" ] || [ "releases/$(basename "$old")" = "$previous" ] || rm -rf "$old"

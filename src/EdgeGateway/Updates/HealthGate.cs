@@ -100,6 +100,9 @@ internal sealed class HealthGate(string dataDir, ReleaseInstall install, string 
             // The previous release stays for a manual rollback (deploy/update.sh); older ones only take space on the SD card.
             var deleted = install.Prune(install.CurrentTarget(), state.From);
             removed = deleted.Count == 0 ? "none" : string.Join(", ", deleted);
+
+            // The release that stays brings its own start guard (the unit runs the one beside the releases).
+            install.InstallGuard();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -63,6 +63,27 @@ internal sealed class ReleaseInstall(string installDir)
         AtomicFile.SyncDirectory(Current);
     }
 
+    /// <summary>Installs the current release's start guard beside the releases (where the unit runs it), atomically; false when the release has none.</summary>
+    public bool InstallGuard()
+    {
+        var source = Path.Combine(Current, "update-guard.sh");
+        if (!File.Exists(source))
+        {
+            return false;
+        }
+
+        var target = Path.Combine(Root, "update-guard.sh");
+        var next = target + ".new";
+        File.Copy(source, next, overwrite: true);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(next, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        File.Move(next, target, overwrite: true);
+        return true;
+    }
+
     /// <summary>Deletes every release but <paramref name="keep"/> (link targets or folder names), and staging left by an interrupted unpack.</summary>
     public IReadOnlyList<string> Prune(params string?[] keep)
     {

@@ -23,6 +23,7 @@ public sealed class HealthGateTests : IDisposable
             File.WriteAllText(Path.Combine(dir, "VERSION"), version + "\n");
         }
 
+        File.WriteAllText(Path.Combine(_rig.InstallDir, "releases", UpdateRig.VersionB, "update-guard.sh"), "#!/bin/sh\n# guard of B\nexit 0\n");
         _rig.Install.Switch(ReleaseInstall.TargetOf(UpdateRig.VersionB));
         new UpdateState(UpdatePhase.Trial, UpdateRig.VersionB, UpdateRig.VersionA, "releases/" + UpdateRig.VersionB, "releases/" + UpdateRig.VersionA, SwitchedAt.ToUnixTimeSeconds(), 300, 1, 3, "wave-1", 41_000_000, "", "", false)
             .Write(_rig.StatePath);
@@ -67,6 +68,11 @@ public sealed class HealthGateTests : IDisposable
         Assert.Equal(
             new[] { UpdateRig.VersionA, UpdateRig.VersionB },
             Directory.GetDirectories(Path.Combine(_rig.InstallDir, "releases")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        // B's start guard is the one the unit runs now.
+        var guard = Path.Combine(_rig.InstallDir, "update-guard.sh");
+        Assert.Contains("guard of B", File.ReadAllText(guard), StringComparison.Ordinal);
+        Assert.True(File.GetUnixFileMode(guard).HasFlag(UnixFileMode.UserExecute));
 
         // The next start has nothing to judge or report.
         Assert.Equal(HealthGateOutcome.Nothing, await RunAsync(UpdateRig.VersionB));
