@@ -68,7 +68,7 @@ internal sealed class HealthGate(string dataDir, ReleaseInstall install, string 
             cancellationToken.ThrowIfCancellationRequested();
             if (result is { Ok: true, Acknowledged: true })
             {
-                Commit(state, path);
+                await CommitAsync(state, path, cancellationToken).ConfigureAwait(false);
                 return HealthGateOutcome.Committed;
             }
 
@@ -85,15 +85,21 @@ internal sealed class HealthGate(string dataDir, ReleaseInstall install, string 
         return HealthGateOutcome.RolledBack;
     }
 
-    private void Commit(UpdateState state, string path)
+    private async Task CommitAsync(UpdateState state, string path, CancellationToken cancellationToken)
     {
         var took = Math.Max(0, time.GetUtcNow().ToUnixTimeSeconds() - state.SwitchedAt);
-        state = state with { Phase = UpdatePhase.Committed, Reported = true };
+        state = state with { Phase = UpdatePhase.Committed };
         state.Write(path);
-        host.PostTechnical(
+        if (await PostAsync(
             CareEventKind.UpdateCompleted,
             $"release {state.Version} passed its health gate in {took} s and is kept (was {state.FromVersion})",
-            UpdateEvents.Completed(state, took));
+            UpdateEvents.Completed(state, took),
+            cancellationToken).ConfigureAwait(false))
+        {
+            state = state with { Reported = true };
+            state.Write(path);
+        }
+
         var removed = "none";
         try
         {
@@ -140,23 +146,34 @@ internal sealed class HealthGate(string dataDir, ReleaseInstall install, string 
 
     private async Task<HealthGateOutcome> ReportRollbackAsync(UpdateState state, string path, CancellationToken cancellationToken)
     {
-        // The loop's queue may be full right after a start: try for a while rather than lose the report.
+        if (await PostAsync(
+            CareEventKind.UpdateFailed,
+            $"update to {state.Version} was rolled back at {state.Stage}: {state.Reason}; {running} runs again",
+            UpdateEvents.Failed(state.Version, state.FromVersion, state.Stage, state.Reason, state.Rollout),
+            cancellationToken).ConfigureAwait(false))
+        {
+            (state with { Reported = true }).Write(path);
+            UpdateLog.ReportedRollback(logger, running, state.Version, state.Stage, state.Reason);
+            return HealthGateOutcome.ReportedFailure;
+        }
+
+        return HealthGateOutcome.Nothing;
+    }
+
+    // The loop's queue may be full right after a start: try for half a minute rather than lose the report.
+    private async Task<bool> PostAsync(CareEventKind kind, string message, IReadOnlyDictionary<string, string> data, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < 30; attempt++)
         {
-            if (host.PostTechnical(
-                CareEventKind.UpdateFailed,
-                $"update to {state.Version} was rolled back at {state.Stage}: {state.Reason}; {running} runs again",
-                UpdateEvents.Failed(state.Version, state.FromVersion, state.Stage, state.Reason, state.Rollout)))
+            if (host.PostTechnical(kind, message, data))
             {
-                (state with { Reported = true }).Write(path);
-                UpdateLog.ReportedRollback(logger, running, state.Version, state.Stage, state.Reason);
-                return HealthGateOutcome.ReportedFailure;
+                return true;
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
         }
 
-        return HealthGateOutcome.Nothing;
+        return false;
     }
 
     private TimeSpan Until(DateTimeOffset deadline) => deadline - time.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;

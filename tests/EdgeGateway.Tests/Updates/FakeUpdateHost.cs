@@ -58,8 +58,16 @@ internal sealed class FakeUpdateHost : IUpdateHost
         return TestAlarm(cancellationToken);
     }
 
+    /// <summary>Posts refused before one is taken (the loop's queue full right after a start).</summary>
+    public int RefusePosts;
+
     public bool PostTechnical(CareEventKind kind, string message, IReadOnlyDictionary<string, string> data)
     {
+        if (Interlocked.Decrement(ref RefusePosts) >= 0)
+        {
+            return false;
+        }
+
         Events.Enqueue((kind, message, data));
         return true;
     }

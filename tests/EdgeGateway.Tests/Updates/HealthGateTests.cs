@@ -56,6 +56,7 @@ public sealed class HealthGateTests : IDisposable
 
         var state = UpdateState.Read(_rig.StatePath)!;
         Assert.Equal(UpdatePhase.Committed, state.Phase);
+        Assert.True(state.Reported);
         var completed = Assert.Single(_rig.Host.Events);
         Assert.Equal(CareEventKind.UpdateCompleted, completed.Kind);
         Assert.Equal(UpdateRig.VersionB, completed.Data["version"]);
@@ -164,6 +165,19 @@ public sealed class HealthGateTests : IDisposable
         Assert.Equal(HealthGateOutcome.RolledBack, await run.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal("releases/" + UpdateRig.VersionA, _rig.CurrentTarget);
         Assert.Equal(1, _rig.Host.Stops);
+    }
+
+    [Fact]
+    public async Task A_full_loop_queue_delays_the_reports_but_does_not_lose_them()
+    {
+        _rig.Host.Connected = true;
+        _rig.Host.TestAlarm = _ => Task.FromResult(TestAlarmResult.Delivered(Guid.NewGuid(), TimeSpan.FromMilliseconds(300)));
+        _rig.Host.RefusePosts = 3;
+
+        Assert.Equal(HealthGateOutcome.Committed, await RunAsync(UpdateRig.VersionB));
+
+        Assert.Equal(CareEventKind.UpdateCompleted, Assert.Single(_rig.Host.Events).Kind);
+        Assert.True(UpdateState.Read(_rig.StatePath)!.Reported);
     }
 
     [Fact]
