@@ -112,6 +112,9 @@ public sealed partial class DutyCentre : IAsyncDisposable
     /// <summary>The release rollout's driver (issue 32): waves of <c>update</c> commands, halted at the first failure too many.</summary>
     public RolloutDriver Rollouts { get; }
 
+    /// <summary>Where the signed release archives are served from, or null.</summary>
+    public string? ReleasesDirectory => _options.ReleasesDirectory;
+
     /// <summary>The zone of local times (daily test deadline, the report's weeks and nights).</summary>
     public TimeZoneInfo Zone => _options.Zone;
 
