@@ -190,7 +190,7 @@ public sealed partial class RolloutDriver : IDisposable
             case "ok":
                 return await FailAsync(rollout, home, $"unexpected reply {outcome.Reply}", after, [home.State], ct).ConfigureAwait(false);
             case "error":
-                return await FailAsync(rollout, home, $"refused: {ErrorOf(outcome.Reply)}", after, [home.State], ct).ConfigureAwait(false);
+                return await FailAsync(rollout, home, $"replied {ErrorOf(outcome.Reply)}", after, [home.State], ct).ConfigureAwait(false);
             default:
                 var tries = home.Tries + 1;
                 if (tries >= MaxTries)

@@ -5,8 +5,8 @@ namespace EdgeGateway.Centre.Rollouts;
 /// are wave 0, passed. The canaries open wave 1; wave k holds ceil(pct_k × N / 100) homes cumulatively (at least one, and
 /// at least the canaries, in wave 1). The rest are taken round-robin by zone so that no zone of two or more homes has them
 /// all in one wave: a zone's nurses never face every home of theirs restarting at once, and one bad zone-specific
-/// setup shows in an early wave. Where the shares leave too few early places for that, a home is moved one wave
-/// earlier, so an early wave may hold one home more than its share.
+/// setup shows in an early wave. Where the shares leave too few places for that, a home is moved to the next wave (the
+/// one before, from the last), so a wave may hold one home more or less than its share.
 /// </summary>
 public static class RolloutPlanner
 {
@@ -67,8 +67,8 @@ public static class RolloutPlanner
             wave[order[i].Gateway] = k + 1;
         }
 
-        // A zone still all in one wave gets one home (the last by id that is no canary) moved a wave earlier, or into
-        // wave 2 when it is all in wave 1.
+        // A zone still all in one wave gets one home (the last by id that is no canary) moved to the next wave, or to the
+        // one before when it is all in the last: later first, so that wave 1 stays the canaries' where it can.
         if (waves.Count > 1)
         {
             foreach (var zone in todo.GroupBy(ZoneOf, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -82,7 +82,7 @@ public static class RolloutPlanner
                 var w = wave[homes[0].Gateway];
                 if (homes.LastOrDefault(h => !canarySet.Contains(h.Gateway)) is { } movable)
                 {
-                    wave[movable.Gateway] = w > 1 ? w - 1 : 2;
+                    wave[movable.Gateway] = w < waves.Count ? w + 1 : w - 1;
                 }
             }
         }
