@@ -64,7 +64,7 @@ public sealed class RolloutWebTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(_archiveBytes[3000..], await part.Content.ReadAsByteArrayAsync());
         }
 
-        foreach (var bad in new[] { "releases/missing.tar.gz", "releases/..%2Fsecret.txt", "releases/%2E%2E", "releases/.hidden", "releases/a%20b.tar.gz", "releases/..%5Csecret.txt" })
+        foreach (var bad in new[] { "releases/missing.tar.gz", "releases/..%2Fsecret.txt", "releases/...", "releases/x%2F..%2F..%2Fsecret.txt", "releases/.hidden", "releases/a%20b.tar.gz", "releases/..%5Csecret.txt" })
         {
             using var refused = await http.GetAsync(new Uri(bad, UriKind.Relative));
             Assert.True(refused.StatusCode == HttpStatusCode.NotFound, $"{bad}: {refused.StatusCode}");
