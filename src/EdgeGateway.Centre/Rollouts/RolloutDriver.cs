@@ -136,8 +136,11 @@ public sealed partial class RolloutDriver : IDisposable
         var alarmed = (await _archive.AlarmsAsync(openOnly: true, ct).ConfigureAwait(false)).Select(a => a.Gateway).ToHashSet(StringComparer.Ordinal);
         foreach (var home in homes.Where(h => h.Wave == rollout.Wave && h.State is RolloutHomeStates.Waiting or RolloutHomeStates.Deferred))
         {
-            // Another instance may have halted it since (a failure report it ingested): not one more command then.
-            if (await _archive.RolloutAsync(rollout.Id, ct).ConfigureAwait(false) is not { State: RolloutStates.Running })
+            // Another instance may have halted it since (a failure report it ingested): not one more command then. A wave
+            // of homes that do not answer takes a command timeout each: the lease is renewed per home, and a driver that
+            // lost it (it was too slow) stops rather than send beside the new holder.
+            if (await _archive.RolloutAsync(rollout.Id, ct).ConfigureAwait(false) is not { State: RolloutStates.Running }
+                || !await _archive.HoldLeaseAsync(LeaseName, Instance, _time.GetUtcNow(), LeaseTtl, ct).ConfigureAwait(false))
             {
                 return;
             }
