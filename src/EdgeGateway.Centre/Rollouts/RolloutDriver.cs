@@ -19,6 +19,9 @@ public sealed partial class RolloutDriver : IDisposable
     /// <summary>The command type the gateways implement.</summary>
     public const string CommandType = "update";
 
+    /// <summary>The command a config rollout sends.</summary>
+    public const string ConfigCommandType = "config.set";
+
     /// <summary>Who the commands are sent as.</summary>
     public const string By = "rollout";
 
@@ -164,31 +167,43 @@ public sealed partial class RolloutDriver : IDisposable
         }
     }
 
-    // Sends the update to one home and records its reply; true when the rollout halted because of it.
+    // Sends the update (or the config change) to one home and records its reply; true when the rollout halted because of it.
     private async Task<bool> SendAsync(RolloutRecord rollout, RolloutHome home, DateTimeOffset now, CancellationToken ct)
     {
         var spec = rollout.Spec;
         var release = spec.Release;
-        var outcome = await _send(home.Gateway, CommandType, By, w =>
-        {
-            w.WriteString("version", release.Version);
-            w.WriteString("url", release.Url);
-            w.WriteNumber("size", release.Size);
-            w.WriteString("sha256", release.Sha256);
-            w.WritePropertyName("signature");
-            w.WriteRawValue(release.SignatureJson);
-            w.WriteString("rollout", spec.Id);
-            w.WriteNumber("gate_seconds", spec.GateSeconds);
-        }, ct).ConfigureAwait(false);
+        var outcome = release is null
+            ? await _send(home.Gateway, ConfigCommandType, By, w =>
+            {
+                w.WritePropertyName("changes");
+                w.WriteRawValue(spec.Config!.ChangesJson);
+                w.WriteString("reason", spec.Config.Reason ?? $"rollout {spec.Id}");
+            }, ct).ConfigureAwait(false)
+            : await _send(home.Gateway, CommandType, By, w =>
+            {
+                w.WriteString("version", release.Version);
+                w.WriteString("url", release.Url);
+                w.WriteNumber("size", release.Size);
+                w.WriteString("sha256", release.Sha256);
+                w.WritePropertyName("signature");
+                w.WriteRawValue(release.SignatureJson);
+                w.WriteString("rollout", spec.Id);
+                w.WriteNumber("gate_seconds", spec.GateSeconds);
+            }, ct).ConfigureAwait(false);
         var after = _time.GetUtcNow();
         switch (outcome.Status)
         {
+            // A config change is in force once the home says ok: there is no report to wait for.
+            case "ok" when release is null:
+                await Record(home with { State = RolloutHomeStates.Passed, DoneAt = after, Reason = null }).ConfigureAwait(false);
+                LogPassed(_logger, home.Gateway, spec.What, rollout.Id);
+                return false;
             case "ok" when ResultState(outcome.Reply) == "accepted":
                 await Record(home with { State = RolloutHomeStates.Sent, SentAt = after, Reason = null }).ConfigureAwait(false);
-                LogSent(_logger, home.Gateway, release.Version, rollout.Id, home.Wave);
+                LogSent(_logger, home.Gateway, spec.What, rollout.Id, home.Wave);
                 return false;
             case "ok" when ResultState(outcome.Reply) == "current":
-                await Record(home with { State = RolloutHomeStates.Passed, DoneAt = after, Reason = $"already ran {release.Version}" }).ConfigureAwait(false);
+                await Record(home with { State = RolloutHomeStates.Passed, DoneAt = after, Reason = $"already ran {spec.What}" }).ConfigureAwait(false);
                 return false;
             case "ok":
                 return await FailAsync(rollout, home, $"unexpected reply {outcome.Reply}", after, [home.State], ct).ConfigureAwait(false);
@@ -198,7 +213,7 @@ public sealed partial class RolloutDriver : IDisposable
                 var tries = home.Tries + 1;
                 if (tries >= MaxTries)
                 {
-                    return await FailAsync(rollout, home with { Tries = tries }, $"the update command was not delivered {tries} times (last: {outcome.Status})", after, [home.State], ct).ConfigureAwait(false);
+                    return await FailAsync(rollout, home with { Tries = tries }, $"the {(release is null ? ConfigCommandType : CommandType)} command was not delivered {tries} times (last: {outcome.Status})", after, [home.State], ct).ConfigureAwait(false);
                 }
 
                 await Record(home with { Tries = tries, Reason = $"{outcome.Status} (try {tries} of {MaxTries})" }).ConfigureAwait(false);
@@ -274,6 +289,11 @@ public sealed partial class RolloutDriver : IDisposable
         var version = evt.Data.GetValueOrDefault("version");
 
         // A home whose reply was lost (no_reply) may still have accepted: its report counts from waiting or deferred too.
+        if (rollout.Spec.Release is null)
+        {
+            return;
+        }
+
         if (evt.Kind == CareEventKind.UpdateCompleted && version == rollout.Spec.Release.Version)
         {
             if (await _archive.UpdateRolloutHomeAsync(id, home with { State = RolloutHomeStates.Passed, DoneAt = now, Reason = null }, Open).ConfigureAwait(false))
@@ -311,12 +331,12 @@ public sealed partial class RolloutDriver : IDisposable
             return true;
         }
 
-        var why = $"{home.Gateway} could not update to {rollout.Spec.Release.Version}: {reason} ({failed} failed, {rollout.Spec.MaxFailures} tolerated)";
+        var why = $"{home.Gateway} could not take {rollout.Spec.What}: {reason} ({failed} failed, {rollout.Spec.MaxFailures} tolerated)";
         if (await _archive.UpdateRolloutAsync(current with { State = RolloutStates.Halted, HaltReason = why, UpdatedAt = now }, RolloutStates.Running, current.Wave, ct).ConfigureAwait(false))
         {
             LogHalted(_logger, rollout.Id, why);
             var alarm = new SupervisionAlarm($"rollout-halted:{rollout.Id}", home.Gateway, SupervisionTypes.RolloutHalted, 3,
-                $"Release rollout {rollout.Id} halted, no further home is updated: {why}. A technician should look at this home (docs/operations.md \"Rolling out a release\").", now);
+                $"Rollout {rollout.Id} halted, no further home is updated: {why}. A technician should look at this home (docs/operations.md \"Rolling out a release\").", now);
             if (await _archive.RaiseSupervisionAlarmAsync(alarm, ct).ConfigureAwait(false) is { } raised)
             {
                 _changes.Publish(new CentreChange("alarm", raised, null));

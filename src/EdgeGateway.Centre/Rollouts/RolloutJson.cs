@@ -27,18 +27,43 @@ public static class RolloutJson
         ArgumentNullException.ThrowIfNull(spec);
         w.WriteStartObject();
         w.WriteString("id", spec.Id);
-        w.WriteString("kind", RolloutSpec.Kind);
+        w.WriteString("kind", spec.Kind);
         w.WriteString("createdBy", spec.CreatedBy);
         w.WriteString("createdAt", Instants.Wire(spec.CreatedAt));
-        w.WriteStartObject("release");
-        w.WriteString("version", spec.Release.Version);
-        w.WriteString("archive", spec.Release.ArchiveFile);
-        w.WriteNumber("size", spec.Release.Size);
-        w.WriteString("sha256", spec.Release.Sha256);
-        w.WriteString("url", spec.Release.Url);
-        w.WritePropertyName("signature");
-        w.WriteRawValue(spec.Release.SignatureJson);
-        w.WriteEndObject();
+        if (spec.Release is { } release)
+        {
+            w.WriteStartObject("release");
+            w.WriteString("version", release.Version);
+            w.WriteString("archive", release.ArchiveFile);
+            w.WriteNumber("size", release.Size);
+            w.WriteString("sha256", release.Sha256);
+            w.WriteString("url", release.Url);
+            w.WritePropertyName("signature");
+            w.WriteRawValue(release.SignatureJson);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("release");
+        }
+
+        if (spec.Config is { } config)
+        {
+            w.WriteStartObject("config");
+            w.WritePropertyName("changes");
+            w.WriteRawValue(config.ChangesJson);
+            if (config.Reason is { } reason)
+            {
+                w.WriteString("reason", reason);
+            }
+
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("config");
+        }
+
         w.WriteStartArray("waves");
         foreach (var p in spec.Waves)
         {
@@ -79,14 +104,17 @@ public static class RolloutJson
         try
         {
             var rel = r.GetProperty("release");
-            var release = new RolloutRelease(rel.GetProperty("version").GetString()!, rel.GetProperty("archive").GetString()!, rel.GetProperty("size").GetInt64(),
-                rel.GetProperty("sha256").GetString()!, rel.GetProperty("signature").GetRawText(), rel.GetProperty("url").GetString()!);
+            var release = rel.ValueKind == JsonValueKind.Null ? null : new RolloutRelease(rel.GetProperty("version").GetString()!, rel.GetProperty("archive").GetString()!,
+                rel.GetProperty("size").GetInt64(), rel.GetProperty("sha256").GetString()!, rel.GetProperty("signature").GetRawText(), rel.GetProperty("url").GetString()!);
+            var cfg = r.TryGetProperty("config", out var c) && c.ValueKind == JsonValueKind.Object
+                ? new RolloutConfig(c.GetProperty("changes").GetRawText(), c.TryGetProperty("reason", out var why) ? why.GetString() : null)
+                : null;
             var window = r.GetProperty("window").ValueKind == JsonValueKind.String ? RolloutWindow.Parse(r.GetProperty("window").GetString()!) : null;
             return new RolloutSpec(
                 r.GetProperty("id").GetString()!, r.GetProperty("createdBy").GetString()!, DateTimeOffset.Parse(r.GetProperty("createdAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind), release,
                 [.. r.GetProperty("waves").EnumerateArray().Select(e => e.GetInt32())], window, r.GetProperty("maxFailures").GetInt32(),
                 TimeSpan.FromSeconds(r.GetProperty("soakSeconds").GetInt64()), r.GetProperty("gateSeconds").GetInt32(),
-                TimeSpan.FromSeconds(r.GetProperty("reportTimeoutSeconds").GetInt64()), [.. r.GetProperty("canaries").EnumerateArray().Select(e => e.GetString()!)]);
+                TimeSpan.FromSeconds(r.GetProperty("reportTimeoutSeconds").GetInt64()), [.. r.GetProperty("canaries").EnumerateArray().Select(e => e.GetString()!)]) { Config = cfg };
         }
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -13,20 +13,19 @@ public static class RolloutPlanner
     /// <summary>The zone name of homes without one.</summary>
     public const string NoZone = "none";
 
-    /// <summary>Plans <paramref name="fleet"/> for <paramref name="version"/> in <paramref name="waves"/> (cumulative percentages).</summary>
+    /// <summary>Plans <paramref name="fleet"/> for <paramref name="version"/> (null: a config change, every home) in <paramref name="waves"/> (cumulative percentages).</summary>
     /// <exception cref="ArgumentException">The waves are not rising percentages ending at 100.</exception>
-    public static IReadOnlyList<RolloutHome> Plan(IReadOnlyList<FleetHome> fleet, string version, IReadOnlyList<string> canaries, IReadOnlyList<int> waves)
+    public static IReadOnlyList<RolloutHome> Plan(IReadOnlyList<FleetHome> fleet, string? version, IReadOnlyList<string> canaries, IReadOnlyList<int> waves)
     {
         ArgumentNullException.ThrowIfNull(fleet);
-        ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(canaries);
         CheckWaves(waves);
 
         var plan = new List<RolloutHome>();
-        var current = fleet.Where(h => h.Version == version).OrderBy(h => h.Gateway, StringComparer.Ordinal);
+        var current = fleet.Where(h => version is not null && h.Version == version).OrderBy(h => h.Gateway, StringComparer.Ordinal);
         plan.AddRange(current.Select(h => new RolloutHome(h.Gateway, ZoneOf(h), 0, RolloutHomeStates.Passed, 0, null, null, $"already runs {version}")));
 
-        var todo = fleet.Where(h => h.Version != version).DistinctBy(h => h.Gateway).ToList();
+        var todo = fleet.Where(h => version is null || h.Version != version).DistinctBy(h => h.Gateway).ToList();
         var n = todo.Count;
         if (n == 0)
         {

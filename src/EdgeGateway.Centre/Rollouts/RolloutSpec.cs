@@ -4,7 +4,7 @@ namespace EdgeGateway.Centre.Rollouts;
 /// <param name="Id">The rollout's id (sent to each gateway, which names it in its report).</param>
 /// <param name="CreatedBy">Who started it.</param>
 /// <param name="CreatedAt">When.</param>
-/// <param name="Release">The signed release.</param>
+/// <param name="Release">The signed release; null for a config rollout (<see cref="Config"/>).</param>
 /// <param name="Waves">Cumulative percentages of the fleet, rising, the last 100 (e.g. 1, 5, 25, 100).</param>
 /// <param name="Window">Local hours commands may be sent in, or null for any time.</param>
 /// <param name="MaxFailures">Failed homes tolerated; one more halts the rollout.</param>
@@ -16,7 +16,7 @@ public sealed record RolloutSpec(
     string Id,
     string CreatedBy,
     DateTimeOffset CreatedAt,
-    RolloutRelease Release,
+    RolloutRelease? Release,
     IReadOnlyList<int> Waves,
     RolloutWindow? Window,
     int MaxFailures,
@@ -25,8 +25,14 @@ public sealed record RolloutSpec(
     TimeSpan ReportTimeout,
     IReadOnlyList<string> Canaries)
 {
-    /// <summary>The kind of rollout: a release (a config rollout is not built yet).</summary>
-    public const string Kind = "release";
+    /// <summary>The config change a config rollout sends (<c>config.set</c>) instead of a release; null for a release.</summary>
+    public RolloutConfig? Config { get; init; }
+
+    /// <summary>The kind of rollout: <c>release</c> (an <c>update</c> command, passed on the home's report) or <c>config</c> (a <c>config.set</c>, passed on its ok reply).</summary>
+    public string Kind => Release is null ? "config" : "release";
+
+    /// <summary>What the rollout brings, for people: the release's version or "config change".</summary>
+    public string What => Release?.Version ?? "config change";
 
     /// <summary>The default report timeout: the gate plus 30 minutes for the download and the restart.</summary>
     public static TimeSpan DefaultReportTimeout(int gateSeconds) => TimeSpan.FromSeconds(gateSeconds) + TimeSpan.FromMinutes(30);

@@ -36,11 +36,13 @@ internal static partial class CentralRolloutCommand
     private static Command CreateStart()
     {
         var store = StoreOption();
-        var release = new Option<string>("--release") { Description = "The release archive (edgegateway-VERSION-linux-arm64.tar.gz).", Required = true };
+        var release = new Option<string?>("--release") { Description = "The release archive (edgegateway-VERSION-linux-arm64.tar.gz); or --config-changes." };
+        var configChanges = new Option<string?>("--config-changes") { Description = "Instead of a release: a JSON file with the config.set changes ({\"key\": value, …}) sent in the same waves; a home passes on its ok reply." };
+        var configReason = new Option<string?>("--config-reason") { Description = "Why the config changes (recorded in each home's config history)." };
         var sig = new Option<string?>("--sig") { Description = "Its signature file (default ARCHIVE.sig)." };
-        var keys = new Option<string[]>("--key") { Description = "A public key the gateways trust (PEM; repeat for several): the release must verify against one.", Required = true, AllowMultipleArgumentsPerToken = false };
-        var releasesDir = new Option<string>("--releases-dir") { Description = "The directory `central --releases-dir` serves: the archive and its .sig are copied here.", Required = true };
-        var baseUrl = new Option<string>("--base-url") { Description = "The centre's URL as the gateways reach it, e.g. https://centre.example.org; they download BASE/releases/FILE.", Required = true };
+        var keys = new Option<string[]>("--key") { Description = "A public key the gateways trust (PEM; repeat for several): the release must verify against one. Required with --release.", AllowMultipleArgumentsPerToken = false };
+        var releasesDir = new Option<string?>("--releases-dir") { Description = "The directory `central --releases-dir` serves: the archive and its .sig are copied here. Required with --release." };
+        var baseUrl = new Option<string?>("--base-url") { Description = "The centre's URL as the gateways reach it, e.g. https://centre.example.org; they download BASE/releases/FILE. Required with --release." };
         var waves = new Option<string>("--waves") { Description = "Cumulative percentages of the fleet per wave, rising to 100 (default 1,5,25,100).", DefaultValueFactory = _ => "1,5,25,100" };
         var window = new Option<string?>("--window") { Description = "Local hours (the centre's zone) updates may be sent in, HH:MM-HH:MM, e.g. 10:00-14:00 (default: any time)." };
         var maxFailures = new Option<int>("--max-failures") { Description = "Failed homes tolerated; one more halts the rollout (default 0).", DefaultValueFactory = _ => 0 };
@@ -51,7 +53,7 @@ internal static partial class CentralRolloutCommand
         var by = new Option<string>("--by") { Description = "Who starts it (recorded).", Required = true };
         var start = new Command("start", "Verify a signed release, publish it in the releases directory and store the rollout's plan; prints the waves with their homes and zones.")
         {
-            store, release, sig, keys, releasesDir, baseUrl, waves, window, maxFailures, soak, gate, reportTimeout, canaries, by,
+            store, release, configChanges, configReason, sig, keys, releasesDir, baseUrl, waves, window, maxFailures, soak, gate, reportTimeout, canaries, by,
         };
         start.SetAction(async (r, ct) =>
         {
@@ -63,10 +65,16 @@ internal static partial class CentralRolloutCommand
                 return BadInput;
             }
 
-            var archivePath = r.GetValue(release)!;
+            var archivePath = r.GetValue(release) ?? "";
+            var changesPath = r.GetValue(configChanges);
+            if ((archivePath.Length == 0) == (changesPath is null))
+            {
+                return Bad("give either --release ARCHIVE (a signed release) or --config-changes FILE (a config change), one of them");
+            }
+
             var sigPath = r.GetValue(sig) ?? archivePath + ".sig";
             var fileName = Path.GetFileName(archivePath);
-            if (!PlainName().IsMatch(fileName))
+            if (changesPath is null && !PlainName().IsMatch(fileName))
             {
                 return Bad($"--release '{archivePath}': the file name may only hold letters, digits and . _ + - (it becomes the download URL)");
             }
@@ -124,9 +132,25 @@ internal static partial class CentralRolloutCommand
                 return Bad($"--report-minutes {r.GetValue(reportTimeout)} is invalid: expected more than the gate ({gateSeconds} s)");
             }
 
+            var common = new StartOptions(r.GetValue(store)!, who, percentages, hours, max, TimeSpan.FromMinutes(soakMinutes), gateSeconds, report, [.. (r.GetValue(canaries) ?? []).Select(c => c.Trim())]);
+            if (changesPath is not null)
+            {
+                return await StartConfigAsync(common, changesPath, r.GetValue(configReason), output, errors, ct).ConfigureAwait(false);
+            }
+
+            if (r.GetValue(keys) is not { Length: > 0 })
+            {
+                return Bad("--key is required with --release: a public key the gateways trust");
+            }
+
             if (!Uri.TryCreate(r.GetValue(baseUrl), UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(baseUri.Query))
             {
                 return Bad($"--base-url '{r.GetValue(baseUrl)}' is invalid: expected the centre's http(s) URL as the gateways reach it, e.g. https://centre.example.org");
+            }
+
+            if (r.GetValue(releasesDir) is null)
+            {
+                return Bad("--releases-dir is required with --release: the directory `central --releases-dir` serves");
             }
 
             var dir = Path.GetFullPath(r.GetValue(releasesDir)!);
@@ -166,7 +190,7 @@ internal static partial class CentralRolloutCommand
                 await using var archive = await ArchiveStore.OpenAsync(storeText, ct).ConfigureAwait(false);
                 var fleet = await RolloutFleet.ReadAsync(archive, ct).ConfigureAwait(false);
                 var known = fleet.Select(h => h.Gateway).ToHashSet(StringComparer.Ordinal);
-                var canaryIds = (r.GetValue(canaries) ?? []).Select(c => c.Trim()).ToList();
+                var canaryIds = common.Canaries;
                 if (canaryIds.FirstOrDefault(c => !known.Contains(c)) is { } unknown)
                 {
                     return Bad($"--canary '{unknown}': no such gateway in the archive");
@@ -208,6 +232,73 @@ internal static partial class CentralRolloutCommand
             }
         });
         return start;
+    }
+
+    private sealed record StartOptions(string Store, string By, int[] Waves, RolloutWindow? Window, int MaxFailures, TimeSpan Soak, int GateSeconds, TimeSpan Report, List<string> Canaries);
+
+    // A config rollout: the same waves, a config.set per home; nothing to verify or publish.
+    private static async Task<int> StartConfigAsync(StartOptions o, string changesPath, string? reason, TextWriter output, TextWriter errors, CancellationToken ct)
+    {
+        int Bad(string message)
+        {
+            errors.WriteLine($"rollout start: {message}");
+            return BadInput;
+        }
+
+        string changes;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(changesPath, ct).ConfigureAwait(false));
+            if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object || !doc.RootElement.EnumerateObject().Any()
+                || doc.RootElement.EnumerateObject().Any(p => p.Value.ValueKind is not (System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Number or System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False)))
+            {
+                return Bad($"--config-changes {changesPath}: expected a JSON object of config keys to strings, numbers or booleans, e.g. {{\"uplink.heartbeat_seconds\": 120}}");
+            }
+
+            changes = doc.RootElement.GetRawText();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            return Bad($"--config-changes {changesPath}: {ex.Message}");
+        }
+
+        if (!ArchiveStore.IsPostgres(o.Store) && !File.Exists(o.Store))
+        {
+            return Bad($"--store {o.Store}: no such archive file");
+        }
+
+        try
+        {
+            await using var archive = await ArchiveStore.OpenAsync(o.Store, ct).ConfigureAwait(false);
+            var fleet = await RolloutFleet.ReadAsync(archive, ct).ConfigureAwait(false);
+            var known = fleet.Select(h => h.Gateway).ToHashSet(StringComparer.Ordinal);
+            if (o.Canaries.FirstOrDefault(c => !known.Contains(c)) is { } unknown)
+            {
+                return Bad($"--canary '{unknown}': no such gateway in the archive");
+            }
+
+            var now = TimeProvider.System.GetUtcNow();
+            var spec = new RolloutSpec($"config@{now:yyyyMMdd'T'HHmmss'Z'}", o.By, now, null, o.Waves, o.Window, o.MaxFailures, o.Soak, o.GateSeconds, o.Report, o.Canaries)
+            {
+                Config = new RolloutConfig(changes, reason),
+            };
+            var plan = RolloutPlanner.Plan(fleet, null, o.Canaries, o.Waves);
+            var action = new OperatorAction(now, o.By, "rollout-start", null, null, null, "ok", $"{spec.Id}: config.set {changes} to {plan.Count} home(s) in {o.Waves.Length} wave(s)");
+            if (!await archive.StartRolloutAsync(new RolloutRecord(spec, RolloutStates.Running, 1, null, null, now), plan, action, ct).ConfigureAwait(false))
+            {
+                errors.WriteLine("rollout start: a rollout is running already; see `central rollout status`, and halt it first with `central rollout halt`");
+                return Conflict;
+            }
+
+            output.WriteLine($"rollout {spec.Id} started: config.set {changes}");
+            output.WriteLine($"window {o.Window?.ToString() ?? "any time"}, soak {(int)o.Soak.TotalMinutes} min, halts after {o.MaxFailures + 1} failure(s)");
+            PrintPlan(output, plan);
+            return 0;
+        }
+        catch (Exception ex) when (ex is FormatException or System.Data.Common.DbException or IOException or UnauthorizedAccessException)
+        {
+            return Bad($"--store {ArchiveStore.Redact(o.Store)}: {ex.Message}");
+        }
     }
 
     // The homes that would refuse the release as their installed version stands (a downgrade, or below its min_version).
@@ -285,7 +376,7 @@ internal static partial class CentralRolloutCommand
             {
                 var spec = rollout.Spec;
                 var homes = await archive.RolloutHomesAsync(rollout.Id, ct).ConfigureAwait(false);
-                output.WriteLine($"rollout {rollout.Id}: {rollout.State}, wave {rollout.Wave} of {spec.Waves.Count} ({string.Join(',', spec.Waves)} %), release {spec.Release.Version}, started by {spec.CreatedBy} at {spec.CreatedAt:yyyy-MM-dd HH:mm}Z");
+                output.WriteLine($"rollout {rollout.Id}: {rollout.State}, wave {rollout.Wave} of {spec.Waves.Count} ({string.Join(',', spec.Waves)} %), {(spec.Release is { } rel ? $"release {rel.Version}" : $"config.set {spec.Config?.ChangesJson}")}, started by {spec.CreatedBy} at {spec.CreatedAt:yyyy-MM-dd HH:mm}Z");
                 if (rollout.HaltReason is { } why)
                 {
                     output.WriteLine($"halted: {why}");

@@ -156,7 +156,35 @@ public sealed class RolloutCliTests : IAsyncLifetime
         await using var archive = await SqliteArchive.OpenAsync(Store);
         var stored = await archive.LatestRolloutAsync();
         Assert.Equal(RolloutStates.Halted, stored!.State);
-        Assert.Equal("https://centre.example.org/releases/edgegateway-0.2.0-linux-arm64.tar.gz", stored.Spec.Release.Url);
+        Assert.Equal("https://centre.example.org/releases/edgegateway-0.2.0-linux-arm64.tar.gz", stored.Spec.Release!.Url);
         Assert.Equal(RolloutWindow.Parse("10:00-14:00"), stored.Spec.Window);
+    }
+
+    [Fact]
+    public async Task A_config_rollout_starts_from_a_changes_file_and_a_bad_one_or_both_kinds_at_once_are_refused()
+    {
+        var changes = Path.Combine(_dir, "changes.json");
+        await File.WriteAllTextAsync(changes, """{"uplink.heartbeat_seconds": [120]}""");
+        var bad = await CliRunner.RunAsync(Timeout, "central", "rollout", "start", "--store", Store, "--config-changes", changes, "--by", "Tech Tore");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("expected a JSON object of config keys to strings, numbers or booleans", bad.StdErr, StringComparison.Ordinal);
+        var both = await CliRunner.RunAsync(Timeout, "central", "rollout", "start", "--store", Store, "--config-changes", changes, "--release", Archive, "--by", "Tech Tore");
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("give either --release ARCHIVE (a signed release) or --config-changes FILE", both.StdErr, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(changes, """{"uplink.heartbeat_seconds": 120}""");
+        var start = await CliRunner.RunAsync(Timeout, "central", "rollout", "start", "--store", Store, "--config-changes", changes, "--config-reason", "fewer heartbeats on 4G",
+            "--waves", "50,100", "--canary", "home-6", "--by", "Tech Tore");
+        Assert.True(start.ExitCode == 0, start.StdErr);
+        Assert.Contains("""started: config.set {"uplink.heartbeat_seconds": 120}""", start.StdOut, StringComparison.Ordinal);
+        Assert.Contains("wave 1: 4 home(s)\n  home-6  zone south", start.StdOut.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+
+        var status = await CliRunner.RunAsync(Timeout, "central", "rollout", "status", "--store", Store);
+        Assert.Contains("""running, wave 1 of 2 (50,100 %), config.set {"uplink.heartbeat_seconds": 120}""", status.StdOut, StringComparison.Ordinal);
+        await using var archive = await SqliteArchive.OpenAsync(Store);
+        var stored = (await archive.LatestRolloutAsync())!.Spec;
+        Assert.Equal("config", stored.Kind);
+        Assert.Null(stored.Release);
+        Assert.Equal("fewer heartbeats on 4G", stored.Config!.Reason);
     }
 }

@@ -55,6 +55,7 @@ public abstract class RolloutDriverTests : IAsyncLifetime
     private readonly List<IArchive> _archives = [];
     private readonly List<RolloutDriver> _drivers = [];
     private IArchive _archive = null!;
+    private string _expectedType = "update";
 
     /// <summary>Every update command sent, in order: (gateway, args as JSON).</summary>
     private readonly List<(string Gateway, JsonElement Args)> _sent = [];
@@ -97,7 +98,8 @@ public abstract class RolloutDriverTests : IAsyncLifetime
 
     private Task<CommandOutcome> SendAsync(string gateway, string type, string by, Action<Utf8JsonWriter> args, CancellationToken ct)
     {
-        Assert.Equal("update", type);
+        Assert.Equal(_expectedType, type);
+        Assert.Equal("rollout", by);
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
         {
@@ -378,5 +380,36 @@ public abstract class RolloutDriverTests : IAsyncLifetime
         await Task.WhenAll(a.TickAsync(), b.TickAsync(), c.TickAsync());
         Assert.Equal(["gw-01", "gw-02", "gw-03", "gw-02", "gw-02"], _sent.Select(s => s.Gateway));
         Assert.Equal(RolloutHomeStates.Failed, (await HomesAsync())["gw-02"].State);
+    }
+
+    [Fact]
+    public async Task A_config_rollout_sends_config_set_in_the_same_waves_passes_on_ok_and_halts_on_a_refusal()
+    {
+        await SeedAsync(4);
+        _expectedType = "config.set";
+        var spec = new RolloutSpec("r-1", "Tech Tore", T0, null, [50, 100], null, 0, TimeSpan.FromMinutes(10), 300, RolloutSpec.DefaultReportTimeout(300), ["gw-01"])
+        {
+            Config = new RolloutConfig("""{"uplink.heartbeat_seconds":120}""", "fewer heartbeats on 4G"),
+        };
+        Assert.True(await _archive.StartRolloutAsync(new RolloutRecord(spec, RolloutStates.Running, 1, null, null, T0),
+            RolloutPlanner.Plan(await RolloutFleet.ReadAsync(_archive), null, ["gw-01"], [50, 100]), new OperatorAction(T0, "Tech Tore", "rollout-start", null, null, null, "ok", null)));
+        _replies["gw-01"] = id => new CommandOutcome(id, "ok", $$$"""{"command":"{{{id}}}","status":"ok","result":{"version":7,"previous":6}}""");
+        _replies["gw-02"] = id => new CommandOutcome(id, "ok", $$$"""{"command":"{{{id}}}","status":"ok","result":{"version":3,"previous":2}}""");
+        _replies["gw-03"] = Refuses("invalid", "args.changes.uplink.heartbeat_seconds: at most 600");
+        var driver = Driver(_archive, "a");
+
+        await driver.TickAsync();
+        Assert.Equal(2, _sent.Count);
+        Assert.Equal(120, _sent[0].Args.GetProperty("changes").GetProperty("uplink.heartbeat_seconds").GetInt32());
+        Assert.Equal("fewer heartbeats on 4G", _sent[0].Args.GetProperty("reason").GetString());
+        Assert.All((await HomesAsync()).Values.Where(h => h.Wave == 1), h => Assert.Equal(RolloutHomeStates.Passed, h.State));
+
+        await driver.TickAsync();
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await driver.TickAsync();
+        var halted = (await _archive.LatestRolloutAsync())!;
+        Assert.Equal(RolloutStates.Halted, halted.State);
+        Assert.Contains("gw-03 could not take config change: replied invalid: args.changes.uplink.heartbeat_seconds: at most 600", halted.HaltReason, StringComparison.Ordinal);
+        Assert.Equal(3, _sent.Count);
     }
 }
