@@ -103,8 +103,9 @@ public sealed partial class RolloutDriver : IDisposable
     private async Task StepAsync(CancellationToken ct)
     {
         var now = _time.GetUtcNow();
-        if (!await _archive.HoldLeaseAsync(LeaseName, Instance, now, LeaseTtl, ct).ConfigureAwait(false)
-            || await _archive.LatestRolloutAsync(ct).ConfigureAwait(false) is not { State: RolloutStates.Running } rollout)
+        // Read first: without a running rollout an idle centre writes nothing (no lease renewed every 5 s for nothing).
+        if (await _archive.LatestRolloutAsync(ct).ConfigureAwait(false) is not { State: RolloutStates.Running } rollout
+            || !await _archive.HoldLeaseAsync(LeaseName, Instance, now, LeaseTtl, ct).ConfigureAwait(false))
         {
             return;
         }
