@@ -202,7 +202,7 @@ internal static partial class CentralRolloutCommand
                 }
 
                 var now = TimeProvider.System.GetUtcNow();
-                var url = new Uri(baseUri, baseUri.AbsolutePath.TrimEnd('/') + "/releases/" + Uri.EscapeDataString(fileName)).ToString();
+                var url = new Uri(baseUri, baseUri.AbsolutePath.TrimEnd('/') + "/releases/" + fileName).ToString();
                 var spec = new RolloutSpec(
                     $"{manifest.Version}@{now:yyyyMMdd'T'HHmmss'Z'}", who, now,
                     new RolloutRelease(manifest.Version, fileName, manifest.Size, manifest.Sha256, (await File.ReadAllTextAsync(sigPath, ct).ConfigureAwait(false)).Trim(), url),
