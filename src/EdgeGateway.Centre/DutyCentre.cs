@@ -25,7 +25,8 @@ namespace EdgeGateway.Centre;
 /// with its <see cref="CheckLoop"/> (offline, silent, gap and daily-test alarms), <see cref="Escalator"/> (and its
 /// <see cref="EscalationWebhook"/>), <see cref="GatewayCommands"/> (command round trips) and <see cref="OperatorActions"/>
 /// (take, clear, test, notes), with <see cref="AlarmSteps"/> (call-back, help on the way, arrived; DutyCentre.Steps.cs), and
-/// <see cref="PushNotifier"/> (new alarms and escalations to the duty phones) and <see cref="KinMessenger"/> (SMS to next of kin).
+/// <see cref="PushNotifier"/> (new alarms and escalations to the duty phones), <see cref="KinMessenger"/> (SMS to next of kin)
+/// and <see cref="RolloutDriver"/> (a release or config change to the fleet in waves, halted at the first failure too many).
 /// </remarks>
 public sealed partial class DutyCentre : IAsyncDisposable
 {
