@@ -1,8 +1,15 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Rollouts;
+using EdgeGateway.Contract;
 using EdgeGateway.TestSupport;
+using MQTTnet;
+using MQTTnet.Protocol;
 
 namespace EdgeGateway.Centre.Tests.Rollouts;
 
@@ -186,5 +193,91 @@ public sealed class RolloutCliTests : IAsyncLifetime
         Assert.Equal("config", stored.Kind);
         Assert.Null(stored.Release);
         Assert.Equal("fewer heartbeats on 4G", stored.Config!.Reason);
+    }
+
+    [Fact]
+    public async Task A_running_central_serves_the_published_archive_with_range_and_its_driver_sends_update_to_the_canary_over_the_broker()
+    {
+        var (pub, key) = await KeysAsync("ours");
+        MakeRelease("0.2.0+bbb");
+        await SignAsync(key);
+        var start = await CliRunner.RunAsync(Timeout, "central", "rollout", "start", "--store", Store, "--release", Archive, "--key", pub, "--releases-dir", Releases,
+            "--base-url", "http://127.0.0.1:1", "--waves", "10,100", "--canary", "home-3", "--by", "Tech Tore");
+        Assert.True(start.ExitCode == 0, start.StdErr);
+
+        // The homes' end of the commands: each takes the update and answers accepted.
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var homes = new MqttClientFactory().CreateMqttClient();
+        var commands = new List<(string Topic, JsonElement Command)>();
+        homes.ApplicationMessageReceivedAsync += async e =>
+        {
+            var topic = e.ApplicationMessage.Topic;
+            using var doc = JsonDocument.Parse(e.ApplicationMessage.ConvertPayloadToString());
+            lock (commands)
+            {
+                commands.Add((topic, doc.RootElement.Clone()));
+            }
+
+            var gateway = Topics.GatewayIdOf(topic)!;
+            var reply = $$$"""{"command":"{{{doc.RootElement.GetProperty("id").GetString()}}}","type":"update","gateway":"{{{gateway}}}","time":"{{{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}}}","clocksynced":true,"status":"ok","result":{"state":"accepted"}}""";
+            await homes.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Replies(gateway)).WithPayload(Encoding.UTF8.GetBytes(reply)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        };
+        await homes.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("homes").WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
+        await homes.SubscribeAsync(Topics.Commands("+"), MqttQualityOfServiceLevel.AtLeastOnce);
+
+        var port = MosquittoBroker.FreePort();
+        await using var central = CliProcess.Start("central", "--broker", broker.Url, "--plain-loopback-demo", "--store", Store, "--web", $"127.0.0.1:{port}", "--releases-dir", Releases);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!central.StdErr.Contains("JSON API on", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !central.HasExited, $"central did not start its API: {central.StdErr}");
+            await Task.Delay(100);
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        using (var request = new HttpRequestMessage(HttpMethod.Get, new Uri("releases/" + Path.GetFileName(Archive), UriKind.Relative)))
+        {
+            request.Headers.Range = new RangeHeaderValue(10, null);
+            using var part = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+            Assert.Equal((await File.ReadAllBytesAsync(Archive))[10..], await part.Content.ReadAsByteArrayAsync());
+        }
+
+        // The driver ticks every 5 s: the canary's update arrives, and its accepted reply is stored.
+        await using var archive = await SqliteArchive.OpenAsync(Store);
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while ((await archive.RolloutHomesAsync((await archive.LatestRolloutAsync())!.Id)).Single(h => h.Gateway == "home-3").State != RolloutHomeStates.Sent)
+        {
+            Assert.True(DateTime.UtcNow < deadline && !central.HasExited, $"home-3 never accepted: {central.StdErr}");
+            await Task.Delay(200);
+        }
+
+        List<(string Topic, JsonElement Command)> seen;
+        lock (commands)
+        {
+            seen = [.. commands];
+        }
+
+        var update = seen.First(c => c.Topic == Topics.Commands("home-3")).Command;
+        Assert.Equal("update", update.GetProperty("type").GetString());
+        var args = update.GetProperty("args");
+        Assert.Equal("0.2.0+bbb", args.GetProperty("version").GetString());
+        Assert.Equal("http://127.0.0.1:1/releases/edgegateway-0.2.0-linux-arm64.tar.gz", args.GetProperty("url").GetString());
+        Assert.Equal(new FileInfo(Archive).Length, args.GetProperty("size").GetInt64());
+        using var sig = JsonDocument.Parse(await File.ReadAllTextAsync(Archive + ".sig"));
+        Assert.Equal(sig.RootElement.GetProperty("key_id").GetString(), args.GetProperty("signature").GetProperty("key_id").GetString());
+        Assert.Equal(sig.RootElement.GetProperty("manifest").GetString(), args.GetProperty("signature").GetProperty("manifest").GetString());
+        Assert.Equal(300, args.GetProperty("gate_seconds").GetInt32());
+
+        // 10 % of 8 homes is the canary alone, plus home-8: the south zone's three homes would all be in wave 2. Nobody
+        // else was sent anything, and nobody twice (both accepted).
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        lock (commands)
+        {
+            seen = [.. commands];
+        }
+
+        Assert.Equal([Topics.Commands("home-3"), Topics.Commands("home-8")], seen.Select(c => c.Topic).Order(StringComparer.Ordinal));
+        Assert.False(central.HasExited, central.StdErr);
     }
 }
