@@ -37,7 +37,10 @@ public sealed partial class CentreWeb
         app.MapGet("/api/rollout", async ctx =>
         {
             var rollout = await centre.Archive.LatestRolloutAsync(ctx.RequestAborted).ConfigureAwait(false);
-            var homes = rollout is null ? [] : await centre.Archive.RolloutHomesAsync(rollout.Id, ctx.RequestAborted).ConfigureAwait(false);
+
+            // An operator given zones sees her zones' homes in it, as in every other list.
+            var (_, sees) = await VisibleAsync(ctx, centre).ConfigureAwait(false);
+            var homes = rollout is null ? [] : (await centre.Archive.RolloutHomesAsync(rollout.Id, ctx.RequestAborted).ConfigureAwait(false)).Where(h => sees(h.Gateway)).ToList();
             var fleet = await RolloutFleet.ReadAsync(centre.Archive, ctx.RequestAborted).ConfigureAwait(false);
             await WriteJsonAsync(ctx, 200, w => RolloutStatusJson(w, rollout, homes, fleet)).ConfigureAwait(false);
         });

@@ -84,6 +84,8 @@ public sealed class RolloutWebTests(ITestOutputHelper output) : IAsyncLifetime
         var accounts = Path.Combine(_dir, "operators");
         OperatorAccounts.AddOrReplace(accounts, "Tor", "tech password", OperatorRoles.Technician, 10_000);
         OperatorAccounts.AddOrReplace(accounts, "Nurse Berit", "correct horse", OperatorRoles.Nurse, 10_000);
+        OperatorAccounts.AddOrReplace(accounts, "Nurse Nord", "north password", OperatorRoles.Nurse, 10_000);
+        OperatorAccounts.SetZones(accounts, "Nurse Nord", new HashSet<string> { "north" });
         await using var web = await CentreWeb.StartAsync(_centre!.Centre, new IPEndPoint(IPAddress.Loopback, 0), new CentreWebSecurity(certificate, OperatorAccounts.Load(accounts)) { Audit = _logs.Logger }, _logs.Logger);
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && cert.Thumbprint == certificate.Thumbprint };
         using var http = new HttpClient(handler) { BaseAddress = web.Url, Timeout = TimeSpan.FromSeconds(30) };
@@ -93,6 +95,7 @@ public sealed class RolloutWebTests(ITestOutputHelper output) : IAsyncLifetime
         await archive.RecordHeartbeatAsync("home-1", new HeartbeatInfo(Guid.NewGuid(), now, 0, true, null, """{"states":{"version":"0.1.0"}}"""), now);
         await archive.RecordHeartbeatAsync("home-2", new HeartbeatInfo(Guid.NewGuid(), now, 0, true, null, """{"states":{"version":"0.1.0"}}"""), now);
         await archive.RecordHeartbeatAsync("home-3", new HeartbeatInfo(Guid.NewGuid(), now, 0, true, null, """{"states":{"version":"0.2.0"}}"""), now);
+        await archive.PutResidentAsync(new SealedResident("home-1", "north", "sealed", now, "coordinator"), new OperatorAction(now, "coordinator", "resident-put", "home-1", null, null, "ok", null));
         var none = await JsonAsync(http, HttpMethod.Get, "api/rollout", "Nurse Berit", "correct horse", HttpStatusCode.OK);
         Assert.Equal(System.Text.Json.JsonValueKind.Null, none.GetProperty("rollout").ValueKind);
         Assert.Equal([("0.1.0", 2), ("0.2.0", 1)], none.GetProperty("fleet").EnumerateArray().Select(v => (v.GetProperty("version").GetString(), v.GetProperty("homes").GetInt32())));
@@ -110,6 +113,11 @@ public sealed class RolloutWebTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("00", shown.GetProperty("spec").GetProperty("release").GetProperty("signature").GetProperty("key_id").GetString());
         Assert.Equal([("home-3", 0, "passed"), ("home-2", 1, "waiting"), ("home-1", 2, "waiting")],
             shown.GetProperty("homes").EnumerateArray().Select(h => (h.GetProperty("gateway").GetString(), h.GetProperty("wave").GetInt32(), h.GetProperty("state").GetString())));
+
+        // A nurse of the north zone sees the north home only (the fleet's counts stay whole).
+        var north = await JsonAsync(http, HttpMethod.Get, "api/rollout", "Nurse Nord", "north password", HttpStatusCode.OK);
+        Assert.Equal(["home-1"], north.GetProperty("rollout").GetProperty("homes").EnumerateArray().Select(h => h.GetProperty("gateway").GetString()));
+        Assert.Equal(3, north.GetProperty("fleet").EnumerateArray().Sum(v => v.GetProperty("homes").GetInt32()));
 
         var refused = await JsonAsync(http, HttpMethod.Post, "api/rollout/halt", "Nurse Berit", "correct horse", HttpStatusCode.Forbidden, """{"reason":"looks wrong"}""");
         Assert.Equal("halting the release rollout needs the role technician; Nurse Berit has nurse", refused.GetProperty("detail").GetString());
