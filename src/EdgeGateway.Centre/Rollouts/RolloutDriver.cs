@@ -161,7 +161,7 @@ public sealed partial class RolloutDriver : IDisposable
                 continue;
             }
 
-            if (await SendAsync(rollout, home, now, ct).ConfigureAwait(false))
+            if (await SendAsync(rollout, home, ct).ConfigureAwait(false))
             {
                 return;
             }
@@ -169,7 +169,7 @@ public sealed partial class RolloutDriver : IDisposable
     }
 
     // Sends the update (or the config change) to one home and records its reply; true when the rollout halted because of it.
-    private async Task<bool> SendAsync(RolloutRecord rollout, RolloutHome home, DateTimeOffset now, CancellationToken ct)
+    private async Task<bool> SendAsync(RolloutRecord rollout, RolloutHome home, CancellationToken ct)
     {
         var spec = rollout.Spec;
         var release = spec.Release;
