@@ -31,6 +31,10 @@ if [ ! -d "$dest" ]; then
   mv "$dest.partial" "$dest"
 fi
 [ -L "$opt/current" ] || { ln -sfn "releases/$version" "$opt/current.new"; mv -T "$opt/current.new" "$opt/current"; }
+# The start guard (ExecStartPre) lives beside the releases, not in one: it must run whichever release current names.
+install -m 0755 "$here/update-guard.sh" "$opt/update-guard.sh"
+# The gateway switches current itself for an update from the centre: the service user owns the install folder and releases/.
+sys chown edgegateway:edgegateway "$opt" "$opt/releases"
 
 # Config from the example only when there is none: a re-install never overwrites a commissioned home.
 [ -f "$root/etc/edgegateway/config.json" ] || install -m 0640 "$here/config.example.json" "$root/etc/edgegateway/config.json"

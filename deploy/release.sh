@@ -14,7 +14,7 @@ out="artifacts/$name"
 rm -rf "$out"
 dotnet publish src/EdgeGateway -c Release -r "$rid" --self-contained -p:PublishTrimmed=true \
   -p:DebugType=none -p:GenerateDocumentationFile=false -p:SatelliteResourceLanguages=en -o "$out/app" >&2
-cp deploy/edgegateway.service deploy/install.sh deploy/update.sh deploy/config.example.json "$out/"
+cp deploy/edgegateway.service deploy/install.sh deploy/update.sh deploy/update-guard.sh deploy/config.example.json "$out/"
 echo "$version+$commit" > "$out/VERSION"
 # What built it: a new SDK brings a new runtime pack and trimmer with it, and the Pi's artefact must say which it has.
 runtime=$(sed -n '/"Microsoft.NETCore.App"/{n;s/.*"version": *"\([^"]*\)".*/\1/p}' "$out/app/edgegateway.runtimeconfig.json")

@@ -52,7 +52,7 @@ public sealed class CommandProcessor
     private readonly Dictionary<string, ICommandBinder> _binders = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    /// <summary>Creates the processor of <paramref name="gatewayId"/>.</summary>
+    /// <summary>Creates the processor of <paramref name="gatewayId"/>; without <paramref name="updates"/> every <c>update</c> is refused.</summary>
     public CommandProcessor(
         string gatewayId,
         TimeProvider time,
@@ -62,7 +62,8 @@ public sealed class CommandProcessor
         ITestAlarm testAlarm,
         IStatusProvider status,
         IRemoteConfiguration config,
-        CommandProcessorOptions? options = null)
+        CommandProcessorOptions? options = null,
+        IReleaseUpdates? updates = null)
     {
         CareEventFactory.ValidateGatewayId(gatewayId);
         ArgumentNullException.ThrowIfNull(time);
@@ -85,6 +86,7 @@ public sealed class CommandProcessor
             new ConfigSetBinder(config, time),
             new ConfigRollbackBinder(config, time),
             new ConfigHistoryBinder(config, options.DefaultHistoryLimit),
+            new UpdateBinder(updates ?? new NoReleaseUpdates("this gateway does not update itself (not installed from a release)")),
         ];
         foreach (var binder in binders)
         {

@@ -27,9 +27,12 @@ public static class CommandTypes
     /// <summary>Read the configuration audit trail.</summary>
     public const string ConfigHistory = "config.history";
 
+    /// <summary>Download, verify and switch to a signed release, behind a health gate that rolls back on failure.</summary>
+    public const string Update = "update";
+
     /// <summary>Every type, for validation and documentation.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [AlarmAcknowledge, AlarmClear, AlarmTest, StatusRequest, ConfigGet, ConfigSet, ConfigRollback, ConfigHistory];
+        [AlarmAcknowledge, AlarmClear, AlarmTest, StatusRequest, ConfigGet, ConfigSet, ConfigRollback, ConfigHistory, Update];
 }
 
 /// <summary>The <c>error.code</c> values of a command reply.</summary>

@@ -158,7 +158,7 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
         var home = gateway.Home;
         return new GatewayStatusSnapshot(
             home.Events.GatewayId,
-            VersionInfo.Informational,
+            VersionInfo.Running,
             home.Events.Uptime,
             _clock.IsSynchronised,
             gateway.UplinkPaths,

@@ -23,7 +23,7 @@ internal sealed class RemoteCommandHandlers : ITestAlarm, IStatusProvider, IComm
     }
 
     /// <summary>Subscribes the gateway's uplink to the centre's commands; each gets exactly one reply.</summary>
-    public static void Attach(Gateway gateway, IClockSyncStatus clock, ConfigStore store, string dataDir, ILogger logger, TimeProvider time)
+    public static void Attach(Gateway gateway, IClockSyncStatus clock, ConfigStore store, string dataDir, ILogger logger, TimeProvider time, IReleaseUpdates? updates = null)
     {
         var commands = new RemoteCommandHandlers(gateway, clock, store);
         var window = new CommandReplayWindow(time, path: Path.Combine(dataDir, "seen-commands"));
@@ -35,7 +35,8 @@ internal sealed class RemoteCommandHandlers : ITestAlarm, IStatusProvider, IComm
             new AlarmLoopCommands(gateway.Home.Loop),
             commands,
             commands,
-            new RemoteConfigCommands(store));
+            new RemoteConfigCommands(store),
+            updates: updates);
         var intake = new CommandIntake(new CommandHandler(processor, commands, logger), time, logger);
         gateway.Uplink.CommandReceived += payload =>
         {

@@ -80,9 +80,9 @@ internal sealed partial class GatewayBuilder(IClockSyncStatus clock, ILoggerFact
     /// <summary>The versioned config store over <paramref name="configPath"/>: every edit is validated as the whole config, secrets masked.</summary>
     public ConfigStore OpenConfigStore(string configPath) => GatewayConfigStore.Open(configPath, time);
 
-    /// <summary>Subscribes <paramref name="gateway"/> to the centre's commands over <paramref name="store"/>; commands that arrived first wait for this.</summary>
-    public void AttachRemoteCommands(Gateway gateway, ConfigStore store, string dataDir) =>
-        RemoteCommandHandlers.Attach(gateway, clock, store, dataDir, loggers.CreateLogger("commands"), time);
+    /// <summary>Subscribes <paramref name="gateway"/> to the centre's commands over <paramref name="store"/>; commands that arrived first wait for this. Without <paramref name="updates"/> every <c>update</c> is refused.</summary>
+    public void AttachRemoteCommands(Gateway gateway, ConfigStore store, string dataDir, Uplink.Commands.IReleaseUpdates? updates = null) =>
+        RemoteCommandHandlers.Attach(gateway, clock, store, dataDir, loggers.CreateLogger("commands"), time, updates);
 
     /// <summary>The technician console's view of <paramref name="gateway"/> (rebound to the new gateway after a config rebuild).</summary>
     public ConsoleBridge ConsoleBridge(IRunningGateway gateway) => new(gateway, clock, time);

@@ -8,6 +8,7 @@ using EdgeGateway.TechnicianConsole;
 using EdgeGateway.TechnicianConsole.Security;
 using EdgeGateway.TechnicianConsole.Services;
 using EdgeGateway.TechnicianConsole.Transport;
+using EdgeGateway.Updates;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
@@ -50,11 +51,17 @@ internal sealed partial class GatewayService(
     private string? _fallback;
     private Task _console = Task.CompletedTask;
     private Task _reloads = Task.CompletedTask;
+    private Task _healthGate = Task.CompletedTask;
+    private Updater? _updater;
+    private HttpClient? _updateHttp;
 
     public Gateway? Gateway => _gateway;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // The release that runs is the one current points at: the heartbeat and health.json tell the centre and update.sh.
+        var install = new ReleaseInstall(_config.Update.InstallDir);
+        VersionInfo.UseInstalled(install.CurrentVersion());
         Gateway gateway;
         try
         {
@@ -77,6 +84,17 @@ internal sealed partial class GatewayService(
             LogNoHelpInput(_logger, noHelp.ToString());
         }
 
+        // The gate runs whatever becomes of the config store: a release on trial must be judged even if the store is broken.
+        var updateHost = new GatewayUpdateHost(() => _gateway, lifetime);
+        var updateLogger = loggers.CreateLogger("update");
+        _healthGate = RunHealthGateAsync(new HealthGate(_dataDir, install, VersionInfo.Running, updateHost, TimeProvider.System, updateLogger), _stop.Token);
+        _updateHttp = UpdateHttp.Create(_config.Update.CaFile, out var caProblem);
+        if (caProblem is not null)
+        {
+            LogUpdateCaUnreadable(_logger, caProblem);
+        }
+        _updater = new Updater(_config.Update, _dataDir, VersionInfo.Running, updateHost, _updateHttp, TimeProvider.System, updateLogger);
+
         try
         {
             _store ??= _builder.OpenConfigStore(run.ConfigPath);
@@ -89,7 +107,7 @@ internal sealed partial class GatewayService(
             return;
         }
 
-        _builder.AttachRemoteCommands(gateway, _store, _dataDir);
+        _builder.AttachRemoteCommands(gateway, _store, _dataDir, _updater);
         _store.Applied += version => _applied.Writer.TryWrite(version);
         _reloads = ReloadOnApplyAsync(_stop.Token);
         if (run.Console is { } consoleArg)
@@ -102,6 +120,23 @@ internal sealed partial class GatewayService(
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
+
+    /// <summary>Runs the health gate of an update on trial (or reports a rollback); a failure of its own is logged, never stops the home.</summary>
+    private async Task RunHealthGateAsync(HealthGate gate, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await gate.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The start guard rolls back a release that never commits; the home keeps protecting meanwhile.
+            LogHealthGateFailed(_logger, ex.Message);
+        }
+    }
 
     /// <summary>
     /// The start of the version in force failed with <paramref name="failure"/>: starts the newest other version that has
@@ -273,7 +308,7 @@ internal sealed partial class GatewayService(
             }
         }
 
-        _builder.AttachRemoteCommands(gateway, _store!, _dataDir);
+        _builder.AttachRemoteCommands(gateway, _store!, _dataDir, _updater);
         _bridge?.Rebind(gateway);
         if (inForce)
         {
@@ -352,6 +387,13 @@ internal sealed partial class GatewayService(
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
+        await _healthGate.ConfigureAwait(false);
+        if (_updater is not null)
+        {
+            await _updater.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _updateHttp?.Dispose();
         await _reloads.ConfigureAwait(false);
         await _console.ConfigureAwait(false);
         await StopGatewayAsync().ConfigureAwait(false);
@@ -387,6 +429,12 @@ internal sealed partial class GatewayService(
 
     [LoggerMessage(EventId = 1025, Level = LogLevel.Critical, Message = "Config version {Failed} could not start ({Reason}); fell back to version {Started}, now in force as version {Now}: fix the cause, then apply a corrected config")]
     private static partial void LogFellBack(ILogger logger, int failed, int started, int now, string reason);
+
+    [LoggerMessage(EventId = 1115, Level = LogLevel.Error, Message = "The update health gate could not finish ({Reason}); the start guard rolls back a release that never commits")]
+    private static partial void LogHealthGateFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1116, Level = LogLevel.Error, Message = "{Problem}")]
+    private static partial void LogUpdateCaUnreadable(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Console on {Console} unavailable: {Reason}; retrying in 5 s")]
     private static partial void LogConsoleUnavailable(ILogger logger, string console, string reason);

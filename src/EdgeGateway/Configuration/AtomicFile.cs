@@ -68,7 +68,8 @@ internal static class AtomicFile
         }
     }
 
-    private static void SyncDirectory(string path)
+    /// <summary>fsyncs the folder holding <paramref name="path"/>, so a rename in it survives a power cut.</summary>
+    public static void SyncDirectory(string path)
     {
         if (!OperatingSystem.IsLinux())
         {

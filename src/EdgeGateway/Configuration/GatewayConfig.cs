@@ -43,6 +43,9 @@ internal sealed class GatewayConfig
     /// <summary>The technician console.</summary>
     public ConsoleConfig Console { get; set; } = new();
 
+    /// <summary>Updates from the centre (install folder, trusted keys, health gate).</summary>
+    public UpdateConfig Update { get; set; } = new();
+
     /// <summary>The uplink paths (primary, and secondary when configured) with this gateway's TLS identity.</summary>
     public IReadOnlyList<EdgeGateway.Uplink.Mqtt.UplinkPath> UplinkPaths()
     {
@@ -151,7 +154,35 @@ internal sealed class GatewayConfig
             errors.Add(new(uplink.Field(nameof(UplinkConfig.KeepAliveSeconds)), $"{Uplink.KeepAliveSeconds} is out of range; expected 1–600"));
         }
 
+        errors.AddRange(ValidateUpdate());
         return errors;
+    }
+
+    private IEnumerable<ConfigIssue> ValidateUpdate()
+    {
+        var update = Key(nameof(Update));
+        foreach (var (name, path) in new[] { (nameof(UpdateConfig.InstallDir), Update.InstallDir), (nameof(UpdateConfig.KeysDir), Update.KeysDir) })
+        {
+            if (string.IsNullOrWhiteSpace(path) || !Path.IsPathRooted(path))
+            {
+                yield return new(update.Field(name), $"'{path}' is not an absolute path");
+            }
+        }
+
+        if (Update.GateSeconds is < 10 or > 3600)
+        {
+            yield return new(update.Field(nameof(UpdateConfig.GateSeconds)), $"{Update.GateSeconds} is out of range; expected 10–3600 (time for the uplink and an acknowledged test alarm)");
+        }
+
+        if (Update.MaxStarts is < 1 or > 20)
+        {
+            yield return new(update.Field(nameof(UpdateConfig.MaxStarts)), $"{Update.MaxStarts} is out of range; expected 1–20");
+        }
+
+        if (Update.CaFile is { } ca && (string.IsNullOrWhiteSpace(ca) || !Path.IsPathRooted(ca)))
+        {
+            yield return new(update.Field(nameof(UpdateConfig.CaFile)), $"'{ca}' is not an absolute path to a PEM file");
+        }
     }
 
     private static ConfigKey Key(string property) => ConfigKey.Root.Field(property);

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace EdgeGateway.Configuration;
 
-/// <summary>libc calls .NET does not expose: fsync of a directory, so a rename survives power loss.</summary>
+/// <summary>libc calls .NET does not expose: fsync of a directory, so a rename survives power loss; rename of a symlink over a symlink.</summary>
 internal static class NativeMethods
 {
     public const int ORdOnly = 0;
@@ -19,5 +19,9 @@ internal static class NativeMethods
 
     [DllImport("libc", SetLastError = true)]
     public static extern int close(int fd);
+
+    // rename(2) replaces a symlink with a symlink atomically; File.Move refuses a destination that resolves to a folder.
+    [DllImport("libc", SetLastError = true)]
+    public static extern int rename(byte[] oldPath, byte[] newPath);
 #pragma warning restore SA1300, IDE1006, SYSLIB1054, CA5392
 }

@@ -104,28 +104,62 @@ public static class ReleaseSigning
         }
 
         ReleaseSignatureFile? file;
-        byte[] bytes;
-        byte[] signature;
         try
         {
             file = JsonSerializer.Deserialize(File.ReadAllText(signaturePath), ReleaseJson.Default.ReleaseSignatureFile);
-            bytes = Convert.FromBase64String(file?.Manifest ?? "");
-            signature = Convert.FromBase64String(file?.Signature ?? "");
         }
-        catch (Exception ex) when (ex is JsonException or FormatException)
+        catch (JsonException ex)
         {
             return ReleaseVerdict.Refused($"{signaturePath}: not a release signature ({ex.Message})");
         }
 
-        if (file is null || bytes.Length == 0 || signature.Length != Algorithm.SignatureSize)
+        if (file is null)
         {
             return ReleaseVerdict.Refused($"{signaturePath}: not a release signature (manifest or signature missing)");
+        }
+
+        var (size, sha) = Hash(archivePath);
+        return Verify(file, size, sha, keys, installed, signaturePath, archivePath);
+    }
+
+    /// <summary>
+    /// Checks a signature against the trusted <paramref name="keys"/> and an archive known only by its <paramref name="size"/> and
+    /// <paramref name="sha256"/> (an update offered by the centre, verified before anything is downloaded): the same checks as
+    /// the file overload, in the same order. Never throws for a bad signature: the verdict says why.
+    /// </summary>
+    /// <param name="file">The signature as <c>release sign</c> wrote it.</param>
+    /// <param name="size">The archive's expected length.</param>
+    /// <param name="sha256">The archive's expected SHA-256, hex.</param>
+    /// <param name="keys">The trusted public keys.</param>
+    /// <param name="installed">The running version, for the downgrade and min_version checks; null to skip them.</param>
+    /// <param name="signatureName">How the signature is named in a refusal.</param>
+    /// <param name="archiveName">How the archive is named in a refusal.</param>
+    public static ReleaseVerdict Verify(ReleaseSignatureFile file, long size, string sha256, IReadOnlyList<PublicKey> keys, string? installed = null, string signatureName = "the signature", string archiveName = "the archive")
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(sha256);
+        ArgumentNullException.ThrowIfNull(keys);
+        byte[] bytes;
+        byte[] signature;
+        try
+        {
+            bytes = Convert.FromBase64String(file.Manifest ?? "");
+            signature = Convert.FromBase64String(file.Signature ?? "");
+        }
+        catch (FormatException ex)
+        {
+            return ReleaseVerdict.Refused($"{signatureName}: not a release signature ({ex.Message})");
+        }
+
+        if (bytes.Length == 0 || signature.Length != Algorithm.SignatureSize)
+        {
+            return ReleaseVerdict.Refused($"{signatureName}: not a release signature (manifest or signature missing)");
         }
 
         var signer = keys.FirstOrDefault(k => KeyId(k) == file.KeyId);
         if (signer is null)
         {
-            return ReleaseVerdict.Refused($"signed by key {file.KeyId}, which is not trusted here (trusted: {string.Join(", ", keys.Select(KeyId))})");
+            return ReleaseVerdict.Refused($"signed by key {file.KeyId}, which is not trusted here (trusted: {(keys.Count == 0 ? "none" : string.Join(", ", keys.Select(KeyId)))})");
         }
 
         if (!Algorithm.Verify(signer, bytes, signature))
@@ -135,13 +169,13 @@ public static class ReleaseSigning
 
         if (ReleaseManifest.Parse(bytes) is not { } manifest)
         {
-            return ReleaseVerdict.Refused($"{signaturePath}: the signed manifest is not a {ReleaseManifest.CurrentFormat} manifest");
+            return ReleaseVerdict.Refused($"{signatureName}: the signed manifest is not a {ReleaseManifest.CurrentFormat} manifest");
         }
 
-        var (size, sha) = Hash(archivePath);
-        if (size != manifest.Size || sha != manifest.Sha256)
+        sha256 = sha256.ToLowerInvariant();
+        if (size != manifest.Size || sha256 != manifest.Sha256)
         {
-            return ReleaseVerdict.Refused($"{archivePath} is not the archive that was signed: {size} bytes, SHA-256 {sha[..16]}…; signed: {manifest.Size} bytes, {manifest.Sha256[..16]}…", manifest);
+            return ReleaseVerdict.Refused($"{archiveName} is not the archive that was signed: {size} bytes, SHA-256 {sha256[..Math.Min(16, sha256.Length)]}…; signed: {manifest.Size} bytes, {manifest.Sha256[..16]}…", manifest);
         }
 
         if (installed is not null)
@@ -173,6 +207,13 @@ public static class ReleaseSigning
 
         return new ReleaseVerdict(true, $"{manifest.Version} ({manifest.Runtime}, commit {manifest.Commit}) signed by key {file.KeyId}{(manifest.Rollback ? ", as a rollback" : "")}", manifest);
     }
+
+    /// <summary>The trusted keys: every <c>*.pub</c> in <paramref name="keysDir"/> (none when the folder is missing).</summary>
+    /// <exception cref="InvalidDataException">A <c>.pub</c> file is not an Ed25519 public key.</exception>
+    public static IReadOnlyList<PublicKey> LoadKeys(string keysDir) =>
+        Directory.Exists(keysDir)
+            ? [.. Directory.GetFiles(keysDir, "*.pub").Order(StringComparer.Ordinal).Select(f => ImportPublicKey(File.ReadAllText(f), f))]
+            : [];
 
     /// <summary>The release version's numeric core (<c>0.1.0</c> of <c>0.1.0+1a2b3c</c>); a clear exception when it has none.</summary>
     public static Version ParseVersion(string text, string what)
@@ -240,7 +281,7 @@ public static class ReleaseSigning
     }
 }
 
-/// <summary>The outcome of <see cref="ReleaseSigning.Verify"/>.</summary>
+/// <summary>The outcome of <see cref="ReleaseSigning.Verify(string, string, IReadOnlyList{NSec.Cryptography.PublicKey}, string)"/> and its overload.</summary>
 /// <param name="Ok">True when the release may be installed.</param>
 /// <param name="Reason">What was verified, or why it is refused.</param>
 /// <param name="Manifest">The signed manifest, when the signature held.</param>

@@ -169,7 +169,7 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
         {
             OldestPendingAge = await Outbox.OldestPendingAgeAsync(_stop.Token).ConfigureAwait(false);
             var connected = Uplink.AnyPathUp;
-            HealthFile.Write(_dataDir, new HealthSnapshot(Home.Loop.IsArmed, VersionInfo.Informational, connected, Outbox.Depth, _time.GetUtcNow()));
+            HealthFile.Write(_dataDir, new HealthSnapshot(Home.Loop.IsArmed, VersionInfo.Running, connected, Outbox.Depth, _time.GetUtcNow()));
         }
         catch (Exception ex)
         {

@@ -13,7 +13,7 @@ internal static class GatewayStates
 
         // The release that runs (the archive's VERSION): the centre sees the fleet by version, and a rollout sees a home
         // come back on the version it was sent.
-        states["version"] = VersionInfo.Informational;
+        states["version"] = VersionInfo.Running;
 
         // "0" is a home whose resident cannot call for help: a centre alarms on it, the gateway keeps running.
         states["help_inputs"] = ConfigGuards.HelpInputs(home.Config).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -224,7 +224,7 @@ public class GatewayConfigTests
 
         Assert.Equal(
             string.Join('\n',
-                "line 2, column 46: unknown key 'bogus' (known here: gateway_id, simulated, data_directory, devices, rules, uplink, console)",
+                "line 2, column 46: unknown key 'bogus' (known here: gateway_id, simulated, data_directory, devices, rules, uplink, console, update)",
                 "line 4, column 65: devices.contacts.0: unknown key 'pinn' (known here: sensor_id, kind, pin, pull, wiring, debounce, flapping_max_changes_per_minute, silent_after, stuck_active_after, supervision_pin)",
                 "line 4, column 119: devices.contacts.1.pin: expected a whole number, found \"seventeen\"",
                 "line 7, column 25: rules.night.start: expected a time of day \"HH:mm\" such as \"23:00\", found \"25:99\"",
@@ -259,7 +259,7 @@ public class GatewayConfigTests
     public void An_unknown_key_on_one_line_is_reported_as_the_technician_reads_it()
     {
         var ex = Assert.Throws<ConfigurationException>(() => GatewayConfig.Parse("""{"gateway_id":"home-1","simulated":true,"uplink":{},"bogus":1}""", "config.json"));
-        Assert.Equal("config.json: line 1, column 53: unknown key 'bogus' (known here: gateway_id, simulated, data_directory, devices, rules, uplink, console)", Assert.Single(ex.Errors));
+        Assert.Equal("config.json: line 1, column 53: unknown key 'bogus' (known here: gateway_id, simulated, data_directory, devices, rules, uplink, console, update)", Assert.Single(ex.Errors));
     }
 
     [Fact]

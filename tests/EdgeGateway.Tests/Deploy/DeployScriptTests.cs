@@ -41,7 +41,7 @@ public sealed class DeployScriptTests : IDisposable
     {
         var dir = Path.Combine(_tmp, "release-" + version);
         Directory.CreateDirectory(Path.Combine(dir, "app"));
-        foreach (var f in new[] { "install.sh", "update.sh", "edgegateway.service", "config.example.json" })
+        foreach (var f in new[] { "install.sh", "update.sh", "update-guard.sh", "edgegateway.service", "config.example.json" })
         {
             File.Copy(Path.Combine(DeployDir, f), Path.Combine(dir, f));
         }
@@ -96,11 +96,15 @@ public sealed class DeployScriptTests : IDisposable
         Assert.True(first.Code == 0, first.Err);
         Assert.Equal("releases/1.0.0+aaa", Current());
         Assert.True(File.Exists(Path.Combine(_root, "etc/systemd/system/edgegateway.service")));
+
+        // The start guard sits beside the releases (the unit's ExecStartPre), and the service user owns the install folder to switch current itself.
+        Assert.True(File.GetUnixFileMode(Path.Combine(_root, "opt/edgegateway/update-guard.sh")).HasFlag(UnixFileMode.UserExecute));
         Assert.Contains("SUBSYSTEM==\"i2c-dev\"", File.ReadAllText(Path.Combine(_root, "etc/udev/rules.d/60-edgegateway.rules")), StringComparison.Ordinal);
         var log = File.ReadAllText(_log);
         Assert.Contains("useradd --system", log, StringComparison.Ordinal);
         Assert.Contains("usermod -a -G gpio,i2c,dialout edgegateway", log, StringComparison.Ordinal);
         Assert.Contains("systemctl enable edgegateway.service", log, StringComparison.Ordinal);
+        Assert.Contains($"chown edgegateway:edgegateway {_root}/opt/edgegateway {_root}/opt/edgegateway/releases", log, StringComparison.Ordinal);
 
         // A commissioned home's config survives a re-install.
         var config = Path.Combine(_root, "etc/edgegateway/config.json");

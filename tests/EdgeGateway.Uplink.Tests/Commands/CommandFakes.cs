@@ -157,12 +157,12 @@ internal sealed class CommandRig
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
 
-    public CommandRig(bool clockSynced = true, string? windowPath = null, CommandProcessorOptions? options = null)
+    public CommandRig(bool clockSynced = true, string? windowPath = null, CommandProcessorOptions? options = null, IReleaseUpdates? updates = null)
     {
         Clock = new FixedClockSyncStatus(clockSynced);
         Window = new CommandReplayWindow(Time, path: windowPath);
         Status = new FakeStatus(Alarms, Config);
-        Processor = new CommandProcessor("home-7", Time, Clock, Window, Alarms, TestAlarm, Status, Config, options);
+        Processor = new CommandProcessor("home-7", Time, Clock, Window, Alarms, TestAlarm, Status, Config, options, updates);
     }
 
     public FakeTimeProvider Time { get; } = new(Start);
