@@ -6,6 +6,7 @@ using EdgeGateway.Centre.NextOfKin;
 using EdgeGateway.Centre.Operators;
 using EdgeGateway.Centre.Push;
 using EdgeGateway.Centre.Residents;
+using EdgeGateway.Centre.Rollouts;
 using EdgeGateway.Centre.Supervision;
 using EdgeGateway.Contract;
 using EdgeGateway.Core.Events;
@@ -41,6 +42,7 @@ public sealed partial class DutyCentre : IAsyncDisposable
     private readonly GatewaySupervisor _supervisor;
     private readonly KinMessenger _kin;
     private Task? _running;
+    private Task? _rolling;
 
     /// <summary>Creates the centre over <paramref name="archive"/>, reading from <paramref name="consumers"/> (primary path first).</summary>
     public DutyCentre(IArchive archive, IReadOnlyList<CentreConsumer> consumers, DutyCentreOptions options, ILogger logger)
@@ -68,6 +70,11 @@ public sealed partial class DutyCentre : IAsyncDisposable
         _kin = new KinMessenger(archive, Residents, _options.Sms, _options.Time, _options.Zone, Changes, logger);
         _supervisor = new GatewaySupervisor(archive, consumers, _options, Changes, _follower, _paths, alarms,
             new Escalator(archive, _options, Changes, _webhook, _kin, _loop.Due, logger), _loop);
+
+        // Of several instances on one archive only the lease holder sends; each writes the update reports it ingests.
+        Rollouts = new RolloutDriver(archive, _commands.SendAsync, _options.Time, _options.Zone, Changes, logger,
+            $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        _ingest.Reports = Rollouts.OnEventAsync;
 
         foreach (var c in consumers)
         {
@@ -102,6 +109,12 @@ public sealed partial class DutyCentre : IAsyncDisposable
     /// <summary>Web Push to the duty phones; off (its requests answer 503) without <see cref="DutyCentreOptions.Push"/>.</summary>
     public PushNotifier Push { get; }
 
+    /// <summary>The release rollout's driver (issue 32): waves of <c>update</c> commands, halted at the first failure too many.</summary>
+    public RolloutDriver Rollouts { get; }
+
+    /// <summary>Where the signed release archives are served from, or null.</summary>
+    public string? ReleasesDirectory => _options.ReleasesDirectory;
+
     /// <summary>The zone of local times (daily test deadline, the report's weeks and nights).</summary>
     public TimeZoneInfo Zone => _options.Zone;
 
@@ -134,6 +147,7 @@ public sealed partial class DutyCentre : IAsyncDisposable
         Push.Start();
         _kin.Start();
         _running = Task.Run(() => _loop.RunAsync(_stop.Token), CancellationToken.None);
+        _rolling = Task.Run(() => Rollouts.RunAsync(_stop.Token), CancellationToken.None);
     }
 
     /// <summary>One pass of supervision and escalation as of now (the loop runs it at the next deadline, at least every <see cref="DutyCentreOptions.CheckInterval"/>; tests call it directly).</summary>
@@ -178,6 +192,11 @@ public sealed partial class DutyCentre : IAsyncDisposable
             await _running.ConfigureAwait(false);
         }
 
+        if (_rolling is not null)
+        {
+            await _rolling.ConfigureAwait(false);
+        }
+
         await _operators.IdleAsync().ConfigureAwait(false);
         await Push.DisposeAsync().ConfigureAwait(false);
         await _kin.DisposeAsync().ConfigureAwait(false);
@@ -190,5 +209,6 @@ public sealed partial class DutyCentre : IAsyncDisposable
         _webhook.Dispose();
         _stop.Dispose();
         _supervisor.Dispose();
+        Rollouts.Dispose();
     }
 }

@@ -69,6 +69,9 @@ public sealed class DutyCentreOptions
     /// <summary>SMS to next of kin through the centre's modem; null: no modem (an SMS a home's rule asks for is a failed step saying so).</summary>
     public NextOfKin.KinSmsOptions? Sms { get; init; }
 
+    /// <summary>The directory the signed release archives are served from (<c>GET /releases/{file}</c>); null serves none.</summary>
+    public string? ReleasesDirectory { get; init; }
+
     /// <summary>How long after its last heartbeat a gateway counts as silent; the pass starts SilentLead early so that the alarm is stored within the budget.</summary>
     internal TimeSpan SilenceBudget(TimeSpan interval) => (SilentIntervals * interval) + SilentMargin - SilentLead;
 

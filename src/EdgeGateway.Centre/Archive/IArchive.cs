@@ -1,3 +1,4 @@
+using EdgeGateway.Centre.Rollouts;
 using EdgeGateway.Core.Events;
 
 namespace EdgeGateway.Centre.Archive;
@@ -135,4 +136,25 @@ public interface IArchive : IAsyncDisposable
 
     /// <summary>The gaps in <c>sequence</c> per boot, between the first and the last event seen of each boot.</summary>
     Task<IReadOnlyList<SequenceGap>> GapsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a new rollout, its homes and its operator <paramref name="action"/> in one transaction; false, storing nothing, when one is running (or the id is taken).</summary>
+    Task<bool> StartRolloutAsync(RolloutRecord rollout, IReadOnlyList<RolloutHome> homes, OperatorAction action, CancellationToken cancellationToken = default);
+
+    /// <summary>The running rollout, else the newest one, else null.</summary>
+    Task<RolloutRecord?> LatestRolloutAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>One rollout, or null.</summary>
+    Task<RolloutRecord?> RolloutAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The homes of a rollout, by wave and gateway.</summary>
+    Task<IReadOnlyList<RolloutHome>> RolloutHomesAsync(string rollout, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes <paramref name="home"/>'s state, tries, times and reason if its stored state is one of <paramref name="fromStates"/>; false when another write came first.</summary>
+    Task<bool> UpdateRolloutHomeAsync(string rollout, RolloutHome home, IReadOnlyCollection<string> fromStates, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes a rollout's state, wave, soak start and halt reason if it is still in <paramref name="fromState"/> at <paramref name="fromWave"/>; false when another write came first.</summary>
+    Task<bool> UpdateRolloutAsync(RolloutRecord rollout, string fromState, int fromWave, CancellationToken cancellationToken = default);
+
+    /// <summary>Takes or renews the lease <paramref name="name"/> for <paramref name="holder"/> until <paramref name="now"/> + <paramref name="ttl"/>; false while another holder's lease runs.</summary>
+    Task<bool> HoldLeaseAsync(string name, string holder, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken = default);
 }

@@ -103,7 +103,7 @@ public abstract partial class SqlArchive : IArchive
             await ExecAsync(conn, tx, lockSql, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var sql in ddl)
+        foreach (var sql in ddl.Concat(RolloutDdl))
         {
             await ExecAsync(conn, tx, sql, cancellationToken).ConfigureAwait(false);
         }

@@ -14,4 +14,7 @@ public static class SupervisionTypes
 
     /// <summary>The daily test transmission did not arrive by its deadline.</summary>
     public const string DailyTestMissing = "supervision.daily-test-missing";
+
+    /// <summary>A release rollout halted: a home could not update (or too many), and no further home gets it until a technician looks.</summary>
+    public const string RolloutHalted = "supervision.rollout-halted";
 }

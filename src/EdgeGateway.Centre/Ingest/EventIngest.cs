@@ -16,6 +16,9 @@ internal sealed class EventIngest(IArchive archive, DutyCentreOptions options, C
     /// <summary>Raised once per event the archive had not recorded before.</summary>
     public event Func<CareEvent, Task>? EventRecorded;
 
+    /// <summary>The rollout's reader of update reports (every instance writes the reports it ingests), or null.</summary>
+    public Func<CareEvent, Task>? Reports { get; set; }
+
     /// <summary>Stores <paramref name="evt"/> (its <paramref name="payload"/> as received); returns when it may be acked.</summary>
     public async Task OnEventAsync(CareEvent evt, byte[] payload)
     {
@@ -39,6 +42,11 @@ internal sealed class EventIngest(IArchive archive, DutyCentreOptions options, C
                 // Not awaited: this runs before the event's ack, and the take waits for the gateway's reply.
                 takeAs(alarm.Id, taker);
             }
+        }
+
+        if (Reports is { } reports)
+        {
+            await reports(evt).ConfigureAwait(false);
         }
 
         if (EventRecorded is { } handler)

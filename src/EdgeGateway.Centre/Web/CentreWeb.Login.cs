@@ -16,6 +16,13 @@ public sealed partial class CentreWeb
     private static void UseLogin(WebApplication app, OperatorLogins logins) =>
         app.Use(async (ctx, next) =>
         {
+            // A release archive is signed and holds no secret; the gateways that download it have no operator login.
+            if (IsRelease(ctx))
+            {
+                await next(ctx).ConfigureAwait(false);
+                return;
+            }
+
             var credentials = TryBasic(ctx.Request.Headers.Authorization.ToString());
             var result = credentials is var (name, password)
                 ? await logins.CheckAsync(name, password, ctx.Connection.RemoteIpAddress, ctx.RequestAborted).ConfigureAwait(false)
@@ -43,6 +50,11 @@ public sealed partial class CentreWeb
             ctx.Response.Headers.WWWAuthenticate = "Basic realm=\"EdgeGateway duty centre\", charset=\"UTF-8\"";
             await ProblemAsync(ctx, 401, "Authorization", "log in with an operator account (HTTP Basic: name and password)").ConfigureAwait(false);
         });
+
+    private static bool IsRelease(HttpContext ctx) =>
+        HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsHead(ctx.Request.Method)
+            ? ctx.Request.Path.StartsWithSegments(ReleasesPrefix.TrimEnd('/'), StringComparison.Ordinal)
+            : false;
 
     private static (string Name, string Password)? TryBasic(string header)
     {

@@ -57,6 +57,9 @@ public sealed partial class CentreWeb
             ["api", "alarms", _, var step] => (OperatorRoles.Nurse, step),
             ["api", "gateways", _, var job] => (OperatorRoles.Technician, "gateway " + job),
 
+            // Stopping a release rollout is the technicians' call, as starting one is (on the command line).
+            ["api", "rollout", "halt"] => (OperatorRoles.Technician, "halting the release rollout"),
+
             // A duty phone is a nurse's: only she gets alarms on it (the key itself is open to every operator, as a GET).
             ["api", "push", ..] => (OperatorRoles.Nurse, "push notifications to a duty phone"),
             _ => (OperatorRoles.None, $"{method} {template}"),
@@ -67,6 +70,13 @@ public sealed partial class CentreWeb
     private static void UseRoles(WebApplication app, OperatorLogins logins, ILogger logger) =>
         app.Use(async (ctx, next) =>
         {
+            // Release archives need no login (UseLogin), so no role either.
+            if (IsRelease(ctx))
+            {
+                await next(ctx).ConfigureAwait(false);
+                return;
+            }
+
             var login = LoginOf(ctx)!;
 
             // Read on every request: roles changed in the file apply at the next reload, without a new login.

@@ -211,6 +211,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
         MapPush(app, centre);
         MapReport(app, centre);
         MapAudit(app, centre);
+        MapRollout(app, centre);
         app.MapGet("/api/rejected", async ctx =>
         {
             var (_, sees) = await VisibleAsync(ctx, centre).ConfigureAwait(false);

@@ -47,6 +47,7 @@ internal static class CentralCommand
         var vapidSubject = new Option<string?>("--vapid-subject") { Description = "Who runs this centre, for the push services (mailto:ADDRESS or an https:// URL); required with --vapid-key." };
         var smsModem = new Option<bool>("--sms-modem") { Description = "Send next of kin the SMS their home's coordinator asked for through this host's 4G modem, with ModemManager's mmcli (docs/operations.md). Without it such an SMS is recorded as not sent." };
         var smsSignoff = new Option<string?>("--sms-signoff") { Description = $"Ends every SMS to next of kin, e.g. \"Oslo duty centre, +47 21 00 00 00\" (one line, at most {KinSmsOptions.MaxSignoff} characters): whom the family can call back." };
+        var releasesDir = new Option<string?>("--releases-dir") { Description = "Serve the signed release archives in this directory at /releases/FILE (with Range, no login: they are signed and hold no secret) for the gateways a rollout updates; `central rollout start` copies them here." };
         var dailyTest = new Option<string?>("--daily-test-by") { Description = "Local HH:MM by which each gateway's daily test must have arrived; flagged when it has not (default: not checked)." };
         var command = new Command("central", "The duty centre: store every event once and acknowledge it, supervise every gateway, escalate untaken alarms, serve the JSON API; print each new event as a JSON line.")
         {
@@ -56,6 +57,7 @@ internal static class CentralCommand
             webKey,
             webAccounts,
             webHosts,
+            releasesDir,
             webhook,
             offlineGrace,
             heartbeatMax,
@@ -80,6 +82,7 @@ internal static class CentralCommand
         };
         command.Subcommands.Add(AddOperatorCommand.Create());
         command.Subcommands.Add(CentralReportCommand.Create());
+        command.Subcommands.Add(CentralRolloutCommand.Create());
         command.SetAction(async (result, ct) =>
         {
             var security = new LinkSecurity
@@ -198,6 +201,13 @@ internal static class CentralCommand
                 return 2;
             }
 
+            var releases = result.GetValue(releasesDir) is { } dir ? Path.GetFullPath(dir) : null;
+            if (releases is not null && !Directory.Exists(releases))
+            {
+                Console.Error.WriteLine($"--releases-dir '{result.GetValue(releasesDir)}' is invalid: no such directory");
+                return 2;
+            }
+
             ResidentKey? sealing = null;
             if (result.GetValue(residentKey) is { } keyPath)
             {
@@ -274,7 +284,7 @@ internal static class CentralCommand
                 ClientId = id,
                 ShareGroup = share,
                 Acks = new CentreAckOptions { MaxBatch = batch },
-                Options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax), ResidentKey = sealing, Push = push, Sms = sms },
+                Options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax), ResidentKey = sealing, Push = push, Sms = sms, ReleasesDirectory = releases },
                 Web = webAt,
                 WebSecurity = webSecurity with { Audit = loggers.CreateLogger("web") },
             };

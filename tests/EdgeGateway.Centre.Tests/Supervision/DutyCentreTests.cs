@@ -227,7 +227,7 @@ public sealed class PostgresDutyCentreTests(PostgresFixture pg) : DutyCentreTest
 /// The duty centre against a real mosquitto and a real archive: gateways are played by an MQTT client publishing what a
 /// gateway publishes (status, heartbeats, events); time is a FakeTimeProvider, so each deadline is checked to the second.
 /// </summary>
-public abstract class DutyCentreTests : IAsyncLifetime
+public abstract partial class DutyCentreTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 27, 8, 0, 0, TimeSpan.Zero);
     private readonly List<CentreFixture> _centres = [];

@@ -17,6 +17,7 @@
     'supervision.gateway-silent': 'Gateway silent (no heartbeat)',
     'supervision.sequence-gap': 'Events missing',
     'supervision.daily-test-missing': 'Daily test missing',
+    'supervision.rollout-halted': 'Release rollout halted (technical)',
     'org.edgegateway.technical.primary-path-lost': 'Primary path lost (technical)',
     'org.edgegateway.technical.secondary-path-lost': 'Secondary path lost (technical)',
     'org.edgegateway.technical.wearable-battery-critical': 'Wearable cell nearly empty (technical)',

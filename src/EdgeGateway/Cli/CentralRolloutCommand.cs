@@ -1,0 +1,358 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using EdgeGateway.Centre.Archive;
+using EdgeGateway.Centre.Rollouts;
+using EdgeGateway.Releases;
+using NSec.Cryptography;
+
+namespace EdgeGateway.Cli;
+
+/// <summary>
+/// <c>edgegateway central rollout start|status|halt</c>: a signed release to the fleet in waves (issue 32). <c>start</c>
+/// verifies the archive as the gateways will (a key they trust, the exact bytes, no downgrade), puts it into the releases
+/// directory and stores the plan; the running centre's driver does the rest.
+/// </summary>
+internal static partial class CentralRolloutCommand
+{
+    private const int BadInput = 2;
+    private const int Conflict = 1;
+
+    [GeneratedRegex("^[A-Za-z0-9._+-]+$")]
+    private static partial Regex PlainName();
+
+    public static Command Create()
+    {
+        var rollout = new Command("rollout", "Roll a signed release out to the gateways in waves: canaries first, each home proving its alarm path, one failure too many halts everything.");
+        rollout.Subcommands.Add(CreateStart());
+        rollout.Subcommands.Add(CreateStatus());
+        rollout.Subcommands.Add(CreateHalt());
+        return rollout;
+    }
+
+    private static Option<string> StoreOption() =>
+        new("--store") { Description = "The archive: a SQLite file, or postgres://user:password@host:port/db or an Npgsql connection string.", Required = true };
+
+    private static Command CreateStart()
+    {
+        var store = StoreOption();
+        var release = new Option<string>("--release") { Description = "The release archive (edgegateway-VERSION-linux-arm64.tar.gz).", Required = true };
+        var sig = new Option<string?>("--sig") { Description = "Its signature file (default ARCHIVE.sig)." };
+        var keys = new Option<string[]>("--key") { Description = "A public key the gateways trust (PEM; repeat for several): the release must verify against one.", Required = true, AllowMultipleArgumentsPerToken = false };
+        var releasesDir = new Option<string>("--releases-dir") { Description = "The directory `central --releases-dir` serves: the archive and its .sig are copied here.", Required = true };
+        var baseUrl = new Option<string>("--base-url") { Description = "The centre's URL as the gateways reach it, e.g. https://centre.example.org; they download BASE/releases/FILE.", Required = true };
+        var waves = new Option<string>("--waves") { Description = "Cumulative percentages of the fleet per wave, rising to 100 (default 1,5,25,100).", DefaultValueFactory = _ => "1,5,25,100" };
+        var window = new Option<string?>("--window") { Description = "Local hours (the centre's zone) updates may be sent in, HH:MM-HH:MM, e.g. 10:00-14:00 (default: any time)." };
+        var maxFailures = new Option<int>("--max-failures") { Description = "Failed homes tolerated; one more halts the rollout (default 0).", DefaultValueFactory = _ => 0 };
+        var soak = new Option<int>("--soak-minutes") { Description = "Minutes a wave stays passed before the next starts (default 30).", DefaultValueFactory = _ => 30 };
+        var gate = new Option<int>("--gate-seconds") { Description = "The health gate each gateway runs the new release through, in seconds (default 300).", DefaultValueFactory = _ => 300 };
+        var reportTimeout = new Option<int?>("--report-minutes") { Description = "Minutes an accepting home may take to report its outcome (default: the gate plus 30)." };
+        var canaries = new Option<string[]>("--canary") { Description = "A gateway that goes first, in wave 1 (repeat for several).", AllowMultipleArgumentsPerToken = false };
+        var by = new Option<string>("--by") { Description = "Who starts it (recorded).", Required = true };
+        var start = new Command("start", "Verify a signed release, publish it in the releases directory and store the rollout's plan; prints the waves with their homes and zones.")
+        {
+            store, release, sig, keys, releasesDir, baseUrl, waves, window, maxFailures, soak, gate, reportTimeout, canaries, by,
+        };
+        start.SetAction(async (r, ct) =>
+        {
+            var output = r.InvocationConfiguration.Output;
+            var errors = r.InvocationConfiguration.Error;
+            int Bad(string message)
+            {
+                errors.WriteLine($"rollout start: {message}");
+                return BadInput;
+            }
+
+            var archivePath = r.GetValue(release)!;
+            var sigPath = r.GetValue(sig) ?? archivePath + ".sig";
+            var fileName = Path.GetFileName(archivePath);
+            if (!PlainName().IsMatch(fileName))
+            {
+                return Bad($"--release '{archivePath}': the file name may only hold letters, digits and . _ + - (it becomes the download URL)");
+            }
+
+            var who = r.GetValue(by)!.Trim();
+            if (who.Length is 0 or > 128 || who.Any(char.IsControl))
+            {
+                return Bad($"--by '{r.GetValue(by)}' is invalid: expected a name, 1 to 128 printable characters");
+            }
+
+            int[] percentages;
+            try
+            {
+                percentages = [.. r.GetValue(waves)!.Split(',').Select(p => int.Parse(p.Trim(), NumberStyles.None, CultureInfo.InvariantCulture))];
+                RolloutPlanner.CheckWaves(percentages);
+            }
+            catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException)
+            {
+                return Bad($"--waves '{r.GetValue(waves)}' is invalid: expected rising cumulative percentages ending at 100, e.g. 1,5,25,100{(ex is ArgumentException ? $" ({ex.Message})" : "")}");
+            }
+
+            RolloutWindow? hours = null;
+            if (r.GetValue(window) is { } windowText)
+            {
+                try
+                {
+                    hours = RolloutWindow.Parse(windowText);
+                }
+                catch (FormatException ex)
+                {
+                    return Bad($"--window {ex.Message}");
+                }
+            }
+
+            if (r.GetValue(maxFailures) is var max && max < 0)
+            {
+                return Bad($"--max-failures {max} is invalid: expected 0 or more");
+            }
+
+            if (r.GetValue(soak) is var soakMinutes && soakMinutes is < 0 or > 7 * 24 * 60)
+            {
+                return Bad($"--soak-minutes {soakMinutes} is invalid: expected 0 to {7 * 24 * 60}");
+            }
+
+            if (r.GetValue(gate) is var gateSeconds && gateSeconds is < 30 or > 24 * 3600)
+            {
+                return Bad($"--gate-seconds {gateSeconds} is invalid: expected 30 to 86400");
+            }
+
+            var report = r.GetValue(reportTimeout) is { } minutes
+                ? minutes > 0 ? TimeSpan.FromMinutes(minutes) : TimeSpan.MinValue
+                : RolloutSpec.DefaultReportTimeout(gateSeconds);
+            if (report <= TimeSpan.FromSeconds(gateSeconds))
+            {
+                return Bad($"--report-minutes {r.GetValue(reportTimeout)} is invalid: expected more than the gate ({gateSeconds} s)");
+            }
+
+            if (!Uri.TryCreate(r.GetValue(baseUrl), UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(baseUri.Query))
+            {
+                return Bad($"--base-url '{r.GetValue(baseUrl)}' is invalid: expected the centre's http(s) URL as the gateways reach it, e.g. https://centre.example.org");
+            }
+
+            var dir = Path.GetFullPath(r.GetValue(releasesDir)!);
+            if (!Directory.Exists(dir))
+            {
+                return Bad($"--releases-dir '{r.GetValue(releasesDir)}' is invalid: no such directory");
+            }
+
+            var trusted = new List<PublicKey>();
+            try
+            {
+                foreach (var file in r.GetValue(keys) ?? [])
+                {
+                    trusted.Add(ReleaseSigning.ImportPublicKey(File.ReadAllText(file), file));
+                }
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                return Bad($"--key: {ex.Message}");
+            }
+
+            // Refused here what every gateway would refuse: an unsigned, changed or foreign-signed archive never leaves the centre.
+            var verdict = ReleaseSigning.Verify(archivePath, sigPath, trusted);
+            if (!verdict.Ok || verdict.Manifest is not { } manifest)
+            {
+                return Bad($"--release refused: {verdict.Reason}");
+            }
+
+            var storeText = r.GetValue(store)!;
+            if (!ArchiveStore.IsPostgres(storeText) && !File.Exists(storeText))
+            {
+                return Bad($"--store {storeText}: no such archive file");
+            }
+
+            try
+            {
+                await using var archive = await ArchiveStore.OpenAsync(storeText, ct).ConfigureAwait(false);
+                var fleet = await RolloutFleet.ReadAsync(archive, ct).ConfigureAwait(false);
+                var known = fleet.Select(h => h.Gateway).ToHashSet(StringComparer.Ordinal);
+                var canaryIds = (r.GetValue(canaries) ?? []).Select(c => c.Trim()).ToList();
+                if (canaryIds.FirstOrDefault(c => !known.Contains(c)) is { } unknown)
+                {
+                    return Bad($"--canary '{unknown}': no such gateway in the archive");
+                }
+
+                if (Refusals(manifest, fleet) is { Count: > 0 } refusing)
+                {
+                    return Bad($"--release {manifest.Version} would be refused by {refusing.Count} home(s): {string.Join("; ", refusing.Take(5))}");
+                }
+
+                var now = TimeProvider.System.GetUtcNow();
+                var url = new Uri(baseUri, baseUri.AbsolutePath.TrimEnd('/') + "/releases/" + Uri.EscapeDataString(fileName)).ToString();
+                var spec = new RolloutSpec(
+                    $"{manifest.Version}@{now:yyyyMMdd'T'HHmmss'Z'}", who, now,
+                    new RolloutRelease(manifest.Version, fileName, manifest.Size, manifest.Sha256, (await File.ReadAllTextAsync(sigPath, ct).ConfigureAwait(false)).Trim(), url),
+                    percentages, hours, max, TimeSpan.FromMinutes(soakMinutes), gateSeconds, report, canaryIds);
+                var plan = RolloutPlanner.Plan(fleet, manifest.Version, canaryIds, percentages);
+
+                // Copied before the plan is stored: a gateway told to download it must find it whole (written aside, then moved).
+                Publish(archivePath, Path.Combine(dir, fileName));
+                Publish(sigPath, Path.Combine(dir, fileName + ".sig"));
+
+                var record = new RolloutRecord(spec, RolloutStates.Running, 1, null, null, now);
+                var action = new OperatorAction(now, who, "rollout-start", null, null, null, "ok", $"{spec.Id}: {plan.Count(h => h.Wave > 0)} home(s) in {percentages.Length} wave(s)");
+                if (!await archive.StartRolloutAsync(record, plan, action, ct).ConfigureAwait(false))
+                {
+                    errors.WriteLine("rollout start: a rollout is running already; see `central rollout status`, and halt it first with `central rollout halt`");
+                    return Conflict;
+                }
+
+                output.WriteLine($"rollout {spec.Id} started: {manifest.Version} from {url}, {verdict.Reason}");
+                output.WriteLine($"window {hours?.ToString() ?? "any time"}, soak {soakMinutes} min, gate {gateSeconds} s, report within {(int)report.TotalMinutes} min, halts after {max + 1} failure(s)");
+                PrintPlan(output, plan);
+                return 0;
+            }
+            catch (Exception ex) when (ex is FormatException or System.Data.Common.DbException or IOException or UnauthorizedAccessException)
+            {
+                return Bad($"--store {ArchiveStore.Redact(storeText)}: {ex.Message}");
+            }
+        });
+        return start;
+    }
+
+    // The homes that would refuse the release as their installed version stands (a downgrade, or below its min_version).
+    private static List<string> Refusals(ReleaseManifest manifest, IReadOnlyList<FleetHome> fleet)
+    {
+        var next = ReleaseSigning.ParseVersion(manifest.Version, "the release's version");
+        var min = ReleaseSigning.ParseVersion(manifest.MinVersion, "the release's min_version");
+        var refusals = new List<string>();
+        foreach (var home in fleet.Where(h => h.Version is not null && h.Version != manifest.Version))
+        {
+            Version now;
+            try
+            {
+                now = ReleaseSigning.ParseVersion(home.Version!, "the installed version");
+            }
+            catch (InvalidDataException)
+            {
+                continue;
+            }
+
+            if (next < now && !manifest.Rollback)
+            {
+                refusals.Add($"{home.Gateway} runs {home.Version}, newer (a downgrade needs a release signed as a rollback)");
+            }
+            else if (now < min)
+            {
+                refusals.Add($"{home.Gateway} runs {home.Version}, older than the release's min_version {manifest.MinVersion}");
+            }
+        }
+
+        return refusals;
+    }
+
+    private static void Publish(string from, string to)
+    {
+        var temp = to + ".tmp";
+        File.Copy(from, temp, overwrite: true);
+        File.Move(temp, to, overwrite: true);
+    }
+
+    private static void PrintPlan(TextWriter output, IReadOnlyList<RolloutHome> plan)
+    {
+        foreach (var wave in plan.GroupBy(h => h.Wave).OrderBy(g => g.Key))
+        {
+            var title = wave.Key == 0 ? "already on the version" : $"wave {wave.Key}";
+            output.WriteLine($"{title}: {wave.Count()} home(s)");
+            foreach (var h in wave)
+            {
+                output.WriteLine($"  {h.Gateway}  zone {h.Zone}  {h.State}{(h.Reason is { } why ? $" ({why})" : "")}");
+            }
+        }
+    }
+
+    private static Command CreateStatus()
+    {
+        var store = StoreOption();
+        var status = new Command("status", "The current (or last) rollout: state, wave, per-wave counts, failures with reasons; and the fleet by version from the last heartbeats.") { store };
+        status.SetAction(async (r, ct) =>
+        {
+            var output = r.InvocationConfiguration.Output;
+            var storeText = r.GetValue(store)!;
+            if (!ArchiveStore.IsPostgres(storeText) && !File.Exists(storeText))
+            {
+                r.InvocationConfiguration.Error.WriteLine($"rollout status: --store {storeText}: no such archive file");
+                return BadInput;
+            }
+
+            await using var archive = await ArchiveStore.OpenAsync(storeText, ct).ConfigureAwait(false);
+            var rollout = await archive.LatestRolloutAsync(ct).ConfigureAwait(false);
+            if (rollout is null)
+            {
+                output.WriteLine("no rollout yet");
+            }
+            else
+            {
+                var spec = rollout.Spec;
+                var homes = await archive.RolloutHomesAsync(rollout.Id, ct).ConfigureAwait(false);
+                output.WriteLine($"rollout {rollout.Id}: {rollout.State}, wave {rollout.Wave} of {spec.Waves.Count} ({string.Join(',', spec.Waves)} %), release {spec.Release.Version}, started by {spec.CreatedBy} at {spec.CreatedAt:yyyy-MM-dd HH:mm}Z");
+                if (rollout.HaltReason is { } why)
+                {
+                    output.WriteLine($"halted: {why}");
+                }
+
+                if (rollout.State == RolloutStates.Running && rollout.WavePassedAt is { } passed)
+                {
+                    output.WriteLine($"wave {rollout.Wave} passed at {passed:HH:mm}Z; soaking until {passed + spec.Soak:HH:mm}Z");
+                }
+
+                foreach (var wave in homes.GroupBy(h => h.Wave).OrderBy(g => g.Key))
+                {
+                    var counts = string.Join(", ", wave.GroupBy(h => h.State).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
+                    output.WriteLine($"{(wave.Key == 0 ? "already on the version" : $"wave {wave.Key}")}: {counts}");
+                }
+
+                foreach (var failed in homes.Where(h => h.State == RolloutHomeStates.Failed))
+                {
+                    output.WriteLine($"failed {failed.Gateway} (zone {failed.Zone}, wave {failed.Wave}): {failed.Reason}");
+                }
+            }
+
+            output.WriteLine("fleet by version (last heartbeats):");
+            foreach (var version in (await RolloutFleet.ReadAsync(archive, ct).ConfigureAwait(false)).GroupBy(h => h.Version ?? "unknown").OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                output.WriteLine($"  {version.Key}: {version.Count()} home(s)");
+            }
+
+            return 0;
+        });
+        return status;
+    }
+
+    private static Command CreateHalt()
+    {
+        var store = StoreOption();
+        var by = new Option<string>("--by") { Description = "Who halts it (recorded).", Required = true };
+        var reason = new Option<string>("--reason") { Description = "Why (recorded and shown in the status).", Required = true };
+        var halt = new Command("halt", "Halt the running rollout: no further home is sent the update (homes that accepted it finish their own health gate).") { store, by, reason };
+        halt.SetAction(async (r, ct) =>
+        {
+            var errors = r.InvocationConfiguration.Error;
+            var storeText = r.GetValue(store)!;
+            var who = r.GetValue(by)!.Trim();
+            var why = r.GetValue(reason)!.Trim();
+            if (who.Length == 0 || why.Length == 0)
+            {
+                errors.WriteLine($"rollout halt: {(who.Length == 0 ? "--by" : "--reason")} must not be empty");
+                return BadInput;
+            }
+
+            if (!ArchiveStore.IsPostgres(storeText) && !File.Exists(storeText))
+            {
+                errors.WriteLine($"rollout halt: --store {storeText}: no such archive file");
+                return BadInput;
+            }
+
+            await using var archive = await ArchiveStore.OpenAsync(storeText, ct).ConfigureAwait(false);
+            if (await RolloutDriver.HaltAsync(archive, who, why, TimeProvider.System.GetUtcNow(), ct).ConfigureAwait(false) is not { } halted)
+            {
+                errors.WriteLine("rollout halt: no rollout is running");
+                return Conflict;
+            }
+
+            r.InvocationConfiguration.Output.WriteLine($"rollout {halted.Id} halted at wave {halted.Wave}: {halted.HaltReason}");
+            return 0;
+        });
+        return halt;
+    }
+}
