@@ -17,12 +17,14 @@ internal sealed class SupervisedHome : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Run> _runs = [];
     private readonly StringBuilder _log = new();
+    private readonly string? _console;
     private Task _supervisor = Task.CompletedTask;
 
-    private SupervisedHome(string id, string root)
+    private SupervisedHome(string id, string root, string? console)
     {
         Id = id;
         Root = root;
+        _console = console;
     }
 
     /// <summary>One start of the service: which release it ran and how it ended.</summary>
@@ -67,10 +69,10 @@ internal sealed class SupervisedHome : IAsyncDisposable
         }
     }
 
-    /// <summary>Installs <paramref name="releaseFolder"/> as the home's only release and writes its config; does not start it.</summary>
-    public static SupervisedHome Install(string root, string id, string releaseFolder, string brokerUrl, string publicKeyPem, int gateSeconds)
+    /// <summary>Installs <paramref name="releaseFolder"/> as the home's only release and writes its config; does not start it. With <paramref name="console"/> every start offers the technician console on that tty.</summary>
+    public static SupervisedHome Install(string root, string id, string releaseFolder, string brokerUrl, string publicKeyPem, int gateSeconds, string? console = null)
     {
-        var home = new SupervisedHome(id, root);
+        var home = new SupervisedHome(id, root, console);
         var version = File.ReadAllText(Path.Combine(releaseFolder, "VERSION")).Trim();
         Directory.CreateDirectory(Path.Combine(home.Opt, "releases"));
         CopyTree(releaseFolder, Path.Combine(home.Opt, "releases", version));
@@ -126,6 +128,12 @@ internal sealed class SupervisedHome : IAsyncDisposable
             foreach (var a in new[] { "run", "--config", Path.Combine(Root, "config.json"), "--data-dir", Data })
             {
                 psi.ArgumentList.Add(a);
+            }
+
+            if (_console is not null)
+            {
+                psi.ArgumentList.Add("--console");
+                psi.ArgumentList.Add(_console);
             }
 
             using var process = Process.Start(psi)!;

@@ -17,6 +17,7 @@ internal static class TestRelease
         var folder = Path.Combine(dir, $"edgegateway-{version}-test");
         Directory.CreateDirectory(Path.Combine(folder, "app"));
         File.WriteAllText(Path.Combine(folder, "VERSION"), version + "\n");
+        File.WriteAllText(Path.Combine(folder, "BUILDINFO"), $"sdk=test\nruntime={Environment.Version}\nrid=linux-x64\ntrimmed=false\n");
         var dll = Path.Combine(AppContext.BaseDirectory, "edgegateway.dll");
         var app = Path.Combine(folder, "app", "edgegateway");
         File.WriteAllText(app, $"#!/bin/sh\nexec dotnet '{dll}' \"$@\" {extraArgs}\n");
