@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using EdgeGateway.Centre.Archive;
 using EdgeGateway.Centre.Rollouts;
+using EdgeGateway.Contract;
 using EdgeGateway.Releases;
 using NSec.Cryptography;
 
@@ -119,9 +120,10 @@ internal static partial class CentralRolloutCommand
                 return Bad($"--soak-minutes {soakMinutes} is invalid: expected 0 to {7 * 24 * 60}");
             }
 
-            if (r.GetValue(gate) is var gateSeconds && gateSeconds is < 30 or > 24 * 3600)
+            if (r.GetValue(gate) is var gateSeconds && gateSeconds is < 30 or > UpdateGateLimits.MaxSeconds)
             {
-                return Bad($"--gate-seconds {gateSeconds} is invalid: expected 30 to 86400");
+                // The gateways refuse a longer gate (UpdateGateLimits); shorter than 30 s leaves a 4G home no time to reach the centre.
+                return Bad($"--gate-seconds {gateSeconds} is invalid: expected 30 to {UpdateGateLimits.MaxSeconds}");
             }
 
             var report = r.GetValue(reportTimeout) is { } minutes

@@ -169,9 +169,9 @@ internal sealed class GatewayConfig
             }
         }
 
-        if (Update.GateSeconds is < 10 or > 3600)
+        if (Update.GateSeconds is < Contract.UpdateGateLimits.MinSeconds or > Contract.UpdateGateLimits.MaxSeconds)
         {
-            yield return new(update.Field(nameof(UpdateConfig.GateSeconds)), $"{Update.GateSeconds} is out of range; expected 10–3600 (time for the uplink and an acknowledged test alarm)");
+            yield return new(update.Field(nameof(UpdateConfig.GateSeconds)), $"{Update.GateSeconds} is out of range; expected {Contract.UpdateGateLimits.MinSeconds}–{Contract.UpdateGateLimits.MaxSeconds} (time for the uplink and an acknowledged test alarm)");
         }
 
         if (Update.MaxStarts is < 1 or > 20)

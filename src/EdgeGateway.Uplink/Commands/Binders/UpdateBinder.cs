@@ -35,7 +35,7 @@ internal sealed partial class UpdateBinder(IReleaseUpdates updates) : ICommandBi
 
         var signature = ParseSignature(args);
         var rollout = OptionalString(args, "rollout", 64, "args.rollout");
-        var gate = (int?)ArgInteger(args, "gate_seconds", 10, 3600);
+        var gate = (int?)ArgInteger(args, "gate_seconds", Contract.UpdateGateLimits.MinSeconds, Contract.UpdateGateLimits.MaxSeconds);
         var request = new UpdateRequest(version, url, size, sha.ToLowerInvariant(), signature, rollout, gate);
         return () =>
         {
