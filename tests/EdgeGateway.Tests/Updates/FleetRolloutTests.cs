@@ -85,7 +85,7 @@ public sealed class FleetRolloutTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         var halted = await RolloutUntilAsync(r => State(r) == "halted", TimeSpan.FromMinutes(4));
-        output.WriteLine($"broken release halted after {clock.Elapsed.TotalSeconds:0} s: {halted}");
+        output.WriteLine($"broken release halted after {clock.Elapsed.TotalSeconds:0} s: {halted[halted.IndexOf("\"haltReason\"", StringComparison.Ordinal)..][..220]}");
         Assert.Contains("home-01", halted, StringComparison.Ordinal);
 
         await Eventually.UntilAsync(() => canary.CurrentVersion == Old && canary.Runs[^1].Version == Old, TimeSpan.FromMinutes(2), () => canary.Log);
@@ -128,7 +128,14 @@ public sealed class FleetRolloutTests(ITestOutputHelper output) : IAsyncLifetime
         clock.Restart();
         await StartRolloutAsync(fixedArchive);
         var done = await RolloutUntilAsync(r => State(r) == "completed", TimeSpan.FromMinutes(6));
-        output.WriteLine($"fixed release on all {Homes} homes after {clock.Elapsed.TotalSeconds:0} s: {done}");
+        output.WriteLine($"fixed release on all {Homes} homes after {clock.Elapsed.TotalSeconds:0} s");
+        using (var doc = JsonDocument.Parse(done))
+        {
+            // The figure the operator plans with: one home from the update command to its passed gate.
+            var perHome = doc.RootElement.GetProperty("rollout").GetProperty("homes").EnumerateArray()
+                .Select(h => (h.GetProperty("doneAt").GetDateTimeOffset() - h.GetProperty("sentAt").GetDateTimeOffset()).TotalSeconds).Order().ToList();
+            output.WriteLine($"update command → passed gate per home: min {perHome[0]:0.0} s, median {perHome[perHome.Count / 2]:0.0} s, max {perHome[^1]:0.0} s");
+        }
         foreach (var home in _homes)
         {
             Assert.Equal(Fixed, home.CurrentVersion);
