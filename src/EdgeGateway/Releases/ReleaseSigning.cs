@@ -65,7 +65,7 @@ public static class ReleaseSigning
             ParseVersion(minVersion, "--min-version");
         }
 
-        var (size, sha) = Hash(archivePath);
+        var (size, sha) = HashFile(archivePath);
         var plus = version.IndexOf('+', StringComparison.Ordinal);
         var manifest = new ReleaseManifest(
             ReleaseManifest.CurrentFormat,
@@ -118,7 +118,7 @@ public static class ReleaseSigning
             return ReleaseVerdict.Refused($"{signaturePath}: not a release signature (manifest or signature missing)");
         }
 
-        var (size, sha) = Hash(archivePath);
+        var (size, sha) = HashFile(archivePath);
         return Verify(file, size, sha, keys, installed, signaturePath, archivePath);
     }
 
@@ -227,7 +227,8 @@ public static class ReleaseSigning
 
     // SHA-256 through libsodium too: the BCL's goes to the system's OpenSSL, which the trimmed arm64 release may not find
     // (the qemu smoke test aborted there: "No usable version of libssl was found").
-    private static (long Size, string Sha256) Hash(string path)
+    /// <summary>A file's size and SHA-256 (lower-case hex), through libsodium.</summary>
+    internal static (long Size, string Sha256) HashFile(string path)
     {
         using var stream = File.OpenRead(path);
         IncrementalHash.Initialize(HashAlgorithm.Sha256, out var state);

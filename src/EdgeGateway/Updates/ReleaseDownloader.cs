@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using EdgeGateway.Contract;
-using NSec.Cryptography;
 
 namespace EdgeGateway.Updates;
 
@@ -111,19 +110,7 @@ internal sealed class ReleaseDownloader(HttpClient http, TimeProvider time)
     }
 
     /// <summary>The SHA-256 of a file, lower-case hex, through libsodium.</summary>
-    public static string Sha256Of(string path)
-    {
-        using var stream = File.OpenRead(path);
-        IncrementalHash.Initialize(HashAlgorithm.Sha256, out var state);
-        var buffer = new byte[64 * 1024];
-        int read;
-        while ((read = stream.Read(buffer)) > 0)
-        {
-            IncrementalHash.Update(ref state, buffer.AsSpan(0, read));
-        }
-
-        return Convert.ToHexStringLower(IncrementalHash.Finalize(ref state));
-    }
+    public static string Sha256Of(string path) => Releases.ReleaseSigning.HashFile(path).Sha256;
 
     // One request: appends to the part file from offset (206), or starts it over (200), adding what arrives to received.
     // Returns whether the file is complete. A definite answer (404, 403, another length than signed) fails the download.
