@@ -46,21 +46,25 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
     }
 
     /// <summary>The services for a <see cref="TechnicianConsole.ConsoleServer"/> over this gateway; <paramref name="applyNotice"/> tells when an applied config is in force.</summary>
-    public ConsoleServices Services(ConfigStore store, string dataDir, ILogTail log, string applyNotice) => new()
+    public ConsoleServices Services(ConfigStore store, string dataDir, ILogTail log, string applyNotice)
     {
-        Status = this,
-        Sensors = this,
-        TestAlarm = this,
-        Alarms = this,
-        Log = log,
-        Config = new ConsoleConfigEditor(store, applyNotice),
-        Audit = new FileAuditLog(Path.Combine(dataDir, "audit.log")),
-        Commissioning = this,
-        Mains = this,
+        _updateState = Updates.UpdateState.PathIn(dataDir);
+        return new()
+        {
+            Status = this,
+            Sensors = this,
+            TestAlarm = this,
+            Alarms = this,
+            Log = log,
+            Config = new ConsoleConfigEditor(store, applyNotice),
+            Audit = new FileAuditLog(Path.Combine(dataDir, "audit.log")),
+            Commissioning = this,
+            Mains = this,
 
-        // Read through _gateway at each call: a config apply (e.g. the address wearable pair wrote) rebuilds the home.
-        Wearable = new ConsoleWearable(() => _gateway.Home.Wearable, () => _gateway.Home.Config.Devices.Wearable?.ButtonSensorId, () => _gateway.Home.Config.Simulated, new BlueZPairing(null, _time)),
-    };
+            // Read through _gateway at each call: a config apply (e.g. the address wearable pair wrote) rebuilds the home.
+            Wearable = new ConsoleWearable(() => _gateway.Home.Wearable, () => _gateway.Home.Config.Devices.Wearable?.ButtonSensorId, () => _gateway.Home.Config.Simulated, new BlueZPairing(null, _time)),
+        };
+    }
 
     /// <summary>The technician's commissioning record, as one info event through the loop and the outbox like any other.</summary>
     public Task<Guid> SendAsync(CommissioningReport report, CancellationToken cancellationToken)
@@ -106,6 +110,9 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
 
     /// <summary>Why the gateway runs another config than the one it was given (a start that fell back); shown by status while set.</summary>
     public string? ConfigNotice { get; set; }
+
+    // The updater's state file (set with the console's services): status shows the last update from the centre and how it ended.
+    private string? _updateState;
 
     /// <summary>The home's power source, e.g. "DC-UPS signals: AC-OK on GPIO26"; null when it has none.</summary>
     public string? Description => _gateway.Home.Power?.Description;
@@ -166,7 +173,24 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
             gateway.OldestPendingAge,
             Volatile.Read(ref _alarmsRaised))
         {
-            Health = ConfigNotice is { } notice ? [new("config", false, notice), .. GatewayStates.Health(home)] : GatewayStates.Health(home),
+            Health = [.. ConfigNotice is { } notice ? [new("config", false, notice)] : Array.Empty<HealthStatus>(), .. UpdateHealth(), .. GatewayStates.Health(home)],
+        };
+    }
+
+    /// <summary>The last update from the centre as a status line: on trial, kept, or rolled back with the reason (a fault until a later update succeeds).</summary>
+    private IEnumerable<HealthStatus> UpdateHealth()
+    {
+        if (_updateState is null || Updates.UpdateState.Read(_updateState) is not { } u)
+        {
+            yield break;
+        }
+
+        var since = DateTimeOffset.FromUnixTimeSeconds(u.SwitchedAt).ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+        yield return u.Phase switch
+        {
+            Updates.UpdatePhase.Trial => new HealthStatus("update", true, $"{u.Version} on trial since {since}: its health gate ({u.GateSeconds} s) decides; {u.FromVersion} kept to go back to"),
+            Updates.UpdatePhase.Committed => new HealthStatus("update", true, $"{u.Version} since {since}, health gate passed; {u.FromVersion} kept"),
+            _ => new HealthStatus("update", false, $"{u.Version} rolled back to {u.FromVersion} ({u.Stage}): {u.Reason}"),
         };
     }
 

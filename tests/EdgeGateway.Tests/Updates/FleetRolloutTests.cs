@@ -95,6 +95,16 @@ public sealed class FleetRolloutTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"canary rolled back: the broken release started at {rollback.Started:HH:mm:ss}, the old one again at {back.Started:HH:mm:ss} ({(back.Started - rollback.Started).TotalSeconds:0.0} s, gate {GateSeconds} s)");
         Assert.True(back.Started - rollback.Started < TimeSpan.FromSeconds(GateSeconds + 30), "the canary must be back within its gate");
 
+        // The technician at the canary's console sees what happened to the update.
+        using (var laptop = new LaptopTerminal(_cable!.LaptopEnd))
+        {
+            await laptop.LogInAsync(TechnicianConsole.Security.PinPolicy.DemoPin);
+            laptop.Type("status\r");
+            var status = await laptop.ExpectAsync("sensors", 20);
+            Assert.Contains($"version  {Old}", status, StringComparison.Ordinal);
+            Assert.Contains($"update: FAULT ({Broken} rolled back to {Old} (gate): the centre was never reached", status, StringComparison.Ordinal);
+        }
+
         // The centre is told why, and raised its own alarm for the halt.
         var failed = await EventAsync(e => Type(e) == "technical.update-failed" && Gateway(e) == "home-01", TimeSpan.FromMinutes(1));
         Assert.Equal(Broken, failed.GetProperty("data").GetProperty("version").GetString());
