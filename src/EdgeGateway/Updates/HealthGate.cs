@@ -14,6 +14,9 @@ internal sealed class HealthGate(string dataDir, ReleaseInstall install, string 
     /// <summary>Who the gate's test alarms are raised by (shown at the centre).</summary>
     public const string By = "update health gate";
 
+    /// <summary>The longest a failed gate's rollback waits for an active alarm to be cleared (and only while the centre is reached).</summary>
+    public TimeSpan RollbackHoldLimit { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Pause between checks of the uplink and between test alarms that were not acknowledged.</summary>
     public TimeSpan RetryPause { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -118,11 +121,14 @@ internal sealed class HealthGate(string dataDir, ReleaseInstall install, string 
         UpdateLog.Committed(logger, state.Version, took, removed);
     }
 
-    // A restart drops the loop's state and silences a buzzer: the rollback waits for real alarms to be cleared, as the switch did.
+    // A restart drops the loop's state and silences a buzzer, so the rollback waits for real alarms to be cleared, as the
+    // switch did, but only while the centre is reached and at most RollbackHoldLimit: a failed release that cannot reach
+    // the centre must not keep an alarm from it (the previous release delivers it from the shared outbox at once).
     private async Task WaitForQuietAsync(string version, CancellationToken cancellationToken)
     {
         var logged = false;
-        while (host.ActiveAlarmsBesidesTests is > 0 and var alarms)
+        var until = time.GetUtcNow() + RollbackHoldLimit;
+        while (host.ActiveAlarmsBesidesTests is > 0 and var alarms && host.UplinkConnected && time.GetUtcNow() < until)
         {
             if (!logged)
             {

@@ -143,7 +143,7 @@ public sealed class HealthGateTests : IDisposable
         _rig.Host.Alarms = 2;
         _rig.Host.RealAlarms = 1;
         var run = Gate(UpdateRig.VersionB).RunAsync(CancellationToken.None);
-        for (var i = 0; i < 600 && !run.IsCompleted; i++)
+        for (var i = 0; i < 500 && !run.IsCompleted; i++)
         {
             await Task.Delay(1);
             _time.Advance(TimeSpan.FromSeconds(1));
@@ -165,6 +165,42 @@ public sealed class HealthGateTests : IDisposable
         Assert.Equal(HealthGateOutcome.RolledBack, await run.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal("releases/" + UpdateRig.VersionA, _rig.CurrentTarget);
         Assert.Equal(1, _rig.Host.Stops);
+    }
+
+    [Fact]
+    public async Task A_failed_release_that_cannot_reach_the_centre_rolls_back_at_once_even_during_an_alarm_so_the_old_one_delivers_it()
+    {
+        // Luleå: the alarm is in the shared outbox; only the previous release can get it to the centre.
+        _rig.Host.Connected = false;
+        _rig.Host.Alarms = 1;
+        _rig.Host.RealAlarms = 1;
+        var run = Gate(UpdateRig.VersionB).RunAsync(CancellationToken.None);
+        for (var i = 0; i < 400 && !run.IsCompleted; i++)
+        {
+            await Task.Delay(1);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(HealthGateOutcome.RolledBack, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("releases/" + UpdateRig.VersionA, _rig.CurrentTarget);
+        Assert.Contains("never reached", UpdateState.Read(_rig.StatePath)!.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_alarm_holds_the_rollback_no_longer_than_the_hold_limit()
+    {
+        _rig.Host.Connected = true;
+        _rig.Host.Alarms = 1;
+        _rig.Host.RealAlarms = 1;
+        var run = Gate(UpdateRig.VersionB).RunAsync(CancellationToken.None);
+        for (var i = 0; i < 1200 && !run.IsCompleted; i++)
+        {
+            await Task.Delay(1);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(HealthGateOutcome.RolledBack, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("releases/" + UpdateRig.VersionA, _rig.CurrentTarget);
     }
 
     [Fact]
