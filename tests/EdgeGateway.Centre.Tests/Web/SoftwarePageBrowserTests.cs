@@ -156,7 +156,7 @@ public sealed class SoftwarePageBrowserTests(ITestOutputHelper output) : IAsyncL
         for (var i = 1; i <= 6; i++)
         {
             var version = i == 6 ? Target : "0.1.0";
-            await archive.RecordHeartbeatAsync($"home-{i}", new HeartbeatInfo(Guid.NewGuid(), now, 0, true, null, $$"""{"states":{"version":"{{version}}"}}"""), now);
+            await archive.RecordHeartbeatAsync($"home-{i}", new HeartbeatInfo(Guid.NewGuid(), now, 0, true, null, $$$"""{"states":{"version":"{{{version}}}"}}"""), now);
         }
 
         var start = (now.Hour + 6) % 24;
