@@ -97,12 +97,13 @@ public sealed class SoftwarePageBrowserTests(ITestOutputHelper output) : IAsyncL
         Assert.Contains(await _centre.Archive.ActionsAsync(5), a => a.Action == "rollout-halt" && a.Operator == "Tor");
     }
 
+    /// <summary>Also for a technician given zones: a rollout's change names no home, and the feed must not drop it as another zone's.</summary>
     [Fact]
     public async Task A_halt_made_elsewhere_shows_on_the_open_page_with_its_reason()
     {
         var now = DateTimeOffset.UtcNow;
         await StoreRunningRolloutAsync("r-live", now);
-        await using var web = await StartWebAsync();
+        await using var web = await StartWebAsync(new HashSet<string> { "north" });
         using var browser = NursesPageBrowserTests.StartBrowser(_dir, 1280, 1400);
         browser.ExecuteCdpCommand("Security.setIgnoreCertificateErrors", new Dictionary<string, object?> { ["ignore"] = true });
         browser.ExecuteCdpCommand("Network.enable", []);
@@ -122,11 +123,16 @@ public sealed class SoftwarePageBrowserTests(ITestOutputHelper output) : IAsyncL
         Assert.False(browser.FindElement(By.Id("rollout-halt-open")).Displayed, "a halted rollout still offers its halt");
     }
 
-    private async Task<CentreWeb> StartWebAsync()
+    private async Task<CentreWeb> StartWebAsync(IReadOnlySet<string>? technicianZones = null)
     {
         var accounts = Path.Combine(_dir, "operators");
         OperatorAccounts.AddOrReplace(accounts, "Nurse Berit", "correct horse", OperatorRoles.Nurse, 10_000);
         OperatorAccounts.AddOrReplace(accounts, "Tor", "tech password", OperatorRoles.Technician, 10_000);
+        if (technicianZones is not null)
+        {
+            OperatorAccounts.SetZones(accounts, "Tor", technicianZones);
+        }
+
         return await CentreWeb.StartAsync(_centre!.Centre, new IPEndPoint(IPAddress.Loopback, 0), new CentreWebSecurity(_certificate, OperatorAccounts.Load(accounts)) { Audit = _logs.Logger }, _logs.Logger);
     }
 
