@@ -90,8 +90,8 @@ public sealed class SoftwarePageBrowserTests(ITestOutputHelper output) : IAsyncL
         var stored = (await _centre!.Archive.LatestRolloutAsync())!;
         Assert.Equal(RolloutStates.Halted, stored.State);
         Assert.Equal(HaltedReason, stored.HaltReason);
-        Assert.Equal("HALTED: " + HaltedReason, browser.FindElement(By.Id("rollout-state")).Text);
-        Assert.Equal("Halted: " + HaltedReason, browser.FindElement(By.Id("rollout-reply")).Text);
+        Assert.Equal("HALTED (no further home is updated): " + HaltedReason, browser.FindElement(By.Id("rollout-state")).Text);
+        Assert.Equal("The centre halted it: " + HaltedReason, browser.FindElement(By.Id("rollout-reply")).Text);
         Assert.Empty(browser.FindElements(By.CssSelector("#rollout b")));
         Assert.False(browser.FindElement(By.Id("rollout-halt-open")).Displayed, "a halted rollout still offers its halt");
         Assert.Contains(await _centre.Archive.ActionsAsync(5), a => a.Action == "rollout-halt" && a.Operator == "Tor");
@@ -118,9 +118,34 @@ public sealed class SoftwarePageBrowserTests(ITestOutputHelper output) : IAsyncL
         _centre.Centre.Changes.Publish(new CentreChange("rollout", null, null));
 
         NursesPageBrowserTests.Until(() => browser.FindElement(By.Id("rollout")).GetDomAttribute("data-state") == "halted" ? "halted" : null, "the halt on the open page");
-        Assert.Equal("HALTED: " + halted.HaltReason, browser.FindElement(By.Id("rollout-state")).Text);
+        Assert.Equal("HALTED (no further home is updated): " + halted.HaltReason, browser.FindElement(By.Id("rollout-state")).Text);
         Assert.Contains("canary home-2 lost its primary path", browser.FindElement(By.Id("rollout-state")).Text, StringComparison.Ordinal);
         Assert.False(browser.FindElement(By.Id("rollout-halt-open")).Displayed, "a halted rollout still offers its halt");
+    }
+
+    /// <summary>The command line halts in its own process, so this centre's feed never hears of it: the page's halt then gets the centre's 409 and shows it.</summary>
+    [Fact]
+    public async Task A_halt_the_centre_refuses_shows_its_answer_and_the_page_then_shows_the_halt_made_before()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await StoreRunningRolloutAsync("r-cli", now);
+        await using var web = await StartWebAsync();
+        using var browser = NursesPageBrowserTests.StartBrowser(_dir, 1280, 1400);
+        browser.ExecuteCdpCommand("Security.setIgnoreCertificateErrors", new Dictionary<string, object?> { ["ignore"] = true });
+        browser.ExecuteCdpCommand("Network.enable", []);
+        await OpenAsAsync(browser, web, "Tor", "tech password", "technician");
+        NursesPageBrowserTests.Until(() => browser.FindElement(By.Id("rollout")).GetDomAttribute("data-state") == "running" ? "running" : null, "the running rollout");
+        browser.FindElement(By.Id("rollout-halt-open")).Click();
+        browser.FindElement(By.Id("rollout-halt-reason")).SendKeys("canary looks wrong");
+
+        Assert.NotNull(await RolloutDriver.HaltAsync(_centre!.Archive, "Kari", "halted on the command line", now.AddMinutes(1)));
+        browser.FindElement(By.Id("rollout-halt-confirm")).Click();
+
+        var reply = NursesPageBrowserTests.Until(() => browser.FindElement(By.Id("rollout-reply")) is { Displayed: true } e ? e : null, "the centre's answer");
+        Assert.Equal("Not halted: no rollout is running", reply.Text);
+        Assert.Contains("error", reply.GetDomAttribute("class"), StringComparison.Ordinal);
+        NursesPageBrowserTests.Until(() => browser.FindElement(By.Id("rollout")).GetDomAttribute("data-state") == "halted" ? "halted" : null, "the halt read again after the answer");
+        Assert.Equal("HALTED (no further home is updated): halted by Kari: halted on the command line", browser.FindElement(By.Id("rollout-state")).Text);
     }
 
     private async Task<CentreWeb> StartWebAsync(IReadOnlySet<string>? technicianZones = null)

@@ -1264,7 +1264,7 @@
 
   function rolloutStateText(r) {
     const name = rolloutStateNames[r.state] || r.state;
-    return r.state === 'halted' ? name + ': ' + (r.haltReason || 'no reason recorded') : name;
+    return r.state === 'halted' ? name + ' (no further home is updated): ' + (r.haltReason || 'no reason recorded') : name;
   }
 
   function rolloutWaveText(r) {
@@ -1390,7 +1390,7 @@
         rolloutAnswer('Not halted: ' + (result.detail || ('HTTP ' + r.status)), true);
         return;
       }
-      rolloutAnswer('Halted: ' + (result.haltReason || reason), false);
+      rolloutAnswer('The centre halted it: ' + (result.haltReason || reason), false);
       haltForm.hidden = true;
       haltReason.value = '';
     } catch (e) {
