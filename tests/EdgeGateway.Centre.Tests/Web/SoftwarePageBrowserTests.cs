@@ -148,6 +148,36 @@ public sealed class SoftwarePageBrowserTests(ITestOutputHelper output) : IAsyncL
         Assert.Equal("HALTED (no further home is updated): halted by Kari: halted on the command line", browser.FindElement(By.Id("rollout-state")).Text);
     }
 
+    [Fact]
+    public async Task A_config_change_in_waves_is_named_with_its_reason_and_no_version_is_marked_as_its_target()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var archive = _centre!.Archive;
+        await archive.RecordHeartbeatAsync("home-1", new HeartbeatInfo(Guid.NewGuid(), now, 0, true, null, """{"states":{"version":"0.2.0"}}"""), now);
+        await archive.RecordHeartbeatAsync("home-2", new HeartbeatInfo(Guid.NewGuid(), now, 0, true, null, """{"states":{"version":"0.2.0"}}"""), now);
+        var spec = new RolloutSpec("c-page", "Tor", now, null, [100], null, 0, TimeSpan.FromMinutes(30), 300, RolloutSpec.DefaultReportTimeout(300), [])
+        {
+            Config = new RolloutConfig("""{"fall.sensitivity":"high"}""", "fewer missed falls at night"),
+        };
+        RolloutHome[] homes = [new("home-1", RolloutPlanner.NoZone, 1, RolloutHomeStates.Passed, 1, now, now, null), new("home-2", RolloutPlanner.NoZone, 1, RolloutHomeStates.Passed, 1, now, now, null)];
+        Assert.True(await archive.StartRolloutAsync(new RolloutRecord(spec, RolloutStates.Completed, 1, now, null, now), homes, new OperatorAction(now, "Tor", "rollout-start", null, null, null, "ok", null)));
+        await using var web = await StartWebAsync();
+        using var browser = NursesPageBrowserTests.StartBrowser(_dir, 1280, 1400);
+        browser.ExecuteCdpCommand("Security.setIgnoreCertificateErrors", new Dictionary<string, object?> { ["ignore"] = true });
+        browser.ExecuteCdpCommand("Network.enable", []);
+        await OpenAsAsync(browser, web, "Tor", "tech password", "technician");
+
+        NursesPageBrowserTests.Until(() => browser.FindElement(By.Id("rollout")).GetDomAttribute("data-state") == "completed" ? "completed" : null, "the completed config change");
+        Assert.Equal("configuration change: fewer missed falls at night", browser.FindElement(By.Id("rollout-what")).Text);
+        Assert.Equal("Completed", browser.FindElement(By.Id("rollout-state")).Text);
+        Assert.Equal("all 1 done", browser.FindElement(By.Id("rollout-wave")).Text);
+        Assert.Equal("any time", browser.FindElement(By.Id("rollout-window")).Text);
+        Assert.Equal(new Dictionary<string, string[]> { ["1"] = ["2", "0", "0", "0", "0"] }, WaveCounts(browser));
+        Assert.Equal(["0.2.0"], browser.FindElements(By.CssSelector("#fleet tbody th")).Select(th => th.Text));
+        Assert.Empty(browser.FindElements(By.CssSelector("#fleet tr.target")));
+        Assert.False(browser.FindElement(By.Id("rollout-halt-open")).Displayed, "a completed rollout offers a halt");
+    }
+
     private async Task<CentreWeb> StartWebAsync(IReadOnlySet<string>? technicianZones = null)
     {
         var accounts = Path.Combine(_dir, "operators");
