@@ -1271,7 +1271,9 @@
     const of = r.spec.waves.length;
     if (r.state === 'completed') return 'all ' + of + ' done';
     let text = r.wave + ' of ' + of + ' (' + r.spec.waves[r.wave - 1] + ' % of the homes)';
-    if (r.wavePassedAt) text += '; every home passed at ' + whenOf(r.wavePassedAt) + ', soaking';
+    if (r.wavePassedAt && r.state === 'running') {
+      text += '; every home passed, soaking until ' + whenOf(new Date(Date.parse(r.wavePassedAt) + r.spec.soakSeconds * 1000).toISOString());
+    }
     return text;
   }
 
