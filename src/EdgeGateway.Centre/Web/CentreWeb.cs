@@ -269,7 +269,10 @@ public sealed partial class CentreWeb : IAsyncDisposable
                         while (subscription.Reader.TryRead(out var change))
                         {
                             var home = change.Alarm?.Gateway ?? change.Gateway?.Id;
-                            if (!sees(home))
+
+                            // A change that names no home (a rollout's) carries nothing but its kind: every operator gets
+                            // it, and api/rollout, read on it, shows each her zones' homes only.
+                            if ((change.Alarm is not null || change.Gateway is not null) && !sees(home))
                             {
                                 // A home she was shown and no longer sees (its zone changed, its record erased): the page
                                 // drops it. One she never saw stays unnamed, or the feed would list other zones' homes.

@@ -1210,8 +1210,218 @@
   followHash();
   // --- end of duty phone ---
 
+  // --- Software rollouts (issue 32) -----------------------------------------------------------------------------------
+  // The fleet by version and the latest rollout in waves (api/rollout), for technicians: page.css hides the section from
+  // other roles and it is only fetched for a technician; the halt's 403 is the real guard. It is read on load, on each
+  // (re)connect of the feed and on each `rollout` change; changes that arrive while a read is on its way make one more
+  // read after it, never one each: the driver publishes a change per home it moves, and a wave may move hundreds.
+  const softwareBox = document.getElementById('rollout');
+  const fleetTable = document.getElementById('fleet');
+  const haltOpen = document.getElementById('rollout-halt-open');
+  const haltForm = document.getElementById('rollout-halt-form');
+  const haltReason = document.getElementById('rollout-halt-reason');
+  const rolloutReply = document.getElementById('rollout-reply');
+  const rolloutHomeStates = ['passed', 'sent', 'waiting', 'deferred', 'failed'];
+  const rolloutStateNames = { running: 'Running', halted: 'HALTED', completed: 'Completed' };
+  let rolloutReading = false;
+  let rolloutAgain = false;
+
+  function isTechnician() {
+    return document.body.classList.contains('role-technician');
+  }
+
+  function whenOf(iso) {
+    return iso ? new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' }) : '—';
+  }
+
+  function cell(tr, text, header) {
+    const td = document.createElement(header ? 'th' : 'td');
+    if (header) td.scope = 'row';
+    td.textContent = text;
+    tr.append(td);
+    return td;
+  }
+
+  function renderFleet(fleet, target) {
+    const rows = fleet.map(v => {
+      const tr = document.createElement('tr');
+      tr.dataset.version = v.version;
+      tr.classList.toggle('target', v.version === target);
+      const th = cell(tr, v.version, true);
+      if (v.version === target) th.append(' (rollout target)');
+      cell(tr, String(v.homes)).dataset.homes = String(v.homes);
+      return tr;
+    });
+    fleetTable.tBodies[0].replaceChildren(...rows);
+    fleetTable.hidden = rows.length === 0;
+    document.getElementById('fleet-empty').hidden = rows.length > 0;
+  }
+
+  function rolloutWhat(spec) {
+    if (spec.kind === 'config') return 'configuration change' + (spec.config && spec.config.reason ? ': ' + spec.config.reason : '');
+    return 'release ' + (spec.release ? spec.release.version : '?');
+  }
+
+  function rolloutStateText(r) {
+    const name = rolloutStateNames[r.state] || r.state;
+    return r.state === 'halted' ? name + ' (no further home is updated): ' + (r.haltReason || 'no reason recorded') : name;
+  }
+
+  function rolloutWaveText(r) {
+    const of = r.spec.waves.length;
+    if (r.state === 'completed') return 'all ' + of + ' done';
+    let text = r.wave + ' of ' + of + ' (' + r.spec.waves[r.wave - 1] + ' % of the homes)';
+    if (r.wavePassedAt && r.state === 'running') {
+      text += '; every home passed, soaking until ' + whenOf(new Date(Date.parse(r.wavePassedAt) + r.spec.soakSeconds * 1000).toISOString());
+    }
+    return text;
+  }
+
+  // One row per wave (wave 0: the homes that already ran the version), a count per home state.
+  function renderWaves(r) {
+    const counts = new Map();
+    for (const h of r.homes) {
+      if (!counts.has(h.wave)) counts.set(h.wave, Object.fromEntries(rolloutHomeStates.map(s => [s, 0])));
+      const c = counts.get(h.wave);
+      c[h.state] = (c[h.state] || 0) + 1;
+    }
+    const waves = [...new Set([...r.spec.waves.keys()].map(i => i + 1).concat([...counts.keys()]))].sort((a, b) => a - b);
+    const rows = waves.map(wave => {
+      const tr = document.createElement('tr');
+      tr.dataset.wave = String(wave);
+      const current = wave === r.wave && r.state !== 'completed';
+      tr.classList.toggle('current', current);
+      if (current) tr.setAttribute('aria-current', 'step');
+      const label = wave === 0 ? '0 (already on it)' : wave + ' (' + (r.spec.waves[wave - 1] ?? '?') + ' %)' + (current ? ' current' : '');
+      cell(tr, label, true);
+      const c = counts.get(wave) || {};
+      for (const state of rolloutHomeStates) {
+        const td = cell(tr, String(c[state] || 0));
+        td.dataset.state = state;
+        td.classList.toggle('has-failed', state === 'failed' && c[state] > 0);
+      }
+      return tr;
+    });
+    document.getElementById('rollout-waves').tBodies[0].replaceChildren(...rows);
+  }
+
+  function renderRolloutHomes(state, listId) {
+    return r => {
+      const homesOf = r.homes.filter(h => h.state === state);
+      document.getElementById(listId).replaceChildren(...homesOf.map(h => {
+        const li = document.createElement('li');
+        li.dataset.gateway = h.gateway;
+        li.textContent = h.gateway + (h.zone ? ' (' + h.zone + ')' : '') + ', wave ' + h.wave + ', ' + h.tries + (h.tries === 1 ? ' try' : ' tries') +
+          ': ' + (h.reason || (state === 'deferred' ? 'deferred' : 'no reason given'));
+        return li;
+      }));
+      document.getElementById(listId + '-box').hidden = homesOf.length === 0;
+    };
+  }
+  const renderFailed = renderRolloutHomes('failed', 'rollout-failed');
+  const renderDeferred = renderRolloutHomes('deferred', 'rollout-deferred');
+
+  function renderRollout(status) {
+    const r = status.rollout;
+    renderFleet(status.fleet || [], r && r.spec.release ? r.spec.release.version : null);
+    softwareBox.dataset.state = r ? r.state : 'none';
+    document.getElementById('no-rollout').hidden = r !== null;
+    document.getElementById('rollout-body').hidden = r === null;
+    document.getElementById('rollout-id').textContent = r ? r.spec.id : '';
+    if (!r) return;
+    softwareBox.dataset.id = r.spec.id;
+    document.getElementById('rollout-state').textContent = rolloutStateText(r);
+    document.getElementById('rollout-what').textContent = rolloutWhat(r.spec);
+    document.getElementById('rollout-started').textContent = 'by ' + r.spec.createdBy + ', ' + whenOf(r.spec.createdAt);
+    document.getElementById('rollout-wave').textContent = rolloutWaveText(r);
+    document.getElementById('rollout-window').textContent = r.spec.window ? r.spec.window + ' (centre time)' : 'any time';
+    document.getElementById('rollout-soak').textContent = duration(r.spec.soakSeconds) + ' after a wave has passed';
+    document.getElementById('rollout-gate').textContent = duration(r.spec.gateSeconds) + ' per home; its report is awaited ' + duration(r.spec.reportTimeoutSeconds);
+    document.getElementById('rollout-max-failures').textContent = String(r.spec.maxFailures);
+    renderWaves(r);
+    renderFailed(r);
+    renderDeferred(r);
+    haltOpen.hidden = r.state !== 'running' || !haltForm.hidden;
+    if (r.state !== 'running') haltForm.hidden = true;
+  }
+
+  async function loadRollout() {
+    if (!isTechnician()) return;
+    if (rolloutReading) {
+      rolloutAgain = true;
+      return;
+    }
+    rolloutReading = true;
+    try {
+      do {
+        rolloutAgain = false;
+        try {
+          renderRollout(await getJson('api/rollout'));
+        } catch (e) {
+          show('Software: ' + e.message);
+        }
+      } while (rolloutAgain);
+    } finally {
+      rolloutReading = false;
+    }
+  }
+
+  function rolloutAnswer(text, error) {
+    rolloutReply.textContent = text;
+    rolloutReply.hidden = false;
+    rolloutReply.classList.toggle('error', error);
+  }
+
+  async function haltRollout() {
+    const reason = haltReason.value.trim();
+    if (!reason) {
+      rolloutAnswer('Say why it is halted: the reason is recorded and shown to everyone.', true);
+      haltReason.focus();
+      return;
+    }
+    const name = operatorName('halting a rollout');
+    if (name === null) return;
+    const body = { reason };
+    if (name) body.operator = name;
+    const confirmButton = document.getElementById('rollout-halt-confirm');
+    confirmButton.disabled = true;
+    try {
+      const r = await fetch('api/rollout/halt', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const result = await r.json().catch(() => ({}));
+      if (!r.ok) {
+        rolloutAnswer('Not halted: ' + (result.detail || ('HTTP ' + r.status)), true);
+        return;
+      }
+      rolloutAnswer('The centre halted it: ' + (result.haltReason || reason), false);
+      haltForm.hidden = true;
+      haltReason.value = '';
+    } catch (e) {
+      rolloutAnswer('Not halted: ' + e.message, true);
+    } finally {
+      confirmButton.disabled = false;
+      loadRollout();
+    }
+  }
+
+  haltOpen.addEventListener('click', () => {
+    haltForm.hidden = false;
+    haltOpen.hidden = true;
+    rolloutReply.hidden = true;
+    haltReason.focus();
+  });
+  document.getElementById('rollout-halt-cancel').addEventListener('click', () => {
+    haltForm.hidden = true;
+    haltOpen.hidden = softwareBox.dataset.state !== 'running';
+  });
+  haltForm.addEventListener('submit', e => {
+    e.preventDefault();
+    haltRollout();
+  });
+  // --- end of software rollouts ---------------------------------------------------------------------------------------
+
   getJson('api/me').then(me => {
     showRoles(me.roles);
+    loadRollout();
     document.body.dataset.zones = Array.isArray(me.zones) ? me.zones.join(',') : '';
     if (me.login) {
       operatorInput.value = me.operator;
@@ -1247,11 +1457,13 @@
   });
   // A home that left this operator's zones (its zone changed, its record erased): the lists, read again, no longer hold it.
   feed.addEventListener('hidden', () => reload());
+  feed.addEventListener('rollout', () => loadRollout());
   // Each (re)connect reloads the lists: what changed while the feed was down is not replayed.
   feed.onopen = () => {
     live.textContent = 'live';
     live.classList.remove('off');
     reload();
+    loadRollout();
   };
   feed.onerror = () => {
     live.textContent = 'reconnecting…';
