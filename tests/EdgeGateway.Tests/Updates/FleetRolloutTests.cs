@@ -17,7 +17,7 @@ namespace EdgeGateway.Tests.Updates;
 public sealed class FleetRolloutTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Homes = 10;
-    private const int GateSeconds = 30;
+    private const int GateSeconds = 60;
     private const string Old = "1.0.0+test";
     private const string Broken = "1.1.0+test";
     private const string Fixed = "1.1.1+test";
