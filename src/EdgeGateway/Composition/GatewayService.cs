@@ -388,9 +388,10 @@ internal sealed partial class GatewayService(
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _healthGate.ConfigureAwait(false);
-        if (_updater is not null)
+        // The host stops and then disposes this service: the second call finds the updater gone.
+        if (Interlocked.Exchange(ref _updater, null) is { } updater)
         {
-            await _updater.DisposeAsync().ConfigureAwait(false);
+            await updater.DisposeAsync().ConfigureAwait(false);
         }
 
         _updateHttp?.Dispose();

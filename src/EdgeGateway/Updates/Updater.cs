@@ -27,6 +27,7 @@ internal sealed class Updater : IReleaseUpdates, IAsyncDisposable
     private readonly Lock _gate = new();
     private UpdateRequest? _active;
     private Task _work = Task.CompletedTask;
+    private int _disposed;
 
     /// <summary>An updater for the release <paramref name="running"/> installed under <paramref name="config"/>'s install folder; <paramref name="firstRetryDelay"/> (2 s by default) is shortened by tests.</summary>
     public Updater(UpdateConfig config, string dataDir, string running, IUpdateHost host, HttpClient http, TimeProvider time, ILogger logger, TimeSpan? firstRetryDelay = null)
@@ -249,6 +250,11 @@ internal sealed class Updater : IReleaseUpdates, IAsyncDisposable
     /// <summary>Cancels an update under way (the process stops); a download resumes from its part file next time.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         await Work.ConfigureAwait(false);
         _stop.Dispose();

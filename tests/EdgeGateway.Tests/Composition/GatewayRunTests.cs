@@ -130,7 +130,7 @@ public sealed class GatewayRunTests(Xunit.Abstractions.ITestOutputHelper output)
             // A stop with the console open still ends promptly and cleanly (systemd would otherwise SIGKILL it).
             gateway.Terminate();
             await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30));
-            Assert.Equal(0, gateway.ExitCode);
+            Assert.True(gateway.ExitCode == 0, $"exit {gateway.ExitCode}: {gateway.StdErr}\n{gateway.StdOut[^Math.Min(3000, gateway.StdOut.Length)..]}");
         }
         finally
         {

@@ -21,6 +21,7 @@ public sealed class FleetRolloutTests(ITestOutputHelper output) : IAsyncLifetime
     private const string Old = "1.0.0+test";
     private const string Broken = "1.1.0+test";
     private const string Fixed = "1.1.1+test";
+    private const string Crashing = "1.2.0+test";
     private readonly string _dir = Directory.CreateTempSubdirectory("fleet-rollout-").FullName;
     private readonly List<SupervisedHome> _homes = [];
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -165,6 +166,23 @@ public sealed class FleetRolloutTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         output.WriteLine($"{raised.Count} test alarms raised during the rollouts, all arrived; {Events().Count} events in all");
+
+        // 4. A release that never starts (it crashes at once, every time): the start guard takes the canary back after
+        // max_starts, the old release reports why, and the rollout halts again.
+        var crashing = TestRelease.Pack(TestRelease.Folder(Path.Combine(_dir, "built"), Crashing, crashes: true), Path.Combine(_dir, "out"), _privateKey);
+        clock.Restart();
+        await StartRolloutAsync(crashing);
+        var crashHalt = await RolloutUntilAsync(r => State(r) == "halted", TimeSpan.FromMinutes(3));
+        output.WriteLine($"crashing release halted after {clock.Elapsed.TotalSeconds:0} s: {crashHalt[crashHalt.IndexOf("\"haltReason\"", StringComparison.Ordinal)..][..200]}");
+        var crashFailed = await EventAsync(e => Type(e) == "technical.update-failed" && Gateway(e) == "home-01" && Data(e, "version") == Crashing, TimeSpan.FromMinutes(1));
+        Assert.Equal("start", Data(crashFailed, "stage"));
+        Assert.Contains("crash loop", Data(crashFailed, "reason"), StringComparison.Ordinal);
+        await Eventually.UntilAsync(() => canary.CurrentVersion == Fixed && canary.Runs[^1].Version == Fixed, TimeSpan.FromMinutes(1), () => canary.Log);
+        Assert.Equal(3, canary.Runs.Count(r => r.Version == Crashing));
+        Assert.All(_homes.Skip(1), h => Assert.DoesNotContain(h.Runs, r => r.Version == Crashing));
+
+        // Every stop for a switch or a rollback was a clean one (systemd would log any other exit as a failure).
+        Assert.All(_homes.SelectMany(h => h.Runs).Where(r => r.Version != Crashing && r.ExitCode is not null), r => Assert.Equal(0, r.ExitCode));
     }
 
     /// <summary>Raises a test alarm at one home after another through the centre's API while the rollouts run, keeping the ids the gateways replied with.</summary>

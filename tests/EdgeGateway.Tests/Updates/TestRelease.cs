@@ -11,8 +11,8 @@ namespace EdgeGateway.Tests.Updates;
 /// </summary>
 internal static class TestRelease
 {
-    /// <summary>Writes the release folder for <paramref name="version"/> into <paramref name="dir"/>; <paramref name="extraArgs"/> are appended to every start.</summary>
-    public static string Folder(string dir, string version, string extraArgs = "")
+    /// <summary>Writes the release folder for <paramref name="version"/> into <paramref name="dir"/>; <paramref name="extraArgs"/> are appended to every start; one that <paramref name="crashes"/> exits at once, every time.</summary>
+    public static string Folder(string dir, string version, string extraArgs = "", bool crashes = false)
     {
         var folder = Path.Combine(dir, $"edgegateway-{version}-test");
         Directory.CreateDirectory(Path.Combine(folder, "app"));
@@ -20,7 +20,7 @@ internal static class TestRelease
         File.WriteAllText(Path.Combine(folder, "BUILDINFO"), $"sdk=test\nruntime={Environment.Version}\nrid=linux-x64\ntrimmed=false\n");
         var dll = Path.Combine(AppContext.BaseDirectory, "edgegateway.dll");
         var app = Path.Combine(folder, "app", "edgegateway");
-        File.WriteAllText(app, $"#!/bin/sh\nexec dotnet '{dll}' \"$@\" {extraArgs}\n");
+        File.WriteAllText(app, crashes ? "#!/bin/sh\necho 'Unhandled exception: this release cannot start' >&2\nexit 134\n" : $"#!/bin/sh\nexec dotnet '{dll}' \"$@\" {extraArgs}\n");
         File.SetUnixFileMode(app, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
         File.Copy(Path.Combine(TestSupport.RepoRoot.Path, "deploy", "update-guard.sh"), Path.Combine(folder, "update-guard.sh"));
         return folder;
