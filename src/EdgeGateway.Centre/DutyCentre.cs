@@ -116,6 +116,9 @@ public sealed partial class DutyCentre : IAsyncDisposable
     /// <summary>Where the signed release archives are served from, or null.</summary>
     public string? ReleasesDirectory => _options.ReleasesDirectory;
 
+    /// <summary>Starts a release rollout from the page, or null when the centre was started without release keys and directory.</summary>
+    public IRolloutStarter? RolloutStarter => _options.RolloutStarter;
+
     /// <summary>The zone of local times (daily test deadline, the report's weeks and nights).</summary>
     public TimeZoneInfo Zone => _options.Zone;
 

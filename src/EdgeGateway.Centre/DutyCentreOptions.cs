@@ -72,6 +72,9 @@ public sealed class DutyCentreOptions
     /// <summary>The directory the signed release archives are served from (<c>GET /releases/{file}</c>); null serves none.</summary>
     public string? ReleasesDirectory { get; init; }
 
+    /// <summary>Starts a release rollout from the page (<c>POST /api/rollout</c>); null: the page cannot (its requests answer 503).</summary>
+    public Rollouts.IRolloutStarter? RolloutStarter { get; init; }
+
     /// <summary>How long after its last heartbeat a gateway counts as silent; the pass starts SilentLead early so that the alarm is stored within the budget.</summary>
     internal TimeSpan SilenceBudget(TimeSpan interval) => (SilentIntervals * interval) + SilentMargin - SilentLead;
 

@@ -23,6 +23,7 @@ public sealed class CentralCliTests : IDisposable
     [InlineData("--vapid-subject", "mailto:duty@example.org", "--vapid-subject needs --vapid-key FILE")]
     [InlineData("--sms-signoff", "Oslo duty centre", "--sms-signoff needs --sms-modem")]
     [InlineData("--releases-dir", "/nonexistent/releases", "--releases-dir '/nonexistent/releases' is invalid: no such directory")]
+    [InlineData("--release-key", "/nonexistent/release.pub", "--release-key needs --releases-dir: the directory the signed archives are in")]
     public async Task A_bad_option_is_refused_with_its_name_and_leaves_no_archive(string option, string value, string expected)
     {
         var store = Path.Combine(_dir, "centre.db");

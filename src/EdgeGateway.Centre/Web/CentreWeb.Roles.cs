@@ -46,6 +46,12 @@ public sealed partial class CentreWeb
             return (OperatorRoles.Nurse, "the resident's details on an alarm");
         }
 
+        // The archives a rollout may be started from, and their verdicts: the technicians' business, as the start is.
+        if (parts is ["api", "releases"])
+        {
+            return (OperatorRoles.Technician, "the release archives");
+        }
+
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method))
         {
             return null;
@@ -57,8 +63,9 @@ public sealed partial class CentreWeb
             ["api", "alarms", _, var step] => (OperatorRoles.Nurse, step),
             ["api", "gateways", _, var job] => (OperatorRoles.Technician, "gateway " + job),
 
-            // Stopping a release rollout is the technicians' call, as starting one is (on the command line).
+            // Stopping a release rollout is the technicians' call, as starting one is.
             ["api", "rollout", "halt"] => (OperatorRoles.Technician, "halting the release rollout"),
+            ["api", "rollout"] => (OperatorRoles.Technician, "starting a release rollout"),
 
             // A duty phone is a nurse's: only she gets alarms on it (the key itself is open to every operator, as a GET).
             ["api", "push", ..] => (OperatorRoles.Nurse, "push notifications to a duty phone"),

@@ -10,7 +10,8 @@ namespace EdgeGateway.Centre.Web;
 /// <summary>
 /// Release rollouts (issue 32): the signed archives the gateways download (<c>GET /releases/{file}</c>, with Range so a
 /// broken 4G download resumes; no login: an archive is signed and holds no secret, docs/security.md), the rollout's state
-/// (<c>GET /api/rollout</c>) and its halt (<c>POST /api/rollout/halt</c>, a technician's).
+/// (<c>GET /api/rollout</c>), its start from a signed archive in the releases directory (<c>GET /api/releases</c>,
+/// <c>POST /api/rollout</c>) and its halt (<c>POST /api/rollout/halt</c>), the last three a technician's.
 /// </summary>
 public sealed partial class CentreWeb
 {
@@ -44,6 +45,77 @@ public sealed partial class CentreWeb
             var fleet = await RolloutFleet.ReadAsync(centre.Archive, ctx.RequestAborted).ConfigureAwait(false);
             await WriteJsonAsync(ctx, 200, w => RolloutStatusJson(w, rollout, homes, fleet)).ConfigureAwait(false);
         });
+        app.MapGet("/api/releases", async ctx =>
+        {
+            if (centre.RolloutStarter is not { } starter)
+            {
+                await ProblemAsync(ctx, 503, "rollout", NoStarter).ConfigureAwait(false);
+                return;
+            }
+
+            var offers = starter.Releases();
+            await WriteJsonAsync(ctx, 200, w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("releases");
+                foreach (var o in offers)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("file", o.File);
+                    w.WriteString("version", o.Version);
+                    w.WriteNumber("size", o.Size);
+                    w.WriteString("keyId", o.KeyId);
+                    w.WriteBoolean("ok", o.Ok);
+                    w.WriteString("reason", o.Reason);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }).ConfigureAwait(false);
+        });
+        app.MapPost("/api/rollout", async ctx =>
+        {
+            if (centre.RolloutStarter is not { } starter)
+            {
+                await ProblemAsync(ctx, 503, "rollout", NoStarter).ConfigureAwait(false);
+                return;
+            }
+
+            if (await ReadObjectAsync(ctx).ConfigureAwait(false) is not { } doc)
+            {
+                return;
+            }
+
+            RolloutStartResult started;
+            using (doc)
+            {
+                if (await OperatorOfBodyAsync(ctx, doc.RootElement).ConfigureAwait(false) is not { } who
+                    || await StartRequestAsync(ctx, doc.RootElement, who).ConfigureAwait(false) is not { } request)
+                {
+                    return;
+                }
+
+                started = await starter.StartAsync(centre.Archive, request, ctx.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (started.Running)
+            {
+                await ProblemAsync(ctx, 409, "rollout", "a rollout is running already; halt it first").ConfigureAwait(false);
+                return;
+            }
+
+            if (started.Rollout is not { } rollout)
+            {
+                await ProblemAsync(ctx, 400, started.Field ?? "$", $"'{started.Field}' {started.Detail}").ConfigureAwait(false);
+                return;
+            }
+
+            centre.Changes.Publish(new CentreChange("rollout", null, null));
+            var (_, sees) = await VisibleAsync(ctx, centre).ConfigureAwait(false);
+            var homes = (await centre.Archive.RolloutHomesAsync(rollout.Id, ctx.RequestAborted).ConfigureAwait(false)).Where(h => sees(h.Gateway)).ToList();
+            await WriteJsonAsync(ctx, 201, w => RolloutJsonOf(w, rollout, homes)).ConfigureAwait(false);
+        });
         app.MapPost("/api/rollout/halt", async ctx =>
         {
             if (await ReadBodyAsync(ctx, ["operator", "reason"]).ConfigureAwait(false) is not { } body)
@@ -62,6 +134,89 @@ public sealed partial class CentreWeb
             var homes = await centre.Archive.RolloutHomesAsync(halted.Id, ctx.RequestAborted).ConfigureAwait(false);
             await WriteJsonAsync(ctx, 200, w => RolloutJsonOf(w, halted, homes)).ConfigureAwait(false);
         });
+    }
+
+    private const string NoStarter = "starting a rollout from the page needs central --release-key and --releases-dir";
+
+    // The start's fields from a POST /api/rollout body; writes the problem (naming the field) and returns null when one is wrong.
+    private static async Task<RolloutStartRequest?> StartRequestAsync(HttpContext ctx, JsonElement body, string who)
+    {
+        string? Text(string field) => body.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String && IsUnicode(v) ? v.GetString()!.Trim() : null;
+        int? Number(string field, int fallback, out bool bad)
+        {
+            bad = false;
+            if (!body.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null)
+            {
+                return fallback;
+            }
+
+            bad = v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out _);
+            return bad ? null : v.GetInt32();
+        }
+
+        if (Text("archive") is not { Length: > 0 and <= 256 } archive)
+        {
+            await ProblemAsync(ctx, 400, "archive", "'archive' is required: the file name of a signed archive in the releases directory (GET /api/releases)").ConfigureAwait(false);
+            return null;
+        }
+
+        var wavesText = Text("waves") ?? "1,5,25,100";
+        int[] waves;
+        try
+        {
+            waves = [.. wavesText.Split(',').Select(p => int.Parse(p.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture))];
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException)
+        {
+            await ProblemAsync(ctx, 400, "waves", $"'waves' '{PrintableText.Of(wavesText, 80)}' is invalid: expected rising cumulative percentages ending at 100, e.g. 1,5,25,100").ConfigureAwait(false);
+            return null;
+        }
+
+        RolloutWindow? window = null;
+        if (Text("window") is { Length: > 0 } windowText)
+        {
+            try
+            {
+                window = RolloutWindow.Parse(windowText);
+            }
+            catch (FormatException ex)
+            {
+                await ProblemAsync(ctx, 400, "window", $"'window' {ex.Message}").ConfigureAwait(false);
+                return null;
+            }
+        }
+
+        var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (field, fallback) in new[] { ("maxFailures", 0), ("soakMinutes", 30), ("gateSeconds", 300) })
+        {
+            if (Number(field, fallback, out var bad) is not { } n || bad)
+            {
+                await ProblemAsync(ctx, 400, field, $"'{field}' must be a whole number").ConfigureAwait(false);
+                return null;
+            }
+
+            numbers[field] = n;
+        }
+
+        if (numbers["soakMinutes"] is < 0 or > 7 * 24 * 60)
+        {
+            await ProblemAsync(ctx, 400, "soakMinutes", $"'soakMinutes' {numbers["soakMinutes"]} is invalid: expected 0 to {7 * 24 * 60}").ConfigureAwait(false);
+            return null;
+        }
+
+        var canaries = new List<string>();
+        if (body.TryGetProperty("canaries", out var list) && list.ValueKind != JsonValueKind.Null)
+        {
+            if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(c => c.ValueKind != JsonValueKind.String || !IsUnicode(c) || c.GetString()!.Trim().Length is 0 or > 128))
+            {
+                await ProblemAsync(ctx, 400, "canaries", "'canaries' must be an array of gateway ids").ConfigureAwait(false);
+                return null;
+            }
+
+            canaries.AddRange(list.EnumerateArray().Select(c => c.GetString()!.Trim()));
+        }
+
+        return new RolloutStartRequest(archive, who, waves, window, numbers["maxFailures"], TimeSpan.FromMinutes(numbers["soakMinutes"]), numbers["gateSeconds"], null, canaries);
     }
 
     /// <summary>The file <paramref name="name"/> in <paramref name="directory"/>, or null when there is none, the name is not a plain file name or it would leave the directory.</summary>

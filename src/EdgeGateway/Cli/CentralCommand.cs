@@ -11,6 +11,7 @@ using EdgeGateway.Centre.Web;
 using EdgeGateway.Composition;
 using EdgeGateway.Contract;
 using EdgeGateway.Devices.Modem;
+using EdgeGateway.Releases;
 using EdgeGateway.Uplink.Mqtt;
 using Microsoft.Extensions.Logging;
 
@@ -48,6 +49,8 @@ internal static class CentralCommand
         var smsModem = new Option<bool>("--sms-modem") { Description = "Send next of kin the SMS their home's coordinator asked for through this host's 4G modem, with ModemManager's mmcli (docs/operations.md). Without it such an SMS is recorded as not sent." };
         var smsSignoff = new Option<string?>("--sms-signoff") { Description = $"Ends every SMS to next of kin, e.g. \"Oslo duty centre, +47 21 00 00 00\" (one line, at most {KinSmsOptions.MaxSignoff} characters): whom the family can call back." };
         var releasesDir = new Option<string?>("--releases-dir") { Description = "Serve the signed release archives in this directory at /releases/FILE (with Range, no login: they are signed and hold no secret) for the gateways a rollout updates; `central rollout start` copies them here." };
+        var releaseKeys = new Option<string[]>("--release-key") { Description = "A public key the gateways trust for releases (PEM; repeat for several): with --releases-dir and --base-url a technician can start a rollout from the page, verified against these.", AllowMultipleArgumentsPerToken = false };
+        var baseUrl = new Option<string?>("--base-url") { Description = "The centre's URL as the gateways reach it, e.g. https://centre.example.org: a rollout started from the page has them download BASE/releases/FILE." };
         var dailyTest = new Option<string?>("--daily-test-by") { Description = "Local HH:MM by which each gateway's daily test must have arrived; flagged when it has not (default: not checked)." };
         var command = new Command("central", "The duty centre: store every event once and acknowledge it, supervise every gateway, escalate untaken alarms, serve the JSON API; print each new event as a JSON line.")
         {
@@ -58,6 +61,8 @@ internal static class CentralCommand
             webAccounts,
             webHosts,
             releasesDir,
+            releaseKeys,
+            baseUrl,
             webhook,
             offlineGrace,
             heartbeatMax,
@@ -208,6 +213,38 @@ internal static class CentralCommand
                 return 2;
             }
 
+            ReleaseRolloutStarter? starter = null;
+            if (result.GetValue(releaseKeys) is { Length: > 0 } keyFiles)
+            {
+                if (releases is null)
+                {
+                    Console.Error.WriteLine("--release-key needs --releases-dir: the directory the signed archives are in");
+                    return 2;
+                }
+
+                if (!Uri.TryCreate(result.GetValue(baseUrl), UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(baseUri.Query))
+                {
+                    Console.Error.WriteLine($"--base-url '{result.GetValue(baseUrl)}' is invalid: expected the centre's http(s) URL as the gateways reach it, e.g. https://centre.example.org (required with --release-key)");
+                    return 2;
+                }
+
+                var trusted = new List<NSec.Cryptography.PublicKey>();
+                try
+                {
+                    foreach (var file in keyFiles)
+                    {
+                        trusted.Add(ReleaseSigning.ImportPublicKey(File.ReadAllText(file), file));
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"--release-key: {ex.Message}");
+                    return 2;
+                }
+
+                starter = new ReleaseRolloutStarter(releases, trusted, baseUri, TimeProvider.System);
+            }
+
             ResidentKey? sealing = null;
             if (result.GetValue(residentKey) is { } keyPath)
             {
@@ -284,7 +321,7 @@ internal static class CentralCommand
                 ClientId = id,
                 ShareGroup = share,
                 Acks = new CentreAckOptions { MaxBatch = batch },
-                Options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax), ResidentKey = sealing, Push = push, Sms = sms, ReleasesDirectory = releases },
+                Options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax), ResidentKey = sealing, Push = push, Sms = sms, ReleasesDirectory = releases, RolloutStarter = starter },
                 Web = webAt,
                 WebSecurity = webSecurity with { Audit = loggers.CreateLogger("web") },
             };

@@ -174,13 +174,6 @@ internal static partial class CentralRolloutCommand
                 return Bad($"--key: {ex.Message}");
             }
 
-            // Refused here what every gateway would refuse: an unsigned, changed or foreign-signed archive never leaves the centre.
-            var verdict = ReleaseSigning.Verify(archivePath, sigPath, trusted);
-            if (!verdict.Ok || verdict.Manifest is not { } manifest)
-            {
-                return Bad($"--release refused: {verdict.Reason}");
-            }
-
             var storeText = r.GetValue(store)!;
             if (!ArchiveStore.IsPostgres(storeText) && !File.Exists(storeText))
             {
@@ -190,42 +183,23 @@ internal static partial class CentralRolloutCommand
             try
             {
                 await using var archive = await ArchiveStore.OpenAsync(storeText, ct).ConfigureAwait(false);
-                var fleet = await RolloutFleet.ReadAsync(archive, ct).ConfigureAwait(false);
-                var known = fleet.Select(h => h.Gateway).ToHashSet(StringComparer.Ordinal);
-                var canaryIds = common.Canaries;
-                if (canaryIds.FirstOrDefault(c => !known.Contains(c)) is { } unknown)
-                {
-                    return Bad($"--canary '{unknown}': no such gateway in the archive");
-                }
-
-                if (Refusals(manifest, fleet) is { Count: > 0 } refusing)
-                {
-                    return Bad($"--release {manifest.Version} would be refused by {refusing.Count} home(s): {string.Join("; ", refusing.Take(5))}");
-                }
-
-                var now = TimeProvider.System.GetUtcNow();
-                var url = new Uri(baseUri, baseUri.AbsolutePath.TrimEnd('/') + "/releases/" + fileName).ToString();
-                var spec = new RolloutSpec(
-                    $"{manifest.Version}@{now:yyyyMMdd'T'HHmmss'Z'}", who, now,
-                    new RolloutRelease(manifest.Version, fileName, manifest.Size, manifest.Sha256, (await File.ReadAllTextAsync(sigPath, ct).ConfigureAwait(false)).Trim(), url),
-                    percentages, hours, max, TimeSpan.FromMinutes(soakMinutes), gateSeconds, report, canaryIds);
-                var plan = RolloutPlanner.Plan(fleet, manifest.Version, canaryIds, percentages);
-
-                // Copied before the plan is stored: a gateway told to download it must find it whole (written aside, then moved).
-                Publish(archivePath, Path.Combine(dir, fileName));
-                Publish(sigPath, Path.Combine(dir, fileName + ".sig"));
-
-                var record = new RolloutRecord(spec, RolloutStates.Running, 1, null, null, now);
-                var action = new OperatorAction(now, who, "rollout-start", null, null, null, "ok", $"{spec.Id}: {plan.Count(h => h.Wave > 0)} home(s) in {percentages.Length} wave(s)");
-                if (!await archive.StartRolloutAsync(record, plan, action, ct).ConfigureAwait(false))
+                var starter = new ReleaseRolloutStarter(dir, trusted, baseUri, TimeProvider.System);
+                var request = new RolloutStartRequest(fileName, who, percentages, hours, max, TimeSpan.FromMinutes(soakMinutes), gateSeconds, report, common.Canaries);
+                var started = await starter.StartFromAsync(archive, archivePath, sigPath, request, ct).ConfigureAwait(false);
+                if (started.Running)
                 {
                     errors.WriteLine("rollout start: a rollout is running already; see `central rollout status`, and halt it first with `central rollout halt`");
                     return Conflict;
                 }
 
-                output.WriteLine($"rollout {spec.Id} started: {manifest.Version} from {url}, {verdict.Reason}");
+                if (started.Rollout is not { Spec: { Release: { } release } spec })
+                {
+                    return Bad($"{OptionOf(started.Field)} {started.Detail}");
+                }
+
+                output.WriteLine($"rollout {spec.Id} started: {release.Version} from {release.Url}, {started.Detail}");
                 output.WriteLine($"window {hours?.ToString() ?? "any time"}, soak {soakMinutes} min, gate {gateSeconds} s, report within {(int)report.TotalMinutes} min, halts after {max + 1} failure(s)");
-                PrintPlan(output, plan);
+                PrintPlan(output, started.Plan);
                 return 0;
             }
             catch (Exception ex) when (ex is FormatException or System.Data.Common.DbException or IOException or UnauthorizedAccessException)
@@ -235,6 +209,18 @@ internal static partial class CentralRolloutCommand
         });
         return start;
     }
+
+    // The option a starter's refusal names (its fields are the page's).
+    private static string OptionOf(string? field) => field switch
+    {
+        "archive" => "--release",
+        "canaries" => "--canary",
+        "maxFailures" => "--max-failures",
+        "soakMinutes" => "--soak-minutes",
+        "gateSeconds" => "--gate-seconds",
+        "reportMinutes" => "--report-minutes",
+        _ => "--" + field,
+    };
 
     private sealed record StartOptions(string Store, string By, int[] Waves, RolloutWindow? Window, int MaxFailures, TimeSpan Soak, int GateSeconds, TimeSpan Report, List<string> Canaries);
 
@@ -301,44 +287,6 @@ internal static partial class CentralRolloutCommand
         {
             return Bad($"--store {ArchiveStore.Redact(o.Store)}: {ex.Message}");
         }
-    }
-
-    // The homes that would refuse the release as their installed version stands (a downgrade, or below its min_version).
-    private static List<string> Refusals(ReleaseManifest manifest, IReadOnlyList<FleetHome> fleet)
-    {
-        var next = ReleaseSigning.ParseVersion(manifest.Version, "the release's version");
-        var min = ReleaseSigning.ParseVersion(manifest.MinVersion, "the release's min_version");
-        var refusals = new List<string>();
-        foreach (var home in fleet.Where(h => h.Version is not null && h.Version != manifest.Version))
-        {
-            Version now;
-            try
-            {
-                now = ReleaseSigning.ParseVersion(home.Version!, "the installed version");
-            }
-            catch (InvalidDataException)
-            {
-                continue;
-            }
-
-            if (next < now && !manifest.Rollback)
-            {
-                refusals.Add($"{home.Gateway} runs {home.Version}, newer (a downgrade needs a release signed as a rollback)");
-            }
-            else if (now < min)
-            {
-                refusals.Add($"{home.Gateway} runs {home.Version}, older than the release's min_version {manifest.MinVersion}");
-            }
-        }
-
-        return refusals;
-    }
-
-    private static void Publish(string from, string to)
-    {
-        var temp = to + ".tmp";
-        File.Copy(from, temp, overwrite: true);
-        File.Move(temp, to, overwrite: true);
     }
 
     private static void PrintPlan(TextWriter output, IReadOnlyList<RolloutHome> plan)

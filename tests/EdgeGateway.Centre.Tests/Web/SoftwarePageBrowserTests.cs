@@ -26,11 +26,20 @@ public sealed class SoftwarePageBrowserTests(ITestOutputHelper output) : IAsyncL
     private readonly StrictLogs _logs = new(output);
     private readonly System.Security.Cryptography.X509Certificates.X509Certificate2 _certificate = CentreWebSecurityTests.SelfSigned();
     private CentreFixture? _centre;
+    private string _releases = "";
+    private string _privatePem = "";
 
     // The centre on UTC, so that the rollout's window can be put hours away from now: the centre's own driver then sends
-    // nothing while the test runs and the stored homes keep the states the test gave them.
-    public async Task InitializeAsync() =>
-        _centre = await CentreFixture.StartAsync(_dir, [], new DutyCentreOptions { Zone = TimeZoneInfo.Utc }, web: false, loggers: _logs);
+    // nothing while the test runs and the stored homes keep the states the test gave them. It trusts one release key, so
+    // that a rollout can be started from the page.
+    public async Task InitializeAsync()
+    {
+        _releases = Directory.CreateDirectory(Path.Combine(_dir, "releases")).FullName;
+        var (trusted, privatePem) = Rollouts.SignedRelease.NewKey();
+        _privatePem = privatePem;
+        var starter = new EdgeGateway.Releases.ReleaseRolloutStarter(_releases, [trusted], new Uri("https://centre.example.org"), TimeProvider.System);
+        _centre = await CentreFixture.StartAsync(_dir, [], new DutyCentreOptions { Zone = TimeZoneInfo.Utc, ReleasesDirectory = _releases, RolloutStarter = starter }, web: false, loggers: _logs);
+    }
 
     public async Task DisposeAsync()
     {
@@ -176,6 +185,52 @@ public sealed class SoftwarePageBrowserTests(ITestOutputHelper output) : IAsyncL
         Assert.Equal(["0.2.0"], browser.FindElements(By.CssSelector("#fleet tbody th")).Select(th => th.Text));
         Assert.Empty(browser.FindElements(By.CssSelector("#fleet tr.target")));
         Assert.False(browser.FindElement(By.Id("rollout-halt-open")).Displayed, "a completed rollout offers a halt");
+    }
+
+    [Fact]
+    public async Task A_technician_starts_a_rollout_from_the_form_and_the_page_shows_it()
+    {
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 1; i <= 4; i++)
+        {
+            await _centre!.Archive.RecordHeartbeatAsync($"home-{i}", new HeartbeatInfo(Guid.NewGuid(), now, 0, true, null, """{"states":{"version":"0.1.0"}}"""), now);
+        }
+
+        var file = Rollouts.SignedRelease.Write(_releases, Target, _privatePem);
+        await using var web = await StartWebAsync();
+        using var browser = NursesPageBrowserTests.StartBrowser(_dir, 1280, 1400);
+        browser.ExecuteCdpCommand("Security.setIgnoreCertificateErrors", new Dictionary<string, object?> { ["ignore"] = true });
+        browser.ExecuteCdpCommand("Network.enable", []);
+        await OpenAsAsync(browser, web, "Tor", "tech password", "technician");
+
+        // No rollout yet: the form, with the signed archive offered by version and file.
+        var option = NursesPageBrowserTests.Until(() => browser.FindElements(By.CssSelector("#rollout-start-archive option")).FirstOrDefault(), "the releases in the form");
+        Assert.True(browser.FindElement(By.Id("rollout-start-form")).Displayed, "no rollout runs, yet the start form is not shown");
+        Assert.Equal($"{Target} ({file})", option.Text);
+        Assert.Equal(file, option.GetDomProperty("value"));
+
+        // Its window six hours away, so that the centre's driver sends nothing while the test runs.
+        var start = (now.Hour + 6) % 24;
+        var window = $"{start:00}:00-{(start + 1) % 24:00}:00";
+        var waves = browser.FindElement(By.Id("rollout-start-waves"));
+        waves.Clear();
+        waves.SendKeys("50,100");
+        browser.FindElement(By.Id("rollout-start-window")).SendKeys(window);
+        browser.FindElement(By.Id("rollout-start-canaries")).SendKeys(" home-2 ");
+        browser.FindElement(By.Id("rollout-start-submit")).Click();
+
+        NursesPageBrowserTests.Until(() => browser.FindElement(By.Id("rollout")).GetDomAttribute("data-state") == "running" ? "running" : null, "the started rollout on the page");
+        var stored = await _centre!.Archive.LatestRolloutAsync();
+        Assert.NotNull(stored);
+        Assert.Equal(RolloutStates.Running, stored.State);
+        Assert.Equal([50, 100], stored.Spec.Waves);
+        Assert.Equal(["home-2"], stored.Spec.Canaries);
+        Assert.Equal(RolloutWindow.Parse(window), stored.Spec.Window);
+        Assert.Equal("Tor", stored.Spec.CreatedBy);
+        Assert.Equal(stored.Id, browser.FindElement(By.Id("rollout-id")).Text);
+        Assert.StartsWith($"Started {stored.Id}: 4 home(s) in 2 wave(s)", browser.FindElement(By.Id("rollout-reply")).Text, StringComparison.Ordinal);
+        NursesPageBrowserTests.Until(() => browser.FindElement(By.Id("rollout-start-form")).Displayed ? null : "hidden", "the start form hidden while it runs");
+        Assert.True(browser.FindElement(By.Id("rollout-halt-open")).Displayed, "the started rollout offers no halt");
     }
 
     private async Task<CentreWeb> StartWebAsync(IReadOnlySet<string>? technicianZones = null)

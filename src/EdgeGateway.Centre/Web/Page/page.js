@@ -1345,6 +1345,88 @@
     if (r.state !== 'running') haltForm.hidden = true;
   }
 
+  // The start form: only while no rollout is running; its releases read again each time it is shown.
+  const startForm = document.getElementById('rollout-start-form');
+  const startArchive = document.getElementById('rollout-start-archive');
+  const startReply = document.getElementById('rollout-start-reply');
+
+  function startAnswer(text, error) {
+    startReply.textContent = text;
+    startReply.hidden = false;
+    startReply.classList.toggle('error', error);
+  }
+
+  let startUnavailable = false;
+
+  async function showStartForm(running) {
+    const wasHidden = startForm.hidden;
+    startForm.hidden = running || startUnavailable;
+    if (startForm.hidden || !wasHidden) return;
+    try {
+      const answer = await fetch('api/releases', { headers: { Accept: 'application/json' }, cache: 'no-store' });
+      if (answer.status === 503) {
+        // Started without --release-key and --releases-dir: rollouts are started on the command line only.
+        startUnavailable = true;
+        startForm.hidden = true;
+        return;
+      }
+      if (!answer.ok) throw new Error('api/releases: HTTP ' + answer.status);
+      const list = await answer.json();
+      const options = list.releases.map(rel => {
+        const o = document.createElement('option');
+        o.value = rel.file;
+        o.textContent = (rel.version || '?') + ' (' + rel.file + ')' + (rel.ok ? '' : ': ' + rel.reason);
+        o.disabled = !rel.ok;
+        return o;
+      });
+      startArchive.replaceChildren(...options);
+      const first = options.find(o => !o.disabled);
+      if (first) first.selected = true;
+      if (options.length === 0) startAnswer('No signed archive in the releases directory: copy an archive and its .sig there.', true);
+    } catch (e) {
+      startAnswer('Releases: ' + e.message, true);
+    }
+  }
+
+  async function startRollout() {
+    const name = operatorName('starting a rollout');
+    if (name === null) return;
+    const body = {
+      archive: startArchive.value,
+      waves: document.getElementById('rollout-start-waves').value.trim(),
+      maxFailures: Number(document.getElementById('rollout-start-max-failures').value),
+      soakMinutes: Number(document.getElementById('rollout-start-soak').value),
+      gateSeconds: Number(document.getElementById('rollout-start-gate').value),
+      canaries: document.getElementById('rollout-start-canaries').value.split(',').map(c => c.trim()).filter(c => c),
+    };
+    const hours = document.getElementById('rollout-start-window').value.trim();
+    if (hours) body.window = hours;
+    if (name) body.operator = name;
+    const submit = document.getElementById('rollout-start-submit');
+    submit.disabled = true;
+    try {
+      const r = await fetch('api/rollout', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const result = await r.json().catch(() => ({}));
+      if (!r.ok) {
+        startAnswer('Not started: ' + (result.detail || ('HTTP ' + r.status)), true);
+        return;
+      }
+      const inWaves = result.homes.filter(h => h.wave > 0).length;
+      rolloutAnswer('Started ' + result.spec.id + ': ' + inWaves + ' home(s) in ' + result.spec.waves.length + ' wave(s)', false);
+      startReply.hidden = true;
+    } catch (e) {
+      startAnswer('Not started: ' + e.message, true);
+    } finally {
+      submit.disabled = false;
+      loadRollout();
+    }
+  }
+
+  startForm.addEventListener('submit', e => {
+    e.preventDefault();
+    startRollout();
+  });
+
   async function loadRollout() {
     if (!isTechnician()) return;
     if (rolloutReading) {
@@ -1356,7 +1438,9 @@
       do {
         rolloutAgain = false;
         try {
-          renderRollout(await getJson('api/rollout'));
+          const status = await getJson('api/rollout');
+          renderRollout(status);
+          showStartForm(status.rollout !== null && status.rollout.state === 'running');
         } catch (e) {
           show('Software: ' + e.message);
         }
