@@ -71,14 +71,7 @@ public static class RolloutJson
         }
 
         w.WriteEndArray();
-        if (spec.Window is { } window)
-        {
-            w.WriteString("window", window.ToString());
-        }
-        else
-        {
-            w.WriteNull("window");
-        }
+        w.WriteString("window", spec.Window?.ToString());
 
         w.WriteNumber("maxFailures", spec.MaxFailures);
         w.WriteNumber("soakSeconds", (long)spec.Soak.TotalSeconds);

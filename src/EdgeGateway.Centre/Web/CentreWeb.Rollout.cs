@@ -266,14 +266,8 @@ public sealed partial class CentreWeb
         w.WriteString("state", rollout.State);
         w.WriteNumber("wave", rollout.Wave);
         CentreJson.Time(w, "wavePassedAt", rollout.WavePassedAt);
-        if (rollout.HaltReason is { } reason)
-        {
-            w.WriteString("haltReason", reason);
-        }
-        else
-        {
-            w.WriteNull("haltReason");
-        }
+        // WriteString writes JSON null for a null string: the API's "null while none" without a branch.
+        w.WriteString("haltReason", rollout.HaltReason);
 
         CentreJson.Time(w, "updatedAt", rollout.UpdatedAt);
         w.WriteStartArray("homes");
@@ -287,14 +281,7 @@ public sealed partial class CentreWeb
             w.WriteNumber("tries", h.Tries);
             CentreJson.Time(w, "sentAt", h.SentAt);
             CentreJson.Time(w, "doneAt", h.DoneAt);
-            if (h.Reason is { } r)
-            {
-                w.WriteString("reason", r);
-            }
-            else
-            {
-                w.WriteNull("reason");
-            }
+            w.WriteString("reason", h.Reason);
 
             w.WriteEndObject();
         }
