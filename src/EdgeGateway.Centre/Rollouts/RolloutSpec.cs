@@ -36,4 +36,32 @@ public sealed record RolloutSpec(
 
     /// <summary>The default report timeout: the gate plus 30 minutes for the download and the restart.</summary>
     public static TimeSpan DefaultReportTimeout(int gateSeconds) => TimeSpan.FromSeconds(gateSeconds) + TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// The one check of a rollout's numbers (the CLI and the page both start rollouts): the first problem as its field
+    /// (<c>maxFailures</c>, <c>soakMinutes</c>, <c>gateSeconds</c>, <c>reportMinutes</c>) and what is wrong with the value,
+    /// e.g. "20 is invalid: expected 30 to 3600"; null when all hold. The waves are <see cref="RolloutPlanner.CheckWaves"/>'s.
+    /// </summary>
+    public static (string Field, string Problem)? Check(int maxFailures, TimeSpan soak, int gateSeconds, TimeSpan report)
+    {
+        if (maxFailures < 0)
+        {
+            return ("maxFailures", $"{maxFailures} is invalid: expected 0 or more");
+        }
+
+        if (soak < TimeSpan.Zero || soak > TimeSpan.FromDays(7))
+        {
+            return ("soakMinutes", $"{(int)soak.TotalMinutes} is invalid: expected 0 to {7 * 24 * 60}");
+        }
+
+        if (gateSeconds is < 30 or > Contract.UpdateGateLimits.MaxSeconds)
+        {
+            // The gateways refuse a longer gate (UpdateGateLimits); shorter than 30 s leaves a 4G home no time to reach the centre.
+            return ("gateSeconds", $"{gateSeconds} is invalid: expected 30 to {Contract.UpdateGateLimits.MaxSeconds}");
+        }
+
+        return report <= TimeSpan.FromSeconds(gateSeconds)
+            ? ("reportMinutes", $"{(int)report.TotalMinutes} is invalid: expected more than the gate ({gateSeconds} s)")
+            : null;
+    }
 }

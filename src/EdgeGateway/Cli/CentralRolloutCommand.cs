@@ -110,28 +110,21 @@ internal static partial class CentralRolloutCommand
                 }
             }
 
-            if (r.GetValue(maxFailures) is var max && max < 0)
+            // The same check as the page's (RolloutSpec.Check), each problem named by its option.
+            var max = r.GetValue(maxFailures);
+            var soakMinutes = r.GetValue(soak);
+            var gateSeconds = r.GetValue(gate);
+            var report = r.GetValue(reportTimeout) is { } minutes ? TimeSpan.FromMinutes(minutes) : RolloutSpec.DefaultReportTimeout(gateSeconds);
+            if (RolloutSpec.Check(max, TimeSpan.FromMinutes(soakMinutes), gateSeconds, report) is { } problem)
             {
-                return Bad($"--max-failures {max} is invalid: expected 0 or more");
-            }
-
-            if (r.GetValue(soak) is var soakMinutes && soakMinutes is < 0 or > 7 * 24 * 60)
-            {
-                return Bad($"--soak-minutes {soakMinutes} is invalid: expected 0 to {7 * 24 * 60}");
-            }
-
-            if (r.GetValue(gate) is var gateSeconds && gateSeconds is < 30 or > UpdateGateLimits.MaxSeconds)
-            {
-                // The gateways refuse a longer gate (UpdateGateLimits); shorter than 30 s leaves a 4G home no time to reach the centre.
-                return Bad($"--gate-seconds {gateSeconds} is invalid: expected 30 to {UpdateGateLimits.MaxSeconds}");
-            }
-
-            var report = r.GetValue(reportTimeout) is { } minutes
-                ? minutes > 0 ? TimeSpan.FromMinutes(minutes) : TimeSpan.MinValue
-                : RolloutSpec.DefaultReportTimeout(gateSeconds);
-            if (report <= TimeSpan.FromSeconds(gateSeconds))
-            {
-                return Bad($"--report-minutes {r.GetValue(reportTimeout)} is invalid: expected more than the gate ({gateSeconds} s)");
+                var option = problem.Field switch
+                {
+                    "maxFailures" => "--max-failures",
+                    "soakMinutes" => "--soak-minutes",
+                    "gateSeconds" => "--gate-seconds",
+                    _ => "--report-minutes",
+                };
+                return Bad($"{option} {problem.Problem}");
             }
 
             var common = new StartOptions(r.GetValue(store)!, who, percentages, hours, max, TimeSpan.FromMinutes(soakMinutes), gateSeconds, report, [.. (r.GetValue(canaries) ?? []).Select(c => c.Trim())]);

@@ -158,25 +158,9 @@ public sealed partial class ReleaseRolloutStarter : IRolloutStarter
             return RolloutStartResult.Refused("waves", $"'{string.Join(',', r.Waves)}' is invalid: expected rising cumulative percentages ending at 100, e.g. 1,5,25,100 ({ex.Message})");
         }
 
-        if (r.MaxFailures < 0)
+        if (RolloutSpec.Check(r.MaxFailures, r.Soak, r.GateSeconds, r.Report ?? RolloutSpec.DefaultReportTimeout(r.GateSeconds)) is { } problem)
         {
-            return RolloutStartResult.Refused("maxFailures", $"{r.MaxFailures} is invalid: expected 0 or more");
-        }
-
-        if (r.Soak < TimeSpan.Zero || r.Soak > TimeSpan.FromDays(7))
-        {
-            return RolloutStartResult.Refused("soakMinutes", $"{(int)r.Soak.TotalMinutes} is invalid: expected 0 to {7 * 24 * 60}");
-        }
-
-        if (r.GateSeconds is < 30 or > UpdateGateLimits.MaxSeconds)
-        {
-            // The gateways refuse a longer gate (UpdateGateLimits); shorter than 30 s leaves a 4G home no time to reach the centre.
-            return RolloutStartResult.Refused("gateSeconds", $"{r.GateSeconds} is invalid: expected 30 to {UpdateGateLimits.MaxSeconds}");
-        }
-
-        if (r.Report is { } report && report <= TimeSpan.FromSeconds(r.GateSeconds))
-        {
-            return RolloutStartResult.Refused("reportMinutes", $"{(int)report.TotalMinutes} is invalid: expected more than the gate ({r.GateSeconds} s)");
+            return RolloutStartResult.Refused(problem.Field, problem.Problem);
         }
 
         return r.Canaries.FirstOrDefault(c => c.Trim().Length == 0 || c.Length > 128 || c.Any(char.IsControl)) is { } bad
