@@ -69,7 +69,7 @@ public sealed partial class DutyCentre : IAsyncDisposable
         Residents = new ResidentBook(archive, _options.ResidentKey, _options.Time, _options.Zone, Changes, logger);
         Push = new PushNotifier(archive, Residents, Changes, _options.Push, _options.Time, logger);
         _kin = new KinMessenger(archive, Residents, _options.Sms, _options.Time, _options.Zone, Changes, logger);
-        _supervisor = new GatewaySupervisor(archive, consumers, _options, Changes, _follower, _paths, alarms,
+        _supervisor = new GatewaySupervisor(archive, consumers, _options, Changes, _follower, _paths, alarms, new MassOutages(archive, _options, Changes, _loop, logger),
             new Escalator(archive, _options, Changes, _webhook, _kin, _loop.Due, logger), _loop);
 
         // Of several instances on one archive only the lease holder sends; each writes the update reports it ingests.

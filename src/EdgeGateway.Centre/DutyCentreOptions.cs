@@ -75,6 +75,18 @@ public sealed class DutyCentreOptions
     /// <summary>Starts a release rollout from the page (<c>POST /api/rollout</c>); null: the page cannot (its requests answer 503).</summary>
     public Rollouts.IRolloutStarter? RolloutStarter { get; init; }
 
+    /// <summary>
+    /// Homes of one zone quiet at once (offline, silent or a heartbeat overdue) from which their offline and silent alarms
+    /// become one mass-outage incident; 0 turns grouping off (every home its own alarm).
+    /// </summary>
+    public int MassOutageHomes { get; init; } = 10;
+
+    /// <summary>How long after a mass outage opened further homes of its zone going quiet still join it rather than alarm one by one.</summary>
+    public TimeSpan MassOutageJoin { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long after the last home of a mass outage came back it closes; the homes still out then get their own alarms.</summary>
+    public TimeSpan MassOutageSettle { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long after its last heartbeat a gateway counts as silent; the pass starts SilentLead early so that the alarm is stored within the budget.</summary>
     internal TimeSpan SilenceBudget(TimeSpan interval) => (SilentIntervals * interval) + SilentMargin - SilentLead;
 
@@ -90,6 +102,11 @@ public sealed class DutyCentreOptions
         if (DefaultHeartbeatInterval < TimeSpan.FromSeconds(HeartbeatLimits.MinSeconds) || MaxHeartbeatInterval < DefaultHeartbeatInterval || MaxHeartbeatInterval > TimeSpan.FromSeconds(HeartbeatLimits.MaxSeconds))
         {
             throw new ArgumentOutOfRangeException(nameof(MaxHeartbeatInterval), MaxHeartbeatInterval, $"expected {HeartbeatLimits.MinSeconds} s <= default heartbeat ({DefaultHeartbeatInterval.TotalSeconds} s) <= max heartbeat <= {HeartbeatLimits.MaxSeconds} s");
+        }
+
+        if (MassOutageHomes < 0 || MassOutageJoin < TimeSpan.Zero || MassOutageSettle < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MassOutageHomes), "mass outage settings must not be negative");
         }
 
         if (Escalations.Count == 0 || Escalations.Zip(Escalations.Skip(1)).Any(p => p.Second <= p.First) || Escalations[0] <= TimeSpan.Zero)

@@ -157,4 +157,25 @@ public interface IArchive : IAsyncDisposable
 
     /// <summary>Takes or renews the lease <paramref name="name"/> for <paramref name="holder"/> until <paramref name="now"/> + <paramref name="ttl"/>; false while another holder's lease runs.</summary>
     Task<bool> HoldLeaseAsync(string name, string holder, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken = default);
+
+    /// <summary>Opens the zone's mass outage unless one is open (then that one); returns the open incident.</summary>
+    Task<OutageRecord> OpenOutageAsync(string zone, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds <paramref name="homes"/> to the open incident <paramref name="outage"/> (each once); how many joined, null when it is no longer open.</summary>
+    Task<int?> JoinOutageAsync(string outage, IReadOnlyList<OutageHome> homes, CancellationToken cancellationToken = default);
+
+    /// <summary>The open mass outages and those closed since <paramref name="closedSince"/>, oldest first.</summary>
+    Task<IReadOnlyList<OutageRecord>> OutagesAsync(DateTimeOffset closedSince, CancellationToken cancellationToken = default);
+
+    /// <summary>The homes of <paramref name="outage"/>; with null, the homes of every open incident and those a closed one left out.</summary>
+    Task<IReadOnlyList<OutageHome>> OutageHomesAsync(string? outage, CancellationToken cancellationToken = default);
+
+    /// <summary><paramref name="gateway"/> is back: its place in any incident counts as returned; false when it was in none still out.</summary>
+    Task<bool> OutageReturnAsync(string gateway, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Closes <paramref name="outage"/> with <paramref name="summary"/> if it is still open; null when another instance closed it first.</summary>
+    Task<OutageRecord?> CloseOutageAsync(string outage, string summary, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Each home's zone from its resident record (homes without one are absent).</summary>
+    Task<IReadOnlyDictionary<string, string>> ZonesAsync(CancellationToken cancellationToken = default);
 }

@@ -103,7 +103,7 @@ public abstract partial class SqlArchive : IArchive
             await ExecAsync(conn, tx, lockSql, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var sql in ddl.Concat(RolloutDdl))
+        foreach (var sql in ddl.Concat(RolloutDdl).Concat(OutageDdl))
         {
             await ExecAsync(conn, tx, sql, cancellationToken).ConfigureAwait(false);
         }

@@ -11,8 +11,11 @@ namespace EdgeGateway.Centre.Supervision;
 /// </summary>
 internal sealed class GatewaySupervisor(
     IArchive archive, IReadOnlyList<CentreConsumer> consumers, DutyCentreOptions options, ChangeFeed changes,
-    StatusFollower follower, GatewayPaths paths, SupervisionAlarms alarms, Escalator escalator, CheckLoop loop) : IDisposable
+    StatusFollower follower, GatewayPaths paths, SupervisionAlarms alarms, MassOutages outages, Escalator escalator, CheckLoop loop) : IDisposable
 {
+    private const string OfflineKind = "offline";
+    private const string SilentKind = "silent";
+
     private readonly TimeProvider _time = options.Time;
     private readonly Dictionary<CentreConsumer, bool> _sight = []; // each consumer's connection at the last pass (under _checking)
     private readonly SemaphoreSlim _checking = new(1, 1);
@@ -39,13 +42,31 @@ internal sealed class GatewaySupervisor(
             }
 
             var sightChanged = SightChanged();
-            foreach (var g in await archive.GatewaysAsync(cancellationToken).ConfigureAwait(false))
+            var all = await archive.GatewaysAsync(cancellationToken).ConfigureAwait(false);
+            var pass = await outages.BeginAsync(now, cancellationToken).ConfigureAwait(false);
+            var dues = new List<MassOutages.Due>();
+            foreach (var g in all)
             {
-                await SuperviseAsync(g, now, cancellationToken).ConfigureAwait(false);
+                await SuperviseAsync(g, now, pass, dues, cancellationToken).ConfigureAwait(false);
                 if (sightChanged.Count > 0 && paths.HeardThroughAny(g, sightChanged))
                 {
                     // Nothing arrives when we lose (or regain) a broker, yet the path we heard through it is no longer (again) known up.
                     changes.Publish(new CentreChange("gateway", null, g));
+                }
+            }
+
+            // Offline and silent alarms are decided together: many of one zone at once are one incident, not many cards.
+            foreach (var due in await outages.AbsorbAsync(pass, dues, g => Quiet(g, now), all, now, cancellationToken).ConfigureAwait(false))
+            {
+                await alarms.RaiseAsync(due.Alarm, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var due in dues.Where(d => d.Kind == SilentKind))
+            {
+                // Raised (or held in an incident) before marking: an instance dying in between leaves the gateway online and the next pass finishes.
+                if (await archive.MarkSilentAsync(due.Gateway.Id, now, cancellationToken).ConfigureAwait(false))
+                {
+                    changes.Publish(new CentreChange("gateway", null, await archive.GatewayAsync(due.Gateway.Id, cancellationToken).ConfigureAwait(false)));
                 }
             }
 
@@ -92,11 +113,16 @@ internal sealed class GatewaySupervisor(
         return changed;
     }
 
-    private async Task SuperviseAsync(GatewayRecord g, DateTimeOffset now, CancellationToken ct)
+    // Quiet for mass-outage counting: offline, marked silent, or online with a heartbeat overdue by more than the margin.
+    private bool Quiet(GatewayRecord g, DateTimeOffset now) => g.State != GatewayStates.Online
+        || Instants.Max(Instants.Max(g.LastHeartbeatAt ?? g.StatusAt ?? g.FirstSeen, _connectedSince) + g.HeartbeatInterval + options.SilentMargin, follower.HeardOf(g.Id).At + g.HeartbeatInterval) < now;
+
+    private async Task SuperviseAsync(GatewayRecord g, DateTimeOffset now, MassOutages.Pass pass, List<MassOutages.Due> dues, CancellationToken ct)
     {
         // What was received but may not be stored yet (the follow queue's backlog) counts as much as what is.
         var heard = follower.HeardOf(g.Id);
-        if (g.State == GatewayStates.Offline && g.OfflineSince is { } since)
+        var held = pass.Held.Contains(g.Id); // in an open mass outage: the incident speaks for it until it closes
+        if (g.State == GatewayStates.Offline && g.OfflineSince is { } since && !held)
         {
             // A birth or heartbeat received after the will says it is back; bounded, so one that is never stored still alarms.
             var offlineAt = Instants.Max(since, heard.At) + options.OfflineGrace;
@@ -107,12 +133,12 @@ internal sealed class GatewaySupervisor(
             else
             {
                 // The episode is named by what every instance agrees on (the first recorded offline instant), so it is raised once.
-                await alarms.RaiseAsync(new SupervisionAlarm($"offline:{g.Id}:{since.ToUnixTimeMilliseconds()}", g.Id, SupervisionTypes.Offline, 2,
-                    $"gateway {g.Id} offline since {Instants.Clock(since)} (its last will) and not back", now), ct).ConfigureAwait(false);
+                dues.Add(new(g, OfflineKind, since, new SupervisionAlarm($"offline:{g.Id}:{since.ToUnixTimeMilliseconds()}", g.Id, SupervisionTypes.Offline, 2,
+                    $"gateway {g.Id} offline since {Instants.Clock(since)} (its last will) and not back", now)));
             }
         }
 
-        if (g.State == GatewayStates.Online)
+        if (g.State == GatewayStates.Online && !held)
         {
             var last = Instants.Max(g.LastHeartbeatAt ?? g.StatusAt ?? g.FirstSeen, _connectedSince);
 
@@ -124,13 +150,9 @@ internal sealed class GatewaySupervisor(
             }
             else
             {
-                // Raise before marking: an instance dying in between leaves the gateway online and the next pass finishes.
-                await alarms.RaiseAsync(new SupervisionAlarm($"silent:{g.Id}:{g.BootId:D}:{HeartbeatTime(g)}", g.Id, SupervisionTypes.Silent, 2,
-                    $"gateway {g.Id} silent: no heartbeat since {Instants.Clock(g.LastHeartbeatAt ?? g.StatusAt ?? g.FirstSeen)} (every {g.HeartbeatInterval.TotalSeconds:0} s expected), no last will", now), ct).ConfigureAwait(false);
-                if (await archive.MarkSilentAsync(g.Id, now, ct).ConfigureAwait(false))
-                {
-                    changes.Publish(new CentreChange("gateway", null, await archive.GatewayAsync(g.Id, ct).ConfigureAwait(false)));
-                }
+                var lastHeard = g.LastHeartbeatAt ?? g.StatusAt ?? g.FirstSeen;
+                dues.Add(new(g, SilentKind, lastHeard, new SupervisionAlarm($"silent:{g.Id}:{g.BootId:D}:{HeartbeatTime(g)}", g.Id, SupervisionTypes.Silent, 2,
+                    $"gateway {g.Id} silent: no heartbeat since {Instants.Clock(lastHeard)} (every {g.HeartbeatInterval.TotalSeconds:0} s expected), no last will", now)));
             }
         }
 

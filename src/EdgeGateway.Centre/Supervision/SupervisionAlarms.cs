@@ -18,9 +18,10 @@ internal sealed partial class SupervisionAlarms(IArchive archive, ChangeFeed cha
         }
     }
 
-    /// <summary><paramref name="gateway"/> is back online: its offline and silent alarms resolve themselves.</summary>
+    /// <summary><paramref name="gateway"/> is back online: its offline and silent alarms resolve themselves, and it counts as returned in a mass outage.</summary>
     public async Task BackAsync(string gateway, DateTimeOffset now)
     {
+        await archive.OutageReturnAsync(gateway, now).ConfigureAwait(false);
         foreach (var cleared in await archive.ResolveSupervisionAsync(gateway, BackTypes, "gateway back online", now).ConfigureAwait(false))
         {
             changes.Publish(new CentreChange("alarm", cleared, null));
