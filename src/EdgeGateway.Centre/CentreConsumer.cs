@@ -10,15 +10,20 @@ namespace EdgeGateway.Centre;
 
 /// <summary>
 /// The reference central-side consumer: receives every gateway's events, de-duplicates them by id and acknowledges each,
-/// the acks of a burst batched into one message per gateway (see <see cref="CentreAckOptions"/>).
+/// the acks of a burst batched into one message per gateway (see <see cref="CentreAckOptions"/>). Two connections: the
+/// urgent one carries alarms, status, heartbeats and replies; the routine one everything else, so that after a regional
+/// outage the broker's queue of routine backlog for this instance never stands in front of an alarm or a heartbeat.
 /// </summary>
 public sealed partial class CentreConsumer : IAsyncDisposable
 {
+    private static readonly string AlarmTopicEnd = "/events/" + Topics.ClassName(EventClass.Alarm);
+
     private readonly MqttEndpoint _endpoint;
     private readonly string _clientId;
     private readonly string? _shareGroup;
     private readonly ILogger _logger;
-    private readonly IMqttClient _client;
+    private readonly IMqttClient _client; // urgent: alarms, status, heartbeats, replies, commands
+    private readonly IMqttClient _routine; // technical, info and telemetry events
     private readonly MqttClientFactory _factory = new();
     private readonly RecentIds _seen;
     private readonly LoadedSecurity _security;
@@ -56,8 +61,19 @@ public sealed partial class CentreConsumer : IAsyncDisposable
         _shareGroup = shareGroup;
         _logger = logger;
         _client = _factory.CreateMqttClient();
-        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.ApplicationMessageReceivedAsync += e => OnMessageAsync(e, urgent: true);
+        _routine = _factory.CreateMqttClient();
+        _routine.ApplicationMessageReceivedAsync += e => OnMessageAsync(e, urgent: false);
     }
+
+    /// <summary>The MQTT client id of the routine connection beside the urgent one's <c>clientId</c>.</summary>
+    public static string RoutineClientId(string clientId) => clientId + "-routine";
+
+    /// <summary>
+    /// Routine events the broker hands this instance unacknowledged at most: each waits in memory until stored, so this
+    /// bounds what a storm's backlog costs here; the rest waits at the broker and in the gateways' outboxes.
+    /// </summary>
+    public const ushort RoutineReceiveMaximum = 200;
 
     /// <summary>The broker this consumer reads from.</summary>
     public MqttEndpoint Endpoint => _endpoint;
@@ -101,8 +117,8 @@ public sealed partial class CentreConsumer : IAsyncDisposable
     /// <summary>Also subscribe (not shared: every instance follows every gateway) to status (one path's and each of two paths'), heartbeats and command replies.</summary>
     public bool FollowGateways { get; init; }
 
-    /// <summary>True while connected to the broker.</summary>
-    public bool IsConnected => _client.IsConnected;
+    /// <summary>True while both connections (urgent and routine) are up.</summary>
+    public bool IsConnected => _client.IsConnected && _routine.IsConnected;
 
     /// <summary>Publishes a command for <paramref name="gatewayId"/> (QoS 1).</summary>
     /// <exception cref="MQTTnet.Exceptions.MqttCommunicationException">Not connected or the broker did not take it.</exception>
@@ -166,20 +182,41 @@ public sealed partial class CentreConsumer : IAsyncDisposable
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
+        if (!_client.IsConnected)
+        {
+            await ConnectAsync(_client, urgent: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!_routine.IsConnected)
+        {
+            await ConnectAsync(_routine, urgent: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ConnectAsync(IMqttClient client, bool urgent, CancellationToken cancellationToken)
+    {
         var refusal = new TlsRefusal();
-        var options = BrokerClientOptions.For(_endpoint, _security, Session(_clientId), refusal);
+        var options = BrokerClientOptions.For(_endpoint, _security, Session(urgent ? _clientId : RoutineClientId(_clientId)), refusal);
+        if (!urgent)
+        {
+            options = options.WithReceiveMaximum(RoutineReceiveMaximum);
+        }
+
         try
         {
-            await _client.ConnectAsync(options.Build(), cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(options.Build(), cancellationToken).ConfigureAwait(false);
         }
         catch (MQTTnet.Exceptions.MqttCommunicationException ex) when (refusal.Reason is { } rejected)
         {
             throw new MQTTnet.Exceptions.MqttCommunicationException($"TLS handshake refused by us: {rejected}", ex);
         }
 
-        var filter = _shareGroup is null ? Topics.AllEvents : $"$share/{_shareGroup}/{Topics.AllEvents}";
+        // The routine lane takes every event topic (an unknown class is rejected there with its reason) and skips alarms,
+        // which the urgent lane's own subscription (its own queue at the broker) brings.
+        var events = urgent ? Topics.AllAlarms : Topics.AllEvents;
+        var filter = _shareGroup is null ? events : $"$share/{_shareGroup}/{events}";
         var builder = _factory.CreateSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce);
-        if (FollowGateways)
+        if (FollowGateways && urgent)
         {
             foreach (var follow in new[] { Topics.AllStatus, Topics.AllPathStatus, Topics.Root + "/+/heartbeat", Topics.AllReplies })
             {
@@ -187,8 +224,7 @@ public sealed partial class CentreConsumer : IAsyncDisposable
             }
         }
 
-        var subscribe = builder.Build();
-        await _client.SubscribeAsync(subscribe, cancellationToken).ConfigureAwait(false);
+        await client.SubscribeAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
         LogSubscribed(_logger, _endpoint, filter);
     }
 
@@ -211,7 +247,7 @@ public sealed partial class CentreConsumer : IAsyncDisposable
         {
             try
             {
-                if (_client.IsConnected && await _client.TryPingAsync(ct).ConfigureAwait(false))
+                if (_client.IsConnected && _routine.IsConnected && await _client.TryPingAsync(ct).ConfigureAwait(false) && await _routine.TryPingAsync(ct).ConfigureAwait(false))
                 {
                     backoff.Reset();
                     await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
@@ -241,9 +277,14 @@ public sealed partial class CentreConsumer : IAsyncDisposable
         }
     }
 
-    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args, bool urgent)
     {
         var topic = args.ApplicationMessage.Topic;
+        if (!urgent && topic.EndsWith(AlarmTopicEnd, StringComparison.Ordinal))
+        {
+            return; // the urgent lane has its own copy
+        }
+
         var payload = args.ApplicationMessage.Payload.ToArray();
         if (!topic.Contains("/events/", StringComparison.Ordinal))
         {
@@ -303,7 +344,15 @@ public sealed partial class CentreConsumer : IAsyncDisposable
 
         // Acknowledge duplicates too: the gateway retransmits until it hears an ack. After the handler, so an ack
         // never runs ahead of what the handler did with the event. A closed queue (disposing) drops it: the gateway retransmits.
-        _toAck.Writer.TryWrite((evt.GatewayId, evt.Id));
+        // An alarm's ack goes at once on the urgent connection, never behind a backlog's batched acks.
+        if (urgent)
+        {
+            PublishAck(_client, evt.GatewayId, [evt.Id]);
+        }
+        else
+        {
+            _toAck.Writer.TryWrite((evt.GatewayId, evt.Id));
+        }
     }
 
     /// <summary>The largest event payload taken; a real event is a few hundred bytes (a megabyte of message was stored as sent).</summary>
@@ -401,7 +450,7 @@ public sealed partial class CentreConsumer : IAsyncDisposable
 
             foreach (var (gatewayId, ids) in pending)
             {
-                PublishAck(gatewayId, ids);
+                PublishAck(_routine, gatewayId, ids);
             }
 
             pending.Clear();
@@ -409,7 +458,7 @@ public sealed partial class CentreConsumer : IAsyncDisposable
         }
     }
 
-    private void PublishAck(string gatewayId, List<Guid> ids)
+    private void PublishAck(IMqttClient client, string gatewayId, List<Guid> ids)
     {
         var ack = new MqttApplicationMessageBuilder()
             .WithTopic(Topics.Acks(gatewayId))
@@ -419,15 +468,15 @@ public sealed partial class CentreConsumer : IAsyncDisposable
         Interlocked.Increment(ref _ackMessages);
 
         // Not awaited: waiting for each ack's PUBACK would serialise the consumer on round trips.
-        _ = SendAckAsync(ack, ids.Count, ids[0]);
+        _ = SendAckAsync(client, ack, ids.Count, ids[0]);
     }
 
     // A failure, also one thrown before the publish got going (not connected), ends here and never in the ack loop.
-    private async Task SendAckAsync(MqttApplicationMessage ack, int count, Guid first)
+    private async Task SendAckAsync(IMqttClient client, MqttApplicationMessage ack, int count, Guid first)
     {
         try
         {
-            await _client.PublishAsync(ack).ConfigureAwait(false);
+            await client.PublishAsync(ack).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
         {
@@ -458,19 +507,22 @@ public sealed partial class CentreConsumer : IAsyncDisposable
         }
 
         _stop.Dispose();
-        if (_client.IsConnected)
+        foreach (var client in new[] { _client, _routine })
         {
-            try
+            if (client.IsConnected)
             {
-                await _client.DisconnectAsync().ConfigureAwait(false);
+                try
+                {
+                    await client.DisconnectAsync().ConfigureAwait(false);
+                }
+                catch (MQTTnet.Exceptions.MqttCommunicationException)
+                {
+                    // Already gone.
+                }
             }
-            catch (MQTTnet.Exceptions.MqttCommunicationException)
-            {
-                // Already gone.
-            }
-        }
 
-        _client.Dispose();
+            client.Dispose();
+        }
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Centre consumer connected to {Endpoint}, subscribed to {Filter}")]

@@ -81,6 +81,12 @@ public sealed class DutyCentreOptions
     /// </summary>
     public int MassOutageHomes { get; init; } = 10;
 
+    /// <summary>
+    /// The share of a zone's homes that must be quiet as well (0–1): a hundred scattered homes whose software froze are a
+    /// hundred alarms, a cut takes out a large part of a zone.
+    /// </summary>
+    public double MassOutageShare { get; init; } = 0.2;
+
     /// <summary>How long after a mass outage opened further homes of its zone going quiet still join it rather than alarm one by one.</summary>
     public TimeSpan MassOutageJoin { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -104,7 +110,7 @@ public sealed class DutyCentreOptions
             throw new ArgumentOutOfRangeException(nameof(MaxHeartbeatInterval), MaxHeartbeatInterval, $"expected {HeartbeatLimits.MinSeconds} s <= default heartbeat ({DefaultHeartbeatInterval.TotalSeconds} s) <= max heartbeat <= {HeartbeatLimits.MaxSeconds} s");
         }
 
-        if (MassOutageHomes < 0 || MassOutageJoin < TimeSpan.Zero || MassOutageSettle < TimeSpan.Zero)
+        if (MassOutageHomes < 0 || MassOutageShare is < 0 or > 1 || double.IsNaN(MassOutageShare) || MassOutageJoin < TimeSpan.Zero || MassOutageSettle < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(MassOutageHomes), "mass outage settings must not be negative");
         }

@@ -16,6 +16,9 @@ public static class Topics
     /// <summary>Filter for all events of all gateways (the centre's subscription).</summary>
     public const string AllEvents = Root + "/+/events/#";
 
+    /// <summary>Filter for the alarm-class events of all gateways (the centre's urgent lane).</summary>
+    public const string AllAlarms = Root + "/+/events/alarm";
+
     /// <summary>Where the centre publishes acknowledgements for <paramref name="gatewayId"/>.</summary>
     public static string Acks(string gatewayId) => $"{Root}/{gatewayId}/acks";
 

@@ -84,9 +84,9 @@ internal sealed partial class MassOutages(IArchive archive, DutyCentreOptions op
     }
 
     /// <summary>
-    /// Puts the due alarms of a zone with <see cref="DutyCentreOptions.MassOutageHomes"/> or more quiet homes (or with an
-    /// incident open for less than <see cref="DutyCentreOptions.MassOutageJoin"/>) into that zone's incident; returns the
-    /// alarms to raise one by one.
+    /// Puts the due alarms of a zone with <see cref="DutyCentreOptions.MassOutageHomes"/> or more quiet homes, and at least
+    /// <see cref="DutyCentreOptions.MassOutageShare"/> of its homes (or with an incident open for less than
+    /// <see cref="DutyCentreOptions.MassOutageJoin"/>), into that zone's incident; returns the alarms to raise one by one.
     /// </summary>
     public async Task<IReadOnlyList<Due>> AbsorbAsync(Pass pass, IReadOnlyList<Due> dues, Func<GatewayRecord, bool> quiet, IReadOnlyList<GatewayRecord> all, DateTimeOffset now, CancellationToken ct)
     {
@@ -97,12 +97,14 @@ internal sealed partial class MassOutages(IArchive archive, DutyCentreOptions op
 
         var individual = new List<Due>();
         var quietByZone = all.Where(g => !pass.LeftOut.Contains(g.Id) && quiet(g)).GroupBy(g => ZoneOf(g.Id)).ToDictionary(z => z.Key, z => z.Count(), StringComparer.Ordinal);
+        var homesByZone = all.GroupBy(g => ZoneOf(g.Id)).ToDictionary(z => z.Key, z => z.Count(), StringComparer.Ordinal);
         foreach (var zone in dues.GroupBy(d => ZoneOf(d.Gateway.Id)))
         {
             var candidates = zone.Where(d => !pass.LeftOut.Contains(d.Gateway.Id)).ToList();
             individual.AddRange(zone.Where(d => pass.LeftOut.Contains(d.Gateway.Id)));
             var joinable = pass.OpenByZone.TryGetValue(zone.Key, out var open) && now - open.OpenedAt <= options.MassOutageJoin;
-            if (candidates.Count == 0 || (!joinable && quietByZone.GetValueOrDefault(zone.Key) < options.MassOutageHomes))
+            var quietHomes = quietByZone.GetValueOrDefault(zone.Key);
+            if (candidates.Count == 0 || (!joinable && (quietHomes < options.MassOutageHomes || quietHomes < options.MassOutageShare * homesByZone.GetValueOrDefault(zone.Key))))
             {
                 individual.AddRange(candidates);
                 continue;
