@@ -271,14 +271,18 @@ public sealed class LeanFleet : IAsyncDisposable
     }
 
     /// <summary>Every gateway not connected (cut, killed, frozen, waiting) reconnects at a random moment within <paramref name="spread"/>, then sends its outbox, alarms first.</summary>
-    public void ReconnectAll(TimeSpan spread)
+    public void ReconnectAll(TimeSpan spread) => ReconnectAll(spread, new HashSet<int>());
+
+    /// <summary>As <see cref="ReconnectAll(TimeSpan)"/>, except the gateways in <paramref name="stayDown"/> (homes that do not come back).</summary>
+    public void ReconnectAll(TimeSpan spread, IReadOnlySet<int> stayDown)
     {
+        ArgumentNullException.ThrowIfNull(stayDown);
         var down = new List<Gateway>();
         foreach (var g in _gateways)
         {
             lock (g)
             {
-                if (g.State is FleetGatewayState.Connected or FleetGatewayState.Connecting or FleetGatewayState.Closed)
+                if (g.State is FleetGatewayState.Connected or FleetGatewayState.Connecting or FleetGatewayState.Closed || stayDown.Contains(g.Index))
                 {
                     continue;
                 }
@@ -345,6 +349,7 @@ public sealed class LeanFleet : IAsyncDisposable
                 Interlocked.Decrement(ref _connecting);
             }
 
+            g.DownSince ??= Elapsed;
             CloseSocket(g);
             g.State = state;
         }
@@ -377,6 +382,7 @@ public sealed class LeanFleet : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _drops);
+        g.DownSince ??= Elapsed;
         Volatile.Write(ref _lastDrop, $"{g.Id}: {reason}");
         CloseSocket(g);
         if (_options.ReconnectOnDrop && !_stop.IsCancellationRequested)
@@ -457,6 +463,12 @@ public sealed class LeanFleet : IAsyncDisposable
             SendHeartbeat(g);
         }
 
+        if (g.RoutineHeldUntil != TimeSpan.Zero && now >= g.RoutineHeldUntil)
+        {
+            g.RoutineHeldUntil = TimeSpan.Zero;
+            Pump(g);
+        }
+
         foreach (var e in g.InFlight)
         {
             if (now >= e.Due && g.Generation == generation)
@@ -500,7 +512,7 @@ public sealed class LeanFleet : IAsyncDisposable
             First(g, a, now);
         }
 
-        while (g.Generation == generation && g.InFlight.Count < _options.Window && g.Routine.TryDequeue(out var r))
+        while (g.Generation == generation && now >= g.RoutineHeldUntil && g.InFlight.Count < _options.Window && g.Routine.TryDequeue(out var r))
         {
             First(g, r, now);
         }
@@ -674,6 +686,13 @@ public sealed class LeanFleet : IAsyncDisposable
                 g.Backoff = TimeSpan.Zero;
                 var now = Elapsed;
                 g.Connects.Add(now);
+                if (_options.RoutineSpread > TimeSpan.Zero && g.DownSince is { } down && now - down >= _options.OutageThreshold)
+                {
+                    // As the real gateway after an outage: alarms at once, routine reports at a random moment within the spread.
+                    g.RoutineHeldUntil = now + (_options.RoutineSpread * Random.Shared.NextDouble());
+                }
+
+                g.DownSince = null;
                 g.LastPing = now;
                 g.PingSentAt = null;
                 SendSubscribe(g);
@@ -688,7 +707,11 @@ public sealed class LeanFleet : IAsyncDisposable
                 // What was in flight when the link went is sent again at once, alarms first, then the outbox.
                 foreach (var e in g.InFlight.OrderBy(e => !e.Alarm).ToList())
                 {
-                    if (g.Generation == generation && !g.Muted)
+                    if (!e.Alarm && now < g.RoutineHeldUntil)
+                    {
+                        e.Due = g.RoutineHeldUntil;
+                    }
+                    else if (g.Generation == generation && !g.Muted)
                     {
                         Resend(g, e, now);
                     }
@@ -914,5 +937,9 @@ public sealed class LeanFleet : IAsyncDisposable
         public List<FleetEvent> InFlight { get; } = new(0);
 
         public List<TimeSpan> Connects { get; } = new(1);
+
+        public TimeSpan? DownSince { get; set; }
+
+        public TimeSpan RoutineHeldUntil { get; set; }
     }
 }

@@ -38,6 +38,12 @@ public sealed record LeanFleetOptions(IPAddress Host, int Port, int Gateways)
     /// <summary>Source addresses the connections are spread over (default 127.0.0.2–127.0.0.254), so ephemeral ports never run out.</summary>
     public IReadOnlyList<IPAddress>? SourceAddresses { get; init; }
 
+    /// <summary>After a reconnect that ended an outage of at least <see cref="OutageThreshold"/>, routine events wait a random time within this (the real gateway's uplink.routine_spread_seconds); alarms never wait. Zero: no wait.</summary>
+    public TimeSpan RoutineSpread { get; init; }
+
+    /// <summary>How long a gateway must have been down for its reconnect to count as the end of an outage.</summary>
+    public TimeSpan OutageThreshold { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>A connection the broker drops (not one we killed, froze or cut) is reconnected after a backoff, as the real gateway's.</summary>
     public bool ReconnectOnDrop { get; init; } = true;
 }

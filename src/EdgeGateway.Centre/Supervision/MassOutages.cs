@@ -13,7 +13,7 @@ namespace EdgeGateway.Centre.Supervision;
 internal sealed partial class MassOutages(IArchive archive, DutyCentreOptions options, ChangeFeed changes, CheckLoop loop, ILogger logger)
 {
     private const int NamedInSummary = 20;
-    private static readonly TimeSpan ZoneRefresh = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ZoneRefresh = TimeSpan.FromSeconds(1);
 
     private IReadOnlyDictionary<string, string> _zones = new Dictionary<string, string>();
     private DateTimeOffset _zonesAt = DateTimeOffset.MinValue;
@@ -34,12 +34,6 @@ internal sealed partial class MassOutages(IArchive archive, DutyCentreOptions op
         if (options.MassOutageHomes == 0)
         {
             return new Pass(new Dictionary<string, OutageRecord>(), new HashSet<string>(), new HashSet<string>());
-        }
-
-        if (now - _zonesAt >= ZoneRefresh || now < _zonesAt)
-        {
-            _zones = await archive.ZonesAsync(ct).ConfigureAwait(false);
-            _zonesAt = now;
         }
 
         var open = (await archive.OutagesAsync(now, ct).ConfigureAwait(false)).Where(o => o.IsOpen).ToList();
@@ -93,6 +87,13 @@ internal sealed partial class MassOutages(IArchive archive, DutyCentreOptions op
         if (options.MassOutageHomes == 0 || dues.Count == 0)
         {
             return dues;
+        }
+
+        // Read only when alarms are due (rarely, but then fresh: a home given its zone a moment ago is counted in it).
+        if (now - _zonesAt >= ZoneRefresh || now < _zonesAt)
+        {
+            _zones = await archive.ZonesAsync(ct).ConfigureAwait(false);
+            _zonesAt = now;
         }
 
         var individual = new List<Due>();
