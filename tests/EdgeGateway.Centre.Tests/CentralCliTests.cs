@@ -18,6 +18,7 @@ public sealed class CentralCliTests : IDisposable
     [InlineData("--web", "localhost", "--web: 'localhost' is not ADDRESS:PORT")]
     [InlineData("--daily-test-by", "25:00", "--daily-test-by '25:00' is invalid")]
     [InlineData("--offline-grace", "-1", "--offline-grace -1 is invalid")]
+    [InlineData("--mass-outage-homes", "-1", "--mass-outage-homes -1 is invalid: expected 0 (no grouping) or more homes")]
     [InlineData("--escalation-webhook", "ftp://x/", "--escalation-webhook 'ftp://x/' is invalid")]
     [InlineData("--store", "postgres://", "--store postgres://: cannot open the archive")]
     [InlineData("--vapid-subject", "mailto:duty@example.org", "--vapid-subject needs --vapid-key FILE")]

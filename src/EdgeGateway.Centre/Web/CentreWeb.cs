@@ -212,6 +212,7 @@ public sealed partial class CentreWeb : IAsyncDisposable
         MapReport(app, centre);
         MapAudit(app, centre);
         MapRollout(app, centre);
+        MapOutages(app, centre);
         app.MapGet("/api/rejected", async ctx =>
         {
             var (_, sees) = await VisibleAsync(ctx, centre).ConfigureAwait(false);

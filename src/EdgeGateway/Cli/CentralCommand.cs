@@ -43,6 +43,7 @@ internal static class CentralCommand
         var heartbeatMax = new Option<int>("--heartbeat-max") { Description = $"The longest heartbeat interval in seconds a gateway's claim is believed up to ({HeartbeatLimits.MinSeconds}–{HeartbeatLimits.MaxSeconds}, not below 60; default {HeartbeatLimits.MaxSeconds}); a home claiming more is supervised at 60 s.", DefaultValueFactory = _ => HeartbeatLimits.MaxSeconds };
         var webhook = new Option<string?>("--escalation-webhook") { Description = "POST each escalation as JSON to this http(s) URL." };
         var offlineGrace = new Option<int>("--offline-grace") { Description = "Seconds a gateway may be offline (last will) before the gateway-offline alarm (default 60).", DefaultValueFactory = _ => 60 };
+        var massOutageHomes = new Option<int>("--mass-outage-homes") { Description = "Homes of one zone quiet at once (offline or silent) from which their alarms become one mass-outage incident with a count (default 10); 0 turns grouping off: every home its own alarm.", DefaultValueFactory = _ => new DutyCentreOptions().MassOutageHomes };
         var residentKey = new Option<string?>("--resident-key") { Description = "The key file resident records are sealed with at rest (32 random bytes, base64; created with mode 0600 when missing). Keep it outside the archive and back it up apart from it: without it the records cannot be read. Without this option resident records are off." };
         var vapidKey = new Option<string?>("--vapid-key") { Description = "The centre's VAPID key file for Web Push to the duty phones (PEM P-256 private key; created with mode 0600 when missing, its public key printed). Back it up: a new key makes every phone subscribe again. Without this option push is off." };
         var vapidSubject = new Option<string?>("--vapid-subject") { Description = "Who runs this centre, for the push services (mailto:ADDRESS or an https:// URL); required with --vapid-key." };
@@ -65,6 +66,7 @@ internal static class CentralCommand
             baseUrl,
             webhook,
             offlineGrace,
+            massOutageHomes,
             heartbeatMax,
             dailyTest,
             residentKey,
@@ -199,6 +201,13 @@ internal static class CentralCommand
                 return 2;
             }
 
+            var massHomes = result.GetValue(massOutageHomes);
+            if (massHomes < 0)
+            {
+                Console.Error.WriteLine($"--mass-outage-homes {massHomes} is invalid: expected 0 (no grouping) or more homes");
+                return 2;
+            }
+
             var operatorName = result.GetValue(takeAs);
             if (operatorName is not null && (operatorName.Trim().Length == 0 || operatorName.Length > 128 || operatorName.Any(char.IsControl)))
             {
@@ -321,7 +330,7 @@ internal static class CentralCommand
                 ClientId = id,
                 ShareGroup = share,
                 Acks = new CentreAckOptions { MaxBatch = batch },
-                Options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax), ResidentKey = sealing, Push = push, Sms = sms, ReleasesDirectory = releases, RolloutStarter = starter },
+                Options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(grace), MassOutageHomes = massHomes, EscalationWebhook = hook, DailyTestBy = dailyBy, TakeAs = operatorName?.Trim(), MaxHeartbeatInterval = TimeSpan.FromSeconds(beatMax), ResidentKey = sealing, Push = push, Sms = sms, ReleasesDirectory = releases, RolloutStarter = starter },
                 Web = webAt,
                 WebSecurity = webSecurity with { Audit = loggers.CreateLogger("web") },
             };

@@ -1503,9 +1503,73 @@
   });
   // --- end of software rollouts ---------------------------------------------------------------------------------------
 
+  // --- Mass outages (issue 33) ---------------------------------------------------------------------------------------
+  // A zone's homes gone quiet together (a power or network cut) are one incident on api/outages, not one alarm card per
+  // home: one card each above the alarms, "40 homes in zone north offline since 02:14" with the count and how many are
+  // back, and a closed one (the last 24 h) with how it ended. The text is the centre's (its clock and zone); built with
+  // textContent only. Read on load, on each (re)connect and on each `outage` change, at most once a second: a storm's
+  // returns move the count many times, and the page needs the last count, not each one.
+  const outagesBox = document.getElementById('outages');
+  const outageList = document.getElementById('outage-list');
+  let outageTimer = null;
+  let outageLast = -Infinity;
+
+  function seesOutages() {
+    return document.body.classList.contains('role-nurse') || document.body.classList.contains('role-technician');
+  }
+
+  function outagePart(tag, className, text) {
+    const el = document.createElement(tag);
+    el.className = className;
+    el.textContent = text;
+    return el;
+  }
+
+  function renderOutage(o) {
+    const li = document.createElement('li');
+    li.className = 'outage ' + (o.state === 'open' ? 'open' : 'closed');
+    li.dataset.id = o.id;
+    li.dataset.state = o.state;
+    li.append(outagePart('p', 'outage-text', o.text));
+    if (o.state === 'open') {
+      const counts = document.createElement('p');
+      counts.className = 'outage-counts';
+      counts.append(
+        outagePart('span', 'outage-homes', o.homes + (o.homes === 1 ? ' home' : ' homes')),
+        outagePart('span', 'outage-back', o.returned + ' back'));
+      li.append(counts);
+    }
+    return li;
+  }
+
+  function renderOutages(list) {
+    outageList.replaceChildren(...list.map(renderOutage));
+    document.getElementById('outage-count').textContent = String(list.filter(o => o.state === 'open').length);
+    outagesBox.hidden = list.length === 0;
+  }
+
+  async function readOutages() {
+    outageTimer = null;
+    outageLast = performance.now();
+    const fresh = newest('outages');  // a slow answer overtaken by a later read is dropped
+    try {
+      const answer = await getJson('api/outages');
+      if (fresh()) renderOutages(answer.outages);
+    } catch (e) {
+      show('Outages: ' + e.message);
+    }
+  }
+
+  function loadOutages() {
+    if (!seesOutages() || outageTimer !== null) return;  // a read already waiting will see this change too
+    outageTimer = setTimeout(readOutages, Math.max(0, outageLast + 1000 - performance.now()));
+  }
+  // --- end of mass outages --------------------------------------------------------------------------------------------
+
   getJson('api/me').then(me => {
     showRoles(me.roles);
     loadRollout();
+    loadOutages();
     document.body.dataset.zones = Array.isArray(me.zones) ? me.zones.join(',') : '';
     if (me.login) {
       operatorInput.value = me.operator;
@@ -1542,12 +1606,14 @@
   // A home that left this operator's zones (its zone changed, its record erased): the lists, read again, no longer hold it.
   feed.addEventListener('hidden', () => reload());
   feed.addEventListener('rollout', () => loadRollout());
+  feed.addEventListener('outage', () => loadOutages());
   // Each (re)connect reloads the lists: what changed while the feed was down is not replayed.
   feed.onopen = () => {
     live.textContent = 'live';
     live.classList.remove('off');
     reload();
     loadRollout();
+    loadOutages();
   };
   feed.onerror = () => {
     live.textContent = 'reconnecting…';
