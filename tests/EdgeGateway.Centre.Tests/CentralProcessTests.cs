@@ -66,8 +66,9 @@ public sealed class CentralProcessTests(PostgresFixture pg) : IClassFixture<Post
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var database = await pg.Server.CreateDatabaseAsync();
-        await using var a = CliProcess.Start("central", "--broker", broker.Url, "--plain-loopback-demo", "--client-id", "central-a", "--store", database);
-        await using var b = CliProcess.Start("central", "--broker", broker.Url, "--plain-loopback-demo", "--client-id", "central-b", "--store", database);
+        // Grouping off: a hundred of the hundred and one homes going quiet together would be one mass-outage incident.
+        await using var a = CliProcess.Start("central", "--broker", broker.Url, "--plain-loopback-demo", "--client-id", "central-a", "--store", database, "--mass-outage-homes", "0");
+        await using var b = CliProcess.Start("central", "--broker", broker.Url, "--plain-loopback-demo", "--client-id", "central-b", "--store", database, "--mass-outage-homes", "0");
         using var client = new MqttClientFactory().CreateMqttClient();
         await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithClientId("gw-quiet").WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
         await using var archive = await PostgresArchive.OpenAsync(database);
