@@ -183,12 +183,17 @@ public sealed class RoutineSpreadTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task Mains_back_holds_routine_reports_and_its_own_report_while_an_alarm_raised_in_the_hold_goes_at_once()
     {
         await StartAsync(TimeSpan.FromMinutes(10));
+        await using var tap = await MqttTap.ConnectAsync("127.0.0.1", _broker.Port, "edgegateway/v1/spread-1/heartbeat");
         var cutAt = _time.GetUtcNow();
         var restored = await AcceptAsync(CareEventKind.MainsRestored);
         Assert.Equal(cutAt + Held, _uplink.RoutineHeldUntil);
         var technical = await AcceptAsync(CareEventKind.BatteryLow);
 
+        // The heartbeat is not an event and is never held: the next one says until when routine reports wait.
         _time.Advance(TimeSpan.FromMinutes(1));
+        var until = $"\"routine.held_until\":\"{(cutAt + Held).UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}\"";
+        await tap.WaitUntilAsync(m => m.Any(w => w.Payload.Contains(until, StringComparison.Ordinal)), Patience, "a heartbeat that shows the hold");
+        ContractValidator.AssertValid(ContractSchema.Heartbeat, tap.Messages.Last(w => w.Payload.Contains(until, StringComparison.Ordinal)).Payload);
         var alarm = await AcceptAsync(CareEventKind.Fall);
         await Eventually.UntilAsync(() => _received.ContainsKey(alarm.Id), Patience);
         await Eventually.UntilAsync(() => _outbox.Depth <= 2, Patience);
