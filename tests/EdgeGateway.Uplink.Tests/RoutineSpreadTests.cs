@@ -87,16 +87,22 @@ public sealed class RoutineSpreadTests(ITestOutputHelper output) : IAsyncLifetim
         _broker.Kill();
         await Eventually.UntilAsync(() => !_uplink.AnyPathUp, Patience);
         await during();
+        return await ReconnectAfterAsync(length);
+    }
 
+    /// <summary>Moves the fake clock on by <paramref name="length"/>, brings the broker back and waits for the centre and then the uplink to reconnect.</summary>
+    private async Task<DateTimeOffset> ReconnectAfterAsync(TimeSpan length)
+    {
         // The supervisor's reconnect waits run on the fake clock: move it on past the outage, then in steps until a try
         // finds the broker back.
         _time.Advance(length);
+        var subscribed = CentreSubscriptions();
         await _broker.RestartAsync();
 
         // The centre first: the killed broker kept no session, and what reaches it before the centre has subscribed
-        // again would only come back by retransmission, on a fake clock that this test moves on purpose.
-        await Eventually.UntilAsync(() => _centre.IsConnected, Patience);
-        await Task.Delay(200);
+        // again would only come back by retransmission, on a fake clock that this test moves on purpose. Its log line
+        // 3101 comes after the subscription, where IsConnected comes before.
+        await Eventually.UntilAsync(() => CentreSubscriptions() > subscribed, Patience);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!_uplink.IsConnected && clock.Elapsed < Patience)
         {
@@ -107,6 +113,8 @@ public sealed class RoutineSpreadTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.True(_uplink.IsConnected, "the uplink did not reconnect after the broker came back");
         return _time.GetUtcNow();
     }
+
+    private int CentreSubscriptions() => _logs.Entries.Count(e => e.EventId.Id == 3101);
 
     private async Task<CareEvent> AcceptAsync(CareEventKind kind)
     {
@@ -154,6 +162,29 @@ public sealed class RoutineSpreadTests(ITestOutputHelper output) : IAsyncLifetim
         _time.Advance(TimeSpan.FromSeconds(1));
         await AllAckedOnceAsync(alarm, technical, telemetry);
         Assert.Null(_uplink.RoutineHeldUntil);
+    }
+
+    [Fact]
+    public async Task A_gateway_that_starts_into_an_outage_holds_its_routine_reports_when_the_centre_comes_back()
+    {
+        _broker.Kill();
+        var technical = await AcceptAsync(CareEventKind.BatteryLow);
+        var alarm = await AcceptAsync(CareEventKind.HelpButton);
+        var options = UplinkTestBed.FastOptions(reconnectMax: TimeSpan.FromMilliseconds(500)) with { OutageThreshold = TimeSpan.FromSeconds(60), SpreadDraw = () => 0.5 };
+        _uplink = new ReliableUplink(MqttEndpoint.Parse(_broker.Url), "spread-1", _outbox, _events, options, _logs.Logger, _time);
+        _uplink.Published += e => _published.AddOrUpdate(e.Id, 1, (_, n) => n + 1);
+        _run = _uplink.RunAsync(_stop.Token);
+        await Eventually.UntilAsync(() => _uplink.AttemptsOf(PathRole.Primary) > 0, Patience);
+
+        await ReconnectAfterAsync(TimeSpan.FromMinutes(2));
+
+        await Eventually.UntilAsync(() => _received.ContainsKey(alarm.Id), Patience);
+        Assert.NotNull(_uplink.RoutineHeldUntil);
+        await Eventually.UntilAsync(() => _outbox.Depth <= 1, Patience);
+        await Task.Delay(300);
+        Assert.False(_published.ContainsKey(technical.Id), "the technical report went during the hold");
+        _time.Advance(Held);
+        await AllAckedOnceAsync(alarm, technical);
     }
 
     [Fact]

@@ -41,6 +41,10 @@ internal sealed partial class PathRouter
         _options = options;
         _logger = logger;
         _time = time;
+
+        // No path is up before the first connect either: a gateway that boots into a regional outage (a power cut
+        // without a UPS, the network still down) and waits past the threshold joins the same storm when it ends.
+        _allDownSince = time.GetUtcNow();
         _routed = [.. paths.Select(_ => PathHealth.Unknown)];
         foreach (var p in paths)
         {
