@@ -81,6 +81,17 @@ public sealed class RoutineHoldTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_release_ends_the_hold_at_once()
+    {
+        var hold = Hold(TimeSpan.FromMinutes(10), 0.5);
+        hold.AfterMainsRestored();
+
+        hold.Release();
+
+        Assert.Null(hold.HeldUntil);
+    }
+
+    [Fact]
     public void A_new_outage_during_a_hold_draws_a_new_hold()
     {
         var hold = Hold(TimeSpan.FromMinutes(10), 0.5, 0.1);

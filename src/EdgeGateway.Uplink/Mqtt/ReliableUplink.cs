@@ -174,6 +174,13 @@ public sealed class ReliableUplink
         }
     }
 
+    /// <summary>Ends a routine hold now (the gateway is about to power off on its battery's reserve): held reports go at once.</summary>
+    public void ReleaseRoutineHold()
+    {
+        _hold.Release();
+        _delivery.Wake();
+    }
+
     /// <summary>Publishes a command reply (QoS 1, not retained) on the path in use.</summary>
     /// <exception cref="InvalidOperationException">No path is connected.</exception>
     public Task PublishReplyAsync(byte[] payload, CancellationToken cancellationToken) => _commands.PublishReplyAsync(payload, cancellationToken);

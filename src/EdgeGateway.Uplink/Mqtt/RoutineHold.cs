@@ -52,6 +52,15 @@ internal sealed partial class RoutineHold(UplinkOptions options, ILogger logger,
         }
     }
 
+    /// <summary>Ends the hold now, whatever its drawn end.</summary>
+    public void Release()
+    {
+        lock (_lock)
+        {
+            _until = DateTimeOffset.MinValue;
+        }
+    }
+
     private TimeSpan? Begin()
     {
         if (options.RoutineSpread <= TimeSpan.Zero)
