@@ -103,6 +103,7 @@ public sealed class ConsoleSessionTests : IAsyncLifetime
         Assert.Contains("primary: up (connected)", status);
         Assert.Contains("mobile: DOWN (no SIM)", status);
         Assert.Contains("outbox   2 unacknowledged, oldest 00:01:05", status);
+        Assert.Contains("routine reports held until 03:05:00 UTC after an outage; alarms go at once", status);
         Assert.Contains("front-door (door) closed", status);
         Assert.DoesNotContain("\u001b", status);
     }

@@ -21,4 +21,7 @@ public sealed record GatewayStatusSnapshot(
 {
     /// <summary>The home's own health, one line per part (4G modem, board…); empty when none is checked.</summary>
     public IReadOnlyList<HealthStatus> Health { get; init; } = [];
+
+    /// <summary>Until when routine reports wait after an outage or a power cut (alarms never wait), or null when none are held.</summary>
+    public DateTimeOffset? RoutineHeldUntil { get; init; }
 }

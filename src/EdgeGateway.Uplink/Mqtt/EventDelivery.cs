@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using EdgeGateway.Contract;
+using EdgeGateway.Core.Events;
 using EdgeGateway.Uplink.Outbox;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -11,7 +12,8 @@ namespace EdgeGateway.Uplink.Mqtt;
 
 /// <summary>
 /// Windowed delivery and retransmission: QoS 1 publishes pipelined within <see cref="UplinkOptions.Window"/>, each event
-/// sent again under the same id with doubling delay until its ack releases it (<see cref="Acked"/>).
+/// sent again under the same id with doubling delay until its ack releases it (<see cref="Acked"/>). After an outage
+/// only alarms are read while the <see cref="RoutineHold"/> holds the routine backlog.
 /// </summary>
 internal sealed partial class EventDelivery
 {
@@ -22,6 +24,7 @@ internal sealed partial class EventDelivery
     private readonly TimeProvider _time;
     private readonly Func<IMqttClient?> _activeClient;
     private readonly Action _publishFailed;
+    private readonly RoutineHold _hold;
     private readonly ConcurrentDictionary<Guid, InFlight> _inFlight = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private IMqttClient? _deliveringOn;
@@ -29,9 +32,10 @@ internal sealed partial class EventDelivery
     private DateTimeOffset _earliestDue = DateTimeOffset.MaxValue;
 
     // activeClient: the client that carries events right now, or null; publishFailed: a publish broke, so the
-    // supervisors should look at their connections now rather than at the next ping.
-    public EventDelivery(string gatewayId, IOutboxReader outbox, UplinkOptions options, ILogger logger, TimeProvider time, Func<IMqttClient?> activeClient, Action publishFailed)
+    // supervisors should look at their connections now rather than at the next ping; hold: when routine events may go.
+    public EventDelivery(string gatewayId, IOutboxReader outbox, UplinkOptions options, ILogger logger, TimeProvider time, Func<IMqttClient?> activeClient, Action publishFailed, RoutineHold hold)
     {
+        _hold = hold;
         _gatewayId = gatewayId;
         _outbox = outbox;
         _options = options;
@@ -40,6 +44,7 @@ internal sealed partial class EventDelivery
         _activeClient = activeClient;
         _publishFailed = publishFailed;
         _outbox.Accepted += Wake;
+        _outbox.EventAccepted += OnEventAccepted;
     }
 
     /// <summary>Raised after the broker confirmed (PUBACK) a transmission of an event.</summary>
@@ -120,7 +125,15 @@ internal sealed partial class EventDelivery
         // Alarms get a reserve on top, so a window full of telemetry never holds one back.
         var window = _options.Window;
         var inFlight = _inFlight.Count;
-        var fresh = await _outbox.ReadNewAsync(window + (window / 4) - inFlight, window - inFlight, _inFlight.ContainsKey, ct).ConfigureAwait(false);
+        // While routine reports are held, none are read (their cursor stays put, so they come once the hold ends) and
+        // those the outbox keeps in memory are left where they are; alarms are read as always.
+        var heldUntil = _hold.HeldUntil;
+        var fresh = await _outbox.ReadNewAsync(window + (window / 4) - inFlight, heldUntil is null ? window - inFlight : 0, _inFlight.ContainsKey, ct).ConfigureAwait(false);
+        if (heldUntil is not null)
+        {
+            fresh = [.. fresh.Where(e => e.Class == EventClass.Alarm)];
+        }
+
         var firstDue = now + RetransmitDelay(0);
         foreach (var e in fresh)
         {
@@ -133,13 +146,25 @@ internal sealed partial class EventDelivery
             _earliestDue = firstDue;
         }
 
-        if (_inFlight.IsEmpty)
+        // The hold's end is a deadline like a retransmission's: the loop sleeps on a timer until then, never spins.
+        var next = _inFlight.IsEmpty ? DateTimeOffset.MaxValue : _earliestDue;
+        next = heldUntil is { } until && until < next ? until : next;
+        if (next == DateTimeOffset.MaxValue)
         {
             return Timeout.InfiniteTimeSpan;
         }
 
-        var wait = _earliestDue - _time.GetUtcNow();
+        var wait = next - _time.GetUtcNow();
         return wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1);
+    }
+
+    private void OnEventAccepted(CareEvent evt)
+    {
+        // Mains back is a regional power cut's end: the whole town's gateways report it in the same minute.
+        if (evt.Kind == CareEventKind.MainsRestored)
+        {
+            _hold.AfterMainsRestored();
+        }
     }
 
     private TimeSpan RetransmitDelay(int attempt) =>

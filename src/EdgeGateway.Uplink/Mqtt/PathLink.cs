@@ -91,6 +91,7 @@ internal sealed partial class PathLink
         var backoff = new Backoff(_options.ReconnectInitial, _options.ReconnectMax);
         var pingEvery = _options.KeepAlive / 2;
         var nextHeartbeat = _time.GetUtcNow();
+        var lost = false;
         while (!ct.IsCancellationRequested)
         {
             var client = Volatile.Read(ref _client);
@@ -99,6 +100,22 @@ internal sealed partial class PathLink
                 if (client is not null)
                 {
                     Drop(client, "disconnected");
+                    lost = true;
+                }
+
+                if (lost)
+                {
+                    // A broker restart drops a whole region at the same instant: the first try after a drop waits a
+                    // jittered back-off too, or thousands of gateways reconnect in the same millisecond.
+                    lost = false;
+                    try
+                    {
+                        await Task.Delay(backoff.Next(), _time, ct).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                    {
+                        return;
+                    }
                 }
 
                 try
@@ -148,6 +165,7 @@ internal sealed partial class PathLink
             {
                 LogLinkLost(_logger, _path.Name, _path.Endpoint, _options.KeepAlive.TotalSeconds);
                 Drop(client, $"no ping answer within {_options.KeepAlive.TotalSeconds:F0} s");
+                lost = true;
             }
         }
     }

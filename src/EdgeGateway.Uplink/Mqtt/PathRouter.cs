@@ -25,11 +25,15 @@ internal sealed partial class PathRouter
     // The health as routing has processed it: decisions must agree with the triggers already fired, even while a
     // link's own health has moved on and its report is still on the way here.
     private readonly PathHealth[] _routed;
+    private readonly RoutineHold _hold;
     private ITimer? _failBackTimer;
     private bool _anyUp;
+    private DateTimeOffset? _allDownSince;
 
-    public PathRouter(PathLink[] paths, bool reportPaths, IOutboxWriter outbox, CareEventFactory boot, UplinkOptions options, ILogger logger, TimeProvider time)
+    // hold: told how long no path was up each time one comes back, so an outage's end spreads the routine backlog.
+    public PathRouter(PathLink[] paths, bool reportPaths, IOutboxWriter outbox, CareEventFactory boot, UplinkOptions options, ILogger logger, TimeProvider time, RoutineHold hold)
     {
+        _hold = hold;
         _paths = paths;
         _reportPaths = reportPaths;
         _outbox = outbox;
@@ -37,6 +41,10 @@ internal sealed partial class PathRouter
         _options = options;
         _logger = logger;
         _time = time;
+
+        // No path is up before the first connect either: a gateway that boots into a regional outage (a power cut
+        // without a UPS, the network still down) and waits past the threshold joins the same storm when it ends.
+        _allDownSince = time.GetUtcNow();
         _routed = [.. paths.Select(_ => PathHealth.Unknown)];
         foreach (var p in paths)
         {
@@ -160,6 +168,19 @@ internal sealed partial class PathRouter
             {
                 _anyUp = any;
                 anyChanged = any;
+
+                // Under the lock that also names the client carrying events: a deliverer that sees the new client
+                // sees the hold too, so no routine event slips out before it.
+                var at = _time.GetUtcNow();
+                if (!any)
+                {
+                    _allDownSince = at;
+                }
+                else if (_allDownSince is { } since)
+                {
+                    _allDownSince = null;
+                    _hold.AfterOutage(at - since);
+                }
             }
         }
 

@@ -24,6 +24,7 @@ public sealed class ReliableUplink
     private readonly AckHandler _acks;
     private readonly HeartbeatSource _heartbeats;
     private readonly CommandRelay _commands;
+    private readonly RoutineHold _hold;
 
     /// <summary>Creates a single-path uplink of <paramref name="gatewayId"/> over plain TCP to a loopback broker (demos, tests, benchmarks).</summary>
     /// <exception cref="LinkSecurityException">The endpoint is not plain TCP to a loopback host.</exception>
@@ -60,11 +61,12 @@ public sealed class ReliableUplink
 
         // The parts reach the router through methods of this facade: the router needs the links, and the links need the other parts.
         _commands = new CommandRelay(gatewayId, ActiveClient, time);
-        _delivery = new EventDelivery(gatewayId, reader, options, logger, time, ActiveClient, KickAll);
+        _hold = new RoutineHold(options, logger, time);
+        _delivery = new EventDelivery(gatewayId, reader, options, logger, time, ActiveClient, KickAll, _hold);
         _acks = new AckHandler(reader, _delivery, time);
         _heartbeats = new HeartbeatSource(boot, reader, options, time, AddLinkStates);
         _paths = [.. paths.Select(p => new PathLink(p, p.Security.Load(p.Endpoint), gatewayId, dual, boot, options, logger, time, _acks.Post, _heartbeats.BuildAsync, _commands.Relay))];
-        _router = new PathRouter(_paths, options.ReportPathEvents ?? dual, writer, boot, options, logger, time);
+        _router = new PathRouter(_paths, options.ReportPathEvents ?? dual, writer, boot, options, logger, time, _hold);
         _router.Changed += _delivery.Wake;
         _router.Changed += _commands.RouteChanged;
     }
@@ -124,6 +126,9 @@ public sealed class ReliableUplink
     /// <summary>True while at least one path is connected.</summary>
     public bool AnyPathUp => _router.AnyUp;
 
+    /// <summary>Until when routine (non-alarm) events wait after an outage, or null when none are held; alarms never wait.</summary>
+    public DateTimeOffset? RoutineHeldUntil => _hold.HeldUntil;
+
     /// <summary>Which path carries events.</summary>
     public LinkState LinkState => _router.State;
 
@@ -169,6 +174,13 @@ public sealed class ReliableUplink
         }
     }
 
+    /// <summary>Ends a routine hold now (the gateway is about to power off on its battery's reserve): held reports go at once.</summary>
+    public void ReleaseRoutineHold()
+    {
+        _hold.Release();
+        _delivery.Wake();
+    }
+
     /// <summary>Publishes a command reply (QoS 1, not retained) on the path in use.</summary>
     /// <exception cref="InvalidOperationException">No path is connected.</exception>
     public Task PublishReplyAsync(byte[] payload, CancellationToken cancellationToken) => _commands.PublishReplyAsync(payload, cancellationToken);
@@ -177,7 +189,16 @@ public sealed class ReliableUplink
 
     private IMqttClient? ActiveClient() => _router.ActiveClient();
 
-    private void AddLinkStates(Dictionary<string, string> states) => _router.AddStates(states);
+    private void AddLinkStates(Dictionary<string, string> states)
+    {
+        _router.AddStates(states);
+
+        // The centre sees why a home's routine reports come late: they wait on purpose, not on a broken link.
+        if (_hold.HeldUntil is { } until)
+        {
+            states["routine.held_until"] = until.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
 
     private void KickAll()
     {

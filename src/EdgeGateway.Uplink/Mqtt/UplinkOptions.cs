@@ -32,6 +32,18 @@ public sealed record UplinkOptions
     /// <summary>How long a returning primary must stay up before events go back to it (no flapping between paths).</summary>
     public TimeSpan FailBackHold { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// After an outage non-alarm events wait a random delay within this window (uniform), so a region that comes back at
+    /// once does not report its routine backlog in the same second; alarms never wait. Zero turns it off.
+    /// </summary>
+    public TimeSpan RoutineSpread { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long no path may carry events before their return counts as an outage that spreads routine reports; a shorter blip does not.</summary>
+    public TimeSpan OutageThreshold { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Where the routine hold's fraction of <see cref="RoutineSpread"/> comes from, uniform in [0, 1); null: <see cref="Random.Shared"/> (tests fix it).</summary>
+    public Func<double>? SpreadDraw { get; init; }
+
     /// <summary>Whether each path's loss and return is sent as an event; null: only with two paths.</summary>
     public bool? ReportPathEvents { get; init; }
 

@@ -1,3 +1,5 @@
+using EdgeGateway.Core.Events;
+
 namespace EdgeGateway.Uplink.Outbox;
 
 /// <summary>
@@ -8,6 +10,9 @@ public interface IOutboxReader
 {
     /// <summary>Raised after new events were stored, so a deliverer can wake up.</summary>
     event Action? Accepted;
+
+    /// <summary>Raised for each event as it is stored, before <see cref="Accepted"/>, so a deliverer can react to what came in (mains restored).</summary>
+    event Action<CareEvent>? EventAccepted;
 
     /// <summary>Pending (accepted, not acknowledged) events.</summary>
     long Depth { get; }

@@ -58,6 +58,9 @@ public sealed partial class SqliteOutbox : IOutboxWriter, IOutboxReader, IAsyncD
     /// <summary>Raised (on the writer task) after new events were committed, so a deliverer can wake up.</summary>
     public event Action? Accepted;
 
+    /// <summary>Raised (on the writer task) for each event of a committed batch, before its accept completes and before <see cref="Accepted"/>.</summary>
+    public event Action<CareEvent>? EventAccepted;
+
     /// <summary>Pending (accepted, not acknowledged) events, including technical events held in memory during a storage fault.</summary>
     public long Depth
     {
@@ -465,6 +468,15 @@ public sealed partial class SqliteOutbox : IOutboxWriter, IOutboxReader, IAsyncD
         finally
         {
             tx?.Dispose();
+        }
+
+        // Before the accepts complete: whoever awaited an accept finds what it set off (a routine hold) already in place.
+        if (EventAccepted is { } accepted)
+        {
+            foreach (var i in batch.OfType<InsertRequest>())
+            {
+                accepted(i.Event);
+            }
         }
 
         foreach (var request in batch)

@@ -173,6 +173,7 @@ internal sealed class ConsoleBridge : IGatewayStatus, ISensorDirectory, ITestAla
             gateway.OldestPendingAge,
             Volatile.Read(ref _alarmsRaised))
         {
+            RoutineHeldUntil = gateway.RoutineHeldUntil,
             Health = [.. ConfigNotice is { } notice ? [new("config", false, notice)] : Array.Empty<HealthStatus>(), .. UpdateHealth(), .. GatewayStates.Health(home)],
         };
     }

@@ -51,6 +51,8 @@ internal sealed partial class GatewayBuilder(IClockSyncStatus clock, ILoggerFact
                 KeepAlive = TimeSpan.FromSeconds(config.Uplink.KeepAliveSeconds),
                 HeartbeatInterval = TimeSpan.FromSeconds(config.Uplink.HeartbeatSeconds),
                 FailBackHold = TimeSpan.FromSeconds(config.Uplink.FailBackHoldSeconds),
+                RoutineSpread = TimeSpan.FromSeconds(config.Uplink.RoutineSpreadSeconds),
+                OutageThreshold = TimeSpan.FromSeconds(config.Uplink.OutageThresholdSeconds),
                 ClockSync = clock,
                 States = () => WithNotice(GatewayStates.Heartbeat(home)),
             };

@@ -154,6 +154,18 @@ internal sealed class GatewayConfig
             errors.Add(new(uplink.Field(nameof(UplinkConfig.KeepAliveSeconds)), $"{Uplink.KeepAliveSeconds} is out of range; expected 1–600"));
         }
 
+        // Four hours is social-alarm practice's longest delay of a power-loss report; a longer wait would hide a home's
+        // battery and technical faults from the centre for most of a shift.
+        if (Uplink.RoutineSpreadSeconds is < 0 or > 14_400)
+        {
+            errors.Add(new(uplink.Field(nameof(UplinkConfig.RoutineSpreadSeconds)), $"{Uplink.RoutineSpreadSeconds} is out of range; expected 0–14400 (0 sends routine reports at once after an outage; alarms never wait)"));
+        }
+
+        if (Uplink.OutageThresholdSeconds is < 5 or > 3600)
+        {
+            errors.Add(new(uplink.Field(nameof(UplinkConfig.OutageThresholdSeconds)), $"{Uplink.OutageThresholdSeconds} is out of range; expected 5–3600"));
+        }
+
         errors.AddRange(ValidateUpdate());
         return errors;
     }

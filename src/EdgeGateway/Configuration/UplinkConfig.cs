@@ -35,4 +35,10 @@ internal sealed class UplinkConfig
 
     /// <summary>MQTT keep-alive in seconds: how fast a half-open link is noticed.</summary>
     public int KeepAliveSeconds { get; set; } = 15;
+
+    /// <summary>After an outage, routine (non-alarm) reports wait a random 0..this many seconds so a region does not report at once; 0 turns it off. Alarms never wait.</summary>
+    public int RoutineSpreadSeconds { get; set; } = 600;
+
+    /// <summary>Seconds without any path before a return counts as an outage that spreads routine reports; a shorter blip does not.</summary>
+    public int OutageThresholdSeconds { get; set; } = 60;
 }

@@ -100,7 +100,8 @@ internal sealed class SimulatedHome : IDisposable
         GatewayId = GatewayId,
         Simulated = true,
         DataDirectory = dataDir,
-        Uplink = new UplinkConfig { Broker = "mqtt://127.0.0.1:1883", PlainLoopbackDemo = true },
+        // Routine reports spread within a scenario minute after the power cut, not ten: the story goes on to 11:00 at 08:11.
+        Uplink = new UplinkConfig { Broker = "mqtt://127.0.0.1:1883", PlainLoopbackDemo = true, RoutineSpreadSeconds = 60 },
         Devices = new DevicesConfig
         {
             Contacts =

@@ -46,6 +46,8 @@ internal sealed partial class Gateway : IAsyncDisposable, IRunningGateway
 
     public long OutboxDepth => Outbox.Depth;
 
+    public DateTimeOffset? RoutineHeldUntil => Uplink.RoutineHeldUntil;
+
     public IReadOnlyList<UplinkPathStatus> UplinkPaths
     {
         get

@@ -61,6 +61,9 @@ internal sealed partial class GracefulShutdown : IAsyncDisposable
             LogEnding(_logger, described);
             _loop.TryPostShutdownNotice(text);
 
+            // The battery ends the hold: what waits to be spread would otherwise wait out the restart instead.
+            _uplink.ReleaseRoutineHold();
+
             // Give the notice and everything pending the configured time to reach the centre: done once the centre has
             // acked the notice and the outbox is empty.
             var deadline = _time.GetTimestamp() + (long)(_config.DeliverBeforeShutdownSeconds * _time.TimestampFrequency);

@@ -17,5 +17,8 @@ internal interface IRunningGateway
 
     TimeSpan? OldestPendingAge { get; }
 
+    /// <summary>Until when routine (non-alarm) events wait after an outage or a power cut, or null when none are held.</summary>
+    DateTimeOffset? RoutineHeldUntil { get; }
+
     event Func<EventAck, Task>? AckReceived;
 }

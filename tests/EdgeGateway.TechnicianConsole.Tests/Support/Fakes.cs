@@ -78,7 +78,10 @@ public sealed class FakeStatus : IGatewayStatus
     public GatewayStatusSnapshot GetStatus() => new(
         "home-0042", "0.1.0+test", TimeSpan.FromHours(26.5), true,
         [new UplinkPathStatus("primary", true, "connected"), new UplinkPathStatus("mobile", false, "no SIM")],
-        2, TimeSpan.FromSeconds(65), 1);
+        2, TimeSpan.FromSeconds(65), 1)
+    {
+        RoutineHeldUntil = new DateTimeOffset(2026, 12, 5, 3, 5, 0, TimeSpan.Zero),
+    };
 }
 
 /// <summary>Real door contacts: the GpioController on the simulated driver with ContactInput debouncing.</summary>

@@ -21,6 +21,7 @@ public sealed class StatusAndHeartbeatContractTests
             ["modem"] = "ok", ["modem.state"] = "registered", ["modem.registration"] = "home", ["modem.operator"] = "Telenor", ["modem.access_tech"] = "lte",
             ["modem.signal_percent"] = "74", ["modem.rsrp_dbm"] = "-95.0", ["modem.rsrq_db"] = "-10.0", ["modem.snr_db"] = "12.5",
             ["board"] = "power,storage", ["board.cpu_celsius"] = "48.3", ["board.undervoltage"] = "yes", ["board.throttled"] = "no", ["board.free_mb"] = "1200", ["board.free_percent"] = "4",
+            ["routine.held_until"] = "2026-11-23T23:11:02Z",
         };
         string Json(Dictionary<string, string> states) => Encoding.UTF8.GetString(new Heartbeat(boot, TimeSpan.FromHours(3), 0, null, true, Start, states, TimeSpan.FromSeconds(60)).ToJson());
         Dictionary<string, string> With(string key, string value) => new(full) { [key] = value };
@@ -32,6 +33,7 @@ public sealed class StatusAndHeartbeatContractTests
             ("link", "sideways"), ("path.primary", "flaky"), ("path.secondary", "Up"), ("buzzer", "Siren"), ("led", "Disco"), ("alarms", "-1"), ("power.supply", "solar"),
             ("power.charge_percent", "101"), ("modem", "broken"), ("modem.signal_percent", "high"), ("board", "ok,fire"), ("board", "temperature,ok"), ("board.undervoltage", "maybe"),
             ("board.free_mb", "1.5"), ("board.free_percent", "101"), ("board.cpu_celsius", "48"),
+            ("routine.held_until", "in 5 min"), ("routine.held_until", "2026-11-23T23:11:02.345Z"),
         })
         {
             Assert.True(ContractValidator.Validate(ContractSchema.Heartbeat, Json(With(key, value))).Count > 0, $"the schema accepted {key} = \"{value}\"");

@@ -47,6 +47,9 @@ public sealed partial class WireContractTests(ITestOutputHelper output) : IDispo
         var options = new UplinkOptions
         {
             HeartbeatInterval = TimeSpan.FromMilliseconds(300),
+
+            // Every kind goes out here, mains-restored too: its routine hold is RoutineSpreadTests' to check, not the wire's.
+            RoutineSpread = TimeSpan.Zero,
             ClockSync = new FixedClockSyncStatus(true),
             States = () => new Dictionary<string, string> { ["path.primary"] = "up", ["front-door"] = "closed" },
         };

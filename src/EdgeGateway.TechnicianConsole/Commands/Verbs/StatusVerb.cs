@@ -40,6 +40,12 @@ internal sealed class StatusVerb(ICommandContext ctx) : IConsoleVerb
         lines.Add(s.OutboxDepth == 0
             ? "outbox   empty"
             : $"outbox   {s.OutboxDepth} unacknowledged, oldest {(s.OldestUnackedAge is { } age ? Duration(age) : "unknown")}");
+        if (s.RoutineHeldUntil is { } held)
+        {
+            // A technician who sees a battery report not reaching the centre learns that it waits on purpose.
+            lines.Add($"         routine reports held until {held.UtcDateTime:HH:mm:ss} UTC after an outage; alarms go at once");
+        }
+
         lines.Add($"alarms   {s.AlarmsRaised} raised since start");
         for (var i = 0; i < s.Health.Count; i++)
         {
