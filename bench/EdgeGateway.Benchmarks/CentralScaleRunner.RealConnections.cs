@@ -127,6 +127,7 @@ internal static partial class CentralScaleRunner
             var steadyTo = fleet.Elapsed;
             var seconds = (steadyTo - steadyFrom).TotalSeconds;
             var after = Rss(brokerPid, a, b);
+            var peakSteady = new Sample(ProcStat.StatusKb(brokerPid, "VmHWM"), ProcStat.StatusKb(a.Id, "VmHWM"), ProcStat.StatusKb(b.Id, "VmHWM"), ProcStat.StatusKb(Environment.ProcessId, "VmHWM"));
             var connectedAtEnd = fleet.Connected;
             var drops = fleet.Drops;
 
@@ -134,7 +135,7 @@ internal static partial class CentralScaleRunner
                 $"— {(allConnected && maxConnected >= o.Gateways ? "met" : "missed")}");
 
             // Steady state: events raised in the window; one not acked by the end of the run counts as slower than any acked.
-            var result = 0;
+            var result = allConnected && maxConnected >= o.Gateways ? 0 : 1;
             var frozen = Enumerable.Range(0, o.Frozen).ToList();
             var killed = Enumerable.Range(o.Frozen, o.Frozen).ToList();
             var muted = Enumerable.Range(n - o.Killed, o.Killed).ToList();
@@ -182,7 +183,7 @@ internal static partial class CentralScaleRunner
             var p99 = P(latencies, 0.99);
             Console.WriteLine($"(b) publish → ack in the steady state ({seconds:F0} s, {inWindow.Count} events, {inWindow.Count(e => e.Alarm)} alarms): p50 {P(latencies, 0.5):F1} ms, p99 {p99:F1} ms, max {Max(latencies):F0} ms, " +
                 $"{inWindow.Count(e => e.Retransmissions > 0)} retransmitted — target p99 ≤ 1000 ms: {(p99 <= 1000 ? "met" : "missed")}");
-            result |= p99 <= 1000 && allConnected ? 0 : 1;
+            result |= p99 <= 1000 ? 0 : 1;
 
             var stored = new HashSet<Guid>();
             long rows = 0;
@@ -200,14 +201,14 @@ internal static partial class CentralScaleRunner
                 $"{rows} rows: {all.Count(e => !stored.Contains(e.Id))} lost, {rows - stored.Count} duplicated");
 
             // What sets the limit: each side's memory per connection, descriptors against the limit, the single-threaded broker's CPU.
-            Console.WriteLine($"limits at {connectedAtEnd} connections (RSS before the fleet → at the end of the steady state; VmHWM; per connection = the growth / {n}):");
-            void Side(string name, int pid, long from, long to, double cpu) =>
-                Console.WriteLine($"  {name,-10} RSS {from / 1024.0:F0} → {to / 1024.0:F0} MB (peak {ProcStat.StatusKb(pid, "VmHWM") / 1024.0:F0} MB), {(to - from) * 1024.0 / n / 1024:F1} KB per connection; " +
+            Console.WriteLine($"limits at {connectedAtEnd} connections (RSS before the fleet → at the end of the steady state; peak (VmHWM) then and after the page checks; per connection = the growth / {n}):");
+            void Side(string name, int pid, long from, long to, long peak, double cpu) =>
+                Console.WriteLine($"  {name,-10} RSS {from / 1024.0:F0} → {to / 1024.0:F0} MB (peak {peak / 1024.0:F0} MB, {ProcStat.StatusKb(pid, "VmHWM") / 1024.0:F0} MB at the end), {(to - from) * 1024.0 / n / 1024:F1} KB per connection; " +
                     $"fds {ProcStat.Fds(pid)} of {ProcStat.FdLimit(pid).Soft}; CPU {cpu / seconds * 100:F1} % of one core over the steady state");
-            Side("mosquitto", brokerPid, before.Mosquitto, after.Mosquitto, cpuTo.Mosquitto - cpuFrom.Mosquitto);
-            Side("central-a", a.Id, before.A, after.A, cpuTo.A - cpuFrom.A);
-            Side("central-b", b.Id, before.B, after.B, cpuTo.B - cpuFrom.B);
-            Side("load", Environment.ProcessId, before.Load, after.Load, cpuTo.Load - cpuFrom.Load);
+            Side("mosquitto", brokerPid, before.Mosquitto, after.Mosquitto, peakSteady.Mosquitto, cpuTo.Mosquitto - cpuFrom.Mosquitto);
+            Side("central-a", a.Id, before.A, after.A, peakSteady.A, cpuTo.A - cpuFrom.A);
+            Side("central-b", b.Id, before.B, after.B, peakSteady.B, cpuTo.B - cpuFrom.B);
+            Side("load", Environment.ProcessId, before.Load, after.Load, peakSteady.Load, cpuTo.Load - cpuFrom.Load);
             return result;
         }
         finally
