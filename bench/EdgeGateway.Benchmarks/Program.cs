@@ -11,6 +11,7 @@ using EdgeGateway.Benchmarks;
 //   ... -- push-latency [alarms] [phones]  alarm stored → Web Push request at a loopback push service, p50/p99 (issue 30)
 //   ... -- wearable-latency [falls]  wearable notification → pre-alarm buzzer through the BLE path (mock BlueZ), p50/p99/max
 //   ... -- central-scale [--gateways N] [--interval S] ...  N gateways against 2 central processes on PostgreSQL: event → stored, SIGKILL, silent alarms
+//   ... -- central-scale --real-connections [--gateways N] ...  the same with every gateway its own MQTT connection and will (LeanFleet, issue 33)
 //   ... -- update-pipeline ARCHIVE [runs]  one home's update of a real release: bytes on the wire with a resumed cut, download/verify/unpack times (issue 32)
 // Everything else is a micro-benchmark: dotnet run -c Release --project bench/EdgeGateway.Benchmarks -- --filter '*Name*'
 if (args is ["e2e", ..])
