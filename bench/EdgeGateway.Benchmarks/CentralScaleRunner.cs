@@ -22,10 +22,12 @@ namespace EdgeGateway.Benchmarks;
 /// Measures event → stored (and → ack) p50/p99, kills one instance with SIGKILL mid-run (restarted as systemd would) and
 /// counts lost and duplicated rows, then stops the heartbeats of K gateways at once and measures the silent alarm delay.
 /// </summary>
-internal static class CentralScaleRunner
+internal static partial class CentralScaleRunner
 {
     // RestartSeconds null: the killed instance never comes back (a host that died); DefaultBroker: mosquitto as installed.
-    private sealed record Options(int Gateways, int IntervalSeconds, double EventRate, int DurationSeconds, int Killed, int Connections, int RetransmitSeconds, int? RestartSeconds, bool DefaultBroker)
+    // RealConnections: every gateway its own MQTT connection (LeanFleet, CentralScaleRunner.RealConnections.cs); KeepAlive, ConnectRate and Frozen apply to it only.
+    private sealed record Options(int Gateways, int IntervalSeconds, double EventRate, int DurationSeconds, int Killed, int Connections, int RetransmitSeconds, int? RestartSeconds, bool DefaultBroker,
+        bool RealConnections = false, int KeepAliveSeconds = 15, double ConnectRate = 500, int Frozen = 5)
     {
         public static Options Parse(string[] args)
         {
@@ -35,6 +37,13 @@ internal static class CentralScaleRunner
                 if (args[i] == "--default-broker")
                 {
                     o = o with { DefaultBroker = true };
+                    i--;
+                    continue;
+                }
+
+                if (args[i] == "--real-connections")
+                {
+                    o = o with { RealConnections = true };
                     i--;
                     continue;
                 }
@@ -52,11 +61,14 @@ internal static class CentralScaleRunner
                     "--connections" => o with { Connections = (int)Number(1, 1000) },
                     "--retransmit" => o with { RetransmitSeconds = (int)Number(1, 600) },
                     "--restart" => o with { RestartSeconds = value == "never" ? null : (int)Number(0, 3600) },
-                    _ => throw new ArgumentException($"unknown option {args[i]}: expected --gateways, --interval, --event-rate, --duration, --kill-silent, --connections, --retransmit, --restart, --default-broker"),
+                    "--keep-alive" => o with { KeepAliveSeconds = (int)Number(1, 3600) },
+                    "--connect-rate" => o with { ConnectRate = Number(1, 100_000) },
+                    "--frozen" => o with { Frozen = (int)Number(0, 1000) },
+                    _ => throw new ArgumentException($"unknown option {args[i]}: expected --gateways, --interval, --event-rate, --duration, --kill-silent, --connections, --retransmit, --restart, --default-broker, --real-connections, --keep-alive, --connect-rate, --frozen"),
                 };
             }
 
-            return o.Killed > o.Gateways ? throw new ArgumentException("--kill-silent must not exceed --gateways") : o;
+            return o.Killed + (o.RealConnections ? 2 * o.Frozen : 0) > o.Gateways ? throw new ArgumentException("--kill-silent (and with --real-connections 2 × --frozen) must not exceed --gateways") : o;
         }
     }
 
@@ -73,6 +85,11 @@ internal static class CentralScaleRunner
         {
             Console.Error.WriteLine($"central-scale: {ex.Message}");
             return 2;
+        }
+
+        if (o.RealConnections)
+        {
+            return await RunRealConnectionsAsync(o);
         }
 
         Console.WriteLine($"central-scale: {o.Gateways} gateways, heartbeat every {o.IntervalSeconds} s, {o.EventRate} events/s, {o.DurationSeconds} s, " +
@@ -335,62 +352,14 @@ internal static class CentralScaleRunner
                 if (o.Killed > 0)
                 {
                     var victims = Enumerable.Range(ids.Length - o.Killed, o.Killed).ToList();
-                    var victimIds = victims.Select(g => ids[g]).ToHashSet(StringComparer.Ordinal);
-                    var killMoment = DateTimeOffset.UtcNow;
-                    foreach (var g in victims)
+                    var beating = await MeasureSilenceAsync(conn, ids, victims, () =>
                     {
-                        silent[g] = true;
-                    }
-
-                    var budget = TimeSpan.FromSeconds((3 * o.IntervalSeconds) + 10);
-                    var wait = Stopwatch.StartNew();
-                    // Polled every 100 ms: when each alarm is there for a nurse's page to read, not only the instant the pass decided it.
-                    var visible = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-                    while (wait.Elapsed < budget + interval + TimeSpan.FromSeconds(30) && visible.Count < o.Killed)
-                    {
-                        await using (var cmd = new NpgsqlCommand($"SELECT DISTINCT gateway FROM alarms WHERE type = '{SupervisionTypes.Silent}'", conn))
-                        await using (var r = await cmd.ExecuteReaderAsync())
+                        foreach (var g in victims)
                         {
-                            var seenAt = DateTimeOffset.UtcNow;
-                            while (await r.ReadAsync())
-                            {
-                                if (victimIds.Contains(r.GetString(0)))
-                                {
-                                    visible.TryAdd(r.GetString(0), seenAt);
-                                }
-                            }
+                            silent[g] = true;
                         }
-
-                        await Task.Delay(100);
-                    }
-
-                    // Two more passes of both instances: a second alarm for the same silence would come now.
-                    await Task.Delay(TimeSpan.FromSeconds(3));
-                    var alarms = new List<(string Gateway, DateTimeOffset Raised)>();
-                    await using (var cmd = new NpgsqlCommand($"SELECT gateway, raised_ms FROM alarms WHERE type = '{SupervisionTypes.Silent}'", conn))
-                    await using (var r = await cmd.ExecuteReaderAsync())
-                    {
-                        while (await r.ReadAsync())
-                        {
-                            alarms.Add((r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1))));
-                        }
-                    }
-
-                    var byGateway = alarms.GroupBy(x => x.Gateway).ToDictionary(x => x.Key, x => x.ToList());
-                    var missing = victimIds.Count(id => !byGateway.ContainsKey(id));
-                    var twice = byGateway.Count(x => x.Value.Count > 1);
-                    // The start-up probe is a gateway too: born once, never beating, so it is rightly silent 3 default intervals + 10 s later.
-                    var simulated = ids.ToHashSet(StringComparer.Ordinal);
-                    var falseAlarms = byGateway.Keys.Count(id => simulated.Contains(id) && !victimIds.Contains(id));
-                    var sinceLast = victims.Where(g => byGateway.ContainsKey(ids[g])).Select(g => (byGateway[ids[g]].Min(x => x.Raised) - lastHeartbeat[g]).TotalSeconds).Order().ToArray();
-                    var visibleAfter = victims.Where(g => visible.ContainsKey(ids[g])).Select(g => (visible[ids[g]] - lastHeartbeat[g]).TotalSeconds).Order().ToArray();
-                    var sinceKill = victims.Where(g => byGateway.ContainsKey(ids[g])).Select(g => (byGateway[ids[g]].Min(x => x.Raised) - killMoment).TotalSeconds).Order().ToArray();
-                    Console.WriteLine($"silent: {o.Killed} gateways stopped at once: {o.Killed - missing} alarmed, {missing} missed, {twice} alarmed twice, {falseAlarms} alarms for gateways still beating");
-                    Console.WriteLine($"silent alarm raised (the pass's decision) after the last heartbeat: p50 {P(sinceLast, 0.5):F2} s, max {(sinceLast.Length == 0 ? double.NaN : sinceLast[^1]):F2} s; after the stop: max {(sinceKill.Length == 0 ? double.NaN : sinceKill[^1]):F1} s " +
-                        $"— target ≤ 3 × {o.IntervalSeconds} s + 10 s = {budget.TotalSeconds:F0} s: {(sinceLast.Length > 0 && sinceLast[^1] <= budget.TotalSeconds ? "met" : "missed")}");
-                    Console.WriteLine($"silent alarm visible in the archive (100 ms poll) after the last heartbeat: p50 {P(visibleAfter, 0.5):F2} s, max {(visibleAfter.Length == 0 ? double.NaN : visibleAfter[^1]):F2} s " +
-                        $"— {(visibleAfter.Length == o.Killed && visibleAfter[^1] <= budget.TotalSeconds ? "met" : "missed")}");
-                    result |= missing == 0 && twice == 0 && falseAlarms == 0 ? 0 : 1;
+                    }, g => lastHeartbeat[g], o.IntervalSeconds, notBeating: []);
+                    result |= beating ? 0 : 1;
                 }
             }
 
@@ -414,6 +383,69 @@ internal static class CentralScaleRunner
                 await c.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// Stops the heartbeats of <paramref name="victims"/> at once (<paramref name="stopThem"/>) and follows the silent alarms in
+    /// the archive: all of them within 3 intervals + 10 s of each one's last heartbeat, none twice, none for a gateway still
+    /// beating (<paramref name="notBeating"/>: gateways stopped otherwise, which are not false alarms). True when all held.
+    /// </summary>
+    private static async Task<bool> MeasureSilenceAsync(NpgsqlConnection conn, string[] ids, List<int> victims, Action stopThem, Func<int, DateTimeOffset> lastHeartbeat, int intervalSeconds, HashSet<string> notBeating)
+    {
+        var victimIds = victims.Select(g => ids[g]).ToHashSet(StringComparer.Ordinal);
+        var killMoment = DateTimeOffset.UtcNow;
+        stopThem();
+
+        var budget = TimeSpan.FromSeconds((3 * intervalSeconds) + 10);
+        var wait = Stopwatch.StartNew();
+        // Polled every 100 ms: when each alarm is there for a nurse's page to read, not only the instant the pass decided it.
+        var visible = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        while (wait.Elapsed < budget + TimeSpan.FromSeconds(intervalSeconds + 30) && visible.Count < victims.Count)
+        {
+            await using (var cmd = new NpgsqlCommand($"SELECT DISTINCT gateway FROM alarms WHERE type = '{SupervisionTypes.Silent}'", conn))
+            await using (var r = await cmd.ExecuteReaderAsync())
+            {
+                var seenAt = DateTimeOffset.UtcNow;
+                while (await r.ReadAsync())
+                {
+                    if (victimIds.Contains(r.GetString(0)))
+                    {
+                        visible.TryAdd(r.GetString(0), seenAt);
+                    }
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        // Two more passes of both instances: a second alarm for the same silence would come now.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var alarms = new List<(string Gateway, DateTimeOffset Raised)>();
+        await using (var cmd = new NpgsqlCommand($"SELECT gateway, raised_ms FROM alarms WHERE type = '{SupervisionTypes.Silent}'", conn))
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            while (await r.ReadAsync())
+            {
+                alarms.Add((r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1))));
+            }
+        }
+
+        var byGateway = alarms.GroupBy(x => x.Gateway).ToDictionary(x => x.Key, x => x.ToList());
+        var missing = victimIds.Count(id => !byGateway.ContainsKey(id));
+        var twice = byGateway.Count(x => x.Value.Count > 1);
+        // The start-up probe is a gateway too: born once, never beating, so it is rightly silent 3 default intervals + 10 s later.
+        var simulated = ids.ToHashSet(StringComparer.Ordinal);
+        var falseAlarms = byGateway.Keys.Count(id => simulated.Contains(id) && !victimIds.Contains(id) && !notBeating.Contains(id));
+        var sinceLast = victims.Where(g => byGateway.ContainsKey(ids[g])).Select(g => (byGateway[ids[g]].Min(x => x.Raised) - lastHeartbeat(g)).TotalSeconds).Order().ToArray();
+        var visibleAfter = victims.Where(g => visible.ContainsKey(ids[g])).Select(g => (visible[ids[g]] - lastHeartbeat(g)).TotalSeconds).Order().ToArray();
+        var sinceKill = victims.Where(g => byGateway.ContainsKey(ids[g])).Select(g => (byGateway[ids[g]].Min(x => x.Raised) - killMoment).TotalSeconds).Order().ToArray();
+        Console.WriteLine($"silent: {victims.Count} gateways stopped at once: {victims.Count - missing} alarmed, {missing} missed, {twice} alarmed twice, {falseAlarms} alarms for gateways still beating " +
+            $"— target all, none twice, none false: {(missing == 0 && twice == 0 && falseAlarms == 0 ? "met" : "missed")}");
+        Console.WriteLine($"silent alarm raised (the pass's decision) after the last heartbeat: p50 {P(sinceLast, 0.5):F2} s, max {(sinceLast.Length == 0 ? double.NaN : sinceLast[^1]):F2} s; after the stop: max {(sinceKill.Length == 0 ? double.NaN : sinceKill[^1]):F1} s " +
+            $"— target ≤ 3 × {intervalSeconds} s + 10 s = {budget.TotalSeconds:F0} s: {(sinceLast.Length > 0 && sinceLast[^1] <= budget.TotalSeconds ? "met" : "missed")}");
+        Console.WriteLine($"silent alarm visible in the archive (100 ms poll) after the last heartbeat: p50 {P(visibleAfter, 0.5):F2} s, max {(visibleAfter.Length == 0 ? double.NaN : visibleAfter[^1]):F2} s " +
+            $"— {(visibleAfter.Length == victims.Count && visibleAfter[^1] <= budget.TotalSeconds ? "met" : "missed")}");
+        return missing == 0 && twice == 0 && falseAlarms == 0;
     }
 
     private static async Task<long> ScalarAsync(NpgsqlConnection conn, string sql)

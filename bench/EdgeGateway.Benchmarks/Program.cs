@@ -12,6 +12,7 @@ using EdgeGateway.Benchmarks;
 //   ... -- wearable-latency [falls]  wearable notification → pre-alarm buzzer through the BLE path (mock BlueZ), p50/p99/max
 //   ... -- central-scale [--gateways N] [--interval S] ...  N gateways against 2 central processes on PostgreSQL: event → stored, SIGKILL, silent alarms
 //   ... -- central-storm [--gateways N] [--outage S] ...  N homes, own connections, cut at once while raising events, back together: alarms first, one incident per zone (issue 33)
+//   ... -- central-scale --real-connections [--gateways N] ...  the same with every gateway its own MQTT connection and will (LeanFleet, issue 33)
 //   ... -- update-pipeline ARCHIVE [runs]  one home's update of a real release: bytes on the wire with a resumed cut, download/verify/unpack times (issue 32)
 // Everything else is a micro-benchmark: dotnet run -c Release --project bench/EdgeGateway.Benchmarks -- --filter '*Name*'
 if (args is ["e2e", ..])

@@ -47,12 +47,12 @@ public enum FleetGatewayState
 /// kill, freeze, mute, a network cut and the reconnect storm after it.
 /// </summary>
 /// <remarks>
-/// Lean so that 20 000 fit one process: one pending zero-byte receive per socket (no buffer held while idle), pooled
-/// buffers for reads and writes, and one timer thread for every ping, heartbeat, retransmission and reconnect.
+/// Lean so that 20 000 fit one process: one pending receive per socket into a 512-byte buffer, pooled buffers for writes, and one timer thread for every ping, heartbeat, retransmission and reconnect.
 /// </remarks>
 public sealed class LeanFleet : IAsyncDisposable
 {
     private const int TickMs = 50;
+    private const int ReceiveBuffer = 512;
     private readonly LeanFleetOptions _options;
     private readonly Gateway[] _gateways;
     private readonly IPEndPoint _broker;
@@ -566,45 +566,31 @@ public sealed class LeanFleet : IAsyncDisposable
                 SendConnect(g);
             }
 
+            // One small buffer per connection and one receive pending on it; a longer packet is put together in Partial.
+            // (Zero-byte receives, which would hold no buffer, completed here without data and the read after them blocked
+            // a pool thread per gateway.)
+            var buffer = new byte[ReceiveBuffer];
             while (true)
             {
-                // Zero bytes: wait for data without holding a buffer, so an idle gateway costs its socket and little else.
-                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                var n = await socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
                 lock (g)
                 {
                     if (g.Generation != generation || g.State == FleetGatewayState.Frozen)
                     {
                         return;
                     }
-                }
 
-                var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(4096, socket.Available));
-                try
-                {
-                    var n = socket.Receive(buffer, SocketFlags.None);
-                    lock (g)
+                    if (n == 0)
                     {
-                        if (g.Generation != generation)
-                        {
-                            return;
-                        }
-
-                        if (n == 0)
-                        {
-                            Drop(g, generation, "closed by the broker");
-                            return;
-                        }
-
-                        Received(g, buffer.AsSpan(0, n), generation);
-                        if (g.Generation != generation)
-                        {
-                            return;
-                        }
+                        Drop(g, generation, "closed by the broker");
+                        return;
                     }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
+
+                    Received(g, buffer.AsSpan(0, n), generation);
+                    if (g.Generation != generation)
+                    {
+                        return;
+                    }
                 }
             }
         }

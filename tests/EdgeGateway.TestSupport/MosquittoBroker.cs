@@ -51,6 +51,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>The broker's log so far (for failure messages).</summary>
     public string Log => File.Exists(Path.Combine(_dir, "mosquitto.log")) ? File.ReadAllText(Path.Combine(_dir, "mosquitto.log")) : "";
 
+    /// <summary>The broker's process id while it runs (for its memory, CPU and file descriptors in /proc), or null.</summary>
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+
     /// <summary>True while the broker process runs.</summary>
     public bool IsRunning => _process is { HasExited: false };
 
