@@ -23,7 +23,8 @@ public sealed class RegionalStormTests(PostgresFixture pg, ITestOutputHelper out
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var database = await pg.Server.CreateDatabaseAsync();
-        var options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(2), MassOutageSettle = TimeSpan.FromSeconds(4) };
+        // Settle 10 s: a home whose reconnect fails once on this shared machine comes back a few seconds after the others.
+        var options = new DutyCentreOptions { OfflineGrace = TimeSpan.FromSeconds(2), MassOutageSettle = TimeSpan.FromSeconds(10) };
         await using var a = await CentreFixture.StartAsync(await PostgresArchive.OpenAsync(database), [broker.Url], options, "central-a", "central", web: false);
         await using var b = await CentreFixture.StartAsync(await PostgresArchive.OpenAsync(database), [broker.Url], options, "central-b", "central", web: false);
         var archive = a.Archive;
