@@ -215,6 +215,15 @@ internal static class CentralStormRunner
                 $"{offline} offline and {silent} silent alarms for the {stayDown.Count} homes not back — " +
                 $"{(after.All(x => x.State == "closed") && returned == o.Gateways - stayDown.Count && offline == stayDown.Count && silent == 0 && stayDown.All(i => named.Contains(fleet.IdOf(i))) ? "met" : "missed")}");
 
+            await using (var detail = new NpgsqlCommand("SELECT 'incident ' || zone || ' ' || state || ' opened ' || opened_ms || ' ' || COALESCE(summary, '') FROM outages UNION ALL SELECT 'alarm ' || gateway || ' ' || type || ' at ' || raised_ms || ': ' || message FROM alarms WHERE origin = 'supervision' ORDER BY 1", conn))
+            await using (var rows = await detail.ExecuteReaderAsync())
+            {
+                while (await rows.ReadAsync())
+                {
+                    Console.WriteLine($"  {rows.GetString(0)}");
+                }
+            }
+
             var peak = memory.TakePeak();
             Console.WriteLine($"centre memory: RSS peak per instance {steadyPeak / 1024} MB before the cut, {peak / 1024} MB over the storm (routine lane: at most {Centre.CentreConsumer.RoutineReceiveMaximum} events in flight per instance) — " +
                 $"bounded (≤ 2 × before): {(peak <= 2 * steadyPeak ? "met" : "missed")}");
