@@ -30,14 +30,7 @@ internal static partial class CentralScaleRunner
             $"heartbeat every {o.IntervalSeconds} s, {o.EventRate} events/s, connecting at {o.ConnectRate}/s, steady state {o.DurationSeconds} s, {o.Frozen} frozen + {o.Frozen} killed, {o.Killed} muted; " +
             "2 central instances, 1 PostgreSQL, 1 mosquitto");
 
-        // One descriptor per connection on each side: this process and mosquitto (which inherits our limit) need N plus their own.
-        var wanted = o.Gateways + 1024L;
-        if (ProcStat.TryRaiseOwnFdLimit(wanted) is { } refused)
-        {
-            var (soft, hard) = ProcStat.FdLimit(Environment.ProcessId);
-            Console.WriteLine($"file descriptors: RLIMIT_NOFILE is {soft} (hard {hard}), {o.Gateways} connections need {wanted} in this process and in mosquitto; raising it was refused ({refused}). " +
-                $"Raising the hard limit needs root with CAP_SYS_RESOURCE: run `prlimit --pid $$ --nofile={wanted}:{wanted}` (or `ulimit -Hn {wanted}; ulimit -n {wanted}`) in that shell first. Going on with the gateways that fit.");
-        }
+        ProcStat.RaiseFdLimitFor(o.Gateways);
 
         await using var broker = await MosquittoBroker.StartAsync("max_queued_messages 1000000\nmax_inflight_messages 1000\n" +
             // N retained statuses: mosquitto's own default (save every 30 min) instead of the fixture's every second, which would rewrite them all each second.
@@ -55,13 +48,7 @@ internal static partial class CentralScaleRunner
             centrals.Add(b);
             await WaitForCentralsAsync(broker, database, a, b);
 
-            // What fits: the smaller room of the two processes that hold one descriptor per gateway.
-            var room = Math.Min(ProcStat.FdLimit(Environment.ProcessId).Soft - ProcStat.Fds(Environment.ProcessId) - 32, ProcStat.FdLimit(brokerPid).Soft - ProcStat.Fds(brokerPid) - 8);
-            var n = (int)Math.Min(o.Gateways, room);
-            if (n < o.Gateways)
-            {
-                Console.WriteLine($"file descriptors: only {n} of {o.Gateways} gateways fit (this process: {ProcStat.Fds(Environment.ProcessId)} open of {ProcStat.FdLimit(Environment.ProcessId).Soft}; mosquitto: {ProcStat.Fds(brokerPid)} open of {ProcStat.FdLimit(brokerPid).Soft})");
-            }
+            var n = ProcStat.GatewaysThatFit(o.Gateways, brokerPid);
 
             var before = Rss(brokerPid, a, b);
             await using var fleet = new LeanFleet(new LeanFleetOptions(IPAddress.Loopback, broker.Port, n)

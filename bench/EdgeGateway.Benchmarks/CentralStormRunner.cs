@@ -60,16 +60,10 @@ internal static class CentralStormRunner
             return 2;
         }
 
-        var alarmHomes = (int)Math.Round(o.Gateways * o.AlarmHomesPerThousand / 1000);
-        Console.WriteLine($"central-storm: {o.Gateways} homes in {o.Zones} zones, each its own MQTT connection (keep-alive {o.KeepAliveSeconds} s, will), heartbeat every {o.IntervalSeconds} s; " +
-            $"network cut for {o.OutageSeconds} s while they raise {o.EventsPerHome} events each on average ({alarmHomes} homes a real alarm), then back within {o.ReconnectSeconds} s " +
+                Console.WriteLine($"central-storm: {o.Gateways} homes in {o.Zones} zones, each its own MQTT connection (keep-alive {o.KeepAliveSeconds} s, will), heartbeat every {o.IntervalSeconds} s; " +
+            $"network cut for {o.OutageSeconds} s while they raise {o.EventsPerHome} events each on average ({o.AlarmHomesPerThousand} homes in 1000 a real alarm), then back within {o.ReconnectSeconds} s " +
             $"({o.StayDown} stay down); the gateways hold routine reports up to {o.RoutineSpreadSeconds} s after an outage; 2 central instances, 1 PostgreSQL, 1 mosquitto");
-        if (ProcStat.TryRaiseOwnFdLimit(o.Gateways + 1024L) is { } refused)
-        {
-            Console.WriteLine($"file descriptors: {o.Gateways} connections need {o.Gateways + 1024} here and in mosquitto; raising the limit was refused ({refused}): run `prlimit --pid $$ --nofile=65536:65536` in that shell first");
-            return 2;
-        }
-
+        ProcStat.RaiseFdLimitFor(o.Gateways);
         await using var broker = await MosquittoBroker.StartAsync("max_queued_messages 1000000\nmax_inflight_messages 1000\nautosave_interval 1800\n");
         await using var pg = await PostgresServer.StartAsync();
         var database = await pg.CreateDatabaseAsync();
@@ -82,6 +76,10 @@ internal static class CentralStormRunner
         {
             await using var conn = new NpgsqlConnection(database);
             await conn.OpenAsync();
+
+            // Measured once the centrals, PostgreSQL and our connection to it hold their descriptors.
+            var asked = o.Gateways;
+            o = o with { Gateways = ProcStat.GatewaysThatFit(o.Gateways, broker.ProcessId!.Value) };
             await using var fleet = new LeanFleet(new LeanFleetOptions(IPAddress.Loopback, broker.Port, o.Gateways)
             {
                 IdPrefix = "home-",
@@ -93,7 +91,7 @@ internal static class CentralStormRunner
             fleet.ConnectAll(TimeSpan.FromSeconds(o.Gateways / 1000.0));
             var connected = await fleet.WaitConnectedAsync(o.Gateways, TimeSpan.FromMinutes(5));
             await Until(async () => await Scalar(conn, "SELECT COUNT(*) FROM gateways WHERE id LIKE 'home-%'") == o.Gateways, TimeSpan.FromMinutes(5), a, b);
-            Console.WriteLine($"connected: {fleet.Connected} of {o.Gateways}, every birth stored — {(connected ? "met" : "missed")}");
+            Console.WriteLine($"connected: {fleet.Connected} of {o.Gateways}{(asked > o.Gateways ? $" ({asked} asked; the rest did not fit the descriptor limit)" : "")}, every birth stored — {(connected && asked == o.Gateways ? "met" : "missed")}");
 
             // Each home's zone, as a resident record gives it (the bench writes the plain zone column straight, sealed part empty).
             var zoneOf = Enumerable.Range(0, o.Gateways).Select(i => $"zone-{i % o.Zones:00}").ToArray();
@@ -115,6 +113,7 @@ internal static class CentralStormRunner
             fleet.CutAll();
             Console.WriteLine($"t=0: network cut for all {o.Gateways} homes");
             var total = (int)Math.Round(o.Gateways * o.EventsPerHome);
+            var alarmHomes = (int)Math.Round(o.Gateways * o.AlarmHomesPerThousand / 1000);
             var alarmAt = Enumerable.Range(0, alarmHomes).Select(_ => (Home: random.Next(o.Gateways), At: random.NextDouble() * o.OutageSeconds)).OrderBy(x => x.At).ToList();
             var raised = new List<FleetEvent>(total + alarmHomes);
             var outageClock = Stopwatch.StartNew();

@@ -85,4 +85,34 @@ internal static class ProcStat
             return $"prlimit (util-linux) could not run: {ex.Message}";
         }
     }
+
+    /// <summary>
+    /// One descriptor per connection on each side: this process and mosquitto (which inherits our limit) need N plus their
+    /// own. Raises the limit, or says why not and what to run; the run goes on with the gateways that fit.
+    /// </summary>
+    public static void RaiseFdLimitFor(int gateways)
+    {
+        var wanted = gateways + 1024L;
+        if (TryRaiseOwnFdLimit(wanted) is { } refused)
+        {
+            var (soft, hard) = FdLimit(Environment.ProcessId);
+            Console.WriteLine($"file descriptors: RLIMIT_NOFILE is {soft} (hard {hard}), {gateways} connections need {wanted} in this process and in mosquitto; raising it was refused ({refused}). " +
+                $"Raising the hard limit needs root with CAP_SYS_RESOURCE: run `prlimit --pid $$ --nofile={wanted}:{wanted}` (or `ulimit -Hn {wanted}; ulimit -n {wanted}`) in that shell first. Going on with the gateways that fit.");
+        }
+    }
+
+    /// <summary>How many of <paramref name="gateways"/> fit: the smaller room of the two processes that hold one descriptor per gateway (printed when fewer).</summary>
+    public static int GatewaysThatFit(int gateways, int brokerPid)
+    {
+        var self = Environment.ProcessId;
+        // Room for what this process opens later (HTTP to the page, the runtime's own): out of descriptors, .NET aborts with "Out of memory".
+        var room = Math.Min(FdLimit(self).Soft - Fds(self) - 200, FdLimit(brokerPid).Soft - Fds(brokerPid) - 8);
+        var n = (int)Math.Min(gateways, room);
+        if (n < gateways)
+        {
+            Console.WriteLine($"file descriptors: only {n} of {gateways} gateways fit (this process: {Fds(self)} open of {FdLimit(self).Soft}; mosquitto: {Fds(brokerPid)} open of {FdLimit(brokerPid).Soft})");
+        }
+
+        return n;
+    }
 }

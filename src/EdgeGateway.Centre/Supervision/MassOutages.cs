@@ -14,6 +14,7 @@ internal sealed partial class MassOutages(IArchive archive, DutyCentreOptions op
 {
     private const int NamedInSummary = 20;
     private static readonly TimeSpan ZoneRefresh = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan EmptyGrace = TimeSpan.FromMinutes(1);
 
     private IReadOnlyDictionary<string, string> _zones = new Dictionary<string, string>();
     private DateTimeOffset _zonesAt = DateTimeOffset.MinValue;
@@ -41,6 +42,15 @@ internal sealed partial class MassOutages(IArchive archive, DutyCentreOptions op
         var changed = false;
         foreach (var o in open.ToArray())
         {
+            // Opened by an instance that is joining its homes right now: not "every home back" (the storm bench caught a
+            // second instance closing such an incident between the open and the join). One left empty by an instance
+            // that died in between closes after a minute.
+            if (o.Homes == 0 && now - o.OpenedAt < EmptyGrace)
+            {
+                loop.Due(o.OpenedAt + EmptyGrace);
+                continue;
+            }
+
             var settleAt = o.LastReturnAt is { } last ? last + options.MassOutageSettle : DateTimeOffset.MaxValue;
             if (o.Returned < o.Homes && settleAt > now)
             {
@@ -134,6 +144,11 @@ internal sealed partial class MassOutages(IArchive archive, DutyCentreOptions op
     internal static string Summary(OutageRecord o, IReadOnlyList<string> stillOut)
     {
         var returned = o.Homes - stillOut.Count;
+        if (o.Homes == 0)
+        {
+            return "no home joined it";
+        }
+
         if (stillOut.Count == 0)
         {
             return $"all {o.Homes} homes back";

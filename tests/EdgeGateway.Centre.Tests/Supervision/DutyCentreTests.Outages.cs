@@ -72,4 +72,22 @@ public abstract partial class DutyCentreTests
         Assert.Equal(homes.Select(h => h.Id), (await OpenOfAsync(centre, SupervisionTypes.Offline)).Select(a => a.Gateway).Order(StringComparer.Ordinal));
         Assert.Empty(await centre.Archive.OutagesAsync(T0));
     }
+
+    [Fact]
+    public async Task An_incident_another_instance_has_just_opened_is_not_closed_before_its_homes_join_and_one_left_empty_closes_after_a_minute()
+    {
+        var centre = await StartCentreAsync(o => new DutyCentreOptions { Time = o.Time, Zone = o.Zone, CheckInterval = o.CheckInterval, MassOutageHomes = 5 });
+
+        // Another instance opened it and is about to join its homes: no home in it yet is not "every home back".
+        var opened = await centre.Archive.OpenOutageAsync("north", Time.GetUtcNow());
+        await centre.CheckAsync();
+        Assert.True((await centre.Archive.OutagesAsync(Time.GetUtcNow())).Single().IsOpen);
+        Assert.Equal(0, await centre.Archive.JoinOutageAsync(opened.Id, []));
+
+        // That instance died before the join: the empty incident goes after a minute.
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await centre.CheckAsync();
+        var closed = Assert.Single(await centre.Archive.OutagesAsync(T0));
+        Assert.Equal((OutageStates.Closed, "no home joined it"), (closed.State, closed.Summary));
+    }
 }
