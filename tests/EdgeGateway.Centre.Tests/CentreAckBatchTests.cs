@@ -162,7 +162,8 @@ public sealed class CentreAckBatchTests(ITestOutputHelper output) : IDisposable
         await using var outbox = SqliteOutbox.Open(new OutboxOptions { DataDirectory = _dir }, factory, TimeProvider.System, _logs.Logger);
 
         // The flush timers run on a frozen clock: whatever goes out before it is advanced went without waiting. Routine
-        // events: an alarm's ack goes alone on the urgent connection, never batched.
+        // events (not mains restored: that starts the gateway's routine hold): an alarm's ack goes alone on the urgent
+        // connection, never batched.
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var acks = new CentreAckOptions { Quiet = TimeSpan.FromMilliseconds(50), Linger = TimeSpan.FromMilliseconds(200), Time = clock };
         await using var central = new CentreConsumer(MqttEndpoint.Parse(broker.Url), "central-lone", null, _logs.Logger, LinkSecurity.LoopbackDemo, null, acks);
@@ -177,12 +178,12 @@ public sealed class CentreAckBatchTests(ITestOutputHelper output) : IDisposable
         using var stop = new CancellationTokenSource(Patience * 2);
         var run = uplink.RunAsync(stop.Token);
 
-        await outbox.AcceptAsync(factory.Create(CareEventKind.MainsLost, "ups", "mains lost"));
+        await outbox.AcceptAsync(factory.Create(CareEventKind.FlowTotals, "kitchen", "totals"));
         await Eventually.UntilAsync(() => outbox.Depth == 0, Patience, () => "a lone event's ack waited for the (frozen) flush timer");
         Assert.Equal(1, central.AckMessagesSent);
 
         // Right behind the first (no time passed on the centre's clock): part of a burst, held until the burst pauses.
-        await outbox.AcceptAsync(factory.Create(CareEventKind.MainsRestored, "ups", "mains back"));
+        await outbox.AcceptAsync(factory.Create(CareEventKind.FlowTotals, "kitchen", "totals again"));
         await Eventually.UntilAsync(() => Volatile.Read(ref received) == 2, Patience, () => "the centre never got the second event");
         await Task.Delay(300);
         Assert.Equal(1, central.AckMessagesSent);
